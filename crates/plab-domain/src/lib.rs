@@ -1,0 +1,15 @@
+//! The Perspective Lab domain: the types and protocol rules of a reverse-mentoring
+//! program. Nothing here performs I/O; the store, the engine and the web layer
+//! build on these types.
+#![forbid(unsafe_code)]
+
+pub mod coach;
+pub mod date;
+pub mod org;
+pub mod person;
+pub mod program;
+pub mod question;
+pub mod theme;
+
+pub use date::Date;
+pub use theme::Theme;
