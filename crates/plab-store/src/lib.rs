@@ -1,1 +1,150 @@
+//! Perspective Lab storage. One set of portable SQL queries runs on SQLite (the
+//! embedded default) and PostgreSQL through sqlx's `Any` driver; the URL picks
+//! the backend. Only the migrations differ per dialect (identity columns), and
+//! they sit side by side under `migrations/`.
 #![forbid(unsafe_code)]
+
+mod people;
+mod programs;
+mod questions;
+mod sql;
+#[cfg(feature = "testing")]
+pub mod testing;
+
+pub use people::ImportSummary;
+pub use programs::{Enrolment, Program, ProgramId};
+
+use sqlx::AnyPool;
+use sqlx::any::AnyPoolOptions;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("unsupported database URL '{0}': use sqlite://PATH or postgres://…")]
+    UnsupportedUrl(String),
+    #[error("{what} '{id}' was not found")]
+    NotFound { what: &'static str, id: String },
+    #[error("{0}")]
+    Conflict(String),
+    #[error("stored data is corrupt: {0}")]
+    Corrupt(String),
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// A handle on the database; cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+impl Store {
+    /// Connects (creating an SQLite file on first use) and runs pending migrations.
+    pub async fn connect(url: &str) -> Result<Store> {
+        sqlx::any::install_default_drivers();
+        let (backend, url) = normalise_url(url)?;
+        let max = if backend == Backend::Sqlite { 4 } else { 8 };
+        let pool = AnyPoolOptions::new()
+            .max_connections(max)
+            .connect(&url)
+            .await?;
+        if backend == Backend::Sqlite {
+            // WAL lets readers (the web app) proceed during an import's write.
+            sqlx::query("PRAGMA journal_mode = WAL")
+                .execute(&pool)
+                .await?;
+        }
+        let store = Store { pool, backend };
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    async fn migrate(&self) -> Result<()> {
+        match self.backend {
+            Backend::Sqlite => {
+                sqlx::migrate!("./migrations/sqlite")
+                    .run(&self.pool)
+                    .await?
+            }
+            Backend::Postgres => {
+                sqlx::migrate!("./migrations/postgres")
+                    .run(&self.pool)
+                    .await?
+            }
+        }
+        Ok(())
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// True when the database answers a trivial query.
+    pub async fn ping(&self) -> bool {
+        sqlx::query("SELECT 1").execute(&self.pool).await.is_ok()
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+fn normalise_url(url: &str) -> Result<(Backend, String)> {
+    if let Some(rest) = url.strip_prefix("sqlite:") {
+        // Create the file on first use unless the caller chose a mode.
+        let url = if rest.contains("mode=") || rest.contains(":memory:") {
+            url.to_owned()
+        } else if rest.contains('?') {
+            format!("{url}&mode=rwc")
+        } else {
+            format!("{url}?mode=rwc")
+        };
+        Ok((Backend::Sqlite, url))
+    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Ok((Backend::Postgres, url.to_owned()))
+    } else {
+        Err(StoreError::UnsupportedUrl(url.to_owned()))
+    }
+}
+
+pub(crate) fn now_rfc3339() -> String {
+    time::OffsetDateTime::now_utc()
+        .replace_nanosecond(0)
+        .ok()
+        .and_then(|t| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn url_scheme_picks_the_backend() {
+        assert_eq!(
+            normalise_url("sqlite://plab.db").expect("ok"),
+            (Backend::Sqlite, "sqlite://plab.db?mode=rwc".into())
+        );
+        assert_eq!(
+            normalise_url("postgres://h/db").expect("ok").0,
+            Backend::Postgres
+        );
+        assert!(matches!(
+            normalise_url("mysql://h/db"),
+            Err(StoreError::UnsupportedUrl(_))
+        ));
+    }
+}

@@ -1,0 +1,157 @@
+//! People: the organisation's directory, upserted in one transaction.
+use crate::sql::values_placeholders;
+use crate::{Result, Store, StoreError};
+use plab_domain::person::{Person, RawPerson};
+use sqlx::any::AnyRow;
+use sqlx::{AssertSqlSafe, Row};
+
+/// Rows per INSERT: 12 columns × 500 rows stays far below both backends' bind limits.
+const BATCH: usize = 500;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ImportSummary {
+    pub inserted: u64,
+    pub updated: u64,
+}
+
+const COLUMNS: &str = "employee_id, name, email, department, manager_id, hire_date, level, title, location, timezone, perspectives, end_date";
+
+impl Store {
+    /// Inserts or updates `people` by employee_id, all or nothing.
+    /// `on_batch` is called with the number of rows written so far.
+    pub async fn upsert_people(
+        &self,
+        people: &[Person],
+        on_batch: &(dyn Fn(usize) + Sync),
+    ) -> Result<ImportSummary> {
+        let mut tx = self.pool.begin().await?;
+        let before = count(&mut *tx).await?;
+        // Park the e-mails of everyone being updated, so that two people may swap
+        // addresses within one import without tripping the unique index.
+        for chunk in people.chunks(BATCH) {
+            let sql = format!(
+                "UPDATE people SET email = '~' || employee_id WHERE employee_id IN ({})",
+                (1..=chunk.len())
+                    .map(|i| format!("${i}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+            // Only placeholders and column names are formatted in, never data.
+            let mut q = sqlx::query(AssertSqlSafe(sql));
+            for p in chunk {
+                q = q.bind(p.employee_id.as_str());
+            }
+            q.execute(&mut *tx).await?;
+        }
+        let mut written = 0;
+        for chunk in people.chunks(BATCH) {
+            let sql = format!(
+                "INSERT INTO people ({COLUMNS}) VALUES {} ON CONFLICT (employee_id) DO UPDATE SET \
+                 name = excluded.name, email = excluded.email, department = excluded.department, \
+                 manager_id = excluded.manager_id, hire_date = excluded.hire_date, level = excluded.level, \
+                 title = excluded.title, location = excluded.location, timezone = excluded.timezone, \
+                 perspectives = excluded.perspectives, end_date = excluded.end_date",
+                values_placeholders(chunk.len(), 12)
+            );
+            // Only placeholders and column names are formatted in, never data.
+            let mut q = sqlx::query(AssertSqlSafe(sql));
+            for p in chunk {
+                q = q
+                    .bind(p.employee_id.as_str())
+                    .bind(p.name.as_str())
+                    .bind(p.email.as_str())
+                    .bind(p.department.as_str())
+                    .bind(p.manager_id.as_ref().map(|m| m.as_str().to_owned()))
+                    .bind(p.hire_date.to_string())
+                    .bind(i64::from(p.level.value()))
+                    .bind(p.title.clone())
+                    .bind(p.location.clone())
+                    .bind(p.timezone.clone())
+                    .bind(p.perspectives.join(";"))
+                    .bind(p.end_date.map(|d| d.to_string()));
+            }
+            q.execute(&mut *tx).await?;
+            written += chunk.len();
+            on_batch(written);
+        }
+        let after = count(&mut *tx).await?;
+        tx.commit().await?;
+        let inserted = after.saturating_sub(before);
+        Ok(ImportSummary {
+            inserted,
+            updated: people.len() as u64 - inserted,
+        })
+    }
+
+    pub async fn people_count(&self) -> Result<u64> {
+        let mut conn = self.pool.acquire().await?;
+        count(&mut *conn).await
+    }
+
+    /// Every person, ordered by employee_id.
+    pub async fn all_people(&self) -> Result<Vec<Person>> {
+        let rows = sqlx::query(AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM people ORDER BY employee_id"
+        )))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(person_from_row).collect()
+    }
+
+    pub async fn person(&self, employee_id: &str) -> Result<Person> {
+        let row = sqlx::query(AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM people WHERE employee_id = $1"
+        )))
+        .bind(employee_id)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or_else(|| StoreError::NotFound {
+            what: "person",
+            id: employee_id.to_owned(),
+        })?;
+        person_from_row(&row)
+    }
+
+    /// `(employee_id, manager_id, email)` of everyone: what an import checks against.
+    pub async fn directory_keys(&self) -> Result<Vec<(String, Option<String>, String)>> {
+        let rows = sqlx::query("SELECT employee_id, manager_id, email FROM people")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
+            .collect()
+    }
+}
+
+async fn count(conn: &mut sqlx::AnyConnection) -> Result<u64> {
+    let n: i64 = sqlx::query("SELECT COUNT(*) FROM people")
+        .fetch_one(conn)
+        .await?
+        .try_get(0)?;
+    Ok(u64::try_from(n).unwrap_or(0))
+}
+
+fn person_from_row(r: &AnyRow) -> Result<Person> {
+    let text =
+        |i: usize| -> Result<String> { Ok(r.try_get::<Option<String>, _>(i)?.unwrap_or_default()) };
+    let level: i64 = r.try_get(6)?;
+    let raw = RawPerson {
+        employee_id: text(0)?,
+        name: text(1)?,
+        email: text(2)?,
+        department: text(3)?,
+        manager_id: text(4)?,
+        hire_date: text(5)?,
+        level: level.to_string(),
+        title: text(7)?,
+        location: text(8)?,
+        timezone: text(9)?,
+        perspectives: text(10)?,
+        end_date: text(11)?,
+    };
+    let id = raw.employee_id.clone();
+    raw.parse().map_err(|errs| {
+        let why: Vec<String> = errs.iter().map(ToString::to_string).collect();
+        StoreError::Corrupt(format!("person '{id}': {}", why.join("; ")))
+    })
+}

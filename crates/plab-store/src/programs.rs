@@ -1,0 +1,180 @@
+//! Programs and enrolment (who is sponsor, leader or mentor of which program).
+use crate::sql::flag;
+use crate::{Result, Store, StoreError, now_rfc3339};
+use plab_domain::Date;
+use plab_domain::program::{NewProgram, ProgramSettings, Role};
+use sqlx::Row;
+use sqlx::any::AnyRow;
+use std::fmt;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ProgramId(pub i64);
+
+impl fmt::Display for ProgramId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Program {
+    pub id: ProgramId,
+    pub name: String,
+    pub starts_on: Date,
+    pub settings: ProgramSettings,
+    pub created_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Enrolment {
+    pub employee_id: String,
+    pub role: Role,
+    pub capacity: u32,
+    pub opted_out: bool,
+}
+
+impl Store {
+    pub async fn create_program(&self, p: &NewProgram) -> Result<ProgramId> {
+        let settings =
+            serde_json::to_string(&p.settings).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let id: i64 = sqlx::query(
+            "INSERT INTO programs (name, starts_on, settings, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+        )
+        .bind(p.name.as_str())
+        .bind(p.starts_on.to_string())
+        .bind(settings)
+        .bind(now_rfc3339())
+        .fetch_one(&self.pool)
+        .await?
+        .try_get(0)?;
+        Ok(ProgramId(id))
+    }
+
+    pub async fn programs(&self) -> Result<Vec<Program>> {
+        let rows = sqlx::query(
+            "SELECT id, name, starts_on, settings, created_at FROM programs ORDER BY id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(program_from_row).collect()
+    }
+
+    pub async fn program(&self, id: ProgramId) -> Result<Program> {
+        let row = sqlx::query(
+            "SELECT id, name, starts_on, settings, created_at FROM programs WHERE id = $1",
+        )
+        .bind(id.0)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or_else(|| StoreError::NotFound {
+            what: "program",
+            id: id.to_string(),
+        })?;
+        program_from_row(&row)
+    }
+
+    /// Enrols people in one role, all or nothing; re-enrolling updates capacity.
+    pub async fn enroll(
+        &self,
+        program: ProgramId,
+        role: Role,
+        people: &[(String, u32)],
+    ) -> Result<()> {
+        self.program(program).await?;
+        let mut tx = self.pool.begin().await?;
+        for (employee_id, capacity) in people {
+            let exists = sqlx::query("SELECT 1 FROM people WHERE employee_id = $1")
+                .bind(employee_id.as_str())
+                .fetch_optional(&mut *tx)
+                .await?;
+            if exists.is_none() {
+                return Err(StoreError::NotFound {
+                    what: "person",
+                    id: employee_id.clone(),
+                });
+            }
+            sqlx::query(
+                "INSERT INTO enrolments (program_id, employee_id, role, capacity, opted_out) VALUES ($1, $2, $3, $4, 0) \
+                 ON CONFLICT (program_id, employee_id, role) DO UPDATE SET capacity = excluded.capacity",
+            )
+            .bind(program.0)
+            .bind(employee_id.as_str())
+            .bind(role.as_str())
+            .bind(i64::from(*capacity))
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// A mentor may step out of pairing; they stay enrolled but are never proposed.
+    pub async fn set_opted_out(
+        &self,
+        program: ProgramId,
+        employee_id: &str,
+        opted_out: bool,
+    ) -> Result<()> {
+        let done = sqlx::query("UPDATE enrolments SET opted_out = $1 WHERE program_id = $2 AND employee_id = $3 AND role = 'mentor'")
+            .bind(flag(opted_out))
+            .bind(program.0)
+            .bind(employee_id)
+            .execute(&self.pool)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound {
+                what: "mentor enrolment",
+                id: employee_id.to_owned(),
+            });
+        }
+        Ok(())
+    }
+
+    pub async fn enrolments(&self, program: ProgramId) -> Result<Vec<Enrolment>> {
+        let rows = sqlx::query(
+            "SELECT employee_id, role, capacity, opted_out FROM enrolments WHERE program_id = $1 ORDER BY role, employee_id",
+        )
+        .bind(program.0)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let role: String = r.try_get(1)?;
+                let capacity: i64 = r.try_get(2)?;
+                let opted_out: i64 = r.try_get(3)?;
+                Ok(Enrolment {
+                    employee_id: r.try_get(0)?,
+                    role: Role::parse(&role).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+                    capacity: u32::try_from(capacity).unwrap_or(0),
+                    opted_out: opted_out != 0,
+                })
+            })
+            .collect()
+    }
+
+    /// The roles a person holds in a program (one person may hold several).
+    pub async fn roles_of(&self, program: ProgramId, employee_id: &str) -> Result<Vec<Role>> {
+        Ok(self
+            .enrolments(program)
+            .await?
+            .into_iter()
+            .filter(|e| e.employee_id == employee_id)
+            .map(|e| e.role)
+            .collect())
+    }
+}
+
+fn program_from_row(r: &AnyRow) -> Result<Program> {
+    let id: i64 = r.try_get(0)?;
+    let starts_on: String = r.try_get(2)?;
+    let settings: String = r.try_get(3)?;
+    Ok(Program {
+        id: ProgramId(id),
+        name: r.try_get(1)?,
+        starts_on: Date::parse(&starts_on)
+            .map_err(|e| StoreError::Corrupt(format!("program {id}: {e}")))?,
+        settings: serde_json::from_str(&settings)
+            .map_err(|e| StoreError::Corrupt(format!("program {id} settings: {e}")))?,
+        created_at: r.try_get(4)?,
+    })
+}

@@ -1,0 +1,270 @@
+//! The store's contract: every test runs on SQLite, and on PostgreSQL when
+//! `PLAB_TEST_POSTGRES_URL` is set, each in its own fresh database.
+use plab_domain::Date;
+use plab_domain::coach;
+use plab_domain::person::{Person, RawPerson};
+use plab_domain::program::{NewProgram, ProgramName, ProgramSettings, Role};
+use plab_domain::question::QuestionText;
+use plab_store::testing::TestDb;
+use plab_store::{ProgramId, Store, StoreError};
+
+macro_rules! contract {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() {
+                let db = plab_store::testing::TestDb::sqlite();
+                super::$name(&db).await;
+            })*
+        }
+        mod postgres {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() {
+                if let Some(db) = plab_store::testing::TestDb::postgres() {
+                    super::$name(&db).await;
+                }
+            })*
+        }
+    };
+}
+
+contract!(
+    migrations_run_on_an_empty_database_and_again,
+    people_upsert_inserts_then_updates,
+    two_people_can_swap_emails_in_one_import,
+    a_failed_import_transaction_leaves_people_unchanged,
+    a_duplicate_email_is_rejected_and_nothing_is_written,
+    programs_keep_their_settings,
+    enrolling_an_unknown_person_writes_nothing,
+    mentors_can_opt_out,
+    question_versions_are_kept_with_their_assessment,
+    only_enrolled_leaders_can_register_a_question,
+    unknown_program_is_not_found,
+);
+
+fn person(id: &str, manager: Option<&str>, level: i32) -> Person {
+    RawPerson {
+        employee_id: id.into(),
+        name: format!("Person {id}"),
+        email: format!("{id}@example.com"),
+        department: "Operations".into(),
+        manager_id: manager.unwrap_or("").into(),
+        hire_date: "2012-05-01".into(),
+        level: level.to_string(),
+        perspectives: "agile workflows;AI tools".into(),
+        ..RawPerson::default()
+    }
+    .parse()
+    .expect("valid person")
+}
+
+fn no_progress(_: usize) {}
+
+async fn seeded(db: &TestDb) -> Store {
+    let store = Store::connect(&db.url).await.expect("connect");
+    let people = vec![
+        person("ceo", None, 9),
+        person("vp", Some("ceo"), 8),
+        person("pm", Some("vp"), 3),
+    ];
+    store
+        .upsert_people(&people, &no_progress)
+        .await
+        .expect("seed people");
+    store
+}
+
+async fn program(store: &Store) -> ProgramId {
+    let p = NewProgram {
+        name: ProgramName::parse("Spring cohort").expect("name"),
+        starts_on: Date::parse("2027-01-11").expect("date"),
+        settings: ProgramSettings {
+            sessions: 8,
+            checkin_after: 4,
+            ..ProgramSettings::default()
+        },
+    };
+    store.create_program(&p).await.expect("create program")
+}
+
+async fn migrations_run_on_an_empty_database_and_again(db: &TestDb) {
+    let store = Store::connect(&db.url).await.expect("first connect");
+    assert!(store.ping().await);
+    store.close().await;
+    let again = Store::connect(&db.url)
+        .await
+        .expect("second connect runs no migration twice");
+    assert_eq!(again.people_count().await.expect("count"), 0);
+}
+
+async fn people_upsert_inserts_then_updates(db: &TestDb) {
+    let store = seeded(db).await;
+    let mut vp = person("vp", Some("ceo"), 8);
+    vp.department = plab_domain::person::Department::parse("Sales").expect("dept");
+    let summary = store
+        .upsert_people(&[vp.clone(), person("new", Some("vp"), 2)], &no_progress)
+        .await
+        .expect("upsert");
+    assert_eq!((summary.inserted, summary.updated), (1, 1));
+    assert_eq!(store.person("vp").await.expect("vp"), vp);
+    assert_eq!(store.people_count().await.expect("count"), 4);
+    let all = store.all_people().await.expect("all");
+    assert_eq!(
+        all.iter()
+            .map(|p| p.employee_id.as_str())
+            .collect::<Vec<_>>(),
+        vec!["ceo", "new", "pm", "vp"]
+    );
+}
+
+async fn two_people_can_swap_emails_in_one_import(db: &TestDb) {
+    let store = seeded(db).await;
+    let mut a = person("vp", Some("ceo"), 8);
+    let mut b = person("pm", Some("vp"), 3);
+    a.email = plab_domain::person::Email::parse("pm@example.com").expect("email");
+    b.email = plab_domain::person::Email::parse("vp@example.com").expect("email");
+    store
+        .upsert_people(&[a, b], &no_progress)
+        .await
+        .expect("swap");
+    assert_eq!(
+        store.person("vp").await.expect("vp").email.as_str(),
+        "pm@example.com"
+    );
+}
+
+async fn a_failed_import_transaction_leaves_people_unchanged(db: &TestDb) {
+    let store = seeded(db).await;
+    let before = store.all_people().await.expect("before");
+    // 1,200 new people (three batches), the last of which reuses the CEO's e-mail:
+    // the database refuses it in the final batch, after two batches were written.
+    let mut many: Vec<Person> = (0..1200)
+        .map(|i| person(&format!("n{i:04}"), Some("pm"), 1))
+        .collect();
+    many[1199].email = plab_domain::person::Email::parse("ceo@example.com").expect("email");
+    let err = store
+        .upsert_people(&many, &no_progress)
+        .await
+        .expect_err("unique e-mail violated");
+    assert!(matches!(err, StoreError::Database(_)), "{err}");
+    assert_eq!(store.all_people().await.expect("after"), before);
+}
+
+async fn a_duplicate_email_is_rejected_and_nothing_is_written(db: &TestDb) {
+    let store = seeded(db).await;
+    let mut dup = person("x", Some("ceo"), 2);
+    dup.email = plab_domain::person::Email::parse("VP@example.com").expect("email");
+    assert!(store.upsert_people(&[dup], &no_progress).await.is_err());
+    assert_eq!(store.people_count().await.expect("count"), 3);
+}
+
+async fn programs_keep_their_settings(db: &TestDb) {
+    let store = seeded(db).await;
+    let id = program(&store).await;
+    let p = store.program(id).await.expect("program");
+    assert_eq!(p.name, "Spring cohort");
+    assert_eq!(
+        (
+            p.settings.sessions,
+            p.settings.checkin_after,
+            p.settings.cadence_days
+        ),
+        (8, 4, 14)
+    );
+    assert_eq!(store.programs().await.expect("list").len(), 1);
+}
+
+async fn enrolling_an_unknown_person_writes_nothing(db: &TestDb) {
+    let store = seeded(db).await;
+    let id = program(&store).await;
+    let err = store
+        .enroll(id, Role::Mentor, &[("pm".into(), 1), ("ghost".into(), 1)])
+        .await
+        .expect_err("ghost is unknown");
+    assert!(matches!(err, StoreError::NotFound { ref id, .. } if id == "ghost"));
+    assert!(store.enrolments(id).await.expect("enrolments").is_empty());
+}
+
+async fn mentors_can_opt_out(db: &TestDb) {
+    let store = seeded(db).await;
+    let id = program(&store).await;
+    store
+        .enroll(id, Role::Mentor, &[("pm".into(), 2)])
+        .await
+        .expect("enroll");
+    store
+        .enroll(id, Role::Leader, &[("vp".into(), 1)])
+        .await
+        .expect("enroll");
+    store.set_opted_out(id, "pm", true).await.expect("opt out");
+    let e = store.enrolments(id).await.expect("enrolments");
+    let pm = e.iter().find(|e| e.employee_id == "pm").expect("pm");
+    assert_eq!(
+        (pm.role, pm.capacity, pm.opted_out),
+        (Role::Mentor, 2, true)
+    );
+    assert!(
+        store.set_opted_out(id, "vp", true).await.is_err(),
+        "only mentors opt out of pairing"
+    );
+    assert_eq!(
+        store.roles_of(id, "vp").await.expect("roles"),
+        vec![Role::Leader]
+    );
+}
+
+async fn question_versions_are_kept_with_their_assessment(db: &TestDb) {
+    let store = seeded(db).await;
+    let id = program(&store).await;
+    store
+        .enroll(id, Role::Leader, &[("vp".into(), 1)])
+        .await
+        .expect("enroll");
+    let first = QuestionText::parse("I want to learn about Gen Z.").expect("text");
+    let second = QuestionText::parse("Why do new analysts skip our Friday demo?").expect("text");
+    assert_eq!(
+        store
+            .add_question_version(id, "vp", &first, &coach::assess(first.as_str()))
+            .await
+            .expect("v1"),
+        1
+    );
+    assert_eq!(
+        store
+            .add_question_version(id, "vp", &second, &coach::assess(second.as_str()))
+            .await
+            .expect("v2"),
+        2
+    );
+    let history = store.question_history(id, "vp").await.expect("history");
+    assert_eq!(
+        history.iter().map(|v| v.text.as_str()).collect::<Vec<_>>(),
+        vec![first.as_str(), second.as_str()]
+    );
+    assert_eq!(history[1].assessment, coach::assess(second.as_str()));
+    let current = store.current_questions(id).await.expect("current");
+    assert_eq!(current.len(), 1);
+    assert_eq!(current[0].1.version, 2);
+}
+
+async fn only_enrolled_leaders_can_register_a_question(db: &TestDb) {
+    let store = seeded(db).await;
+    let id = program(&store).await;
+    let text = QuestionText::parse("Why do new analysts skip our Friday demo?").expect("text");
+    let err = store
+        .add_question_version(id, "pm", &text, &coach::assess(text.as_str()))
+        .await
+        .expect_err("not a leader");
+    assert!(matches!(err, StoreError::NotFound { .. }));
+}
+
+async fn unknown_program_is_not_found(db: &TestDb) {
+    let store = seeded(db).await;
+    assert!(matches!(
+        store.program(ProgramId(999)).await,
+        Err(StoreError::NotFound {
+            what: "program",
+            ..
+        })
+    ));
+}
