@@ -1,1 +1,12 @@
+//! Application services: each function is one thing a sponsor, leader or
+//! operator does. The CLI and the web app call these; they call the domain
+//! rules, the engine and the store.
 #![forbid(unsafe_code)]
+
+pub mod demo;
+mod error;
+pub mod people;
+pub mod programs;
+
+pub use error::{AppError, Problem};
+pub use plab_store::Store;

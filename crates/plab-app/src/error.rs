@@ -1,0 +1,89 @@
+use plab_store::StoreError;
+use std::fmt;
+
+/// One thing wrong with the user's input, and where.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Problem {
+    /// Where: `FILE:LINE`, `line N`, or an id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub at: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    pub message: String,
+}
+
+impl Problem {
+    pub fn new(message: impl Into<String>) -> Problem {
+        Problem {
+            at: None,
+            field: None,
+            message: message.into(),
+        }
+    }
+    pub fn at(mut self, at: impl Into<String>) -> Problem {
+        self.at = Some(at.into());
+        self
+    }
+    pub fn field(mut self, field: impl Into<String>) -> Problem {
+        self.field = Some(field.into());
+        self
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(at) = &self.at {
+            write!(f, "{at}: ")?;
+        }
+        if let Some(field) = &self.field {
+            write!(f, "{field}: ")?;
+        }
+        f.write_str(&self.message)
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// The user's input is wrong; nothing was written.
+    #[error("{}", list(.0))]
+    Invalid(Vec<Problem>),
+    #[error("{what} '{id}' was not found")]
+    NotFound { what: &'static str, id: String },
+    #[error("{0}")]
+    Conflict(String),
+    /// Not the user's fault.
+    #[error(transparent)]
+    Internal(StoreError),
+}
+
+impl AppError {
+    pub fn invalid(problem: Problem) -> AppError {
+        AppError::Invalid(vec![problem])
+    }
+
+    /// True when the user can fix it (exit 2, HTTP 4xx).
+    pub fn is_user_error(&self) -> bool {
+        !matches!(self, AppError::Internal(_))
+    }
+}
+
+fn list(problems: &[Problem]) -> String {
+    problems
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> AppError {
+        match e {
+            StoreError::NotFound { what, id } => AppError::NotFound { what, id },
+            StoreError::Conflict(m) => AppError::Conflict(m),
+            StoreError::UnsupportedUrl(u) => AppError::invalid(Problem::new(format!(
+                "unsupported database URL '{u}': use sqlite://PATH or postgres://…"
+            ))),
+            other => AppError::Internal(other),
+        }
+    }
+}

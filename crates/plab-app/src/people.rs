@@ -1,0 +1,439 @@
+//! Importing and exporting the organisation's people as CSV (CONTRACT.md).
+//! An import is all or nothing: every problem is listed with its line, and
+//! nothing is written unless the whole file is valid.
+use crate::{AppError, Problem};
+use plab_domain::org::{OrgProblem, check_org_chart};
+use plab_domain::person::{Person, RawPerson};
+use plab_store::{ImportSummary, Store};
+use std::collections::HashMap;
+use std::io::{Read, Write};
+
+pub const COLUMNS: [&str; 12] = [
+    "employee_id",
+    "name",
+    "email",
+    "department",
+    "manager_id",
+    "hire_date",
+    "level",
+    "title",
+    "location",
+    "timezone",
+    "perspectives",
+    "end_date",
+];
+const REQUIRED: usize = 7;
+
+/// Listing thousands of problems helps no one; the first ones show the pattern.
+const MAX_PROBLEMS: usize = 200;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportProgress {
+    Parsed(usize),
+    Written { done: usize, total: usize },
+}
+
+/// A person and the line of the file they came from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    pub line: u64,
+    pub person: Person,
+}
+
+/// Reads and validates a people CSV on its own (no database).
+pub fn parse_csv<R: Read>(source: &str, reader: R) -> Result<Vec<Row>, Vec<Problem>> {
+    let mut csv = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_reader(reader);
+    let headers = csv
+        .headers()
+        .map_err(|e| {
+            vec![Problem::new(format!("cannot read the header: {e}")).at(format!("{source}:1"))]
+        })?
+        .clone();
+    let index = column_index(source, &headers)?;
+    let mut rows = Vec::new();
+    let mut problems = Vec::new();
+    for record in csv.records() {
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                let line = e.position().map_or(0, csv::Position::line);
+                problems.push(Problem::new(csv_error_message(&e)).at(format!("{source}:{line}")));
+                continue;
+            }
+        };
+        let line = record.position().map_or(0, csv::Position::line);
+        let get = |col: usize| {
+            index[col]
+                .and_then(|i| record.get(i))
+                .unwrap_or("")
+                .to_owned()
+        };
+        let raw = RawPerson {
+            employee_id: get(0),
+            name: get(1),
+            email: get(2),
+            department: get(3),
+            manager_id: get(4),
+            hire_date: get(5),
+            level: get(6),
+            title: get(7),
+            location: get(8),
+            timezone: get(9),
+            perspectives: get(10),
+            end_date: get(11),
+        };
+        match raw.parse() {
+            Ok(person) => rows.push(Row { line, person }),
+            Err(errs) => problems.extend(errs.into_iter().map(|e| {
+                Problem::new(e.message)
+                    .field(e.field)
+                    .at(format!("{source}:{line}"))
+            })),
+        }
+    }
+    if rows.is_empty() && problems.is_empty() {
+        problems.push(Problem::new("the file has a header but no people").at(source.to_owned()));
+    }
+    if problems.is_empty() {
+        Ok(rows)
+    } else {
+        Err(problems)
+    }
+}
+
+fn csv_error_message(e: &csv::Error) -> String {
+    match e.kind() {
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => {
+            format!("has {len} fields but the header has {expected_len}")
+        }
+        csv::ErrorKind::Utf8 { .. } => "is not valid UTF-8 text".to_owned(),
+        _ => e.to_string(),
+    }
+}
+
+/// Maps each known column to its position in the file; header names are
+/// case-insensitive and may come in any order.
+fn column_index(
+    source: &str,
+    headers: &csv::StringRecord,
+) -> Result<[Option<usize>; 12], Vec<Problem>> {
+    let mut index = [None; 12];
+    let mut problems = Vec::new();
+    for (pos, name) in headers.iter().enumerate() {
+        let name = name
+            .trim_start_matches('\u{feff}')
+            .trim()
+            .to_ascii_lowercase();
+        match COLUMNS.iter().position(|c| *c == name) {
+            Some(col) if index[col].is_some() => {
+                problems.push(
+                    Problem::new(format!("column '{name}' appears twice"))
+                        .at(format!("{source}:1")),
+                );
+            }
+            Some(col) => index[col] = Some(pos),
+            None => {} // Extra columns (a spreadsheet's notes, say) are ignored.
+        }
+    }
+    let missing: Vec<&str> = (0..REQUIRED)
+        .filter(|c| index[*c].is_none())
+        .map(|c| COLUMNS[c])
+        .collect();
+    if !missing.is_empty() {
+        problems.push(
+            Problem::new(format!(
+                "missing required column(s): {}",
+                missing.join(", ")
+            ))
+            .at(format!("{source}:1")),
+        );
+    }
+    if problems.is_empty() {
+        Ok(index)
+    } else {
+        Err(problems)
+    }
+}
+
+/// Checks the file against itself and the people already stored: duplicate
+/// ids and e-mails, unknown managers and reporting cycles.
+pub fn check_against_directory(
+    source: &str,
+    rows: &[Row],
+    existing: &[(String, Option<String>, String)],
+) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    let at = |line: u64| format!("{source}:{line}");
+    let mut line_of: HashMap<&str, u64> = HashMap::with_capacity(rows.len());
+    for r in rows {
+        let id = r.person.employee_id.as_str();
+        if let Some(first) = line_of.insert(id, r.line) {
+            line_of.insert(id, first);
+            problems.push(
+                Problem::new(format!(
+                    "duplicate employee_id '{id}' (first on line {first})"
+                ))
+                .field("employee_id")
+                .at(at(r.line)),
+            );
+        }
+    }
+    // E-mails as they will be after the import: the file's, plus those of
+    // stored people the file does not touch.
+    let mut email_owner: HashMap<&str, (&str, Option<u64>)> = existing
+        .iter()
+        .filter(|(id, _, _)| !line_of.contains_key(id.as_str()))
+        .map(|(id, _, email)| (email.as_str(), (id.as_str(), None)))
+        .collect();
+    for r in rows {
+        let (id, email) = (r.person.employee_id.as_str(), r.person.email.as_str());
+        match email_owner.get(email) {
+            Some((other, _)) if *other == id => {}
+            Some((other, Some(line))) => problems.push(
+                Problem::new(format!(
+                    "duplicate email '{email}' (also '{other}' on line {line})"
+                ))
+                .field("email")
+                .at(at(r.line)),
+            ),
+            Some((other, None)) => problems.push(
+                Problem::new(format!(
+                    "email '{email}' already belongs to employee '{other}'"
+                ))
+                .field("email")
+                .at(at(r.line)),
+            ),
+            None => {
+                email_owner.insert(email, (id, Some(r.line)));
+            }
+        }
+    }
+    let mut edges: HashMap<&str, Option<&str>> = existing
+        .iter()
+        .map(|(id, m, _)| (id.as_str(), m.as_deref()))
+        .collect();
+    for r in rows {
+        edges.insert(
+            r.person.employee_id.as_str(),
+            r.person.manager_id.as_ref().map(|m| m.as_str()),
+        );
+    }
+    for problem in check_org_chart(edges) {
+        let line = match &problem {
+            OrgProblem::UnknownManager { employee, .. } => line_of.get(employee.as_str()).copied(),
+            OrgProblem::Cycle { members } => members
+                .iter()
+                .filter_map(|m| line_of.get(m.as_str()).copied())
+                .min(),
+        };
+        let p = Problem::new(
+            problem
+                .to_string()
+                .trim_start_matches("manager_id: ")
+                .to_owned(),
+        )
+        .field("manager_id");
+        problems.push(match line {
+            Some(l) => p.at(at(l)),
+            None => p.at(source.to_owned()),
+        });
+    }
+    problems
+}
+
+/// Validates the whole file, then upserts everyone in one transaction.
+pub async fn import<R: Read>(
+    store: &Store,
+    source: &str,
+    reader: R,
+    progress: &(dyn Fn(ImportProgress) + Sync),
+) -> Result<ImportSummary, AppError> {
+    let rows = parse_csv(source, reader).map_err(truncate)?;
+    progress(ImportProgress::Parsed(rows.len()));
+    let existing = store.directory_keys().await?;
+    let problems = check_against_directory(source, &rows, &existing);
+    if !problems.is_empty() {
+        return Err(truncate(problems));
+    }
+    let people: Vec<Person> = rows.into_iter().map(|r| r.person).collect();
+    let total = people.len();
+    let summary = store
+        .upsert_people(&people, &|done| {
+            progress(ImportProgress::Written { done, total })
+        })
+        .await?;
+    Ok(summary)
+}
+
+fn truncate(mut problems: Vec<Problem>) -> AppError {
+    let n = problems.len();
+    if n > MAX_PROBLEMS {
+        problems.truncate(MAX_PROBLEMS);
+        problems.push(Problem::new(format!(
+            "… and {} more problems",
+            n - MAX_PROBLEMS
+        )));
+    }
+    AppError::Invalid(problems)
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error(transparent)]
+    App(#[from] AppError),
+    #[error("cannot write the export: {0}")]
+    Write(#[from] std::io::Error),
+}
+
+/// Writes every person in the import format; returns how many.
+pub async fn export<W: Write>(store: &Store, writer: W) -> Result<usize, ExportError> {
+    let people = store.all_people().await.map_err(AppError::from)?;
+    write_csv(&people, writer).map_err(|e| match e.into_kind() {
+        csv::ErrorKind::Io(io) => ExportError::Write(io),
+        other => ExportError::Write(std::io::Error::other(format!("{other:?}"))),
+    })?;
+    Ok(people.len())
+}
+
+pub fn write_csv<W: Write>(people: &[Person], writer: W) -> Result<(), csv::Error> {
+    let mut csv = csv::Writer::from_writer(writer);
+    csv.write_record(COLUMNS)?;
+    for p in people {
+        let r = p.to_raw();
+        csv.write_record([
+            &r.employee_id,
+            &r.name,
+            &r.email,
+            &r.department,
+            &r.manager_id,
+            &r.hire_date,
+            &r.level,
+            &r.title,
+            &r.location,
+            &r.timezone,
+            &r.perspectives,
+            &r.end_date,
+        ])?;
+    }
+    csv.flush()?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEADER: &str = "employee_id,name,email,department,manager_id,hire_date,level\n";
+
+    fn parse(body: &str) -> Result<Vec<Row>, Vec<Problem>> {
+        parse_csv("people.csv", format!("{HEADER}{body}").as_bytes())
+    }
+
+    fn problems(body: &str) -> Vec<String> {
+        match parse(body) {
+            Ok(rows) => check_against_directory("people.csv", &rows, &[])
+                .iter()
+                .map(ToString::to_string)
+                .collect(),
+            Err(p) => p.iter().map(ToString::to_string).collect(),
+        }
+    }
+
+    #[test]
+    fn headers_are_case_insensitive_in_any_order_and_extra_columns_are_ignored() {
+        let csv = "Level,EMAIL,Name,notes,employee_id,Department,hire_date,manager_id\n7,a@x.io,Ann,hi,A,Ops,2010-01-01,\n";
+        let rows = parse_csv("p.csv", csv.as_bytes()).expect("valid");
+        assert_eq!(rows[0].person.level.value(), 7);
+        assert_eq!(rows[0].line, 2);
+    }
+
+    #[test]
+    fn a_missing_required_column_is_named() {
+        let errs = parse_csv("p.csv", "employee_id,name\nA,Ann\n".as_bytes()).expect_err("invalid");
+        assert_eq!(
+            errs[0].to_string(),
+            "p.csv:1: missing required column(s): email, department, manager_id, hire_date, level"
+        );
+    }
+
+    #[test]
+    fn a_bad_field_is_reported_with_its_line_and_field() {
+        let errs = problems("A,Ann,a@x.io,Ops,,2010-01-01,7\nB,Bob,bob,Ops,A,2011-01-01,3\n");
+        assert_eq!(errs, vec!["people.csv:3: email: 'bob' has no '@'"]);
+    }
+
+    #[test]
+    fn a_short_row_is_reported_with_its_line() {
+        let errs = problems("A,Ann,a@x.io,Ops,,2010-01-01,7\nB,Bob\n");
+        assert_eq!(
+            errs,
+            vec!["people.csv:3: has 2 fields but the header has 7"]
+        );
+    }
+
+    #[test]
+    fn duplicate_ids_and_emails_name_both_lines() {
+        let errs = problems(
+            "A,Ann,a@x.io,Ops,,2010-01-01,7\nA,Al,al@x.io,Ops,,2010-01-01,7\nC,Cy,A@X.io,Ops,,2010-01-01,7\n",
+        );
+        assert_eq!(
+            errs,
+            vec![
+                "people.csv:3: employee_id: duplicate employee_id 'A' (first on line 2)",
+                "people.csv:4: email: duplicate email 'a@x.io' (also 'A' on line 2)",
+            ]
+        );
+    }
+
+    #[test]
+    fn an_unknown_manager_is_reported_on_the_reports_line() {
+        let errs = problems("A,Ann,a@x.io,Ops,,2010-01-01,7\nB,Bob,b@x.io,Ops,Z,2010-01-01,3\n");
+        assert_eq!(
+            errs,
+            vec!["people.csv:3: manager_id: 'Z' of employee 'B' is not a known employee_id"]
+        );
+    }
+
+    #[test]
+    fn a_manager_cycle_is_reported_with_its_members() {
+        let errs = problems("A,Ann,a@x.io,Ops,B,2010-01-01,7\nB,Bob,b@x.io,Ops,A,2010-01-01,3\n");
+        assert_eq!(
+            errs,
+            vec!["people.csv:2: manager_id: reporting cycle A -> B -> A"]
+        );
+    }
+
+    #[test]
+    fn managers_already_stored_are_known() {
+        let rows = parse("B,Bob,b@x.io,Ops,A,2010-01-01,3\n").expect("valid");
+        let existing = vec![("A".to_owned(), None, "a@x.io".to_owned())];
+        assert!(check_against_directory("people.csv", &rows, &existing).is_empty());
+    }
+
+    #[test]
+    fn an_email_of_another_stored_person_is_rejected() {
+        let rows = parse("B,Bob,a@x.io,Ops,,2010-01-01,3\n").expect("valid");
+        let existing = vec![("A".to_owned(), None, "a@x.io".to_owned())];
+        let errs: Vec<String> = check_against_directory("people.csv", &rows, &existing)
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(
+            errs,
+            vec!["people.csv:2: email: email 'a@x.io' already belongs to employee 'A'"]
+        );
+    }
+
+    #[test]
+    fn export_writes_the_import_format() {
+        let rows = parse("A,\"Ann, Jr.\",a@x.io,Ops,,2010-01-01,7\n").expect("valid");
+        let mut out = Vec::new();
+        write_csv(&[rows[0].person.clone()], &mut out).expect("write");
+        let back = parse_csv("back.csv", out.as_slice()).expect("re-import");
+        assert_eq!(back[0].person, rows[0].person);
+    }
+}

@@ -1,0 +1,110 @@
+//! Opening programs, enrolling people and capturing research questions.
+use crate::{AppError, Problem};
+use plab_domain::Date;
+use plab_domain::coach::{self, Assessment};
+use plab_domain::person::FieldError;
+use plab_domain::program::{NewProgram, ProgramName, ProgramSettings, Role};
+use plab_domain::question::QuestionText;
+use plab_store::{Program, ProgramId, Store};
+
+fn field_problems(errors: Vec<FieldError>, at: &str) -> AppError {
+    AppError::Invalid(
+        errors
+            .into_iter()
+            .map(|e| Problem::new(e.message).field(e.field).at(at.to_owned()))
+            .collect(),
+    )
+}
+
+pub async fn create(
+    store: &Store,
+    name: &str,
+    starts_on: &str,
+    settings: ProgramSettings,
+) -> Result<ProgramId, AppError> {
+    let mut errors = Vec::new();
+    let name = ProgramName::parse(name).map_err(|e| errors.push(e)).ok();
+    let starts_on = Date::parse(starts_on)
+        .map_err(|e| errors.push(FieldError::new("starts_on", e.to_string())))
+        .ok();
+    if let Err(mut e) = settings.validate() {
+        errors.append(&mut e);
+    }
+    match (name, starts_on) {
+        (Some(name), Some(starts_on)) if errors.is_empty() => Ok(store
+            .create_program(&NewProgram {
+                name,
+                starts_on,
+                settings,
+            })
+            .await?),
+        _ => Err(field_problems(errors, "program")),
+    }
+}
+
+/// Reads program settings from JSON (missing keys take the protocol's defaults).
+pub fn settings_from_json(source: &str, json: &str) -> Result<ProgramSettings, AppError> {
+    serde_json::from_str(json).map_err(|e| {
+        AppError::invalid(Problem::new(e.to_string()).at(format!("{source}:{}", e.line())))
+    })
+}
+
+pub async fn list(store: &Store) -> Result<Vec<Program>, AppError> {
+    Ok(store.programs().await?)
+}
+
+/// Enrols people in one role. Mentors get the program's default capacity
+/// unless one is given; every person must exist, or nothing is written.
+pub async fn enroll(
+    store: &Store,
+    program: ProgramId,
+    role: Role,
+    employee_ids: &[String],
+    capacity: Option<u32>,
+) -> Result<(), AppError> {
+    let settings = store.program(program).await?.settings;
+    let capacity = capacity.unwrap_or(settings.default_mentor_capacity);
+    if role == Role::Mentor && !(1..=10).contains(&capacity) {
+        return Err(AppError::invalid(
+            Problem::new(format!("{capacity} is outside 1..=10")).field("capacity"),
+        ));
+    }
+    if employee_ids.is_empty() {
+        return Err(AppError::invalid(Problem::new(
+            "name at least one employee_id",
+        )));
+    }
+    let people: Vec<(String, u32)> = employee_ids
+        .iter()
+        .map(|id| (id.trim().to_owned(), capacity))
+        .collect();
+    store.enroll(program, role, &people).await?;
+    Ok(())
+}
+
+/// The outcome of registering a question: its version and the coach's view.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct QuestionSaved {
+    pub version: u32,
+    pub assessment: Assessment,
+}
+
+/// Stores a new version of the leader's research question with the coach's
+/// assessment under the program's thresholds.
+pub async fn set_question(
+    store: &Store,
+    program: ProgramId,
+    leader: &str,
+    text: &str,
+) -> Result<QuestionSaved, AppError> {
+    let text = QuestionText::parse(text).map_err(|e| field_problems(vec![e], leader))?;
+    let settings = store.program(program).await?.settings;
+    let assessment = coach::assess_with(text.as_str(), settings.coach);
+    let version = store
+        .add_question_version(program, leader, &text, &assessment)
+        .await?;
+    Ok(QuestionSaved {
+        version,
+        assessment,
+    })
+}

@@ -1,0 +1,162 @@
+//! The command line, as a newcomer reads it in `plab --help`.
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "plab",
+    version,
+    about = "Perspective Lab: run reverse-mentoring programs where junior employees mentor senior leaders.",
+    long_about = "Perspective Lab: run reverse-mentoring programs where junior employees mentor senior leaders.\n\n\
+        Start with `plab demo` to fill a database with a realistic organisation, or `plab import people FILE.csv` \
+        to load your own. Data lives in ./plab.db (SQLite) unless --db or PLAB_DATABASE_URL names another database.\n\n\
+        Exit status: 0 success, 2 bad usage or bad input (nothing written), 1 anything else."
+)]
+pub struct Cli {
+    /// Database URL: sqlite://PATH (created on first use) or postgres://USER@HOST/DB.
+    #[arg(
+        long,
+        global = true,
+        env = "PLAB_DATABASE_URL",
+        default_value = "sqlite://plab.db",
+        value_name = "URL"
+    )]
+    pub db: String,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Coach one research question: strength, score, themes and suggestions.
+    CheckGoal {
+        /// Print one JSON document.
+        #[arg(long)]
+        json: bool,
+        /// The research question, in quotes.
+        text: String,
+    },
+    /// Load data into the database.
+    #[command(subcommand)]
+    Import(ImportWhat),
+    /// Write data out of the database.
+    #[command(subcommand)]
+    Export(ExportWhat),
+    /// Open and list programs.
+    #[command(subcommand)]
+    Program(ProgramCmd),
+    /// Enrol people in a program as sponsor, leader or mentor.
+    Enroll(EnrollArgs),
+    /// Register and review leaders' research questions.
+    #[command(subcommand)]
+    Question(QuestionCmd),
+    /// Fill the database with a realistic organisation and a running program.
+    Demo(DemoArgs),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ImportWhat {
+    /// Upsert people from a CSV file (all or nothing). Required columns:
+    /// employee_id,name,email,department,manager_id,hire_date,level; optional:
+    /// title,location,timezone,perspectives,end_date.
+    People {
+        file: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ExportWhat {
+    /// Write every person as CSV, in the import format.
+    People {
+        /// Write to this file instead of standard output.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ProgramCmd {
+    /// Open a new program (a cohort with its own settings and dates).
+    Create {
+        #[arg(long)]
+        name: String,
+        /// First day, YYYY-MM-DD.
+        #[arg(long, value_name = "DATE")]
+        starts: String,
+        /// JSON settings; missing keys take the protocol's defaults (14-day cadence,
+        /// 60-minute sessions, 6 sessions, check-in after session 3, minimum group size 5).
+        #[arg(long, value_name = "FILE.json")]
+        settings: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// List programs.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct EnrollArgs {
+    #[arg(long)]
+    pub program: String,
+    /// sponsor, leader or mentor.
+    #[arg(long)]
+    pub role: String,
+    /// How many leaders each mentor may take (mentors only; default from the program).
+    #[arg(long)]
+    pub capacity: Option<u32>,
+    /// Employee ids to enrol.
+    #[arg(required = true)]
+    pub employee_ids: Vec<String>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum QuestionCmd {
+    /// Store a new version of a leader's research question with the coach's assessment.
+    Set {
+        #[arg(long)]
+        program: String,
+        /// The leader's employee id.
+        #[arg(long)]
+        leader: String,
+        #[arg(long)]
+        json: bool,
+        text: String,
+    },
+    /// Every version of a leader's question, oldest first.
+    History {
+        #[arg(long)]
+        program: String,
+        #[arg(long)]
+        leader: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The current question of every leader in a program, with its strength.
+    List {
+        #[arg(long)]
+        program: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct DemoArgs {
+    /// How many people the organisation has.
+    #[arg(long, default_value_t = plab_app::demo::DEFAULT_PEOPLE)]
+    pub people: usize,
+    /// The same seed always builds the same organisation and program.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Password of every demo account.
+    #[arg(long, default_value = plab_app::demo::DEFAULT_PASSWORD)]
+    pub password: String,
+    #[arg(long)]
+    pub json: bool,
+}

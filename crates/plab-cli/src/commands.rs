@@ -1,0 +1,354 @@
+//! One function per command: parse input, call the service, print.
+use crate::args::{
+    Cli, Command, DemoArgs, EnrollArgs, ExportWhat, ImportWhat, ProgramCmd, QuestionCmd,
+};
+use crate::{Failure, out};
+use anyhow::Context;
+use plab_app::programs::QuestionSaved;
+use plab_app::{Store, demo, people, programs};
+use plab_domain::coach::{self, Assessment};
+use plab_domain::program::{ProgramSettings, Role};
+use serde::Serialize;
+use std::path::Path;
+
+pub fn run(cli: Cli) -> Result<(), Failure> {
+    match cli.command {
+        Command::CheckGoal { json, text } => check_goal(&text, json),
+        command => {
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+                .context("starting the async runtime")?;
+            runtime.block_on(with_store(&cli.db, command))
+        }
+    }
+}
+
+async fn with_store(db: &str, command: Command) -> Result<(), Failure> {
+    let store = Store::connect(db).await.map_err(|e| match e {
+        plab_store::StoreError::UnsupportedUrl(_) => Failure::User(e.to_string()),
+        other => Failure::Internal(
+            anyhow::Error::new(other).context(format!("opening the database {}", redact(db))),
+        ),
+    })?;
+    let result = match command {
+        Command::CheckGoal { .. } => Ok(()),
+        Command::Import(ImportWhat::People { file, json }) => {
+            import_people(&store, &file, json).await
+        }
+        Command::Export(ExportWhat::People { output }) => {
+            export_people(&store, output.as_deref()).await
+        }
+        Command::Program(cmd) => program(&store, cmd).await,
+        Command::Enroll(args) => enroll(&store, args).await,
+        Command::Question(cmd) => question(&store, cmd).await,
+        Command::Demo(args) => run_demo(&store, args).await,
+    };
+    store.close().await;
+    result
+}
+
+/// Never print a password that is part of a database URL.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.find('@')) {
+        (Some(s), Some(at)) if at > s => match url[s + 3..at].find(':') {
+            Some(colon) => format!("{}:***{}", &url[..s + 3 + colon], &url[at..]),
+            None => url.to_owned(),
+        },
+        _ => url.to_owned(),
+    }
+}
+
+fn print_json<T: Serialize>(value: &T) -> Result<(), Failure> {
+    let text = serde_json::to_string_pretty(value).context("encoding JSON")?;
+    out!("{text}");
+    Ok(())
+}
+
+fn check_goal(text: &str, json: bool) -> Result<(), Failure> {
+    if text.trim().is_empty() {
+        return Err(Failure::User("TEXT: the research question is empty".into()));
+    }
+    let assessment = coach::assess(text);
+    if json {
+        return print_json(&assessment);
+    }
+    print_assessment(&assessment)
+}
+
+fn print_assessment(a: &Assessment) -> Result<(), Failure> {
+    out!("strength: {} (score {}/100)", a.strength.as_str(), a.score);
+    let themes: Vec<&str> = a.themes.iter().map(|t| t.as_str()).collect();
+    out!(
+        "themes:   {}",
+        if themes.is_empty() {
+            "none recognised".to_owned()
+        } else {
+            themes.join(", ")
+        }
+    );
+    for f in &a.findings {
+        out!(
+            "- {} [{}]\n  suggestion: {}",
+            f.message,
+            f.code,
+            f.suggestion
+        );
+    }
+    Ok(())
+}
+
+async fn import_people(store: &Store, file: &Path, json: bool) -> Result<(), Failure> {
+    let source = file.display().to_string();
+    let reader = std::fs::File::open(file)
+        .map_err(|e| Failure::User(format!("{source}: cannot open: {e}")))?;
+    let started = std::time::Instant::now();
+    let bar = crate::progress::bar(0, "importing people");
+    let summary = people::import(
+        store,
+        &source,
+        std::io::BufReader::new(reader),
+        &|p| match p {
+            people::ImportProgress::Parsed(n) => bar.set_length(n as u64),
+            people::ImportProgress::Written { done, .. } => bar.set_position(done as u64),
+        },
+    )
+    .await;
+    bar.finish_and_clear();
+    let summary = summary?;
+    let seconds = started.elapsed().as_secs_f64();
+    if json {
+        #[derive(Serialize)]
+        struct Out {
+            inserted: u64,
+            updated: u64,
+            seconds: f64,
+        }
+        return print_json(&Out {
+            inserted: summary.inserted,
+            updated: summary.updated,
+            seconds,
+        });
+    }
+    out!(
+        "imported {} people from {source} ({} new, {} updated) in {seconds:.2} s",
+        summary.inserted + summary.updated,
+        summary.inserted,
+        summary.updated
+    );
+    Ok(())
+}
+
+async fn export_people(store: &Store, output: Option<&Path>) -> Result<(), Failure> {
+    let n = match output {
+        Some(path) => {
+            // Write beside the target and rename, so a failed export never leaves half a file.
+            let tmp = path.with_extension("csv.partial");
+            let file = std::fs::File::create(&tmp)
+                .map_err(|e| Failure::User(format!("{}: cannot create: {e}", tmp.display())))?;
+            match people::export(store, std::io::BufWriter::new(file)).await {
+                Ok(n) => {
+                    std::fs::rename(&tmp, path).map_err(|e| {
+                        Failure::User(format!("{}: cannot write: {e}", path.display()))
+                    })?;
+                    n
+                }
+                Err(e) => {
+                    let _ = std::fs::remove_file(&tmp);
+                    return Err(export_failure(e));
+                }
+            }
+        }
+        None => people::export(store, std::io::stdout().lock())
+            .await
+            .map_err(export_failure)?,
+    };
+    eprintln!("exported {n} people");
+    Ok(())
+}
+
+fn export_failure(e: people::ExportError) -> Failure {
+    match e {
+        people::ExportError::App(e) => e.into(),
+        people::ExportError::Write(io) => Failure::from_io(io),
+    }
+}
+
+#[derive(Serialize)]
+struct ProgramOut {
+    id: i64,
+    name: String,
+    starts_on: String,
+    settings: ProgramSettings,
+}
+
+async fn program(store: &Store, cmd: ProgramCmd) -> Result<(), Failure> {
+    match cmd {
+        ProgramCmd::Create {
+            name,
+            starts,
+            settings,
+            json,
+        } => {
+            let settings = match settings {
+                Some(path) => {
+                    let source = path.display().to_string();
+                    let text = std::fs::read_to_string(&path)
+                        .map_err(|e| Failure::User(format!("{source}: cannot read: {e}")))?;
+                    programs::settings_from_json(&source, &text)?
+                }
+                None => ProgramSettings::default(),
+            };
+            let id = programs::create(store, &name, &starts, settings).await?;
+            if json {
+                return print_json(&serde_json::json!({ "id": id.0 }));
+            }
+            out!("created program {id}: {name}");
+        }
+        ProgramCmd::List { json } => {
+            let list = programs::list(store).await?;
+            if json {
+                let out: Vec<ProgramOut> = list
+                    .into_iter()
+                    .map(|p| ProgramOut {
+                        id: p.id.0,
+                        name: p.name,
+                        starts_on: p.starts_on.to_string(),
+                        settings: p.settings,
+                    })
+                    .collect();
+                return print_json(&out);
+            }
+            for p in list {
+                out!("{:>5}  {}  {}", p.id, p.starts_on, p.name);
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn enroll(store: &Store, args: EnrollArgs) -> Result<(), Failure> {
+    let program = demo::program_id(&args.program)?;
+    let role = Role::parse(&args.role).map_err(|e| Failure::User(e.to_string()))?;
+    programs::enroll(store, program, role, &args.employee_ids, args.capacity).await?;
+    out!(
+        "enrolled {} {}(s) in program {program}",
+        args.employee_ids.len(),
+        role
+    );
+    Ok(())
+}
+
+async fn question(store: &Store, cmd: QuestionCmd) -> Result<(), Failure> {
+    match cmd {
+        QuestionCmd::Set {
+            program,
+            leader,
+            json,
+            text,
+        } => {
+            let program = demo::program_id(&program)?;
+            let saved: QuestionSaved =
+                programs::set_question(store, program, &leader, &text).await?;
+            if json {
+                return print_json(&saved);
+            }
+            out!("saved version {} of {leader}'s question", saved.version);
+            print_assessment(&saved.assessment)?;
+        }
+        QuestionCmd::History {
+            program,
+            leader,
+            json,
+        } => {
+            let program = demo::program_id(&program)?;
+            let history = store
+                .question_history(program, &leader)
+                .await
+                .map_err(plab_app::AppError::from)?;
+            if json {
+                return print_json(&history);
+            }
+            for v in history {
+                out!(
+                    "v{} {} [{} {}] {}",
+                    v.version,
+                    v.created_at,
+                    v.assessment.strength.as_str(),
+                    v.assessment.score,
+                    v.text
+                );
+            }
+        }
+        QuestionCmd::List { program, json } => {
+            let program = demo::program_id(&program)?;
+            store
+                .program(program)
+                .await
+                .map_err(plab_app::AppError::from)?;
+            let current = store
+                .current_questions(program)
+                .await
+                .map_err(plab_app::AppError::from)?;
+            if json {
+                let out: Vec<_> = current
+                    .iter()
+                    .map(|(leader, v)| serde_json::json!({"leader": leader, "version": v.version, "text": v.text, "strength": v.assessment.strength, "score": v.assessment.score}))
+                    .collect();
+                return print_json(&out);
+            }
+            for (leader, v) in current {
+                out!(
+                    "{leader:<10} {:<6} {:>3}  {}",
+                    v.assessment.strength.as_str(),
+                    v.assessment.score,
+                    v.text
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn run_demo(store: &Store, args: DemoArgs) -> Result<(), Failure> {
+    if args.password.chars().count() < 8 {
+        return Err(Failure::User(
+            "--password: use at least 8 characters".into(),
+        ));
+    }
+    eprintln!(
+        "building a demo organisation of {} people (seed {})…",
+        args.people, args.seed
+    );
+    let summary = demo::build(store, args.people, args.seed).await?;
+    if args.json {
+        return print_json(&summary);
+    }
+    out!("demo program {} is ready", summary.program);
+    out!("sponsor: {}", summary.sponsor);
+    out!(
+        "{} leaders, e.g. {}",
+        summary.leaders.len(),
+        summary.leaders.first().map_or("-", String::as_str)
+    );
+    out!(
+        "{} mentors, e.g. {}",
+        summary.mentors.len(),
+        summary.mentors.first().map_or("-", String::as_str)
+    );
+    out!("password of every demo account: {}", args.password);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn database_passwords_are_redacted() {
+        assert_eq!(
+            super::redact("postgres://u:secret@h/db"),
+            "postgres://u:***@h/db"
+        );
+        assert_eq!(super::redact("sqlite://plab.db"), "sqlite://plab.db");
+    }
+}
