@@ -1,0 +1,459 @@
+//! The `plab` binary as users' scripts see it (CONTRACT.md): exit codes, JSON on
+//! stdout, errors naming file, line and field, and nothing written on bad input.
+//! Database tests run on SQLite, and on PostgreSQL when PLAB_TEST_POSTGRES_URL is set.
+use plab_store::testing::TestDb;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+struct Plab {
+    db: TestDb,
+    dir: PathBuf,
+}
+
+impl Plab {
+    fn new(db: TestDb) -> Plab {
+        let dir = std::env::temp_dir().join(format!(
+            "plab_cli_{}_{}",
+            std::process::id(),
+            fastrand_name()
+        ));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        Plab { db, dir }
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_plab"))
+            .args(args)
+            .env("PLAB_DATABASE_URL", &self.db.url)
+            .current_dir(&self.dir)
+            .output()
+            .expect("run plab")
+    }
+
+    fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert!(
+            out.status.success(),
+            "plab {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).expect("utf-8 stdout")
+    }
+
+    fn json(&self, args: &[&str]) -> Value {
+        serde_json::from_str(&self.ok(args)).expect("exactly one JSON document on stdout")
+    }
+
+    fn file(&self, name: &str, body: &str) -> PathBuf {
+        let p = self.dir.join(name);
+        std::fs::write(&p, body).expect("write file");
+        p
+    }
+
+    fn export(&self) -> String {
+        self.ok(&["export", "people"])
+    }
+}
+
+impl Drop for Plab {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn fastrand_name() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static N: AtomicU64 = AtomicU64::new(0);
+    N.fetch_add(1, Ordering::Relaxed)
+}
+
+fn status(out: &Output) -> i32 {
+    out.status.code().expect("exit code")
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+const HEADER: &str =
+    "employee_id,name,email,department,manager_id,hire_date,level,title,perspectives\n";
+const ORG: &str = "ceo,Cara Ceo,cara@acme.test,Executive,,2001-02-03,10,CEO,\n\
+vp,Vic Vp,vic@acme.test,Operations,ceo,2004-05-06,8,VP Operations,\n\
+pm,Pat Pm,pat@acme.test,Product,vp,2024-01-15,2,Project manager,agile workflows;AI tools\n";
+
+fn seeded(db: TestDb) -> Plab {
+    let plab = Plab::new(db);
+    let f = plab.file("org.csv", &format!("{HEADER}{ORG}"));
+    plab.ok(&["import", "people", f.to_str().expect("path")]);
+    plab
+}
+
+/// Runs a test body on SQLite, then on PostgreSQL when configured.
+fn on_both(test: impl Fn(TestDb)) {
+    test(TestDb::sqlite());
+    if let Some(db) = TestDb::postgres() {
+        test(db);
+    }
+}
+
+#[test]
+fn check_goal_json_follows_the_contract() {
+    let plab = Plab::new(TestDb::sqlite());
+    let weak = plab.json(&["check-goal", "--json", "I want to learn about Gen Z."]);
+    assert_eq!(weak["strength"], "weak");
+    let score = weak["score"].as_u64().expect("score");
+    assert!(score <= 100);
+    assert!(weak["themes"].is_array());
+    let finding = &weak["findings"][0];
+    for key in ["code", "message", "suggestion"] {
+        assert!(
+            finding[key].as_str().is_some_and(|s| !s.is_empty()),
+            "finding.{key}"
+        );
+    }
+    let strong = plab.json(&[
+        "check-goal",
+        "--json",
+        "My hypothesis is that our current communication channels aren't effective for our hybrid, early-career employees, and I want to understand why.",
+    ]);
+    assert_eq!(strong["strength"], "strong");
+}
+
+#[test]
+fn check_goal_with_empty_text_exits_2() {
+    let plab = Plab::new(TestDb::sqlite());
+    let out = plab.run(&["check-goal", "  "]);
+    assert_eq!(status(&out), 2);
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn unknown_command_or_database_scheme_exits_2() {
+    let plab = Plab::new(TestDb::sqlite());
+    assert_eq!(status(&plab.run(&["frobnicate"])), 2);
+    assert_eq!(
+        status(&plab.run(&["--db", "mysql://x/y", "program", "list"])),
+        2
+    );
+}
+
+#[test]
+fn export_then_import_round_trips() {
+    on_both(|db| {
+        let plab = seeded(db);
+        let first = plab.export();
+        assert!(first.starts_with("employee_id,name,email,department,manager_id,hire_date,level"));
+        let f = plab.file("again.csv", &first);
+        let summary = plab.json(&["import", "people", f.to_str().expect("path"), "--json"]);
+        assert_eq!(
+            (summary["inserted"].as_u64(), summary["updated"].as_u64()),
+            (Some(0), Some(3))
+        );
+        assert_eq!(plab.export(), first);
+        let out = plab.dir.join("out.csv");
+        plab.ok(&["export", "people", "--output", out.to_str().expect("path")]);
+        assert_eq!(std::fs::read_to_string(out).expect("read"), first);
+    });
+}
+
+fn assert_rejected(plab: &Plab, body: &str, expected: &[&str]) {
+    let before = plab.export();
+    let f = plab.file("people.csv", &format!("{HEADER}{body}"));
+    let out = plab.run(&["import", "people", f.to_str().expect("path")]);
+    assert_eq!(status(&out), 2, "stderr: {}", stderr(&out));
+    let err = stderr(&out);
+    for e in expected {
+        assert!(err.contains(e), "expected {e:?} in:\n{err}");
+    }
+    assert_eq!(plab.export(), before, "nothing may be written");
+}
+
+#[test]
+fn each_import_rejection_names_its_line_and_writes_nothing() {
+    on_both(|db| {
+        let plab = seeded(db);
+        let ok = "n1,New One,n1@acme.test,Sales,vp,2020-01-01,3,,\n";
+        assert_rejected(
+            &plab,
+            &format!("{ok}n2,Two,not-an-email,Sales,vp,2020-01-01,3,,\n"),
+            &["people.csv:3: email:"],
+        );
+        assert_rejected(
+            &plab,
+            &format!("{ok}n2,Two,n2@acme.test,Sales,vp,2020-13-01,3,,\n"),
+            &["people.csv:3: hire_date:"],
+        );
+        assert_rejected(
+            &plab,
+            &format!("{ok}n2,Two,n2@acme.test,Sales,vp,2020-01-01,senior,,\n"),
+            &["people.csv:3: level:"],
+        );
+        assert_rejected(
+            &plab,
+            &format!("{ok}n1,Again,n9@acme.test,Sales,vp,2020-01-01,3,,\n"),
+            &["people.csv:3: employee_id: duplicate employee_id 'n1'"],
+        );
+        assert_rejected(
+            &plab,
+            &format!("{ok}n2,Two,N1@acme.test,Sales,vp,2020-01-01,3,,\n"),
+            &["people.csv:3: email: duplicate email"],
+        );
+        assert_rejected(
+            &plab,
+            &format!("{ok}n2,Two,pat@acme.test,Sales,vp,2020-01-01,3,,\n"),
+            &["already belongs to employee 'pm'"],
+        );
+        assert_rejected(
+            &plab,
+            &format!("{ok}n2,Two,n2@acme.test,Sales,ghost,2020-01-01,3,,\n"),
+            &["people.csv:3: manager_id: 'ghost'"],
+        );
+        // An update that makes the VP report to their own report closes a cycle.
+        assert_rejected(
+            &plab,
+            &format!("{ok}vp,Vic Vp,vic@acme.test,Operations,pm,2004-05-06,8,,\n"),
+            &["people.csv:3: manager_id: reporting cycle pm -> vp -> pm"],
+        );
+        assert_rejected(
+            &plab,
+            "n1,One\n",
+            &["people.csv:2: has 2 fields but the header has 9"],
+        );
+    });
+}
+
+#[test]
+fn every_problem_is_listed_not_just_the_first() {
+    let plab = seeded(TestDb::sqlite());
+    assert_rejected(
+        &plab,
+        "a,A,bad,Sales,vp,2020-01-01,3,,\nb,B,b@acme.test,Sales,vp,someday,3,,\nc,C,c@acme.test,,vp,2020-01-01,x,,\n",
+        &[
+            "people.csv:2: email:",
+            "people.csv:3: hire_date:",
+            "people.csv:4: department:",
+            "people.csv:4: level:",
+        ],
+    );
+}
+
+fn big_csv(path: &Path, n: usize) {
+    use std::io::Write;
+    let mut w = std::io::BufWriter::new(std::fs::File::create(path).expect("create"));
+    w.write_all(HEADER.as_bytes()).expect("write");
+    for i in 0..n {
+        let manager = if i == 0 {
+            "ceo".to_owned()
+        } else {
+            format!("b{}", (i - 1) / 8)
+        };
+        writeln!(
+            w,
+            "b{i},Person {i},b{i}@big.test,Sales,{manager},2019-01-01,3,,"
+        )
+        .expect("write");
+    }
+}
+
+#[test]
+fn an_import_failing_on_its_last_row_leaves_the_database_as_before() {
+    on_both(|db| {
+        let plab = seeded(db);
+        let before = plab.export();
+        let path = plab.dir.join("big.csv");
+        big_csv(&path, 5_000);
+        let mut text = std::fs::read_to_string(&path).expect("read");
+        text.push_str("last,Last,pat@acme.test,Sales,ceo,2019-01-01,3,,\n");
+        std::fs::write(&path, text).expect("write");
+        let out = plab.run(&["import", "people", path.to_str().expect("path")]);
+        assert_eq!(status(&out), 2);
+        assert!(
+            stderr(&out).contains("big.csv:5002: email:"),
+            "{}",
+            stderr(&out)
+        );
+        assert_eq!(plab.export(), before);
+    });
+}
+
+fn fresh_like(db: &TestDb) -> TestDb {
+    if db.url.starts_with("sqlite:") { TestDb::sqlite() } else { TestDb::postgres().expect("postgres configured") }
+}
+
+#[test]
+fn an_import_killed_half_way_leaves_all_or_nothing() {
+    on_both(|db| {
+        let timing = Plab::new(fresh_like(&db));
+        let plab = seeded(db);
+        let before = plab.export();
+        let path = plab.dir.join("big.csv");
+        big_csv(&path, 20_000);
+        // How long a whole import takes here, so that the kills land while it writes.
+        let started = std::time::Instant::now();
+        let probe = timing.file("org.csv", &format!("{HEADER}{ORG}"));
+        timing.ok(&["import", "people", probe.to_str().expect("path")]);
+        timing.ok(&["import", "people", path.to_str().expect("path")]);
+        let full = started.elapsed();
+        for fraction in [0.3, 0.6, 0.85] {
+            let mut child = Command::new(env!("CARGO_BIN_EXE_plab"))
+                .args(["import", "people", path.to_str().expect("path")])
+                .env("PLAB_DATABASE_URL", &plab.db.url)
+                .current_dir(&plab.dir)
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .expect("spawn");
+            std::thread::sleep(full.mul_f64(fraction));
+            let _ = child.kill();
+            let _ = child.wait();
+            let now = plab.export();
+            let rows = now.lines().count() - 1;
+            assert!(rows == 3 || rows == 20_003, "a killed import left {rows} people: neither before nor after");
+            if rows == 3 {
+                assert_eq!(now, before, "a killed import changed existing people");
+            }
+        }
+    });
+}
+
+#[test]
+fn programs_enrolment_and_questions_work_from_the_cli() {
+    on_both(|db| {
+        let plab = seeded(db);
+        let settings = plab.file("settings.json", r#"{"sessions": 8, "checkin_after": 4, "adjacent_departments": [["Sales", "Customer Support"]]}"#);
+        let created = plab.json(&[
+            "program",
+            "create",
+            "--name",
+            "Spring",
+            "--starts",
+            "2027-01-11",
+            "--settings",
+            settings.to_str().expect("path"),
+            "--json",
+        ]);
+        let id = created["id"].as_i64().expect("id").to_string();
+        let list = plab.json(&["program", "list", "--json"]);
+        assert_eq!(list[0]["settings"]["sessions"], 8);
+        assert_eq!(list[0]["settings"]["cadence_days"], 14);
+        plab.ok(&["enroll", "--program", &id, "--role", "leader", "vp"]);
+        plab.ok(&[
+            "enroll",
+            "--program",
+            &id,
+            "--role",
+            "mentor",
+            "--capacity",
+            "2",
+            "pm",
+        ]);
+        let saved = plab.json(&[
+            "question",
+            "set",
+            "--program",
+            &id,
+            "--leader",
+            "vp",
+            "--json",
+            "I want to be better at tech.",
+        ]);
+        assert_eq!(
+            (
+                saved["version"].as_u64(),
+                saved["assessment"]["strength"].as_str()
+            ),
+            (Some(1), Some("weak"))
+        );
+        let saved = plab.json(&[
+            "question",
+            "set",
+            "--program",
+            &id,
+            "--leader",
+            "vp",
+            "--json",
+            "Why do new analysts skip our Friday demo?",
+        ]);
+        assert_eq!(saved["version"], 2);
+        let history = plab.json(&[
+            "question",
+            "history",
+            "--program",
+            &id,
+            "--leader",
+            "vp",
+            "--json",
+        ]);
+        assert_eq!(history.as_array().map(Vec::len), Some(2));
+        let current = plab.json(&["question", "list", "--program", &id, "--json"]);
+        assert_eq!(current[0]["strength"], "strong");
+    });
+}
+
+#[test]
+fn bad_program_input_exits_2_naming_the_field() {
+    let plab = seeded(TestDb::sqlite());
+    let out = plab.run(&["program", "create", "--name", "X", "--starts", "soon"]);
+    assert_eq!(status(&out), 2);
+    assert!(stderr(&out).contains("starts_on"), "{}", stderr(&out));
+    let settings = plab.file("s.json", "{\"checkin_after\": 9,\n \"bogus\": 1}");
+    let out = plab.run(&[
+        "program",
+        "create",
+        "--name",
+        "X",
+        "--starts",
+        "2027-01-01",
+        "--settings",
+        settings.to_str().expect("path"),
+    ]);
+    assert_eq!(status(&out), 2);
+    assert!(stderr(&out).contains("s.json:2"), "{}", stderr(&out));
+    let out = plab.run(&["enroll", "--program", "1", "--role", "leader", "vp"]);
+    assert_eq!(status(&out), 2, "unknown program");
+    let out = plab.run(&[
+        "question",
+        "set",
+        "--program",
+        "abc",
+        "--leader",
+        "vp",
+        "Why?",
+    ]);
+    assert_eq!(status(&out), 2);
+    assert!(stderr(&out).contains("program"));
+}
+
+#[test]
+fn demo_is_deterministic_for_a_seed() {
+    on_both(|db| {
+        let a = Plab::new(db);
+        let b = Plab::new(TestDb::sqlite());
+        let first = a.json(&["demo", "--people", "400", "--seed", "42", "--json"]);
+        let second = b.json(&["demo", "--people", "400", "--seed", "42", "--json"]);
+        assert_eq!(first["leaders"], second["leaders"]);
+        assert_eq!(first["mentors"], second["mentors"]);
+        assert_eq!(a.export(), b.export());
+        let leaders = first["leaders"].as_array().expect("leaders").len();
+        assert_eq!(leaders, 20, "about 5% of people lead");
+        assert!(first["sponsor"].as_str().is_some_and(|s| s.contains('@')));
+        let questions = a.json(&[
+            "question",
+            "list",
+            "--program",
+            &first["program"].to_string(),
+            "--json",
+        ]);
+        let strengths: std::collections::HashSet<_> = questions
+            .as_array()
+            .expect("list")
+            .iter()
+            .map(|q| q["strength"].as_str().unwrap_or("").to_owned())
+            .collect();
+        assert!(
+            strengths.contains("weak") && strengths.contains("strong"),
+            "mixed strengths: {strengths:?}"
+        );
+    });
+}
