@@ -1,5 +1,5 @@
 //! People: the organisation's directory, upserted in one transaction.
-use crate::sql::values_placeholders;
+use crate::sql::{list_placeholders, values_placeholders};
 use crate::{Result, Store, StoreError};
 use plab_domain::person::{Person, RawPerson};
 use sqlx::any::AnyRow;
@@ -31,10 +31,7 @@ impl Store {
         for chunk in people.chunks(BATCH) {
             let sql = format!(
                 "UPDATE people SET email = '~' || employee_id WHERE employee_id IN ({})",
-                (1..=chunk.len())
-                    .map(|i| format!("${i}"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                list_placeholders(self.backend, chunk.len())
             );
             // Only placeholders and column names are formatted in, never data.
             let mut q = sqlx::query(AssertSqlSafe(sql));
@@ -51,7 +48,7 @@ impl Store {
                  manager_id = excluded.manager_id, hire_date = excluded.hire_date, level = excluded.level, \
                  title = excluded.title, location = excluded.location, timezone = excluded.timezone, \
                  perspectives = excluded.perspectives, end_date = excluded.end_date",
-                values_placeholders(chunk.len(), 12)
+                values_placeholders(self.backend, chunk.len(), 12)
             );
             // Only placeholders and column names are formatted in, never data.
             let mut q = sqlx::query(AssertSqlSafe(sql));
