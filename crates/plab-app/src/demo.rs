@@ -309,7 +309,7 @@ pub fn organisation(n: usize, seed: u64) -> Vec<Person> {
 }
 
 /// Fills the database: the organisation, then a program with a sponsor,
-/// leaders (about 5% of people, senior) with questions, and junior mentors.
+/// leaders (about 5% of people, senior; not the CEO, whom everyone reports to) with questions, and junior mentors.
 pub async fn build(store: &Store, n: usize, seed: u64) -> Result<DemoSummary, AppError> {
     if !(20..=1_000_000).contains(&n) {
         return Err(AppError::invalid(
@@ -353,7 +353,7 @@ pub async fn build(store: &Store, n: usize, seed: u64) -> Result<DemoSummary, Ap
         .ok_or_else(|| AppError::invalid(Problem::new("the demo organisation is empty")))?;
     let mut seniors: Vec<&Person> = active
         .iter()
-        .filter(|p| p.level.value() >= 6 && p.employee_id != sponsor.employee_id)
+        .filter(|p| (6..=9).contains(&p.level.value()) && p.employee_id != sponsor.employee_id)
         .copied()
         .collect();
     rng.shuffle(&mut seniors);

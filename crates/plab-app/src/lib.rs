@@ -5,6 +5,7 @@
 
 pub mod demo;
 mod error;
+pub mod pairing;
 pub mod people;
 pub mod programs;
 

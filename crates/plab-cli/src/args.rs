@@ -53,6 +53,63 @@ pub enum Command {
     Question(QuestionCmd),
     /// Fill the database with a realistic organisation and a running program.
     Demo(DemoArgs),
+    /// Propose leader-mentor pairs: from a JSON file (no database), or for a program.
+    Match(MatchArgs),
+    /// Review pairing: approve a proposal, pin or forbid pairs, list pairs.
+    #[command(subcommand)]
+    Pairing(PairingCmd),
+}
+
+#[derive(Args, Debug)]
+#[command(group = clap::ArgGroup::new("source").required(true).args(["input", "program"]))]
+pub struct MatchArgs {
+    /// A JSON file with people, leaders, mentors and rules (see CONTRACT.md); needs no database.
+    #[arg(long, value_name = "FILE.json")]
+    pub input: Option<PathBuf>,
+    /// Pair the program's leaders (with a question and no pair yet) and store the proposal.
+    #[arg(long)]
+    pub program: Option<String>,
+    /// With --program: show the proposal without storing it.
+    #[arg(long, requires = "program")]
+    pub dry_run: bool,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum PairingCmd {
+    /// Approve a proposal (the newest by default): its pairs become the program's pairs, status `forming`.
+    Approve {
+        #[arg(long)]
+        program: String,
+        #[arg(long)]
+        proposal: Option<i64>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Always pair this leader with this mentor in the next runs.
+    Pin(RuleArgs),
+    /// Never pair this leader with this mentor.
+    Forbid(RuleArgs),
+    /// Remove a pin or forbid.
+    Clear(RuleArgs),
+    /// The program's approved pairs.
+    List {
+        #[arg(long)]
+        program: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct RuleArgs {
+    #[arg(long)]
+    pub program: String,
+    /// The leader's employee id.
+    pub leader: String,
+    /// The mentor's employee id.
+    pub mentor: String,
 }
 
 #[derive(Subcommand, Debug)]

@@ -14,6 +14,7 @@ use std::path::Path;
 pub fn run(cli: Cli) -> Result<(), Failure> {
     match cli.command {
         Command::CheckGoal { json, text } => check_goal(&text, json),
+        Command::Match(args) if args.input.is_some() => crate::pairing::match_file(&args),
         command => {
             let runtime = tokio::runtime::Builder::new_multi_thread()
                 .worker_threads(2)
@@ -44,6 +45,8 @@ async fn with_store(db: &str, command: Command) -> Result<(), Failure> {
         Command::Enroll(args) => enroll(&store, args).await,
         Command::Question(cmd) => question(&store, cmd).await,
         Command::Demo(args) => run_demo(&store, args).await,
+        Command::Match(args) => crate::pairing::match_program(&store, &args).await,
+        Command::Pairing(cmd) => crate::pairing::pairing_cmd(&store, cmd).await,
     };
     store.close().await;
     result
@@ -60,7 +63,7 @@ fn redact(url: &str) -> String {
     }
 }
 
-fn print_json<T: Serialize>(value: &T) -> Result<(), Failure> {
+pub(crate) fn print_json<T: Serialize>(value: &T) -> Result<(), Failure> {
     let text = serde_json::to_string_pretty(value).context("encoding JSON")?;
     out!("{text}");
     Ok(())

@@ -4,6 +4,7 @@
 
 mod args;
 mod commands;
+mod pairing;
 mod progress;
 
 use clap::Parser;

@@ -278,7 +278,11 @@ fn an_import_failing_on_its_last_row_leaves_the_database_as_before() {
 }
 
 fn fresh_like(db: &TestDb) -> TestDb {
-    if db.url.starts_with("sqlite:") { TestDb::sqlite() } else { TestDb::postgres().expect("postgres configured") }
+    if db.url.starts_with("sqlite:") {
+        TestDb::sqlite()
+    } else {
+        TestDb::postgres().expect("postgres configured")
+    }
 }
 
 #[test]
@@ -309,7 +313,10 @@ fn an_import_killed_half_way_leaves_all_or_nothing() {
             let _ = child.wait();
             let now = plab.export();
             let rows = now.lines().count() - 1;
-            assert!(rows == 3 || rows == 20_003, "a killed import left {rows} people: neither before nor after");
+            assert!(
+                rows == 3 || rows == 20_003,
+                "a killed import left {rows} people: neither before nor after"
+            );
             if rows == 3 {
                 assert_eq!(now, before, "a killed import changed existing people");
             }
@@ -455,5 +462,183 @@ fn demo_is_deterministic_for_a_seed() {
             strengths.contains("weak") && strengths.contains("strong"),
             "mixed strengths: {strengths:?}"
         );
+    });
+}
+
+const MATCH_INPUT: &str = r#"{
+  "people": [
+    {"id": "ceo", "manager": null, "department": "Executive", "hire_date": "2000-01-01", "level": 10, "perspectives": []},
+    {"id": "vp", "manager": "ceo", "department": "Operations", "hire_date": "2003-01-01", "level": 8, "perspectives": []},
+    {"id": "sales", "manager": "ceo", "department": "Sales", "hire_date": "2010-01-01", "level": 8, "perspectives": []},
+    {"id": "ops1", "manager": "sales", "department": "Operations", "hire_date": "2024-03-01", "level": 2, "perspectives": ["AI tools"]},
+    {"id": "pm", "manager": "vp", "department": "Product", "hire_date": "2024-06-01", "level": 2, "perspectives": ["agile workflows"]},
+    {"id": "cs", "manager": "vp", "department": "Customer Support", "hire_date": "2024-02-01", "level": 1, "perspectives": ["customer support tickets"]}
+  ],
+  "leaders": [{"id": "vp", "question": "How could agile workflows change our operations planning?"},
+              {"id": "sales", "question": "Why do customers open support tickets after buying?"}],
+  "mentors": [{"id": "ops1"}, {"id": "pm"}, {"id": "cs", "capacity": 1}],
+  "adjacent_departments": [["Sales", "Customer Support"]]
+}"#;
+
+#[test]
+fn match_from_a_file_needs_no_database_and_follows_the_contract() {
+    let plab = Plab::new(TestDb::sqlite());
+    let input = plab.file("match.json", MATCH_INPUT);
+    let out = plab.json(&["match", "--input", input.to_str().expect("path"), "--json"]);
+    let pairs = out["pairs"].as_array().expect("pairs");
+    assert_eq!(pairs.len(), 2);
+    for p in pairs {
+        let (l, m) = (
+            p["leader"].as_str().unwrap_or(""),
+            p["mentor"].as_str().unwrap_or(""),
+        );
+        assert!(!(l == "vp" && m != "ops1"), "pm and cs report to the VP");
+        assert!(!(l == "sales" && m == "ops1"), "ops1 reports to Sales");
+        assert!(["topic", "tension", "strategic"].contains(&p["kind"].as_str().expect("kind")));
+        assert!(p["reasons"].as_array().is_some_and(|r| !r.is_empty()));
+    }
+    let sales = pairs
+        .iter()
+        .find(|p| p["leader"] == "sales")
+        .expect("sales is paired");
+    assert_eq!(
+        (sales["mentor"].as_str(), sales["kind"].as_str()),
+        (Some("cs"), Some("strategic"))
+    );
+    assert!(out["total_score"].is_number() && out["solve_ms"].is_number());
+    assert_eq!(out["unmatched"].as_array().map(Vec::len), Some(0));
+    assert!(
+        !plab.dir.join("plab.db").exists(),
+        "match --input must not touch a database"
+    );
+}
+
+#[test]
+fn match_input_errors_exit_2_naming_the_cause() {
+    let plab = Plab::new(TestDb::sqlite());
+    let cases: [(&str, String, &str); 4] = [
+        (
+            "malformed.json",
+            "{\"people\": [".to_owned(),
+            "malformed.json:1:",
+        ),
+        (
+            "unknown.json",
+            MATCH_INPUT.replace(r#"{"id": "pm"}"#, r#"{"id": "ghost"}"#),
+            "ghost",
+        ),
+        (
+            "pin.json",
+            MATCH_INPUT.replace(
+                r#""adjacent_departments""#,
+                r#""pinned": [["vp", "pm"]], "adjacent_departments""#,
+            ),
+            "pm",
+        ),
+        (
+            "typo.json",
+            MATCH_INPUT.replace(
+                r#""adjacent_departments""#,
+                r#""forbiden": [], "adjacent_departments""#,
+            ),
+            "forbiden",
+        ),
+    ];
+    for (name, body, expected) in cases {
+        let f = plab.file(name, &body);
+        let out = plab.run(&["match", "--input", f.to_str().expect("path"), "--json"]);
+        assert_eq!(status(&out), 2, "{name}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains(expected),
+            "{name}: expected {expected:?} in {}",
+            stderr(&out)
+        );
+        assert!(out.stdout.is_empty());
+    }
+}
+
+#[test]
+fn a_sponsor_pins_forbids_reruns_and_approves_pairs() {
+    on_both(|db| {
+        let plab = Plab::new(db);
+        let demo = plab.json(&["demo", "--people", "300", "--seed", "3", "--json"]);
+        let program = demo["program"].to_string();
+        let first = plab.json(&["match", "--program", &program, "--json"]);
+        let pairs = first["pairs"].as_array().expect("pairs").clone();
+        assert!(
+            pairs.len() >= 10,
+            "most leaders are paired: {}",
+            pairs.len()
+        );
+        let (l0, m0) = (
+            pairs[0]["leader"].as_str().expect("l").to_owned(),
+            pairs[0]["mentor"].as_str().expect("m").to_owned(),
+        );
+        let (l1, m1) = (
+            pairs[1]["leader"].as_str().expect("l").to_owned(),
+            pairs[1]["mentor"].as_str().expect("m").to_owned(),
+        );
+        // Forbid the first proposed pair and pin the second leader to the first mentor.
+        plab.ok(&["pairing", "forbid", "--program", &program, &l0, &m0]);
+        plab.ok(&["pairing", "pin", "--program", &program, &l1, &m0]);
+        let dry = plab.json(&["match", "--program", &program, "--dry-run", "--json"]);
+        assert!(dry["proposal"].is_null());
+        let second = plab.json(&["match", "--program", &program, "--json"]);
+        let find = |out: &Value, leader: &str| {
+            out["pairs"]
+                .as_array()
+                .expect("pairs")
+                .iter()
+                .find(|p| p["leader"] == leader)
+                .map(|p| p["mentor"].as_str().unwrap_or("").to_owned())
+        };
+        assert_ne!(
+            find(&second, &l0).as_deref(),
+            Some(m0.as_str()),
+            "forbidden pair proposed"
+        );
+        assert_eq!(
+            find(&second, &l1).as_deref(),
+            Some(m0.as_str()),
+            "pinned pair missing"
+        );
+        assert_ne!(m1, "");
+        let approved = plab.json(&["pairing", "approve", "--program", &program, "--json"]);
+        assert_eq!(approved["proposal"], second["proposal"]);
+        let list = plab.json(&["pairing", "list", "--program", &program, "--json"]);
+        assert_eq!(
+            list.as_array().map(Vec::len),
+            second["pairs"].as_array().map(Vec::len)
+        );
+        assert!(
+            list.as_array()
+                .expect("list")
+                .iter()
+                .all(|p| p["status"] == "forming")
+        );
+        // The first proposal was superseded: approving it now is refused.
+        let out = plab.run(&[
+            "pairing",
+            "approve",
+            "--program",
+            &program,
+            "--proposal",
+            &first["proposal"].to_string(),
+        ]);
+        assert_eq!(status(&out), 2, "{}", stderr(&out));
+        // Paired leaders are not proposed again.
+        let again = plab.run(&["match", "--program", &program, "--json"]);
+        if status(&again) == 0 {
+            let again: Value = serde_json::from_slice(&again.stdout).expect("json");
+            assert!(
+                again["pairs"]
+                    .as_array()
+                    .expect("pairs")
+                    .iter()
+                    .all(|p| find(&second, p["leader"].as_str().unwrap_or("")).is_none())
+            );
+        } else {
+            assert_eq!(status(&again), 2);
+        }
     });
 }

@@ -4,6 +4,7 @@
 //! they sit side by side under `migrations/`.
 #![forbid(unsafe_code)]
 
+mod pairing;
 mod people;
 mod programs;
 mod questions;
@@ -11,6 +12,7 @@ mod sql;
 #[cfg(feature = "testing")]
 pub mod testing;
 
+pub use pairing::{NewProposal, Pair, PairRule, Proposal, StoredPair};
 pub use people::ImportSummary;
 pub use programs::{Enrolment, Program, ProgramId};
 

@@ -1,0 +1,232 @@
+//! Strategic pairing for a program: build the engine's request from the
+//! database, store the proposal, and let the sponsor pin, forbid, re-run and
+//! approve.
+use crate::{AppError, Problem};
+use plab_domain::program::Role;
+use plab_engine::{
+    LeaderIn, MatchError, MatchRequest, MatchResponse, MentorIn, PersonIn, Progress,
+};
+use plab_store::{NewProposal, PairRule, ProgramId, Proposal, Store, StoredPair};
+use std::collections::{HashMap, HashSet};
+
+impl From<MatchError> for AppError {
+    fn from(e: MatchError) -> AppError {
+        AppError::invalid(Problem::new(e.to_string()))
+    }
+}
+
+/// What one pairing run produced.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Run {
+    /// The stored proposal, or None for a dry run.
+    pub proposal: Option<i64>,
+    #[serde(flatten)]
+    pub response: MatchResponse,
+    /// Leaders left out because they have not registered a question yet.
+    pub without_question: Vec<String>,
+    /// Leaders left out because they already have an approved pair.
+    pub already_paired: Vec<String>,
+}
+
+/// Assembles the engine's input for the leaders of the program who have a
+/// question and no pair yet; mentors' capacity is reduced by their pairs.
+pub async fn request_for(
+    store: &Store,
+    program: ProgramId,
+) -> Result<(MatchRequest, Vec<String>, Vec<String>), AppError> {
+    let settings = store.program(program).await?.settings;
+    let enrolments = store.enrolments(program).await?;
+    let questions: HashMap<String, String> = store
+        .current_questions(program)
+        .await?
+        .into_iter()
+        .map(|(leader, v)| (leader, v.text))
+        .collect();
+    let pairs = store.pairs(program).await?;
+    let paired_leaders: HashSet<&str> = pairs.iter().map(|p| p.pair.leader.as_str()).collect();
+    let mut mentor_load: HashMap<&str, i64> = HashMap::new();
+    for p in &pairs {
+        *mentor_load.entry(p.pair.mentor.as_str()).or_default() += 1;
+    }
+
+    let (mut leaders, mut without_question, mut already_paired) =
+        (Vec::new(), Vec::new(), Vec::new());
+    let (mut mentors, mut opted_out) = (Vec::new(), Vec::new());
+    for e in &enrolments {
+        match e.role {
+            Role::Leader if paired_leaders.contains(e.employee_id.as_str()) => {
+                already_paired.push(e.employee_id.clone())
+            }
+            Role::Leader => match questions.get(&e.employee_id) {
+                Some(q) => leaders.push(LeaderIn {
+                    id: e.employee_id.clone(),
+                    question: q.clone(),
+                }),
+                None => without_question.push(e.employee_id.clone()),
+            },
+            Role::Mentor => {
+                let used = mentor_load
+                    .get(e.employee_id.as_str())
+                    .copied()
+                    .unwrap_or(0);
+                mentors.push(MentorIn {
+                    id: e.employee_id.clone(),
+                    capacity: (i64::from(e.capacity) - used).max(0),
+                });
+                if e.opted_out {
+                    opted_out.push(e.employee_id.clone());
+                }
+            }
+            Role::Sponsor => {}
+        }
+    }
+    let people = store
+        .all_people()
+        .await?
+        .into_iter()
+        .map(|p| PersonIn {
+            id: p.employee_id.to_string(),
+            manager: p.manager_id.map(|m| m.to_string()),
+            department: p.department.to_string(),
+            hire_date: p.hire_date,
+            level: p.level.value(),
+            perspectives: p.perspectives,
+        })
+        .collect();
+    // Pins and forbids on leaders who are already paired no longer apply.
+    let open = |pairs: Vec<(String, String)>| -> Vec<(String, String)> {
+        pairs
+            .into_iter()
+            .filter(|(l, _)| !paired_leaders.contains(l.as_str()))
+            .collect()
+    };
+    let request = MatchRequest {
+        people,
+        leaders,
+        mentors,
+        forbidden: open(store.pair_rules(program, PairRule::Forbid).await?),
+        pinned: open(store.pair_rules(program, PairRule::Pin).await?),
+        adjacent_departments: settings.adjacent_departments.clone(),
+        scores: None,
+        previous: store.pairs_elsewhere(program).await?,
+        opted_out,
+        weights: settings.pairing_weights,
+    };
+    Ok((request, without_question, already_paired))
+}
+
+/// Runs the engine for a program; stores the result as a proposal unless `dry_run`.
+pub async fn propose(
+    store: &Store,
+    program: ProgramId,
+    dry_run: bool,
+    progress: impl Fn(Progress) + Send + Sync + 'static,
+) -> Result<Run, AppError> {
+    let (request, without_question, already_paired) = request_for(store, program).await?;
+    if request.leaders.is_empty() {
+        return Err(AppError::invalid(
+            Problem::new(
+                "no leader is waiting for a pair (each needs a research question and no pair yet)",
+            )
+            .field("program"),
+        ));
+    }
+    let parameters = serde_json::json!({
+        "weights": request.weights,
+        "adjacent_departments": request.adjacent_departments,
+        "pinned": request.pinned,
+        "forbidden": request.forbidden,
+        "leaders": request.leaders.len(),
+        "mentors": request.mentors.len(),
+        "opted_out": request.opted_out.len(),
+        "previous_pairs": request.previous.len(),
+    })
+    .to_string();
+    // The engine is CPU-bound: keep it off the async workers.
+    let response =
+        tokio::task::spawn_blocking(move || plab_engine::run_with_progress(&request, &progress))
+            .await
+            .map_err(|e| AppError::Conflict(format!("the pairing run stopped: {e}")))??;
+    let proposal = if dry_run {
+        None
+    } else {
+        let pairs: Vec<StoredPair> = response
+            .pairs
+            .iter()
+            .map(|p| StoredPair {
+                leader: p.leader.clone(),
+                mentor: p.mentor.clone(),
+                score: p.score,
+                kind: p.kind.as_str().to_owned(),
+                reasons: p.reasons.clone(),
+            })
+            .collect();
+        let new = NewProposal {
+            parameters: &parameters,
+            total_score: response.total_score,
+            solve_ms: response.solve_ms,
+            unmatched: &response.unmatched,
+            pairs: &pairs,
+        };
+        Some(store.add_proposal(program, &new).await?)
+    };
+    Ok(Run {
+        proposal,
+        response,
+        without_question,
+        already_paired,
+    })
+}
+
+/// Approves a proposal (the newest one when `id` is None); its pairs become the
+/// program's pairs with status `forming`.
+pub async fn approve(
+    store: &Store,
+    program: ProgramId,
+    id: Option<i64>,
+) -> Result<Proposal, AppError> {
+    let id = match id {
+        Some(id) => id,
+        None => store.latest_proposal_id(program).await?.ok_or_else(|| {
+            AppError::invalid(Problem::new(
+                "the program has no proposal yet: run `plab match --program` first",
+            ))
+        })?,
+    };
+    store.approve_proposal(program, id).await?;
+    Ok(store.proposal(program, id).await?)
+}
+
+/// Pins or forbids a pair; both people must be enrolled in the right roles.
+pub async fn set_rule(
+    store: &Store,
+    program: ProgramId,
+    leader: &str,
+    mentor: &str,
+    rule: PairRule,
+) -> Result<(), AppError> {
+    let enrolments = store.enrolments(program).await?;
+    let has = |id: &str, role: Role| {
+        enrolments
+            .iter()
+            .any(|e| e.employee_id == id && e.role == role)
+    };
+    let mut problems = Vec::new();
+    if !has(leader, Role::Leader) {
+        problems.push(
+            Problem::new(format!("'{leader}' is not a leader of program {program}"))
+                .field("leader"),
+        );
+    }
+    if !has(mentor, Role::Mentor) {
+        problems.push(
+            Problem::new(format!("'{mentor}' is not a mentor of program {program}"))
+                .field("mentor"),
+        );
+    }
+    if !problems.is_empty() {
+        return Err(AppError::Invalid(problems));
+    }
+    store.set_pair_rule(program, leader, mentor, rule).await?;
+    Ok(())
+}

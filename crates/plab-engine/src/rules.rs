@@ -1,0 +1,223 @@
+//! The hard rules: who may mentor whom, and the pins that must hold.
+//!
+//! A pair is allowed when the mentor is someone else, strictly junior, outside
+//! the leader's reporting chain in both directions, has not opted out, and the
+//! pair is neither forbidden nor from an earlier program. Capacity is the
+//! solver's business; pins are checked here and take their seats first.
+use crate::error::{MatchError, PinProblem};
+use crate::org::Org;
+use crate::request::MatchRequest;
+use std::collections::{HashMap, HashSet};
+
+pub(crate) struct Participants<'r> {
+    /// Person index of each leader, in request order.
+    pub leader_person: Vec<u32>,
+    /// Person index of each mentor, in request order.
+    pub mentor_person: Vec<u32>,
+    pub leader_of_id: HashMap<&'r str, u32>,
+    pub mentor_of_id: HashMap<&'r str, u32>,
+    /// Seats left for the solver: capacity minus pins, 0 when opted out.
+    pub free_seats: Vec<u32>,
+    /// The mentor pinned to each leader, if any.
+    pub pinned: Vec<Option<u32>>,
+    level: Vec<i32>,
+    enter_exit: Vec<(u32, u32)>,
+    /// Mentors each leader must not get (forbidden or previous), sorted.
+    excluded_offsets: Vec<usize>,
+    excluded: Vec<u32>,
+}
+
+impl<'r> Participants<'r> {
+    pub(crate) fn build(req: &'r MatchRequest, org: &Org<'r>) -> Result<Self, MatchError> {
+        let mut leader_of_id = HashMap::with_capacity(req.leaders.len());
+        let mut leader_person = Vec::with_capacity(req.leaders.len());
+        for (i, leader) in req.leaders.iter().enumerate() {
+            leader_person.push(org.lookup("leaders", &leader.id)?);
+            if leader_of_id.insert(leader.id.as_str(), i as u32).is_some() {
+                return Err(duplicate("leaders", &leader.id));
+            }
+        }
+        let mut mentor_of_id = HashMap::with_capacity(req.mentors.len());
+        let mut mentor_person = Vec::with_capacity(req.mentors.len());
+        let mut free_seats = Vec::with_capacity(req.mentors.len());
+        for (i, mentor) in req.mentors.iter().enumerate() {
+            mentor_person.push(org.lookup("mentors", &mentor.id)?);
+            if mentor_of_id.insert(mentor.id.as_str(), i as u32).is_some() {
+                return Err(duplicate("mentors", &mentor.id));
+            }
+            if mentor.capacity < 0 {
+                return Err(MatchError::NegativeCapacity {
+                    id: mentor.id.clone(),
+                    capacity: mentor.capacity,
+                });
+            }
+            free_seats.push(u32::try_from(mentor.capacity).unwrap_or(u32::MAX));
+        }
+        let mut opted_out = HashSet::new();
+        for id in &req.opted_out {
+            org.lookup("opted_out", id)?;
+            if let Some(&m) = mentor_of_id.get(id.as_str()) {
+                opted_out.insert(m);
+            }
+        }
+
+        let mut forbidden = HashSet::new();
+        let mut previous = HashSet::new();
+        let mut excluded_pairs: Vec<(u32, u32)> = Vec::new();
+        for (field, list, set) in [
+            ("forbidden", &req.forbidden, &mut forbidden),
+            ("previous", &req.previous, &mut previous),
+        ] {
+            for (leader, mentor) in list {
+                org.lookup(field, leader)?;
+                org.lookup(field, mentor)?;
+                if let (Some(&l), Some(&m)) = (
+                    leader_of_id.get(leader.as_str()),
+                    mentor_of_id.get(mentor.as_str()),
+                ) {
+                    set.insert((l, m));
+                    excluded_pairs.push((l, m));
+                }
+            }
+        }
+        excluded_pairs.sort_unstable();
+        excluded_pairs.dedup();
+        let mut excluded_offsets = vec![0usize; leader_person.len() + 1];
+        for &(l, _) in &excluded_pairs {
+            excluded_offsets[l as usize + 1] += 1;
+        }
+        for l in 0..leader_person.len() {
+            excluded_offsets[l + 1] += excluded_offsets[l];
+        }
+        let excluded = excluded_pairs.iter().map(|&(_, m)| m).collect();
+
+        let level = req.people.iter().map(|p| p.level).collect();
+        let enter_exit = (0..req.people.len() as u32)
+            .map(|p| org.enter_exit(p))
+            .collect();
+        let mut participants = Participants {
+            pinned: vec![None; leader_person.len()],
+            leader_person,
+            mentor_person,
+            leader_of_id,
+            mentor_of_id,
+            free_seats,
+            level,
+            enter_exit,
+            excluded_offsets,
+            excluded,
+        };
+        participants.seat_pins(req, org, &forbidden, &previous, &opted_out)?;
+        for m in opted_out {
+            participants.free_seats[m as usize] = 0;
+        }
+        Ok(participants)
+    }
+
+    fn seat_pins(
+        &mut self,
+        req: &MatchRequest,
+        org: &Org<'_>,
+        forbidden: &HashSet<(u32, u32)>,
+        previous: &HashSet<(u32, u32)>,
+        opted_out: &HashSet<u32>,
+    ) -> Result<(), MatchError> {
+        for (leader_id, mentor_id) in &req.pinned {
+            org.lookup("pinned", leader_id)?;
+            org.lookup("pinned", mentor_id)?;
+            let l = *self
+                .leader_of_id
+                .get(leader_id.as_str())
+                .ok_or_else(|| not_in("pinned", leader_id, "leaders"))?;
+            let m = *self
+                .mentor_of_id
+                .get(mentor_id.as_str())
+                .ok_or_else(|| not_in("pinned", mentor_id, "mentors"))?;
+            let infeasible = |problem| MatchError::InfeasiblePin {
+                leader: leader_id.clone(),
+                mentor: mentor_id.clone(),
+                problem,
+            };
+            let (lp, mp) = (
+                self.leader_person[l as usize],
+                self.mentor_person[m as usize],
+            );
+            let problem = if self.pinned[l as usize].is_some() {
+                Some(PinProblem::LeaderPinnedTwice)
+            } else if lp == mp {
+                Some(PinProblem::SamePerson)
+            } else if self.in_chain(lp, mp) {
+                Some(PinProblem::InReportingChain)
+            } else if self.level[mp as usize] >= self.level[lp as usize] {
+                Some(PinProblem::NotJunior)
+            } else if forbidden.contains(&(l, m)) {
+                Some(PinProblem::Forbidden)
+            } else if previous.contains(&(l, m)) {
+                Some(PinProblem::Previous)
+            } else if opted_out.contains(&m) {
+                Some(PinProblem::OptedOut)
+            } else if self.free_seats[m as usize] == 0 {
+                Some(PinProblem::OverCapacity)
+            } else {
+                None
+            };
+            if let Some(problem) = problem {
+                return Err(infeasible(problem));
+            }
+            self.pinned[l as usize] = Some(m);
+            self.free_seats[m as usize] -= 1;
+        }
+        Ok(())
+    }
+
+    fn in_chain(&self, a: u32, b: u32) -> bool {
+        let (ea, xa) = self.enter_exit[a as usize];
+        let (eb, xb) = self.enter_exit[b as usize];
+        a == b || (ea < eb && eb <= xa) || (eb < ea && ea <= xb)
+    }
+
+    /// Every hard rule except capacity, for leader `l` and mentor `m` (participant indices).
+    #[inline]
+    pub(crate) fn allowed(&self, l: u32, m: u32) -> bool {
+        let (lp, mp) = (
+            self.leader_person[l as usize],
+            self.mentor_person[m as usize],
+        );
+        self.level[mp as usize] < self.level[lp as usize]
+            && !self.in_chain(lp, mp)
+            && self.excluded_for(l).binary_search(&m).is_err()
+    }
+
+    fn excluded_for(&self, l: u32) -> &[u32] {
+        &self.excluded[self.excluded_offsets[l as usize]..self.excluded_offsets[l as usize + 1]]
+    }
+
+    /// Leaders the solver still has to place (not pinned).
+    pub(crate) fn open_leaders(&self) -> Vec<u32> {
+        (0..self.leader_person.len() as u32)
+            .filter(|&l| self.pinned[l as usize].is_none())
+            .collect()
+    }
+
+    /// Mentors with at least one free seat.
+    pub(crate) fn open_mentors(&self) -> Vec<u32> {
+        (0..self.mentor_person.len() as u32)
+            .filter(|&m| self.free_seats[m as usize] > 0)
+            .collect()
+    }
+}
+
+fn duplicate(field: &'static str, id: &str) -> MatchError {
+    MatchError::DuplicateParticipant {
+        field,
+        id: id.to_owned(),
+    }
+}
+
+pub(crate) fn not_in(field: &'static str, id: &str, list: &'static str) -> MatchError {
+    MatchError::NotParticipant {
+        field,
+        id: id.to_owned(),
+        list,
+    }
+}

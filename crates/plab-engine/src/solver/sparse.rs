@@ -1,0 +1,422 @@
+//! Successive shortest augmenting paths on the sparse candidate graph.
+//!
+//! The solver works on "rows" that bring units (a supply) and "columns" that
+//! take them (a capacity). Units are added one at a time; each gets a shortest
+//! path (Dijkstra on reduced costs) from its row to either a column with room
+//! or, failing that, to the "unassigned" sink through some row that then gives
+//! a unit up. After each path the potentials of the nodes Dijkstra settled
+//! move by `dist - D`, which keeps every residual reduced cost non-negative:
+//! the assignment is always a min-cost one for the units added so far.
+//!
+//! Leaders are the rows (supply 1) and mentors the columns (their capacity),
+//! unless the mentors' seats are fewer than the leaders: then the roles swap,
+//! so that each unit still finds room quickly instead of every late leader
+//! searching the whole saturated graph to prove it must stay unmatched.
+//! Capacities are native either way: nothing is copied per seat.
+//!
+//! Potentials only fall and columns with room keep potential 0, so a unit
+//! whose cheapest edge leads to room is placed without a heap at all (the
+//! warm start that makes popular-mentor instances cheap).
+use super::{Assignment, CandidateGraph, Duals};
+use crate::response::{Progress, Stage};
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+const NONE: u32 = u32::MAX;
+const INF: i64 = i64::MAX / 4;
+
+pub fn solve(graph: &CandidateGraph, progress: &(dyn Fn(Progress) + Sync)) -> Assignment {
+    let n_leaders = graph.n_leaders();
+    let mut in_degree = vec![0u32; graph.n_mentors()];
+    for &m in &graph.mentor {
+        in_degree[m as usize] += 1;
+    }
+    let seats: u64 = (0..graph.n_mentors())
+        .map(|m| u64::from(graph.capacity[m].min(in_degree[m])))
+        .sum();
+    let big = graph.unmatched_cost();
+    if seats >= n_leaders as u64 {
+        let supply = vec![1u32; n_leaders];
+        let rows = Rows {
+            offsets: &graph.offsets,
+            col: &graph.mentor,
+            weight: &graph.weight,
+            supply: &supply,
+            capacity: &graph.capacity,
+        };
+        let state = State::run(&rows, big, progress);
+        let mut mentor_of = vec![None; n_leaders];
+        for (e, &matched) in state.matched.iter().enumerate() {
+            if matched {
+                mentor_of[state.edge_row[e] as usize] = Some(graph.mentor[e]);
+            }
+        }
+        // Rows are leaders: profit = pi_row + big, price = -pi_col.
+        let profit = state.pi_row.iter().map(|p| p + big).collect();
+        let price = state.pi_col.iter().map(|p| -p).collect();
+        Assignment {
+            mentor_of,
+            duals: Some(Duals {
+                profit,
+                price,
+                bonus: big,
+            }),
+        }
+    } else {
+        let t = transpose(graph);
+        let unit = vec![1u32; n_leaders];
+        let rows = Rows {
+            offsets: &t.offsets,
+            col: &t.col,
+            weight: &t.weight,
+            supply: &graph.capacity,
+            capacity: &unit,
+        };
+        let mut state = State::run(&rows, big, progress);
+        let mut mentor_of = vec![None; n_leaders];
+        for (e, &matched) in state.matched.iter().enumerate() {
+            if matched {
+                let (r, c) = (state.edge_row[e], t.col[e]);
+                mentor_of[c as usize] = Some(r);
+                // A mentor's later seats can leave its earlier pairs with a
+                // negative reduced cost; lowering the leader's potential to make
+                // the pair tight keeps every other pair feasible.
+                state.pi_col[c as usize] = state.pi_row[r as usize] - t.weight[e];
+            }
+        }
+        // Rows are mentors: profit = -pi_col, price = pi_row + big.
+        let profit = state.pi_col.iter().map(|p| -p).collect();
+        let price = state.pi_row.iter().map(|p| p + big).collect();
+        Assignment {
+            mentor_of,
+            duals: Some(Duals {
+                profit,
+                price,
+                bonus: big,
+            }),
+        }
+    }
+}
+
+struct Transposed {
+    offsets: Vec<usize>,
+    col: Vec<u32>,
+    weight: Vec<i64>,
+}
+
+fn transpose(g: &CandidateGraph) -> Transposed {
+    let n = g.n_mentors();
+    let mut offsets = vec![0usize; n + 1];
+    for &m in &g.mentor {
+        offsets[m as usize + 1] += 1;
+    }
+    for m in 0..n {
+        offsets[m + 1] += offsets[m];
+    }
+    let mut fill = offsets.clone();
+    let mut col = vec![0u32; g.mentor.len()];
+    let mut weight = vec![0i64; g.mentor.len()];
+    for l in 0..g.n_leaders() {
+        for e in g.offsets[l]..g.offsets[l + 1] {
+            let m = g.mentor[e] as usize;
+            col[fill[m]] = l as u32;
+            weight[fill[m]] = g.weight[e];
+            fill[m] += 1;
+        }
+    }
+    Transposed {
+        offsets,
+        col,
+        weight,
+    }
+}
+
+/// One orientation of the problem: row `r`'s edges are `offsets[r]..offsets[r + 1]`.
+struct Rows<'a> {
+    offsets: &'a [usize],
+    col: &'a [u32],
+    weight: &'a [i64],
+    supply: &'a [u32],
+    capacity: &'a [u32],
+}
+
+#[derive(Clone, Copy)]
+enum Exit {
+    /// The path ends at a column with room.
+    Room(u32),
+    /// The path ends with this row giving a unit up (the source: its new unit stays unassigned).
+    Unassigned(u32),
+}
+
+struct State<'a> {
+    g: &'a Rows<'a>,
+    big: i64,
+    pi_row: Vec<i64>,
+    pi_col: Vec<i64>,
+    col_load: Vec<u32>,
+    edge_row: Vec<u32>,
+    matched: Vec<bool>,
+    // Matched edges into each column, as singly linked lists.
+    col_head: Vec<u32>,
+    edge_next: Vec<u32>,
+    // Dijkstra scratch, reset through the touched lists after every path.
+    dist_row: Vec<i64>,
+    dist_col: Vec<i64>,
+    /// The unmatched edge that reached each column.
+    pred_col: Vec<u32>,
+    /// The matched edge (given up) through which each row was reached.
+    pred_row: Vec<u32>,
+    touched_rows: Vec<u32>,
+    touched_cols: Vec<u32>,
+    settled: Vec<u32>,
+    heap: BinaryHeap<Reverse<(i64, u32)>>,
+}
+
+impl<'a> State<'a> {
+    fn run(g: &'a Rows<'a>, big: i64, progress: &(dyn Fn(Progress) + Sync)) -> State<'a> {
+        let (nr, nc, ne) = (g.supply.len(), g.capacity.len(), g.col.len());
+        let mut edge_row = vec![0u32; ne];
+        for r in 0..nr {
+            edge_row[g.offsets[r]..g.offsets[r + 1]].fill(r as u32);
+        }
+        let mut state = State {
+            g,
+            big,
+            pi_row: vec![0; nr],
+            pi_col: vec![0; nc],
+            col_load: vec![0; nc],
+            edge_row,
+            matched: vec![false; ne],
+            col_head: vec![NONE; nc],
+            edge_next: vec![NONE; ne],
+            dist_row: vec![INF; nr],
+            dist_col: vec![INF; nc],
+            pred_col: vec![NONE; nc],
+            pred_row: vec![NONE; nr],
+            touched_rows: Vec::new(),
+            touched_cols: Vec::new(),
+            settled: Vec::new(),
+            heap: BinaryHeap::new(),
+        };
+        let step = (nr / 100).max(1024);
+        for r in 0..nr {
+            // A row can use at most one unit per edge.
+            let units = g.supply[r].min((g.offsets[r + 1] - g.offsets[r]) as u32);
+            for _ in 0..units {
+                state.add_unit(r as u32);
+            }
+            if g.supply[r] == 0 {
+                // Never a source, so unreachable: any potential that keeps its
+                // edges' reduced costs non-negative will do for the duals.
+                let highest = state
+                    .edges(r as u32)
+                    .map(|e| g.weight[e] + state.pi_col[g.col[e] as usize])
+                    .max();
+                state.pi_row[r] = highest.unwrap_or(-big).max(-big);
+            } else if units < g.supply[r] {
+                // Its other units go unassigned: the sink edge becomes tight.
+                state.pi_row[r] = state.pi_row[r].min(-big);
+            }
+            if (r + 1) % step == 0 {
+                progress(Progress {
+                    stage: Stage::Solving,
+                    done: r as u64 + 1,
+                    total: nr as u64,
+                });
+            }
+        }
+        state
+    }
+
+    fn has_room(&self, c: u32) -> bool {
+        self.col_load[c as usize] < self.g.capacity[c as usize]
+    }
+
+    fn edges(&self, r: u32) -> std::ops::Range<usize> {
+        self.g.offsets[r as usize]..self.g.offsets[r as usize + 1]
+    }
+
+    fn add_unit(&mut self, s: u32) {
+        // Fast path: the cheapest first step ends at a column with room.
+        let base = self.pi_row[s as usize];
+        let mut best: Option<(i64, bool, usize)> = None;
+        for e in self.edges(s) {
+            if self.matched[e] {
+                continue;
+            }
+            let c = self.g.col[e];
+            let key = (
+                base - self.g.weight[e] - self.pi_col[c as usize],
+                !self.has_room(c),
+            );
+            if best.is_none_or(|(rc, full, _)| key < (rc, full)) {
+                best = Some((key.0, key.1, e));
+            }
+        }
+        let to_sink = self.big + base;
+        match best {
+            None => {
+                self.pi_row[s as usize] -= to_sink;
+                return;
+            }
+            Some((rc, false, e)) if rc < to_sink => {
+                self.pi_row[s as usize] -= rc;
+                let c = self.g.col[e];
+                self.col_load[c as usize] += 1;
+                self.attach(e);
+                return;
+            }
+            Some(_) => {}
+        }
+        self.shortest_path(s);
+    }
+
+    fn shortest_path(&mut self, s: u32) {
+        let nr = self.g.supply.len() as u32;
+        self.dist_row[s as usize] = 0;
+        self.touched_rows.push(s);
+        self.heap.push(Reverse((0, s)));
+        let mut best = self.big + self.pi_row[s as usize];
+        let mut exit = Exit::Unassigned(s);
+
+        while let Some(Reverse((d, node))) = self.heap.pop() {
+            if d >= best {
+                break;
+            }
+            if node < nr {
+                let r = node as usize;
+                if d > self.dist_row[r] {
+                    continue;
+                }
+                self.settled.push(node);
+                if node != s {
+                    let via_sink = d + self.big + self.pi_row[r];
+                    if via_sink < best {
+                        best = via_sink;
+                        exit = Exit::Unassigned(node);
+                    }
+                }
+                let base = d + self.pi_row[r];
+                for e in self.edges(node) {
+                    if self.matched[e] {
+                        continue;
+                    }
+                    let c = self.g.col[e] as usize;
+                    let nd = base - self.g.weight[e] - self.pi_col[c];
+                    if nd < self.dist_col[c] {
+                        if self.dist_col[c] == INF {
+                            self.touched_cols.push(c as u32);
+                        }
+                        self.dist_col[c] = nd;
+                        self.pred_col[c] = e as u32;
+                        self.heap.push(Reverse((nd, nr + c as u32)));
+                    }
+                }
+            } else {
+                let c = node - nr;
+                let ci = c as usize;
+                if d > self.dist_col[ci] {
+                    continue;
+                }
+                self.settled.push(node);
+                if self.has_room(c) {
+                    let via_room = d + self.pi_col[ci];
+                    if via_room < best {
+                        best = via_room;
+                        exit = Exit::Room(c);
+                    }
+                }
+                let mut e = self.col_head[ci];
+                while e != NONE {
+                    let r = self.edge_row[e as usize];
+                    let ri = r as usize;
+                    let nd = d + self.g.weight[e as usize] + self.pi_col[ci] - self.pi_row[ri];
+                    if nd < self.dist_row[ri] {
+                        if self.dist_row[ri] == INF {
+                            self.touched_rows.push(r);
+                        }
+                        self.dist_row[ri] = nd;
+                        self.pred_row[ri] = e;
+                        self.heap.push(Reverse((nd, r)));
+                    }
+                    e = self.edge_next[e as usize];
+                }
+            }
+        }
+
+        for &node in &self.settled {
+            if node < nr {
+                self.pi_row[node as usize] += self.dist_row[node as usize] - best;
+            } else {
+                let ci = (node - nr) as usize;
+                self.pi_col[ci] += self.dist_col[ci] - best;
+            }
+        }
+        self.augment(s, exit);
+        self.reset();
+    }
+
+    fn augment(&mut self, s: u32, exit: Exit) {
+        let mut c = match exit {
+            Exit::Room(c) => {
+                self.col_load[c as usize] += 1;
+                c
+            }
+            Exit::Unassigned(r) => {
+                if r == s {
+                    return;
+                }
+                let given_up = self.pred_row[r as usize];
+                self.detach(given_up);
+                self.g.col[given_up as usize]
+            }
+        };
+        loop {
+            let e = self.pred_col[c as usize];
+            let r = self.edge_row[e as usize];
+            self.attach(e as usize);
+            if r == s {
+                break;
+            }
+            let given_up = self.pred_row[r as usize];
+            self.detach(given_up);
+            c = self.g.col[given_up as usize];
+        }
+    }
+
+    fn attach(&mut self, e: usize) {
+        let c = self.g.col[e] as usize;
+        self.matched[e] = true;
+        self.edge_next[e] = self.col_head[c];
+        self.col_head[c] = e as u32;
+    }
+
+    fn detach(&mut self, e: u32) {
+        let c = self.g.col[e as usize] as usize;
+        self.matched[e as usize] = false;
+        if self.col_head[c] == e {
+            self.col_head[c] = self.edge_next[e as usize];
+            return;
+        }
+        let mut cur = self.col_head[c];
+        while cur != NONE {
+            let next = self.edge_next[cur as usize];
+            if next == e {
+                self.edge_next[cur as usize] = self.edge_next[e as usize];
+                return;
+            }
+            cur = next;
+        }
+    }
+
+    fn reset(&mut self) {
+        for r in self.touched_rows.drain(..) {
+            self.dist_row[r as usize] = INF;
+        }
+        for c in self.touched_cols.drain(..) {
+            self.dist_col[c as usize] = INF;
+        }
+        self.settled.clear();
+        self.heap.clear();
+    }
+}

@@ -1,0 +1,215 @@
+//! The hard rules of PRODUCT.md step 3, one behaviour per test.
+mod common;
+
+use common::{assert_rules_hold, leader, mentor, mentor_of, person, request};
+use plab_engine::{MatchRequest, run};
+
+/// ceo > vp > lead > dev in one chain; ops and hire elsewhere.
+fn chain_org() -> MatchRequest {
+    let people = vec![
+        person("ceo", None, "Exec", "1990-01-01", 10),
+        person("vp", Some("ceo"), "Eng", "2000-01-01", 8),
+        person("lead", Some("vp"), "Eng", "2010-01-01", 6),
+        person("dev", Some("lead"), "Eng", "2023-01-01", 2),
+        person("ops", Some("ceo"), "Ops", "2005-01-01", 8),
+        person("hire", Some("ops"), "Ops", "2024-01-01", 2),
+    ];
+    request(
+        people,
+        vec![leader("vp", "Why do new engineers skip demos?")],
+        vec![mentor("dev", 1)],
+    )
+}
+
+#[test]
+fn mentor_in_reporting_chain_is_never_proposed() {
+    // dev reports to vp through lead: two levels down.
+    let resp = run(&chain_org()).expect("valid request");
+    assert!(resp.pairs.is_empty());
+    assert_eq!(resp.unmatched, ["vp"]);
+}
+
+#[test]
+fn mentor_above_the_leader_is_never_proposed_either() {
+    let mut req = chain_org();
+    // lead is under vp; let lead be the leader and make vp a (strangely junior) mentor.
+    req.people[1].level = 1;
+    req.leaders = vec![leader("lead", "Why?")];
+    req.mentors = vec![mentor("vp", 1)];
+    assert!(run(&req).expect("valid").pairs.is_empty());
+}
+
+#[test]
+fn mentor_outside_the_chain_is_proposed() {
+    let mut req = chain_org();
+    req.mentors = vec![mentor("dev", 1), mentor("hire", 1)];
+    let resp = run(&req).expect("valid request");
+    assert_eq!(mentor_of(&resp, "vp"), Some("hire"));
+}
+
+#[test]
+fn mentor_who_is_not_junior_is_never_proposed() {
+    let mut req = chain_org();
+    req.people[5].level = 8; // hire now has the vp's level
+    req.mentors = vec![mentor("hire", 1)];
+    assert!(run(&req).expect("valid").pairs.is_empty());
+}
+
+#[test]
+fn nobody_mentors_themselves() {
+    let mut req = chain_org();
+    req.leaders = vec![leader("ops", "Why?")];
+    req.mentors = vec![mentor("ops", 1)];
+    assert!(run(&req).expect("valid").pairs.is_empty());
+}
+
+fn two_mentors_three_leaders(capacity: i64) -> MatchRequest {
+    let people = vec![
+        person("l1", None, "Sales", "2000-01-01", 8),
+        person("l2", None, "Sales", "2001-01-01", 8),
+        person("l3", None, "Sales", "2002-01-01", 8),
+        person("m1", None, "Ops", "2024-01-01", 2),
+        person("m2", None, "Ops", "2024-01-01", 2),
+    ];
+    let mut req = request(
+        people,
+        vec![
+            leader("l1", "Why?"),
+            leader("l2", "Why?"),
+            leader("l3", "Why?"),
+        ],
+        vec![mentor("m1", capacity), mentor("m2", 0)],
+    );
+    req.scores = Some(vec![
+        ("l1".into(), "m1".into(), 3.0),
+        ("l2".into(), "m1".into(), 2.0),
+        ("l3".into(), "m1".into(), 1.0),
+        ("l3".into(), "m2".into(), 9.0),
+    ]);
+    req
+}
+
+#[test]
+fn capacity_limits_how_many_leaders_a_mentor_takes() {
+    let req = two_mentors_three_leaders(2);
+    let resp = run(&req).expect("valid request");
+    assert_rules_hold(&req, &resp);
+    assert_eq!(resp.pairs.len(), 2);
+    assert_eq!(resp.total_score, 5.0);
+    assert_eq!(resp.unmatched, ["l3"]);
+}
+
+#[test]
+fn zero_capacity_mentor_is_never_proposed() {
+    let resp = run(&two_mentors_three_leaders(3)).expect("valid request");
+    assert!(resp.pairs.iter().all(|p| p.mentor != "m2"));
+    assert_eq!(resp.pairs.len(), 3);
+}
+
+#[test]
+fn forbidden_pair_is_never_proposed() {
+    let mut req = two_mentors_three_leaders(1);
+    req.forbidden = vec![("l1".into(), "m1".into())];
+    let resp = run(&req).expect("valid request");
+    assert_eq!(mentor_of(&resp, "l2"), Some("m1"));
+    assert_eq!(mentor_of(&resp, "l1"), None);
+}
+
+#[test]
+fn previous_pair_is_never_proposed() {
+    let mut req = two_mentors_three_leaders(1);
+    req.previous = vec![("l1".into(), "m1".into()), ("l2".into(), "m1".into())];
+    let resp = run(&req).expect("valid request");
+    assert_eq!(mentor_of(&resp, "l3"), Some("m1"));
+}
+
+#[test]
+fn opted_out_mentor_is_never_proposed() {
+    let mut req = two_mentors_three_leaders(3);
+    req.opted_out = vec!["m1".into()];
+    assert!(run(&req).expect("valid").pairs.is_empty());
+}
+
+#[test]
+fn pinned_pair_is_always_proposed_even_when_it_lowers_the_total() {
+    let mut req = two_mentors_three_leaders(1);
+    req.pinned = vec![("l3".into(), "m1".into())];
+    let resp = run(&req).expect("valid request");
+    assert_eq!(mentor_of(&resp, "l3"), Some("m1"));
+    assert_eq!(resp.pairs.len(), 1);
+    assert_eq!(resp.total_score, 1.0);
+}
+
+#[test]
+fn pin_takes_one_seat_and_the_solver_fills_the_rest() {
+    let mut req = two_mentors_three_leaders(2);
+    req.pinned = vec![("l3".into(), "m1".into())];
+    let resp = run(&req).expect("valid request");
+    assert_rules_hold(&req, &resp);
+    assert_eq!(mentor_of(&resp, "l1"), Some("m1"));
+    assert_eq!(resp.total_score, 4.0);
+}
+
+#[test]
+fn matching_more_leaders_beats_a_higher_score() {
+    let people = vec![
+        person("l1", None, "Sales", "2000-01-01", 8),
+        person("l2", None, "Sales", "2000-01-01", 8),
+        person("a", None, "Ops", "2024-01-01", 2),
+        person("b", None, "Ops", "2024-01-01", 2),
+    ];
+    let mut req = request(
+        people,
+        vec![leader("l1", "Why?"), leader("l2", "Why?")],
+        vec![mentor("a", 1), mentor("b", 1)],
+    );
+    req.scores = Some(vec![
+        ("l1".into(), "a".into(), 10.0),
+        ("l1".into(), "b".into(), -3.0),
+        ("l2".into(), "a".into(), 1.0),
+    ]);
+    let resp = run(&req).expect("valid request");
+    assert_eq!(resp.pairs.len(), 2);
+    assert_eq!(mentor_of(&resp, "l1"), Some("b"));
+    assert_eq!(resp.total_score, -2.0);
+}
+
+#[test]
+fn unscored_pairs_are_not_candidates_when_scores_are_given() {
+    let mut req = two_mentors_three_leaders(5);
+    req.mentors[1].capacity = 1;
+    let resp = run(&req).expect("valid request");
+    assert_rules_hold(&req, &resp);
+    assert_eq!(mentor_of(&resp, "l3"), Some("m2"));
+}
+
+#[test]
+fn hundred_thousand_deep_reporting_chain_is_handled() {
+    let n = 100_000;
+    let mut people: Vec<_> = (0..n)
+        .map(|i| {
+            let manager = (i > 0).then(|| format!("p{}", i - 1));
+            person(
+                &format!("p{i}"),
+                manager.as_deref(),
+                "Eng",
+                "2000-01-01",
+                10,
+            )
+        })
+        .collect();
+    people.push(person("outsider", None, "Ops", "2024-01-01", 1));
+    people[n - 1].level = 1;
+    let req = request(
+        people,
+        vec![leader("p0", "Why?"), leader("p5", "Why?")],
+        vec![mentor(&format!("p{}", n - 1), 1), mentor("outsider", 1)],
+    );
+    let resp = run(&req).expect("valid request");
+    assert_eq!(
+        resp.pairs.len(),
+        1,
+        "the bottom of the chain mentors neither"
+    );
+    assert_rules_hold(&req, &resp);
+}

@@ -1,0 +1,298 @@
+//! Pairing: the sponsor's pins and forbids, the engine's stored proposals, and
+//! the approved pairs they become.
+use crate::{ProgramId, Result, Store, StoreError, now_rfc3339};
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PairRule {
+    Pin,
+    Forbid,
+}
+
+impl PairRule {
+    fn as_str(self) -> &'static str {
+        match self {
+            PairRule::Pin => "pin",
+            PairRule::Forbid => "forbid",
+        }
+    }
+}
+
+/// One pair as stored in a proposal or as an approved pair.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredPair {
+    pub leader: String,
+    pub mentor: String,
+    pub score: f64,
+    pub kind: String,
+    pub reasons: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Proposal {
+    pub id: i64,
+    pub program: ProgramId,
+    pub status: String,
+    /// The engine's parameters and inputs summary, as JSON.
+    pub parameters: String,
+    pub total_score: f64,
+    pub solve_ms: f64,
+    pub unmatched: Vec<String>,
+    pub created_at: String,
+    pub pairs: Vec<StoredPair>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pair {
+    pub id: i64,
+    pub program: ProgramId,
+    pub status: String,
+    pub pair: StoredPair,
+    pub created_at: String,
+}
+
+/// A proposal about to be stored.
+pub struct NewProposal<'a> {
+    pub parameters: &'a str,
+    pub total_score: f64,
+    pub solve_ms: f64,
+    pub unmatched: &'a [String],
+    pub pairs: &'a [StoredPair],
+}
+
+fn encode(reasons: &[String]) -> String {
+    serde_json::to_string(reasons).unwrap_or_else(|_| "[]".to_owned())
+}
+
+fn decode(json: &str) -> Result<Vec<String>> {
+    serde_json::from_str(json).map_err(|e| StoreError::Corrupt(format!("reasons: {e}")))
+}
+
+impl Store {
+    /// Pins or forbids a pair, replacing any earlier rule on it.
+    pub async fn set_pair_rule(
+        &self,
+        program: ProgramId,
+        leader: &str,
+        mentor: &str,
+        rule: PairRule,
+    ) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO pair_rules (program_id, leader_id, mentor_id, rule, created_at) VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT (program_id, leader_id, mentor_id) DO UPDATE SET rule = excluded.rule, created_at = excluded.created_at",
+        )
+        .bind(program.0)
+        .bind(leader)
+        .bind(mentor)
+        .bind(rule.as_str())
+        .bind(now_rfc3339())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn clear_pair_rule(
+        &self,
+        program: ProgramId,
+        leader: &str,
+        mentor: &str,
+    ) -> Result<()> {
+        let done = sqlx::query(
+            "DELETE FROM pair_rules WHERE program_id = $1 AND leader_id = $2 AND mentor_id = $3",
+        )
+        .bind(program.0)
+        .bind(leader)
+        .bind(mentor)
+        .execute(&self.pool)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound {
+                what: "pin or forbid",
+                id: format!("{leader} + {mentor}"),
+            });
+        }
+        Ok(())
+    }
+
+    pub async fn pair_rules(
+        &self,
+        program: ProgramId,
+        rule: PairRule,
+    ) -> Result<Vec<(String, String)>> {
+        let rows = sqlx::query("SELECT leader_id, mentor_id FROM pair_rules WHERE program_id = $1 AND rule = $2 ORDER BY leader_id, mentor_id")
+            .bind(program.0)
+            .bind(rule.as_str())
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+            .collect()
+    }
+
+    /// Leader-mentor pairs of every other program: never proposed again.
+    pub async fn pairs_elsewhere(&self, program: ProgramId) -> Result<Vec<(String, String)>> {
+        let rows =
+            sqlx::query("SELECT DISTINCT leader_id, mentor_id FROM pairs WHERE program_id <> $1")
+                .bind(program.0)
+                .fetch_all(&self.pool)
+                .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+            .collect()
+    }
+
+    /// Stores a proposal; earlier open proposals of the program are superseded.
+    pub async fn add_proposal(&self, program: ProgramId, p: &NewProposal<'_>) -> Result<i64> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("UPDATE proposals SET status = 'superseded' WHERE program_id = $1 AND status = 'proposed'")
+            .bind(program.0)
+            .execute(&mut *tx)
+            .await?;
+        let id: i64 = sqlx::query(
+            "INSERT INTO proposals (program_id, status, parameters, total_score, solve_ms, unmatched, created_at) \
+             VALUES ($1, 'proposed', $2, $3, $4, $5, $6) RETURNING id",
+        )
+        .bind(program.0)
+        .bind(p.parameters)
+        .bind(p.total_score)
+        .bind(p.solve_ms)
+        .bind(encode(p.unmatched))
+        .bind(now_rfc3339())
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get(0)?;
+        for pair in p.pairs {
+            sqlx::query(
+                "INSERT INTO proposal_pairs (proposal_id, leader_id, mentor_id, score, kind, reasons) VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(id)
+            .bind(pair.leader.as_str())
+            .bind(pair.mentor.as_str())
+            .bind(pair.score)
+            .bind(pair.kind.as_str())
+            .bind(encode(&pair.reasons))
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    pub async fn proposal(&self, program: ProgramId, id: i64) -> Result<Proposal> {
+        let row = sqlx::query(
+            "SELECT id, program_id, status, parameters, total_score, solve_ms, unmatched, created_at FROM proposals \
+             WHERE program_id = $1 AND id = $2",
+        )
+        .bind(program.0)
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or_else(|| StoreError::NotFound { what: "proposal", id: id.to_string() })?;
+        let pairs = sqlx::query("SELECT leader_id, mentor_id, score, kind, reasons FROM proposal_pairs WHERE proposal_id = $1 ORDER BY leader_id")
+            .bind(id)
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(Proposal {
+            id,
+            program,
+            status: row.try_get(2)?,
+            parameters: row.try_get(3)?,
+            total_score: row.try_get(4)?,
+            solve_ms: row.try_get(5)?,
+            unmatched: decode(&row.try_get::<String, _>(6)?)?,
+            created_at: row.try_get(7)?,
+            pairs: pairs
+                .iter()
+                .map(|r| stored_pair(r, 0))
+                .collect::<Result<_>>()?,
+        })
+    }
+
+    /// The newest proposal of the program, if any.
+    pub async fn latest_proposal_id(&self, program: ProgramId) -> Result<Option<i64>> {
+        let row = sqlx::query("SELECT MAX(id) FROM proposals WHERE program_id = $1")
+            .bind(program.0)
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(row.try_get::<Option<i64>, _>(0)?)
+    }
+
+    /// Turns an open proposal into the program's pairs (status `forming`), all or nothing.
+    pub async fn approve_proposal(&self, program: ProgramId, id: i64) -> Result<usize> {
+        let proposal = self.proposal(program, id).await?;
+        if proposal.status != "proposed" {
+            return Err(StoreError::Conflict(format!(
+                "proposal {id} is {}, not open for approval",
+                proposal.status
+            )));
+        }
+        let mut tx = self.pool.begin().await?;
+        let claimed = sqlx::query(
+            "UPDATE proposals SET status = 'approved' WHERE id = $1 AND status = 'proposed'",
+        )
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        if claimed.rows_affected() == 0 {
+            return Err(StoreError::Conflict(format!(
+                "proposal {id} was approved or superseded meanwhile"
+            )));
+        }
+        let now = now_rfc3339();
+        for p in &proposal.pairs {
+            sqlx::query(
+                "INSERT INTO pairs (program_id, leader_id, mentor_id, status, kind, score, reasons, proposal_id, created_at) \
+                 VALUES ($1, $2, $3, 'forming', $4, $5, $6, $7, $8)",
+            )
+            .bind(program.0)
+            .bind(p.leader.as_str())
+            .bind(p.mentor.as_str())
+            .bind(p.kind.as_str())
+            .bind(p.score)
+            .bind(encode(&p.reasons))
+            .bind(id)
+            .bind(now.as_str())
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| match &e {
+                sqlx::Error::Database(db) if db.is_unique_violation() => {
+                    StoreError::Conflict(format!("leader '{}' already has a pair in this program", p.leader))
+                }
+                _ => StoreError::Database(e),
+            })?;
+        }
+        tx.commit().await?;
+        Ok(proposal.pairs.len())
+    }
+
+    pub async fn pairs(&self, program: ProgramId) -> Result<Vec<Pair>> {
+        let rows = sqlx::query(
+            "SELECT leader_id, mentor_id, score, kind, reasons, id, status, created_at FROM pairs WHERE program_id = $1 ORDER BY id",
+        )
+        .bind(program.0)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(Pair {
+                    id: r.try_get(5)?,
+                    program,
+                    status: r.try_get(6)?,
+                    pair: stored_pair(r, 0)?,
+                    created_at: r.try_get(7)?,
+                })
+            })
+            .collect()
+    }
+}
+
+fn stored_pair(r: &AnyRow, at: usize) -> Result<StoredPair> {
+    Ok(StoredPair {
+        leader: r.try_get(at)?,
+        mentor: r.try_get(at + 1)?,
+        score: r.try_get(at + 2)?,
+        kind: r.try_get(at + 3)?,
+        reasons: decode(&r.try_get::<String, _>(at + 4)?)?,
+    })
+}
