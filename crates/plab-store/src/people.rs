@@ -25,7 +25,7 @@ impl Store {
         on_batch: &(dyn Fn(usize) + Sync),
     ) -> Result<ImportSummary> {
         let mut tx = self.pool.begin().await?;
-        let before = count(&mut *tx).await?;
+        let before = count(&mut tx).await?;
         // Park the e-mails of everyone being updated, so that two people may swap
         // addresses within one import without tripping the unique index.
         for chunk in people.chunks(BATCH) {
@@ -71,7 +71,7 @@ impl Store {
             written += chunk.len();
             on_batch(written);
         }
-        let after = count(&mut *tx).await?;
+        let after = count(&mut tx).await?;
         tx.commit().await?;
         let inserted = after.saturating_sub(before);
         Ok(ImportSummary {
@@ -82,7 +82,7 @@ impl Store {
 
     pub async fn people_count(&self) -> Result<u64> {
         let mut conn = self.pool.acquire().await?;
-        count(&mut *conn).await
+        count(&mut conn).await
     }
 
     /// Every person, ordered by employee_id.

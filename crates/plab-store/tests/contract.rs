@@ -6,7 +6,7 @@ use plab_domain::person::{Person, RawPerson};
 use plab_domain::program::{NewProgram, ProgramName, ProgramSettings, Role};
 use plab_domain::question::QuestionText;
 use plab_store::testing::TestDb;
-use plab_store::{ProgramId, Store, StoreError};
+use plab_store::{NewProposal, PairRule, ProgramId, Store, StoreError, StoredPair};
 
 macro_rules! contract {
     ($($name:ident),* $(,)?) => {
@@ -40,6 +40,9 @@ contract!(
     question_versions_are_kept_with_their_assessment,
     only_enrolled_leaders_can_register_a_question,
     unknown_program_is_not_found,
+    an_approved_proposal_becomes_forming_pairs_once,
+    a_new_proposal_supersedes_the_open_one,
+    pins_and_forbids_replace_each_other,
 );
 
 fn person(id: &str, manager: Option<&str>, level: i32) -> Person {
@@ -266,5 +269,112 @@ async fn unknown_program_is_not_found(db: &TestDb) {
             what: "program",
             ..
         })
+    ));
+}
+
+fn proposed(leader: &str, mentor: &str) -> StoredPair {
+    StoredPair {
+        leader: leader.into(),
+        mentor: mentor.into(),
+        score: 1.5,
+        kind: "tension".into(),
+        reasons: vec!["21 years of tenure between them".into()],
+    }
+}
+
+async fn propose(store: &Store, program: ProgramId, pairs: &[StoredPair]) -> i64 {
+    let new = NewProposal {
+        parameters: "{}",
+        total_score: 1.5,
+        solve_ms: 0.1,
+        unmatched: &[],
+        pairs,
+    };
+    store.add_proposal(program, &new).await.expect("proposal")
+}
+
+async fn an_approved_proposal_becomes_forming_pairs_once(db: &TestDb) {
+    let store = seeded(db).await;
+    let id = program(&store).await;
+    let p = propose(&store, id, &[proposed("ceo", "pm")]).await;
+    assert_eq!(store.latest_proposal_id(id).await.expect("latest"), Some(p));
+    let stored = store.proposal(id, p).await.expect("proposal");
+    assert_eq!(stored.pairs, vec![proposed("ceo", "pm")]);
+    assert_eq!(store.approve_proposal(id, p).await.expect("approve"), 1);
+    let pairs = store.pairs(id).await.expect("pairs");
+    assert_eq!(
+        (pairs[0].status.as_str(), pairs[0].pair.clone()),
+        ("forming", proposed("ceo", "pm"))
+    );
+    assert!(matches!(
+        store.approve_proposal(id, p).await,
+        Err(StoreError::Conflict(_))
+    ));
+    let other = program(&store).await;
+    assert_eq!(
+        store.pairs_elsewhere(other).await.expect("elsewhere"),
+        vec![("ceo".to_owned(), "pm".to_owned())]
+    );
+    assert!(
+        store
+            .pairs_elsewhere(id)
+            .await
+            .expect("elsewhere")
+            .is_empty()
+    );
+}
+
+async fn a_new_proposal_supersedes_the_open_one(db: &TestDb) {
+    let store = seeded(db).await;
+    let id = program(&store).await;
+    let first = propose(&store, id, &[proposed("ceo", "pm")]).await;
+    let second = propose(&store, id, &[proposed("vp", "pm")]).await;
+    assert_eq!(
+        store.proposal(id, first).await.expect("first").status,
+        "superseded"
+    );
+    assert!(matches!(
+        store.approve_proposal(id, first).await,
+        Err(StoreError::Conflict(_))
+    ));
+    store
+        .approve_proposal(id, second)
+        .await
+        .expect("approve the newest");
+    assert!(matches!(
+        store.proposal(ProgramId(id.0 + 1), second).await,
+        Err(StoreError::NotFound { .. })
+    ));
+}
+
+async fn pins_and_forbids_replace_each_other(db: &TestDb) {
+    let store = seeded(db).await;
+    let id = program(&store).await;
+    store
+        .set_pair_rule(id, "vp", "pm", PairRule::Pin)
+        .await
+        .expect("pin");
+    store
+        .set_pair_rule(id, "vp", "pm", PairRule::Forbid)
+        .await
+        .expect("forbid");
+    assert!(
+        store
+            .pair_rules(id, PairRule::Pin)
+            .await
+            .expect("pins")
+            .is_empty()
+    );
+    assert_eq!(
+        store
+            .pair_rules(id, PairRule::Forbid)
+            .await
+            .expect("forbids"),
+        vec![("vp".to_owned(), "pm".to_owned())]
+    );
+    store.clear_pair_rule(id, "vp", "pm").await.expect("clear");
+    assert!(matches!(
+        store.clear_pair_rule(id, "vp", "pm").await,
+        Err(StoreError::NotFound { .. })
     ));
 }
