@@ -149,6 +149,14 @@ pub async fn propose(
             .map_err(|e| AppError::Conflict(format!("the pairing run stopped: {e}")))??;
     let proposal = if dry_run {
         None
+    } else if response.pairs.is_empty() {
+        return Err(AppError::invalid(
+            Problem::new(format!(
+                "no pair can be proposed for {}: every candidate mentor breaks a hard rule (reporting chain, seniority, capacity, opt-out, forbidden or earlier pair)",
+                response.unmatched.join(", ")
+            ))
+            .field("program"),
+        ));
     } else {
         let pairs: Vec<StoredPair> = response
             .pairs

@@ -340,7 +340,15 @@ async fn run_demo(store: &Store, args: DemoArgs) -> Result<(), Failure> {
         summary.mentors.len(),
         summary.mentors.first().map_or("-", String::as_str)
     );
-    out!("password of every demo account: {}", args.password);
+    out!(
+        "next: plab question list --program {0}; plab match --program {0}",
+        summary.program
+    );
+    // Accounts and sign-in arrive with the web app; the password is reserved for them.
+    out!(
+        "demo accounts' password (for the web app's sign-in): {}",
+        args.password
+    );
     Ok(())
 }
 

@@ -62,7 +62,7 @@ fn print_pairs(r: &MatchResponse) -> Result<(), Failure> {
     out!(
         "{} pairs, total score {:.3}, solver {:.1} ms",
         r.pairs.len(),
-        r.total_score,
+        r.total_score + 0.0, // never print "-0.000"
         r.solve_ms
     );
     Ok(())

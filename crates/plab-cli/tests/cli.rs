@@ -642,3 +642,39 @@ fn a_sponsor_pins_forbids_reruns_and_approves_pairs() {
         }
     });
 }
+
+#[test]
+fn a_run_that_can_pair_no_one_says_why_and_stores_nothing() {
+    let plab = seeded(TestDb::sqlite());
+    let created = plab.json(&[
+        "program",
+        "create",
+        "--name",
+        "Solo",
+        "--starts",
+        "2027-01-11",
+        "--json",
+    ]);
+    let id = created["id"].to_string();
+    plab.ok(&["enroll", "--program", &id, "--role", "leader", "ceo"]);
+    plab.ok(&["enroll", "--program", &id, "--role", "mentor", "pm"]);
+    plab.ok(&[
+        "question",
+        "set",
+        "--program",
+        &id,
+        "--leader",
+        "ceo",
+        "Why do new analysts skip our Friday demo?",
+    ]);
+    let out = plab.run(&["match", "--program", &id, "--json"]);
+    assert_eq!(status(&out), 2);
+    assert!(
+        stderr(&out).contains("no pair can be proposed for ceo"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(out.stdout.is_empty());
+    let out = plab.run(&["pairing", "approve", "--program", &id]);
+    assert_eq!(status(&out), 2, "no proposal was stored");
+}
