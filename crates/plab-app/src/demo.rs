@@ -4,7 +4,7 @@ use crate::{AppError, Problem, people, programs};
 use plab_domain::Date;
 use plab_domain::person::{Person, RawPerson};
 use plab_domain::program::{ProgramSettings, Role};
-use plab_store::{ProgramId, Store};
+use plab_store::Store;
 
 pub const DEFAULT_PEOPLE: usize = 2_000;
 pub const DEFAULT_PASSWORD: &str = "perspective-lab-demo";
@@ -397,13 +397,6 @@ pub async fn build(store: &Store, n: usize, seed: u64) -> Result<DemoSummary, Ap
         sponsor: sponsor.email.to_string(),
         leaders: seniors.iter().map(|p| p.email.to_string()).collect(),
         mentors: juniors.iter().map(|p| p.email.to_string()).collect(),
-    })
-}
-
-/// Parses a program id given on the command line or in a URL.
-pub fn program_id(raw: &str) -> Result<ProgramId, AppError> {
-    raw.trim().parse::<i64>().map(ProgramId).map_err(|_| {
-        AppError::invalid(Problem::new(format!("'{raw}' is not a program id")).field("program"))
     })
 }
 

@@ -87,3 +87,10 @@ impl From<StoreError> for AppError {
         }
     }
 }
+
+/// Every engine error is about the input (an unknown id, an impossible pin).
+impl From<plab_engine::MatchError> for AppError {
+    fn from(e: plab_engine::MatchError) -> AppError {
+        AppError::invalid(Problem::new(e.to_string()))
+    }
+}

@@ -3,17 +3,9 @@
 //! approve.
 use crate::{AppError, Problem};
 use plab_domain::program::Role;
-use plab_engine::{
-    LeaderIn, MatchError, MatchRequest, MatchResponse, MentorIn, PersonIn, Progress,
-};
+use plab_engine::{LeaderIn, MatchRequest, MatchResponse, MentorIn, PersonIn, Progress};
 use plab_store::{NewProposal, PairRule, ProgramId, Proposal, Store, StoredPair};
 use std::collections::{HashMap, HashSet};
-
-impl From<MatchError> for AppError {
-    fn from(e: MatchError) -> AppError {
-        AppError::invalid(Problem::new(e.to_string()))
-    }
-}
 
 /// What one pairing run produced.
 #[derive(Debug, Clone, serde::Serialize)]

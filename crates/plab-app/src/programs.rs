@@ -49,6 +49,13 @@ pub fn settings_from_json(source: &str, json: &str) -> Result<ProgramSettings, A
     })
 }
 
+/// Parses a program id given on the command line or in a URL.
+pub fn parse_id(raw: &str) -> Result<ProgramId, AppError> {
+    raw.trim().parse::<i64>().map(ProgramId).map_err(|_| {
+        AppError::invalid(Problem::new(format!("'{raw}' is not a program id")).field("program"))
+    })
+}
+
 pub async fn list(store: &Store) -> Result<Vec<Program>, AppError> {
     Ok(store.programs().await?)
 }

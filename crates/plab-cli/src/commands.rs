@@ -232,7 +232,7 @@ async fn program(store: &Store, cmd: ProgramCmd) -> Result<(), Failure> {
 }
 
 async fn enroll(store: &Store, args: EnrollArgs) -> Result<(), Failure> {
-    let program = demo::program_id(&args.program)?;
+    let program = programs::parse_id(&args.program)?;
     let role = Role::parse(&args.role).map_err(|e| Failure::User(e.to_string()))?;
     programs::enroll(store, program, role, &args.employee_ids, args.capacity).await?;
     out!(
@@ -251,7 +251,7 @@ async fn question(store: &Store, cmd: QuestionCmd) -> Result<(), Failure> {
             json,
             text,
         } => {
-            let program = demo::program_id(&program)?;
+            let program = programs::parse_id(&program)?;
             let saved: QuestionSaved =
                 programs::set_question(store, program, &leader, &text).await?;
             if json {
@@ -265,7 +265,7 @@ async fn question(store: &Store, cmd: QuestionCmd) -> Result<(), Failure> {
             leader,
             json,
         } => {
-            let program = demo::program_id(&program)?;
+            let program = programs::parse_id(&program)?;
             let history = store
                 .question_history(program, &leader)
                 .await
@@ -285,7 +285,7 @@ async fn question(store: &Store, cmd: QuestionCmd) -> Result<(), Failure> {
             }
         }
         QuestionCmd::List { program, json } => {
-            let program = demo::program_id(&program)?;
+            let program = programs::parse_id(&program)?;
             store
                 .program(program)
                 .await

@@ -3,7 +3,7 @@
 use crate::args::{MatchArgs, PairingCmd, RuleArgs};
 use crate::commands::print_json;
 use crate::{Failure, out};
-use plab_app::{AppError, Store, demo, pairing};
+use plab_app::{AppError, Store, pairing, programs};
 use plab_engine::{MatchRequest, MatchResponse, Stage};
 use plab_store::PairRule;
 
@@ -73,7 +73,7 @@ pub async fn match_program(store: &Store, args: &MatchArgs) -> Result<(), Failur
     let Some(program) = &args.program else {
         return Err(Failure::User("--input or --program is required".into()));
     };
-    let program = demo::program_id(program)?;
+    let program = programs::parse_id(program)?;
     let (bar, progress) = bar_for_engine();
     let run = pairing::propose(store, program, args.dry_run, progress).await;
     bar.finish_and_clear();
@@ -104,7 +104,7 @@ pub async fn pairing_cmd(store: &Store, cmd: PairingCmd) -> Result<(), Failure> 
             proposal,
             json,
         } => {
-            let program = demo::program_id(&program)?;
+            let program = programs::parse_id(&program)?;
             let approved = pairing::approve(store, program, proposal).await?;
             if json {
                 return print_json(
@@ -120,7 +120,7 @@ pub async fn pairing_cmd(store: &Store, cmd: PairingCmd) -> Result<(), Failure> 
         PairingCmd::Pin(a) => rule(store, a, PairRule::Pin).await?,
         PairingCmd::Forbid(a) => rule(store, a, PairRule::Forbid).await?,
         PairingCmd::Clear(a) => {
-            let program = demo::program_id(&a.program)?;
+            let program = programs::parse_id(&a.program)?;
             store
                 .clear_pair_rule(program, &a.leader, &a.mentor)
                 .await
@@ -128,7 +128,7 @@ pub async fn pairing_cmd(store: &Store, cmd: PairingCmd) -> Result<(), Failure> 
             out!("cleared the rule on {} + {}", a.leader, a.mentor);
         }
         PairingCmd::List { program, json } => {
-            let program = demo::program_id(&program)?;
+            let program = programs::parse_id(&program)?;
             store.program(program).await.map_err(AppError::from)?;
             let pairs = store.pairs(program).await.map_err(AppError::from)?;
             if json {
@@ -158,7 +158,7 @@ pub async fn pairing_cmd(store: &Store, cmd: PairingCmd) -> Result<(), Failure> 
 }
 
 async fn rule(store: &Store, a: RuleArgs, rule: PairRule) -> Result<(), Failure> {
-    let program = demo::program_id(&a.program)?;
+    let program = programs::parse_id(&a.program)?;
     pairing::set_rule(store, program, &a.leader, &a.mentor, rule).await?;
     let verb = if rule == PairRule::Pin {
         "pinned"

@@ -299,6 +299,7 @@ fn an_import_killed_half_way_leaves_all_or_nothing() {
         timing.ok(&["import", "people", probe.to_str().expect("path")]);
         timing.ok(&["import", "people", path.to_str().expect("path")]);
         let full = started.elapsed();
+        let mut interrupted = 0;
         for fraction in [0.3, 0.6, 0.85] {
             let mut child = Command::new(env!("CARGO_BIN_EXE_plab"))
                 .args(["import", "people", path.to_str().expect("path")])
@@ -309,6 +310,9 @@ fn an_import_killed_half_way_leaves_all_or_nothing() {
                 .spawn()
                 .expect("spawn");
             std::thread::sleep(full.mul_f64(fraction));
+            if child.try_wait().expect("poll").is_none() {
+                interrupted += 1;
+            }
             let _ = child.kill();
             let _ = child.wait();
             let now = plab.export();
@@ -321,6 +325,10 @@ fn an_import_killed_half_way_leaves_all_or_nothing() {
                 assert_eq!(now, before, "a killed import changed existing people");
             }
         }
+        assert!(
+            interrupted > 0,
+            "no kill landed while the import was running"
+        );
     });
 }
 

@@ -5,6 +5,7 @@
 //! `a`'s. The walk keeps its own stack, so a 100,000-deep chain is fine.
 use crate::error::MatchError;
 use crate::request::PersonIn;
+use plab_domain::org::{OrgProblem, check_org_chart};
 use std::collections::HashMap;
 
 const NO_MANAGER: u32 = u32::MAX;
@@ -36,7 +37,7 @@ impl<'r> Org<'r> {
         }
         let (enter, exit) =
             euler_intervals(&manager).map_err(|start| MatchError::ManagerCycle {
-                members: cycle_from(start, &manager, people),
+                members: cycle_from(start, people),
             })?;
         Ok(Org { index, enter, exit })
     }
@@ -122,29 +123,17 @@ fn euler_intervals(manager: &[u32]) -> Result<(Vec<u32>, Vec<u32>), usize> {
     }
 }
 
-/// The cycle above `start`, in reporting order, beginning at its smallest id.
-fn cycle_from(start: usize, manager: &[u32], people: &[PersonIn]) -> Vec<String> {
-    let mut seen_at: HashMap<u32, usize> = HashMap::new();
-    let mut walk: Vec<u32> = Vec::new();
-    let mut cur = start as u32;
-    while cur != NO_MANAGER {
-        if let Some(&pos) = seen_at.get(&cur) {
-            let mut members: Vec<String> = walk[pos..]
-                .iter()
-                .map(|&p| people[p as usize].id.clone())
-                .collect();
-            let smallest = (0..members.len())
-                .min_by(|&a, &b| members[a].cmp(&members[b]))
-                .unwrap_or(0);
-            members.rotate_left(smallest);
-            return members;
-        }
-        seen_at.insert(cur, walk.len());
-        walk.push(cur);
-        cur = manager[cur as usize];
-    }
-    // Unreachable for a person no root reaches, but name them rather than panic.
-    vec![people[start].id.clone()]
+/// The reporting cycle that keeps `start` unreachable, as the importer names it.
+fn cycle_from(start: usize, people: &[PersonIn]) -> Vec<String> {
+    let edges = people.iter().map(|p| (p.id.as_str(), p.manager.as_deref()));
+    check_org_chart(edges)
+        .into_iter()
+        .find_map(|problem| match problem {
+            OrgProblem::Cycle { members } => Some(members),
+            OrgProblem::UnknownManager { .. } => None,
+        })
+        // Unreachable once managers are known, but name someone rather than panic.
+        .unwrap_or_else(|| vec![people[start].id.clone()])
 }
 
 #[cfg(test)]

@@ -36,6 +36,28 @@ pub struct MatchRequest {
     pub weights: PairingWeights,
 }
 
+impl MatchRequest {
+    /// A request with built-in scoring and no pins, forbids or other rules.
+    pub fn new(
+        people: Vec<PersonIn>,
+        leaders: Vec<LeaderIn>,
+        mentors: Vec<MentorIn>,
+    ) -> MatchRequest {
+        MatchRequest {
+            people,
+            leaders,
+            mentors,
+            forbidden: Vec::new(),
+            pinned: Vec::new(),
+            adjacent_departments: Vec::new(),
+            scores: None,
+            previous: Vec::new(),
+            opted_out: Vec::new(),
+            weights: PairingWeights::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PersonIn {

@@ -154,13 +154,19 @@ impl Store {
 
     /// The roles a person holds in a program (one person may hold several).
     pub async fn roles_of(&self, program: ProgramId, employee_id: &str) -> Result<Vec<Role>> {
-        Ok(self
-            .enrolments(program)
-            .await?
-            .into_iter()
-            .filter(|e| e.employee_id == employee_id)
-            .map(|e| e.role)
-            .collect())
+        let rows = sqlx::query(
+            "SELECT role FROM enrolments WHERE program_id = $1 AND employee_id = $2 ORDER BY role",
+        )
+        .bind(program.0)
+        .bind(employee_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Role::parse(&r.try_get::<String, _>(0)?)
+                    .map_err(|e| StoreError::Corrupt(e.to_string()))
+            })
+            .collect()
     }
 }
 

@@ -47,18 +47,7 @@ fn empty_request(
     leaders: Vec<LeaderIn>,
     mentors: Vec<MentorIn>,
 ) -> MatchRequest {
-    MatchRequest {
-        people,
-        leaders,
-        mentors,
-        forbidden: Vec::new(),
-        pinned: Vec::new(),
-        adjacent_departments: Vec::new(),
-        scores: None,
-        previous: Vec::new(),
-        opted_out: Vec::new(),
-        weights: Default::default(),
-    }
+    MatchRequest::new(people, leaders, mentors)
 }
 
 /// Case 1: an n x n matrix of scores in thousandths, 0.000..999.999, row-major.

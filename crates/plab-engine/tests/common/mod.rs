@@ -46,18 +46,7 @@ pub fn request(
     leaders: Vec<LeaderIn>,
     mentors: Vec<MentorIn>,
 ) -> MatchRequest {
-    MatchRequest {
-        people,
-        leaders,
-        mentors,
-        forbidden: Vec::new(),
-        pinned: Vec::new(),
-        adjacent_departments: Vec::new(),
-        scores: None,
-        previous: Vec::new(),
-        opted_out: Vec::new(),
-        weights: Default::default(),
-    }
+    MatchRequest::new(people, leaders, mentors)
 }
 
 pub fn pairs_of(resp: &MatchResponse) -> Vec<(String, String)> {
