@@ -51,6 +51,12 @@ pub enum AppError {
     NotFound { what: &'static str, id: String },
     #[error("{0}")]
     Conflict(String),
+    /// No valid credentials.
+    #[error("sign in first")]
+    Unauthorized,
+    /// Signed in, but this is not theirs to see or do.
+    #[error("{0}")]
+    Forbidden(String),
     /// Not the user's fault.
     #[error(transparent)]
     Internal(StoreError),

@@ -3,11 +3,14 @@
 //! rules, the engine and the store.
 #![forbid(unsafe_code)]
 
+pub mod accounts;
 pub mod demo;
 mod error;
+pub mod lab;
 pub mod pairing;
 pub mod people;
 pub mod programs;
+pub mod vault;
 
 pub use error::{AppError, Problem};
 pub use plab_store::Store;

@@ -3,6 +3,7 @@
 //! build on these types.
 #![forbid(unsafe_code)]
 
+pub mod charter;
 pub mod coach;
 pub mod date;
 pub mod org;

@@ -4,6 +4,7 @@
 //! they sit side by side under `migrations/`.
 #![forbid(unsafe_code)]
 
+mod accounts;
 mod pairing;
 mod people;
 mod programs;
@@ -12,6 +13,7 @@ mod sql;
 #[cfg(feature = "testing")]
 pub mod testing;
 
+pub use accounts::{Account, SealedNote};
 pub use pairing::{NewProposal, Pair, PairRule, Proposal, StoredPair};
 pub use people::ImportSummary;
 pub use programs::{Enrolment, Program, ProgramId};

@@ -266,6 +266,23 @@ impl Store {
         Ok(proposal.pairs.len())
     }
 
+    pub async fn pair(&self, id: i64) -> Result<Pair> {
+        let r = sqlx::query(
+            "SELECT leader_id, mentor_id, score, kind, reasons, id, status, created_at, program_id FROM pairs WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or_else(|| StoreError::NotFound { what: "pair", id: id.to_string() })?;
+        Ok(Pair {
+            id,
+            program: ProgramId(r.try_get(8)?),
+            status: r.try_get(6)?,
+            pair: stored_pair(&r, 0)?,
+            created_at: r.try_get(7)?,
+        })
+    }
+
     pub async fn pairs(&self, program: ProgramId) -> Result<Vec<Pair>> {
         let rows = sqlx::query(
             "SELECT leader_id, mentor_id, score, kind, reasons, id, status, created_at FROM pairs WHERE program_id = $1 ORDER BY id",

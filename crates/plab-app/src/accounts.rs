@@ -1,0 +1,188 @@
+//! Signing in: argon2id password hashes, API tokens (only their SHA-256 is
+//! stored), and who the signed-in account is within the organisation.
+use crate::{AppError, Problem};
+use argon2::Argon2;
+use argon2::password_hash::rand_core::{OsRng, RngCore};
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use plab_domain::person::Email;
+use plab_store::{Account, Store};
+use sha2::{Digest, Sha256};
+
+/// Tokens last a working week; sign in again after.
+const TOKEN_DAYS: i64 = 7;
+pub const MIN_PASSWORD_CHARS: usize = 8;
+
+/// The signed-in account and the person it is, if any (an admin may be no one).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub account_id: i64,
+    pub email: String,
+    pub employee_id: Option<String>,
+    pub is_admin: bool,
+    pub calendar_secret: String,
+}
+
+pub fn hash_password(password: &str) -> Result<String, AppError> {
+    if password.chars().count() < MIN_PASSWORD_CHARS {
+        return Err(AppError::invalid(
+            Problem::new(format!("use at least {MIN_PASSWORD_CHARS} characters")).field("password"),
+        ));
+    }
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| AppError::Conflict(format!("cannot hash the password: {e}")))
+}
+
+fn verify(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash).is_ok_and(|parsed| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok()
+    })
+}
+
+/// A real hash to verify against when the account does not exist.
+fn dummy_hash() -> &'static str {
+    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DUMMY.get_or_init(|| {
+        let salt = SaltString::generate(&mut OsRng);
+        Argon2::default()
+            .hash_password(random_hex(16).as_bytes(), &salt)
+            .map(|h| h.to_string())
+            .unwrap_or_default()
+    })
+}
+
+fn random_hex(bytes: usize) -> String {
+    let mut buf = vec![0u8; bytes];
+    OsRng.fill_bytes(&mut buf);
+    hex(&buf)
+}
+
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn token_hash(token: &str) -> String {
+    hex(&Sha256::digest(token.as_bytes()))
+}
+
+/// Creates or updates an account with an already computed hash (the demo
+/// hashes its shared password once).
+pub async fn upsert_with_hash(
+    store: &Store,
+    email: &str,
+    hash: &str,
+    is_admin: bool,
+) -> Result<i64, AppError> {
+    let email = Email::parse(email)
+        .map_err(|e| AppError::invalid(Problem::new(e.message).field(e.field)))?;
+    Ok(store
+        .upsert_account(email.as_str(), hash, is_admin, &random_hex(24))
+        .await?)
+}
+
+/// Creates an account or sets its password.
+pub async fn set_password(
+    store: &Store,
+    email: &str,
+    password: &str,
+    is_admin: bool,
+) -> Result<i64, AppError> {
+    let hash = hash_password(password)?;
+    upsert_with_hash(store, email, &hash, is_admin).await
+}
+
+/// Checks the password and issues a bearer token. Unknown e-mails cost the
+/// same hashing work as wrong passwords, so timing does not reveal accounts.
+pub async fn login(store: &Store, email: &str, password: &str) -> Result<String, AppError> {
+    let account = store.account_by_email(&email.trim().to_lowercase()).await?;
+    let hash = account.as_ref().and_then(|a| a.password_hash.clone());
+    let ok = match &hash {
+        Some(h) => verify(password, h),
+        None => {
+            verify(password, dummy_hash());
+            false
+        }
+    };
+    let Some(account) = account.filter(|_| ok) else {
+        return Err(AppError::Unauthorized);
+    };
+    let token = random_hex(32);
+    let expires = time_in_days(TOKEN_DAYS);
+    store
+        .add_token(&token_hash(&token), account.id, &expires)
+        .await?;
+    Ok(token)
+}
+
+fn time_in_days(days: i64) -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+        + days * 86_400;
+    let date = plab_domain::Date::from_days_since_epoch(secs.div_euclid(86_400))
+        .map(|d| d.to_string())
+        .unwrap_or_default();
+    let s = secs.rem_euclid(86_400);
+    format!("{date}T{:02}:{:02}:{:02}Z", s / 3600, s / 60 % 60, s % 60)
+}
+
+/// The actor behind a bearer token.
+pub async fn actor_for_token(store: &Store, token: &str) -> Result<Actor, AppError> {
+    let account = store
+        .account_by_token(&token_hash(token))
+        .await?
+        .ok_or(AppError::Unauthorized)?;
+    actor(store, account).await
+}
+
+async fn actor(store: &Store, a: Account) -> Result<Actor, AppError> {
+    let employee_id = store.employee_id_by_email(&a.email).await?;
+    Ok(Actor {
+        account_id: a.id,
+        email: a.email,
+        employee_id,
+        is_admin: a.is_admin,
+        calendar_secret: a.calendar_secret,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_are_hashed_with_argon2id_and_verify() {
+        let h = hash_password("correct horse").expect("hash");
+        assert!(h.starts_with("$argon2id$"));
+        assert!(verify("correct horse", &h));
+        assert!(!verify("wrong horse", &h));
+    }
+
+    #[test]
+    fn short_passwords_are_refused() {
+        assert!(matches!(hash_password("short"), Err(AppError::Invalid(_))));
+    }
+
+    #[test]
+    fn token_expiry_is_rfc3339_in_utc() {
+        let t = time_in_days(7);
+        assert_eq!(t.len(), 20);
+        assert!(t.ends_with('Z') && t.as_bytes()[10] == b'T');
+    }
+}
+
+/// The account a calendar secret belongs to; an unknown secret is "not found".
+pub async fn account_by_calendar_secret(store: &Store, secret: &str) -> Result<i64, AppError> {
+    store
+        .account_by_calendar_secret(secret)
+        .await?
+        .ok_or_else(|| AppError::NotFound {
+            what: "calendar",
+            id: "…".into(),
+        })
+}

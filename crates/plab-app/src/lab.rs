@@ -1,0 +1,262 @@
+//! A pair's private space: who may see a pair, its notes and its lab rules.
+//! `pair_access` is the one place that decides; every service here asks it.
+use crate::accounts::Actor;
+use crate::vault::Vault;
+use crate::{AppError, Problem};
+use plab_domain::program::Role;
+use plab_store::{Pair, ProgramId, Store};
+use serde::Serialize;
+
+pub const MAX_NOTE_CHARS: usize = 20_000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// One of the two partners: may read and write the pair's notes.
+    Partner(Role),
+    /// A sponsor of the pair's program: sees the pair, never its notes.
+    Sponsor,
+}
+
+/// Decides what the actor may do with a pair; anyone else is refused.
+pub async fn pair_access(
+    store: &Store,
+    actor: &Actor,
+    pair: i64,
+) -> Result<(Pair, Access), AppError> {
+    let p = store.pair(pair).await?;
+    let me = actor.employee_id.as_deref();
+    if me == Some(p.pair.leader.as_str()) {
+        return Ok((p, Access::Partner(Role::Leader)));
+    }
+    if me == Some(p.pair.mentor.as_str()) {
+        return Ok((p, Access::Partner(Role::Mentor)));
+    }
+    if let Some(me) = me
+        && store
+            .roles_of(p.program, me)
+            .await?
+            .contains(&Role::Sponsor)
+    {
+        return Ok((p, Access::Sponsor));
+    }
+    Err(AppError::Forbidden(format!("pair {pair} is not yours")))
+}
+
+/// Only the two partners, never sponsors or admins.
+async fn partner_only(store: &Store, actor: &Actor, pair: i64) -> Result<(Pair, Role), AppError> {
+    match pair_access(store, actor, pair).await? {
+        (p, Access::Partner(role)) => Ok((p, role)),
+        (_, Access::Sponsor) => Err(AppError::Forbidden(
+            "what is shared in the lab stays in the lab: only the pair can read its notes".into(),
+        )),
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct PersonRef {
+    pub id: String,
+    pub name: String,
+    pub email: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct PairView {
+    pub id: i64,
+    pub program: i64,
+    pub leader: PersonRef,
+    pub mentor: PersonRef,
+    /// `forming` until both partners accept the lab rules, then `active`.
+    pub status: String,
+    pub kind: String,
+    pub score: f64,
+}
+
+async fn person_ref(store: &Store, id: &str) -> Result<PersonRef, AppError> {
+    let p = store.person(id).await?;
+    Ok(PersonRef {
+        id: id.to_owned(),
+        name: p.name.to_string(),
+        email: p.email.to_string(),
+    })
+}
+
+async fn view(store: &Store, p: &Pair) -> Result<PairView, AppError> {
+    Ok(PairView {
+        id: p.id,
+        program: p.program.0,
+        leader: person_ref(store, &p.pair.leader).await?,
+        mentor: person_ref(store, &p.pair.mentor).await?,
+        status: p.status.clone(),
+        kind: p.pair.kind.clone(),
+        score: p.pair.score,
+    })
+}
+
+/// A program's sponsors see every pair; a leader or mentor sees their own.
+pub async fn list_pairs(
+    store: &Store,
+    actor: &Actor,
+    program: ProgramId,
+) -> Result<Vec<PairView>, AppError> {
+    store.program(program).await?;
+    let roles = match &actor.employee_id {
+        Some(me) => store.roles_of(program, me).await?,
+        None => Vec::new(),
+    };
+    if roles.is_empty() {
+        return Err(AppError::Forbidden(format!(
+            "you take no part in program {program}"
+        )));
+    }
+    let me = actor.employee_id.as_deref().unwrap_or_default();
+    let sponsor = roles.contains(&Role::Sponsor);
+    let mut out = Vec::new();
+    for p in store.pairs(program).await? {
+        if sponsor || p.pair.leader == me || p.pair.mentor == me {
+            out.push(view(store, &p).await?);
+        }
+    }
+    Ok(out)
+}
+
+pub async fn get_pair(store: &Store, actor: &Actor, pair: i64) -> Result<PairView, AppError> {
+    let (p, _) = pair_access(store, actor, pair).await?;
+    view(store, &p).await
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct NoteView {
+    pub id: i64,
+    /// The author's employee id.
+    pub author: String,
+    pub body: String,
+    pub created_at: String,
+}
+
+pub async fn notes(
+    store: &Store,
+    vault: &Vault,
+    actor: &Actor,
+    pair: i64,
+) -> Result<Vec<NoteView>, AppError> {
+    partner_only(store, actor, pair).await?;
+    store
+        .notes(pair)
+        .await?
+        .into_iter()
+        .map(|n| {
+            let body = vault.open(pair, &n.author_id, &n.nonce, &n.ciphertext)?;
+            Ok(NoteView {
+                id: n.id,
+                author: n.author_id,
+                body,
+                created_at: n.created_at,
+            })
+        })
+        .collect()
+}
+
+pub async fn add_note(
+    store: &Store,
+    vault: &Vault,
+    actor: &Actor,
+    pair: i64,
+    body: &str,
+) -> Result<i64, AppError> {
+    let (p, role) = partner_only(store, actor, pair).await?;
+    let body = body.trim();
+    if body.is_empty() || body.chars().count() > MAX_NOTE_CHARS {
+        return Err(AppError::invalid(
+            Problem::new(format!("write 1 to {MAX_NOTE_CHARS} characters")).field("body"),
+        ));
+    }
+    let author = if role == Role::Leader {
+        p.pair.leader
+    } else {
+        p.pair.mentor
+    };
+    let (nonce, ciphertext) = vault.seal(pair, &author, body)?;
+    Ok(store
+        .add_note(pair, &author, vault.key_id(), &nonce, &ciphertext)
+        .await?)
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct CharterView {
+    pub status: String,
+    /// Employee ids of the partners who have accepted the lab rules.
+    pub accepted_by: Vec<String>,
+}
+
+/// A partner accepts the lab rules; the pair is active once both have.
+pub async fn accept_charter(
+    store: &Store,
+    actor: &Actor,
+    pair: i64,
+) -> Result<CharterView, AppError> {
+    let (p, role) = partner_only(store, actor, pair).await?;
+    let me = if role == Role::Leader {
+        p.pair.leader
+    } else {
+        p.pair.mentor
+    };
+    let status = store.accept_charter(pair, &me).await?;
+    Ok(CharterView {
+        status,
+        accepted_by: store.charter_accepted_by(pair).await?,
+    })
+}
+
+pub async fn charter(store: &Store, actor: &Actor, pair: i64) -> Result<CharterView, AppError> {
+    let (p, _) = pair_access(store, actor, pair).await?;
+    Ok(CharterView {
+        status: p.status,
+        accepted_by: store.charter_accepted_by(pair).await?,
+    })
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct Membership {
+    pub program: i64,
+    pub role: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct Me {
+    /// The person's employee id, or the account id for an administrator who is no one in the org.
+    pub id: String,
+    pub email: String,
+    pub name: String,
+    pub is_admin: bool,
+    pub memberships: Vec<Membership>,
+    /// Path of the personal calendar feed (the secret in it is the credential).
+    pub calendar_url: String,
+}
+
+pub async fn me(store: &Store, actor: &Actor) -> Result<Me, AppError> {
+    let (id, name, memberships) = match &actor.employee_id {
+        Some(e) => {
+            let person = store.person(e).await?;
+            let memberships = store
+                .memberships(e)
+                .await?
+                .into_iter()
+                .map(|(program, role)| Membership { program, role })
+                .collect();
+            (e.clone(), person.name.to_string(), memberships)
+        }
+        None => (
+            format!("account-{}", actor.account_id),
+            actor.email.clone(),
+            Vec::new(),
+        ),
+    };
+    Ok(Me {
+        id,
+        email: actor.email.clone(),
+        name,
+        is_admin: actor.is_admin,
+        memberships,
+        calendar_url: format!("/calendar/{}.ics", actor.calendar_secret),
+    })
+}

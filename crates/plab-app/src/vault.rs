@@ -1,0 +1,198 @@
+//! Encryption of pair notes at rest with XChaCha20-Poly1305. The key never
+//! touches the database: it comes from `PLAB_NOTES_KEY` (64 hex characters) or a
+//! key file created on first use with 0600 permissions. The pair id and author
+//! are bound in as associated data, so a ciphertext copied to another pair or
+//! author fails to open.
+use crate::{AppError, Problem};
+use chacha20poly1305::aead::{Aead, AeadCore, KeyInit, OsRng, Payload};
+use chacha20poly1305::{Key, XChaCha20Poly1305, XNonce};
+use sha2::{Digest, Sha256};
+use std::path::Path;
+
+pub const KEY_ENV: &str = "PLAB_NOTES_KEY";
+
+pub struct Vault {
+    cipher: XChaCha20Poly1305,
+    /// Names the key without revealing it, so that rotation can tell old rows apart.
+    key_id: String,
+}
+
+impl std::fmt::Debug for Vault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Vault")
+            .field("key_id", &self.key_id)
+            .finish_non_exhaustive()
+    }
+}
+
+fn parse_hex_key(text: &str, source: &str) -> Result<[u8; 32], AppError> {
+    let text = text.trim();
+    let bad = || {
+        AppError::invalid(
+            Problem::new("the notes key must be 64 hexadecimal characters").at(source.to_owned()),
+        )
+    };
+    if text.len() != 64 {
+        return Err(bad());
+    }
+    let mut key = [0u8; 32];
+    for (i, chunk) in text.as_bytes().chunks(2).enumerate() {
+        let pair = std::str::from_utf8(chunk).map_err(|_| bad())?;
+        key[i] = u8::from_str_radix(pair, 16).map_err(|_| bad())?;
+    }
+    Ok(key)
+}
+
+impl Vault {
+    pub fn from_key(key: [u8; 32]) -> Vault {
+        let key_id = crate::accounts::hex(&Sha256::digest(key)[..6]);
+        Vault {
+            cipher: XChaCha20Poly1305::new(&Key::from(key)),
+            key_id,
+        }
+    }
+
+    /// The key from `PLAB_NOTES_KEY` if set, else from `path`, creating it
+    /// (0600, owner only) when it does not exist yet.
+    pub fn load_or_create(path: &Path) -> Result<Vault, AppError> {
+        if let Ok(hex) = std::env::var(KEY_ENV) {
+            return Ok(Vault::from_key(parse_hex_key(&hex, KEY_ENV)?));
+        }
+        let source = path.display().to_string();
+        match std::fs::read_to_string(path) {
+            Ok(text) => Ok(Vault::from_key(parse_hex_key(&text, &source)?)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                let key = XChaCha20Poly1305::generate_key(&mut OsRng);
+                write_private(path, &crate::accounts::hex(&key)).map_err(|e| {
+                    AppError::invalid(
+                        Problem::new(format!("cannot create the notes key: {e}")).at(source),
+                    )
+                })?;
+                Ok(Vault::from_key(key.into()))
+            }
+            Err(e) => Err(AppError::invalid(
+                Problem::new(format!("cannot read the notes key: {e}")).at(source),
+            )),
+        }
+    }
+
+    pub fn key_id(&self) -> &str {
+        &self.key_id
+    }
+
+    pub fn seal(
+        &self,
+        pair: i64,
+        author: &str,
+        plaintext: &str,
+    ) -> Result<(Vec<u8>, Vec<u8>), AppError> {
+        let nonce = XChaCha20Poly1305::generate_nonce(&mut OsRng);
+        let aad = associated_data(pair, author);
+        let ciphertext = self
+            .cipher
+            .encrypt(
+                &nonce,
+                Payload {
+                    msg: plaintext.as_bytes(),
+                    aad: &aad,
+                },
+            )
+            .map_err(|_| AppError::Conflict("cannot encrypt the note".into()))?;
+        Ok((nonce.to_vec(), ciphertext))
+    }
+
+    pub fn open(
+        &self,
+        pair: i64,
+        author: &str,
+        nonce: &[u8],
+        ciphertext: &[u8],
+    ) -> Result<String, AppError> {
+        let nonce: [u8; 24] = nonce
+            .try_into()
+            .map_err(|_| AppError::Conflict("a stored note is damaged".into()))?;
+        let aad = associated_data(pair, author);
+        let plain = self
+            .cipher
+            .decrypt(
+                &XNonce::from(nonce),
+                Payload {
+                    msg: ciphertext,
+                    aad: &aad,
+                },
+            )
+            .map_err(|_| {
+                AppError::Conflict("a stored note cannot be decrypted with this key".into())
+            })?;
+        String::from_utf8(plain).map_err(|_| AppError::Conflict("a stored note is damaged".into()))
+    }
+}
+
+fn associated_data(pair: i64, author: &str) -> Vec<u8> {
+    format!("plab-note\0{pair}\0{author}").into_bytes()
+}
+
+#[cfg(unix)]
+fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)?;
+    f.write_all(contents.as_bytes())?;
+    f.sync_all()
+}
+
+#[cfg(not(unix))]
+fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
+    std::fs::write(path, contents)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_note_opens_only_for_its_pair_and_author() {
+        let v = Vault::from_key([7; 32]);
+        let (nonce, ct) = v.seal(1, "E1", "candid words").expect("seal");
+        assert!(
+            !ct.windows(6).any(|w| w == b"candid"),
+            "ciphertext must not contain the text"
+        );
+        assert_eq!(v.open(1, "E1", &nonce, &ct).expect("open"), "candid words");
+        assert!(
+            v.open(2, "E1", &nonce, &ct).is_err(),
+            "moved to another pair"
+        );
+        assert!(v.open(1, "E2", &nonce, &ct).is_err(), "another author");
+        assert!(
+            Vault::from_key([8; 32]).open(1, "E1", &nonce, &ct).is_err(),
+            "another key"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_key_file_is_created_owner_only_and_reused() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = std::env::temp_dir().join(format!("plab_vault_{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let path = dir.join("notes.key");
+        let _ = std::fs::remove_file(&path);
+        let first = Vault::load_or_create(&path).expect("create");
+        let mode = std::fs::metadata(&path).expect("meta").permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+        let second = Vault::load_or_create(&path).expect("reuse");
+        assert_eq!(first.key_id(), second.key_id());
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn a_malformed_key_is_refused() {
+        assert!(parse_hex_key("abc", "env").is_err());
+        assert!(parse_hex_key(&"zz".repeat(32), "env").is_err());
+    }
+}

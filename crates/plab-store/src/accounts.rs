@@ -1,0 +1,225 @@
+//! Accounts (who may sign in), their API tokens, and the link to a person by e-mail.
+use crate::sql::flag;
+use crate::{Result, Store, StoreError, now_rfc3339};
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Account {
+    pub id: i64,
+    pub email: String,
+    pub password_hash: Option<String>,
+    pub is_admin: bool,
+    pub calendar_secret: String,
+}
+
+const COLUMNS: &str = "id, email, password_hash, is_admin, calendar_secret";
+
+fn account_from_row(r: &AnyRow) -> Result<Account> {
+    Ok(Account {
+        id: r.try_get(0)?,
+        email: r.try_get(1)?,
+        password_hash: r.try_get(2)?,
+        is_admin: r.try_get::<i64, _>(3)? != 0,
+        calendar_secret: r.try_get(4)?,
+    })
+}
+
+impl Store {
+    /// Creates an account, or sets the password and admin flag of an existing one.
+    pub async fn upsert_account(
+        &self,
+        email: &str,
+        password_hash: &str,
+        is_admin: bool,
+        calendar_secret: &str,
+    ) -> Result<i64> {
+        let id: i64 = sqlx::query(
+            "INSERT INTO accounts (email, password_hash, is_admin, calendar_secret, created_at) VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT (email) DO UPDATE SET password_hash = excluded.password_hash, is_admin = excluded.is_admin \
+             RETURNING id",
+        )
+        .bind(email)
+        .bind(password_hash)
+        .bind(flag(is_admin))
+        .bind(calendar_secret)
+        .bind(now_rfc3339())
+        .fetch_one(&self.pool)
+        .await?
+        .try_get(0)?;
+        Ok(id)
+    }
+
+    pub async fn account_by_email(&self, email: &str) -> Result<Option<Account>> {
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM accounts WHERE email = $1"
+        )))
+        .bind(email)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(account_from_row).transpose()
+    }
+
+    pub async fn account_by_calendar_secret(&self, secret: &str) -> Result<Option<i64>> {
+        let row = sqlx::query("SELECT id FROM accounts WHERE calendar_secret = $1")
+            .bind(secret)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(|r| r.try_get(0)).transpose()?)
+    }
+
+    pub async fn add_token(&self, token_hash: &str, account: i64, expires_at: &str) -> Result<()> {
+        sqlx::query("INSERT INTO api_tokens (token_hash, account_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
+            .bind(token_hash)
+            .bind(account)
+            .bind(now_rfc3339())
+            .bind(expires_at)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// The account a token belongs to, if the token exists and has not expired.
+    pub async fn account_by_token(&self, token_hash: &str) -> Result<Option<Account>> {
+        let row = sqlx::query(
+            "SELECT a.id, a.email, a.password_hash, a.is_admin, a.calendar_secret FROM api_tokens t \
+             JOIN accounts a ON a.id = t.account_id WHERE t.token_hash = $1 AND t.expires_at > $2",
+        )
+        .bind(token_hash)
+        .bind(now_rfc3339())
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(account_from_row).transpose()
+    }
+
+    /// The employee id of the person with this e-mail, if any.
+    pub async fn employee_id_by_email(&self, email: &str) -> Result<Option<String>> {
+        let row = sqlx::query("SELECT employee_id FROM people WHERE email = $1")
+            .bind(email)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(|r| r.try_get(0)).transpose()?)
+    }
+
+    /// `(program, role)` of every enrolment of a person.
+    pub async fn memberships(&self, employee_id: &str) -> Result<Vec<(i64, String)>> {
+        let rows = sqlx::query("SELECT program_id, role FROM enrolments WHERE employee_id = $1 ORDER BY program_id, role")
+            .bind(employee_id)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+            .collect()
+    }
+}
+
+/// A stored note, still encrypted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SealedNote {
+    pub id: i64,
+    pub pair_id: i64,
+    pub author_id: String,
+    pub key_id: String,
+    pub nonce: Vec<u8>,
+    pub ciphertext: Vec<u8>,
+    pub created_at: String,
+}
+
+impl Store {
+    pub async fn add_note(
+        &self,
+        pair: i64,
+        author: &str,
+        key_id: &str,
+        nonce: &[u8],
+        ciphertext: &[u8],
+    ) -> Result<i64> {
+        let id: i64 = sqlx::query(
+            "INSERT INTO notes (pair_id, author_id, key_id, nonce, ciphertext, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        )
+        .bind(pair)
+        .bind(author)
+        .bind(key_id)
+        .bind(nonce.to_vec())
+        .bind(ciphertext.to_vec())
+        .bind(now_rfc3339())
+        .fetch_one(&self.pool)
+        .await?
+        .try_get(0)?;
+        Ok(id)
+    }
+
+    pub async fn notes(&self, pair: i64) -> Result<Vec<SealedNote>> {
+        let rows = sqlx::query("SELECT id, pair_id, author_id, key_id, nonce, ciphertext, created_at FROM notes WHERE pair_id = $1 ORDER BY id")
+            .bind(pair)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(SealedNote {
+                    id: r.try_get(0)?,
+                    pair_id: r.try_get(1)?,
+                    author_id: r.try_get(2)?,
+                    key_id: r.try_get(3)?,
+                    nonce: r.try_get(4)?,
+                    ciphertext: r.try_get(5)?,
+                    created_at: r.try_get(6)?,
+                })
+            })
+            .collect()
+    }
+
+    /// Records that a partner accepted the lab rules; the pair becomes active
+    /// once both have. Returns the pair's status afterwards.
+    pub async fn accept_charter(&self, pair: i64, employee_id: &str) -> Result<String> {
+        let mut tx = self.pool.begin().await?;
+        let row = sqlx::query("SELECT leader_id, mentor_id, status FROM pairs WHERE id = $1")
+            .bind(pair)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or_else(|| StoreError::NotFound {
+                what: "pair",
+                id: pair.to_string(),
+            })?;
+        let (leader, mentor, status): (String, String, String) =
+            (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?);
+        sqlx::query(
+            "INSERT INTO charter_acceptances (pair_id, employee_id, accepted_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (pair_id, employee_id) DO NOTHING",
+        )
+        .bind(pair)
+        .bind(employee_id)
+        .bind(now_rfc3339())
+        .execute(&mut *tx)
+        .await?;
+        let accepted: i64 = sqlx::query("SELECT COUNT(*) FROM charter_acceptances WHERE pair_id = $1 AND employee_id IN ($2, $3)")
+            .bind(pair)
+            .bind(leader.as_str())
+            .bind(mentor.as_str())
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get(0)?;
+        let status = if status == "forming" && accepted == 2 {
+            sqlx::query("UPDATE pairs SET status = 'active' WHERE id = $1")
+                .bind(pair)
+                .execute(&mut *tx)
+                .await?;
+            "active".to_owned()
+        } else {
+            status
+        };
+        tx.commit().await?;
+        Ok(status)
+    }
+
+    /// Who of the pair has accepted the lab rules.
+    pub async fn charter_accepted_by(&self, pair: i64) -> Result<Vec<String>> {
+        let rows = sqlx::query(
+            "SELECT employee_id FROM charter_acceptances WHERE pair_id = $1 ORDER BY employee_id",
+        )
+        .bind(pair)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
+    }
+}

@@ -1,0 +1,204 @@
+//! The JSON API (CONTRACT.md). Each handler parses, calls one service, maps.
+use crate::AppState;
+use crate::auth::Authed;
+use crate::error::{ApiError, ErrorBody};
+use axum::extract::{FromRequest, Path, Request, State};
+use axum::http::{StatusCode, header};
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use plab_app::lab::{self, CharterView, Me, NoteView, PairView};
+use plab_app::{accounts, programs};
+use serde::{Deserialize, Serialize};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/api/openapi.json", get(crate::openapi::document))
+        .route("/api/v1/auth/login", post(login))
+        .route("/api/v1/me", get(me))
+        .route("/api/v1/programs/{program}/pairs", get(program_pairs))
+        .route("/api/v1/pairs/{pair}", get(pair))
+        .route("/api/v1/pairs/{pair}/notes", get(list_notes).post(add_note))
+        .route(
+            "/api/v1/pairs/{pair}/charter",
+            get(charter).post(accept_charter),
+        )
+        .route("/calendar/{file}", get(calendar))
+}
+
+/// `Json` whose rejections (broken JSON, wrong fields, too large) are 4xx JSON errors.
+pub struct ApiJson<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        Ok(ApiJson(Json::<T>::from_request(req, state).await?.0))
+    }
+}
+
+fn pair_id(raw: &str) -> Result<i64, ApiError> {
+    raw.parse().map_err(|_| {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            format!("pair '{raw}' was not found"),
+        )
+    })
+}
+
+/// 200 when the database answers.
+#[utoipa::path(get, path = "/healthz", responses((status = 200, description = "the database answers"), (status = 503, description = "it does not")))]
+async fn healthz(State(s): State<AppState>) -> StatusCode {
+    if s.store.ping().await {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    }
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LoginBody {
+    email: String,
+    password: String,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct TokenBody {
+    /// Send as `Authorization: Bearer TOKEN`.
+    token: String,
+}
+
+/// Exchanges an e-mail and password for a bearer token.
+#[utoipa::path(post, path = "/api/v1/auth/login", request_body = LoginBody,
+    responses((status = 200, body = TokenBody), (status = 401, body = ErrorBody), (status = 400, body = ErrorBody)))]
+async fn login(
+    State(s): State<AppState>,
+    ApiJson(body): ApiJson<LoginBody>,
+) -> Result<Json<TokenBody>, ApiError> {
+    let token = accounts::login(&s.store, &body.email, &body.password).await?;
+    Ok(Json(TokenBody { token }))
+}
+
+/// Who I am and where I take part.
+#[utoipa::path(get, path = "/api/v1/me", security(("bearer" = [])), responses((status = 200, body = Me), (status = 401, body = ErrorBody)))]
+async fn me(State(s): State<AppState>, Authed(actor): Authed) -> Result<Json<Me>, ApiError> {
+    Ok(Json(lab::me(&s.store, &actor).await?))
+}
+
+/// The program's pairs: every pair for its sponsors, one's own for a leader or mentor.
+#[utoipa::path(get, path = "/api/v1/programs/{program}/pairs", security(("bearer" = [])),
+    params(("program" = i64, Path, description = "program id")),
+    responses((status = 200, body = [PairView]), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn program_pairs(
+    State(s): State<AppState>,
+    Authed(actor): Authed,
+    Path(program): Path<String>,
+) -> Result<Json<Vec<PairView>>, ApiError> {
+    let program = programs::parse_id(&program).map_err(|_| {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            format!("program '{program}' was not found"),
+        )
+    })?;
+    Ok(Json(lab::list_pairs(&s.store, &actor, program).await?))
+}
+
+/// One pair, for its partners and its program's sponsors.
+#[utoipa::path(get, path = "/api/v1/pairs/{pair}", security(("bearer" = [])),
+    params(("pair" = i64, Path, description = "pair id")),
+    responses((status = 200, body = PairView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn pair(
+    State(s): State<AppState>,
+    Authed(actor): Authed,
+    Path(pair): Path<String>,
+) -> Result<Json<PairView>, ApiError> {
+    Ok(Json(
+        lab::get_pair(&s.store, &actor, pair_id(&pair)?).await?,
+    ))
+}
+
+/// The pair's notes: only its two partners, never sponsors or admins.
+#[utoipa::path(get, path = "/api/v1/pairs/{pair}/notes", security(("bearer" = [])),
+    params(("pair" = i64, Path, description = "pair id")),
+    responses((status = 200, body = [NoteView]), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn list_notes(
+    State(s): State<AppState>,
+    Authed(actor): Authed,
+    Path(pair): Path<String>,
+) -> Result<Json<Vec<NoteView>>, ApiError> {
+    Ok(Json(
+        lab::notes(&s.store, &s.vault, &actor, pair_id(&pair)?).await?,
+    ))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NoteBody {
+    body: String,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Created {
+    id: i64,
+}
+
+/// Adds a note, encrypted at rest; only the pair's partners may write.
+#[utoipa::path(post, path = "/api/v1/pairs/{pair}/notes", security(("bearer" = [])), request_body = NoteBody,
+    params(("pair" = i64, Path, description = "pair id")),
+    responses((status = 201, body = Created), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn add_note(
+    State(s): State<AppState>,
+    Authed(actor): Authed,
+    Path(pair): Path<String>,
+    ApiJson(body): ApiJson<NoteBody>,
+) -> Result<(StatusCode, Json<Created>), ApiError> {
+    let id = lab::add_note(&s.store, &s.vault, &actor, pair_id(&pair)?, &body.body).await?;
+    Ok((StatusCode::CREATED, Json(Created { id })))
+}
+
+/// The lab rules' state: who has accepted them, and the pair's status.
+#[utoipa::path(get, path = "/api/v1/pairs/{pair}/charter", security(("bearer" = [])),
+    params(("pair" = i64, Path, description = "pair id")),
+    responses((status = 200, body = CharterView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn charter(
+    State(s): State<AppState>,
+    Authed(actor): Authed,
+    Path(pair): Path<String>,
+) -> Result<Json<CharterView>, ApiError> {
+    Ok(Json(lab::charter(&s.store, &actor, pair_id(&pair)?).await?))
+}
+
+/// A partner accepts the three lab rules; the pair turns `active` once both have.
+#[utoipa::path(post, path = "/api/v1/pairs/{pair}/charter", security(("bearer" = [])),
+    params(("pair" = i64, Path, description = "pair id")),
+    responses((status = 200, body = CharterView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn accept_charter(
+    State(s): State<AppState>,
+    Authed(actor): Authed,
+    Path(pair): Path<String>,
+) -> Result<Json<CharterView>, ApiError> {
+    Ok(Json(
+        lab::accept_charter(&s.store, &actor, pair_id(&pair)?).await?,
+    ))
+}
+
+/// A person's calendar feed (RFC 5545); the secret in the URL is the credential.
+/// Sessions are scheduled by a later release, so today the feed has no events.
+#[utoipa::path(get, path = "/calendar/{file}", params(("file" = String, Path, description = "SECRET.ics from /api/v1/me")),
+    responses((status = 200, content_type = "text/calendar", description = "the person's sessions"), (status = 404, body = ErrorBody)))]
+async fn calendar(
+    State(s): State<AppState>,
+    Path(file): Path<String>,
+) -> Result<impl IntoResponse, ApiError> {
+    let secret = file.strip_suffix(".ics").unwrap_or(&file);
+    accounts::account_by_calendar_secret(&s.store, secret).await?;
+    let body = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Perspective Lab//plab//EN\r\nCALSCALE:GREGORIAN\r\nX-WR-CALNAME:Perspective Lab\r\nEND:VCALENDAR\r\n";
+    Ok((
+        [(header::CONTENT_TYPE, "text/calendar; charset=utf-8")],
+        body,
+    ))
+}

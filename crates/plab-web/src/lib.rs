@@ -1,0 +1,45 @@
+//! The HTTP side of Perspective Lab: the JSON API under `/api/v1/`, its OpenAPI
+//! document, `/healthz` and the personal calendar feed. Handlers are thin: they
+//! parse, call one service of `plab-app`, and map the result; authorization is
+//! decided in the services (`plab_app::lab::pair_access`).
+#![forbid(unsafe_code)]
+
+mod api;
+mod auth;
+mod error;
+mod openapi;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use plab_app::Store;
+use plab_app::vault::Vault;
+use std::sync::Arc;
+
+/// Requests larger than this are refused with 413: notes are the largest input.
+pub const MAX_BODY_BYTES: usize = 128 * 1024;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub vault: Arc<Vault>,
+}
+
+pub fn router(state: AppState) -> Router {
+    api::routes()
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .fallback(error::not_found)
+        .method_not_allowed_fallback(error::method_not_allowed)
+        .with_state(state)
+}
+
+/// Serves on an already bound listener until `shutdown` completes, so tests
+/// can bind port 0 and several instances can share one database.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown)
+        .await
+}

@@ -1,0 +1,39 @@
+//! The OpenAPI 3 document, generated from the handlers' annotations.
+use axum::Json;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Perspective Lab API", description = "Reverse-mentoring programs: pairs, lab rules and the pair's private notes."),
+    paths(
+        crate::api::healthz,
+        crate::api::login,
+        crate::api::me,
+        crate::api::program_pairs,
+        crate::api::pair,
+        crate::api::list_notes,
+        crate::api::add_note,
+        crate::api::charter,
+        crate::api::accept_charter,
+        crate::api::calendar,
+    ),
+    modifiers(&BearerAuth)
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+pub async fn document() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}

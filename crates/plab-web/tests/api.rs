@@ -1,0 +1,467 @@
+//! The JSON API's guarantees: who may see what (an authorization matrix over
+//! every route, role and ownership), notes encrypted at rest, and 4xx JSON for
+//! every malformed request. Runs on SQLite, and on PostgreSQL when configured.
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use http_body_util::BodyExt;
+use plab_app::vault::Vault;
+use plab_app::{Store, accounts, programs};
+use plab_domain::person::RawPerson;
+use plab_domain::program::{ProgramSettings, Role};
+use plab_store::testing::TestDb;
+use plab_store::{NewProposal, StoredPair};
+use serde_json::{Value, json};
+use std::sync::Arc;
+use tower::ServiceExt;
+
+const PASSWORD: &str = "lab-password-1";
+
+struct App {
+    router: axum::Router,
+    store: Store,
+    program: i64,
+    /// pair 1: leader L1 + mentor M1; pair 2: leader L2 + mentor M2 (same program).
+    pair1: i64,
+    pair2: i64,
+    _db: TestDb,
+}
+
+fn person(id: &str, manager: &str, level: i32, dept: &str) -> plab_domain::person::Person {
+    RawPerson {
+        employee_id: id.into(),
+        name: format!("Name {id}"),
+        email: format!("{}@lab.test", id.to_lowercase()),
+        department: dept.into(),
+        manager_id: manager.into(),
+        hire_date: "2015-01-01".into(),
+        level: level.to_string(),
+        ..RawPerson::default()
+    }
+    .parse()
+    .expect("valid person")
+}
+
+async fn spawn_app(db: TestDb) -> App {
+    let store = Store::connect(&db.url).await.expect("connect");
+    let people = vec![
+        person("CEO", "", 10, "Exec"),
+        person("S", "CEO", 8, "People"),
+        person("L1", "CEO", 8, "Sales"),
+        person("L2", "CEO", 8, "Ops"),
+        person("M1", "L2", 2, "Ops"),
+        person("M2", "L1", 2, "Sales"),
+        person("S2", "CEO", 8, "People"),
+        person("L3", "CEO", 8, "Finance"),
+        person("M3", "L1", 1, "Sales"),
+    ];
+    store.upsert_people(&people, &|_| {}).await.expect("people");
+    let a = programs::create(&store, "A", "2027-01-04", ProgramSettings::default())
+        .await
+        .expect("program A");
+    let b = programs::create(&store, "B", "2027-01-04", ProgramSettings::default())
+        .await
+        .expect("program B");
+    for (p, role, ids) in [
+        (a, Role::Sponsor, vec!["S"]),
+        (a, Role::Leader, vec!["L1", "L2"]),
+        (a, Role::Mentor, vec!["M1", "M2"]),
+        (b, Role::Sponsor, vec!["S2"]),
+        (b, Role::Leader, vec!["L3"]),
+        (b, Role::Mentor, vec!["M3"]),
+    ] {
+        let ids: Vec<String> = ids.into_iter().map(String::from).collect();
+        programs::enroll(&store, p, role, &ids, None)
+            .await
+            .expect("enroll");
+    }
+    let pair = |l: &str, m: &str| StoredPair {
+        leader: l.into(),
+        mentor: m.into(),
+        score: 1.0,
+        kind: "topic".into(),
+        reasons: vec![],
+    };
+    for (p, pairs) in [
+        (a, vec![pair("L1", "M1"), pair("L2", "M2")]),
+        (b, vec![pair("L3", "M3")]),
+    ] {
+        let new = NewProposal {
+            parameters: "{}",
+            total_score: 1.0,
+            solve_ms: 0.0,
+            unmatched: &[],
+            pairs: &pairs,
+        };
+        let id = store.add_proposal(p, &new).await.expect("proposal");
+        store.approve_proposal(p, id).await.expect("approve");
+    }
+    let hash = accounts::hash_password(PASSWORD).expect("hash");
+    for who in ["s", "l1", "l2", "m1", "m2", "s2", "l3", "m3"] {
+        accounts::upsert_with_hash(&store, &format!("{who}@lab.test"), &hash, false)
+            .await
+            .expect("account");
+    }
+    accounts::upsert_with_hash(&store, "admin@ops.test", &hash, true)
+        .await
+        .expect("admin");
+    let pairs = store.pairs(a).await.expect("pairs");
+    let state = plab_web::AppState {
+        store: store.clone(),
+        vault: Arc::new(Vault::from_key([42; 32])),
+    };
+    App {
+        router: plab_web::router(state),
+        store,
+        program: a.0,
+        pair1: pairs[0].id,
+        pair2: pairs[1].id,
+        _db: db,
+    }
+}
+
+impl App {
+    async fn call(
+        &self,
+        method: &str,
+        uri: &str,
+        token: Option<&str>,
+        body: Option<String>,
+    ) -> (StatusCode, Value) {
+        let mut req = Request::builder().method(method).uri(uri);
+        if let Some(t) = token {
+            req = req.header("authorization", format!("Bearer {t}"));
+        }
+        if body.is_some() {
+            req = req.header("content-type", "application/json");
+        }
+        let req = req
+            .body(body.map_or_else(Body::empty, Body::from))
+            .expect("request");
+        let resp = self.router.clone().oneshot(req).await.expect("response");
+        let status = resp.status();
+        let bytes = resp.into_body().collect().await.expect("body").to_bytes();
+        let value = serde_json::from_slice(&bytes)
+            .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()));
+        (status, value)
+    }
+
+    async fn login(&self, email: &str) -> String {
+        let (status, body) = self
+            .call(
+                "POST",
+                "/api/v1/auth/login",
+                None,
+                Some(json!({"email": email, "password": PASSWORD}).to_string()),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        body["token"].as_str().expect("token").to_owned()
+    }
+}
+
+fn on_both<F, Fut>(test: F)
+where
+    F: Fn(App) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    rt.block_on(async {
+        test(spawn_app(TestDb::sqlite()).await).await;
+        if let Some(db) = TestDb::postgres() {
+            test(spawn_app(db).await).await;
+        }
+    });
+}
+
+fn assert_error_json(status: StatusCode, body: &Value, expected: StatusCode) {
+    assert_eq!(status, expected, "{body}");
+    assert!(
+        body["error"]["code"].is_string() && body["error"]["message"].is_string(),
+        "error JSON: {body}"
+    );
+}
+
+#[test]
+fn authorization_matrix_over_every_pair_route() {
+    on_both(|app| async move {
+        let (p, own, other) = (app.program, app.pair1, app.pair2);
+        let note = || Some(json!({"body": "a candid observation"}).to_string());
+        // (actor, route, method, body, expected)
+        let routes: Vec<(&str, String, Option<String>)> = vec![
+            ("GET", format!("/api/v1/programs/{p}/pairs"), None),
+            ("GET", format!("/api/v1/pairs/{own}"), None),
+            ("GET", format!("/api/v1/pairs/{own}/notes"), None),
+            ("POST", format!("/api/v1/pairs/{own}/notes"), note()),
+            ("GET", format!("/api/v1/pairs/{own}/charter"), None),
+            ("POST", format!("/api/v1/pairs/{own}/charter"), None),
+            ("GET", format!("/api/v1/pairs/{other}/notes"), None),
+            ("POST", format!("/api/v1/pairs/{other}/notes"), note()),
+        ];
+        use StatusCode as C;
+        let (ok, created, forbidden, unauth) = (C::OK, C::CREATED, C::FORBIDDEN, C::UNAUTHORIZED);
+        // Columns follow `routes`. "own" is pair 1 (L1 + M1).
+        let matrix: Vec<(Option<&str>, [C; 8])> = vec![
+            (
+                Some("l1@lab.test"),
+                [ok, ok, ok, created, ok, ok, forbidden, forbidden],
+            ),
+            (
+                Some("m1@lab.test"),
+                [ok, ok, ok, created, ok, ok, forbidden, forbidden],
+            ),
+            (
+                Some("s@lab.test"),
+                [
+                    ok, ok, forbidden, forbidden, ok, forbidden, forbidden, forbidden,
+                ],
+            ),
+            (
+                Some("l2@lab.test"),
+                [
+                    ok, forbidden, forbidden, forbidden, forbidden, forbidden, ok, created,
+                ],
+            ),
+            (
+                Some("s2@lab.test"),
+                [
+                    forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden,
+                    forbidden,
+                ],
+            ),
+            (
+                Some("m3@lab.test"),
+                [
+                    forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden,
+                    forbidden,
+                ],
+            ),
+            (
+                Some("admin@ops.test"),
+                [
+                    forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden,
+                    forbidden,
+                ],
+            ),
+            (
+                None,
+                [
+                    unauth, unauth, unauth, unauth, unauth, unauth, unauth, unauth,
+                ],
+            ),
+        ];
+        for (who, expected) in matrix {
+            let token = match who {
+                Some(email) => Some(app.login(email).await),
+                None => None,
+            };
+            for ((method, uri, body), want) in routes.iter().zip(expected) {
+                let (status, value) = app.call(method, uri, token.as_deref(), body.clone()).await;
+                assert_eq!(status, want, "{who:?} {method} {uri}: {value}");
+                if !status.is_success() {
+                    assert_error_json(status, &value, want);
+                }
+            }
+        }
+    });
+}
+
+#[test]
+fn sponsors_see_every_pair_and_partners_only_their_own() {
+    on_both(|app| async move {
+        let uri = format!("/api/v1/programs/{}/pairs", app.program);
+        let (_, all) = app
+            .call("GET", &uri, Some(&app.login("s@lab.test").await), None)
+            .await;
+        assert_eq!(all.as_array().map(Vec::len), Some(2));
+        let first = &all[0];
+        for key in ["id", "status", "kind", "score"] {
+            assert!(!first[key].is_null(), "{key} in {first}");
+        }
+        for key in ["id", "name", "email"] {
+            assert!(first["leader"][key].is_string() && first["mentor"][key].is_string());
+        }
+        let (_, mine) = app
+            .call("GET", &uri, Some(&app.login("m2@lab.test").await), None)
+            .await;
+        assert_eq!(mine.as_array().map(Vec::len), Some(1));
+        assert_eq!(mine[0]["mentor"]["id"], "M2");
+        let (status, _) = app
+            .call(
+                "GET",
+                "/api/v1/programs/999/pairs",
+                Some(&app.login("s@lab.test").await),
+                None,
+            )
+            .await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+    });
+}
+
+#[test]
+fn sponsor_cannot_read_pair_notes_and_notes_are_encrypted_at_rest() {
+    on_both(|app| async move {
+        let leader = app.login("l1@lab.test").await;
+        let uri = format!("/api/v1/pairs/{}/notes", app.pair1);
+        let secret = "I am struggling with our Friday demo <script>alert(1)</script>";
+        let (status, created) = app
+            .call(
+                "POST",
+                &uri,
+                Some(&leader),
+                Some(json!({"body": secret}).to_string()),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED);
+        assert!(created["id"].is_i64());
+        let (_, notes) = app
+            .call("GET", &uri, Some(&app.login("m1@lab.test").await), None)
+            .await;
+        assert_eq!(
+            (notes[0]["author"].as_str(), notes[0]["body"].as_str()),
+            (Some("L1"), Some(secret))
+        );
+        assert!(notes[0]["created_at"].is_string());
+        let (status, body) = app
+            .call("GET", &uri, Some(&app.login("s@lab.test").await), None)
+            .await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        assert!(!body.to_string().contains("struggling"));
+        let stored = app.store.notes(app.pair1).await.expect("notes");
+        assert!(
+            !stored[0].ciphertext.windows(10).any(|w| w == b"struggling"),
+            "plaintext at rest"
+        );
+    });
+}
+
+#[test]
+fn the_pair_is_forming_until_both_accept_the_lab_rules() {
+    on_both(|app| async move {
+        let uri = format!("/api/v1/pairs/{}/charter", app.pair1);
+        let (_, first) = app
+            .call("POST", &uri, Some(&app.login("l1@lab.test").await), None)
+            .await;
+        assert_eq!(first["status"], "forming");
+        let (_, again) = app
+            .call("POST", &uri, Some(&app.login("l1@lab.test").await), None)
+            .await;
+        assert_eq!(again["status"], "forming", "one partner twice is still one");
+        let (_, both) = app
+            .call("POST", &uri, Some(&app.login("m1@lab.test").await), None)
+            .await;
+        assert_eq!(both["status"], "active");
+        assert_eq!(both["accepted_by"], json!(["L1", "M1"]));
+    });
+}
+
+#[test]
+fn me_lists_memberships_and_a_working_calendar_url() {
+    on_both(|app| async move {
+        let token = app.login("L1@LAB.test").await;
+        let (status, me) = app.call("GET", "/api/v1/me", Some(&token), None).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(
+            (me["id"].as_str(), me["email"].as_str()),
+            (Some("L1"), Some("l1@lab.test"))
+        );
+        assert_eq!(
+            me["memberships"],
+            json!([{"program": app.program, "role": "leader"}])
+        );
+        let url = me["calendar_url"].as_str().expect("calendar_url");
+        let (status, body) = app.call("GET", url, None, None).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(body.as_str().is_some_and(
+            |b| b.starts_with("BEGIN:VCALENDAR\r\n") && b.ends_with("END:VCALENDAR\r\n")
+        ));
+        let (status, _) = app
+            .call("GET", "/calendar/not-a-secret.ics", None, None)
+            .await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+    });
+}
+
+#[test]
+fn wrong_passwords_and_bad_tokens_get_401() {
+    on_both(|app| async move {
+        let wrong = Some(json!({"email": "l1@lab.test", "password": "nope-nope"}).to_string());
+        let (status, body) = app.call("POST", "/api/v1/auth/login", None, wrong).await;
+        assert_error_json(status, &body, StatusCode::UNAUTHORIZED);
+        let unknown = Some(json!({"email": "ghost@lab.test", "password": PASSWORD}).to_string());
+        assert_eq!(
+            app.call("POST", "/api/v1/auth/login", None, unknown)
+                .await
+                .0,
+            StatusCode::UNAUTHORIZED
+        );
+        assert_eq!(
+            app.call("GET", "/api/v1/me", Some("forged"), None).await.0,
+            StatusCode::UNAUTHORIZED
+        );
+    });
+}
+
+#[test]
+fn malformed_and_oversized_bodies_get_4xx_json_never_500() {
+    on_both(|app| async move {
+        let token = app.login("l1@lab.test").await;
+        let uri = format!("/api/v1/pairs/{}/notes", app.pair1);
+        let cases = [
+            Some("{\"body\": ".to_owned()),
+            Some("[1, 2]".to_owned()),
+            Some("{\"text\": \"x\"}".to_owned()),
+            Some("{\"body\": 5}".to_owned()),
+            Some(json!({"body": "x".repeat(plab_web::MAX_BODY_BYTES + 10)}).to_string()),
+            Some(json!({"body": "   "}).to_string()),
+            Some(json!({"body": "y".repeat(plab_app::lab::MAX_NOTE_CHARS + 1)}).to_string()),
+            None,
+        ];
+        for body in cases {
+            let (status, value) = app.call("POST", &uri, Some(&token), body.clone()).await;
+            assert!(
+                status.is_client_error(),
+                "{status} for {:?}",
+                body.map(|b| b.chars().take(40).collect::<String>())
+            );
+            assert!(value["error"]["code"].is_string(), "{value}");
+        }
+        let (status, value) = app
+            .call("GET", "/api/v1/pairs/abc/notes", Some(&token), None)
+            .await;
+        assert_error_json(status, &value, StatusCode::NOT_FOUND);
+        let (status, value) = app.call("GET", "/api/v1/nowhere", Some(&token), None).await;
+        assert_error_json(status, &value, StatusCode::NOT_FOUND);
+        let (status, value) = app.call("DELETE", &uri, Some(&token), None).await;
+        assert_error_json(status, &value, StatusCode::METHOD_NOT_ALLOWED);
+    });
+}
+
+#[test]
+fn every_route_is_in_the_openapi_document() {
+    on_both(|app| async move {
+        let (status, doc) = app.call("GET", "/api/openapi.json", None, None).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(doc["openapi"].as_str().is_some_and(|v| v.starts_with("3.")));
+        for path in [
+            "/healthz",
+            "/api/v1/auth/login",
+            "/api/v1/me",
+            "/api/v1/programs/{program}/pairs",
+            "/api/v1/pairs/{pair}",
+            "/api/v1/pairs/{pair}/notes",
+            "/api/v1/pairs/{pair}/charter",
+            "/calendar/{file}",
+        ] {
+            assert!(doc["paths"][path].is_object(), "{path} missing");
+        }
+        assert!(doc["paths"]["/api/v1/pairs/{pair}/notes"]["post"].is_object());
+        assert_eq!(
+            app.call("GET", "/healthz", None, None).await.0,
+            StatusCode::OK
+        );
+    });
+}
