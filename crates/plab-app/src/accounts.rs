@@ -151,6 +151,17 @@ async fn actor(store: &Store, a: Account) -> Result<Actor, AppError> {
     })
 }
 
+/// The account a calendar secret belongs to; an unknown secret is "not found".
+pub async fn account_by_calendar_secret(store: &Store, secret: &str) -> Result<i64, AppError> {
+    store
+        .account_by_calendar_secret(secret)
+        .await?
+        .ok_or_else(|| AppError::NotFound {
+            what: "calendar",
+            id: "…".into(),
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -174,15 +185,4 @@ mod tests {
         assert_eq!(t.len(), 20);
         assert!(t.ends_with('Z') && t.as_bytes()[10] == b'T');
     }
-}
-
-/// The account a calendar secret belongs to; an unknown secret is "not found".
-pub async fn account_by_calendar_secret(store: &Store, secret: &str) -> Result<i64, AppError> {
-    store
-        .account_by_calendar_secret(secret)
-        .await?
-        .ok_or_else(|| AppError::NotFound {
-            what: "calendar",
-            id: "…".into(),
-        })
 }

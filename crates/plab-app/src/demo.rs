@@ -4,7 +4,7 @@ use crate::{AppError, Problem, people, programs};
 use plab_domain::Date;
 use plab_domain::person::{Person, RawPerson};
 use plab_domain::program::{ProgramSettings, Role};
-use plab_store::Store;
+use plab_store::{ProgramId, Store};
 
 pub const DEFAULT_PEOPLE: usize = 2_000;
 pub const DEFAULT_PASSWORD: &str = "perspective-lab-demo";
@@ -16,6 +16,8 @@ const REFERENCE_DAY: &str = "2026-10-01";
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct DemoSummary {
     pub program: i64,
+    /// An administrator account (accounts and settings; never pair notes).
+    pub admin: String,
     pub sponsor: String,
     pub leaders: Vec<String>,
     pub mentors: Vec<String>,
@@ -310,7 +312,14 @@ pub fn organisation(n: usize, seed: u64) -> Vec<Person> {
 
 /// Fills the database: the organisation, then a program with a sponsor,
 /// leaders (about 5% of people, senior; not the CEO, whom everyone reports to) with questions, and junior mentors.
-pub async fn build(store: &Store, n: usize, seed: u64) -> Result<DemoSummary, AppError> {
+pub async fn build(
+    store: &Store,
+    n: usize,
+    seed: u64,
+    password: &str,
+) -> Result<DemoSummary, AppError> {
+    // Hash the shared demo password once: argon2id is slow on purpose.
+    let password_hash = crate::accounts::hash_password(password)?;
     if !(20..=1_000_000).contains(&n) {
         return Err(AppError::invalid(
             Problem::new(format!("{n} is outside 20..=1000000")).field("people"),
@@ -392,12 +401,40 @@ pub async fn build(store: &Store, n: usize, seed: u64) -> Result<DemoSummary, Ap
         )
         .await?;
     }
+    let admin = "admin@demo.perspective-lab.test".to_owned();
+    crate::accounts::upsert_with_hash(store, &admin, &password_hash, true).await?;
+    for p in std::iter::once(*sponsor)
+        .chain(seniors.iter().copied())
+        .chain(juniors.iter().copied())
+    {
+        crate::accounts::upsert_with_hash(store, p.email.as_str(), &password_hash, false).await?;
+    }
+    pair_and_accept(store, program, &mut rng).await?;
     Ok(DemoSummary {
         program: program.0,
+        admin,
         sponsor: sponsor.email.to_string(),
         leaders: seniors.iter().map(|p| p.email.to_string()).collect(),
         mentors: juniors.iter().map(|p| p.email.to_string()).collect(),
     })
+}
+
+/// Pairs the leaders with the engine, approves the proposal, and has most
+/// pairs accept the lab rules (a few stay `forming`, one partner still to sign).
+async fn pair_and_accept(
+    store: &Store,
+    program: ProgramId,
+    rng: &mut fastrand::Rng,
+) -> Result<(), AppError> {
+    crate::pairing::propose(store, program, false, |_| {}).await?;
+    crate::pairing::approve(store, program, None).await?;
+    for pair in store.pairs(program).await? {
+        store.accept_charter(pair.id, &pair.pair.leader).await?;
+        if rng.u32(0..10) < 8 {
+            store.accept_charter(pair.id, &pair.pair.mentor).await?;
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

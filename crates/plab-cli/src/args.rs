@@ -58,6 +58,41 @@ pub enum Command {
     /// Review pairing: approve a proposal, pin or forbid pairs, list pairs.
     #[command(subcommand)]
     Pairing(PairingCmd),
+    /// Serve the JSON API (and its OpenAPI document) over HTTP.
+    Serve(ServeArgs),
+    /// Manage sign-in accounts.
+    #[command(subcommand)]
+    User(UserCmd),
+}
+
+#[derive(Args, Debug)]
+pub struct ServeArgs {
+    #[arg(long, default_value = "127.0.0.1:8080", value_name = "HOST:PORT")]
+    pub addr: String,
+    /// Fill an empty database with the demo first (password: the demo default).
+    #[arg(long)]
+    pub demo: bool,
+    /// Key file for encrypting pair notes (created 0600 on first use), unless
+    /// PLAB_NOTES_KEY holds the key as 64 hex characters.
+    #[arg(
+        long,
+        env = "PLAB_NOTES_KEY_FILE",
+        default_value = "plab-notes.key",
+        value_name = "FILE"
+    )]
+    pub notes_key: PathBuf,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum UserCmd {
+    /// Create an account or set its password; the password is read from standard input.
+    SetPassword {
+        #[arg(long)]
+        email: String,
+        /// Make the account an administrator (accounts and settings; never pair notes).
+        #[arg(long)]
+        admin: bool,
+    },
 }
 
 #[derive(Args, Debug)]

@@ -47,6 +47,8 @@ async fn with_store(db: &str, command: Command) -> Result<(), Failure> {
         Command::Demo(args) => run_demo(&store, args).await,
         Command::Match(args) => crate::pairing::match_program(&store, &args).await,
         Command::Pairing(cmd) => crate::pairing::pairing_cmd(&store, cmd).await,
+        Command::Serve(args) => crate::serve::serve(&store, args).await,
+        Command::User(cmd) => crate::serve::user(&store, cmd).await,
     };
     store.close().await;
     result
@@ -324,7 +326,7 @@ async fn run_demo(store: &Store, args: DemoArgs) -> Result<(), Failure> {
         "building a demo organisation of {} people (seed {})…",
         args.people, args.seed
     );
-    let summary = demo::build(store, args.people, args.seed).await?;
+    let summary = demo::build(store, args.people, args.seed, &args.password).await?;
     if args.json {
         return print_json(&summary);
     }

@@ -6,6 +6,7 @@ mod args;
 mod commands;
 mod pairing;
 mod progress;
+mod serve;
 
 use clap::Parser;
 use plab_app::AppError;
