@@ -10,6 +10,9 @@ use sha2::{Digest, Sha256};
 
 /// Tokens last a working week; sign in again after.
 const TOKEN_DAYS: i64 = 7;
+/// Sign-in throttling: this many failures per e-mail within the window.
+pub const MAX_FAILURES: u64 = 5;
+const FAILURE_WINDOW_SECS: i64 = 15 * 60;
 pub const MIN_PASSWORD_CHARS: usize = 8;
 
 /// The signed-in account and the person it is, if any (an admin may be no one).
@@ -36,11 +39,7 @@ pub fn hash_password(password: &str) -> Result<String, AppError> {
 }
 
 fn verify(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash).is_ok_and(|parsed| {
-        Argon2::default()
-            .verify_password(password.as_bytes(), &parsed)
-            .is_ok()
-    })
+    PasswordHash::new(hash).is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
 }
 
 /// A real hash to verify against when the account does not exist.
@@ -48,10 +47,7 @@ fn dummy_hash() -> &'static str {
     static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     DUMMY.get_or_init(|| {
         let salt = SaltString::generate(&mut OsRng);
-        Argon2::default()
-            .hash_password(random_hex(16).as_bytes(), &salt)
-            .map(|h| h.to_string())
-            .unwrap_or_default()
+        Argon2::default().hash_password(random_hex(16).as_bytes(), &salt).map(|h| h.to_string()).unwrap_or_default()
     })
 }
 
@@ -71,17 +67,9 @@ fn token_hash(token: &str) -> String {
 
 /// Creates or updates an account with an already computed hash (the demo
 /// hashes its shared password once).
-pub async fn upsert_with_hash(
-    store: &Store,
-    email: &str,
-    hash: &str,
-    is_admin: bool,
-) -> Result<i64, AppError> {
-    let email = Email::parse(email)
-        .map_err(|e| AppError::invalid(Problem::new(e.message).field(e.field)))?;
-    Ok(store
-        .upsert_account(email.as_str(), hash, is_admin, &random_hex(24))
-        .await?)
+pub async fn upsert_with_hash(store: &Store, email: &str, hash: &str, is_admin: bool) -> Result<i64, AppError> {
+    let email = Email::parse(email).map_err(|e| AppError::invalid(Problem::new(e.message).field(e.field)))?;
+    Ok(store.upsert_account(email.as_str(), hash, is_admin, &random_hex(24)).await?)
 }
 
 /// Creates an account or sets its password.
@@ -90,53 +78,63 @@ pub async fn set_password(
     email: &str,
     password: &str,
     is_admin: bool,
+    by: &str,
 ) -> Result<i64, AppError> {
     let hash = hash_password(password)?;
-    upsert_with_hash(store, email, &hash, is_admin).await
+    let id = upsert_with_hash(store, email, &hash, is_admin).await?;
+    let role = if is_admin { "administrator" } else { "member" };
+    store.audit(by, "account.set_password", &email.trim().to_lowercase(), role).await?;
+    Ok(id)
 }
 
 /// Checks the password and issues a bearer token. Unknown e-mails cost the
 /// same hashing work as wrong passwords, so timing does not reveal accounts.
+/// After `MAX_FAILURES` failures within `FAILURE_WINDOW_SECS` an e-mail is
+/// refused until the window passes; the count lives in the database, so every
+/// instance sees it.
 pub async fn login(store: &Store, email: &str, password: &str) -> Result<String, AppError> {
-    let account = store.account_by_email(&email.trim().to_lowercase()).await?;
+    let email = email.trim().to_lowercase();
+    let since = rfc3339_from_now(-FAILURE_WINDOW_SECS);
+    if store.sign_in_failures_since(&email, &since).await? >= MAX_FAILURES {
+        return Err(AppError::TooManyAttempts);
+    }
+    let account = store.account_by_email(&email).await?;
     let hash = account.as_ref().and_then(|a| a.password_hash.clone());
-    let ok = match &hash {
-        Some(h) => verify(password, h),
+    let password = password.to_owned();
+    // argon2id is deliberately slow: keep it off the async workers.
+    let ok = tokio::task::spawn_blocking(move || match &hash {
+        Some(h) => verify(&password, h),
         None => {
-            verify(password, dummy_hash());
+            verify(&password, dummy_hash());
             false
         }
-    };
+    })
+    .await
+    .unwrap_or(false);
     let Some(account) = account.filter(|_| ok) else {
+        store.record_sign_in_failure(&email).await?;
         return Err(AppError::Unauthorized);
     };
+    store.clear_sign_in_failures(&email).await?;
     let token = random_hex(32);
-    let expires = time_in_days(TOKEN_DAYS);
-    store
-        .add_token(&token_hash(&token), account.id, &expires)
-        .await?;
+    store.add_token(&token_hash(&token), account.id, &rfc3339_from_now(TOKEN_DAYS * 86_400)).await?;
     Ok(token)
 }
 
-fn time_in_days(days: i64) -> String {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
-        + days * 86_400;
-    let date = plab_domain::Date::from_days_since_epoch(secs.div_euclid(86_400))
-        .map(|d| d.to_string())
-        .unwrap_or_default();
+/// UTC time `offset_secs` from now in RFC 3339, comparable as text with the store's timestamps.
+fn rfc3339_from_now(offset_secs: i64) -> String {
+    let secs =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
+            + offset_secs;
+    let date =
+        plab_domain::Date::from_days_since_epoch(secs.div_euclid(86_400)).map(|d| d.to_string()).unwrap_or_default();
     let s = secs.rem_euclid(86_400);
     format!("{date}T{:02}:{:02}:{:02}Z", s / 3600, s / 60 % 60, s % 60)
 }
 
 /// The actor behind a bearer token.
 pub async fn actor_for_token(store: &Store, token: &str) -> Result<Actor, AppError> {
-    let account = store
-        .account_by_token(&token_hash(token))
-        .await?
-        .ok_or(AppError::Unauthorized)?;
+    let account = store.account_by_token(&token_hash(token)).await?.ok_or(AppError::Unauthorized)?;
     actor(store, account).await
 }
 
@@ -156,10 +154,7 @@ pub async fn account_by_calendar_secret(store: &Store, secret: &str) -> Result<i
     store
         .account_by_calendar_secret(secret)
         .await?
-        .ok_or_else(|| AppError::NotFound {
-            what: "calendar",
-            id: "…".into(),
-        })
+        .ok_or_else(|| AppError::NotFound { what: "calendar", id: "…".into() })
 }
 
 #[cfg(test)]
@@ -181,7 +176,7 @@ mod tests {
 
     #[test]
     fn token_expiry_is_rfc3339_in_utc() {
-        let t = time_in_days(7);
+        let t = rfc3339_from_now(7 * 86_400);
         assert_eq!(t.len(), 20);
         assert!(t.ends_with('Z') && t.as_bytes()[10] == b'T');
     }

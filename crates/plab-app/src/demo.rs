@@ -7,6 +7,8 @@ use plab_domain::program::{ProgramSettings, Role};
 use plab_store::{ProgramId, Store};
 
 pub const DEFAULT_PEOPLE: usize = 2_000;
+/// The audit log's actor for what the demo generator does.
+const DEMO: &str = "demo";
 pub const DEFAULT_PASSWORD: &str = "perspective-lab-demo";
 
 /// The demo's calendar is fixed so that a seed always gives the same data.
@@ -46,10 +48,9 @@ const ADJACENT: [(&str, &str); 5] = [
 ];
 
 const FIRST: [&str; 40] = [
-    "Amara", "Ben", "Chloe", "Diego", "Elif", "Farah", "Gabriel", "Hana", "Ivan", "Jade", "Kofi",
-    "Lena", "Mateo", "Nadia", "Omar", "Priya", "Quinn", "Rosa", "Sami", "Tara", "Uma", "Victor",
-    "Wen", "Ximena", "Yusuf", "Zoe", "Aiko", "Bruno", "Carmen", "Dev", "Esme", "Felix", "Grace",
-    "Hugo", "Isla", "Jonas", "Kira", "Leo", "Maya", "Noah",
+    "Amara", "Ben", "Chloe", "Diego", "Elif", "Farah", "Gabriel", "Hana", "Ivan", "Jade", "Kofi", "Lena", "Mateo",
+    "Nadia", "Omar", "Priya", "Quinn", "Rosa", "Sami", "Tara", "Uma", "Victor", "Wen", "Ximena", "Yusuf", "Zoe",
+    "Aiko", "Bruno", "Carmen", "Dev", "Esme", "Felix", "Grace", "Hugo", "Isla", "Jonas", "Kira", "Leo", "Maya", "Noah",
 ];
 const LAST: [&str; 40] = [
     "Adeyemi",
@@ -164,11 +165,7 @@ const LEVEL_SHARE: [f64; 8] = [0.30, 0.25, 0.18, 0.11, 0.07, 0.045, 0.03, 0.015]
 /// pyramid of levels 8 down to 1 in which everyone reports to someone one or
 /// two levels above them in their department.
 fn org_chart(rng: &mut fastrand::Rng, n: usize) -> Vec<Draft> {
-    let mut people = vec![Draft {
-        department: usize::MAX,
-        manager: None,
-        level: 10,
-    }];
+    let mut people = vec![Draft { department: usize::MAX, manager: None, level: 10 }];
     let total_weight: u32 = DEPARTMENTS.iter().map(|d| d.1).sum();
     let budget = n.saturating_sub(1);
     for (d, (_, weight)) in DEPARTMENTS.iter().enumerate() {
@@ -181,11 +178,7 @@ fn org_chart(rng: &mut fastrand::Rng, n: usize) -> Vec<Draft> {
             ((budget as u64 * u64::from(*weight)) / u64::from(total_weight)).max(1) as usize
         };
         let head = people.len();
-        people.push(Draft {
-            department: d,
-            manager: Some(0),
-            level: 9,
-        });
+        people.push(Draft { department: d, manager: Some(0), level: 9 });
         // Managers available at each level of this department, head included.
         let mut by_level: Vec<Vec<usize>> = vec![Vec::new(); 11];
         by_level[9].push(head);
@@ -193,27 +186,14 @@ fn org_chart(rng: &mut fastrand::Rng, n: usize) -> Vec<Draft> {
         let mut made = 0;
         for level in (1..=8).rev() {
             let share = LEVEL_SHARE[level as usize - 1];
-            let count = if level == 1 {
-                rest - made
-            } else {
-                ((rest as f64 * share).round() as usize).min(rest - made)
-            };
+            let count =
+                if level == 1 { rest - made } else { ((rest as f64 * share).round() as usize).min(rest - made) };
             for _ in 0..count {
-                let above = if rng.u32(0..4) == 0 {
-                    level + 2
-                } else {
-                    level + 1
-                };
-                let pool = (above..=9)
-                    .map(|l| &by_level[l as usize])
-                    .find(|p| !p.is_empty());
+                let above = if rng.u32(0..4) == 0 { level + 2 } else { level + 1 };
+                let pool = (above..=9).map(|l| &by_level[l as usize]).find(|p| !p.is_empty());
                 let manager = pool.map_or(head, |p| p[rng.usize(..p.len())]);
                 let id = people.len();
-                people.push(Draft {
-                    department: d,
-                    manager: Some(manager),
-                    level,
-                });
+                people.push(Draft { department: d, manager: Some(manager), level });
                 by_level[level as usize].push(id);
             }
             made += count;
@@ -224,23 +204,17 @@ fn org_chart(rng: &mut fastrand::Rng, n: usize) -> Vec<Draft> {
 }
 
 fn person(rng: &mut fastrand::Rng, index: usize, draft: &Draft) -> Person {
-    let reference = Date::parse(REFERENCE_DAY)
-        .map(Date::days_since_epoch)
-        .unwrap_or(0);
+    let reference = Date::parse(REFERENCE_DAY).map(Date::days_since_epoch).unwrap_or(0);
     // Seniority comes with tenure, with plenty of exceptions.
     let years = (draft.level as f64 * 1.6 + rng.f64() * 8.0 - 3.0).clamp(0.1, 35.0);
     let hire = Date::from_days_since_epoch(reference - (years * 365.0) as i64)
         .unwrap_or(Date::parse(REFERENCE_DAY).expect("fixed date"));
     let first = FIRST[rng.usize(..FIRST.len())];
     let last = LAST[rng.usize(..LAST.len())];
-    let department = DEPARTMENTS
-        .get(draft.department)
-        .map_or("Executive", |d| d.0);
+    let department = DEPARTMENTS.get(draft.department).map_or("Executive", |d| d.0);
     let perspectives = if draft.level <= 4 {
         let k = rng.usize(1..=3);
-        let mut picks: Vec<&str> = (0..k)
-            .map(|_| PERSPECTIVES[rng.usize(..PERSPECTIVES.len())])
-            .collect();
+        let mut picks: Vec<&str> = (0..k).map(|_| PERSPECTIVES[rng.usize(..PERSPECTIVES.len())]).collect();
         picks.dedup();
         picks.join(";")
     } else {
@@ -257,17 +231,9 @@ fn person(rng: &mut fastrand::Rng, index: usize, draft: &Draft) -> Person {
     RawPerson {
         employee_id: format!("D{:06}", index + 1),
         name: format!("{first} {last}"),
-        email: format!(
-            "{}.{}.{}@demo.perspective-lab.test",
-            first.to_lowercase(),
-            last.to_lowercase(),
-            index + 1
-        ),
+        email: format!("{}.{}.{}@demo.perspective-lab.test", first.to_lowercase(), last.to_lowercase(), index + 1),
         department: department.to_owned(),
-        manager_id: draft
-            .manager
-            .map(|m| format!("D{:06}", m + 1))
-            .unwrap_or_default(),
+        manager_id: draft.manager.map(|m| format!("D{:06}", m + 1)).unwrap_or_default(),
         hire_date: hire.to_string(),
         level: draft.level.to_string(),
         title: title(draft.level, department),
@@ -303,36 +269,21 @@ fn question(rng: &mut fastrand::Rng) -> &'static str {
 pub fn organisation(n: usize, seed: u64) -> Vec<Person> {
     let mut rng = fastrand::Rng::with_seed(seed);
     let drafts = org_chart(&mut rng, n);
-    drafts
-        .iter()
-        .enumerate()
-        .map(|(i, d)| person(&mut rng, i, d))
-        .collect()
+    drafts.iter().enumerate().map(|(i, d)| person(&mut rng, i, d)).collect()
 }
 
 /// Fills the database: the organisation, then a program with a sponsor,
 /// leaders (about 5% of people, senior; not the CEO, whom everyone reports to) with questions, and junior mentors.
-pub async fn build(
-    store: &Store,
-    n: usize,
-    seed: u64,
-    password: &str,
-) -> Result<DemoSummary, AppError> {
+pub async fn build(store: &Store, n: usize, seed: u64, password: &str) -> Result<DemoSummary, AppError> {
     // Hash the shared demo password once: argon2id is slow on purpose.
     let password_hash = crate::accounts::hash_password(password)?;
     if !(20..=1_000_000).contains(&n) {
-        return Err(AppError::invalid(
-            Problem::new(format!("{n} is outside 20..=1000000")).field("people"),
-        ));
+        return Err(AppError::invalid(Problem::new(format!("{n} is outside 20..=1000000")).field("people")));
     }
     let org = organisation(n, seed);
     let mut rng = fastrand::Rng::with_seed(seed ^ 0x5eed);
     let existing = store.directory_keys().await?;
-    let rows: Vec<people::Row> = org
-        .iter()
-        .cloned()
-        .map(|person| people::Row { line: 0, person })
-        .collect();
+    let rows: Vec<people::Row> = org.iter().cloned().map(|person| people::Row { line: 0, person }).collect();
     let problems = people::check_against_directory("demo", &rows, &existing);
     if !problems.is_empty() {
         return Err(AppError::Invalid(problems));
@@ -340,19 +291,11 @@ pub async fn build(
     store.upsert_people(&org, &|_| {}).await?;
 
     let settings = ProgramSettings {
-        adjacent_departments: ADJACENT
-            .iter()
-            .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
-            .collect(),
+        adjacent_departments: ADJACENT.iter().map(|(a, b)| ((*a).to_owned(), (*b).to_owned())).collect(),
         ..ProgramSettings::default()
     };
-    let program = programs::create(
-        store,
-        &format!("Perspective Lab pilot (seed {seed})"),
-        PROGRAM_START,
-        settings,
-    )
-    .await?;
+    let program =
+        programs::create(store, &format!("Perspective Lab pilot (seed {seed})"), PROGRAM_START, settings, DEMO).await?;
 
     let active: Vec<&Person> = org.iter().filter(|p| p.end_date.is_none()).collect();
     let sponsor = active
@@ -368,45 +311,22 @@ pub async fn build(
     rng.shuffle(&mut seniors);
     seniors.truncate((n / 20).max(2));
     seniors.sort_by(|a, b| a.employee_id.cmp(&b.employee_id));
-    let mut juniors: Vec<&Person> = active
-        .iter()
-        .filter(|p| p.level.value() <= 3 && !p.perspectives.is_empty())
-        .copied()
-        .collect();
+    let mut juniors: Vec<&Person> =
+        active.iter().filter(|p| p.level.value() <= 3 && !p.perspectives.is_empty()).copied().collect();
     rng.shuffle(&mut juniors);
     juniors.truncate(seniors.len() * 3 / 2 + 1);
     juniors.sort_by(|a, b| a.employee_id.cmp(&b.employee_id));
 
-    let ids = |ps: &[&Person]| {
-        ps.iter()
-            .map(|p| p.employee_id.to_string())
-            .collect::<Vec<_>>()
-    };
-    programs::enroll(
-        store,
-        program,
-        Role::Sponsor,
-        &[sponsor.employee_id.to_string()],
-        None,
-    )
-    .await?;
-    programs::enroll(store, program, Role::Leader, &ids(&seniors), None).await?;
-    programs::enroll(store, program, Role::Mentor, &ids(&juniors), None).await?;
+    let ids = |ps: &[&Person]| ps.iter().map(|p| p.employee_id.to_string()).collect::<Vec<_>>();
+    programs::enroll(store, program, Role::Sponsor, &[sponsor.employee_id.to_string()], None, DEMO).await?;
+    programs::enroll(store, program, Role::Leader, &ids(&seniors), None, DEMO).await?;
+    programs::enroll(store, program, Role::Mentor, &ids(&juniors), None, DEMO).await?;
     for leader in &seniors {
-        programs::set_question(
-            store,
-            program,
-            leader.employee_id.as_str(),
-            question(&mut rng),
-        )
-        .await?;
+        programs::set_question(store, program, leader.employee_id.as_str(), question(&mut rng)).await?;
     }
     let admin = "admin@demo.perspective-lab.test".to_owned();
     crate::accounts::upsert_with_hash(store, &admin, &password_hash, true).await?;
-    for p in std::iter::once(*sponsor)
-        .chain(seniors.iter().copied())
-        .chain(juniors.iter().copied())
-    {
+    for p in std::iter::once(*sponsor).chain(seniors.iter().copied()).chain(juniors.iter().copied()) {
         crate::accounts::upsert_with_hash(store, p.email.as_str(), &password_hash, false).await?;
     }
     pair_and_accept(store, program, &mut rng).await?;
@@ -421,13 +341,9 @@ pub async fn build(
 
 /// Pairs the leaders with the engine, approves the proposal, and has most
 /// pairs accept the lab rules (a few stay `forming`, one partner still to sign).
-async fn pair_and_accept(
-    store: &Store,
-    program: ProgramId,
-    rng: &mut fastrand::Rng,
-) -> Result<(), AppError> {
-    crate::pairing::propose(store, program, false, |_| {}).await?;
-    crate::pairing::approve(store, program, None).await?;
+async fn pair_and_accept(store: &Store, program: ProgramId, rng: &mut fastrand::Rng) -> Result<(), AppError> {
+    crate::pairing::propose(store, program, false, |_| {}, DEMO).await?;
+    crate::pairing::approve(store, program, None, DEMO).await?;
     for pair in store.pairs(program).await? {
         store.accept_charter(pair.id, &pair.pair.leader).await?;
         if rng.u32(0..10) < 8 {
@@ -452,36 +368,19 @@ mod tests {
     fn the_organisation_is_a_valid_pyramid() {
         let org = organisation(2_000, 1);
         assert_eq!(org.len(), 2_000);
-        let edges = org.iter().map(|p| {
-            (
-                p.employee_id.as_str(),
-                p.manager_id.as_ref().map(|m| m.as_str()),
-            )
-        });
+        let edges = org.iter().map(|p| (p.employee_id.as_str(), p.manager_id.as_ref().map(|m| m.as_str())));
         assert!(check_org_chart(edges).is_empty());
         let seniors = org.iter().filter(|p| p.level.value() >= 6).count();
         let juniors = org.iter().filter(|p| p.level.value() <= 3).count();
-        assert!(
-            juniors > 3 * seniors,
-            "a pyramid: {juniors} juniors vs {seniors} seniors"
-        );
-        let depts: std::collections::HashSet<_> =
-            org.iter().map(|p| p.department.as_str()).collect();
+        assert!(juniors > 3 * seniors, "a pyramid: {juniors} juniors vs {seniors} seniors");
+        let depts: std::collections::HashSet<_> = org.iter().map(|p| p.department.as_str()).collect();
         assert_eq!(depts.len(), DEPARTMENTS.len() + 1);
     }
 
     #[test]
     fn the_demo_question_bank_spans_weak_and_strong() {
         use plab_domain::coach::{Strength, assess};
-        assert!(
-            WEAK_QUESTIONS
-                .iter()
-                .all(|q| assess(q).strength == Strength::Weak)
-        );
-        assert!(
-            STRONG_QUESTIONS
-                .iter()
-                .all(|q| assess(q).strength == Strength::Strong)
-        );
+        assert!(WEAK_QUESTIONS.iter().all(|q| assess(q).strength == Strength::Weak));
+        assert!(STRONG_QUESTIONS.iter().all(|q| assess(q).strength == Strength::Strong));
     }
 }

@@ -14,11 +14,7 @@ pub struct Problem {
 
 impl Problem {
     pub fn new(message: impl Into<String>) -> Problem {
-        Problem {
-            at: None,
-            field: None,
-            message: message.into(),
-        }
+        Problem { at: None, field: None, message: message.into() }
     }
     pub fn at(mut self, at: impl Into<String>) -> Problem {
         self.at = Some(at.into());
@@ -54,6 +50,9 @@ pub enum AppError {
     /// No valid credentials.
     #[error("sign in first")]
     Unauthorized,
+    /// Too many failed sign-ins for this e-mail; try again later.
+    #[error("too many failed sign-ins: wait 15 minutes and try again")]
+    TooManyAttempts,
     /// Signed in, but this is not theirs to see or do.
     #[error("{0}")]
     Forbidden(String),
@@ -74,11 +73,7 @@ impl AppError {
 }
 
 fn list(problems: &[Problem]) -> String {
-    problems
-        .iter()
-        .map(ToString::to_string)
-        .collect::<Vec<_>>()
-        .join("\n")
+    problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n")
 }
 
 impl From<StoreError> for AppError {

@@ -18,11 +18,7 @@ pub enum Access {
 }
 
 /// Decides what the actor may do with a pair; anyone else is refused.
-pub async fn pair_access(
-    store: &Store,
-    actor: &Actor,
-    pair: i64,
-) -> Result<(Pair, Access), AppError> {
+pub async fn pair_access(store: &Store, actor: &Actor, pair: i64) -> Result<(Pair, Access), AppError> {
     let p = store.pair(pair).await?;
     let me = actor.employee_id.as_deref();
     if me == Some(p.pair.leader.as_str()) {
@@ -32,10 +28,7 @@ pub async fn pair_access(
         return Ok((p, Access::Partner(Role::Mentor)));
     }
     if let Some(me) = me
-        && store
-            .roles_of(p.program, me)
-            .await?
-            .contains(&Role::Sponsor)
+        && store.roles_of(p.program, me).await?.contains(&Role::Sponsor)
     {
         return Ok((p, Access::Sponsor));
     }
@@ -73,11 +66,7 @@ pub struct PairView {
 
 async fn person_ref(store: &Store, id: &str) -> Result<PersonRef, AppError> {
     let p = store.person(id).await?;
-    Ok(PersonRef {
-        id: id.to_owned(),
-        name: p.name.to_string(),
-        email: p.email.to_string(),
-    })
+    Ok(PersonRef { id: id.to_owned(), name: p.name.to_string(), email: p.email.to_string() })
 }
 
 async fn view(store: &Store, p: &Pair) -> Result<PairView, AppError> {
@@ -93,20 +82,14 @@ async fn view(store: &Store, p: &Pair) -> Result<PairView, AppError> {
 }
 
 /// A program's sponsors see every pair; a leader or mentor sees their own.
-pub async fn list_pairs(
-    store: &Store,
-    actor: &Actor,
-    program: ProgramId,
-) -> Result<Vec<PairView>, AppError> {
+pub async fn list_pairs(store: &Store, actor: &Actor, program: ProgramId) -> Result<Vec<PairView>, AppError> {
     store.program(program).await?;
     let roles = match &actor.employee_id {
         Some(me) => store.roles_of(program, me).await?,
         None => Vec::new(),
     };
     if roles.is_empty() {
-        return Err(AppError::Forbidden(format!(
-            "you take no part in program {program}"
-        )));
+        return Err(AppError::Forbidden(format!("you take no part in program {program}")));
     }
     let me = actor.employee_id.as_deref().unwrap_or_default();
     let sponsor = roles.contains(&Role::Sponsor);
@@ -133,12 +116,7 @@ pub struct NoteView {
     pub created_at: String,
 }
 
-pub async fn notes(
-    store: &Store,
-    vault: &Vault,
-    actor: &Actor,
-    pair: i64,
-) -> Result<Vec<NoteView>, AppError> {
+pub async fn notes(store: &Store, vault: &Vault, actor: &Actor, pair: i64) -> Result<Vec<NoteView>, AppError> {
     partner_only(store, actor, pair).await?;
     store
         .notes(pair)
@@ -146,39 +124,20 @@ pub async fn notes(
         .into_iter()
         .map(|n| {
             let body = vault.open(pair, &n.author_id, &n.nonce, &n.ciphertext)?;
-            Ok(NoteView {
-                id: n.id,
-                author: n.author_id,
-                body,
-                created_at: n.created_at,
-            })
+            Ok(NoteView { id: n.id, author: n.author_id, body, created_at: n.created_at })
         })
         .collect()
 }
 
-pub async fn add_note(
-    store: &Store,
-    vault: &Vault,
-    actor: &Actor,
-    pair: i64,
-    body: &str,
-) -> Result<i64, AppError> {
+pub async fn add_note(store: &Store, vault: &Vault, actor: &Actor, pair: i64, body: &str) -> Result<i64, AppError> {
     let (p, role) = partner_only(store, actor, pair).await?;
     let body = body.trim();
     if body.is_empty() || body.chars().count() > MAX_NOTE_CHARS {
-        return Err(AppError::invalid(
-            Problem::new(format!("write 1 to {MAX_NOTE_CHARS} characters")).field("body"),
-        ));
+        return Err(AppError::invalid(Problem::new(format!("write 1 to {MAX_NOTE_CHARS} characters")).field("body")));
     }
-    let author = if role == Role::Leader {
-        p.pair.leader
-    } else {
-        p.pair.mentor
-    };
+    let author = if role == Role::Leader { p.pair.leader } else { p.pair.mentor };
     let (nonce, ciphertext) = vault.seal(pair, &author, body)?;
-    Ok(store
-        .add_note(pair, &author, vault.key_id(), &nonce, &ciphertext)
-        .await?)
+    Ok(store.add_note(pair, &author, vault.key_id(), &nonce, &ciphertext).await?)
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
@@ -189,30 +148,16 @@ pub struct CharterView {
 }
 
 /// A partner accepts the lab rules; the pair is active once both have.
-pub async fn accept_charter(
-    store: &Store,
-    actor: &Actor,
-    pair: i64,
-) -> Result<CharterView, AppError> {
+pub async fn accept_charter(store: &Store, actor: &Actor, pair: i64) -> Result<CharterView, AppError> {
     let (p, role) = partner_only(store, actor, pair).await?;
-    let me = if role == Role::Leader {
-        p.pair.leader
-    } else {
-        p.pair.mentor
-    };
+    let me = if role == Role::Leader { p.pair.leader } else { p.pair.mentor };
     let status = store.accept_charter(pair, &me).await?;
-    Ok(CharterView {
-        status,
-        accepted_by: store.charter_accepted_by(pair).await?,
-    })
+    Ok(CharterView { status, accepted_by: store.charter_accepted_by(pair).await? })
 }
 
 pub async fn charter(store: &Store, actor: &Actor, pair: i64) -> Result<CharterView, AppError> {
     let (p, _) = pair_access(store, actor, pair).await?;
-    Ok(CharterView {
-        status: p.status,
-        accepted_by: store.charter_accepted_by(pair).await?,
-    })
+    Ok(CharterView { status: p.status, accepted_by: store.charter_accepted_by(pair).await? })
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
@@ -237,19 +182,11 @@ pub async fn me(store: &Store, actor: &Actor) -> Result<Me, AppError> {
     let (id, name, memberships) = match &actor.employee_id {
         Some(e) => {
             let person = store.person(e).await?;
-            let memberships = store
-                .memberships(e)
-                .await?
-                .into_iter()
-                .map(|(program, role)| Membership { program, role })
-                .collect();
+            let memberships =
+                store.memberships(e).await?.into_iter().map(|(program, role)| Membership { program, role }).collect();
             (e.clone(), person.name.to_string(), memberships)
         }
-        None => (
-            format!("account-{}", actor.account_id),
-            actor.email.clone(),
-            Vec::new(),
-        ),
+        None => (format!("account-{}", actor.account_id), actor.email.clone(), Vec::new()),
     };
     Ok(Me {
         id,

@@ -28,12 +28,8 @@ pub async fn request_for(
 ) -> Result<(MatchRequest, Vec<String>, Vec<String>), AppError> {
     let settings = store.program(program).await?.settings;
     let enrolments = store.enrolments(program).await?;
-    let questions: HashMap<String, String> = store
-        .current_questions(program)
-        .await?
-        .into_iter()
-        .map(|(leader, v)| (leader, v.text))
-        .collect();
+    let questions: HashMap<String, String> =
+        store.current_questions(program).await?.into_iter().map(|(leader, v)| (leader, v.text)).collect();
     let pairs = store.pairs(program).await?;
     let paired_leaders: HashSet<&str> = pairs.iter().map(|p| p.pair.leader.as_str()).collect();
     let mut mentor_load: HashMap<&str, i64> = HashMap::new();
@@ -41,8 +37,7 @@ pub async fn request_for(
         *mentor_load.entry(p.pair.mentor.as_str()).or_default() += 1;
     }
 
-    let (mut leaders, mut without_question, mut already_paired) =
-        (Vec::new(), Vec::new(), Vec::new());
+    let (mut leaders, mut without_question, mut already_paired) = (Vec::new(), Vec::new(), Vec::new());
     let (mut mentors, mut opted_out) = (Vec::new(), Vec::new());
     for e in &enrolments {
         match e.role {
@@ -50,21 +45,12 @@ pub async fn request_for(
                 already_paired.push(e.employee_id.clone())
             }
             Role::Leader => match questions.get(&e.employee_id) {
-                Some(q) => leaders.push(LeaderIn {
-                    id: e.employee_id.clone(),
-                    question: q.clone(),
-                }),
+                Some(q) => leaders.push(LeaderIn { id: e.employee_id.clone(), question: q.clone() }),
                 None => without_question.push(e.employee_id.clone()),
             },
             Role::Mentor => {
-                let used = mentor_load
-                    .get(e.employee_id.as_str())
-                    .copied()
-                    .unwrap_or(0);
-                mentors.push(MentorIn {
-                    id: e.employee_id.clone(),
-                    capacity: (i64::from(e.capacity) - used).max(0),
-                });
+                let used = mentor_load.get(e.employee_id.as_str()).copied().unwrap_or(0);
+                mentors.push(MentorIn { id: e.employee_id.clone(), capacity: (i64::from(e.capacity) - used).max(0) });
                 if e.opted_out {
                     opted_out.push(e.employee_id.clone());
                 }
@@ -87,10 +73,7 @@ pub async fn request_for(
         .collect();
     // Pins and forbids on leaders who are already paired no longer apply.
     let open = |pairs: Vec<(String, String)>| -> Vec<(String, String)> {
-        pairs
-            .into_iter()
-            .filter(|(l, _)| !paired_leaders.contains(l.as_str()))
-            .collect()
+        pairs.into_iter().filter(|(l, _)| !paired_leaders.contains(l.as_str())).collect()
     };
     let request = MatchRequest {
         people,
@@ -113,14 +96,13 @@ pub async fn propose(
     program: ProgramId,
     dry_run: bool,
     progress: impl Fn(Progress) + Send + Sync + 'static,
+    by: &str,
 ) -> Result<Run, AppError> {
     let (request, without_question, already_paired) = request_for(store, program).await?;
     if request.leaders.is_empty() {
         return Err(AppError::invalid(
-            Problem::new(
-                "no leader is waiting for a pair (each needs a research question and no pair yet)",
-            )
-            .field("program"),
+            Problem::new("no leader is waiting for a pair (each needs a research question and no pair yet)")
+                .field("program"),
         ));
     }
     let parameters = serde_json::json!({
@@ -135,10 +117,9 @@ pub async fn propose(
     })
     .to_string();
     // The engine is CPU-bound: keep it off the async workers.
-    let response =
-        tokio::task::spawn_blocking(move || plab_engine::run_with_progress(&request, &progress))
-            .await
-            .map_err(|e| AppError::Conflict(format!("the pairing run stopped: {e}")))??;
+    let response = tokio::task::spawn_blocking(move || plab_engine::run_with_progress(&request, &progress))
+        .await
+        .map_err(|e| AppError::Conflict(format!("the pairing run stopped: {e}")))??;
     let proposal = if dry_run {
         None
     } else if response.pairs.is_empty() {
@@ -168,32 +149,25 @@ pub async fn propose(
             unmatched: &response.unmatched,
             pairs: &pairs,
         };
-        Some(store.add_proposal(program, &new).await?)
+        let id = store.add_proposal(program, &new).await?;
+        let detail = format!("proposal {id}: {} pairs", pairs.len());
+        store.audit(by, "pairing.propose", &format!("program {program}"), &detail).await?;
+        Some(id)
     };
-    Ok(Run {
-        proposal,
-        response,
-        without_question,
-        already_paired,
-    })
+    Ok(Run { proposal, response, without_question, already_paired })
 }
 
 /// Approves a proposal (the newest one when `id` is None); its pairs become the
 /// program's pairs with status `forming`.
-pub async fn approve(
-    store: &Store,
-    program: ProgramId,
-    id: Option<i64>,
-) -> Result<Proposal, AppError> {
+pub async fn approve(store: &Store, program: ProgramId, id: Option<i64>, by: &str) -> Result<Proposal, AppError> {
     let id = match id {
         Some(id) => id,
         None => store.latest_proposal_id(program).await?.ok_or_else(|| {
-            AppError::invalid(Problem::new(
-                "the program has no proposal yet: run `plab match --program` first",
-            ))
+            AppError::invalid(Problem::new("the program has no proposal yet: run `plab match --program` first"))
         })?,
     };
-    store.approve_proposal(program, id).await?;
+    let pairs = store.approve_proposal(program, id).await?;
+    store.audit(by, "pairing.approve", &format!("program {program}"), &format!("proposal {id}: {pairs} pairs")).await?;
     Ok(store.proposal(program, id).await?)
 }
 
@@ -204,29 +178,35 @@ pub async fn set_rule(
     leader: &str,
     mentor: &str,
     rule: PairRule,
+    by: &str,
 ) -> Result<(), AppError> {
     let enrolments = store.enrolments(program).await?;
-    let has = |id: &str, role: Role| {
-        enrolments
-            .iter()
-            .any(|e| e.employee_id == id && e.role == role)
-    };
+    let has = |id: &str, role: Role| enrolments.iter().any(|e| e.employee_id == id && e.role == role);
     let mut problems = Vec::new();
     if !has(leader, Role::Leader) {
-        problems.push(
-            Problem::new(format!("'{leader}' is not a leader of program {program}"))
-                .field("leader"),
-        );
+        problems.push(Problem::new(format!("'{leader}' is not a leader of program {program}")).field("leader"));
     }
     if !has(mentor, Role::Mentor) {
-        problems.push(
-            Problem::new(format!("'{mentor}' is not a mentor of program {program}"))
-                .field("mentor"),
-        );
+        problems.push(Problem::new(format!("'{mentor}' is not a mentor of program {program}")).field("mentor"));
     }
     if !problems.is_empty() {
         return Err(AppError::Invalid(problems));
     }
     store.set_pair_rule(program, leader, mentor, rule).await?;
+    let action = if rule == PairRule::Pin { "pairing.pin" } else { "pairing.forbid" };
+    store.audit(by, action, &format!("program {program}"), &format!("{leader} + {mentor}")).await?;
+    Ok(())
+}
+
+/// Removes a pin or forbid.
+pub async fn clear_rule(
+    store: &Store,
+    program: ProgramId,
+    leader: &str,
+    mentor: &str,
+    by: &str,
+) -> Result<(), AppError> {
+    store.clear_pair_rule(program, leader, mentor).await?;
+    store.audit(by, "pairing.clear", &format!("program {program}"), &format!("{leader} + {mentor}")).await?;
     Ok(())
 }

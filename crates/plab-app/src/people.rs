@@ -42,14 +42,10 @@ pub struct Row {
 
 /// Reads and validates a people CSV on its own (no database).
 pub fn parse_csv<R: Read>(source: &str, reader: R) -> Result<Vec<Row>, Vec<Problem>> {
-    let mut csv = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .from_reader(reader);
+    let mut csv = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(reader);
     let headers = csv
         .headers()
-        .map_err(|e| {
-            vec![Problem::new(format!("cannot read the header: {e}")).at(format!("{source}:1"))]
-        })?
+        .map_err(|e| vec![Problem::new(format!("cannot read the header: {e}")).at(format!("{source}:1"))])?
         .clone();
     let index = column_index(source, &headers)?;
     let mut rows = Vec::new();
@@ -64,12 +60,7 @@ pub fn parse_csv<R: Read>(source: &str, reader: R) -> Result<Vec<Row>, Vec<Probl
             }
         };
         let line = record.position().map_or(0, csv::Position::line);
-        let get = |col: usize| {
-            index[col]
-                .and_then(|i| record.get(i))
-                .unwrap_or("")
-                .to_owned()
-        };
+        let get = |col: usize| index[col].and_then(|i| record.get(i)).unwrap_or("").to_owned();
         let raw = RawPerson {
             employee_id: get(0),
             name: get(1),
@@ -86,28 +77,20 @@ pub fn parse_csv<R: Read>(source: &str, reader: R) -> Result<Vec<Row>, Vec<Probl
         };
         match raw.parse() {
             Ok(person) => rows.push(Row { line, person }),
-            Err(errs) => problems.extend(errs.into_iter().map(|e| {
-                Problem::new(e.message)
-                    .field(e.field)
-                    .at(format!("{source}:{line}"))
-            })),
+            Err(errs) => problems.extend(
+                errs.into_iter().map(|e| Problem::new(e.message).field(e.field).at(format!("{source}:{line}"))),
+            ),
         }
     }
     if rows.is_empty() && problems.is_empty() {
         problems.push(Problem::new("the file has a header but no people").at(source.to_owned()));
     }
-    if problems.is_empty() {
-        Ok(rows)
-    } else {
-        Err(problems)
-    }
+    if problems.is_empty() { Ok(rows) } else { Err(problems) }
 }
 
 fn csv_error_message(e: &csv::Error) -> String {
     match e.kind() {
-        csv::ErrorKind::UnequalLengths {
-            expected_len, len, ..
-        } => {
+        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
             format!("has {len} fields but the header has {expected_len}")
         }
         csv::ErrorKind::Utf8 { .. } => "is not valid UTF-8 text".to_owned(),
@@ -117,46 +100,26 @@ fn csv_error_message(e: &csv::Error) -> String {
 
 /// Maps each known column to its position in the file; header names are
 /// case-insensitive and may come in any order.
-fn column_index(
-    source: &str,
-    headers: &csv::StringRecord,
-) -> Result<[Option<usize>; 12], Vec<Problem>> {
+fn column_index(source: &str, headers: &csv::StringRecord) -> Result<[Option<usize>; 12], Vec<Problem>> {
     let mut index = [None; 12];
     let mut problems = Vec::new();
     for (pos, name) in headers.iter().enumerate() {
-        let name = name
-            .trim_start_matches('\u{feff}')
-            .trim()
-            .to_ascii_lowercase();
+        let name = name.trim_start_matches('\u{feff}').trim().to_ascii_lowercase();
         match COLUMNS.iter().position(|c| *c == name) {
             Some(col) if index[col].is_some() => {
-                problems.push(
-                    Problem::new(format!("column '{name}' appears twice"))
-                        .at(format!("{source}:1")),
-                );
+                problems.push(Problem::new(format!("column '{name}' appears twice")).at(format!("{source}:1")));
             }
             Some(col) => index[col] = Some(pos),
             None => {} // Extra columns (a spreadsheet's notes, say) are ignored.
         }
     }
-    let missing: Vec<&str> = (0..REQUIRED)
-        .filter(|c| index[*c].is_none())
-        .map(|c| COLUMNS[c])
-        .collect();
+    let missing: Vec<&str> = (0..REQUIRED).filter(|c| index[*c].is_none()).map(|c| COLUMNS[c]).collect();
     if !missing.is_empty() {
         problems.push(
-            Problem::new(format!(
-                "missing required column(s): {}",
-                missing.join(", ")
-            ))
-            .at(format!("{source}:1")),
+            Problem::new(format!("missing required column(s): {}", missing.join(", "))).at(format!("{source}:1")),
         );
     }
-    if problems.is_empty() {
-        Ok(index)
-    } else {
-        Err(problems)
-    }
+    if problems.is_empty() { Ok(index) } else { Err(problems) }
 }
 
 /// Checks the file against itself and the people already stored: duplicate
@@ -174,11 +137,9 @@ pub fn check_against_directory(
         if let Some(first) = line_of.insert(id, r.line) {
             line_of.insert(id, first);
             problems.push(
-                Problem::new(format!(
-                    "duplicate employee_id '{id}' (first on line {first})"
-                ))
-                .field("employee_id")
-                .at(at(r.line)),
+                Problem::new(format!("duplicate employee_id '{id}' (first on line {first})"))
+                    .field("employee_id")
+                    .at(at(r.line)),
             );
         }
     }
@@ -194,49 +155,31 @@ pub fn check_against_directory(
         match email_owner.get(email) {
             Some((other, _)) if *other == id => {}
             Some((other, Some(line))) => problems.push(
-                Problem::new(format!(
-                    "duplicate email '{email}' (also '{other}' on line {line})"
-                ))
-                .field("email")
-                .at(at(r.line)),
+                Problem::new(format!("duplicate email '{email}' (also '{other}' on line {line})"))
+                    .field("email")
+                    .at(at(r.line)),
             ),
             Some((other, None)) => problems.push(
-                Problem::new(format!(
-                    "email '{email}' already belongs to employee '{other}'"
-                ))
-                .field("email")
-                .at(at(r.line)),
+                Problem::new(format!("email '{email}' already belongs to employee '{other}'"))
+                    .field("email")
+                    .at(at(r.line)),
             ),
             None => {
                 email_owner.insert(email, (id, Some(r.line)));
             }
         }
     }
-    let mut edges: HashMap<&str, Option<&str>> = existing
-        .iter()
-        .map(|(id, m, _)| (id.as_str(), m.as_deref()))
-        .collect();
+    let mut edges: HashMap<&str, Option<&str>> =
+        existing.iter().map(|(id, m, _)| (id.as_str(), m.as_deref())).collect();
     for r in rows {
-        edges.insert(
-            r.person.employee_id.as_str(),
-            r.person.manager_id.as_ref().map(|m| m.as_str()),
-        );
+        edges.insert(r.person.employee_id.as_str(), r.person.manager_id.as_ref().map(|m| m.as_str()));
     }
     for problem in check_org_chart(edges) {
         let line = match &problem {
             OrgProblem::UnknownManager { employee, .. } => line_of.get(employee.as_str()).copied(),
-            OrgProblem::Cycle { members } => members
-                .iter()
-                .filter_map(|m| line_of.get(m.as_str()).copied())
-                .min(),
+            OrgProblem::Cycle { members } => members.iter().filter_map(|m| line_of.get(m.as_str()).copied()).min(),
         };
-        let p = Problem::new(
-            problem
-                .to_string()
-                .trim_start_matches("manager_id: ")
-                .to_owned(),
-        )
-        .field("manager_id");
+        let p = Problem::new(problem.to_string().trim_start_matches("manager_id: ").to_owned()).field("manager_id");
         problems.push(match line {
             Some(l) => p.at(at(l)),
             None => p.at(source.to_owned()),
@@ -251,6 +194,7 @@ pub async fn import<R: Read>(
     source: &str,
     reader: R,
     progress: &(dyn Fn(ImportProgress) + Sync),
+    by: &str,
 ) -> Result<ImportSummary, AppError> {
     let rows = parse_csv(source, reader).map_err(truncate)?;
     progress(ImportProgress::Parsed(rows.len()));
@@ -261,11 +205,9 @@ pub async fn import<R: Read>(
     }
     let people: Vec<Person> = rows.into_iter().map(|r| r.person).collect();
     let total = people.len();
-    let summary = store
-        .upsert_people(&people, &|done| {
-            progress(ImportProgress::Written { done, total })
-        })
-        .await?;
+    let summary = store.upsert_people(&people, &|done| progress(ImportProgress::Written { done, total })).await?;
+    let detail = format!("{} new, {} updated", summary.inserted, summary.updated);
+    store.audit(by, "people.import", source, &detail).await?;
     Ok(summary)
 }
 
@@ -273,10 +215,7 @@ fn truncate(mut problems: Vec<Problem>) -> AppError {
     let n = problems.len();
     if n > MAX_PROBLEMS {
         problems.truncate(MAX_PROBLEMS);
-        problems.push(Problem::new(format!(
-            "… and {} more problems",
-            n - MAX_PROBLEMS
-        )));
+        problems.push(Problem::new(format!("… and {} more problems", n - MAX_PROBLEMS)));
     }
     AppError::Invalid(problems)
 }
@@ -335,17 +274,15 @@ mod tests {
 
     fn problems(body: &str) -> Vec<String> {
         match parse(body) {
-            Ok(rows) => check_against_directory("people.csv", &rows, &[])
-                .iter()
-                .map(ToString::to_string)
-                .collect(),
+            Ok(rows) => check_against_directory("people.csv", &rows, &[]).iter().map(ToString::to_string).collect(),
             Err(p) => p.iter().map(ToString::to_string).collect(),
         }
     }
 
     #[test]
     fn headers_are_case_insensitive_in_any_order_and_extra_columns_are_ignored() {
-        let csv = "Level,EMAIL,Name,notes,employee_id,Department,hire_date,manager_id\n7,a@x.io,Ann,hi,A,Ops,2010-01-01,\n";
+        let csv =
+            "Level,EMAIL,Name,notes,employee_id,Department,hire_date,manager_id\n7,a@x.io,Ann,hi,A,Ops,2010-01-01,\n";
         let rows = parse_csv("p.csv", csv.as_bytes()).expect("valid");
         assert_eq!(rows[0].person.level.value(), 7);
         assert_eq!(rows[0].line, 2);
@@ -369,17 +306,13 @@ mod tests {
     #[test]
     fn a_short_row_is_reported_with_its_line() {
         let errs = problems("A,Ann,a@x.io,Ops,,2010-01-01,7\nB,Bob\n");
-        assert_eq!(
-            errs,
-            vec!["people.csv:3: has 2 fields but the header has 7"]
-        );
+        assert_eq!(errs, vec!["people.csv:3: has 2 fields but the header has 7"]);
     }
 
     #[test]
     fn duplicate_ids_and_emails_name_both_lines() {
-        let errs = problems(
-            "A,Ann,a@x.io,Ops,,2010-01-01,7\nA,Al,al@x.io,Ops,,2010-01-01,7\nC,Cy,A@X.io,Ops,,2010-01-01,7\n",
-        );
+        let errs =
+            problems("A,Ann,a@x.io,Ops,,2010-01-01,7\nA,Al,al@x.io,Ops,,2010-01-01,7\nC,Cy,A@X.io,Ops,,2010-01-01,7\n");
         assert_eq!(
             errs,
             vec![
@@ -392,19 +325,13 @@ mod tests {
     #[test]
     fn an_unknown_manager_is_reported_on_the_reports_line() {
         let errs = problems("A,Ann,a@x.io,Ops,,2010-01-01,7\nB,Bob,b@x.io,Ops,Z,2010-01-01,3\n");
-        assert_eq!(
-            errs,
-            vec!["people.csv:3: manager_id: 'Z' of employee 'B' is not a known employee_id"]
-        );
+        assert_eq!(errs, vec!["people.csv:3: manager_id: 'Z' of employee 'B' is not a known employee_id"]);
     }
 
     #[test]
     fn a_manager_cycle_is_reported_with_its_members() {
         let errs = problems("A,Ann,a@x.io,Ops,B,2010-01-01,7\nB,Bob,b@x.io,Ops,A,2010-01-01,3\n");
-        assert_eq!(
-            errs,
-            vec!["people.csv:2: manager_id: reporting cycle A -> B -> A"]
-        );
+        assert_eq!(errs, vec!["people.csv:2: manager_id: reporting cycle A -> B -> A"]);
     }
 
     #[test]
@@ -418,14 +345,9 @@ mod tests {
     fn an_email_of_another_stored_person_is_rejected() {
         let rows = parse("B,Bob,a@x.io,Ops,,2010-01-01,3\n").expect("valid");
         let existing = vec![("A".to_owned(), None, "a@x.io".to_owned())];
-        let errs: Vec<String> = check_against_directory("people.csv", &rows, &existing)
-            .iter()
-            .map(ToString::to_string)
-            .collect();
-        assert_eq!(
-            errs,
-            vec!["people.csv:2: email: email 'a@x.io' already belongs to employee 'A'"]
-        );
+        let errs: Vec<String> =
+            check_against_directory("people.csv", &rows, &existing).iter().map(ToString::to_string).collect();
+        assert_eq!(errs, vec!["people.csv:2: email: email 'a@x.io' already belongs to employee 'A'"]);
     }
 
     #[test]

@@ -8,12 +8,7 @@ use plab_domain::question::QuestionText;
 use plab_store::{Program, ProgramId, Store};
 
 fn field_problems(errors: Vec<FieldError>, at: &str) -> AppError {
-    AppError::Invalid(
-        errors
-            .into_iter()
-            .map(|e| Problem::new(e.message).field(e.field).at(at.to_owned()))
-            .collect(),
-    )
+    AppError::Invalid(errors.into_iter().map(|e| Problem::new(e.message).field(e.field).at(at.to_owned())).collect())
 }
 
 pub async fn create(
@@ -21,39 +16,37 @@ pub async fn create(
     name: &str,
     starts_on: &str,
     settings: ProgramSettings,
+    by: &str,
 ) -> Result<ProgramId, AppError> {
     let mut errors = Vec::new();
     let name = ProgramName::parse(name).map_err(|e| errors.push(e)).ok();
-    let starts_on = Date::parse(starts_on)
-        .map_err(|e| errors.push(FieldError::new("starts_on", e.to_string())))
-        .ok();
+    let starts_on = Date::parse(starts_on).map_err(|e| errors.push(FieldError::new("starts_on", e.to_string()))).ok();
     if let Err(mut e) = settings.validate() {
         errors.append(&mut e);
     }
     match (name, starts_on) {
-        (Some(name), Some(starts_on)) if errors.is_empty() => Ok(store
-            .create_program(&NewProgram {
-                name,
-                starts_on,
-                settings,
-            })
-            .await?),
+        (Some(name), Some(starts_on)) if errors.is_empty() => {
+            let subject = name.to_string();
+            let id = store.create_program(&NewProgram { name, starts_on, settings }).await?;
+            store.audit(by, "program.create", &format!("program {id}"), &subject).await?;
+            Ok(id)
+        }
         _ => Err(field_problems(errors, "program")),
     }
 }
 
 /// Reads program settings from JSON (missing keys take the protocol's defaults).
 pub fn settings_from_json(source: &str, json: &str) -> Result<ProgramSettings, AppError> {
-    serde_json::from_str(json).map_err(|e| {
-        AppError::invalid(Problem::new(e.to_string()).at(format!("{source}:{}", e.line())))
-    })
+    serde_json::from_str(json)
+        .map_err(|e| AppError::invalid(Problem::new(e.to_string()).at(format!("{source}:{}", e.line()))))
 }
 
 /// Parses a program id given on the command line or in a URL.
 pub fn parse_id(raw: &str) -> Result<ProgramId, AppError> {
-    raw.trim().parse::<i64>().map(ProgramId).map_err(|_| {
-        AppError::invalid(Problem::new(format!("'{raw}' is not a program id")).field("program"))
-    })
+    raw.trim()
+        .parse::<i64>()
+        .map(ProgramId)
+        .map_err(|_| AppError::invalid(Problem::new(format!("'{raw}' is not a program id")).field("program")))
 }
 
 pub async fn list(store: &Store) -> Result<Vec<Program>, AppError> {
@@ -68,24 +61,20 @@ pub async fn enroll(
     role: Role,
     employee_ids: &[String],
     capacity: Option<u32>,
+    by: &str,
 ) -> Result<(), AppError> {
     let settings = store.program(program).await?.settings;
     let capacity = capacity.unwrap_or(settings.default_mentor_capacity);
     if role == Role::Mentor && !(1..=10).contains(&capacity) {
-        return Err(AppError::invalid(
-            Problem::new(format!("{capacity} is outside 1..=10")).field("capacity"),
-        ));
+        return Err(AppError::invalid(Problem::new(format!("{capacity} is outside 1..=10")).field("capacity")));
     }
     if employee_ids.is_empty() {
-        return Err(AppError::invalid(Problem::new(
-            "name at least one employee_id",
-        )));
+        return Err(AppError::invalid(Problem::new("name at least one employee_id")));
     }
-    let people: Vec<(String, u32)> = employee_ids
-        .iter()
-        .map(|id| (id.trim().to_owned(), capacity))
-        .collect();
+    let people: Vec<(String, u32)> = employee_ids.iter().map(|id| (id.trim().to_owned(), capacity)).collect();
     store.enroll(program, role, &people).await?;
+    let ids: Vec<&str> = people.iter().map(|(id, _)| id.as_str()).collect();
+    store.audit(by, "program.enroll", &format!("program {program}"), &format!("{role}: {}", ids.join(", "))).await?;
     Ok(())
 }
 
@@ -107,11 +96,6 @@ pub async fn set_question(
     let text = QuestionText::parse(text).map_err(|e| field_problems(vec![e], leader))?;
     let settings = store.program(program).await?.settings;
     let assessment = coach::assess_with(text.as_str(), settings.coach);
-    let version = store
-        .add_question_version(program, leader, &text, &assessment)
-        .await?;
-    Ok(QuestionSaved {
-        version,
-        assessment,
-    })
+    let version = store.add_question_version(program, leader, &text, &assessment).await?;
+    Ok(QuestionSaved { version, assessment })
 }

@@ -19,19 +19,14 @@ pub struct Vault {
 
 impl std::fmt::Debug for Vault {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Vault")
-            .field("key_id", &self.key_id)
-            .finish_non_exhaustive()
+        f.debug_struct("Vault").field("key_id", &self.key_id).finish_non_exhaustive()
     }
 }
 
 fn parse_hex_key(text: &str, source: &str) -> Result<[u8; 32], AppError> {
     let text = text.trim();
-    let bad = || {
-        AppError::invalid(
-            Problem::new("the notes key must be 64 hexadecimal characters").at(source.to_owned()),
-        )
-    };
+    let bad =
+        || AppError::invalid(Problem::new("the notes key must be 64 hexadecimal characters").at(source.to_owned()));
     if text.len() != 64 {
         return Err(bad());
     }
@@ -46,10 +41,7 @@ fn parse_hex_key(text: &str, source: &str) -> Result<[u8; 32], AppError> {
 impl Vault {
     pub fn from_key(key: [u8; 32]) -> Vault {
         let key_id = crate::accounts::hex(&Sha256::digest(key)[..6]);
-        Vault {
-            cipher: XChaCha20Poly1305::new(&Key::from(key)),
-            key_id,
-        }
+        Vault { cipher: XChaCha20Poly1305::new(&Key::from(key)), key_id }
     }
 
     /// The key from `PLAB_NOTES_KEY` if set, else from `path`, creating it
@@ -64,15 +56,11 @@ impl Vault {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 let key = XChaCha20Poly1305::generate_key(&mut OsRng);
                 write_private(path, &crate::accounts::hex(&key)).map_err(|e| {
-                    AppError::invalid(
-                        Problem::new(format!("cannot create the notes key: {e}")).at(source),
-                    )
+                    AppError::invalid(Problem::new(format!("cannot create the notes key: {e}")).at(source))
                 })?;
                 Ok(Vault::from_key(key.into()))
             }
-            Err(e) => Err(AppError::invalid(
-                Problem::new(format!("cannot read the notes key: {e}")).at(source),
-            )),
+            Err(e) => Err(AppError::invalid(Problem::new(format!("cannot read the notes key: {e}")).at(source))),
         }
     }
 
@@ -80,50 +68,23 @@ impl Vault {
         &self.key_id
     }
 
-    pub fn seal(
-        &self,
-        pair: i64,
-        author: &str,
-        plaintext: &str,
-    ) -> Result<(Vec<u8>, Vec<u8>), AppError> {
+    pub fn seal(&self, pair: i64, author: &str, plaintext: &str) -> Result<(Vec<u8>, Vec<u8>), AppError> {
         let nonce = XChaCha20Poly1305::generate_nonce(&mut OsRng);
         let aad = associated_data(pair, author);
         let ciphertext = self
             .cipher
-            .encrypt(
-                &nonce,
-                Payload {
-                    msg: plaintext.as_bytes(),
-                    aad: &aad,
-                },
-            )
+            .encrypt(&nonce, Payload { msg: plaintext.as_bytes(), aad: &aad })
             .map_err(|_| AppError::Conflict("cannot encrypt the note".into()))?;
         Ok((nonce.to_vec(), ciphertext))
     }
 
-    pub fn open(
-        &self,
-        pair: i64,
-        author: &str,
-        nonce: &[u8],
-        ciphertext: &[u8],
-    ) -> Result<String, AppError> {
-        let nonce: [u8; 24] = nonce
-            .try_into()
-            .map_err(|_| AppError::Conflict("a stored note is damaged".into()))?;
+    pub fn open(&self, pair: i64, author: &str, nonce: &[u8], ciphertext: &[u8]) -> Result<String, AppError> {
+        let nonce: [u8; 24] = nonce.try_into().map_err(|_| AppError::Conflict("a stored note is damaged".into()))?;
         let aad = associated_data(pair, author);
         let plain = self
             .cipher
-            .decrypt(
-                &XNonce::from(nonce),
-                Payload {
-                    msg: ciphertext,
-                    aad: &aad,
-                },
-            )
-            .map_err(|_| {
-                AppError::Conflict("a stored note cannot be decrypted with this key".into())
-            })?;
+            .decrypt(&XNonce::from(nonce), Payload { msg: ciphertext, aad: &aad })
+            .map_err(|_| AppError::Conflict("a stored note cannot be decrypted with this key".into()))?;
         String::from_utf8(plain).map_err(|_| AppError::Conflict("a stored note is damaged".into()))
     }
 }
@@ -136,11 +97,7 @@ fn associated_data(pair: i64, author: &str) -> Vec<u8> {
 fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
     use std::io::Write;
     use std::os::unix::fs::OpenOptionsExt;
-    let mut f = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(path)?;
+    let mut f = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)?;
     f.write_all(contents.as_bytes())?;
     f.sync_all()
 }
@@ -158,20 +115,11 @@ mod tests {
     fn a_note_opens_only_for_its_pair_and_author() {
         let v = Vault::from_key([7; 32]);
         let (nonce, ct) = v.seal(1, "E1", "candid words").expect("seal");
-        assert!(
-            !ct.windows(6).any(|w| w == b"candid"),
-            "ciphertext must not contain the text"
-        );
+        assert!(!ct.windows(6).any(|w| w == b"candid"), "ciphertext must not contain the text");
         assert_eq!(v.open(1, "E1", &nonce, &ct).expect("open"), "candid words");
-        assert!(
-            v.open(2, "E1", &nonce, &ct).is_err(),
-            "moved to another pair"
-        );
+        assert!(v.open(2, "E1", &nonce, &ct).is_err(), "moved to another pair");
         assert!(v.open(1, "E2", &nonce, &ct).is_err(), "another author");
-        assert!(
-            Vault::from_key([8; 32]).open(1, "E1", &nonce, &ct).is_err(),
-            "another key"
-        );
+        assert!(Vault::from_key([8; 32]).open(1, "E1", &nonce, &ct).is_err(), "another key");
     }
 
     #[cfg(unix)]

@@ -14,13 +14,7 @@ use std::path::PathBuf;
 )]
 pub struct Cli {
     /// Database URL: sqlite://PATH (created on first use) or postgres://USER@HOST/DB.
-    #[arg(
-        long,
-        global = true,
-        env = "PLAB_DATABASE_URL",
-        default_value = "sqlite://plab.db",
-        value_name = "URL"
-    )]
+    #[arg(long, global = true, env = "PLAB_DATABASE_URL", default_value = "sqlite://plab.db", value_name = "URL")]
     pub db: String,
 
     #[command(subcommand)]
@@ -63,6 +57,13 @@ pub enum Command {
     /// Manage sign-in accounts.
     #[command(subcommand)]
     User(UserCmd),
+    /// Sponsor and admin actions, newest first (never the content of notes).
+    Audit {
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Args, Debug)]
@@ -74,12 +75,7 @@ pub struct ServeArgs {
     pub demo: bool,
     /// Key file for encrypting pair notes (created 0600 on first use), unless
     /// PLAB_NOTES_KEY holds the key as 64 hex characters.
-    #[arg(
-        long,
-        env = "PLAB_NOTES_KEY_FILE",
-        default_value = "plab-notes.key",
-        value_name = "FILE"
-    )]
+    #[arg(long, env = "PLAB_NOTES_KEY_FILE", default_value = "plab-notes.key", value_name = "FILE")]
     pub notes_key: PathBuf,
 }
 

@@ -1,7 +1,5 @@
 //! One function per command: parse input, call the service, print.
-use crate::args::{
-    Cli, Command, DemoArgs, EnrollArgs, ExportWhat, ImportWhat, ProgramCmd, QuestionCmd,
-};
+use crate::args::{Cli, Command, DemoArgs, EnrollArgs, ExportWhat, ImportWhat, ProgramCmd, QuestionCmd};
 use crate::{Failure, out};
 use anyhow::Context;
 use plab_app::programs::QuestionSaved;
@@ -29,18 +27,12 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
 async fn with_store(db: &str, command: Command) -> Result<(), Failure> {
     let store = Store::connect(db).await.map_err(|e| match e {
         plab_store::StoreError::UnsupportedUrl(_) => Failure::User(e.to_string()),
-        other => Failure::Internal(
-            anyhow::Error::new(other).context(format!("opening the database {}", redact(db))),
-        ),
+        other => Failure::Internal(anyhow::Error::new(other).context(format!("opening the database {}", redact(db)))),
     })?;
     let result = match command {
         Command::CheckGoal { .. } => Ok(()),
-        Command::Import(ImportWhat::People { file, json }) => {
-            import_people(&store, &file, json).await
-        }
-        Command::Export(ExportWhat::People { output }) => {
-            export_people(&store, output.as_deref()).await
-        }
+        Command::Import(ImportWhat::People { file, json }) => import_people(&store, &file, json).await,
+        Command::Export(ExportWhat::People { output }) => export_people(&store, output.as_deref()).await,
         Command::Program(cmd) => program(&store, cmd).await,
         Command::Enroll(args) => enroll(&store, args).await,
         Command::Question(cmd) => question(&store, cmd).await,
@@ -49,9 +41,15 @@ async fn with_store(db: &str, command: Command) -> Result<(), Failure> {
         Command::Pairing(cmd) => crate::pairing::pairing_cmd(&store, cmd).await,
         Command::Serve(args) => crate::serve::serve(&store, args).await,
         Command::User(cmd) => crate::serve::user(&store, cmd).await,
+        Command::Audit { limit, json } => audit(&store, limit, json).await,
     };
     store.close().await;
     result
+}
+
+/// Who the audit log names for what this command does: the operating-system user.
+pub(crate) fn cli_actor() -> String {
+    format!("cli:{}", std::env::var("USER").or_else(|_| std::env::var("USERNAME")).unwrap_or_else(|_| "unknown".into()))
 }
 
 /// Never print a password that is part of a database URL.
@@ -85,29 +83,16 @@ fn check_goal(text: &str, json: bool) -> Result<(), Failure> {
 fn print_assessment(a: &Assessment) -> Result<(), Failure> {
     out!("strength: {} (score {}/100)", a.strength.as_str(), a.score);
     let themes: Vec<&str> = a.themes.iter().map(|t| t.as_str()).collect();
-    out!(
-        "themes:   {}",
-        if themes.is_empty() {
-            "none recognised".to_owned()
-        } else {
-            themes.join(", ")
-        }
-    );
+    out!("themes:   {}", if themes.is_empty() { "none recognised".to_owned() } else { themes.join(", ") });
     for f in &a.findings {
-        out!(
-            "- {} [{}]\n  suggestion: {}",
-            f.message,
-            f.code,
-            f.suggestion
-        );
+        out!("- {} [{}]\n  suggestion: {}", f.message, f.code, f.suggestion);
     }
     Ok(())
 }
 
 async fn import_people(store: &Store, file: &Path, json: bool) -> Result<(), Failure> {
     let source = file.display().to_string();
-    let reader = std::fs::File::open(file)
-        .map_err(|e| Failure::User(format!("{source}: cannot open: {e}")))?;
+    let reader = std::fs::File::open(file).map_err(|e| Failure::User(format!("{source}: cannot open: {e}")))?;
     let started = std::time::Instant::now();
     let bar = crate::progress::bar(0, "importing people");
     let summary = people::import(
@@ -118,6 +103,7 @@ async fn import_people(store: &Store, file: &Path, json: bool) -> Result<(), Fai
             people::ImportProgress::Parsed(n) => bar.set_length(n as u64),
             people::ImportProgress::Written { done, .. } => bar.set_position(done as u64),
         },
+        &cli_actor(),
     )
     .await;
     bar.finish_and_clear();
@@ -130,11 +116,7 @@ async fn import_people(store: &Store, file: &Path, json: bool) -> Result<(), Fai
             updated: u64,
             seconds: f64,
         }
-        return print_json(&Out {
-            inserted: summary.inserted,
-            updated: summary.updated,
-            seconds,
-        });
+        return print_json(&Out { inserted: summary.inserted, updated: summary.updated, seconds });
     }
     out!(
         "imported {} people from {source} ({} new, {} updated) in {seconds:.2} s",
@@ -154,9 +136,8 @@ async fn export_people(store: &Store, output: Option<&Path>) -> Result<(), Failu
                 .map_err(|e| Failure::User(format!("{}: cannot create: {e}", tmp.display())))?;
             match people::export(store, std::io::BufWriter::new(file)).await {
                 Ok(n) => {
-                    std::fs::rename(&tmp, path).map_err(|e| {
-                        Failure::User(format!("{}: cannot write: {e}", path.display()))
-                    })?;
+                    std::fs::rename(&tmp, path)
+                        .map_err(|e| Failure::User(format!("{}: cannot write: {e}", path.display())))?;
                     n
                 }
                 Err(e) => {
@@ -165,11 +146,24 @@ async fn export_people(store: &Store, output: Option<&Path>) -> Result<(), Failu
                 }
             }
         }
-        None => people::export(store, std::io::stdout().lock())
-            .await
-            .map_err(export_failure)?,
+        None => people::export(store, std::io::stdout().lock()).await.map_err(export_failure)?,
     };
     eprintln!("exported {n} people");
+    Ok(())
+}
+
+async fn audit(store: &Store, limit: u32, json: bool) -> Result<(), Failure> {
+    let entries = store.audit_log(limit).await.map_err(plab_app::AppError::from)?;
+    if json {
+        let list: Vec<_> = entries
+            .iter()
+            .map(|e| serde_json::json!({"id": e.id, "actor": e.actor, "action": e.action, "subject": e.subject, "detail": e.detail, "at": e.at}))
+            .collect();
+        return print_json(&list);
+    }
+    for e in entries {
+        out!("{}  {:<20} {:<22} {:<14} {}", e.at, e.actor, e.action, e.subject, e.detail);
+    }
     Ok(())
 }
 
@@ -190,12 +184,7 @@ struct ProgramOut {
 
 async fn program(store: &Store, cmd: ProgramCmd) -> Result<(), Failure> {
     match cmd {
-        ProgramCmd::Create {
-            name,
-            starts,
-            settings,
-            json,
-        } => {
+        ProgramCmd::Create { name, starts, settings, json } => {
             let settings = match settings {
                 Some(path) => {
                     let source = path.display().to_string();
@@ -205,7 +194,7 @@ async fn program(store: &Store, cmd: ProgramCmd) -> Result<(), Failure> {
                 }
                 None => ProgramSettings::default(),
             };
-            let id = programs::create(store, &name, &starts, settings).await?;
+            let id = programs::create(store, &name, &starts, settings, &cli_actor()).await?;
             if json {
                 return print_json(&serde_json::json!({ "id": id.0 }));
             }
@@ -236,42 +225,25 @@ async fn program(store: &Store, cmd: ProgramCmd) -> Result<(), Failure> {
 async fn enroll(store: &Store, args: EnrollArgs) -> Result<(), Failure> {
     let program = programs::parse_id(&args.program)?;
     let role = Role::parse(&args.role).map_err(|e| Failure::User(e.to_string()))?;
-    programs::enroll(store, program, role, &args.employee_ids, args.capacity).await?;
-    out!(
-        "enrolled {} {}(s) in program {program}",
-        args.employee_ids.len(),
-        role
-    );
+    programs::enroll(store, program, role, &args.employee_ids, args.capacity, &cli_actor()).await?;
+    out!("enrolled {} {}(s) in program {program}", args.employee_ids.len(), role);
     Ok(())
 }
 
 async fn question(store: &Store, cmd: QuestionCmd) -> Result<(), Failure> {
     match cmd {
-        QuestionCmd::Set {
-            program,
-            leader,
-            json,
-            text,
-        } => {
+        QuestionCmd::Set { program, leader, json, text } => {
             let program = programs::parse_id(&program)?;
-            let saved: QuestionSaved =
-                programs::set_question(store, program, &leader, &text).await?;
+            let saved: QuestionSaved = programs::set_question(store, program, &leader, &text).await?;
             if json {
                 return print_json(&saved);
             }
             out!("saved version {} of {leader}'s question", saved.version);
             print_assessment(&saved.assessment)?;
         }
-        QuestionCmd::History {
-            program,
-            leader,
-            json,
-        } => {
+        QuestionCmd::History { program, leader, json } => {
             let program = programs::parse_id(&program)?;
-            let history = store
-                .question_history(program, &leader)
-                .await
-                .map_err(plab_app::AppError::from)?;
+            let history = store.question_history(program, &leader).await.map_err(plab_app::AppError::from)?;
             if json {
                 return print_json(&history);
             }
@@ -288,14 +260,8 @@ async fn question(store: &Store, cmd: QuestionCmd) -> Result<(), Failure> {
         }
         QuestionCmd::List { program, json } => {
             let program = programs::parse_id(&program)?;
-            store
-                .program(program)
-                .await
-                .map_err(plab_app::AppError::from)?;
-            let current = store
-                .current_questions(program)
-                .await
-                .map_err(plab_app::AppError::from)?;
+            store.program(program).await.map_err(plab_app::AppError::from)?;
+            let current = store.current_questions(program).await.map_err(plab_app::AppError::from)?;
             if json {
                 let out: Vec<_> = current
                     .iter()
@@ -304,12 +270,7 @@ async fn question(store: &Store, cmd: QuestionCmd) -> Result<(), Failure> {
                 return print_json(&out);
             }
             for (leader, v) in current {
-                out!(
-                    "{leader:<10} {:<6} {:>3}  {}",
-                    v.assessment.strength.as_str(),
-                    v.assessment.score,
-                    v.text
-                );
+                out!("{leader:<10} {:<6} {:>3}  {}", v.assessment.strength.as_str(), v.assessment.score, v.text);
             }
         }
     }
@@ -318,39 +279,20 @@ async fn question(store: &Store, cmd: QuestionCmd) -> Result<(), Failure> {
 
 async fn run_demo(store: &Store, args: DemoArgs) -> Result<(), Failure> {
     if args.password.chars().count() < 8 {
-        return Err(Failure::User(
-            "--password: use at least 8 characters".into(),
-        ));
+        return Err(Failure::User("--password: use at least 8 characters".into()));
     }
-    eprintln!(
-        "building a demo organisation of {} people (seed {})…",
-        args.people, args.seed
-    );
+    eprintln!("building a demo organisation of {} people (seed {})…", args.people, args.seed);
     let summary = demo::build(store, args.people, args.seed, &args.password).await?;
     if args.json {
         return print_json(&summary);
     }
     out!("demo program {} is ready", summary.program);
     out!("sponsor: {}", summary.sponsor);
-    out!(
-        "{} leaders, e.g. {}",
-        summary.leaders.len(),
-        summary.leaders.first().map_or("-", String::as_str)
-    );
-    out!(
-        "{} mentors, e.g. {}",
-        summary.mentors.len(),
-        summary.mentors.first().map_or("-", String::as_str)
-    );
-    out!(
-        "next: plab question list --program {0}; plab match --program {0}",
-        summary.program
-    );
+    out!("{} leaders, e.g. {}", summary.leaders.len(), summary.leaders.first().map_or("-", String::as_str));
+    out!("{} mentors, e.g. {}", summary.mentors.len(), summary.mentors.first().map_or("-", String::as_str));
+    out!("next: plab question list --program {0}; plab match --program {0}", summary.program);
     // Accounts and sign-in arrive with the web app; the password is reserved for them.
-    out!(
-        "demo accounts' password (for the web app's sign-in): {}",
-        args.password
-    );
+    out!("demo accounts' password (for the web app's sign-in): {}", args.password);
     Ok(())
 }
 
@@ -358,10 +300,7 @@ async fn run_demo(store: &Store, args: DemoArgs) -> Result<(), Failure> {
 mod tests {
     #[test]
     fn database_passwords_are_redacted() {
-        assert_eq!(
-            super::redact("postgres://u:secret@h/db"),
-            "postgres://u:***@h/db"
-        );
+        assert_eq!(super::redact("postgres://u:secret@h/db"), "postgres://u:***@h/db");
         assert_eq!(super::redact("sqlite://plab.db"), "sqlite://plab.db");
     }
 }

@@ -25,11 +25,7 @@ pub enum Failure {
 
 impl Failure {
     pub fn from_io(e: std::io::Error) -> Failure {
-        if e.kind() == std::io::ErrorKind::BrokenPipe {
-            Failure::Quiet
-        } else {
-            Failure::Internal(e.into())
-        }
+        if e.kind() == std::io::ErrorKind::BrokenPipe { Failure::Quiet } else { Failure::Internal(e.into()) }
     }
 }
 
@@ -44,11 +40,7 @@ macro_rules! out {
 
 impl From<AppError> for Failure {
     fn from(e: AppError) -> Failure {
-        if e.is_user_error() {
-            Failure::User(e.to_string())
-        } else {
-            Failure::Internal(e.into())
-        }
+        if e.is_user_error() { Failure::User(e.to_string()) } else { Failure::Internal(e.into()) }
     }
 }
 

@@ -1,6 +1,7 @@
 //! `plab match` and `plab pairing`: proposals from a file or a program, and the
 //! sponsor's review.
 use crate::args::{MatchArgs, PairingCmd, RuleArgs};
+use crate::commands::cli_actor;
 use crate::commands::print_json;
 use crate::{Failure, out};
 use plab_app::{AppError, Store, pairing, programs};
@@ -13,10 +14,9 @@ pub fn match_file(args: &MatchArgs) -> Result<(), Failure> {
         return Err(Failure::User("--input or --program is required".into()));
     };
     let source = path.display().to_string();
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Failure::User(format!("{source}: cannot read: {e}")))?;
-    let request: MatchRequest = serde_json::from_str(&text)
-        .map_err(|e| Failure::User(format!("{source}:{}:{}: {e}", e.line(), e.column())))?;
+    let text = std::fs::read_to_string(path).map_err(|e| Failure::User(format!("{source}: cannot read: {e}")))?;
+    let request: MatchRequest =
+        serde_json::from_str(&text).map_err(|e| Failure::User(format!("{source}:{}:{}: {e}", e.line(), e.column())))?;
     let bar = bar_for_engine();
     let response = plab_engine::run_with_progress(&request, &bar.1);
     bar.0.finish_and_clear();
@@ -28,10 +28,7 @@ pub fn match_file(args: &MatchArgs) -> Result<(), Failure> {
 }
 
 /// A progress bar and the callback the engine calls from its worker threads.
-fn bar_for_engine() -> (
-    indicatif::ProgressBar,
-    impl Fn(plab_engine::Progress) + Send + Sync + 'static,
-) {
+fn bar_for_engine() -> (indicatif::ProgressBar, impl Fn(plab_engine::Progress) + Send + Sync + 'static) {
     let bar = crate::progress::bar(0, "pairing");
     let handle = bar.clone();
     (bar, move |p: plab_engine::Progress| {
@@ -47,14 +44,7 @@ fn bar_for_engine() -> (
 
 fn print_pairs(r: &MatchResponse) -> Result<(), Failure> {
     for p in &r.pairs {
-        out!(
-            "{:<12} + {:<12} {:>8.3}  {:<9} {}",
-            p.leader,
-            p.mentor,
-            p.score,
-            p.kind.as_str(),
-            p.reasons.join("; ")
-        );
+        out!("{:<12} + {:<12} {:>8.3}  {:<9} {}", p.leader, p.mentor, p.score, p.kind.as_str(), p.reasons.join("; "));
     }
     if !r.unmatched.is_empty() {
         out!("unmatched: {}", r.unmatched.join(", "));
@@ -75,7 +65,7 @@ pub async fn match_program(store: &Store, args: &MatchArgs) -> Result<(), Failur
     };
     let program = programs::parse_id(program)?;
     let (bar, progress) = bar_for_engine();
-    let run = pairing::propose(store, program, args.dry_run, progress).await;
+    let run = pairing::propose(store, program, args.dry_run, progress, &cli_actor()).await;
     bar.finish_and_clear();
     let run = run?;
     if args.json {
@@ -83,10 +73,7 @@ pub async fn match_program(store: &Store, args: &MatchArgs) -> Result<(), Failur
     }
     print_pairs(&run.response)?;
     if !run.without_question.is_empty() {
-        out!(
-            "waiting for a research question: {}",
-            run.without_question.join(", ")
-        );
+        out!("waiting for a research question: {}", run.without_question.join(", "));
     }
     match run.proposal {
         Some(id) => {
@@ -99,32 +86,19 @@ pub async fn match_program(store: &Store, args: &MatchArgs) -> Result<(), Failur
 
 pub async fn pairing_cmd(store: &Store, cmd: PairingCmd) -> Result<(), Failure> {
     match cmd {
-        PairingCmd::Approve {
-            program,
-            proposal,
-            json,
-        } => {
+        PairingCmd::Approve { program, proposal, json } => {
             let program = programs::parse_id(&program)?;
-            let approved = pairing::approve(store, program, proposal).await?;
+            let approved = pairing::approve(store, program, proposal, &cli_actor()).await?;
             if json {
-                return print_json(
-                    &serde_json::json!({"proposal": approved.id, "pairs": approved.pairs.len()}),
-                );
+                return print_json(&serde_json::json!({"proposal": approved.id, "pairs": approved.pairs.len()}));
             }
-            out!(
-                "approved proposal {}: {} pairs are forming",
-                approved.id,
-                approved.pairs.len()
-            );
+            out!("approved proposal {}: {} pairs are forming", approved.id, approved.pairs.len());
         }
         PairingCmd::Pin(a) => rule(store, a, PairRule::Pin).await?,
         PairingCmd::Forbid(a) => rule(store, a, PairRule::Forbid).await?,
         PairingCmd::Clear(a) => {
             let program = programs::parse_id(&a.program)?;
-            store
-                .clear_pair_rule(program, &a.leader, &a.mentor)
-                .await
-                .map_err(AppError::from)?;
+            pairing::clear_rule(store, program, &a.leader, &a.mentor, &cli_actor()).await?;
             out!("cleared the rule on {} + {}", a.leader, a.mentor);
         }
         PairingCmd::List { program, json } => {
@@ -159,16 +133,8 @@ pub async fn pairing_cmd(store: &Store, cmd: PairingCmd) -> Result<(), Failure> 
 
 async fn rule(store: &Store, a: RuleArgs, rule: PairRule) -> Result<(), Failure> {
     let program = programs::parse_id(&a.program)?;
-    pairing::set_rule(store, program, &a.leader, &a.mentor, rule).await?;
-    let verb = if rule == PairRule::Pin {
-        "pinned"
-    } else {
-        "forbade"
-    };
-    out!(
-        "{verb} {} + {}; re-run `plab match --program {program}` to apply",
-        a.leader,
-        a.mentor
-    );
+    pairing::set_rule(store, program, &a.leader, &a.mentor, rule, &cli_actor()).await?;
+    let verb = if rule == PairRule::Pin { "pinned" } else { "forbade" };
+    out!("{verb} {} + {}; re-run `plab match --program {program}` to apply", a.leader, a.mentor);
     Ok(())
 }

@@ -9,13 +9,7 @@ use std::sync::Arc;
 
 pub async fn serve(store: &Store, args: ServeArgs) -> Result<(), Failure> {
     let vault = Vault::load_or_create(&args.notes_key)?;
-    if args.demo
-        && store
-            .programs()
-            .await
-            .map_err(plab_app::AppError::from)?
-            .is_empty()
-    {
+    if args.demo && store.programs().await.map_err(plab_app::AppError::from)?.is_empty() {
         eprintln!("empty database: building the demo organisation first…");
         let summary = demo::build(store, demo::DEFAULT_PEOPLE, 1, demo::DEFAULT_PASSWORD).await?;
         eprintln!(
@@ -30,19 +24,12 @@ pub async fn serve(store: &Store, args: ServeArgs) -> Result<(), Failure> {
         .await
         .map_err(|e| Failure::User(format!("--addr {}: cannot listen: {e}", args.addr)))?;
     let addr = listener.local_addr().context("reading the bound address")?;
-    eprintln!(
-        "serving on http://{addr} (API under /api/v1/, OpenAPI at /api/openapi.json); Ctrl-C stops"
-    );
-    let state = plab_web::AppState {
-        store: store.clone(),
-        vault: Arc::new(vault),
-    };
+    eprintln!("serving on http://{addr} (API under /api/v1/, OpenAPI at /api/openapi.json); Ctrl-C stops");
+    let state = plab_web::AppState { store: store.clone(), vault: Arc::new(vault) };
     let shutdown = async {
         let _ = tokio::signal::ctrl_c().await;
     };
-    plab_web::serve(listener, state, shutdown)
-        .await
-        .context("serving HTTP")?;
+    plab_web::serve(listener, state, shutdown).await.context("serving HTTP")?;
     Ok(())
 }
 
@@ -50,16 +37,10 @@ pub async fn user(store: &Store, cmd: UserCmd) -> Result<(), Failure> {
     match cmd {
         UserCmd::SetPassword { email, admin } => {
             let mut password = String::new();
-            std::io::stdin()
-                .lock()
-                .read_line(&mut password)
-                .context("reading the password from standard input")?;
+            std::io::stdin().lock().read_line(&mut password).context("reading the password from standard input")?;
             let password = password.trim_end_matches(['\r', '\n']);
-            accounts::set_password(store, &email, password, admin).await?;
-            out!(
-                "password set for {email}{}",
-                if admin { " (administrator)" } else { "" }
-            );
+            accounts::set_password(store, &email, password, admin, &crate::commands::cli_actor()).await?;
+            out!("password set for {email}{}", if admin { " (administrator)" } else { "" });
         }
     }
     Ok(())

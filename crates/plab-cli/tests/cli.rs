@@ -13,11 +13,7 @@ struct Plab {
 
 impl Plab {
     fn new(db: TestDb) -> Plab {
-        let dir = std::env::temp_dir().join(format!(
-            "plab_cli_{}_{}",
-            std::process::id(),
-            fastrand_name()
-        ));
+        let dir = std::env::temp_dir().join(format!("plab_cli_{}_{}", std::process::id(), fastrand_name()));
         std::fs::create_dir_all(&dir).expect("temp dir");
         Plab { db, dir }
     }
@@ -33,11 +29,7 @@ impl Plab {
 
     fn ok(&self, args: &[&str]) -> String {
         let out = self.run(args);
-        assert!(
-            out.status.success(),
-            "plab {args:?} failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        assert!(out.status.success(), "plab {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
         String::from_utf8(out.stdout).expect("utf-8 stdout")
     }
 
@@ -76,8 +68,7 @@ fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
-const HEADER: &str =
-    "employee_id,name,email,department,manager_id,hire_date,level,title,perspectives\n";
+const HEADER: &str = "employee_id,name,email,department,manager_id,hire_date,level,title,perspectives\n";
 const ORG: &str = "ceo,Cara Ceo,cara@acme.test,Executive,,2001-02-03,10,CEO,\n\
 vp,Vic Vp,vic@acme.test,Operations,ceo,2004-05-06,8,VP Operations,\n\
 pm,Pat Pm,pat@acme.test,Product,vp,2024-01-15,2,Project manager,agile workflows;AI tools\n";
@@ -107,10 +98,7 @@ fn check_goal_json_follows_the_contract() {
     assert!(weak["themes"].is_array());
     let finding = &weak["findings"][0];
     for key in ["code", "message", "suggestion"] {
-        assert!(
-            finding[key].as_str().is_some_and(|s| !s.is_empty()),
-            "finding.{key}"
-        );
+        assert!(finding[key].as_str().is_some_and(|s| !s.is_empty()), "finding.{key}");
     }
     let strong = plab.json(&[
         "check-goal",
@@ -132,10 +120,7 @@ fn check_goal_with_empty_text_exits_2() {
 fn unknown_command_or_database_scheme_exits_2() {
     let plab = Plab::new(TestDb::sqlite());
     assert_eq!(status(&plab.run(&["frobnicate"])), 2);
-    assert_eq!(
-        status(&plab.run(&["--db", "mysql://x/y", "program", "list"])),
-        2
-    );
+    assert_eq!(status(&plab.run(&["--db", "mysql://x/y", "program", "list"])), 2);
 }
 
 #[test]
@@ -146,10 +131,7 @@ fn export_then_import_round_trips() {
         assert!(first.starts_with("employee_id,name,email,department,manager_id,hire_date,level"));
         let f = plab.file("again.csv", &first);
         let summary = plab.json(&["import", "people", f.to_str().expect("path"), "--json"]);
-        assert_eq!(
-            (summary["inserted"].as_u64(), summary["updated"].as_u64()),
-            (Some(0), Some(3))
-        );
+        assert_eq!((summary["inserted"].as_u64(), summary["updated"].as_u64()), (Some(0), Some(3)));
         assert_eq!(plab.export(), first);
         let out = plab.dir.join("out.csv");
         plab.ok(&["export", "people", "--output", out.to_str().expect("path")]);
@@ -215,11 +197,7 @@ fn each_import_rejection_names_its_line_and_writes_nothing() {
             &format!("{ok}vp,Vic Vp,vic@acme.test,Operations,pm,2004-05-06,8,,\n"),
             &["people.csv:3: manager_id: reporting cycle pm -> vp -> pm"],
         );
-        assert_rejected(
-            &plab,
-            "n1,One\n",
-            &["people.csv:2: has 2 fields but the header has 9"],
-        );
+        assert_rejected(&plab, "n1,One\n", &["people.csv:2: has 2 fields but the header has 9"]);
     });
 }
 
@@ -229,12 +207,7 @@ fn every_problem_is_listed_not_just_the_first() {
     assert_rejected(
         &plab,
         "a,A,bad,Sales,vp,2020-01-01,3,,\nb,B,b@acme.test,Sales,vp,someday,3,,\nc,C,c@acme.test,,vp,2020-01-01,x,,\n",
-        &[
-            "people.csv:2: email:",
-            "people.csv:3: hire_date:",
-            "people.csv:4: department:",
-            "people.csv:4: level:",
-        ],
+        &["people.csv:2: email:", "people.csv:3: hire_date:", "people.csv:4: department:", "people.csv:4: level:"],
     );
 }
 
@@ -243,16 +216,8 @@ fn big_csv(path: &Path, n: usize) {
     let mut w = std::io::BufWriter::new(std::fs::File::create(path).expect("create"));
     w.write_all(HEADER.as_bytes()).expect("write");
     for i in 0..n {
-        let manager = if i == 0 {
-            "ceo".to_owned()
-        } else {
-            format!("b{}", (i - 1) / 8)
-        };
-        writeln!(
-            w,
-            "b{i},Person {i},b{i}@big.test,Sales,{manager},2019-01-01,3,,"
-        )
-        .expect("write");
+        let manager = if i == 0 { "ceo".to_owned() } else { format!("b{}", (i - 1) / 8) };
+        writeln!(w, "b{i},Person {i},b{i}@big.test,Sales,{manager},2019-01-01,3,,").expect("write");
     }
 }
 
@@ -268,21 +233,13 @@ fn an_import_failing_on_its_last_row_leaves_the_database_as_before() {
         std::fs::write(&path, text).expect("write");
         let out = plab.run(&["import", "people", path.to_str().expect("path")]);
         assert_eq!(status(&out), 2);
-        assert!(
-            stderr(&out).contains("big.csv:5002: email:"),
-            "{}",
-            stderr(&out)
-        );
+        assert!(stderr(&out).contains("big.csv:5002: email:"), "{}", stderr(&out));
         assert_eq!(plab.export(), before);
     });
 }
 
 fn fresh_like(db: &TestDb) -> TestDb {
-    if db.url.starts_with("sqlite:") {
-        TestDb::sqlite()
-    } else {
-        TestDb::postgres().expect("postgres configured")
-    }
+    if db.url.starts_with("sqlite:") { TestDb::sqlite() } else { TestDb::postgres().expect("postgres configured") }
 }
 
 #[test]
@@ -317,18 +274,12 @@ fn an_import_killed_half_way_leaves_all_or_nothing() {
             let _ = child.wait();
             let now = plab.export();
             let rows = now.lines().count() - 1;
-            assert!(
-                rows == 3 || rows == 20_003,
-                "a killed import left {rows} people: neither before nor after"
-            );
+            assert!(rows == 3 || rows == 20_003, "a killed import left {rows} people: neither before nor after");
             if rows == 3 {
                 assert_eq!(now, before, "a killed import changed existing people");
             }
         }
-        assert!(
-            interrupted > 0,
-            "no kill landed while the import was running"
-        );
+        assert!(interrupted > 0, "no kill landed while the import was running");
     });
 }
 
@@ -336,7 +287,10 @@ fn an_import_killed_half_way_leaves_all_or_nothing() {
 fn programs_enrolment_and_questions_work_from_the_cli() {
     on_both(|db| {
         let plab = seeded(db);
-        let settings = plab.file("settings.json", r#"{"sessions": 8, "checkin_after": 4, "adjacent_departments": [["Sales", "Customer Support"]]}"#);
+        let settings = plab.file(
+            "settings.json",
+            r#"{"sessions": 8, "checkin_after": 4, "adjacent_departments": [["Sales", "Customer Support"]]}"#,
+        );
         let created = plab.json(&[
             "program",
             "create",
@@ -353,16 +307,7 @@ fn programs_enrolment_and_questions_work_from_the_cli() {
         assert_eq!(list[0]["settings"]["sessions"], 8);
         assert_eq!(list[0]["settings"]["cadence_days"], 14);
         plab.ok(&["enroll", "--program", &id, "--role", "leader", "vp"]);
-        plab.ok(&[
-            "enroll",
-            "--program",
-            &id,
-            "--role",
-            "mentor",
-            "--capacity",
-            "2",
-            "pm",
-        ]);
+        plab.ok(&["enroll", "--program", &id, "--role", "mentor", "--capacity", "2", "pm"]);
         let saved = plab.json(&[
             "question",
             "set",
@@ -373,13 +318,7 @@ fn programs_enrolment_and_questions_work_from_the_cli() {
             "--json",
             "I want to be better at tech.",
         ]);
-        assert_eq!(
-            (
-                saved["version"].as_u64(),
-                saved["assessment"]["strength"].as_str()
-            ),
-            (Some(1), Some("weak"))
-        );
+        assert_eq!((saved["version"].as_u64(), saved["assessment"]["strength"].as_str()), (Some(1), Some("weak")));
         let saved = plab.json(&[
             "question",
             "set",
@@ -391,15 +330,7 @@ fn programs_enrolment_and_questions_work_from_the_cli() {
             "Why do new analysts skip our Friday demo?",
         ]);
         assert_eq!(saved["version"], 2);
-        let history = plab.json(&[
-            "question",
-            "history",
-            "--program",
-            &id,
-            "--leader",
-            "vp",
-            "--json",
-        ]);
+        let history = plab.json(&["question", "history", "--program", &id, "--leader", "vp", "--json"]);
         assert_eq!(history.as_array().map(Vec::len), Some(2));
         let current = plab.json(&["question", "list", "--program", &id, "--json"]);
         assert_eq!(current[0]["strength"], "strong");
@@ -427,15 +358,7 @@ fn bad_program_input_exits_2_naming_the_field() {
     assert!(stderr(&out).contains("s.json:2"), "{}", stderr(&out));
     let out = plab.run(&["enroll", "--program", "1", "--role", "leader", "vp"]);
     assert_eq!(status(&out), 2, "unknown program");
-    let out = plab.run(&[
-        "question",
-        "set",
-        "--program",
-        "abc",
-        "--leader",
-        "vp",
-        "Why?",
-    ]);
+    let out = plab.run(&["question", "set", "--program", "abc", "--leader", "vp", "Why?"]);
     assert_eq!(status(&out), 2);
     assert!(stderr(&out).contains("program"));
 }
@@ -453,23 +376,14 @@ fn demo_is_deterministic_for_a_seed() {
         let leaders = first["leaders"].as_array().expect("leaders").len();
         assert_eq!(leaders, 20, "about 5% of people lead");
         assert!(first["sponsor"].as_str().is_some_and(|s| s.contains('@')));
-        let questions = a.json(&[
-            "question",
-            "list",
-            "--program",
-            &first["program"].to_string(),
-            "--json",
-        ]);
+        let questions = a.json(&["question", "list", "--program", &first["program"].to_string(), "--json"]);
         let strengths: std::collections::HashSet<_> = questions
             .as_array()
             .expect("list")
             .iter()
             .map(|q| q["strength"].as_str().unwrap_or("").to_owned())
             .collect();
-        assert!(
-            strengths.contains("weak") && strengths.contains("strong"),
-            "mixed strengths: {strengths:?}"
-        );
+        assert!(strengths.contains("weak") && strengths.contains("strong"), "mixed strengths: {strengths:?}");
     });
 }
 
@@ -496,59 +410,33 @@ fn match_from_a_file_needs_no_database_and_follows_the_contract() {
     let pairs = out["pairs"].as_array().expect("pairs");
     assert_eq!(pairs.len(), 2);
     for p in pairs {
-        let (l, m) = (
-            p["leader"].as_str().unwrap_or(""),
-            p["mentor"].as_str().unwrap_or(""),
-        );
+        let (l, m) = (p["leader"].as_str().unwrap_or(""), p["mentor"].as_str().unwrap_or(""));
         assert!(!(l == "vp" && m != "ops1"), "pm and cs report to the VP");
         assert!(!(l == "sales" && m == "ops1"), "ops1 reports to Sales");
         assert!(["topic", "tension", "strategic"].contains(&p["kind"].as_str().expect("kind")));
         assert!(p["reasons"].as_array().is_some_and(|r| !r.is_empty()));
     }
-    let sales = pairs
-        .iter()
-        .find(|p| p["leader"] == "sales")
-        .expect("sales is paired");
-    assert_eq!(
-        (sales["mentor"].as_str(), sales["kind"].as_str()),
-        (Some("cs"), Some("strategic"))
-    );
+    let sales = pairs.iter().find(|p| p["leader"] == "sales").expect("sales is paired");
+    assert_eq!((sales["mentor"].as_str(), sales["kind"].as_str()), (Some("cs"), Some("strategic")));
     assert!(out["total_score"].is_number() && out["solve_ms"].is_number());
     assert_eq!(out["unmatched"].as_array().map(Vec::len), Some(0));
-    assert!(
-        !plab.dir.join("plab.db").exists(),
-        "match --input must not touch a database"
-    );
+    assert!(!plab.dir.join("plab.db").exists(), "match --input must not touch a database");
 }
 
 #[test]
 fn match_input_errors_exit_2_naming_the_cause() {
     let plab = Plab::new(TestDb::sqlite());
     let cases: [(&str, String, &str); 4] = [
-        (
-            "malformed.json",
-            "{\"people\": [".to_owned(),
-            "malformed.json:1:",
-        ),
-        (
-            "unknown.json",
-            MATCH_INPUT.replace(r#"{"id": "pm"}"#, r#"{"id": "ghost"}"#),
-            "ghost",
-        ),
+        ("malformed.json", "{\"people\": [".to_owned(), "malformed.json:1:"),
+        ("unknown.json", MATCH_INPUT.replace(r#"{"id": "pm"}"#, r#"{"id": "ghost"}"#), "ghost"),
         (
             "pin.json",
-            MATCH_INPUT.replace(
-                r#""adjacent_departments""#,
-                r#""pinned": [["vp", "pm"]], "adjacent_departments""#,
-            ),
+            MATCH_INPUT.replace(r#""adjacent_departments""#, r#""pinned": [["vp", "pm"]], "adjacent_departments""#),
             "pm",
         ),
         (
             "typo.json",
-            MATCH_INPUT.replace(
-                r#""adjacent_departments""#,
-                r#""forbiden": [], "adjacent_departments""#,
-            ),
+            MATCH_INPUT.replace(r#""adjacent_departments""#, r#""forbiden": [], "adjacent_departments""#),
             "forbiden",
         ),
     ];
@@ -556,11 +444,7 @@ fn match_input_errors_exit_2_naming_the_cause() {
         let f = plab.file(name, &body);
         let out = plab.run(&["match", "--input", f.to_str().expect("path"), "--json"]);
         assert_eq!(status(&out), 2, "{name}: {}", stderr(&out));
-        assert!(
-            stderr(&out).contains(expected),
-            "{name}: expected {expected:?} in {}",
-            stderr(&out)
-        );
+        assert!(stderr(&out).contains(expected), "{name}: expected {expected:?} in {}", stderr(&out));
         assert!(out.stdout.is_empty());
     }
 }
@@ -572,46 +456,19 @@ fn a_sponsor_pins_forbids_reruns_and_approves_pairs() {
         // The demo's program is already paired: open a second program with the same
         // people, so that the first program's pairs count as earlier pairs.
         let demo = plab.json(&["demo", "--people", "300", "--seed", "3", "--json"]);
-        let earlier = plab.json(&[
-            "pairing",
-            "list",
-            "--program",
-            &demo["program"].to_string(),
-            "--json",
-        ]);
+        let earlier = plab.json(&["pairing", "list", "--program", &demo["program"].to_string(), "--json"]);
         let earlier: Vec<(String, String)> = earlier
             .as_array()
             .expect("pairs")
             .iter()
-            .map(|p| {
-                (
-                    p["leader"].as_str().unwrap_or("").to_owned(),
-                    p["mentor"].as_str().unwrap_or("").to_owned(),
-                )
-            })
+            .map(|p| (p["leader"].as_str().unwrap_or("").to_owned(), p["mentor"].as_str().unwrap_or("").to_owned()))
             .collect();
-        let created = plab.json(&[
-            "program",
-            "create",
-            "--name",
-            "Second cohort",
-            "--starts",
-            "2027-06-07",
-            "--json",
-        ]);
+        let created = plab.json(&["program", "create", "--name", "Second cohort", "--starts", "2027-06-07", "--json"]);
         let program = created["id"].to_string();
         let leaders: Vec<&str> = earlier.iter().map(|(l, _)| l.as_str()).collect();
         let mentors: Vec<&str> = earlier.iter().map(|(_, m)| m.as_str()).collect();
-        plab.ok(&[
-            &["enroll", "--program", &program, "--role", "leader"][..],
-            &leaders,
-        ]
-        .concat());
-        plab.ok(&[
-            &["enroll", "--program", &program, "--role", "mentor"][..],
-            &mentors,
-        ]
-        .concat());
+        plab.ok(&[&["enroll", "--program", &program, "--role", "leader"][..], &leaders].concat());
+        plab.ok(&[&["enroll", "--program", &program, "--role", "mentor"][..], &mentors].concat());
         for l in &leaders {
             plab.ok(&[
                 "question",
@@ -625,15 +482,9 @@ fn a_sponsor_pins_forbids_reruns_and_approves_pairs() {
         }
         let first = plab.json(&["match", "--program", &program, "--json"]);
         let pairs = first["pairs"].as_array().expect("pairs").clone();
-        assert!(
-            pairs.len() >= 10,
-            "most leaders are paired: {}",
-            pairs.len()
-        );
-        let (l0, m0) = (
-            pairs[0]["leader"].as_str().expect("l").to_owned(),
-            pairs[0]["mentor"].as_str().expect("m").to_owned(),
-        );
+        assert!(pairs.len() >= 10, "most leaders are paired: {}", pairs.len());
+        let (l0, m0) =
+            (pairs[0]["leader"].as_str().expect("l").to_owned(), pairs[0]["mentor"].as_str().expect("m").to_owned());
         // Forbid the first proposed pair, and pin another leader to the first
         // mentor: the first such pin the hard rules allow.
         plab.ok(&["pairing", "forbid", "--program", &program, &l0, &m0]);
@@ -661,49 +512,27 @@ fn a_sponsor_pins_forbids_reruns_and_approves_pairs() {
                 .find(|p| p["leader"] == leader)
                 .map(|p| p["mentor"].as_str().unwrap_or("").to_owned())
         };
-        assert_ne!(
-            find(&second, &l0).as_deref(),
-            Some(m0.as_str()),
-            "forbidden pair proposed"
-        );
-        assert_eq!(
-            find(&second, &l1).as_deref(),
-            Some(m0.as_str()),
-            "pinned pair missing"
-        );
+        assert_ne!(find(&second, &l0).as_deref(), Some(m0.as_str()), "forbidden pair proposed");
+        assert_eq!(find(&second, &l1).as_deref(), Some(m0.as_str()), "pinned pair missing");
         let approved = plab.json(&["pairing", "approve", "--program", &program, "--json"]);
         assert_eq!(approved["proposal"], second["proposal"]);
         let list = plab.json(&["pairing", "list", "--program", &program, "--json"]);
-        assert_eq!(
-            list.as_array().map(Vec::len),
-            second["pairs"].as_array().map(Vec::len)
-        );
-        assert!(
-            list.as_array()
-                .expect("list")
-                .iter()
-                .all(|p| p["status"] == "forming")
-        );
+        assert_eq!(list.as_array().map(Vec::len), second["pairs"].as_array().map(Vec::len));
+        assert!(list.as_array().expect("list").iter().all(|p| p["status"] == "forming"));
         // The first proposal was superseded: approving it now is refused.
-        let out = plab.run(&[
-            "pairing",
-            "approve",
-            "--program",
-            &program,
-            "--proposal",
-            &first["proposal"].to_string(),
-        ]);
+        let out =
+            plab.run(&["pairing", "approve", "--program", &program, "--proposal", &first["proposal"].to_string()]);
         assert_eq!(status(&out), 2, "{}", stderr(&out));
         // Paired leaders are not proposed again.
         let again = plab.run(&["match", "--program", &program, "--json"]);
         if status(&again) == 0 {
             let again: Value = serde_json::from_slice(&again.stdout).expect("json");
             assert!(
-                again["pairs"]
-                    .as_array()
-                    .expect("pairs")
-                    .iter()
-                    .all(|p| find(&second, p["leader"].as_str().unwrap_or("")).is_none())
+                again["pairs"].as_array().expect("pairs").iter().all(|p| find(
+                    &second,
+                    p["leader"].as_str().unwrap_or("")
+                )
+                .is_none())
             );
         } else {
             assert_eq!(status(&again), 2);
@@ -714,35 +543,34 @@ fn a_sponsor_pins_forbids_reruns_and_approves_pairs() {
 #[test]
 fn a_run_that_can_pair_no_one_says_why_and_stores_nothing() {
     let plab = seeded(TestDb::sqlite());
-    let created = plab.json(&[
-        "program",
-        "create",
-        "--name",
-        "Solo",
-        "--starts",
-        "2027-01-11",
-        "--json",
-    ]);
+    let created = plab.json(&["program", "create", "--name", "Solo", "--starts", "2027-01-11", "--json"]);
     let id = created["id"].to_string();
     plab.ok(&["enroll", "--program", &id, "--role", "leader", "ceo"]);
     plab.ok(&["enroll", "--program", &id, "--role", "mentor", "pm"]);
-    plab.ok(&[
-        "question",
-        "set",
-        "--program",
-        &id,
-        "--leader",
-        "ceo",
-        "Why do new analysts skip our Friday demo?",
-    ]);
+    plab.ok(&["question", "set", "--program", &id, "--leader", "ceo", "Why do new analysts skip our Friday demo?"]);
     let out = plab.run(&["match", "--program", &id, "--json"]);
     assert_eq!(status(&out), 2);
-    assert!(
-        stderr(&out).contains("no pair can be proposed for ceo"),
-        "{}",
-        stderr(&out)
-    );
+    assert!(stderr(&out).contains("no pair can be proposed for ceo"), "{}", stderr(&out));
     assert!(out.stdout.is_empty());
     let out = plab.run(&["pairing", "approve", "--program", &id]);
     assert_eq!(status(&out), 2, "no proposal was stored");
+}
+
+#[test]
+fn sponsor_and_admin_actions_are_audited_without_content() {
+    let plab = seeded(TestDb::sqlite());
+    let created = plab.json(&["program", "create", "--name", "Audited", "--starts", "2027-01-11", "--json"]);
+    let id = created["id"].to_string();
+    plab.ok(&["enroll", "--program", &id, "--role", "leader", "vp"]);
+    plab.ok(&["enroll", "--program", &id, "--role", "mentor", "pm"]);
+    plab.ok(&["pairing", "forbid", "--program", &id, "vp", "pm"]);
+    plab.ok(&["pairing", "clear", "--program", &id, "vp", "pm"]);
+    let log = plab.json(&["audit", "--json"]);
+    let actions: Vec<&str> = log.as_array().expect("log").iter().map(|e| e["action"].as_str().unwrap_or("")).collect();
+    assert_eq!(
+        actions,
+        ["pairing.clear", "pairing.forbid", "program.enroll", "program.enroll", "program.create", "people.import"]
+    );
+    assert!(log[0]["actor"].as_str().is_some_and(|a| a.starts_with("cli:")));
+    assert!(log[0]["at"].is_string());
 }

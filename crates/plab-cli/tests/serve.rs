@@ -22,9 +22,7 @@ impl Drop for Server {
 
 fn plab(db: &str, dir: &std::path::Path) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_plab"));
-    c.env("PLAB_DATABASE_URL", db)
-        .env("PLAB_NOTES_KEY", KEY)
-        .current_dir(dir);
+    c.env("PLAB_DATABASE_URL", db).env("PLAB_NOTES_KEY", KEY).current_dir(dir);
     c
 }
 
@@ -38,10 +36,7 @@ fn start(db: &str, dir: &std::path::Path) -> Server {
     let stderr = child.stderr.take().expect("stderr");
     let mut lines = BufReader::new(stderr).lines();
     let addr = loop {
-        let line = lines
-            .next()
-            .expect("plab serve exited early")
-            .expect("read stderr");
+        let line = lines.next().expect("plab serve exited early").expect("read stderr");
         if let Some(rest) = line.strip_prefix("serving on http://") {
             break rest.split_whitespace().next().expect("address").to_owned();
         }
@@ -50,18 +45,10 @@ fn start(db: &str, dir: &std::path::Path) -> Server {
 }
 
 /// A minimal HTTP/1.1 client: enough to talk to our own server in a test.
-fn http(
-    addr: &str,
-    method: &str,
-    path: &str,
-    token: Option<&str>,
-    body: Option<&Value>,
-) -> (u16, Value) {
+fn http(addr: &str, method: &str, path: &str, token: Option<&str>, body: Option<&Value>) -> (u16, Value) {
     let mut stream = TcpStream::connect(addr).expect("connect");
     let body = body.map(Value::to_string).unwrap_or_default();
-    let auth = token
-        .map(|t| format!("Authorization: Bearer {t}\r\n"))
-        .unwrap_or_default();
+    let auth = token.map(|t| format!("Authorization: Bearer {t}\r\n")).unwrap_or_default();
     write!(
         stream,
         "{method} {path} HTTP/1.1\r\nHost: {addr}\r\n{auth}Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
@@ -70,11 +57,7 @@ fn http(
     .expect("write");
     let mut response = String::new();
     stream.read_to_string(&mut response).expect("read");
-    let status: u16 = response
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .expect("status");
+    let status: u16 = response.split_whitespace().nth(1).and_then(|s| s.parse().ok()).expect("status");
     let payload = response.split_once("\r\n\r\n").map_or("", |(_, b)| b);
     (status, serde_json::from_str(payload).unwrap_or(Value::Null))
 }
@@ -92,24 +75,13 @@ fn login(addr: &str, email: &str) -> String {
 }
 
 fn demo(db: &str, dir: &std::path::Path) -> Value {
-    let out = plab(db, dir)
-        .args(["demo", "--people", "200", "--json"])
-        .output()
-        .expect("demo");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = plab(db, dir).args(["demo", "--people", "200", "--json"]).output().expect("demo");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     serde_json::from_slice(&out.stdout).expect("json")
 }
 
 fn two_instances_share_sign_ins_pairs_and_notes(db: TestDb) {
-    let dir = std::env::temp_dir().join(format!(
-        "plab_serve_{}_{}",
-        std::process::id(),
-        db.url.len()
-    ));
+    let dir = std::env::temp_dir().join(format!("plab_serve_{}_{}", std::process::id(), db.url.len()));
     std::fs::create_dir_all(&dir).expect("dir");
     let summary = demo(&db.url, &dir);
     let (a, b) = (start(&db.url, &dir), start(&db.url, &dir));
@@ -119,18 +91,9 @@ fn two_instances_share_sign_ins_pairs_and_notes(db: TestDb) {
     let (status, me) = http(&b.addr, "GET", "/api/v1/me", Some(&token), None);
     assert_eq!(status, 200, "{me}");
     let program = summary["program"].as_i64().expect("program");
-    let (_, pairs) = http(
-        &b.addr,
-        "GET",
-        &format!("/api/v1/programs/{program}/pairs"),
-        Some(&token),
-        None,
-    );
+    let (_, pairs) = http(&b.addr, "GET", &format!("/api/v1/programs/{program}/pairs"), Some(&token), None);
     let pair = pairs[0]["id"].as_i64().expect("the leader has a pair");
-    let mentor = pairs[0]["mentor"]["email"]
-        .as_str()
-        .expect("mentor")
-        .to_owned();
+    let mentor = pairs[0]["mentor"]["email"].as_str().expect("mentor").to_owned();
     // A note written through one instance is read, decrypted, through the other.
     let (status, _) = http(
         &a.addr,
@@ -140,30 +103,12 @@ fn two_instances_share_sign_ins_pairs_and_notes(db: TestDb) {
         Some(&json!({"body": "our Friday demo"})),
     );
     assert_eq!(status, 201);
-    let (status, notes) = http(
-        &b.addr,
-        "GET",
-        &format!("/api/v1/pairs/{pair}/notes"),
-        Some(&login(&b.addr, &mentor)),
-        None,
-    );
-    assert_eq!(
-        (status, notes[0]["body"].as_str()),
-        (200, Some("our Friday demo"))
-    );
+    let (status, notes) =
+        http(&b.addr, "GET", &format!("/api/v1/pairs/{pair}/notes"), Some(&login(&b.addr, &mentor)), None);
+    assert_eq!((status, notes[0]["body"].as_str()), (200, Some("our Friday demo")));
     // And the sponsor, on either instance, cannot read it.
     let sponsor = login(&b.addr, summary["sponsor"].as_str().expect("sponsor"));
-    assert_eq!(
-        http(
-            &a.addr,
-            "GET",
-            &format!("/api/v1/pairs/{pair}/notes"),
-            Some(&sponsor),
-            None
-        )
-        .0,
-        403
-    );
+    assert_eq!(http(&a.addr, "GET", &format!("/api/v1/pairs/{pair}/notes"), Some(&sponsor), None).0, 403);
     let _ = std::fs::remove_dir_all(dir);
 }
 
@@ -184,23 +129,12 @@ fn set_password_reads_stdin_and_enables_sign_in() {
     let db = TestDb::sqlite();
     let dir = db.dir().expect("sqlite dir").to_path_buf();
     let mut child = plab(&db.url, &dir)
-        .args([
-            "user",
-            "set-password",
-            "--email",
-            "Ops@Example.com",
-            "--admin",
-        ])
+        .args(["user", "set-password", "--email", "Ops@Example.com", "--admin"])
         .stdin(Stdio::piped())
         .stdout(Stdio::null())
         .spawn()
         .expect("spawn");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(b"a long admin password\n")
-        .expect("write");
+    child.stdin.take().expect("stdin").write_all(b"a long admin password\n").expect("write");
     assert!(child.wait().expect("wait").success());
     let server = start(&db.url, &dir);
     let (status, body) = http(
@@ -211,13 +145,7 @@ fn set_password_reads_stdin_and_enables_sign_in() {
         Some(&json!({"email": "ops@example.com", "password": "a long admin password"})),
     );
     assert_eq!(status, 200, "{body}");
-    let (status, me) = http(
-        &server.addr,
-        "GET",
-        "/api/v1/me",
-        body["token"].as_str(),
-        None,
-    );
+    let (status, me) = http(&server.addr, "GET", "/api/v1/me", body["token"].as_str(), None);
     assert_eq!((status, me["is_admin"].as_bool()), (200, Some(true)));
     let out = plab(&db.url, &dir)
         .args(["user", "set-password", "--email", "x@example.com"])

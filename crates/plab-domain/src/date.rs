@@ -10,8 +10,7 @@ pub struct Date(time::Date);
 #[error("'{0}' is not a date in YYYY-MM-DD form")]
 pub struct DateError(pub String);
 
-const ISO: &[time::format_description::FormatItem<'static>] =
-    format_description!("[year]-[month]-[day]");
+const ISO: &[time::format_description::FormatItem<'static>] = format_description!("[year]-[month]-[day]");
 
 impl Date {
     pub fn parse(s: &str) -> Result<Date, DateError> {
@@ -19,16 +18,12 @@ impl Date {
         if s.len() != 10 {
             return Err(DateError(s.to_owned()));
         }
-        time::Date::parse(s, ISO)
-            .map(Date)
-            .map_err(|_| DateError(s.to_owned()))
+        time::Date::parse(s, ISO).map(Date).map_err(|_| DateError(s.to_owned()))
     }
 
     pub fn from_ymd(year: i32, month: u8, day: u8) -> Option<Date> {
         let month = time::Month::try_from(month).ok()?;
-        time::Date::from_calendar_date(year, month, day)
-            .ok()
-            .map(Date)
+        time::Date::from_calendar_date(year, month, day).ok().map(Date)
     }
 
     /// Days since 1970-01-01 (negative before), handy for arithmetic in the engine.
@@ -48,13 +43,7 @@ impl Date {
 
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{:04}-{:02}-{:02}",
-            self.0.year(),
-            u8::from(self.0.month()),
-            self.0.day()
-        )
+        write!(f, "{:04}-{:02}-{:02}", self.0.year(), u8::from(self.0.month()), self.0.day())
     }
 }
 
@@ -84,10 +73,7 @@ mod tests {
 
     #[test]
     fn epoch_is_day_zero() {
-        assert_eq!(
-            Date::parse("1970-01-01").expect("valid").days_since_epoch(),
-            0
-        );
+        assert_eq!(Date::parse("1970-01-01").expect("valid").days_since_epoch(), 0);
     }
 
     #[test]

@@ -14,18 +14,10 @@ impl std::fmt::Display for OrgProblem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             OrgProblem::UnknownManager { employee, manager } => {
-                write!(
-                    f,
-                    "manager_id: '{manager}' of employee '{employee}' is not a known employee_id"
-                )
+                write!(f, "manager_id: '{manager}' of employee '{employee}' is not a known employee_id")
             }
             OrgProblem::Cycle { members } => {
-                write!(
-                    f,
-                    "manager_id: reporting cycle {} -> {}",
-                    members.join(" -> "),
-                    members[0]
-                )
+                write!(f, "manager_id: reporting cycle {} -> {}", members.join(" -> "), members[0])
             }
         }
     }
@@ -47,10 +39,7 @@ where
         if let Some(Some(m)) = manager_of.get(id)
             && !manager_of.contains_key(m)
         {
-            problems.push(OrgProblem::UnknownManager {
-                employee: id.to_owned(),
-                manager: (*m).to_owned(),
-            });
+            problems.push(OrgProblem::UnknownManager { employee: id.to_owned(), manager: (*m).to_owned() });
         }
     }
 
@@ -65,13 +54,8 @@ where
                 2 => break,
                 1 => {
                     let pos = walk.iter().position(|w| *w == id).unwrap_or(0);
-                    let mut members: Vec<String> =
-                        walk[pos..].iter().map(|s: &&str| (*s).to_owned()).collect();
-                    let min = members
-                        .iter()
-                        .enumerate()
-                        .min_by(|a, b| a.1.cmp(b.1))
-                        .map_or(0, |(i, _)| i);
+                    let mut members: Vec<String> = walk[pos..].iter().map(|s: &&str| (*s).to_owned()).collect();
+                    let min = members.iter().enumerate().min_by(|a, b| a.1.cmp(b.1)).map_or(0, |(i, _)| i);
                     members.rotate_left(min);
                     problems.push(OrgProblem::Cycle { members });
                     break;
@@ -79,11 +63,7 @@ where
                 _ => {
                     state.insert(id, 1);
                     walk.push(id);
-                    cur = manager_of
-                        .get(id)
-                        .copied()
-                        .flatten()
-                        .filter(|m| manager_of.contains_key(m));
+                    cur = manager_of.get(id).copied().flatten().filter(|m| manager_of.contains_key(m));
                 }
             }
         }
@@ -109,48 +89,29 @@ mod tests {
         let edges = [("a", None), ("b", Some("ghost"))];
         assert_eq!(
             check_org_chart(edges),
-            vec![OrgProblem::UnknownManager {
-                employee: "b".into(),
-                manager: "ghost".into()
-            }]
+            vec![OrgProblem::UnknownManager { employee: "b".into(), manager: "ghost".into() }]
         );
     }
 
     #[test]
     fn a_manager_cycle_is_reported_once_with_its_members() {
-        let edges = [
-            ("top", None),
-            ("c", Some("a")),
-            ("a", Some("b")),
-            ("b", Some("c")),
-            ("x", Some("a")),
-        ];
+        let edges = [("top", None), ("c", Some("a")), ("a", Some("b")), ("b", Some("c")), ("x", Some("a"))];
         assert_eq!(
             check_org_chart(edges),
-            vec![OrgProblem::Cycle {
-                members: vec!["a".into(), "b".into(), "c".into()]
-            }]
+            vec![OrgProblem::Cycle { members: vec!["a".into(), "b".into(), "c".into()] }]
         );
     }
 
     #[test]
     fn two_separate_cycles_are_both_reported() {
-        let edges = [
-            ("a", Some("b")),
-            ("b", Some("a")),
-            ("c", Some("d")),
-            ("d", Some("c")),
-        ];
+        let edges = [("a", Some("b")), ("b", Some("a")), ("c", Some("d")), ("d", Some("c"))];
         assert_eq!(check_org_chart(edges).len(), 2);
     }
 
     #[test]
     fn a_deep_chain_does_not_overflow() {
         let ids: Vec<String> = (0..200_000).map(|i| format!("e{i}")).collect();
-        let edges = ids
-            .iter()
-            .enumerate()
-            .map(|(i, id)| (id.as_str(), (i > 0).then(|| ids[i - 1].as_str())));
+        let edges = ids.iter().enumerate().map(|(i, id)| (id.as_str(), (i > 0).then(|| ids[i - 1].as_str())));
         assert!(check_org_chart(edges).is_empty());
     }
 }

@@ -14,10 +14,7 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn new(field: &'static str, message: impl Into<String>) -> Self {
-        FieldError {
-            field,
-            message: message.into(),
-        }
+        FieldError { field, message: message.into() }
     }
 }
 
@@ -135,18 +132,13 @@ impl Level {
 
     pub fn parse(raw: &str) -> Result<Level, FieldError> {
         let s = raw.trim();
-        let n: i32 = s
-            .parse()
-            .map_err(|_| FieldError::new("level", format!("'{s}' is not a whole number")))?;
+        let n: i32 = s.parse().map_err(|_| FieldError::new("level", format!("'{s}' is not a whole number")))?;
         Level::new(n)
     }
 
     pub fn new(n: i32) -> Result<Level, FieldError> {
         if !(Self::MIN..=Self::MAX).contains(&n) {
-            return Err(FieldError::new(
-                "level",
-                format!("{n} is outside {}..={}", Self::MIN, Self::MAX),
-            ));
+            return Err(FieldError::new("level", format!("{n} is outside {}..={}", Self::MIN, Self::MAX)));
         }
         Ok(Level(n))
     }
@@ -158,11 +150,7 @@ impl Level {
 
 /// Splits a `;`-separated perspectives field into trimmed, non-empty entries.
 pub fn parse_perspectives(raw: &str) -> Vec<String> {
-    raw.split(';')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned)
-        .collect()
+    raw.split(';').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect()
 }
 
 /// One person of the organisation, fully validated.
@@ -220,46 +208,24 @@ impl RawPerson {
             "" => Some(None),
             m => keep(&mut errors, EmployeeId::parse(m).map(Some)),
         };
-        let hire_date = keep(
-            &mut errors,
-            Date::parse(&self.hire_date).map_err(|e| FieldError::new("hire_date", e.to_string())),
-        );
+        let hire_date =
+            keep(&mut errors, Date::parse(&self.hire_date).map_err(|e| FieldError::new("hire_date", e.to_string())));
         let level = keep(&mut errors, Level::parse(&self.level));
         let end_date = match self.end_date.trim() {
             "" => Some(None),
-            d => keep(
-                &mut errors,
-                Date::parse(d)
-                    .map(Some)
-                    .map_err(|e| FieldError::new("end_date", e.to_string())),
-            ),
+            d => keep(&mut errors, Date::parse(d).map(Some).map_err(|e| FieldError::new("end_date", e.to_string()))),
         };
         if let (Some(id), Some(Some(m))) = (&employee_id, &manager_id)
             && id == m
         {
-            errors.push(FieldError::new(
-                "manager_id",
-                "a person cannot be their own manager",
-            ));
+            errors.push(FieldError::new("manager_id", "a person cannot be their own manager"));
         }
         if let (Some(h), Some(Some(e))) = (hire_date, end_date)
             && e < h
         {
-            errors.push(FieldError::new(
-                "end_date",
-                format!("{e} is before hire_date {h}"),
-            ));
+            errors.push(FieldError::new("end_date", format!("{e} is before hire_date {h}")));
         }
-        match (
-            employee_id,
-            name,
-            email,
-            department,
-            manager_id,
-            hire_date,
-            level,
-            end_date,
-        ) {
+        match (employee_id, name, email, department, manager_id, hire_date, level, end_date) {
             (
                 Some(employee_id),
                 Some(name),
@@ -295,11 +261,7 @@ impl Person {
             name: self.name.to_string(),
             email: self.email.to_string(),
             department: self.department.to_string(),
-            manager_id: self
-                .manager_id
-                .as_ref()
-                .map(ToString::to_string)
-                .unwrap_or_default(),
+            manager_id: self.manager_id.as_ref().map(ToString::to_string).unwrap_or_default(),
             hire_date: self.hire_date.to_string(),
             level: self.level.value().to_string(),
             title: self.title.clone().unwrap_or_default(),
@@ -339,12 +301,7 @@ mod tests {
 
     #[test]
     fn every_bad_field_is_reported_at_once() {
-        let r = RawPerson {
-            email: "nope".into(),
-            hire_date: "01/02/2020".into(),
-            level: "senior".into(),
-            ..raw()
-        };
+        let r = RawPerson { email: "nope".into(), hire_date: "01/02/2020".into(), level: "senior".into(), ..raw() };
         let errs = r.parse().expect_err("invalid");
         let fields: Vec<_> = errs.iter().map(|e| e.field).collect();
         assert_eq!(fields, vec!["email", "hire_date", "level"]);
@@ -352,36 +309,21 @@ mod tests {
 
     #[test]
     fn a_person_cannot_manage_themselves() {
-        let r = RawPerson {
-            manager_id: "E1".into(),
-            ..raw()
-        };
+        let r = RawPerson { manager_id: "E1".into(), ..raw() };
         let errs = r.parse().expect_err("invalid");
         assert_eq!(errs[0].field, "manager_id");
     }
 
     #[test]
     fn leaving_before_joining_is_rejected() {
-        let r = RawPerson {
-            end_date: "2010-01-01".into(),
-            ..raw()
-        };
+        let r = RawPerson { end_date: "2010-01-01".into(), ..raw() };
         assert_eq!(r.parse().expect_err("invalid")[0].field, "end_date");
     }
 
     #[test]
     fn empty_required_fields_are_named() {
-        let r = RawPerson {
-            name: "  ".into(),
-            department: "".into(),
-            ..raw()
-        };
-        let fields: Vec<_> = r
-            .parse()
-            .expect_err("invalid")
-            .iter()
-            .map(|e| e.field)
-            .collect();
+        let r = RawPerson { name: "  ".into(), department: "".into(), ..raw() };
+        let fields: Vec<_> = r.parse().expect_err("invalid").iter().map(|e| e.field).collect();
         assert_eq!(fields, vec!["name", "department"]);
     }
 }

@@ -42,11 +42,7 @@ pub struct PairingWeights {
 
 impl Default for PairingWeights {
     fn default() -> Self {
-        PairingWeights {
-            topic: 1.0,
-            tension: 1.0,
-            strategic: 1.0,
-        }
+        PairingWeights { topic: 1.0, tension: 1.0, strategic: 1.0 }
     }
 }
 
@@ -60,10 +56,7 @@ pub struct CoachThresholds {
 
 impl Default for CoachThresholds {
     fn default() -> Self {
-        CoachThresholds {
-            fair_from: 40,
-            strong_from: 70,
-        }
+        CoachThresholds { fair_from: 40, strong_from: 70 }
     }
 }
 
@@ -105,10 +98,7 @@ impl ProgramSettings {
         let mut errors = Vec::new();
         let mut range = |field: &'static str, v: u32, lo: u32, hi: u32| {
             if !(lo..=hi).contains(&v) {
-                errors.push(FieldError::new(
-                    field,
-                    format!("{v} is outside {lo}..={hi}"),
-                ));
+                errors.push(FieldError::new(field, format!("{v} is outside {lo}..={hi}")));
             }
         };
         range("cadence_days", self.cadence_days, 1, 90);
@@ -116,12 +106,7 @@ impl ProgramSettings {
         range("sessions", self.sessions, 1, 52);
         range("checkin_after", self.checkin_after, 3, 4);
         range("min_group_size", self.min_group_size, 2, 1000);
-        range(
-            "default_mentor_capacity",
-            self.default_mentor_capacity,
-            1,
-            10,
-        );
+        range("default_mentor_capacity", self.default_mentor_capacity, 1, 10);
         let w = self.pairing_weights;
         for (field, v) in [
             ("pairing_weights.topic", w.topic),
@@ -133,36 +118,21 @@ impl ProgramSettings {
             }
         }
         if self.coach.fair_from >= self.coach.strong_from || self.coach.strong_from > 100 {
-            errors.push(FieldError::new(
-                "coach",
-                "needs 0 <= fair_from < strong_from <= 100",
-            ));
+            errors.push(FieldError::new("coach", "needs 0 <= fair_from < strong_from <= 100"));
         }
         for (a, b) in &self.adjacent_departments {
             if a.trim().is_empty() || b.trim().is_empty() {
-                errors.push(FieldError::new(
-                    "adjacent_departments",
-                    "names an empty department",
-                ));
+                errors.push(FieldError::new("adjacent_departments", "names an empty department"));
             }
         }
         if self.checkin_after > self.sessions {
-            errors.push(FieldError::new(
-                "checkin_after",
-                "is later than the last session",
-            ));
+            errors.push(FieldError::new("checkin_after", "is later than the last session"));
         }
-        if errors.is_empty() {
-            Ok(())
-        } else {
-            Err(errors)
-        }
+        if errors.is_empty() { Ok(()) } else { Err(errors) }
     }
 
     pub fn are_adjacent(&self, a: &str, b: &str) -> bool {
-        self.adjacent_departments
-            .iter()
-            .any(|(x, y)| (x == a && y == b) || (x == b && y == a))
+        self.adjacent_departments.iter().any(|(x, y)| (x == a && y == b) || (x == b && y == a))
     }
 }
 
@@ -188,10 +158,7 @@ impl Role {
             "sponsor" => Ok(Role::Sponsor),
             "leader" => Ok(Role::Leader),
             "mentor" => Ok(Role::Mentor),
-            other => Err(FieldError::new(
-                "role",
-                format!("'{other}' is not one of sponsor, leader, mentor"),
-            )),
+            other => Err(FieldError::new("role", format!("'{other}' is not one of sponsor, leader, mentor"))),
         }
     }
 }
@@ -217,24 +184,13 @@ mod tests {
     #[test]
     fn defaults_follow_the_protocol() {
         let s = ProgramSettings::default();
-        assert_eq!(
-            (
-                s.cadence_days,
-                s.session_minutes,
-                s.checkin_after,
-                s.min_group_size
-            ),
-            (14, 60, 3, 5)
-        );
+        assert_eq!((s.cadence_days, s.session_minutes, s.checkin_after, s.min_group_size), (14, 60, 3, 5));
         assert!(s.validate().is_ok());
     }
 
     #[test]
     fn checkin_outside_three_to_four_sessions_is_rejected() {
-        let s = ProgramSettings {
-            checkin_after: 6,
-            ..ProgramSettings::default()
-        };
+        let s = ProgramSettings { checkin_after: 6, ..ProgramSettings::default() };
         let errs = s.validate().expect_err("invalid");
         assert_eq!(errs[0].field, "checkin_after");
     }

@@ -17,14 +17,9 @@ impl QuestionText {
             return Err(FieldError::new("question", "is empty"));
         }
         if s.chars().count() > Self::MAX_CHARS {
-            return Err(FieldError::new(
-                "question",
-                format!("is longer than {} characters", Self::MAX_CHARS),
-            ));
+            return Err(FieldError::new("question", format!("is longer than {} characters", Self::MAX_CHARS)));
         }
-        Ok(QuestionText(
-            s.split_whitespace().collect::<Vec<_>>().join(" "),
-        ))
+        Ok(QuestionText(s.split_whitespace().collect::<Vec<_>>().join(" ")))
     }
 
     pub fn as_str(&self) -> &str {
@@ -47,12 +42,7 @@ mod tests {
 
     #[test]
     fn whitespace_is_normalised() {
-        assert_eq!(
-            QuestionText::parse("  Why  do\nwe meet? ")
-                .expect("valid")
-                .as_str(),
-            "Why do we meet?"
-        );
+        assert_eq!(QuestionText::parse("  Why  do\nwe meet? ").expect("valid").as_str(), "Why do we meet?");
     }
 
     #[test]

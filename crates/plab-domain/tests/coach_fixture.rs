@@ -14,23 +14,15 @@ struct Labelled {
 }
 
 fn load(name: &str) -> Vec<Labelled> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name);
-    let raw = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name);
+    let raw = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
     raw.lines()
         .enumerate()
         .skip(1)
         .filter(|(_, l)| !l.trim().is_empty())
         .map(|(i, l)| {
             let cols: Vec<&str> = l.split('\t').collect();
-            assert_eq!(
-                cols.len(),
-                3,
-                "{name}:{}: expected 3 tab-separated columns",
-                i + 1
-            );
+            assert_eq!(cols.len(), 3, "{name}:{}: expected 3 tab-separated columns", i + 1);
             let label = match cols[0] {
                 "weak" => Strength::Weak,
                 "fair" => Strength::Fair,
@@ -42,12 +34,7 @@ fn load(name: &str) -> Vec<Labelled> {
                 .filter(|t| *t != "-" && !t.is_empty())
                 .map(|t| Theme::parse(t).unwrap_or_else(|| panic!("{name}:{}: theme {t:?}", i + 1)))
                 .collect();
-            Labelled {
-                line: i + 1,
-                label,
-                themes,
-                question: cols[2].to_owned(),
-            }
+            Labelled { line: i + 1, label, themes, question: cols[2].to_owned() }
         })
         .collect()
 }
@@ -72,13 +59,7 @@ impl Report {
 fn run(name: &str) -> Report {
     let verbose = std::env::var_os("COACH_FIXTURE_VERBOSE").is_some();
     let rows = load(name);
-    let mut report = Report {
-        total: rows.len(),
-        exact: 0,
-        cross: Vec::new(),
-        themed: 0,
-        theme_hits: 0,
-    };
+    let mut report = Report { total: rows.len(), exact: 0, cross: Vec::new(), themed: 0, theme_hits: 0 };
     for row in &rows {
         let a = assess(&row.question);
         let line = format!(
@@ -94,10 +75,8 @@ fn run(name: &str) -> Report {
         } else {
             eprintln!("MISCLASSIFIED {line}");
         }
-        let cross = matches!(
-            (row.label, a.strength),
-            (Strength::Weak, Strength::Strong) | (Strength::Strong, Strength::Weak)
-        );
+        let cross =
+            matches!((row.label, a.strength), (Strength::Weak, Strength::Strong) | (Strength::Strong, Strength::Weak));
         if cross {
             report.cross.push(line.clone());
         }
@@ -113,10 +92,8 @@ fn run(name: &str) -> Report {
             }
         }
         if verbose {
-            let parts: Vec<String> = explain(&row.question)
-                .iter()
-                .map(|c| format!("{}={}", c.criterion.as_str(), c.points))
-                .collect();
+            let parts: Vec<String> =
+                explain(&row.question).iter().map(|c| format!("{}={}", c.criterion.as_str(), c.points)).collect();
             let codes: Vec<&str> = a.findings.iter().map(|f| f.code.as_str()).collect();
             eprintln!("  {line}\n    {} {codes:?}", parts.join(" "));
         }
@@ -143,10 +120,7 @@ fn fixtures_are_large_and_balanced_enough() {
     assert!(tuning.len() >= 120, "tuning set has {}", tuning.len());
     assert!(heldout.len() >= 40, "held-out set has {}", heldout.len());
     for theme in Theme::ALL {
-        assert!(
-            tuning.iter().any(|r| r.themes.contains(&theme)),
-            "no tuning question on {theme}"
-        );
+        assert!(tuning.iter().any(|r| r.themes.contains(&theme)), "no tuning question on {theme}");
     }
     for label in [Strength::Weak, Strength::Fair, Strength::Strong] {
         assert!(tuning.iter().filter(|r| r.label == label).count() >= 10);
@@ -156,34 +130,14 @@ fn fixtures_are_large_and_balanced_enough() {
 #[test]
 fn tuning_set_has_no_cross_errors_and_high_accuracy() {
     let report = run("questions.tsv");
-    assert!(
-        report.cross.is_empty(),
-        "weak/strong confused:\n{}",
-        report.cross.join("\n")
-    );
-    assert!(
-        report.accuracy() >= 0.85,
-        "tuning accuracy {:.3}",
-        report.accuracy()
-    );
-    assert!(
-        report.theme_rate() >= 0.90,
-        "tuning theme rate {:.3}",
-        report.theme_rate()
-    );
+    assert!(report.cross.is_empty(), "weak/strong confused:\n{}", report.cross.join("\n"));
+    assert!(report.accuracy() >= 0.85, "tuning accuracy {:.3}", report.accuracy());
+    assert!(report.theme_rate() >= 0.90, "tuning theme rate {:.3}", report.theme_rate());
 }
 
 #[test]
 fn heldout_set_generalises() {
     let report = run("questions_heldout.tsv");
-    assert!(
-        report.accuracy() >= 0.75,
-        "held-out accuracy {:.3}",
-        report.accuracy()
-    );
-    assert!(
-        report.theme_rate() >= 0.90,
-        "held-out theme rate {:.3}",
-        report.theme_rate()
-    );
+    assert!(report.accuracy() >= 0.75, "held-out accuracy {:.3}", report.accuracy());
+    assert!(report.theme_rate() >= 0.90, "held-out theme rate {:.3}", report.theme_rate());
 }

@@ -24,8 +24,7 @@ fn odd_inputs() -> Vec<String> {
         "How Do I Connect With The Next Generation".to_owned(),
         "why ".repeat(2_500),
         "x".repeat(10_000),
-        "My hypothesis is that our Slack channels fail new hires so that we can decide. "
-            .repeat(130),
+        "My hypothesis is that our Slack channels fail new hires so that we can decide. ".repeat(130),
         "\u{0}\u{7}\u{1b}[31m control characters".to_owned(),
         "1234567890 2024 18-25 35".to_owned(),
     ]
@@ -78,13 +77,7 @@ fn assessment_is_deterministic() {
 #[test]
 fn threshold_extremes_do_not_panic() {
     for (fair_from, strong_from) in [(0, 0), (100, 100), (255, 255), (80, 20)] {
-        let a = assess_with(
-            "Why do new analysts skip our Friday demo?",
-            CoachThresholds {
-                fair_from,
-                strong_from,
-            },
-        );
+        let a = assess_with("Why do new analysts skip our Friday demo?", CoachThresholds { fair_from, strong_from });
         assert!(a.score <= 100);
     }
 }

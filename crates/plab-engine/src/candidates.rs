@@ -56,31 +56,15 @@ impl Frame {
     fn new(p: &Participants<'_>) -> Self {
         let mentors = p.open_mentors();
         let capacity = mentors.iter().map(|&m| p.free_seats[m as usize]).collect();
-        Frame {
-            leaders: p.open_leaders(),
-            mentors,
-            capacity,
-        }
+        Frame { leaders: p.open_leaders(), mentors, capacity }
     }
 
-    fn solved(
-        &self,
-        n_leaders: usize,
-        assignment: &Assignment,
-        solve_ms: f64,
-        graph: &CandidateGraph,
-    ) -> Solved {
+    fn solved(&self, n_leaders: usize, assignment: &Assignment, solve_ms: f64, graph: &CandidateGraph) -> Solved {
         let mut mentor_of = vec![None; n_leaders];
         for (row, col) in assignment.mentor_of.iter().enumerate() {
             mentor_of[self.leaders[row] as usize] = col.map(|c| self.mentors[c as usize]);
         }
-        Solved {
-            mentor_of,
-            solve_ms,
-            graph_bytes: graph.heap_bytes(),
-            graph_pairs: graph.n_edges(),
-            rounds: 1,
-        }
+        Solved { mentor_of, solve_ms, graph_bytes: graph.heap_bytes(), graph_pairs: graph.n_edges(), rounds: 1 }
     }
 }
 
@@ -105,10 +89,7 @@ impl ExplicitScores {
     ) -> Result<Self, MatchError> {
         let resolve = |(leader, mentor, score): &(String, String, f64)| {
             if !score.is_finite() {
-                return Err(MatchError::NonFiniteScore {
-                    leader: leader.clone(),
-                    mentor: mentor.clone(),
-                });
+                return Err(MatchError::NonFiniteScore { leader: leader.clone(), mentor: mentor.clone() });
             }
             if score.abs() > MAX_ABS_SCORE {
                 return Err(MatchError::ScoreOutOfRange {
@@ -133,15 +114,9 @@ impl ExplicitScores {
             };
             Ok((l, m, *score))
         };
-        let mut list = scores
-            .par_iter()
-            .map(resolve)
-            .collect::<Result<Vec<_>, _>>()?;
+        let mut list = scores.par_iter().map(resolve).collect::<Result<Vec<_>, _>>()?;
         list.par_sort_unstable_by_key(|&(l, m, _)| (l, m));
-        if let Some(w) = list
-            .windows(2)
-            .find(|w| (w[0].0, w[0].1) == (w[1].0, w[1].1))
-        {
+        if let Some(w) = list.windows(2).find(|w| (w[0].0, w[0].1) == (w[1].0, w[1].1)) {
             return Err(MatchError::DuplicateScore {
                 leader: scores_id(p, true, w[0].0).to_owned(),
                 mentor: scores_id(p, false, w[0].1).to_owned(),
@@ -151,10 +126,7 @@ impl ExplicitScores {
     }
 
     pub(crate) fn get(&self, leader: u32, mentor: u32) -> Option<f64> {
-        self.0
-            .binary_search_by_key(&(leader, mentor), |&(l, m, _)| (l, m))
-            .ok()
-            .map(|i| self.0[i].2)
+        self.0.binary_search_by_key(&(leader, mentor), |&(l, m, _)| (l, m)).ok().map(|i| self.0[i].2)
     }
 
     pub(crate) fn solve(
@@ -179,23 +151,16 @@ impl ExplicitScores {
         let edges = self
             .0
             .iter()
-            .filter(|&&(l, m, _)| {
-                row_of[l as usize] != u32::MAX && col_of[m as usize] != u32::MAX && p.allowed(l, m)
-            })
+            .filter(|&&(l, m, _)| row_of[l as usize] != u32::MAX && col_of[m as usize] != u32::MAX && p.allowed(l, m))
             .map(|&(l, m, s)| (row_of[l as usize], col_of[m as usize], to_fixed(s, scale)));
-        let graph =
-            CandidateGraph::from_sorted_edges(frame.leaders.len(), frame.capacity.clone(), edges);
+        let graph = CandidateGraph::from_sorted_edges(frame.leaders.len(), frame.capacity.clone(), edges);
         let (assignment, ms) = timed_solve(&graph, options.solver, progress);
         frame.solved(p.leader_person.len(), &assignment, ms, &graph)
     }
 }
 
 fn scores_id<'a>(p: &'a Participants<'_>, leader: bool, idx: u32) -> &'a str {
-    let map = if leader {
-        &p.leader_of_id
-    } else {
-        &p.mentor_of_id
-    };
+    let map = if leader { &p.leader_of_id } else { &p.mentor_of_id };
     map.iter().find(|(_, v)| **v == idx).map_or("", |(k, _)| k)
 }
 
@@ -222,17 +187,12 @@ impl Tiers {
         };
         buf.sort_unstable_by(by_weight);
         let reserve = buf.split_off(k.min(buf.len()));
-        Tiers {
-            active: buf.clone(),
-            reserve,
-            beyond,
-        }
+        Tiers { active: buf.clone(), reserve, beyond }
     }
 
     /// Could a pair outside `active` beat this leader's budget (prices are >= 0)?
     fn may_violate(&self, budget: i64) -> bool {
-        self.reserve.first().is_some_and(|&(_, w)| w > budget)
-            || self.beyond.is_some_and(|w| w > budget)
+        self.reserve.first().is_some_and(|&(_, w)| w > budget) || self.beyond.is_some_and(|w| w > budget)
     }
 
     /// Moves reserve pairs with positive reduced benefit into `active`; returns how many.
@@ -254,12 +214,7 @@ impl Tiers {
     /// Checks every allowed pair outside both tiers against the prices; `all` is
     /// the leader's full scored row.
     fn promote_from_beyond(&mut self, all: &[(u32, i64)], budget: i64, price: &[i64]) -> usize {
-        let mut known: Vec<u32> = self
-            .active
-            .iter()
-            .chain(&self.reserve)
-            .map(|&(c, _)| c)
-            .collect();
+        let mut known: Vec<u32> = self.active.iter().chain(&self.reserve).map(|&(c, _)| c).collect();
         known.sort_unstable();
         let before = self.active.len();
         let mut beyond = None;
@@ -301,11 +256,7 @@ pub(crate) fn builtin(
                 score_row(p, features, &frame, l, scale, terms, buf);
                 let n = done.fetch_add(1, Ordering::Relaxed) + 1;
                 if n.is_multiple_of(step) {
-                    progress(Progress {
-                        stage: Stage::Scoring,
-                        done: n,
-                        total,
-                    });
+                    progress(Progress { stage: Stage::Scoring, done: n, total });
                 }
                 Tiers::split(buf, k, options.reserve_per_leader)
             },
@@ -318,14 +269,8 @@ pub(crate) fn builtin(
         rounds += 1;
         let rows: Vec<Vec<(u32, i64)>> = tiers.iter().map(|t| t.active.clone()).collect();
         let graph = CandidateGraph::from_rows(frame.capacity.clone(), rows);
-        let any_pruned = tiers
-            .iter()
-            .any(|t| !t.reserve.is_empty() || t.beyond.is_some());
-        let choice = if any_pruned {
-            SolverChoice::Sparse
-        } else {
-            options.solver
-        };
+        let any_pruned = tiers.iter().any(|t| !t.reserve.is_empty() || t.beyond.is_some());
+        let choice = if any_pruned { SolverChoice::Sparse } else { options.solver };
         let (assignment, ms) = timed_solve(&graph, choice, progress);
         solve_ms += ms;
         let finish = |assignment: &Assignment, graph: &CandidateGraph| {
@@ -337,14 +282,8 @@ pub(crate) fn builtin(
         };
         // Pair (r, c) could improve the optimum iff weight - price[c] > budget[r].
         let budget: Vec<i64> = duals.profit.iter().map(|p| p - duals.bonus).collect();
-        let suspects: Vec<usize> = (0..tiers.len())
-            .filter(|&r| tiers[r].may_violate(budget[r]))
-            .collect();
-        progress(Progress {
-            stage: Stage::Verifying,
-            done: 0,
-            total: suspects.len() as u64,
-        });
+        let suspects: Vec<usize> = (0..tiers.len()).filter(|&r| tiers[r].may_violate(budget[r])).collect();
+        progress(Progress { stage: Stage::Verifying, done: 0, total: suspects.len() as u64 });
         let mut added = 0;
         let mut rescan = Vec::new();
         for &r in &suspects {

@@ -30,14 +30,11 @@ pub(crate) fn run(
             let mut chosen = vec![None; p.leader_person.len()];
             for (l, pin) in p.pinned.iter().enumerate() {
                 if let Some(m) = *pin {
-                    let score =
-                        scores
-                            .get(l as u32, m)
-                            .ok_or_else(|| MatchError::InfeasiblePin {
-                                leader: req.leaders[l].id.clone(),
-                                mentor: req.mentors[m as usize].id.clone(),
-                                problem: PinProblem::NotAScoredCandidate,
-                            })?;
+                    let score = scores.get(l as u32, m).ok_or_else(|| MatchError::InfeasiblePin {
+                        leader: req.leaders[l].id.clone(),
+                        mentor: req.mentors[m as usize].id.clone(),
+                        problem: PinProblem::NotAScoredCandidate,
+                    })?;
                     chosen[l] = Some((m, score));
                 }
             }
@@ -90,9 +87,7 @@ impl RunStats {
     }
 }
 
-pub(crate) fn score_all_pairs(
-    req: &MatchRequest,
-) -> Result<Vec<(String, String, f64)>, MatchError> {
+pub(crate) fn score_all_pairs(req: &MatchRequest) -> Result<Vec<(String, String, f64)>, MatchError> {
     check_weights(req)?;
     let org = Org::build(&req.people)?;
     let p = Participants::build(req, &org)?;
@@ -103,11 +98,7 @@ pub(crate) fn score_all_pairs(
     for &l in &all_leaders {
         for &m in &all_mentors {
             let score = features.score(features.pair_components(l, m));
-            out.push((
-                req.leaders[l as usize].id.clone(),
-                req.mentors[m as usize].id.clone(),
-                score,
-            ));
+            out.push((req.leaders[l as usize].id.clone(), req.mentors[m as usize].id.clone(), score));
         }
     }
     Ok(out)
@@ -115,11 +106,7 @@ pub(crate) fn score_all_pairs(
 
 fn check_weights(req: &MatchRequest) -> Result<(), MatchError> {
     let w = &req.weights;
-    for (field, value) in [
-        ("topic", w.topic),
-        ("tension", w.tension),
-        ("strategic", w.strategic),
-    ] {
+    for (field, value) in [("topic", w.topic), ("tension", w.tension), ("strategic", w.strategic)] {
         if !value.is_finite() || value.abs() > MAX_ABS_WEIGHT {
             return Err(MatchError::BadWeight { field, value });
         }
@@ -128,9 +115,7 @@ fn check_weights(req: &MatchRequest) -> Result<(), MatchError> {
 }
 
 fn matched_sets(chosen: &[Option<(u32, f64)>]) -> (Vec<u32>, Vec<u32>) {
-    let leaders = (0..chosen.len() as u32)
-        .filter(|&l| chosen[l as usize].is_some())
-        .collect();
+    let leaders = (0..chosen.len() as u32).filter(|&l| chosen[l as usize].is_some()).collect();
     let mut mentors: Vec<u32> = chosen.iter().flatten().map(|&(m, _)| m).collect();
     mentors.sort_unstable();
     mentors.dedup();
@@ -165,10 +150,5 @@ fn respond(
         });
     }
     let total_score = pairs.iter().map(|pair| pair.score).sum();
-    MatchResponse {
-        pairs,
-        unmatched,
-        total_score,
-        solve_ms,
-    }
+    MatchResponse { pairs, unmatched, total_score, solve_ms }
 }

@@ -26,9 +26,7 @@ impl PinProblem {
             PinProblem::OptedOut => "the mentor opted out",
             PinProblem::OverCapacity => "the mentor is pinned to more leaders than their capacity",
             PinProblem::LeaderPinnedTwice => "the leader is pinned to more than one mentor",
-            PinProblem::NotAScoredCandidate => {
-                "the pair is not among the candidates given in `scores`"
-            }
+            PinProblem::NotAScoredCandidate => "the pair is not among the candidates given in `scores`",
         }
     }
 }
@@ -52,27 +50,15 @@ pub enum MatchError {
     #[error("{field}: '{id}' is listed more than once")]
     DuplicateParticipant { field: &'static str, id: String },
     #[error("{field}: '{id}' is not in {list}")]
-    NotParticipant {
-        field: &'static str,
-        id: String,
-        list: &'static str,
-    },
+    NotParticipant { field: &'static str, id: String, list: &'static str },
     #[error("mentors: capacity {capacity} of '{id}' is negative")]
     NegativeCapacity { id: String, capacity: i64 },
     #[error("pinned: cannot pin leader '{leader}' to mentor '{mentor}': {problem}")]
-    InfeasiblePin {
-        leader: String,
-        mentor: String,
-        problem: PinProblem,
-    },
+    InfeasiblePin { leader: String, mentor: String, problem: PinProblem },
     #[error("scores: score of '{leader}' with '{mentor}' is not a finite number")]
     NonFiniteScore { leader: String, mentor: String },
     #[error("scores: score {score} of '{leader}' with '{mentor}' is outside -1e9..1e9")]
-    ScoreOutOfRange {
-        leader: String,
-        mentor: String,
-        score: f64,
-    },
+    ScoreOutOfRange { leader: String, mentor: String, score: f64 },
     #[error("scores: the pair '{leader}', '{mentor}' is scored more than once")]
     DuplicateScore { leader: String, mentor: String },
     #[error("weights: {field} weight {value} is not a finite number between -1e6 and 1e6")]

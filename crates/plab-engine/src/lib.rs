@@ -44,11 +44,7 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Options {
-            candidates_per_leader: 48,
-            reserve_per_leader: 480,
-            solver: SolverChoice::Auto,
-        }
+        Options { candidates_per_leader: 48, reserve_per_leader: 480, solver: SolverChoice::Auto }
     }
 }
 

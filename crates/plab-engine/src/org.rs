@@ -29,16 +29,11 @@ impl<'r> Org<'r> {
             if let Some(m) = &p.manager {
                 manager[i] = *index
                     .get(m.as_str())
-                    .ok_or_else(|| MatchError::UnknownManager {
-                        id: p.id.clone(),
-                        manager: m.clone(),
-                    })?;
+                    .ok_or_else(|| MatchError::UnknownManager { id: p.id.clone(), manager: m.clone() })?;
             }
         }
-        let (enter, exit) =
-            euler_intervals(&manager).map_err(|start| MatchError::ManagerCycle {
-                members: cycle_from(start, people),
-            })?;
+        let (enter, exit) = euler_intervals(&manager)
+            .map_err(|start| MatchError::ManagerCycle { members: cycle_from(start, people) })?;
         Ok(Org { index, enter, exit })
     }
 
@@ -47,10 +42,7 @@ impl<'r> Org<'r> {
     }
 
     pub(crate) fn lookup(&self, field: &'static str, id: &str) -> Result<u32, MatchError> {
-        self.get(id).ok_or_else(|| MatchError::UnknownPerson {
-            field,
-            id: id.to_owned(),
-        })
+        self.get(id).ok_or_else(|| MatchError::UnknownPerson { field, id: id.to_owned() })
     }
 
     /// True when `above` manages `below`, directly or through others.
@@ -154,12 +146,8 @@ mod tests {
 
     #[test]
     fn chain_is_detected_in_both_directions_and_transitively() {
-        let people = vec![
-            person("ceo", None),
-            person("vp", Some("ceo")),
-            person("dev", Some("vp")),
-            person("ops", Some("ceo")),
-        ];
+        let people =
+            vec![person("ceo", None), person("vp", Some("ceo")), person("dev", Some("vp")), person("ops", Some("ceo"))];
         let org = Org::build(&people).expect("valid org");
         let id = |s| org.get(s).expect("known");
         assert!(org.in_chain(id("ceo"), id("dev")));
@@ -185,12 +173,7 @@ mod tests {
 
     #[test]
     fn cycle_is_named_from_its_smallest_id() {
-        let people = vec![
-            person("top", None),
-            person("c", Some("a")),
-            person("a", Some("b")),
-            person("b", Some("c")),
-        ];
+        let people = vec![person("top", None), person("c", Some("a")), person("a", Some("b")), person("b", Some("c"))];
         match Org::build(&people) {
             Err(MatchError::ManagerCycle { members }) => assert_eq!(members, ["a", "b", "c"]),
             other => panic!("expected a cycle, got {:?}", other.err()),

@@ -38,11 +38,7 @@ pub struct MatchRequest {
 
 impl MatchRequest {
     /// A request with built-in scoring and no pins, forbids or other rules.
-    pub fn new(
-        people: Vec<PersonIn>,
-        leaders: Vec<LeaderIn>,
-        mentors: Vec<MentorIn>,
-    ) -> MatchRequest {
+    pub fn new(people: Vec<PersonIn>, leaders: Vec<LeaderIn>, mentors: Vec<MentorIn>) -> MatchRequest {
         MatchRequest {
             people,
             leaders,

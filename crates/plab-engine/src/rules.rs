@@ -46,10 +46,7 @@ impl<'r> Participants<'r> {
                 return Err(duplicate("mentors", &mentor.id));
             }
             if mentor.capacity < 0 {
-                return Err(MatchError::NegativeCapacity {
-                    id: mentor.id.clone(),
-                    capacity: mentor.capacity,
-                });
+                return Err(MatchError::NegativeCapacity { id: mentor.id.clone(), capacity: mentor.capacity });
             }
             free_seats.push(u32::try_from(mentor.capacity).unwrap_or(u32::MAX));
         }
@@ -64,17 +61,13 @@ impl<'r> Participants<'r> {
         let mut forbidden = HashSet::new();
         let mut previous = HashSet::new();
         let mut excluded_pairs: Vec<(u32, u32)> = Vec::new();
-        for (field, list, set) in [
-            ("forbidden", &req.forbidden, &mut forbidden),
-            ("previous", &req.previous, &mut previous),
-        ] {
+        for (field, list, set) in
+            [("forbidden", &req.forbidden, &mut forbidden), ("previous", &req.previous, &mut previous)]
+        {
             for (leader, mentor) in list {
                 org.lookup(field, leader)?;
                 org.lookup(field, mentor)?;
-                if let (Some(&l), Some(&m)) = (
-                    leader_of_id.get(leader.as_str()),
-                    mentor_of_id.get(mentor.as_str()),
-                ) {
+                if let (Some(&l), Some(&m)) = (leader_of_id.get(leader.as_str()), mentor_of_id.get(mentor.as_str())) {
                     set.insert((l, m));
                     excluded_pairs.push((l, m));
                 }
@@ -92,9 +85,7 @@ impl<'r> Participants<'r> {
         let excluded = excluded_pairs.iter().map(|&(_, m)| m).collect();
 
         let level = req.people.iter().map(|p| p.level).collect();
-        let enter_exit = (0..req.people.len() as u32)
-            .map(|p| org.enter_exit(p))
-            .collect();
+        let enter_exit = (0..req.people.len() as u32).map(|p| org.enter_exit(p)).collect();
         let mut participants = Participants {
             pinned: vec![None; leader_person.len()],
             leader_person,
@@ -125,23 +116,11 @@ impl<'r> Participants<'r> {
         for (leader_id, mentor_id) in &req.pinned {
             org.lookup("pinned", leader_id)?;
             org.lookup("pinned", mentor_id)?;
-            let l = *self
-                .leader_of_id
-                .get(leader_id.as_str())
-                .ok_or_else(|| not_in("pinned", leader_id, "leaders"))?;
-            let m = *self
-                .mentor_of_id
-                .get(mentor_id.as_str())
-                .ok_or_else(|| not_in("pinned", mentor_id, "mentors"))?;
-            let infeasible = |problem| MatchError::InfeasiblePin {
-                leader: leader_id.clone(),
-                mentor: mentor_id.clone(),
-                problem,
-            };
-            let (lp, mp) = (
-                self.leader_person[l as usize],
-                self.mentor_person[m as usize],
-            );
+            let l = *self.leader_of_id.get(leader_id.as_str()).ok_or_else(|| not_in("pinned", leader_id, "leaders"))?;
+            let m = *self.mentor_of_id.get(mentor_id.as_str()).ok_or_else(|| not_in("pinned", mentor_id, "mentors"))?;
+            let infeasible =
+                |problem| MatchError::InfeasiblePin { leader: leader_id.clone(), mentor: mentor_id.clone(), problem };
+            let (lp, mp) = (self.leader_person[l as usize], self.mentor_person[m as usize]);
             let problem = if self.pinned[l as usize].is_some() {
                 Some(PinProblem::LeaderPinnedTwice)
             } else if lp == mp {
@@ -179,10 +158,7 @@ impl<'r> Participants<'r> {
     /// Every hard rule except capacity, for leader `l` and mentor `m` (participant indices).
     #[inline]
     pub(crate) fn allowed(&self, l: u32, m: u32) -> bool {
-        let (lp, mp) = (
-            self.leader_person[l as usize],
-            self.mentor_person[m as usize],
-        );
+        let (lp, mp) = (self.leader_person[l as usize], self.mentor_person[m as usize]);
         self.level[mp as usize] < self.level[lp as usize]
             && !self.in_chain(lp, mp)
             && self.excluded_for(l).binary_search(&m).is_err()
@@ -194,30 +170,19 @@ impl<'r> Participants<'r> {
 
     /// Leaders the solver still has to place (not pinned).
     pub(crate) fn open_leaders(&self) -> Vec<u32> {
-        (0..self.leader_person.len() as u32)
-            .filter(|&l| self.pinned[l as usize].is_none())
-            .collect()
+        (0..self.leader_person.len() as u32).filter(|&l| self.pinned[l as usize].is_none()).collect()
     }
 
     /// Mentors with at least one free seat.
     pub(crate) fn open_mentors(&self) -> Vec<u32> {
-        (0..self.mentor_person.len() as u32)
-            .filter(|&m| self.free_seats[m as usize] > 0)
-            .collect()
+        (0..self.mentor_person.len() as u32).filter(|&m| self.free_seats[m as usize] > 0).collect()
     }
 }
 
 fn duplicate(field: &'static str, id: &str) -> MatchError {
-    MatchError::DuplicateParticipant {
-        field,
-        id: id.to_owned(),
-    }
+    MatchError::DuplicateParticipant { field, id: id.to_owned() }
 }
 
 pub(crate) fn not_in(field: &'static str, id: &str, list: &'static str) -> MatchError {
-    MatchError::NotParticipant {
-        field,
-        id: id.to_owned(),
-        list,
-    }
+    MatchError::NotParticipant { field, id: id.to_owned(), list }
 }

@@ -14,11 +14,7 @@ fn chain_org() -> MatchRequest {
         person("ops", Some("ceo"), "Ops", "2005-01-01", 8),
         person("hire", Some("ops"), "Ops", "2024-01-01", 2),
     ];
-    request(
-        people,
-        vec![leader("vp", "Why do new engineers skip demos?")],
-        vec![mentor("dev", 1)],
-    )
+    request(people, vec![leader("vp", "Why do new engineers skip demos?")], vec![mentor("dev", 1)])
 }
 
 #[test]
@@ -73,11 +69,7 @@ fn two_mentors_three_leaders(capacity: i64) -> MatchRequest {
     ];
     let mut req = request(
         people,
-        vec![
-            leader("l1", "Why?"),
-            leader("l2", "Why?"),
-            leader("l3", "Why?"),
-        ],
+        vec![leader("l1", "Why?"), leader("l2", "Why?"), leader("l3", "Why?")],
         vec![mentor("m1", capacity), mentor("m2", 0)],
     );
     req.scores = Some(vec![
@@ -158,16 +150,10 @@ fn matching_more_leaders_beats_a_higher_score() {
         person("a", None, "Ops", "2024-01-01", 2),
         person("b", None, "Ops", "2024-01-01", 2),
     ];
-    let mut req = request(
-        people,
-        vec![leader("l1", "Why?"), leader("l2", "Why?")],
-        vec![mentor("a", 1), mentor("b", 1)],
-    );
-    req.scores = Some(vec![
-        ("l1".into(), "a".into(), 10.0),
-        ("l1".into(), "b".into(), -3.0),
-        ("l2".into(), "a".into(), 1.0),
-    ]);
+    let mut req =
+        request(people, vec![leader("l1", "Why?"), leader("l2", "Why?")], vec![mentor("a", 1), mentor("b", 1)]);
+    req.scores =
+        Some(vec![("l1".into(), "a".into(), 10.0), ("l1".into(), "b".into(), -3.0), ("l2".into(), "a".into(), 1.0)]);
     let resp = run(&req).expect("valid request");
     assert_eq!(resp.pairs.len(), 2);
     assert_eq!(mentor_of(&resp, "l1"), Some("b"));
@@ -189,13 +175,7 @@ fn hundred_thousand_deep_reporting_chain_is_handled() {
     let mut people: Vec<_> = (0..n)
         .map(|i| {
             let manager = (i > 0).then(|| format!("p{}", i - 1));
-            person(
-                &format!("p{i}"),
-                manager.as_deref(),
-                "Eng",
-                "2000-01-01",
-                10,
-            )
+            person(&format!("p{i}"), manager.as_deref(), "Eng", "2000-01-01", 10)
         })
         .collect();
     people.push(person("outsider", None, "Ops", "2024-01-01", 1));
@@ -206,10 +186,6 @@ fn hundred_thousand_deep_reporting_chain_is_handled() {
         vec![mentor(&format!("p{}", n - 1), 1), mentor("outsider", 1)],
     );
     let resp = run(&req).expect("valid request");
-    assert_eq!(
-        resp.pairs.len(),
-        1,
-        "the bottom of the chain mentors neither"
-    );
+    assert_eq!(resp.pairs.len(), 1, "the bottom of the chain mentors neither");
     assert_rules_hold(&req, &resp);
 }

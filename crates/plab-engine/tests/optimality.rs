@@ -3,9 +3,7 @@
 //! hard rule holds.
 mod common;
 
-use common::{
-    Rng, assert_rules_hold, brute_force, candidate_scores, random_request, random_request_sized,
-};
+use common::{Rng, assert_rules_hold, brute_force, candidate_scores, random_request, random_request_sized};
 use plab_engine::solver::{CandidateGraph, dense, sparse};
 use plab_engine::{MatchError, MatchRequest, Options, SolverChoice, run_with};
 use proptest::prelude::*;
@@ -26,11 +24,7 @@ fn check_against_brute_force(req: &MatchRequest, options: &Options) {
     match (run_with(req, options, &|_| {}), best) {
         (Ok(resp), Some((count, total))) => {
             assert_rules_hold(req, &resp);
-            assert_eq!(
-                resp.pairs.len(),
-                count,
-                "not maximal cardinality: {resp:?}\n{req:?}"
-            );
+            assert_eq!(resp.pairs.len(), count, "not maximal cardinality: {resp:?}\n{req:?}");
             assert!(
                 (resp.total_score - total).abs() <= TOLERANCE,
                 "total {} but the optimum is {total}: {resp:?}\n{req:?}",
@@ -38,10 +32,7 @@ fn check_against_brute_force(req: &MatchRequest, options: &Options) {
             );
             for pair in &resp.pairs {
                 let expected = scores[&(pair.leader.clone(), pair.mentor.clone())];
-                assert!(
-                    (pair.score - expected).abs() <= 1e-6,
-                    "{pair:?} should score {expected}"
-                );
+                assert!((pair.score - expected).abs() <= 1e-6, "{pair:?} should score {expected}");
             }
         }
         (Err(MatchError::InfeasiblePin { .. }), None) => {}

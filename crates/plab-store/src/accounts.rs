@@ -51,12 +51,10 @@ impl Store {
     }
 
     pub async fn account_by_email(&self, email: &str) -> Result<Option<Account>> {
-        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {COLUMNS} FROM accounts WHERE email = $1"
-        )))
-        .bind(email)
-        .fetch_optional(&self.pool)
-        .await?;
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM accounts WHERE email = $1")))
+            .bind(email)
+            .fetch_optional(&self.pool)
+            .await?;
         row.as_ref().map(account_from_row).transpose()
     }
 
@@ -103,13 +101,12 @@ impl Store {
 
     /// `(program, role)` of every enrolment of a person.
     pub async fn memberships(&self, employee_id: &str) -> Result<Vec<(i64, String)>> {
-        let rows = sqlx::query("SELECT program_id, role FROM enrolments WHERE employee_id = $1 ORDER BY program_id, role")
-            .bind(employee_id)
-            .fetch_all(&self.pool)
-            .await?;
-        rows.iter()
-            .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
-            .collect()
+        let rows =
+            sqlx::query("SELECT program_id, role FROM enrolments WHERE employee_id = $1 ORDER BY program_id, role")
+                .bind(employee_id)
+                .fetch_all(&self.pool)
+                .await?;
+        rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect()
     }
 }
 
@@ -177,12 +174,8 @@ impl Store {
             .bind(pair)
             .fetch_optional(&mut *tx)
             .await?
-            .ok_or_else(|| StoreError::NotFound {
-                what: "pair",
-                id: pair.to_string(),
-            })?;
-        let (leader, mentor, status): (String, String, String) =
-            (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?);
+            .ok_or_else(|| StoreError::NotFound { what: "pair", id: pair.to_string() })?;
+        let (leader, mentor, status): (String, String, String) = (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?);
         sqlx::query(
             "INSERT INTO charter_acceptances (pair_id, employee_id, accepted_at) VALUES ($1, $2, $3) \
              ON CONFLICT (pair_id, employee_id) DO NOTHING",
@@ -192,18 +185,16 @@ impl Store {
         .bind(now_rfc3339())
         .execute(&mut *tx)
         .await?;
-        let accepted: i64 = sqlx::query("SELECT COUNT(*) FROM charter_acceptances WHERE pair_id = $1 AND employee_id IN ($2, $3)")
-            .bind(pair)
-            .bind(leader.as_str())
-            .bind(mentor.as_str())
-            .fetch_one(&mut *tx)
-            .await?
-            .try_get(0)?;
-        let status = if status == "forming" && accepted == 2 {
-            sqlx::query("UPDATE pairs SET status = 'active' WHERE id = $1")
+        let accepted: i64 =
+            sqlx::query("SELECT COUNT(*) FROM charter_acceptances WHERE pair_id = $1 AND employee_id IN ($2, $3)")
                 .bind(pair)
-                .execute(&mut *tx)
-                .await?;
+                .bind(leader.as_str())
+                .bind(mentor.as_str())
+                .fetch_one(&mut *tx)
+                .await?
+                .try_get(0)?;
+        let status = if status == "forming" && accepted == 2 {
+            sqlx::query("UPDATE pairs SET status = 'active' WHERE id = $1").bind(pair).execute(&mut *tx).await?;
             "active".to_owned()
         } else {
             status
@@ -214,12 +205,10 @@ impl Store {
 
     /// Who of the pair has accepted the lab rules.
     pub async fn charter_accepted_by(&self, pair: i64) -> Result<Vec<String>> {
-        let rows = sqlx::query(
-            "SELECT employee_id FROM charter_acceptances WHERE pair_id = $1 ORDER BY employee_id",
-        )
-        .bind(pair)
-        .fetch_all(&self.pool)
-        .await?;
+        let rows = sqlx::query("SELECT employee_id FROM charter_acceptances WHERE pair_id = $1 ORDER BY employee_id")
+            .bind(pair)
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
     }
 }

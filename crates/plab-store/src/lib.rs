@@ -5,6 +5,7 @@
 #![forbid(unsafe_code)]
 
 mod accounts;
+mod audit;
 mod pairing;
 mod people;
 mod programs;
@@ -14,6 +15,7 @@ mod sql;
 pub mod testing;
 
 pub use accounts::{Account, SealedNote};
+pub use audit::AuditEntry;
 pub use pairing::{NewProposal, Pair, PairRule, Proposal, StoredPair};
 pub use people::ImportSummary;
 pub use programs::{Enrolment, Program, ProgramId};
@@ -58,15 +60,10 @@ impl Store {
         sqlx::any::install_default_drivers();
         let (backend, url) = normalise_url(url)?;
         let max = if backend == Backend::Sqlite { 4 } else { 8 };
-        let pool = AnyPoolOptions::new()
-            .max_connections(max)
-            .connect(&url)
-            .await?;
+        let pool = AnyPoolOptions::new().max_connections(max).connect(&url).await?;
         if backend == Backend::Sqlite {
             // WAL lets readers (the web app) proceed during an import's write.
-            sqlx::query("PRAGMA journal_mode = WAL")
-                .execute(&pool)
-                .await?;
+            sqlx::query("PRAGMA journal_mode = WAL").execute(&pool).await?;
         }
         let store = Store { pool, backend };
         store.migrate().await?;
@@ -75,16 +72,8 @@ impl Store {
 
     async fn migrate(&self) -> Result<()> {
         match self.backend {
-            Backend::Sqlite => {
-                sqlx::migrate!("./migrations/sqlite")
-                    .run(&self.pool)
-                    .await?
-            }
-            Backend::Postgres => {
-                sqlx::migrate!("./migrations/postgres")
-                    .run(&self.pool)
-                    .await?
-            }
+            Backend::Sqlite => sqlx::migrate!("./migrations/sqlite").run(&self.pool).await?,
+            Backend::Postgres => sqlx::migrate!("./migrations/postgres").run(&self.pool).await?,
         }
         Ok(())
     }
@@ -125,10 +114,7 @@ pub(crate) fn now_rfc3339() -> String {
     time::OffsetDateTime::now_utc()
         .replace_nanosecond(0)
         .ok()
-        .and_then(|t| {
-            t.format(&time::format_description::well_known::Rfc3339)
-                .ok()
-        })
+        .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok())
         .unwrap_or_default()
 }
 
@@ -142,13 +128,7 @@ mod tests {
             normalise_url("sqlite://plab.db").expect("ok"),
             (Backend::Sqlite, "sqlite://plab.db?mode=rwc".into())
         );
-        assert_eq!(
-            normalise_url("postgres://h/db").expect("ok").0,
-            Backend::Postgres
-        );
-        assert!(matches!(
-            normalise_url("mysql://h/db"),
-            Err(StoreError::UnsupportedUrl(_))
-        ));
+        assert_eq!(normalise_url("postgres://h/db").expect("ok").0, Backend::Postgres);
+        assert!(matches!(normalise_url("mysql://h/db"), Err(StoreError::UnsupportedUrl(_))));
     }
 }

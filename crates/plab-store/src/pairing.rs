@@ -71,13 +71,7 @@ fn decode(json: &str) -> Result<Vec<String>> {
 
 impl Store {
     /// Pins or forbids a pair, replacing any earlier rule on it.
-    pub async fn set_pair_rule(
-        &self,
-        program: ProgramId,
-        leader: &str,
-        mentor: &str,
-        rule: PairRule,
-    ) -> Result<()> {
+    pub async fn set_pair_rule(&self, program: ProgramId, leader: &str, mentor: &str, rule: PairRule) -> Result<()> {
         sqlx::query(
             "INSERT INTO pair_rules (program_id, leader_id, mentor_id, rule, created_at) VALUES ($1, $2, $3, $4, $5) \
              ON CONFLICT (program_id, leader_id, mentor_id) DO UPDATE SET rule = excluded.rule, created_at = excluded.created_at",
@@ -92,54 +86,35 @@ impl Store {
         Ok(())
     }
 
-    pub async fn clear_pair_rule(
-        &self,
-        program: ProgramId,
-        leader: &str,
-        mentor: &str,
-    ) -> Result<()> {
-        let done = sqlx::query(
-            "DELETE FROM pair_rules WHERE program_id = $1 AND leader_id = $2 AND mentor_id = $3",
-        )
-        .bind(program.0)
-        .bind(leader)
-        .bind(mentor)
-        .execute(&self.pool)
-        .await?;
+    pub async fn clear_pair_rule(&self, program: ProgramId, leader: &str, mentor: &str) -> Result<()> {
+        let done = sqlx::query("DELETE FROM pair_rules WHERE program_id = $1 AND leader_id = $2 AND mentor_id = $3")
+            .bind(program.0)
+            .bind(leader)
+            .bind(mentor)
+            .execute(&self.pool)
+            .await?;
         if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound {
-                what: "pin or forbid",
-                id: format!("{leader} + {mentor}"),
-            });
+            return Err(StoreError::NotFound { what: "pin or forbid", id: format!("{leader} + {mentor}") });
         }
         Ok(())
     }
 
-    pub async fn pair_rules(
-        &self,
-        program: ProgramId,
-        rule: PairRule,
-    ) -> Result<Vec<(String, String)>> {
+    pub async fn pair_rules(&self, program: ProgramId, rule: PairRule) -> Result<Vec<(String, String)>> {
         let rows = sqlx::query("SELECT leader_id, mentor_id FROM pair_rules WHERE program_id = $1 AND rule = $2 ORDER BY leader_id, mentor_id")
             .bind(program.0)
             .bind(rule.as_str())
             .fetch_all(&self.pool)
             .await?;
-        rows.iter()
-            .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
-            .collect()
+        rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect()
     }
 
     /// Leader-mentor pairs of every other program: never proposed again.
     pub async fn pairs_elsewhere(&self, program: ProgramId) -> Result<Vec<(String, String)>> {
-        let rows =
-            sqlx::query("SELECT DISTINCT leader_id, mentor_id FROM pairs WHERE program_id <> $1")
-                .bind(program.0)
-                .fetch_all(&self.pool)
-                .await?;
-        rows.iter()
-            .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
-            .collect()
+        let rows = sqlx::query("SELECT DISTINCT leader_id, mentor_id FROM pairs WHERE program_id <> $1")
+            .bind(program.0)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect()
     }
 
     /// Stores a proposal; earlier open proposals of the program are superseded.
@@ -202,10 +177,7 @@ impl Store {
             solve_ms: row.try_get(5)?,
             unmatched: decode(&row.try_get::<String, _>(6)?)?,
             created_at: row.try_get(7)?,
-            pairs: pairs
-                .iter()
-                .map(|r| stored_pair(r, 0))
-                .collect::<Result<_>>()?,
+            pairs: pairs.iter().map(|r| stored_pair(r, 0)).collect::<Result<_>>()?,
         })
     }
 
@@ -222,22 +194,15 @@ impl Store {
     pub async fn approve_proposal(&self, program: ProgramId, id: i64) -> Result<usize> {
         let proposal = self.proposal(program, id).await?;
         if proposal.status != "proposed" {
-            return Err(StoreError::Conflict(format!(
-                "proposal {id} is {}, not open for approval",
-                proposal.status
-            )));
+            return Err(StoreError::Conflict(format!("proposal {id} is {}, not open for approval", proposal.status)));
         }
         let mut tx = self.pool.begin().await?;
-        let claimed = sqlx::query(
-            "UPDATE proposals SET status = 'approved' WHERE id = $1 AND status = 'proposed'",
-        )
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
+        let claimed = sqlx::query("UPDATE proposals SET status = 'approved' WHERE id = $1 AND status = 'proposed'")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
         if claimed.rows_affected() == 0 {
-            return Err(StoreError::Conflict(format!(
-                "proposal {id} was approved or superseded meanwhile"
-            )));
+            return Err(StoreError::Conflict(format!("proposal {id} was approved or superseded meanwhile")));
         }
         let now = now_rfc3339();
         for p in &proposal.pairs {

@@ -19,11 +19,7 @@ const COLUMNS: &str = "employee_id, name, email, department, manager_id, hire_da
 impl Store {
     /// Inserts or updates `people` by employee_id, all or nothing.
     /// `on_batch` is called with the number of rows written so far.
-    pub async fn upsert_people(
-        &self,
-        people: &[Person],
-        on_batch: &(dyn Fn(usize) + Sync),
-    ) -> Result<ImportSummary> {
+    pub async fn upsert_people(&self, people: &[Person], on_batch: &(dyn Fn(usize) + Sync)) -> Result<ImportSummary> {
         let mut tx = self.pool.begin().await?;
         let before = count(&mut tx).await?;
         // Park the e-mails of everyone being updated, so that two people may swap
@@ -74,10 +70,7 @@ impl Store {
         let after = count(&mut tx).await?;
         tx.commit().await?;
         let inserted = after.saturating_sub(before);
-        Ok(ImportSummary {
-            inserted,
-            updated: people.len() as u64 - inserted,
-        })
+        Ok(ImportSummary { inserted, updated: people.len() as u64 - inserted })
     }
 
     pub async fn people_count(&self) -> Result<u64> {
@@ -87,50 +80,35 @@ impl Store {
 
     /// Every person, ordered by employee_id.
     pub async fn all_people(&self) -> Result<Vec<Person>> {
-        let rows = sqlx::query(AssertSqlSafe(format!(
-            "SELECT {COLUMNS} FROM people ORDER BY employee_id"
-        )))
-        .fetch_all(&self.pool)
-        .await?;
+        let rows = sqlx::query(AssertSqlSafe(format!("SELECT {COLUMNS} FROM people ORDER BY employee_id")))
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter().map(person_from_row).collect()
     }
 
     pub async fn person(&self, employee_id: &str) -> Result<Person> {
-        let row = sqlx::query(AssertSqlSafe(format!(
-            "SELECT {COLUMNS} FROM people WHERE employee_id = $1"
-        )))
-        .bind(employee_id)
-        .fetch_optional(&self.pool)
-        .await?
-        .ok_or_else(|| StoreError::NotFound {
-            what: "person",
-            id: employee_id.to_owned(),
-        })?;
+        let row = sqlx::query(AssertSqlSafe(format!("SELECT {COLUMNS} FROM people WHERE employee_id = $1")))
+            .bind(employee_id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or_else(|| StoreError::NotFound { what: "person", id: employee_id.to_owned() })?;
         person_from_row(&row)
     }
 
     /// `(employee_id, manager_id, email)` of everyone: what an import checks against.
     pub async fn directory_keys(&self) -> Result<Vec<(String, Option<String>, String)>> {
-        let rows = sqlx::query("SELECT employee_id, manager_id, email FROM people")
-            .fetch_all(&self.pool)
-            .await?;
-        rows.iter()
-            .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
-            .collect()
+        let rows = sqlx::query("SELECT employee_id, manager_id, email FROM people").fetch_all(&self.pool).await?;
+        rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?))).collect()
     }
 }
 
 async fn count(conn: &mut sqlx::AnyConnection) -> Result<u64> {
-    let n: i64 = sqlx::query("SELECT COUNT(*) FROM people")
-        .fetch_one(conn)
-        .await?
-        .try_get(0)?;
+    let n: i64 = sqlx::query("SELECT COUNT(*) FROM people").fetch_one(conn).await?.try_get(0)?;
     Ok(u64::try_from(n).unwrap_or(0))
 }
 
 fn person_from_row(r: &AnyRow) -> Result<Person> {
-    let text =
-        |i: usize| -> Result<String> { Ok(r.try_get::<Option<String>, _>(i)?.unwrap_or_default()) };
+    let text = |i: usize| -> Result<String> { Ok(r.try_get::<Option<String>, _>(i)?.unwrap_or_default()) };
     let level: i64 = r.try_get(6)?;
     let raw = RawPerson {
         employee_id: text(0)?,

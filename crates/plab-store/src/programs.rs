@@ -35,8 +35,7 @@ pub struct Enrolment {
 
 impl Store {
     pub async fn create_program(&self, p: &NewProgram) -> Result<ProgramId> {
-        let settings =
-            serde_json::to_string(&p.settings).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let settings = serde_json::to_string(&p.settings).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let id: i64 = sqlx::query(
             "INSERT INTO programs (name, starts_on, settings, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
         )
@@ -51,35 +50,23 @@ impl Store {
     }
 
     pub async fn programs(&self) -> Result<Vec<Program>> {
-        let rows = sqlx::query(
-            "SELECT id, name, starts_on, settings, created_at FROM programs ORDER BY id",
-        )
-        .fetch_all(&self.pool)
-        .await?;
+        let rows = sqlx::query("SELECT id, name, starts_on, settings, created_at FROM programs ORDER BY id")
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter().map(program_from_row).collect()
     }
 
     pub async fn program(&self, id: ProgramId) -> Result<Program> {
-        let row = sqlx::query(
-            "SELECT id, name, starts_on, settings, created_at FROM programs WHERE id = $1",
-        )
-        .bind(id.0)
-        .fetch_optional(&self.pool)
-        .await?
-        .ok_or_else(|| StoreError::NotFound {
-            what: "program",
-            id: id.to_string(),
-        })?;
+        let row = sqlx::query("SELECT id, name, starts_on, settings, created_at FROM programs WHERE id = $1")
+            .bind(id.0)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or_else(|| StoreError::NotFound { what: "program", id: id.to_string() })?;
         program_from_row(&row)
     }
 
     /// Enrols people in one role, all or nothing; re-enrolling updates capacity.
-    pub async fn enroll(
-        &self,
-        program: ProgramId,
-        role: Role,
-        people: &[(String, u32)],
-    ) -> Result<()> {
+    pub async fn enroll(&self, program: ProgramId, role: Role, people: &[(String, u32)]) -> Result<()> {
         self.program(program).await?;
         let mut tx = self.pool.begin().await?;
         for (employee_id, capacity) in people {
@@ -88,10 +75,7 @@ impl Store {
                 .fetch_optional(&mut *tx)
                 .await?;
             if exists.is_none() {
-                return Err(StoreError::NotFound {
-                    what: "person",
-                    id: employee_id.clone(),
-                });
+                return Err(StoreError::NotFound { what: "person", id: employee_id.clone() });
             }
             sqlx::query(
                 "INSERT INTO enrolments (program_id, employee_id, role, capacity, opted_out) VALUES ($1, $2, $3, $4, 0) \
@@ -109,23 +93,17 @@ impl Store {
     }
 
     /// A mentor may step out of pairing; they stay enrolled but are never proposed.
-    pub async fn set_opted_out(
-        &self,
-        program: ProgramId,
-        employee_id: &str,
-        opted_out: bool,
-    ) -> Result<()> {
-        let done = sqlx::query("UPDATE enrolments SET opted_out = $1 WHERE program_id = $2 AND employee_id = $3 AND role = 'mentor'")
-            .bind(flag(opted_out))
-            .bind(program.0)
-            .bind(employee_id)
-            .execute(&self.pool)
-            .await?;
+    pub async fn set_opted_out(&self, program: ProgramId, employee_id: &str, opted_out: bool) -> Result<()> {
+        let done = sqlx::query(
+            "UPDATE enrolments SET opted_out = $1 WHERE program_id = $2 AND employee_id = $3 AND role = 'mentor'",
+        )
+        .bind(flag(opted_out))
+        .bind(program.0)
+        .bind(employee_id)
+        .execute(&self.pool)
+        .await?;
         if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound {
-                what: "mentor enrolment",
-                id: employee_id.to_owned(),
-            });
+            return Err(StoreError::NotFound { what: "mentor enrolment", id: employee_id.to_owned() });
         }
         Ok(())
     }
@@ -154,18 +132,13 @@ impl Store {
 
     /// The roles a person holds in a program (one person may hold several).
     pub async fn roles_of(&self, program: ProgramId, employee_id: &str) -> Result<Vec<Role>> {
-        let rows = sqlx::query(
-            "SELECT role FROM enrolments WHERE program_id = $1 AND employee_id = $2 ORDER BY role",
-        )
-        .bind(program.0)
-        .bind(employee_id)
-        .fetch_all(&self.pool)
-        .await?;
+        let rows = sqlx::query("SELECT role FROM enrolments WHERE program_id = $1 AND employee_id = $2 ORDER BY role")
+            .bind(program.0)
+            .bind(employee_id)
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter()
-            .map(|r| {
-                Role::parse(&r.try_get::<String, _>(0)?)
-                    .map_err(|e| StoreError::Corrupt(e.to_string()))
-            })
+            .map(|r| Role::parse(&r.try_get::<String, _>(0)?).map_err(|e| StoreError::Corrupt(e.to_string())))
             .collect()
     }
 }
@@ -177,8 +150,7 @@ fn program_from_row(r: &AnyRow) -> Result<Program> {
     Ok(Program {
         id: ProgramId(id),
         name: r.try_get(1)?,
-        starts_on: Date::parse(&starts_on)
-            .map_err(|e| StoreError::Corrupt(format!("program {id}: {e}")))?,
+        starts_on: Date::parse(&starts_on).map_err(|e| StoreError::Corrupt(format!("program {id}: {e}")))?,
         settings: serde_json::from_str(&settings)
             .map_err(|e| StoreError::Corrupt(format!("program {id} settings: {e}")))?,
         created_at: r.try_get(4)?,

@@ -16,26 +16,24 @@ impl Store {
         assessment: &Assessment,
     ) -> Result<u32> {
         let mut tx = self.pool.begin().await?;
-        let enrolled = sqlx::query("SELECT 1 FROM enrolments WHERE program_id = $1 AND employee_id = $2 AND role = 'leader'")
-            .bind(program.0)
-            .bind(leader)
-            .fetch_optional(&mut *tx)
-            .await?;
+        let enrolled =
+            sqlx::query("SELECT 1 FROM enrolments WHERE program_id = $1 AND employee_id = $2 AND role = 'leader'")
+                .bind(program.0)
+                .bind(leader)
+                .fetch_optional(&mut *tx)
+                .await?;
         if enrolled.is_none() {
-            return Err(StoreError::NotFound {
-                what: "leader in this program",
-                id: leader.to_owned(),
-            });
+            return Err(StoreError::NotFound { what: "leader in this program", id: leader.to_owned() });
         }
-        let last: i64 = sqlx::query("SELECT COALESCE(MAX(version), 0) FROM questions WHERE program_id = $1 AND employee_id = $2")
-            .bind(program.0)
-            .bind(leader)
-            .fetch_one(&mut *tx)
-            .await?
-            .try_get(0)?;
+        let last: i64 =
+            sqlx::query("SELECT COALESCE(MAX(version), 0) FROM questions WHERE program_id = $1 AND employee_id = $2")
+                .bind(program.0)
+                .bind(leader)
+                .fetch_one(&mut *tx)
+                .await?
+                .try_get(0)?;
         let version = last + 1;
-        let json =
-            serde_json::to_string(assessment).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let json = serde_json::to_string(assessment).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         sqlx::query(
             "INSERT INTO questions (program_id, employee_id, version, body, strength, score, assessment, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -56,11 +54,7 @@ impl Store {
     }
 
     /// Every version of one leader's question, oldest first.
-    pub async fn question_history(
-        &self,
-        program: ProgramId,
-        leader: &str,
-    ) -> Result<Vec<QuestionVersion>> {
+    pub async fn question_history(&self, program: ProgramId, leader: &str) -> Result<Vec<QuestionVersion>> {
         let rows = sqlx::query(
             "SELECT version, body, assessment, created_at FROM questions WHERE program_id = $1 AND employee_id = $2 ORDER BY version",
         )
@@ -72,10 +66,7 @@ impl Store {
     }
 
     /// The latest question of every leader in the program, by employee_id.
-    pub async fn current_questions(
-        &self,
-        program: ProgramId,
-    ) -> Result<Vec<(String, QuestionVersion)>> {
+    pub async fn current_questions(&self, program: ProgramId) -> Result<Vec<(String, QuestionVersion)>> {
         let rows = sqlx::query(
             "SELECT q.version, q.body, q.assessment, q.created_at, q.employee_id FROM questions q \
              WHERE q.program_id = $1 AND q.version = \
@@ -85,9 +76,7 @@ impl Store {
         .bind(program.0)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|r| Ok((r.try_get(4)?, version_from_row(r)?)))
-            .collect()
+        rows.iter().map(|r| Ok((r.try_get(4)?, version_from_row(r)?))).collect()
     }
 }
 
@@ -105,9 +94,7 @@ fn version_from_row(r: &AnyRow) -> Result<QuestionVersion> {
 
 fn conflict_or(e: sqlx::Error, message: &str) -> StoreError {
     match &e {
-        sqlx::Error::Database(db) if db.is_unique_violation() => {
-            StoreError::Conflict(message.to_owned())
-        }
+        sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict(message.to_owned()),
         _ => StoreError::Database(e),
     }
 }

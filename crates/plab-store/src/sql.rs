@@ -31,10 +31,7 @@ pub(crate) fn values_placeholders(backend: Backend, rows: usize, cols: usize) ->
 
 /// `$1, $2, …` (or `?, ?, …` on SQLite) for an `IN (…)` list of `n` values.
 pub(crate) fn list_placeholders(backend: Backend, n: usize) -> String {
-    values_placeholders(backend, 1, n)
-        .trim_start_matches('(')
-        .trim_end_matches(')')
-        .to_owned()
+    values_placeholders(backend, 1, n).trim_start_matches('(').trim_end_matches(')').to_owned()
 }
 
 /// SQLite counts booleans as integers; both backends agree on 0 and 1.
@@ -48,14 +45,8 @@ mod tests {
 
     #[test]
     fn placeholders_number_rows_then_columns() {
-        assert_eq!(
-            super::values_placeholders(Backend::Postgres, 2, 2),
-            "($1, $2), ($3, $4)"
-        );
-        assert_eq!(
-            super::values_placeholders(Backend::Sqlite, 2, 2),
-            "(?, ?), (?, ?)"
-        );
+        assert_eq!(super::values_placeholders(Backend::Postgres, 2, 2), "($1, $2), ($3, $4)");
+        assert_eq!(super::values_placeholders(Backend::Sqlite, 2, 2), "(?, ?), (?, ?)");
         assert_eq!(super::list_placeholders(Backend::Postgres, 3), "$1, $2, $3");
     }
 }

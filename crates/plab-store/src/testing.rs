@@ -10,10 +10,7 @@ static COUNTER: AtomicU64 = AtomicU64::new(0);
 
 fn unique_suffix() -> String {
     let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or(0);
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
     format!("{}_{}_{}", std::process::id(), nanos % 1_000_000_000, n)
 }
 
@@ -32,30 +29,21 @@ impl TestDb {
     pub fn sqlite() -> TestDb {
         let dir = std::env::temp_dir().join(format!("plab_test_{}", unique_suffix()));
         std::fs::create_dir_all(&dir).expect("create temp dir");
-        TestDb {
-            url: format!("sqlite://{}", dir.join("plab.db").display()),
-            cleanup: Cleanup::Dir(dir),
-        }
+        TestDb { url: format!("sqlite://{}", dir.join("plab.db").display()), cleanup: Cleanup::Dir(dir) }
     }
 
     /// A new, empty PostgreSQL database, or None when the variable is unset.
     /// Under CI (`CI` set) an unset variable is an error: PostgreSQL tests must run there.
     pub fn postgres() -> Option<TestDb> {
         let Ok(admin_url) = std::env::var(POSTGRES_ENV) else {
-            assert!(
-                std::env::var_os("CI").is_none(),
-                "{POSTGRES_ENV} must be set under CI"
-            );
+            assert!(std::env::var_os("CI").is_none(), "{POSTGRES_ENV} must be set under CI");
             eprintln!("skipped: {POSTGRES_ENV} is not set");
             return None;
         };
         let name = format!("plab_test_{}", unique_suffix());
         run_admin(&admin_url, format!("CREATE DATABASE {name}"));
         let url = with_database(&admin_url, &name);
-        Some(TestDb {
-            url,
-            cleanup: Cleanup::Postgres { admin_url, name },
-        })
+        Some(TestDb { url, cleanup: Cleanup::Postgres { admin_url, name } })
     }
 
     /// The folder holding an SQLite test database, for files beside it.
@@ -74,10 +62,7 @@ impl Drop for TestDb {
                 let _ = std::fs::remove_dir_all(d);
             }
             Cleanup::Postgres { admin_url, name } => {
-                run_admin(
-                    admin_url,
-                    format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
-                );
+                run_admin(admin_url, format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
             }
         }
     }
@@ -85,13 +70,9 @@ impl Drop for TestDb {
 
 /// Replaces the database name in a postgres URL, keeping its query string.
 pub fn with_database(url: &str, name: &str) -> String {
-    let (base, query) = url
-        .split_once('?')
-        .map_or((url, None), |(b, q)| (b, Some(q)));
+    let (base, query) = url.split_once('?').map_or((url, None), |(b, q)| (b, Some(q)));
     let authority_start = base.find("://").map_or(0, |i| i + 3);
-    let path_start = base[authority_start..]
-        .find('/')
-        .map_or(base.len(), |i| authority_start + i);
+    let path_start = base[authority_start..].find('/').map_or(base.len(), |i| authority_start + i);
     let mut out = format!("{}/{name}", &base[..path_start]);
     if let Some(q) = query {
         out.push('?');
@@ -105,17 +86,12 @@ pub fn with_database(url: &str, name: &str) -> String {
 fn run_admin(admin_url: &str, sql: String) {
     let url = admin_url.to_owned();
     let result = std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .expect("runtime");
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
         rt.block_on(async move {
             use sqlx::Connection;
             sqlx::any::install_default_drivers();
             let mut conn = sqlx::AnyConnection::connect(&url).await?;
-            sqlx::query(sqlx::AssertSqlSafe(sql))
-                .execute(&mut conn)
-                .await?;
+            sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut conn).await?;
             conn.close().await
         })
     })

@@ -65,15 +65,8 @@ fn no_progress(_: usize) {}
 
 async fn seeded(db: &TestDb) -> Store {
     let store = Store::connect(&db.url).await.expect("connect");
-    let people = vec![
-        person("ceo", None, 9),
-        person("vp", Some("ceo"), 8),
-        person("pm", Some("vp"), 3),
-    ];
-    store
-        .upsert_people(&people, &no_progress)
-        .await
-        .expect("seed people");
+    let people = vec![person("ceo", None, 9), person("vp", Some("ceo"), 8), person("pm", Some("vp"), 3)];
+    store.upsert_people(&people, &no_progress).await.expect("seed people");
     store
 }
 
@@ -81,11 +74,7 @@ async fn program(store: &Store) -> ProgramId {
     let p = NewProgram {
         name: ProgramName::parse("Spring cohort").expect("name"),
         starts_on: Date::parse("2027-01-11").expect("date"),
-        settings: ProgramSettings {
-            sessions: 8,
-            checkin_after: 4,
-            ..ProgramSettings::default()
-        },
+        settings: ProgramSettings { sessions: 8, checkin_after: 4, ..ProgramSettings::default() },
     };
     store.create_program(&p).await.expect("create program")
 }
@@ -94,9 +83,7 @@ async fn migrations_run_on_an_empty_database_and_again(db: &TestDb) {
     let store = Store::connect(&db.url).await.expect("first connect");
     assert!(store.ping().await);
     store.close().await;
-    let again = Store::connect(&db.url)
-        .await
-        .expect("second connect runs no migration twice");
+    let again = Store::connect(&db.url).await.expect("second connect runs no migration twice");
     assert_eq!(again.people_count().await.expect("count"), 0);
 }
 
@@ -104,20 +91,12 @@ async fn people_upsert_inserts_then_updates(db: &TestDb) {
     let store = seeded(db).await;
     let mut vp = person("vp", Some("ceo"), 8);
     vp.department = plab_domain::person::Department::parse("Sales").expect("dept");
-    let summary = store
-        .upsert_people(&[vp.clone(), person("new", Some("vp"), 2)], &no_progress)
-        .await
-        .expect("upsert");
+    let summary = store.upsert_people(&[vp.clone(), person("new", Some("vp"), 2)], &no_progress).await.expect("upsert");
     assert_eq!((summary.inserted, summary.updated), (1, 1));
     assert_eq!(store.person("vp").await.expect("vp"), vp);
     assert_eq!(store.people_count().await.expect("count"), 4);
     let all = store.all_people().await.expect("all");
-    assert_eq!(
-        all.iter()
-            .map(|p| p.employee_id.as_str())
-            .collect::<Vec<_>>(),
-        vec!["ceo", "new", "pm", "vp"]
-    );
+    assert_eq!(all.iter().map(|p| p.employee_id.as_str()).collect::<Vec<_>>(), vec!["ceo", "new", "pm", "vp"]);
 }
 
 async fn two_people_can_swap_emails_in_one_import(db: &TestDb) {
@@ -126,14 +105,8 @@ async fn two_people_can_swap_emails_in_one_import(db: &TestDb) {
     let mut b = person("pm", Some("vp"), 3);
     a.email = plab_domain::person::Email::parse("pm@example.com").expect("email");
     b.email = plab_domain::person::Email::parse("vp@example.com").expect("email");
-    store
-        .upsert_people(&[a, b], &no_progress)
-        .await
-        .expect("swap");
-    assert_eq!(
-        store.person("vp").await.expect("vp").email.as_str(),
-        "pm@example.com"
-    );
+    store.upsert_people(&[a, b], &no_progress).await.expect("swap");
+    assert_eq!(store.person("vp").await.expect("vp").email.as_str(), "pm@example.com");
 }
 
 async fn a_failed_import_transaction_leaves_people_unchanged(db: &TestDb) {
@@ -141,14 +114,9 @@ async fn a_failed_import_transaction_leaves_people_unchanged(db: &TestDb) {
     let before = store.all_people().await.expect("before");
     // 1,200 new people (three batches), the last of which reuses the CEO's e-mail:
     // the database refuses it in the final batch, after two batches were written.
-    let mut many: Vec<Person> = (0..1200)
-        .map(|i| person(&format!("n{i:04}"), Some("pm"), 1))
-        .collect();
+    let mut many: Vec<Person> = (0..1200).map(|i| person(&format!("n{i:04}"), Some("pm"), 1)).collect();
     many[1199].email = plab_domain::person::Email::parse("ceo@example.com").expect("email");
-    let err = store
-        .upsert_people(&many, &no_progress)
-        .await
-        .expect_err("unique e-mail violated");
+    let err = store.upsert_people(&many, &no_progress).await.expect_err("unique e-mail violated");
     assert!(matches!(err, StoreError::Database(_)), "{err}");
     assert_eq!(store.all_people().await.expect("after"), before);
 }
@@ -166,24 +134,15 @@ async fn programs_keep_their_settings(db: &TestDb) {
     let id = program(&store).await;
     let p = store.program(id).await.expect("program");
     assert_eq!(p.name, "Spring cohort");
-    assert_eq!(
-        (
-            p.settings.sessions,
-            p.settings.checkin_after,
-            p.settings.cadence_days
-        ),
-        (8, 4, 14)
-    );
+    assert_eq!((p.settings.sessions, p.settings.checkin_after, p.settings.cadence_days), (8, 4, 14));
     assert_eq!(store.programs().await.expect("list").len(), 1);
 }
 
 async fn enrolling_an_unknown_person_writes_nothing(db: &TestDb) {
     let store = seeded(db).await;
     let id = program(&store).await;
-    let err = store
-        .enroll(id, Role::Mentor, &[("pm".into(), 1), ("ghost".into(), 1)])
-        .await
-        .expect_err("ghost is unknown");
+    let err =
+        store.enroll(id, Role::Mentor, &[("pm".into(), 1), ("ghost".into(), 1)]).await.expect_err("ghost is unknown");
     assert!(matches!(err, StoreError::NotFound { ref id, .. } if id == "ghost"));
     assert!(store.enrolments(id).await.expect("enrolments").is_empty());
 }
@@ -191,59 +150,26 @@ async fn enrolling_an_unknown_person_writes_nothing(db: &TestDb) {
 async fn mentors_can_opt_out(db: &TestDb) {
     let store = seeded(db).await;
     let id = program(&store).await;
-    store
-        .enroll(id, Role::Mentor, &[("pm".into(), 2)])
-        .await
-        .expect("enroll");
-    store
-        .enroll(id, Role::Leader, &[("vp".into(), 1)])
-        .await
-        .expect("enroll");
+    store.enroll(id, Role::Mentor, &[("pm".into(), 2)]).await.expect("enroll");
+    store.enroll(id, Role::Leader, &[("vp".into(), 1)]).await.expect("enroll");
     store.set_opted_out(id, "pm", true).await.expect("opt out");
     let e = store.enrolments(id).await.expect("enrolments");
     let pm = e.iter().find(|e| e.employee_id == "pm").expect("pm");
-    assert_eq!(
-        (pm.role, pm.capacity, pm.opted_out),
-        (Role::Mentor, 2, true)
-    );
-    assert!(
-        store.set_opted_out(id, "vp", true).await.is_err(),
-        "only mentors opt out of pairing"
-    );
-    assert_eq!(
-        store.roles_of(id, "vp").await.expect("roles"),
-        vec![Role::Leader]
-    );
+    assert_eq!((pm.role, pm.capacity, pm.opted_out), (Role::Mentor, 2, true));
+    assert!(store.set_opted_out(id, "vp", true).await.is_err(), "only mentors opt out of pairing");
+    assert_eq!(store.roles_of(id, "vp").await.expect("roles"), vec![Role::Leader]);
 }
 
 async fn question_versions_are_kept_with_their_assessment(db: &TestDb) {
     let store = seeded(db).await;
     let id = program(&store).await;
-    store
-        .enroll(id, Role::Leader, &[("vp".into(), 1)])
-        .await
-        .expect("enroll");
+    store.enroll(id, Role::Leader, &[("vp".into(), 1)]).await.expect("enroll");
     let first = QuestionText::parse("I want to learn about Gen Z.").expect("text");
     let second = QuestionText::parse("Why do new analysts skip our Friday demo?").expect("text");
-    assert_eq!(
-        store
-            .add_question_version(id, "vp", &first, &coach::assess(first.as_str()))
-            .await
-            .expect("v1"),
-        1
-    );
-    assert_eq!(
-        store
-            .add_question_version(id, "vp", &second, &coach::assess(second.as_str()))
-            .await
-            .expect("v2"),
-        2
-    );
+    assert_eq!(store.add_question_version(id, "vp", &first, &coach::assess(first.as_str())).await.expect("v1"), 1);
+    assert_eq!(store.add_question_version(id, "vp", &second, &coach::assess(second.as_str())).await.expect("v2"), 2);
     let history = store.question_history(id, "vp").await.expect("history");
-    assert_eq!(
-        history.iter().map(|v| v.text.as_str()).collect::<Vec<_>>(),
-        vec![first.as_str(), second.as_str()]
-    );
+    assert_eq!(history.iter().map(|v| v.text.as_str()).collect::<Vec<_>>(), vec![first.as_str(), second.as_str()]);
     assert_eq!(history[1].assessment, coach::assess(second.as_str()));
     let current = store.current_questions(id).await.expect("current");
     assert_eq!(current.len(), 1);
@@ -254,22 +180,14 @@ async fn only_enrolled_leaders_can_register_a_question(db: &TestDb) {
     let store = seeded(db).await;
     let id = program(&store).await;
     let text = QuestionText::parse("Why do new analysts skip our Friday demo?").expect("text");
-    let err = store
-        .add_question_version(id, "pm", &text, &coach::assess(text.as_str()))
-        .await
-        .expect_err("not a leader");
+    let err =
+        store.add_question_version(id, "pm", &text, &coach::assess(text.as_str())).await.expect_err("not a leader");
     assert!(matches!(err, StoreError::NotFound { .. }));
 }
 
 async fn unknown_program_is_not_found(db: &TestDb) {
     let store = seeded(db).await;
-    assert!(matches!(
-        store.program(ProgramId(999)).await,
-        Err(StoreError::NotFound {
-            what: "program",
-            ..
-        })
-    ));
+    assert!(matches!(store.program(ProgramId(999)).await, Err(StoreError::NotFound { what: "program", .. })));
 }
 
 fn proposed(leader: &str, mentor: &str) -> StoredPair {
@@ -283,13 +201,7 @@ fn proposed(leader: &str, mentor: &str) -> StoredPair {
 }
 
 async fn propose(store: &Store, program: ProgramId, pairs: &[StoredPair]) -> i64 {
-    let new = NewProposal {
-        parameters: "{}",
-        total_score: 1.5,
-        solve_ms: 0.1,
-        unmatched: &[],
-        pairs,
-    };
+    let new = NewProposal { parameters: "{}", total_score: 1.5, solve_ms: 0.1, unmatched: &[], pairs };
     store.add_proposal(program, &new).await.expect("proposal")
 }
 
@@ -302,26 +214,11 @@ async fn an_approved_proposal_becomes_forming_pairs_once(db: &TestDb) {
     assert_eq!(stored.pairs, vec![proposed("ceo", "pm")]);
     assert_eq!(store.approve_proposal(id, p).await.expect("approve"), 1);
     let pairs = store.pairs(id).await.expect("pairs");
-    assert_eq!(
-        (pairs[0].status.as_str(), pairs[0].pair.clone()),
-        ("forming", proposed("ceo", "pm"))
-    );
-    assert!(matches!(
-        store.approve_proposal(id, p).await,
-        Err(StoreError::Conflict(_))
-    ));
+    assert_eq!((pairs[0].status.as_str(), pairs[0].pair.clone()), ("forming", proposed("ceo", "pm")));
+    assert!(matches!(store.approve_proposal(id, p).await, Err(StoreError::Conflict(_))));
     let other = program(&store).await;
-    assert_eq!(
-        store.pairs_elsewhere(other).await.expect("elsewhere"),
-        vec![("ceo".to_owned(), "pm".to_owned())]
-    );
-    assert!(
-        store
-            .pairs_elsewhere(id)
-            .await
-            .expect("elsewhere")
-            .is_empty()
-    );
+    assert_eq!(store.pairs_elsewhere(other).await.expect("elsewhere"), vec![("ceo".to_owned(), "pm".to_owned())]);
+    assert!(store.pairs_elsewhere(id).await.expect("elsewhere").is_empty());
 }
 
 async fn a_new_proposal_supersedes_the_open_one(db: &TestDb) {
@@ -329,52 +226,22 @@ async fn a_new_proposal_supersedes_the_open_one(db: &TestDb) {
     let id = program(&store).await;
     let first = propose(&store, id, &[proposed("ceo", "pm")]).await;
     let second = propose(&store, id, &[proposed("vp", "pm")]).await;
-    assert_eq!(
-        store.proposal(id, first).await.expect("first").status,
-        "superseded"
-    );
-    assert!(matches!(
-        store.approve_proposal(id, first).await,
-        Err(StoreError::Conflict(_))
-    ));
-    store
-        .approve_proposal(id, second)
-        .await
-        .expect("approve the newest");
-    assert!(matches!(
-        store.proposal(ProgramId(id.0 + 1), second).await,
-        Err(StoreError::NotFound { .. })
-    ));
+    assert_eq!(store.proposal(id, first).await.expect("first").status, "superseded");
+    assert!(matches!(store.approve_proposal(id, first).await, Err(StoreError::Conflict(_))));
+    store.approve_proposal(id, second).await.expect("approve the newest");
+    assert!(matches!(store.proposal(ProgramId(id.0 + 1), second).await, Err(StoreError::NotFound { .. })));
 }
 
 async fn pins_and_forbids_replace_each_other(db: &TestDb) {
     let store = seeded(db).await;
     let id = program(&store).await;
-    store
-        .set_pair_rule(id, "vp", "pm", PairRule::Pin)
-        .await
-        .expect("pin");
-    store
-        .set_pair_rule(id, "vp", "pm", PairRule::Forbid)
-        .await
-        .expect("forbid");
-    assert!(
-        store
-            .pair_rules(id, PairRule::Pin)
-            .await
-            .expect("pins")
-            .is_empty()
-    );
+    store.set_pair_rule(id, "vp", "pm", PairRule::Pin).await.expect("pin");
+    store.set_pair_rule(id, "vp", "pm", PairRule::Forbid).await.expect("forbid");
+    assert!(store.pair_rules(id, PairRule::Pin).await.expect("pins").is_empty());
     assert_eq!(
-        store
-            .pair_rules(id, PairRule::Forbid)
-            .await
-            .expect("forbids"),
+        store.pair_rules(id, PairRule::Forbid).await.expect("forbids"),
         vec![("vp".to_owned(), "pm".to_owned())]
     );
     store.clear_pair_rule(id, "vp", "pm").await.expect("clear");
-    assert!(matches!(
-        store.clear_pair_rule(id, "vp", "pm").await,
-        Err(StoreError::NotFound { .. })
-    ));
+    assert!(matches!(store.clear_pair_rule(id, "vp", "pm").await, Err(StoreError::NotFound { .. })));
 }

@@ -20,10 +20,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/programs/{program}/pairs", get(program_pairs))
         .route("/api/v1/pairs/{pair}", get(pair))
         .route("/api/v1/pairs/{pair}/notes", get(list_notes).post(add_note))
-        .route(
-            "/api/v1/pairs/{pair}/charter",
-            get(charter).post(accept_charter),
-        )
+        .route("/api/v1/pairs/{pair}/charter", get(charter).post(accept_charter))
         .route("/calendar/{file}", get(calendar))
 }
 
@@ -39,23 +36,13 @@ impl<T: serde::de::DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<
 }
 
 fn pair_id(raw: &str) -> Result<i64, ApiError> {
-    raw.parse().map_err(|_| {
-        ApiError::new(
-            StatusCode::NOT_FOUND,
-            "not_found",
-            format!("pair '{raw}' was not found"),
-        )
-    })
+    raw.parse().map_err(|_| ApiError::new(StatusCode::NOT_FOUND, "not_found", format!("pair '{raw}' was not found")))
 }
 
 /// 200 when the database answers.
 #[utoipa::path(get, path = "/healthz", responses((status = 200, description = "the database answers"), (status = 503, description = "it does not")))]
 async fn healthz(State(s): State<AppState>) -> StatusCode {
-    if s.store.ping().await {
-        StatusCode::OK
-    } else {
-        StatusCode::SERVICE_UNAVAILABLE
-    }
+    if s.store.ping().await { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE }
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -74,10 +61,7 @@ pub struct TokenBody {
 /// Exchanges an e-mail and password for a bearer token.
 #[utoipa::path(post, path = "/api/v1/auth/login", request_body = LoginBody,
     responses((status = 200, body = TokenBody), (status = 401, body = ErrorBody), (status = 400, body = ErrorBody)))]
-async fn login(
-    State(s): State<AppState>,
-    ApiJson(body): ApiJson<LoginBody>,
-) -> Result<Json<TokenBody>, ApiError> {
+async fn login(State(s): State<AppState>, ApiJson(body): ApiJson<LoginBody>) -> Result<Json<TokenBody>, ApiError> {
     let token = accounts::login(&s.store, &body.email, &body.password).await?;
     Ok(Json(TokenBody { token }))
 }
@@ -97,13 +81,8 @@ async fn program_pairs(
     Authed(actor): Authed,
     Path(program): Path<String>,
 ) -> Result<Json<Vec<PairView>>, ApiError> {
-    let program = programs::parse_id(&program).map_err(|_| {
-        ApiError::new(
-            StatusCode::NOT_FOUND,
-            "not_found",
-            format!("program '{program}' was not found"),
-        )
-    })?;
+    let program = programs::parse_id(&program)
+        .map_err(|_| ApiError::new(StatusCode::NOT_FOUND, "not_found", format!("program '{program}' was not found")))?;
     Ok(Json(lab::list_pairs(&s.store, &actor, program).await?))
 }
 
@@ -116,9 +95,7 @@ async fn pair(
     Authed(actor): Authed,
     Path(pair): Path<String>,
 ) -> Result<Json<PairView>, ApiError> {
-    Ok(Json(
-        lab::get_pair(&s.store, &actor, pair_id(&pair)?).await?,
-    ))
+    Ok(Json(lab::get_pair(&s.store, &actor, pair_id(&pair)?).await?))
 }
 
 /// The pair's notes: only its two partners, never sponsors or admins.
@@ -130,9 +107,7 @@ async fn list_notes(
     Authed(actor): Authed,
     Path(pair): Path<String>,
 ) -> Result<Json<Vec<NoteView>>, ApiError> {
-    Ok(Json(
-        lab::notes(&s.store, &s.vault, &actor, pair_id(&pair)?).await?,
-    ))
+    Ok(Json(lab::notes(&s.store, &s.vault, &actor, pair_id(&pair)?).await?))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -181,24 +156,16 @@ async fn accept_charter(
     Authed(actor): Authed,
     Path(pair): Path<String>,
 ) -> Result<Json<CharterView>, ApiError> {
-    Ok(Json(
-        lab::accept_charter(&s.store, &actor, pair_id(&pair)?).await?,
-    ))
+    Ok(Json(lab::accept_charter(&s.store, &actor, pair_id(&pair)?).await?))
 }
 
 /// A person's calendar feed (RFC 5545); the secret in the URL is the credential.
 /// Sessions are scheduled by a later release, so today the feed has no events.
 #[utoipa::path(get, path = "/calendar/{file}", params(("file" = String, Path, description = "SECRET.ics from /api/v1/me")),
     responses((status = 200, content_type = "text/calendar", description = "the person's sessions"), (status = 404, body = ErrorBody)))]
-async fn calendar(
-    State(s): State<AppState>,
-    Path(file): Path<String>,
-) -> Result<impl IntoResponse, ApiError> {
+async fn calendar(State(s): State<AppState>, Path(file): Path<String>) -> Result<impl IntoResponse, ApiError> {
     let secret = file.strip_suffix(".ics").unwrap_or(&file);
     accounts::account_by_calendar_secret(&s.store, secret).await?;
     let body = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Perspective Lab//plab//EN\r\nCALSCALE:GREGORIAN\r\nX-WR-CALNAME:Perspective Lab\r\nEND:VCALENDAR\r\n";
-    Ok((
-        [(header::CONTENT_TYPE, "text/calendar; charset=utf-8")],
-        body,
-    ))
+    Ok(([(header::CONTENT_TYPE, "text/calendar; charset=utf-8")], body))
 }

@@ -55,12 +55,8 @@ async fn spawn_app(db: TestDb) -> App {
         person("M3", "L1", 1, "Sales"),
     ];
     store.upsert_people(&people, &|_| {}).await.expect("people");
-    let a = programs::create(&store, "A", "2027-01-04", ProgramSettings::default())
-        .await
-        .expect("program A");
-    let b = programs::create(&store, "B", "2027-01-04", ProgramSettings::default())
-        .await
-        .expect("program B");
+    let a = programs::create(&store, "A", "2027-01-04", ProgramSettings::default(), "test").await.expect("program A");
+    let b = programs::create(&store, "B", "2027-01-04", ProgramSettings::default(), "test").await.expect("program B");
     for (p, role, ids) in [
         (a, Role::Sponsor, vec!["S"]),
         (a, Role::Leader, vec!["L1", "L2"]),
@@ -70,9 +66,7 @@ async fn spawn_app(db: TestDb) -> App {
         (b, Role::Mentor, vec!["M3"]),
     ] {
         let ids: Vec<String> = ids.into_iter().map(String::from).collect();
-        programs::enroll(&store, p, role, &ids, None)
-            .await
-            .expect("enroll");
+        programs::enroll(&store, p, role, &ids, None, "test").await.expect("enroll");
     }
     let pair = |l: &str, m: &str| StoredPair {
         leader: l.into(),
@@ -81,52 +75,23 @@ async fn spawn_app(db: TestDb) -> App {
         kind: "topic".into(),
         reasons: vec![],
     };
-    for (p, pairs) in [
-        (a, vec![pair("L1", "M1"), pair("L2", "M2")]),
-        (b, vec![pair("L3", "M3")]),
-    ] {
-        let new = NewProposal {
-            parameters: "{}",
-            total_score: 1.0,
-            solve_ms: 0.0,
-            unmatched: &[],
-            pairs: &pairs,
-        };
+    for (p, pairs) in [(a, vec![pair("L1", "M1"), pair("L2", "M2")]), (b, vec![pair("L3", "M3")])] {
+        let new = NewProposal { parameters: "{}", total_score: 1.0, solve_ms: 0.0, unmatched: &[], pairs: &pairs };
         let id = store.add_proposal(p, &new).await.expect("proposal");
         store.approve_proposal(p, id).await.expect("approve");
     }
     let hash = accounts::hash_password(PASSWORD).expect("hash");
     for who in ["s", "l1", "l2", "m1", "m2", "s2", "l3", "m3"] {
-        accounts::upsert_with_hash(&store, &format!("{who}@lab.test"), &hash, false)
-            .await
-            .expect("account");
+        accounts::upsert_with_hash(&store, &format!("{who}@lab.test"), &hash, false).await.expect("account");
     }
-    accounts::upsert_with_hash(&store, "admin@ops.test", &hash, true)
-        .await
-        .expect("admin");
+    accounts::upsert_with_hash(&store, "admin@ops.test", &hash, true).await.expect("admin");
     let pairs = store.pairs(a).await.expect("pairs");
-    let state = plab_web::AppState {
-        store: store.clone(),
-        vault: Arc::new(Vault::from_key([42; 32])),
-    };
-    App {
-        router: plab_web::router(state),
-        store,
-        program: a.0,
-        pair1: pairs[0].id,
-        pair2: pairs[1].id,
-        _db: db,
-    }
+    let state = plab_web::AppState { store: store.clone(), vault: Arc::new(Vault::from_key([42; 32])) };
+    App { router: plab_web::router(state), store, program: a.0, pair1: pairs[0].id, pair2: pairs[1].id, _db: db }
 }
 
 impl App {
-    async fn call(
-        &self,
-        method: &str,
-        uri: &str,
-        token: Option<&str>,
-        body: Option<String>,
-    ) -> (StatusCode, Value) {
+    async fn call(&self, method: &str, uri: &str, token: Option<&str>, body: Option<String>) -> (StatusCode, Value) {
         let mut req = Request::builder().method(method).uri(uri);
         if let Some(t) = token {
             req = req.header("authorization", format!("Bearer {t}"));
@@ -134,9 +99,7 @@ impl App {
         if body.is_some() {
             req = req.header("content-type", "application/json");
         }
-        let req = req
-            .body(body.map_or_else(Body::empty, Body::from))
-            .expect("request");
+        let req = req.body(body.map_or_else(Body::empty, Body::from)).expect("request");
         let resp = self.router.clone().oneshot(req).await.expect("response");
         let status = resp.status();
         let bytes = resp.into_body().collect().await.expect("body").to_bytes();
@@ -147,12 +110,7 @@ impl App {
 
     async fn login(&self, email: &str) -> String {
         let (status, body) = self
-            .call(
-                "POST",
-                "/api/v1/auth/login",
-                None,
-                Some(json!({"email": email, "password": PASSWORD}).to_string()),
-            )
+            .call("POST", "/api/v1/auth/login", None, Some(json!({"email": email, "password": PASSWORD}).to_string()))
             .await;
         assert_eq!(status, StatusCode::OK, "{body}");
         body["token"].as_str().expect("token").to_owned()
@@ -164,11 +122,7 @@ where
     F: Fn(App) -> Fut,
     Fut: Future<Output = ()>,
 {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("runtime");
+    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
     rt.block_on(async {
         test(spawn_app(TestDb::sqlite()).await).await;
         if let Some(db) = TestDb::postgres() {
@@ -179,10 +133,7 @@ where
 
 fn assert_error_json(status: StatusCode, body: &Value, expected: StatusCode) {
     assert_eq!(status, expected, "{body}");
-    assert!(
-        body["error"]["code"].is_string() && body["error"]["message"].is_string(),
-        "error JSON: {body}"
-    );
+    assert!(body["error"]["code"].is_string() && body["error"]["message"].is_string(), "error JSON: {body}");
 }
 
 #[test]
@@ -205,53 +156,23 @@ fn authorization_matrix_over_every_pair_route() {
         let (ok, created, forbidden, unauth) = (C::OK, C::CREATED, C::FORBIDDEN, C::UNAUTHORIZED);
         // Columns follow `routes`. "own" is pair 1 (L1 + M1).
         let matrix: Vec<(Option<&str>, [C; 8])> = vec![
-            (
-                Some("l1@lab.test"),
-                [ok, ok, ok, created, ok, ok, forbidden, forbidden],
-            ),
-            (
-                Some("m1@lab.test"),
-                [ok, ok, ok, created, ok, ok, forbidden, forbidden],
-            ),
-            (
-                Some("s@lab.test"),
-                [
-                    ok, ok, forbidden, forbidden, ok, forbidden, forbidden, forbidden,
-                ],
-            ),
-            (
-                Some("l2@lab.test"),
-                [
-                    ok, forbidden, forbidden, forbidden, forbidden, forbidden, ok, created,
-                ],
-            ),
+            (Some("l1@lab.test"), [ok, ok, ok, created, ok, ok, forbidden, forbidden]),
+            (Some("m1@lab.test"), [ok, ok, ok, created, ok, ok, forbidden, forbidden]),
+            (Some("s@lab.test"), [ok, ok, forbidden, forbidden, ok, forbidden, forbidden, forbidden]),
+            (Some("l2@lab.test"), [ok, forbidden, forbidden, forbidden, forbidden, forbidden, ok, created]),
             (
                 Some("s2@lab.test"),
-                [
-                    forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden,
-                    forbidden,
-                ],
+                [forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden],
             ),
             (
                 Some("m3@lab.test"),
-                [
-                    forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden,
-                    forbidden,
-                ],
+                [forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden],
             ),
             (
                 Some("admin@ops.test"),
-                [
-                    forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden,
-                    forbidden,
-                ],
+                [forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden],
             ),
-            (
-                None,
-                [
-                    unauth, unauth, unauth, unauth, unauth, unauth, unauth, unauth,
-                ],
-            ),
+            (None, [unauth, unauth, unauth, unauth, unauth, unauth, unauth, unauth]),
         ];
         for (who, expected) in matrix {
             let token = match who {
@@ -273,9 +194,7 @@ fn authorization_matrix_over_every_pair_route() {
 fn sponsors_see_every_pair_and_partners_only_their_own() {
     on_both(|app| async move {
         let uri = format!("/api/v1/programs/{}/pairs", app.program);
-        let (_, all) = app
-            .call("GET", &uri, Some(&app.login("s@lab.test").await), None)
-            .await;
+        let (_, all) = app.call("GET", &uri, Some(&app.login("s@lab.test").await), None).await;
         assert_eq!(all.as_array().map(Vec::len), Some(2));
         let first = &all[0];
         for key in ["id", "status", "kind", "score"] {
@@ -284,19 +203,11 @@ fn sponsors_see_every_pair_and_partners_only_their_own() {
         for key in ["id", "name", "email"] {
             assert!(first["leader"][key].is_string() && first["mentor"][key].is_string());
         }
-        let (_, mine) = app
-            .call("GET", &uri, Some(&app.login("m2@lab.test").await), None)
-            .await;
+        let (_, mine) = app.call("GET", &uri, Some(&app.login("m2@lab.test").await), None).await;
         assert_eq!(mine.as_array().map(Vec::len), Some(1));
         assert_eq!(mine[0]["mentor"]["id"], "M2");
-        let (status, _) = app
-            .call(
-                "GET",
-                "/api/v1/programs/999/pairs",
-                Some(&app.login("s@lab.test").await),
-                None,
-            )
-            .await;
+        let (status, _) =
+            app.call("GET", "/api/v1/programs/999/pairs", Some(&app.login("s@lab.test").await), None).await;
         assert_eq!(status, StatusCode::NOT_FOUND);
     });
 }
@@ -307,34 +218,19 @@ fn sponsor_cannot_read_pair_notes_and_notes_are_encrypted_at_rest() {
         let leader = app.login("l1@lab.test").await;
         let uri = format!("/api/v1/pairs/{}/notes", app.pair1);
         let secret = "I am struggling with our Friday demo <script>alert(1)</script>";
-        let (status, created) = app
-            .call(
-                "POST",
-                &uri,
-                Some(&leader),
-                Some(json!({"body": secret}).to_string()),
-            )
-            .await;
+        let (status, created) = app.call("POST", &uri, Some(&leader), Some(json!({"body": secret}).to_string())).await;
         assert_eq!(status, StatusCode::CREATED);
         assert!(created["id"].is_i64());
-        let (_, notes) = app
-            .call("GET", &uri, Some(&app.login("m1@lab.test").await), None)
-            .await;
-        assert_eq!(
-            (notes[0]["author"].as_str(), notes[0]["body"].as_str()),
-            (Some("L1"), Some(secret))
-        );
+        let (_, notes) = app.call("GET", &uri, Some(&app.login("m1@lab.test").await), None).await;
+        assert_eq!((notes[0]["author"].as_str(), notes[0]["body"].as_str()), (Some("L1"), Some(secret)));
         assert!(notes[0]["created_at"].is_string());
-        let (status, body) = app
-            .call("GET", &uri, Some(&app.login("s@lab.test").await), None)
-            .await;
+        let (status, body) = app.call("GET", &uri, Some(&app.login("s@lab.test").await), None).await;
         assert_eq!(status, StatusCode::FORBIDDEN);
         assert!(!body.to_string().contains("struggling"));
         let stored = app.store.notes(app.pair1).await.expect("notes");
-        assert!(
-            !stored[0].ciphertext.windows(10).any(|w| w == b"struggling"),
-            "plaintext at rest"
-        );
+        assert!(!stored[0].ciphertext.windows(10).any(|w| w == b"struggling"), "plaintext at rest");
+        let audit = app.store.audit_log(1000).await.expect("audit");
+        assert!(audit.iter().all(|e| !format!("{e:?}").contains("struggling")), "note content in the audit log");
     });
 }
 
@@ -342,17 +238,11 @@ fn sponsor_cannot_read_pair_notes_and_notes_are_encrypted_at_rest() {
 fn the_pair_is_forming_until_both_accept_the_lab_rules() {
     on_both(|app| async move {
         let uri = format!("/api/v1/pairs/{}/charter", app.pair1);
-        let (_, first) = app
-            .call("POST", &uri, Some(&app.login("l1@lab.test").await), None)
-            .await;
+        let (_, first) = app.call("POST", &uri, Some(&app.login("l1@lab.test").await), None).await;
         assert_eq!(first["status"], "forming");
-        let (_, again) = app
-            .call("POST", &uri, Some(&app.login("l1@lab.test").await), None)
-            .await;
+        let (_, again) = app.call("POST", &uri, Some(&app.login("l1@lab.test").await), None).await;
         assert_eq!(again["status"], "forming", "one partner twice is still one");
-        let (_, both) = app
-            .call("POST", &uri, Some(&app.login("m1@lab.test").await), None)
-            .await;
+        let (_, both) = app.call("POST", &uri, Some(&app.login("m1@lab.test").await), None).await;
         assert_eq!(both["status"], "active");
         assert_eq!(both["accepted_by"], json!(["L1", "M1"]));
     });
@@ -364,23 +254,15 @@ fn me_lists_memberships_and_a_working_calendar_url() {
         let token = app.login("L1@LAB.test").await;
         let (status, me) = app.call("GET", "/api/v1/me", Some(&token), None).await;
         assert_eq!(status, StatusCode::OK);
-        assert_eq!(
-            (me["id"].as_str(), me["email"].as_str()),
-            (Some("L1"), Some("l1@lab.test"))
-        );
-        assert_eq!(
-            me["memberships"],
-            json!([{"program": app.program, "role": "leader"}])
-        );
+        assert_eq!((me["id"].as_str(), me["email"].as_str()), (Some("L1"), Some("l1@lab.test")));
+        assert_eq!(me["memberships"], json!([{"program": app.program, "role": "leader"}]));
         let url = me["calendar_url"].as_str().expect("calendar_url");
         let (status, body) = app.call("GET", url, None, None).await;
         assert_eq!(status, StatusCode::OK);
-        assert!(body.as_str().is_some_and(
-            |b| b.starts_with("BEGIN:VCALENDAR\r\n") && b.ends_with("END:VCALENDAR\r\n")
-        ));
-        let (status, _) = app
-            .call("GET", "/calendar/not-a-secret.ics", None, None)
-            .await;
+        assert!(
+            body.as_str().is_some_and(|b| b.starts_with("BEGIN:VCALENDAR\r\n") && b.ends_with("END:VCALENDAR\r\n"))
+        );
+        let (status, _) = app.call("GET", "/calendar/not-a-secret.ics", None, None).await;
         assert_eq!(status, StatusCode::NOT_FOUND);
     });
 }
@@ -392,16 +274,8 @@ fn wrong_passwords_and_bad_tokens_get_401() {
         let (status, body) = app.call("POST", "/api/v1/auth/login", None, wrong).await;
         assert_error_json(status, &body, StatusCode::UNAUTHORIZED);
         let unknown = Some(json!({"email": "ghost@lab.test", "password": PASSWORD}).to_string());
-        assert_eq!(
-            app.call("POST", "/api/v1/auth/login", None, unknown)
-                .await
-                .0,
-            StatusCode::UNAUTHORIZED
-        );
-        assert_eq!(
-            app.call("GET", "/api/v1/me", Some("forged"), None).await.0,
-            StatusCode::UNAUTHORIZED
-        );
+        assert_eq!(app.call("POST", "/api/v1/auth/login", None, unknown).await.0, StatusCode::UNAUTHORIZED);
+        assert_eq!(app.call("GET", "/api/v1/me", Some("forged"), None).await.0, StatusCode::UNAUTHORIZED);
     });
 }
 
@@ -429,9 +303,7 @@ fn malformed_and_oversized_bodies_get_4xx_json_never_500() {
             );
             assert!(value["error"]["code"].is_string(), "{value}");
         }
-        let (status, value) = app
-            .call("GET", "/api/v1/pairs/abc/notes", Some(&token), None)
-            .await;
+        let (status, value) = app.call("GET", "/api/v1/pairs/abc/notes", Some(&token), None).await;
         assert_error_json(status, &value, StatusCode::NOT_FOUND);
         let (status, value) = app.call("GET", "/api/v1/nowhere", Some(&token), None).await;
         assert_error_json(status, &value, StatusCode::NOT_FOUND);
@@ -459,9 +331,21 @@ fn every_route_is_in_the_openapi_document() {
             assert!(doc["paths"][path].is_object(), "{path} missing");
         }
         assert!(doc["paths"]["/api/v1/pairs/{pair}/notes"]["post"].is_object());
-        assert_eq!(
-            app.call("GET", "/healthz", None, None).await.0,
-            StatusCode::OK
-        );
+        assert_eq!(app.call("GET", "/healthz", None, None).await.0, StatusCode::OK);
+    });
+}
+
+#[test]
+fn repeated_wrong_passwords_lock_the_email_for_a_while() {
+    on_both(|app| async move {
+        let wrong = Some(json!({"email": "m2@lab.test", "password": "not-the-password"}).to_string());
+        for _ in 0..plab_app::accounts::MAX_FAILURES {
+            assert_eq!(app.call("POST", "/api/v1/auth/login", None, wrong.clone()).await.0, StatusCode::UNAUTHORIZED);
+        }
+        let right = Some(json!({"email": "m2@lab.test", "password": PASSWORD}).to_string());
+        let (status, body) = app.call("POST", "/api/v1/auth/login", None, right).await;
+        assert_error_json(status, &body, StatusCode::TOO_MANY_REQUESTS);
+        // Other accounts are not affected.
+        app.login("m1@lab.test").await;
     });
 }

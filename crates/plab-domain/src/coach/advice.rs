@@ -57,12 +57,8 @@ impl Issue {
                  your mentor what to look for."
             ),
             Issue::Topic => "This names a topic, not a question or a belief to test.".to_owned(),
-            Issue::NotAQuestion => {
-                "This is a statement; it does not say what you want to find out.".to_owned()
-            }
-            Issue::YesNo => {
-                "A yes or a no would answer this, and the conversation would stop there.".to_owned()
-            }
+            Issue::NotAQuestion => "This is a statement; it does not say what you want to find out.".to_owned(),
+            Issue::YesNo => "A yes or a no would answer this, and the conversation would stop there.".to_owned(),
             Issue::SelfHelp(phrase) => format!(
                 "'{phrase}' asks for general advice about yourself; it could be asked in any \
                  organisation and points at nothing your mentor has seen."
@@ -70,10 +66,7 @@ impl Issue {
             Issue::VagueObject(word) => {
                 format!("'{word}' is a broad area, not something your mentor has seen first-hand.")
             }
-            Issue::NoObject => {
-                "The question does not name a practice, channel, tool, product or process."
-                    .to_owned()
-            }
+            Issue::NoObject => "The question does not name a practice, channel, tool, product or process.".to_owned(),
             Issue::GenerationLabel(label) => format!(
                 "'{label}' is a label for a generation, not a group you can meet; it invites \
                  stereotypes instead of observations."
@@ -83,8 +76,7 @@ impl Issue {
             }
             Issue::NoGroup => "The question does not say whose experience it is about.".to_owned(),
             Issue::NoPurpose => {
-                "It does not say what you might decide, change or do differently with the answer."
-                    .to_owned()
+                "It does not say what you might decide, change or do differently with the answer.".to_owned()
             }
             Issue::TooBroad(phrase) => {
                 format!("'{phrase}' makes the question too broad to explore in a few sessions.")
@@ -93,9 +85,7 @@ impl Issue {
                 "'{phrase}' is something a junior colleague is unlikely to see from where they \
                  sit."
             ),
-            Issue::TooShort => {
-                "The question is too short to show what you want to find out.".to_owned()
-            }
+            Issue::TooShort => "The question is too short to show what you want to find out.".to_owned(),
         }
     }
 
@@ -116,26 +106,18 @@ impl Issue {
                 "Add what the answer is for: '… so that we can decide …', '… and what should I \
                  change in …?'"
             }
-            Issue::TooBroad(_) => {
-                "Narrow it to one practice, product or group your mentor knows first-hand."
-            }
+            Issue::TooBroad(_) => "Narrow it to one practice, product or group your mentor knows first-hand.",
             Issue::BeyondMentor(_) => {
                 "Ask about what they experience: how they, their peers or customers use, choose \
                  or react to something."
             }
-            Issue::TooShort => {
-                "Say who, what and why, e.g. 'Why do new analysts skip our Friday demo?'"
-            }
+            Issue::TooShort => "Say who, what and why, e.g. 'Why do new analysts skip our Friday demo?'",
         };
         text.to_owned()
     }
 
     pub fn into_finding(self) -> Finding {
-        Finding {
-            code: self.code().to_owned(),
-            message: self.message(),
-            suggestion: self.suggestion(),
-        }
+        Finding { code: self.code().to_owned(), message: self.message(), suggestion: self.suggestion() }
     }
 }
 
@@ -163,11 +145,7 @@ mod tests {
         ];
         for issue in all {
             let f = issue.into_finding();
-            assert!(
-                f.code.chars().all(|c| c.is_ascii_lowercase() || c == '_'),
-                "{}",
-                f.code
-            );
+            assert!(f.code.chars().all(|c| c.is_ascii_lowercase() || c == '_'), "{}", f.code);
             assert!(!f.message.is_empty() && !f.suggestion.is_empty());
         }
     }

@@ -49,17 +49,13 @@ pub(crate) struct FramingFacts {
     pub phrase: Option<String>,
 }
 
-const INTERROGATIVES: [&str; 9] = [
-    "why", "how", "what", "which", "where", "when", "who", "whom", "whose",
-];
+const INTERROGATIVES: [&str; 9] = ["why", "how", "what", "which", "where", "when", "who", "whom", "whose"];
 const AUXILIARIES: [&str; 20] = [
-    "do", "does", "did", "is", "are", "was", "were", "am", "can", "could", "should", "would",
-    "will", "shall", "may", "might", "must", "has", "have", "had",
+    "do", "does", "did", "is", "are", "was", "were", "am", "can", "could", "should", "would", "will", "shall", "may",
+    "might", "must", "has", "have", "had",
 ];
 const CONJUNCTIONS: [&str; 6] = ["and", "but", "or", "so", "then", "also"];
-const CAUSE_VERBS: [&str; 9] = [
-    "make", "stop", "keep", "cause", "prevent", "drive", "motivate", "lead", "hold",
-];
+const CAUSE_VERBS: [&str; 9] = ["make", "stop", "keep", "cause", "prevent", "drive", "motivate", "lead", "hold"];
 const LEARNING_STARTS: [&str; 14] = [
     "understand",
     "learn",
@@ -105,14 +101,10 @@ fn scan_interrogatives(text: &Text) -> Interrogatives {
             || prev.is_some_and(|p| CONJUNCTIONS.contains(&p.stem.as_str()))
             || (prev.is_some_and(|p| p.stem == "in" || p.stem == "to")
                 && (next_is("way") || next_is("extent") || next_is("degree")));
-        let embedded =
-            (i.saturating_sub(3)..i).any(|k| inquiry_verbs().match_at(text, k).is_some());
+        let embedded = (i.saturating_sub(3)..i).any(|k| inquiry_verbs().match_at(text, k).is_some());
         let causal = w.stem == "why"
             || (w.stem == "what"
-                && (i + 1..i + 3).any(|k| {
-                    text.word(k)
-                        .is_some_and(|n| CAUSE_VERBS.contains(&n.stem.as_str()))
-                }));
+                && (i + 1..i + 3).any(|k| text.word(k).is_some_and(|n| CAUSE_VERBS.contains(&n.stem.as_str()))));
         if !(opens || embedded) {
             continue;
         }
@@ -131,32 +123,21 @@ fn scan_interrogatives(text: &Text) -> Interrogatives {
 
 /// "How do I connect…", "How can we attract…": the asker wants advice on themselves.
 fn self_help_at(text: &Text, i: usize) -> Option<String> {
-    let subject = (i + 1..i + 4).find(|&k| {
-        text.word(k)
-            .is_some_and(|w| w.stem == "i" || w.stem == "we")
-    })?;
+    let subject = (i + 1..i + 4).find(|&k| text.word(k).is_some_and(|w| w.stem == "i" || w.stem == "we"))?;
     let verb = (subject + 1..subject + 4).find_map(|k| self_help_verbs().match_at(text, k))?;
     Some(span(text, i, verb.end()))
 }
 
 fn span(text: &Text, from: usize, to: usize) -> String {
     let to = to.min(text.words.len());
-    Match {
-        start: from,
-        len: to.saturating_sub(from),
-    }
-    .surface(text)
+    Match { start: from, len: to.saturating_sub(from) }.surface(text)
 }
 
 pub(crate) fn frame(text: &Text) -> FramingFacts {
     let found = scan_interrogatives(text);
     let first = text.word(0);
     let first_is = |list: &[&str]| first.is_some_and(|w| list.contains(&w.lower.as_str()));
-    let facts = |framing, phrase| FramingFacts {
-        framing,
-        asks_why: found.asks_why,
-        phrase,
-    };
+    let facts = |framing, phrase| FramingFacts { framing, asks_why: found.asks_why, phrase };
     if hypothesis_markers().any(text) {
         return facts(Framing::Hypothesis, None);
     }
@@ -181,10 +162,7 @@ pub(crate) fn frame(text: &Text) -> FramingFacts {
     if first.is_some_and(|w| LEARNING_STARTS.contains(&w.stem.as_str())) {
         return facts(Framing::Wish, first.map(|w| w.lower.clone()));
     }
-    let has_subject = text
-        .words
-        .iter()
-        .any(|w| SUBJECT_WORDS.contains(&w.stem.as_str()));
+    let has_subject = text.words.iter().any(|w| SUBJECT_WORDS.contains(&w.stem.as_str()));
     if text.words.len() <= 6 && text.question_marks == 0 && !has_subject {
         return facts(Framing::Topic, None);
     }
@@ -206,47 +184,29 @@ mod tests {
             framing("My hypothesis is that our channels fail, and I want to understand why."),
             Framing::Hypothesis
         );
-        assert_eq!(
-            framing("Test whether interns read the newsletter."),
-            Framing::Hypothesis
-        );
+        assert_eq!(framing("Test whether interns read the newsletter."), Framing::Hypothesis);
     }
 
     #[test]
     fn open_question_after_a_comma_or_and_counts() {
-        assert_eq!(
-            framing("For new hires, what slows them down?"),
-            Framing::OpenQuestion
-        );
-        assert_eq!(
-            framing("I see it happen and why is that?"),
-            Framing::OpenQuestion
-        );
+        assert_eq!(framing("For new hires, what slows them down?"), Framing::OpenQuestion);
+        assert_eq!(framing("I see it happen and why is that?"), Framing::OpenQuestion);
     }
 
     #[test]
     fn wish_with_an_embedded_question_is_a_question() {
-        assert_eq!(
-            framing("I want to understand why our graduates leave."),
-            Framing::EmbeddedQuestion
-        );
+        assert_eq!(framing("I want to understand why our graduates leave."), Framing::EmbeddedQuestion);
     }
 
     #[test]
     fn learning_a_skill_is_a_wish() {
-        assert_eq!(
-            framing("I'd like to learn how to use AI tools."),
-            Framing::Skill
-        );
+        assert_eq!(framing("I'd like to learn how to use AI tools."), Framing::Skill);
         assert_eq!(framing("I want to learn about Gen Z."), Framing::Wish);
     }
 
     #[test]
     fn how_do_i_connect_is_self_help() {
-        assert_eq!(
-            framing("How do I connect with the next generation?"),
-            Framing::SelfHelp
-        );
+        assert_eq!(framing("How do I connect with the next generation?"), Framing::SelfHelp);
     }
 
     #[test]

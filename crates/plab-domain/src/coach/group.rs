@@ -4,8 +4,8 @@ use super::advice::Issue;
 use super::lexicon::Match;
 use super::text::Text;
 use super::words::{
-    age_only, behaviours, concrete_objects, generation_labels, generic_people, group_qualifiers,
-    occupations, semi_objects, vague_objects,
+    age_only, behaviours, concrete_objects, generation_labels, generic_people, group_qualifiers, occupations,
+    semi_objects, vague_objects,
 };
 
 pub(crate) struct GroupFacts {
@@ -15,43 +15,29 @@ pub(crate) struct GroupFacts {
 }
 
 /// Words after a people noun that attach a qualifier to it ("staff in support").
-const ATTACHING: [&str; 10] = [
-    "in", "on", "at", "from", "under", "over", "aged", "who", "across", "with",
-];
+const ATTACHING: [&str; 10] = ["in", "on", "at", "from", "under", "over", "aged", "who", "across", "with"];
 
 /// A role or segment ("nurses", "buyers under 35") scores in full; "people",
 /// "employees" or "younger customers" only start to name a group.
 pub(crate) fn group(text: &Text) -> GroupFacts {
-    let real = GroupFacts {
-        points: 15,
-        real: true,
-        issue: None,
-    };
+    let real = GroupFacts { points: 15, real: true, issue: None };
     if occupations().any(text) || unlisted_role(text) {
         return real;
     }
     let mut vague: Option<String> = None;
     let labelled = |m: &Match| generation_labels().covers(text, m.start);
-    for m in generic_people()
-        .find(text)
-        .into_iter()
-        .filter(|m| !labelled(m))
-    {
+    for m in generic_people().find(text).into_iter().filter(|m| !labelled(m)) {
         let before = window_start(text, m.start, 3)..m.start;
         let after = m.end()..(m.end() + 4).min(text.words.len());
         let is_qualifier = |k: usize| group_qualifiers().match_at(text, k).is_some();
-        let attached = after
-            .clone()
-            .any(|k| ATTACHING.contains(&text.words[k].stem.as_str()));
+        let attached = after.clone().any(|k| ATTACHING.contains(&text.words[k].stem.as_str()));
         let qualified = before.clone().any(is_qualifier)
             || (attached && after.clone().any(is_qualifier))
             || after.clone().any(|k| text.words[k].number);
         if qualified {
             return real;
         }
-        let aged = before
-            .clone()
-            .find(|&k| age_only().match_at(text, k).is_some());
+        let aged = before.clone().find(|&k| age_only().match_at(text, k).is_some());
         let word = match aged {
             Some(k) => format!("{} {}", text.words[k].lower, m.surface(text)),
             None => m.surface(text),
@@ -64,11 +50,7 @@ pub(crate) fn group(text: &Text) -> GroupFacts {
         (None, Some(word)) => (5, Issue::VagueGroup(word)),
         (None, None) => (0, Issue::NoGroup),
     };
-    GroupFacts {
-        points,
-        real: false,
-        issue: Some(issue),
-    }
+    GroupFacts { points, real: false, issue: Some(issue) }
 }
 
 /// Role-like endings: "surveyors", "operatives", "librarians", "paralegals".
@@ -123,9 +105,8 @@ fn unlisted_role(text: &Text) -> bool {
     (1..text.words.len()).any(|i| {
         let w = &text.words[i];
         let prev = &text.words[i - 1];
-        let introduced = prev.lower == "our"
-            || prev.lower == "my"
-            || group_qualifiers().match_at(text, i - 1).is_some();
+        let introduced =
+            prev.lower == "our" || prev.lower == "my" || group_qualifiers().match_at(text, i - 1).is_some();
         w.lower.ends_with('s')
             && w.stem.len() >= 5
             && ROLE_ENDINGS.iter().any(|e| w.stem.ends_with(e))

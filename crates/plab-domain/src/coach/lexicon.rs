@@ -18,11 +18,7 @@ impl Match {
 
     /// The words matched, as written (lower-case), for messages.
     pub fn surface(self, text: &Text) -> String {
-        text.words[self.start..self.end()]
-            .iter()
-            .map(|w| w.lower.as_str())
-            .collect::<Vec<_>>()
-            .join(" ")
+        text.words[self.start..self.end()].iter().map(|w| w.lower.as_str()).collect::<Vec<_>>().join(" ")
     }
 }
 
@@ -38,11 +34,7 @@ impl Lexicon {
         for entry in entries {
             let stems: Vec<String> = analyse(entry).words.into_iter().map(|w| w.stem).collect();
             if let Some(first) = stems.first() {
-                lexicon
-                    .by_first
-                    .entry(first.clone())
-                    .or_default()
-                    .push(stems);
+                lexicon.by_first.entry(first.clone()).or_default().push(stems);
             }
         }
         // Longest entry first, so "employer brand" wins over "employer".
@@ -56,14 +48,8 @@ impl Lexicon {
     pub fn match_at(&self, text: &Text, i: usize) -> Option<Match> {
         let first = &text.word(i)?.stem;
         self.by_first.get(first)?.iter().find_map(|entry| {
-            let fits = entry
-                .iter()
-                .enumerate()
-                .all(|(k, stem)| text.word(i + k).is_some_and(|w| &w.stem == stem));
-            fits.then_some(Match {
-                start: i,
-                len: entry.len(),
-            })
+            let fits = entry.iter().enumerate().all(|(k, stem)| text.word(i + k).is_some_and(|w| &w.stem == stem));
+            fits.then_some(Match { start: i, len: entry.len() })
         })
     }
 
@@ -93,9 +79,7 @@ impl Lexicon {
 
     /// Whether a single stem is an entry of its own.
     pub fn has_stem(&self, stem: &str) -> bool {
-        self.by_first
-            .get(stem)
-            .is_some_and(|entries| entries.iter().any(|e| e.len() == 1))
+        self.by_first.get(stem).is_some_and(|entries| entries.iter().any(|e| e.len() == 1))
     }
 
     /// Whether word `i` is covered by a match (possibly one that starts earlier).

@@ -120,11 +120,7 @@ pub fn assess_with(text: &str, thresholds: CoachThresholds) -> Assessment {
         strength: Strength::from_score(score, thresholds),
         score,
         themes: themes_of(text),
-        findings: evaluation
-            .issues
-            .into_iter()
-            .map(advice::Issue::into_finding)
-            .collect(),
+        findings: evaluation.issues.into_iter().map(advice::Issue::into_finding).collect(),
     }
 }
 
@@ -176,51 +172,28 @@ mod tests {
 
     #[test]
     fn generic_self_help_question_is_weak() {
-        assert_eq!(
-            strength("How do I connect with the next generation?"),
-            Strength::Weak
-        );
-        assert!(
-            codes("How do I connect with the next generation?")
-                .contains(&"generic_question".to_owned())
-        );
+        assert_eq!(strength("How do I connect with the next generation?"), Strength::Weak);
+        assert!(codes("How do I connect with the next generation?").contains(&"generic_question".to_owned()));
     }
 
     #[test]
     fn short_specific_why_question_is_strong() {
-        assert_eq!(
-            strength("Why do new analysts skip our Friday demo?"),
-            Strength::Strong
-        );
+        assert_eq!(strength("Why do new analysts skip our Friday demo?"), Strength::Strong);
     }
 
     #[test]
     fn yes_no_question_is_flagged() {
-        assert!(
-            codes("Is our intranet useful for new hires?").contains(&"yes_no_question".to_owned())
-        );
+        assert!(codes("Is our intranet useful for new hires?").contains(&"yes_no_question".to_owned()));
     }
 
     #[test]
     fn sponsor_thresholds_move_the_strength_not_the_score() {
         let q = "How does the team use Slack?";
         let default = assess(q);
-        let strict = assess_with(
-            q,
-            CoachThresholds {
-                fair_from: 90,
-                strong_from: 95,
-            },
-        );
+        let strict = assess_with(q, CoachThresholds { fair_from: 90, strong_from: 95 });
         assert_eq!(default.score, strict.score);
         assert_eq!(strict.strength, Strength::Weak);
-        let lenient = assess_with(
-            q,
-            CoachThresholds {
-                fair_from: 0,
-                strong_from: 1,
-            },
-        );
+        let lenient = assess_with(q, CoachThresholds { fair_from: 0, strong_from: 1 });
         assert_eq!(lenient.strength, Strength::Strong);
     }
 

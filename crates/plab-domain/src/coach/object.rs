@@ -5,8 +5,8 @@ use super::lexicon::Match;
 use super::terms::is_content;
 use super::text::Text;
 use super::words::{
-    age_only, behaviours, concrete_objects, generation_labels, generic_heads, generic_people,
-    occupations, semi_objects, timeframes, vague_objects,
+    age_only, behaviours, concrete_objects, generation_labels, generic_heads, generic_people, occupations,
+    semi_objects, timeframes, vague_objects,
 };
 
 pub(crate) struct ObjectFacts {
@@ -24,12 +24,7 @@ pub(crate) fn object(text: &Text) -> ObjectFacts {
     let bare_count = bare_heads.len();
     let concrete = named || proper_noun(text).is_some() || possessive_object(text) || text.quotes;
     if concrete {
-        return ObjectFacts {
-            points: 25,
-            concrete,
-            named: true,
-            issue: None,
-        };
+        return ObjectFacts { points: 25, concrete, named: true, issue: None };
     }
     let semi = semi_objects().find(text);
     let semi_points = (semi.len() + bare_count).min(2) as u8 * 8;
@@ -99,9 +94,7 @@ fn proper_noun(text: &Text) -> Option<usize> {
 /// "in London", "from Leeds": a place narrows a group; it is not an object.
 fn after_place_preposition(text: &Text, i: usize) -> bool {
     const PLACE: [&str; 6] = ["in", "from", "across", "near", "outside", "around"];
-    i.checked_sub(1)
-        .and_then(|p| text.word(p))
-        .is_some_and(|p| PLACE.contains(&p.stem.as_str()))
+    i.checked_sub(1).and_then(|p| text.word(p)).is_some_and(|p| PLACE.contains(&p.stem.as_str()))
 }
 
 /// "our canteen", "my Glasgow contact centre": something inside the
@@ -154,8 +147,6 @@ mod tests {
         assert!(!concrete("What do young people in London want?"));
         assert!(!concrete("How do our people feel about our culture?"));
         assert!(!concrete("Which of our processes frustrate people?"));
-        assert!(concrete(
-            "Which steps of the claims process confuse buyers?"
-        ));
+        assert!(concrete("Which steps of the claims process confuse buyers?"));
     }
 }

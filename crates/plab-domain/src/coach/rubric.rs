@@ -7,8 +7,8 @@ use super::object::{ObjectFacts, object};
 use super::terms::content_stems;
 use super::text::Text;
 use super::words::{
-    behaviours, beyond_mentor, broad_scope, generation_labels, outcome_comparatives,
-    problem_signals, purpose_markers, self_states,
+    behaviours, beyond_mentor, broad_scope, generation_labels, outcome_comparatives, problem_signals, purpose_markers,
+    self_states,
 };
 use super::{Criterion, CriterionScore};
 
@@ -40,11 +40,7 @@ pub(crate) fn evaluate(text: &Text) -> Evaluation {
     issues.extend(scope.1);
     issues.extend(detail.1);
 
-    let score = |criterion, points, max| CriterionScore {
-        criterion,
-        points,
-        max,
-    };
+    let score = |criterion, points, max| CriterionScore { criterion, points, max };
     Evaluation {
         scores: vec![
             score(Criterion::Framing, framing.framing.points(), 25),
@@ -72,12 +68,7 @@ fn framing_issue(facts: &FramingFacts) -> Option<Issue> {
 
 /// Saying what will change scores in full; asking why a named group or thing
 /// behaves as it does implies a purpose and scores in part.
-fn purpose(
-    text: &Text,
-    framing: &FramingFacts,
-    object: &ObjectFacts,
-    group: &GroupFacts,
-) -> (u8, Option<Issue>) {
+fn purpose(text: &Text, framing: &FramingFacts, object: &ObjectFacts, group: &GroupFacts) -> (u8, Option<Issue>) {
     if names_a_change(text) || states_outcome(text) {
         return (15, None);
     }
@@ -94,8 +85,7 @@ fn names_a_change(text: &Text) -> bool {
     const BE: [&str; 7] = ["is", "are", "was", "were", "be", "been", "am"];
     purpose_markers().find(text).into_iter().any(|m| {
         let progressive = text.words[m.start].lower.ends_with("ing")
-            && (window_start(text, m.start, 3)..m.start)
-                .any(|k| BE.contains(&text.words[k].lower.as_str()));
+            && (window_start(text, m.start, 3)..m.start).any(|k| BE.contains(&text.words[k].lower.as_str()));
         !progressive
     })
 }
@@ -106,9 +96,7 @@ fn names_a_change(text: &Text) -> bool {
 fn states_outcome(text: &Text) -> bool {
     outcome_comparatives().find(text).into_iter().any(|m| {
         let before = window_start(text, m.start, 4)..m.start;
-        !before
-            .clone()
-            .any(|k| self_states().match_at(text, k).is_some())
+        !before.clone().any(|k| self_states().match_at(text, k).is_some())
     })
 }
 
@@ -120,19 +108,12 @@ fn scope(text: &Text, object: &ObjectFacts, group: &GroupFacts) -> (u8, Option<I
     if let Some(m) = beyond_mentor().first(text) {
         return (0, Some(Issue::BeyondMentor(m.surface(text))));
     }
-    if object.concrete || group.real || (object.named && group.points > 0) {
-        (10, None)
-    } else {
-        (0, None)
-    }
+    if object.concrete || group.real || (object.named && group.points > 0) { (10, None) } else { (0, None) }
 }
 
 /// Enough content words to say who, what and why.
 fn detail(text: &Text) -> (u8, Option<Issue>) {
-    let n = content_stems(text)
-        .into_iter()
-        .filter(|s| !generation_labels().has_stem(s))
-        .count();
+    let n = content_stems(text).into_iter().filter(|s| !generation_labels().has_stem(s)).count();
     match n {
         10.. => (10, None),
         7..=9 => (7, None),

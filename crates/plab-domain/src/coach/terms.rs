@@ -34,10 +34,7 @@ const GENERIC_WORDS: &str = "
 /// Two-letter words worth keeping.
 const SHORT_TERMS: &str = "ai hr ux ui pr qa vr ar bi ml";
 
-fn word_set(
-    cell: &'static OnceLock<HashSet<&'static str>>,
-    words: &'static str,
-) -> &'static HashSet<&'static str> {
+fn word_set(cell: &'static OnceLock<HashSet<&'static str>>, words: &'static str) -> &'static HashSet<&'static str> {
     cell.get_or_init(|| words.split_whitespace().collect())
 }
 
@@ -94,18 +91,12 @@ mod tests {
 
     #[test]
     fn wishes_and_stop_words_are_dropped() {
-        assert_eq!(
-            key_terms("I want to learn and understand how to be better at onboarding"),
-            ["onboard"]
-        );
+        assert_eq!(key_terms("I want to learn and understand how to be better at onboarding"), ["onboard"]);
     }
 
     #[test]
     fn terms_are_deduplicated_in_first_seen_order() {
-        assert_eq!(
-            key_terms("Slack channels, more Slack, and channel etiquette"),
-            ["slack", "channel", "etiquette"]
-        );
+        assert_eq!(key_terms("Slack channels, more Slack, and channel etiquette"), ["slack", "channel", "etiquette"]);
     }
 
     #[test]

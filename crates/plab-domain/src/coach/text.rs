@@ -149,9 +149,7 @@ fn depluralise(word: &str) -> String {
             return word[..len - 2].to_owned();
         }
     }
-    let keeps_s = ["ss", "us", "is", "as", "ous"]
-        .iter()
-        .any(|s| word.ends_with(s));
+    let keeps_s = ["ss", "us", "is", "as", "ous"].iter().any(|s| word.ends_with(s));
     match word.strip_suffix('s') {
         Some(base) if !keeps_s => base.to_owned(),
         _ => word.to_owned(),
@@ -171,10 +169,7 @@ fn strip_verb_ending(word: &str) -> String {
         b
     } else if let Some(b) = word.strip_suffix("ied").filter(|b| b.len() >= 2) {
         return format!("{b}y");
-    } else if let Some(b) = word
-        .strip_suffix("ed")
-        .filter(|b| b.len() >= 2 && !b.ends_with('e'))
-    {
+    } else if let Some(b) = word.strip_suffix("ed").filter(|b| b.len() >= 2 && !b.ends_with('e')) {
         b
     } else {
         return word.to_owned();
@@ -185,11 +180,7 @@ fn strip_verb_ending(word: &str) -> String {
     let chars: Vec<char> = base.chars().collect();
     let n = chars.len();
     // "stopped" -> "stop", but "calling" -> "call", "passed" -> "pass".
-    if n >= 4
-        && chars[n - 1] == chars[n - 2]
-        && !"lsfz".contains(chars[n - 1])
-        && !is_vowel(chars[n - 1])
-    {
+    if n >= 4 && chars[n - 1] == chars[n - 2] && !"lsfz".contains(chars[n - 1]) && !is_vowel(chars[n - 1]) {
         return chars[..n - 1].iter().collect();
     }
     if needs_silent_e(&chars) {
@@ -201,8 +192,8 @@ fn strip_verb_ending(word: &str) -> String {
 /// Endings of longer stems that lost a silent "e": "chang(e)", "manag(e)",
 /// "handl(e)", "nurs(e)", "judg(e)", "advertis(e)", "produc(e)", "measur(e)".
 const SILENT_E_ENDINGS: [&str; 20] = [
-    "ang", "eng", "ag", "uc", "ur", "rs", "dg", "nc", "bl", "pl", "tl", "dl", "gl", "kl", "dul",
-    "iz", "is", "ys", "rg", "ps",
+    "ang", "eng", "ag", "uc", "ur", "rs", "dg", "nc", "bl", "pl", "tl", "dl", "gl", "kl", "dul", "iz", "is", "ys",
+    "rg", "ps",
 ];
 
 /// "us" -> "use", "shar" -> "share", "mak" -> "make", "driv" -> "drive",
@@ -290,12 +281,7 @@ mod tests {
     fn hyphens_split_and_apostrophes_join() {
         let t = analyse("Our early-career staff aren't using the Q&A.");
         let lower: Vec<&str> = t.words.iter().map(|w| w.lower.as_str()).collect();
-        assert_eq!(
-            lower,
-            [
-                "our", "early", "career", "staff", "aren't", "using", "the", "q&a"
-            ]
-        );
+        assert_eq!(lower, ["our", "early", "career", "staff", "aren't", "using", "the", "q&a"]);
     }
 
     #[test]

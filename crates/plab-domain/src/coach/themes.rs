@@ -126,10 +126,7 @@ fn lexicon_of(theme: Theme) -> &'static Lexicon {
 /// sorted and without duplicates.
 pub fn themes_of(text: &str) -> Vec<Theme> {
     let analysed = analyse(text);
-    Theme::ALL
-        .into_iter()
-        .filter(|&theme| lexicon_of(theme).any(&analysed))
-        .collect()
+    Theme::ALL.into_iter().filter(|&theme| lexicon_of(theme).any(&analysed)).collect()
 }
 
 #[cfg(test)]

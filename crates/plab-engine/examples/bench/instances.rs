@@ -25,28 +25,15 @@ impl Rng {
 }
 
 fn date(year: i32, day_of_year: u32) -> Date {
-    let jan1 = Date::from_ymd(year, 1, 1)
-        .expect("valid year")
-        .days_since_epoch();
+    let jan1 = Date::from_ymd(year, 1, 1).expect("valid year").days_since_epoch();
     Date::from_days_since_epoch(jan1 + i64::from(day_of_year % 365)).expect("valid date")
 }
 
 fn flat_person(id: String, department: &str, level: i32, hired: Date) -> PersonIn {
-    PersonIn {
-        id,
-        manager: None,
-        department: department.to_owned(),
-        hire_date: hired,
-        level,
-        perspectives: Vec::new(),
-    }
+    PersonIn { id, manager: None, department: department.to_owned(), hire_date: hired, level, perspectives: Vec::new() }
 }
 
-fn empty_request(
-    people: Vec<PersonIn>,
-    leaders: Vec<LeaderIn>,
-    mentors: Vec<MentorIn>,
-) -> MatchRequest {
+fn empty_request(people: Vec<PersonIn>, leaders: Vec<LeaderIn>, mentors: Vec<MentorIn>) -> MatchRequest {
     MatchRequest::new(people, leaders, mentors)
 }
 
@@ -58,10 +45,7 @@ pub struct Dense {
 
 pub fn dense(n: usize, seed: u64) -> Dense {
     let mut rng = Rng::new(seed);
-    Dense {
-        n,
-        milli: (0..n * n).map(|_| rng.below(1_000_000) as i64).collect(),
-    }
+    Dense { n, milli: (0..n * n).map(|_| rng.below(1_000_000) as i64).collect() }
 }
 
 /// Leaders L*, mentors M* (capacity 1), nobody managing anybody, every pair scored.
@@ -69,34 +53,15 @@ pub fn dense_request(d: &Dense) -> MatchRequest {
     let hired = date(2024, 10);
     let mut people = Vec::with_capacity(2 * d.n);
     for i in 0..d.n {
-        people.push(flat_person(
-            format!("L{i}"),
-            "Leadership",
-            9,
-            date(2000, 10),
-        ));
+        people.push(flat_person(format!("L{i}"), "Leadership", 9, date(2000, 10)));
         people.push(flat_person(format!("M{i}"), "Staff", 1, hired));
     }
-    let leaders = (0..d.n)
-        .map(|i| LeaderIn {
-            id: format!("L{i}"),
-            question: String::new(),
-        })
-        .collect();
-    let mentors = (0..d.n)
-        .map(|i| MentorIn {
-            id: format!("M{i}"),
-            capacity: 1,
-        })
-        .collect();
+    let leaders = (0..d.n).map(|i| LeaderIn { id: format!("L{i}"), question: String::new() }).collect();
+    let mentors = (0..d.n).map(|i| MentorIn { id: format!("M{i}"), capacity: 1 }).collect();
     let mut scores = Vec::with_capacity(d.n * d.n);
     for l in 0..d.n {
         for m in 0..d.n {
-            scores.push((
-                format!("L{l}"),
-                format!("M{m}"),
-                d.milli[l * d.n + m] as f64 / 1000.0,
-            ));
+            scores.push((format!("L{l}"), format!("M{m}"), d.milli[l * d.n + m] as f64 / 1000.0));
         }
     }
     let mut req = empty_request(people, leaders, mentors);
@@ -138,54 +103,21 @@ pub fn sparse(leaders: usize, mentors: usize, per_leader: usize, seed: u64) -> S
             milli.push((score * 1000.0).round() as i64);
         }
     }
-    Sparse {
-        leaders,
-        mentors,
-        leader,
-        mentor,
-        milli,
-        capacity,
-    }
+    Sparse { leaders, mentors, leader, mentor, milli, capacity }
 }
 
 pub fn sparse_request(s: &Sparse) -> MatchRequest {
     let mut people = Vec::with_capacity(s.leaders + s.mentors);
     for i in 0..s.leaders {
-        people.push(flat_person(
-            format!("L{i}"),
-            "Leadership",
-            9,
-            date(2000, i as u32),
-        ));
+        people.push(flat_person(format!("L{i}"), "Leadership", 9, date(2000, i as u32)));
     }
     for i in 0..s.mentors {
-        people.push(flat_person(
-            format!("M{i}"),
-            "Staff",
-            1,
-            date(2024, i as u32),
-        ));
+        people.push(flat_person(format!("M{i}"), "Staff", 1, date(2024, i as u32)));
     }
-    let leaders = (0..s.leaders)
-        .map(|i| LeaderIn {
-            id: format!("L{i}"),
-            question: String::new(),
-        })
-        .collect();
-    let mentors = (0..s.mentors)
-        .map(|i| MentorIn {
-            id: format!("M{i}"),
-            capacity: s.capacity[i],
-        })
-        .collect();
+    let leaders = (0..s.leaders).map(|i| LeaderIn { id: format!("L{i}"), question: String::new() }).collect();
+    let mentors = (0..s.mentors).map(|i| MentorIn { id: format!("M{i}"), capacity: s.capacity[i] }).collect();
     let scores = (0..s.leader.len())
-        .map(|k| {
-            (
-                format!("L{}", s.leader[k]),
-                format!("M{}", s.mentor[k]),
-                s.milli[k] as f64 / 1000.0,
-            )
-        })
+        .map(|k| (format!("L{}", s.leader[k]), format!("M{}", s.mentor[k]), s.milli[k] as f64 / 1000.0))
         .collect();
     let mut req = empty_request(people, leaders, mentors);
     req.scores = Some(scores);
@@ -331,18 +263,8 @@ pub struct Org {
 }
 
 /// People per level, 10 = CEO; leaders are levels 6-9 plus part of level 5.
-const LEVEL_SIZES: [(i32, usize); 10] = [
-    (10, 1),
-    (9, 12),
-    (8, 50),
-    (7, 300),
-    (6, 1_800),
-    (5, 8_000),
-    (4, 20_000),
-    (3, 30_000),
-    (2, 25_000),
-    (1, 14_837),
-];
+const LEVEL_SIZES: [(i32, usize); 10] =
+    [(10, 1), (9, 12), (8, 50), (7, 300), (6, 1_800), (5, 8_000), (4, 20_000), (3, 30_000), (2, 25_000), (1, 14_837)];
 
 pub fn org(seed: u64) -> Org {
     let mut rng = Rng::new(seed);
@@ -410,17 +332,9 @@ pub fn org(seed: u64) -> Org {
     juniors.sort_by_key(|&i| (std::cmp::Reverse(people[i].hire_date), i));
     juniors.truncate(16_000);
     juniors.sort_unstable();
-    let mentors = juniors
-        .iter()
-        .map(|&i| MentorIn {
-            id: people[i].id.clone(),
-            capacity: 1 + (i % 5 == 0) as i64,
-        })
-        .collect();
+    let mentors =
+        juniors.iter().map(|&i| MentorIn { id: people[i].id.clone(), capacity: 1 + (i % 5 == 0) as i64 }).collect();
     let mut request = empty_request(people, leaders, mentors);
-    request.adjacent_departments = ADJACENT
-        .iter()
-        .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
-        .collect();
+    request.adjacent_departments = ADJACENT.iter().map(|(a, b)| ((*a).to_owned(), (*b).to_owned())).collect();
     Org { request }
 }

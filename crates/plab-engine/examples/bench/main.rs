@@ -25,10 +25,7 @@ fn main() {
         match args[i].as_str() {
             "--runs" => {
                 i += 1;
-                runs = args
-                    .get(i)
-                    .and_then(|s| s.parse().ok())
-                    .unwrap_or_else(|| usage());
+                runs = args.get(i).and_then(|s| s.parse().ok()).unwrap_or_else(|| usage());
             }
             "--data" => {
                 i += 1;
@@ -39,18 +36,14 @@ fn main() {
         }
         i += 1;
     }
-    std::fs::create_dir_all(&data)
-        .unwrap_or_else(|e| fail(&format!("cannot create {}: {e}", data.display())));
+    std::fs::create_dir_all(&data).unwrap_or_else(|e| fail(&format!("cannot create {}: {e}", data.display())));
     eprintln!(
         "machine: {} cores (rayon uses {} threads)",
         std::thread::available_parallelism().map_or(0, |n| n.get()),
         rayon::current_num_threads()
     );
-    let cases: Vec<&str> = if case == "all" {
-        vec!["dense", "sparse", "oversubscribed", "org"]
-    } else {
-        vec![case.as_str()]
-    };
+    let cases: Vec<&str> =
+        if case == "all" { vec!["dense", "sparse", "oversubscribed", "org"] } else { vec![case.as_str()] };
     for case in cases {
         let result = match case {
             "dense" => dense(&data, runs),
@@ -61,8 +54,7 @@ fn main() {
         let line = result.to_string();
         println!("{line}");
         let path = data.join(format!("ours-{case}.json"));
-        std::fs::write(&path, line + "\n")
-            .unwrap_or_else(|e| fail(&format!("cannot write {}: {e}", path.display())));
+        std::fs::write(&path, line + "\n").unwrap_or_else(|e| fail(&format!("cannot write {}: {e}", path.display())));
     }
 }
 
@@ -116,8 +108,7 @@ fn repeat(req: &MatchRequest, runs: usize) -> Runs {
         let (before, _) = rss();
         reset_peak();
         let start = Instant::now();
-        let (resp, s) = run_with_stats(req, &Options::default(), &|_| {})
-            .unwrap_or_else(|e| fail(&e.to_string()));
+        let (resp, s) = run_with_stats(req, &Options::default(), &|_| {}).unwrap_or_else(|e| fail(&e.to_string()));
         wall_ms.push(start.elapsed().as_secs_f64() * 1e3);
         let (_, peak) = rss();
         peak_extra_bytes = peak_extra_bytes.max(peak.saturating_sub(before));
@@ -134,12 +125,7 @@ fn repeat(req: &MatchRequest, runs: usize) -> Runs {
         stats.push(s);
         last = Some(resp);
     }
-    Runs {
-        last: last.unwrap_or_else(|| fail("no run")),
-        stats,
-        wall_ms,
-        peak_extra_bytes,
-    }
+    Runs { last: last.unwrap_or_else(|| fail("no run")), stats, wall_ms, peak_extra_bytes }
 }
 
 fn summary(case: &str, runs: &Runs) -> Value {
@@ -180,26 +166,10 @@ fn sparse(data: &Path, runs: usize, name: &str, leaders: usize, mentors: usize) 
     let per_leader = 50;
     eprintln!("{name}: {leaders} leaders x {mentors} mentors, {per_leader} candidates each");
     let s = instances::sparse(leaders, mentors, per_leader, 2);
-    write_npy(
-        &data.join(format!("{name}_leader.npy")),
-        &[s.leader.len()],
-        &s.leader,
-    );
-    write_npy(
-        &data.join(format!("{name}_mentor.npy")),
-        &[s.mentor.len()],
-        &s.mentor,
-    );
-    write_npy(
-        &data.join(format!("{name}_milli.npy")),
-        &[s.milli.len()],
-        &s.milli,
-    );
-    write_npy(
-        &data.join(format!("{name}_capacity.npy")),
-        &[s.capacity.len()],
-        &s.capacity,
-    );
+    write_npy(&data.join(format!("{name}_leader.npy")), &[s.leader.len()], &s.leader);
+    write_npy(&data.join(format!("{name}_mentor.npy")), &[s.mentor.len()], &s.mentor);
+    write_npy(&data.join(format!("{name}_milli.npy")), &[s.milli.len()], &s.milli);
+    write_npy(&data.join(format!("{name}_capacity.npy")), &[s.capacity.len()], &s.capacity);
     let req = instances::sparse_request(&s);
     let runs = repeat(&req, runs);
     let mut out = summary(name, &runs);
@@ -214,10 +184,8 @@ fn org(data: &Path, runs: usize) -> Value {
     eprintln!("org: built-in scoring on a 100,000-person organisation");
     let path = data.join("org100k.json");
     let generated = instances::org(3);
-    let file =
-        std::fs::File::create(&path).unwrap_or_else(|e| fail(&format!("{}: {e}", path.display())));
-    serde_json::to_writer(std::io::BufWriter::new(file), &generated.request)
-        .unwrap_or_else(|e| fail(&e.to_string()));
+    let file = std::fs::File::create(&path).unwrap_or_else(|e| fail(&format!("{}: {e}", path.display())));
+    serde_json::to_writer(std::io::BufWriter::new(file), &generated.request).unwrap_or_else(|e| fail(&e.to_string()));
     eprintln!(
         "  {} people, {} leaders, {} mentors -> {}",
         generated.request.people.len(),
@@ -231,12 +199,10 @@ fn org(data: &Path, runs: usize) -> Value {
     for r in 0..runs.max(1) {
         let start = Instant::now();
         let text = std::fs::read_to_string(&path).unwrap_or_else(|e| fail(&e.to_string()));
-        let req: MatchRequest =
-            serde_json::from_str(&text).unwrap_or_else(|e| fail(&e.to_string()));
+        let req: MatchRequest = serde_json::from_str(&text).unwrap_or_else(|e| fail(&e.to_string()));
         drop(text);
         let parse_ms = start.elapsed().as_secs_f64() * 1e3;
-        let (resp, s) = run_with_stats(&req, &Options::default(), &|_| {})
-            .unwrap_or_else(|e| fail(&e.to_string()));
+        let (resp, s) = run_with_stats(&req, &Options::default(), &|_| {}).unwrap_or_else(|e| fail(&e.to_string()));
         let serialize = Instant::now();
         let out = serde_json::to_string(&resp).unwrap_or_else(|e| fail(&e.to_string()));
         let serialize_ms = serialize.elapsed().as_secs_f64() * 1e3;
@@ -276,10 +242,7 @@ fn org(data: &Path, runs: usize) -> Value {
             "output_bytes": out.len(),
         }));
     }
-    let e2e: Vec<f64> = results
-        .iter()
-        .filter_map(|r| r["end_to_end_ms"].as_f64())
-        .collect();
+    let e2e: Vec<f64> = results.iter().filter_map(|r| r["end_to_end_ms"].as_f64()).collect();
     let median_ms = median(e2e);
     let mut chosen = results
         .into_iter()
@@ -295,6 +258,5 @@ fn org(data: &Path, runs: usize) -> Value {
 }
 
 fn write_npy<T: npy::Element>(path: &Path, shape: &[usize], data: &[T]) {
-    npy::write(path, shape, data)
-        .unwrap_or_else(|e| fail(&format!("cannot write {}: {e}", path.display())));
+    npy::write(path, shape, data).unwrap_or_else(|e| fail(&format!("cannot write {}: {e}", path.display())));
 }

@@ -31,22 +31,10 @@ impl Element for u32 {
 }
 
 pub fn write<T: Element>(path: &Path, shape: &[usize], data: &[T]) -> std::io::Result<()> {
-    assert_eq!(
-        shape.iter().product::<usize>(),
-        data.len(),
-        "shape does not match data"
-    );
+    assert_eq!(shape.iter().product::<usize>(), data.len(), "shape does not match data");
     let dims: Vec<String> = shape.iter().map(ToString::to_string).collect();
-    let shape_text = if shape.len() == 1 {
-        format!("({},)", dims[0])
-    } else {
-        format!("({})", dims.join(", "))
-    };
-    let mut header = format!(
-        "{{'descr': '{}', 'fortran_order': False, 'shape': {}, }}",
-        T::DESCR,
-        shape_text
-    );
+    let shape_text = if shape.len() == 1 { format!("({},)", dims[0]) } else { format!("({})", dims.join(", ")) };
+    let mut header = format!("{{'descr': '{}', 'fortran_order': False, 'shape': {}, }}", T::DESCR, shape_text);
     while (10 + header.len() + 1) % 64 != 0 {
         header.push(' ');
     }

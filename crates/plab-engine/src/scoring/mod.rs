@@ -90,12 +90,7 @@ pub(crate) struct LeaderTerms {
 
 impl<'r> Features<'r> {
     /// Features of the given leaders and mentors (participant indices); others stay blank.
-    pub(crate) fn build(
-        req: &'r MatchRequest,
-        p: &Participants<'r>,
-        leaders: &[u32],
-        mentors: &[u32],
-    ) -> Self {
+    pub(crate) fn build(req: &'r MatchRequest, p: &Participants<'r>, leaders: &[u32], mentors: &[u32]) -> Self {
         let mut dept_ids: HashMap<&str, u32> = HashMap::new();
         let mut dept_names = Vec::new();
         let mut dept_of = |name: &'r str| -> u32 {
@@ -104,16 +99,9 @@ impl<'r> Features<'r> {
                 dept_names.len() as u32 - 1
             })
         };
-        let person_dept: Vec<u32> = req
-            .people
-            .iter()
-            .map(|p| dept_of(p.department.as_str()))
-            .collect();
-        let adjacent_pairs: Vec<(u32, u32)> = req
-            .adjacent_departments
-            .iter()
-            .map(|(a, b)| (dept_of(a.as_str()), dept_of(b.as_str())))
-            .collect();
+        let person_dept: Vec<u32> = req.people.iter().map(|p| dept_of(p.department.as_str())).collect();
+        let adjacent_pairs: Vec<(u32, u32)> =
+            req.adjacent_departments.iter().map(|(a, b)| (dept_of(a.as_str()), dept_of(b.as_str()))).collect();
         let n_depts = dept_names.len();
         let mut adjacent = vec![false; n_depts * n_depts];
         for (a, b) in adjacent_pairs {
@@ -151,9 +139,7 @@ impl<'r> Features<'r> {
             .collect();
         let mut vocab: HashMap<String, u32> = HashMap::new();
         let mut df: Vec<u32> = Vec::new();
-        let mut mentor_people: Vec<Person> = (0..p.mentor_person.len())
-            .map(|_| Person::default())
-            .collect();
+        let mut mentor_people: Vec<Person> = (0..p.mentor_person.len()).map(|_| Person::default()).collect();
         let mut perspective_lists: Vec<Vec<Vec<u32>>> = vec![Vec::new(); p.mentor_person.len()];
         let mut seen_by_mentor: Vec<u32> = Vec::new();
         for (&m, (bits, lists)) in mentors.iter().zip(mentor_text) {
@@ -181,10 +167,7 @@ impl<'r> Features<'r> {
             perspective_lists[m as usize] = ids_per_perspective;
         }
         let n_mentors = mentors.len().max(1) as f32;
-        let idf: Vec<f32> = df
-            .iter()
-            .map(|&d| (1.0 + n_mentors / d as f32).ln())
-            .collect();
+        let idf: Vec<f32> = df.iter().map(|&d| (1.0 + n_mentors / d as f32).ln()).collect();
         let unseen_idf = (1.0 + n_mentors).ln();
         let mut mentor_perspectives = Vec::with_capacity(perspective_lists.len() + 1);
         let mut perspective_terms = vec![0u32];
@@ -195,9 +178,7 @@ impl<'r> Features<'r> {
         for (m, lists) in perspective_lists.into_iter().enumerate() {
             for ids in lists {
                 perspective_mentor.push(m as u32);
-                perspective_inv_norm.push(inverse_sqrt(
-                    ids.iter().map(|&t| idf[t as usize]).sum::<f32>(),
-                ));
+                perspective_inv_norm.push(inverse_sqrt(ids.iter().map(|&t| idf[t as usize]).sum::<f32>()));
                 terms_flat.extend(ids);
                 perspective_terms.push(terms_flat.len() as u32);
             }
@@ -276,8 +257,7 @@ impl<'r> Features<'r> {
         let inv_norm = self.leader_inv_norm[leader as usize];
         for &t in &self.leader_terms[leader as usize] {
             let idf = self.idf[t as usize];
-            let range = self.posting_offsets[t as usize] as usize
-                ..self.posting_offsets[t as usize + 1] as usize;
+            let range = self.posting_offsets[t as usize] as usize..self.posting_offsets[t as usize + 1] as usize;
             for &p in &self.postings[range] {
                 if terms.shared[p as usize] == 0.0 {
                     terms.touched_perspectives.push(p);
@@ -286,8 +266,7 @@ impl<'r> Features<'r> {
             }
         }
         for &p in &terms.touched_perspectives {
-            let fit = (terms.shared[p as usize] * self.perspective_inv_norm[p as usize] * inv_norm)
-                .min(1.0);
+            let fit = (terms.shared[p as usize] * self.perspective_inv_norm[p as usize] * inv_norm).min(1.0);
             let m = self.perspective_mentor[p as usize] as usize;
             if terms.fit[m] == 0.0 {
                 terms.touched_mentors.push(m as u32);
@@ -330,11 +309,7 @@ impl<'r> Features<'r> {
         Components {
             topic: 0.5 * theme_fit + 0.5 * term_fit,
             tension: 0.5 * tenure + 0.3 * other_dept + 0.2 * levels,
-            strategic: if self.adjacent[t.adjacent_row + m.dept as usize] {
-                1.0
-            } else {
-                0.0
-            },
+            strategic: if self.adjacent[t.adjacent_row + m.dept as usize] { 1.0 } else { 0.0 },
         }
     }
 
@@ -343,11 +318,10 @@ impl<'r> Features<'r> {
     fn direct_term_fit(&self, leader: u32, mentor: u32) -> f32 {
         let inv_norm = self.leader_inv_norm[leader as usize];
         let mut best = 0.0f32;
-        let perspectives = self.mentor_perspectives[mentor as usize] as usize
-            ..self.mentor_perspectives[mentor as usize + 1] as usize;
+        let perspectives =
+            self.mentor_perspectives[mentor as usize] as usize..self.mentor_perspectives[mentor as usize + 1] as usize;
         for k in perspectives {
-            let own = &self.terms
-                [self.perspective_terms[k] as usize..self.perspective_terms[k + 1] as usize];
+            let own = &self.terms[self.perspective_terms[k] as usize..self.perspective_terms[k + 1] as usize];
             let mut shared = 0.0f32;
             for &t in &self.leader_terms[leader as usize] {
                 if own.contains(&t) {
@@ -362,9 +336,7 @@ impl<'r> Features<'r> {
     }
 
     pub(crate) fn score(&self, c: Components) -> f64 {
-        self.weights.topic * c.topic
-            + self.weights.tension * c.tension
-            + self.weights.strategic * c.strategic
+        self.weights.topic * c.topic + self.weights.tension * c.tension + self.weights.strategic * c.strategic
     }
 
     /// Components of one pair without the term index (for pins and explanations).
@@ -429,9 +401,7 @@ mod tests {
 
     #[test]
     fn fixed_point_rounds_half_away_from_zero_like_f64_round() {
-        for x in [
-            0.0, 0.4999999, 0.5, 1.5, 2.5, -0.5, -1.5, -2.4, 1234.5678, -0.0000004, 3.0000005,
-        ] {
+        for x in [0.0, 0.4999999, 0.5, 1.5, 2.5, -0.5, -1.5, -2.4, 1234.5678, -0.0000004, 3.0000005] {
             assert_eq!(to_fixed(x, 1e6), (x * 1e6).round() as i64, "{x}");
             assert_eq!(to_fixed(x, 1.0), x.round() as i64, "{x}");
         }

@@ -10,17 +10,9 @@ const MAX_REASONS: usize = 4;
 
 impl Features<'_> {
     /// The pair's kind and the evidence, most telling first.
-    pub(crate) fn explain(
-        &self,
-        p: &Participants<'_>,
-        leader: u32,
-        mentor: u32,
-    ) -> (PairKind, Vec<String>) {
+    pub(crate) fn explain(&self, p: &Participants<'_>, leader: u32, mentor: u32) -> (PairKind, Vec<String>) {
         let c = self.pair_components(leader, mentor);
-        let (l, m) = (
-            &self.leaders[leader as usize],
-            &self.mentors[mentor as usize],
-        );
+        let (l, m) = (&self.leaders[leader as usize], &self.mentors[mentor as usize]);
         let kind = if c.strategic > 0.0 {
             PairKind::Strategic
         } else if self.weights.tension * c.tension > self.weights.topic * c.topic {
@@ -37,18 +29,14 @@ impl Features<'_> {
         if gap_years >= 2.0 {
             tension.push(format!("{gap_years} years of tenure between them"));
         }
-        let (ld, md) = (
-            self.dept_names[l.dept as usize],
-            self.dept_names[m.dept as usize],
-        );
+        let (ld, md) = (self.dept_names[l.dept as usize], self.dept_names[m.dept as usize]);
         if l.dept != m.dept {
             tension.push(format!("different departments: {ld} and {md}"));
         }
         if l.level - m.level >= 3 {
             tension.push(format!("{} levels apart", l.level - m.level));
         }
-        let strategic = (c.strategic > 0.0)
-            .then(|| format!("{md} sits next to {}{} customers", ld, possessive(ld)));
+        let strategic = (c.strategic > 0.0).then(|| format!("{md} sits next to {}{} customers", ld, possessive(ld)));
 
         let mut reasons: Vec<String> = Vec::new();
         match kind {
@@ -80,10 +68,8 @@ impl Features<'_> {
         let best = perspectives
             .iter()
             .map(|text| {
-                let shared: HashSet<String> = key_terms(text)
-                    .into_iter()
-                    .filter(|t| question_terms.contains(t))
-                    .collect();
+                let shared: HashSet<String> =
+                    key_terms(text).into_iter().filter(|t| question_terms.contains(t)).collect();
                 (shared.iter().map(weight).sum::<f32>(), text, shared)
             })
             .filter(|(w, _, _)| *w > 0.0)
@@ -93,9 +79,7 @@ impl Features<'_> {
             reasons.push(format!("both about {}", topic_phrase(text, &shared)));
         }
         let question_themes = theme_bits(&themes_of(question));
-        let mentor_themes = perspectives
-            .iter()
-            .fold(0u8, |acc, t| acc | theme_bits(&themes_of(t)));
+        let mentor_themes = perspectives.iter().fold(0u8, |acc, t| acc | theme_bits(&themes_of(t)));
         if let Some(theme) = Theme::ALL
             .into_iter()
             .enumerate()
@@ -115,10 +99,7 @@ fn topic_phrase(text: &str, shared: &HashSet<String>) -> String {
         return text.to_owned();
     }
     let mut words: Vec<&str> = Vec::new();
-    for word in text
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-    {
+    for word in text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
         if key_terms(word).iter().any(|t| shared.contains(t)) && !words.contains(&word) {
             words.push(word);
         }
@@ -141,10 +122,7 @@ mod tests {
     #[test]
     fn short_perspective_is_quoted_whole() {
         let shared: HashSet<String> = ["drafts".to_owned()].into();
-        assert_eq!(
-            topic_phrase("AI tools for first drafts.", &shared),
-            "AI tools for first drafts"
-        );
+        assert_eq!(topic_phrase("AI tools for first drafts.", &shared), "AI tools for first drafts");
     }
 
     #[test]

@@ -31,10 +31,7 @@ pub fn solve(graph: &CandidateGraph) -> Assignment {
             (j < nm && cost[l * n + j] != big).then_some(j as u32)
         })
         .collect();
-    Assignment {
-        mentor_of,
-        duals: None,
-    }
+    Assignment { mentor_of, duals: None }
 }
 
 /// Minimum-cost perfect assignment of an `n x n` row-major matrix: `x[row] = column`.
@@ -61,13 +58,7 @@ pub fn lapjv(n: usize, cost: &[i64]) -> Vec<usize> {
 
 /// Each column goes to its cheapest row; rows that won exactly one column
 /// transfer their slack to it. Returns the rows left free.
-fn column_reduction(
-    n: usize,
-    cost: &[i64],
-    x: &mut [usize],
-    y: &mut [usize],
-    v: &mut [i64],
-) -> Vec<usize> {
+fn column_reduction(n: usize, cost: &[i64], x: &mut [usize], y: &mut [usize], v: &mut [i64]) -> Vec<usize> {
     v.fill(i64::MAX);
     let mut best_row = vec![0usize; n];
     for i in 0..n {
@@ -96,11 +87,7 @@ fn column_reduction(
         } else if unique[i] {
             let j = x[i];
             let row = &cost[i * n..(i + 1) * n];
-            let slack = (0..n)
-                .filter(|&k| k != j)
-                .map(|k| row[k] - v[k])
-                .min()
-                .unwrap_or(0);
+            let slack = (0..n).filter(|&k| k != j).map(|k| row[k] - v[k]).min().unwrap_or(0);
             v[j] -= slack;
         }
     }
@@ -144,11 +131,7 @@ fn augmenting_row_reduction(
             }
         }
         let mut i0 = y[j1];
-        let lowered = if u2 == i64::MAX {
-            v[j1]
-        } else {
-            v[j1] - (u2 - u1)
-        };
+        let lowered = if u2 == i64::MAX { v[j1] } else { v[j1] - (u2 - u1) };
         let lowers = lowered < v[j1];
         if rounds < current * n {
             if lowers {
@@ -186,22 +169,10 @@ struct PathSearch {
 
 impl PathSearch {
     fn new(n: usize) -> Self {
-        PathSearch {
-            cols: vec![0; n],
-            d: vec![0; n],
-            pred: vec![0; n],
-        }
+        PathSearch { cols: vec![0; n], d: vec![0; n], pred: vec![0; n] }
     }
 
-    fn augment(
-        &mut self,
-        n: usize,
-        cost: &[i64],
-        start: usize,
-        x: &mut [usize],
-        y: &mut [usize],
-        v: &mut [i64],
-    ) {
+    fn augment(&mut self, n: usize, cost: &[i64], start: usize, x: &mut [usize], y: &mut [usize], v: &mut [i64]) {
         let mut j = self.find_path(n, cost, start, y, v);
         loop {
             let i = self.pred[j];
@@ -217,14 +188,7 @@ impl PathSearch {
 
     /// Dijkstra over columns: `cols[..ready]` are settled, `cols[lo..hi]` hold the
     /// current minimum distance and are being scanned, `cols[hi..]` are todo.
-    fn find_path(
-        &mut self,
-        n: usize,
-        cost: &[i64],
-        start: usize,
-        y: &[usize],
-        v: &mut [i64],
-    ) -> usize {
+    fn find_path(&mut self, n: usize, cost: &[i64], start: usize, y: &[usize], v: &mut [i64]) -> usize {
         let (cols, d, pred) = (&mut self.cols, &mut self.d, &mut self.pred);
         let row = &cost[start * n..(start + 1) * n];
         for j in 0..n {
@@ -318,9 +282,7 @@ mod tests {
     fn lapjv_finds_the_minimum_on_small_matrices() {
         let mut seed = 7u64;
         let mut next = move || {
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
             (seed >> 33) as i64
         };
         for n in 1..=7 {

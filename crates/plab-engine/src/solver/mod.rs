@@ -52,12 +52,7 @@ impl CandidateGraph {
             weight[at] = w;
             fill[l as usize] += 1;
         }
-        CandidateGraph {
-            capacity,
-            offsets,
-            mentor,
-            weight,
-        }
+        CandidateGraph { capacity, offsets, mentor, weight }
     }
 
     /// Builds the graph from edges already sorted by leader, without an
@@ -72,10 +67,7 @@ impl CandidateGraph {
         offsets.push(0);
         for (l, m, w) in edges {
             assert!((m as usize) < capacity.len(), "mentor index out of range");
-            assert!(
-                l as usize + 1 >= offsets.len(),
-                "edges are not sorted by leader"
-            );
+            assert!(l as usize + 1 >= offsets.len(), "edges are not sorted by leader");
             while offsets.len() <= l as usize {
                 offsets.push(mentor.len());
             }
@@ -87,12 +79,7 @@ impl CandidateGraph {
         }
         mentor.shrink_to_fit();
         weight.shrink_to_fit();
-        CandidateGraph {
-            capacity,
-            offsets,
-            mentor,
-            weight,
-        }
+        CandidateGraph { capacity, offsets, mentor, weight }
     }
 
     /// Builds the graph from per-leader candidate lists, already grouped.
@@ -110,12 +97,7 @@ impl CandidateGraph {
             }
             offsets.push(mentor.len());
         }
-        CandidateGraph {
-            capacity,
-            offsets,
-            mentor,
-            weight,
-        }
+        CandidateGraph { capacity, offsets, mentor, weight }
     }
 
     pub fn n_leaders(&self) -> usize {
@@ -137,10 +119,7 @@ impl CandidateGraph {
     /// `(mentor, weight)` candidates of one leader.
     pub fn row(&self, leader: usize) -> impl Iterator<Item = (u32, i64)> + '_ {
         let range = self.offsets[leader]..self.offsets[leader + 1];
-        self.mentor[range.clone()]
-            .iter()
-            .copied()
-            .zip(self.weight[range].iter().copied())
+        self.mentor[range.clone()].iter().copied().zip(self.weight[range].iter().copied())
     }
 
     pub fn weight_of(&self, leader: usize, mentor: u32) -> Option<i64> {
@@ -168,11 +147,7 @@ impl CandidateGraph {
     /// Share of the full leader x mentor matrix present, for choosing a path.
     fn density(&self) -> f64 {
         let cells = self.n_leaders() as f64 * self.n_mentors() as f64;
-        if cells == 0.0 {
-            0.0
-        } else {
-            self.n_edges() as f64 / cells
-        }
+        if cells == 0.0 { 0.0 } else { self.n_edges() as f64 / cells }
     }
 }
 
@@ -207,11 +182,7 @@ impl Assignment {
     }
 
     pub fn total_weight(&self, graph: &CandidateGraph) -> i64 {
-        self.mentor_of
-            .iter()
-            .enumerate()
-            .filter_map(|(l, m)| m.and_then(|m| graph.weight_of(l, m)))
-            .sum()
+        self.mentor_of.iter().enumerate().filter_map(|(l, m)| m.and_then(|m| graph.weight_of(l, m))).sum()
     }
 }
 
@@ -229,11 +200,7 @@ pub enum SolverChoice {
 /// Largest side for the dense path: an n x n matrix of i64 (128 MiB at 4,096).
 const DENSE_MAX_SIDE: usize = 4096;
 
-pub fn solve(
-    graph: &CandidateGraph,
-    choice: SolverChoice,
-    progress: &(dyn Fn(Progress) + Sync),
-) -> Assignment {
+pub fn solve(graph: &CandidateGraph, choice: SolverChoice, progress: &(dyn Fn(Progress) + Sync)) -> Assignment {
     let unit = graph.capacity.iter().all(|&c| c <= 1);
     let side = graph.n_leaders().max(graph.n_mentors());
     let dense = unit
@@ -243,9 +210,5 @@ pub fn solve(
             SolverChoice::Sparse => false,
             SolverChoice::DenseWhenPossible => true,
         };
-    if dense {
-        dense::solve(graph)
-    } else {
-        sparse::solve(graph, progress)
-    }
+    if dense { dense::solve(graph) } else { sparse::solve(graph, progress) }
 }

@@ -31,9 +31,7 @@ pub fn solve(graph: &CandidateGraph, progress: &(dyn Fn(Progress) + Sync)) -> As
     for &m in &graph.mentor {
         in_degree[m as usize] += 1;
     }
-    let seats: u64 = (0..graph.n_mentors())
-        .map(|m| u64::from(graph.capacity[m].min(in_degree[m])))
-        .sum();
+    let seats: u64 = (0..graph.n_mentors()).map(|m| u64::from(graph.capacity[m].min(in_degree[m]))).sum();
     let big = graph.unmatched_cost();
     if seats >= n_leaders as u64 {
         let supply = vec![1u32; n_leaders];
@@ -54,24 +52,12 @@ pub fn solve(graph: &CandidateGraph, progress: &(dyn Fn(Progress) + Sync)) -> As
         // Rows are leaders: profit = pi_row + big, price = -pi_col.
         let profit = state.pi_row.iter().map(|p| p + big).collect();
         let price = state.pi_col.iter().map(|p| -p).collect();
-        Assignment {
-            mentor_of,
-            duals: Some(Duals {
-                profit,
-                price,
-                bonus: big,
-            }),
-        }
+        Assignment { mentor_of, duals: Some(Duals { profit, price, bonus: big }) }
     } else {
         let t = transpose(graph);
         let unit = vec![1u32; n_leaders];
-        let rows = Rows {
-            offsets: &t.offsets,
-            col: &t.col,
-            weight: &t.weight,
-            supply: &graph.capacity,
-            capacity: &unit,
-        };
+        let rows =
+            Rows { offsets: &t.offsets, col: &t.col, weight: &t.weight, supply: &graph.capacity, capacity: &unit };
         let mut state = State::run(&rows, big, progress);
         let mut mentor_of = vec![None; n_leaders];
         for (e, &matched) in state.matched.iter().enumerate() {
@@ -87,14 +73,7 @@ pub fn solve(graph: &CandidateGraph, progress: &(dyn Fn(Progress) + Sync)) -> As
         // Rows are mentors: profit = -pi_col, price = pi_row + big.
         let profit = state.pi_col.iter().map(|p| -p).collect();
         let price = state.pi_row.iter().map(|p| p + big).collect();
-        Assignment {
-            mentor_of,
-            duals: Some(Duals {
-                profit,
-                price,
-                bonus: big,
-            }),
-        }
+        Assignment { mentor_of, duals: Some(Duals { profit, price, bonus: big }) }
     }
 }
 
@@ -124,11 +103,7 @@ fn transpose(g: &CandidateGraph) -> Transposed {
             fill[m] += 1;
         }
     }
-    Transposed {
-        offsets,
-        col,
-        weight,
-    }
+    Transposed { offsets, col, weight }
 }
 
 /// One orientation of the problem: row `r`'s edges are `offsets[r]..offsets[r + 1]`.
@@ -208,21 +183,14 @@ impl<'a> State<'a> {
             if g.supply[r] == 0 {
                 // Never a source, so unreachable: any potential that keeps its
                 // edges' reduced costs non-negative will do for the duals.
-                let highest = state
-                    .edges(r as u32)
-                    .map(|e| g.weight[e] + state.pi_col[g.col[e] as usize])
-                    .max();
+                let highest = state.edges(r as u32).map(|e| g.weight[e] + state.pi_col[g.col[e] as usize]).max();
                 state.pi_row[r] = highest.unwrap_or(-big).max(-big);
             } else if units < g.supply[r] {
                 // Its other units go unassigned: the sink edge becomes tight.
                 state.pi_row[r] = state.pi_row[r].min(-big);
             }
             if (r + 1) % step == 0 {
-                progress(Progress {
-                    stage: Stage::Solving,
-                    done: r as u64 + 1,
-                    total: nr as u64,
-                });
+                progress(Progress { stage: Stage::Solving, done: r as u64 + 1, total: nr as u64 });
             }
         }
         state
@@ -245,10 +213,7 @@ impl<'a> State<'a> {
                 continue;
             }
             let c = self.g.col[e];
-            let key = (
-                base - self.g.weight[e] - self.pi_col[c as usize],
-                !self.has_room(c),
-            );
+            let key = (base - self.g.weight[e] - self.pi_col[c as usize], !self.has_room(c));
             if best.is_none_or(|(rc, full, _)| key < (rc, full)) {
                 best = Some((key.0, key.1, e));
             }

@@ -5,13 +5,7 @@ use plab_domain::Date;
 use plab_engine::{LeaderIn, MatchRequest, MatchResponse, MentorIn, PersonIn};
 use std::collections::{HashMap, HashSet};
 
-pub fn person(
-    id: &str,
-    manager: Option<&str>,
-    department: &str,
-    hired: &str,
-    level: i32,
-) -> PersonIn {
+pub fn person(id: &str, manager: Option<&str>, department: &str, hired: &str, level: i32) -> PersonIn {
     PersonIn {
         id: id.into(),
         manager: manager.map(Into::into),
@@ -28,48 +22,29 @@ pub fn with_perspectives(mut p: PersonIn, perspectives: &[&str]) -> PersonIn {
 }
 
 pub fn leader(id: &str, question: &str) -> LeaderIn {
-    LeaderIn {
-        id: id.into(),
-        question: question.into(),
-    }
+    LeaderIn { id: id.into(), question: question.into() }
 }
 
 pub fn mentor(id: &str, capacity: i64) -> MentorIn {
-    MentorIn {
-        id: id.into(),
-        capacity,
-    }
+    MentorIn { id: id.into(), capacity }
 }
 
-pub fn request(
-    people: Vec<PersonIn>,
-    leaders: Vec<LeaderIn>,
-    mentors: Vec<MentorIn>,
-) -> MatchRequest {
+pub fn request(people: Vec<PersonIn>, leaders: Vec<LeaderIn>, mentors: Vec<MentorIn>) -> MatchRequest {
     MatchRequest::new(people, leaders, mentors)
 }
 
 pub fn pairs_of(resp: &MatchResponse) -> Vec<(String, String)> {
-    resp.pairs
-        .iter()
-        .map(|p| (p.leader.clone(), p.mentor.clone()))
-        .collect()
+    resp.pairs.iter().map(|p| (p.leader.clone(), p.mentor.clone())).collect()
 }
 
 pub fn mentor_of<'a>(resp: &'a MatchResponse, leader: &str) -> Option<&'a str> {
-    resp.pairs
-        .iter()
-        .find(|p| p.leader == leader)
-        .map(|p| p.mentor.as_str())
+    resp.pairs.iter().find(|p| p.leader == leader).map(|p| p.mentor.as_str())
 }
 
 /// True when `a` is in `b`'s reporting chain or `b` in `a`'s, found by walking up.
 pub fn in_chain(req: &MatchRequest, a: &str, b: &str) -> bool {
-    let manager: HashMap<&str, Option<&str>> = req
-        .people
-        .iter()
-        .map(|p| (p.id.as_str(), p.manager.as_deref()))
-        .collect();
+    let manager: HashMap<&str, Option<&str>> =
+        req.people.iter().map(|p| (p.id.as_str(), p.manager.as_deref())).collect();
     let above = |low: &str, high: &str| {
         let mut cur = manager.get(low).copied().flatten();
         let mut steps = 0;
@@ -89,11 +64,7 @@ pub fn in_chain(req: &MatchRequest, a: &str, b: &str) -> bool {
 }
 
 fn level(req: &MatchRequest, id: &str) -> i32 {
-    req.people
-        .iter()
-        .find(|p| p.id == id)
-        .map(|p| p.level)
-        .expect("known person")
+    req.people.iter().find(|p| p.id == id).map(|p| p.level).expect("known person")
 }
 
 /// Whether the hard rules (capacity aside) allow this pair, decided independently of the engine.
@@ -125,66 +96,28 @@ pub fn assert_rules_hold(req: &MatchRequest, resp: &MatchResponse) {
     let mut load: HashMap<&str, i64> = HashMap::new();
     let mut seen_leaders = HashSet::new();
     for p in &resp.pairs {
-        assert!(
-            seen_leaders.insert(p.leader.as_str()),
-            "leader {} paired twice",
-            p.leader
-        );
-        assert!(
-            req.leaders.iter().any(|l| l.id == p.leader),
-            "{} is not a leader",
-            p.leader
-        );
-        assert!(
-            !in_chain(req, &p.leader, &p.mentor),
-            "{} is in {}'s reporting chain",
-            p.mentor,
-            p.leader
-        );
-        assert!(
-            level(req, &p.mentor) < level(req, &p.leader),
-            "{} is not junior to {}",
-            p.mentor,
-            p.leader
-        );
+        assert!(seen_leaders.insert(p.leader.as_str()), "leader {} paired twice", p.leader);
+        assert!(req.leaders.iter().any(|l| l.id == p.leader), "{} is not a leader", p.leader);
+        assert!(!in_chain(req, &p.leader, &p.mentor), "{} is in {}'s reporting chain", p.mentor, p.leader);
+        assert!(level(req, &p.mentor) < level(req, &p.leader), "{} is not junior to {}", p.mentor, p.leader);
         let pair = (p.leader.clone(), p.mentor.clone());
-        assert!(
-            !req.forbidden.contains(&pair),
-            "forbidden pair {pair:?} proposed"
-        );
-        assert!(
-            !req.previous.contains(&pair),
-            "previous pair {pair:?} proposed"
-        );
-        assert!(
-            !req.opted_out.contains(&p.mentor),
-            "opted-out {} proposed",
-            p.mentor
-        );
+        assert!(!req.forbidden.contains(&pair), "forbidden pair {pair:?} proposed");
+        assert!(!req.previous.contains(&pair), "previous pair {pair:?} proposed");
+        assert!(!req.opted_out.contains(&p.mentor), "opted-out {} proposed", p.mentor);
         if let Some(scores) = &req.scores {
             assert!(
-                scores
-                    .iter()
-                    .any(|(l, m, _)| *l == p.leader && *m == p.mentor),
+                scores.iter().any(|(l, m, _)| *l == p.leader && *m == p.mentor),
                 "{pair:?} is not a scored candidate"
             );
         }
         *load.entry(p.mentor.as_str()).or_default() += 1;
     }
     for (m, n) in load {
-        let cap = req
-            .mentors
-            .iter()
-            .find(|x| x.id == m)
-            .map(|x| x.capacity)
-            .expect("a mentor");
+        let cap = req.mentors.iter().find(|x| x.id == m).map(|x| x.capacity).expect("a mentor");
         assert!(n <= cap, "mentor {m} has {n} leaders, capacity {cap}");
     }
     for (l, m) in &req.pinned {
-        assert!(
-            resp.pairs.iter().any(|p| p.leader == *l && p.mentor == *m),
-            "pin ({l}, {m}) not honoured"
-        );
+        assert!(resp.pairs.iter().any(|p| p.leader == *l && p.mentor == *m), "pin ({l}, {m}) not honoured");
     }
     let matched: HashSet<&str> = resp.pairs.iter().map(|p| p.leader.as_str()).collect();
     for l in &req.leaders {
@@ -199,15 +132,8 @@ pub fn assert_rules_hold(req: &MatchRequest, resp: &MatchResponse) {
 
 /// The best (matched leaders, total score) by enumerating every assignment;
 /// `None` when no assignment honours the pins.
-pub fn brute_force(
-    req: &MatchRequest,
-    scores: &HashMap<(String, String), f64>,
-) -> Option<(usize, f64)> {
-    let capacity: HashMap<&str, i64> = req
-        .mentors
-        .iter()
-        .map(|m| (m.id.as_str(), m.capacity))
-        .collect();
+pub fn brute_force(req: &MatchRequest, scores: &HashMap<(String, String), f64>) -> Option<(usize, f64)> {
+    let capacity: HashMap<&str, i64> = req.mentors.iter().map(|m| (m.id.as_str(), m.capacity)).collect();
     let mut pins: HashMap<&str, &str> = HashMap::new();
     for (l, m) in &req.pinned {
         if pins.insert(l.as_str(), m.as_str()).is_some() {
@@ -219,9 +145,7 @@ pub fn brute_force(
         .iter()
         .map(|l| {
             let allowed = |m: &str| {
-                pair_allowed(req, &l.id, m)
-                    .then(|| scores.get(&(l.id.clone(), m.to_owned())).copied())
-                    .flatten()
+                pair_allowed(req, &l.id, m).then(|| scores.get(&(l.id.clone(), m.to_owned())).copied()).flatten()
             };
             match pins.get(l.id.as_str()) {
                 Some(&m) => allowed(m).map(|s| vec![(Some(m), s)]).unwrap_or_default(),
@@ -334,9 +258,7 @@ pub fn random_request_sized(
             &format!("{year}-0{}-1{}", 1 + rng.below(9), rng.below(10)),
             1 + rng.below(6) as i32,
         );
-        p.perspectives = (0..rng.below(3))
-            .map(|_| PHRASES[rng.below(6) as usize].to_owned())
-            .collect();
+        p.perspectives = (0..rng.below(3)).map(|_| PHRASES[rng.below(6) as usize].to_owned()).collect();
         people.push(p);
     }
     let ids: Vec<String> = people.iter().map(|p| p.id.clone()).collect();
@@ -348,11 +270,7 @@ pub fn random_request_sized(
         while chosen.len() < k {
             let i = rng.below(ids.len() as u64) as usize;
             tries += 1;
-            let fits = if senior {
-                levels[i] >= 3
-            } else {
-                levels[i] <= 3
-            };
+            let fits = if senior { levels[i] >= 3 } else { levels[i] <= 3 };
             if (fits || tries > 50 || rng.chance(20)) && !chosen.contains(&ids[i]) {
                 chosen.push(ids[i].clone());
             }
@@ -365,28 +283,11 @@ pub fn random_request_sized(
     let mentor_ids = pick(rng, n_mentors, false);
     let leaders = leader_ids
         .iter()
-        .map(|id| {
-            leader(
-                id,
-                &format!(
-                    "How could {} change how we work?",
-                    PHRASES[rng.below(6) as usize]
-                ),
-            )
-        })
+        .map(|id| leader(id, &format!("How could {} change how we work?", PHRASES[rng.below(6) as usize])))
         .collect();
     let mentors = mentor_ids
         .iter()
-        .map(|id| {
-            mentor(
-                id,
-                if rng.chance(10) {
-                    0
-                } else {
-                    1 + rng.below(max_cap as u64) as i64
-                },
-            )
-        })
+        .map(|id| mentor(id, if rng.chance(10) { 0 } else { 1 + rng.below(max_cap as u64) as i64 }))
         .collect();
     let mut req = request(people, leaders, mentors);
     let random_pair = |rng: &mut Rng| {
@@ -402,8 +303,7 @@ pub fn random_request_sized(
         req.previous.push(random_pair(rng));
     }
     if rng.chance(20) {
-        req.opted_out
-            .push(mentor_ids[rng.below(mentor_ids.len() as u64) as usize].clone());
+        req.opted_out.push(mentor_ids[rng.below(mentor_ids.len() as u64) as usize].clone());
     }
     // Pins: usually an allowed pair, sometimes anything (then often an error).
     let n_pins = if rng.chance(40) { 1 + rng.below(2) } else { 0 };
@@ -418,8 +318,7 @@ pub fn random_request_sized(
         req.pinned.push(pair);
     }
     if rng.chance(50) {
-        req.adjacent_departments
-            .push(("Sales".into(), "Support".into()));
+        req.adjacent_departments.push(("Sales".into(), "Support".into()));
     }
     if explicit {
         let mut scores = Vec::new();
