@@ -132,6 +132,17 @@ fn rfc3339_from_now(offset_secs: i64) -> String {
     format!("{date}T{:02}:{:02}:{:02}Z", s / 3600, s / 60 % 60, s % 60)
 }
 
+/// Ends a session: the token stops working everywhere at once.
+pub async fn logout(store: &Store, token: &str) -> Result<(), AppError> {
+    Ok(store.delete_token(&token_hash(token)).await?)
+}
+
+/// The anti-forgery token of a browser session: derived from the session
+/// token, so it needs no storage, and useless without the HttpOnly cookie.
+pub fn csrf_for(session_token: &str) -> String {
+    hex(&Sha256::digest(format!("plab-csrf\0{session_token}").as_bytes()))
+}
+
 /// The actor behind a bearer token.
 pub async fn actor_for_token(store: &Store, token: &str) -> Result<Actor, AppError> {
     let account = store.account_by_token(&token_hash(token)).await?.ok_or(AppError::Unauthorized)?;

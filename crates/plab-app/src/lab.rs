@@ -107,6 +107,48 @@ pub async fn get_pair(store: &Store, actor: &Actor, pair: i64) -> Result<PairVie
     view(store, &p).await
 }
 
+/// Only the program's sponsors.
+pub async fn require_sponsor(store: &Store, actor: &Actor, program: ProgramId) -> Result<(), AppError> {
+    store.program(program).await?;
+    let roles = match &actor.employee_id {
+        Some(me) => store.roles_of(program, me).await?,
+        None => Vec::new(),
+    };
+    if roles.contains(&Role::Sponsor) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(format!("only the sponsors of program {program} see this")))
+    }
+}
+
+/// The strength of every leader's current question, for the program's sponsors
+/// (strengths and scores only: the wording stays with the leader and mentor).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct QuestionStrength {
+    pub leader: PersonRef,
+    pub version: u32,
+    pub strength: &'static str,
+    pub score: u8,
+}
+
+pub async fn question_strengths(
+    store: &Store,
+    actor: &Actor,
+    program: ProgramId,
+) -> Result<Vec<QuestionStrength>, AppError> {
+    require_sponsor(store, actor, program).await?;
+    let mut out = Vec::new();
+    for (leader, v) in store.current_questions(program).await? {
+        out.push(QuestionStrength {
+            leader: person_ref(store, &leader).await?,
+            version: v.version,
+            strength: v.assessment.strength.as_str(),
+            score: v.assessment.score,
+        });
+    }
+    Ok(out)
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct NoteView {
     pub id: i64,

@@ -77,6 +77,11 @@ impl Store {
         Ok(())
     }
 
+    pub async fn delete_token(&self, token_hash: &str) -> Result<()> {
+        sqlx::query("DELETE FROM api_tokens WHERE token_hash = $1").bind(token_hash).execute(&self.pool).await?;
+        Ok(())
+    }
+
     /// The account a token belongs to, if the token exists and has not expired.
     pub async fn account_by_token(&self, token_hash: &str) -> Result<Option<Account>> {
         let row = sqlx::query(

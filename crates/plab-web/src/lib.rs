@@ -8,6 +8,7 @@ mod api;
 mod auth;
 mod error;
 mod openapi;
+mod pages;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -26,6 +27,7 @@ pub struct AppState {
 
 pub fn router(state: AppState) -> Router {
     api::routes()
+        .merge(pages::routes())
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .fallback(error::not_found)
         .method_not_allowed_fallback(error::method_not_allowed)

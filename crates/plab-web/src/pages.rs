@@ -1,0 +1,308 @@
+//! Server-rendered pages for sponsors, leaders and mentors. Browsers sign in
+//! through the form and carry an HttpOnly session cookie; every form carries a
+//! CSRF token derived from the session. Authorization is the services' (the
+//! same `plab_app::lab` functions the API calls); templates only render.
+use crate::AppState;
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Router;
+use axum::extract::rejection::FormRejection;
+use axum::extract::{Form, FromRequestParts, Path, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum_extra::extract::CookieJar;
+use axum_extra::extract::cookie::{Cookie, SameSite};
+use plab_app::accounts::{self, Actor};
+use plab_app::lab::{self, CharterView, NoteView, PairView, QuestionStrength};
+use plab_app::{AppError, programs};
+use plab_domain::charter::{LAB_RULES, LabRule};
+use plab_domain::program::Role;
+use serde::Deserialize;
+
+const COOKIE: &str = "plab_session";
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(index))
+        .route("/login", post(login))
+        .route("/logout", post(logout))
+        .route("/home", get(home))
+        .route("/programs/{program}", get(program))
+        .route("/pairs/{pair}", get(pair))
+        .route("/pairs/{pair}/notes", post(add_note))
+        .route("/pairs/{pair}/charter", post(accept_charter))
+        .route("/static/app.css", get(stylesheet))
+}
+
+/// A page's failure: back to sign-in, or an error page with its status.
+pub enum PageError {
+    SignIn,
+    Status(StatusCode, String),
+}
+
+impl From<AppError> for PageError {
+    fn from(e: AppError) -> PageError {
+        let status = match &e {
+            AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::NotFound { .. } => StatusCode::NOT_FOUND,
+            AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::Unauthorized => return PageError::SignIn,
+            AppError::TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+            AppError::Internal(inner) => {
+                eprintln!("internal error: {inner}");
+                return PageError::Status(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "Something went wrong on our side.".into(),
+                );
+            }
+        };
+        PageError::Status(status, e.to_string())
+    }
+}
+
+impl From<FormRejection> for PageError {
+    fn from(r: FormRejection) -> PageError {
+        PageError::Status(StatusCode::BAD_REQUEST, r.body_text())
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    signed_in: Option<String>,
+    title: String,
+    message: String,
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        match self {
+            PageError::SignIn => Redirect::to("/").into_response(),
+            PageError::Status(status, message) => {
+                let title = status.canonical_reason().unwrap_or("Error").to_owned();
+                (status, ErrorPage { signed_in: None, title, message }).into_response()
+            }
+        }
+    }
+}
+
+/// A signed-in browser: the actor, and the CSRF token its forms must carry.
+pub struct Session {
+    actor: Actor,
+    token: String,
+    csrf: String,
+}
+
+impl FromRequestParts<AppState> for Session {
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let jar = CookieJar::from_headers(&parts.headers);
+        let token = jar.get(COOKIE).map(|c| c.value().to_owned()).ok_or(PageError::SignIn)?;
+        let actor = accounts::actor_for_token(&state.store, &token).await?;
+        Ok(Session { csrf: accounts::csrf_for(&token), actor, token })
+    }
+}
+
+impl Session {
+    fn check_csrf(&self, sent: &str) -> Result<(), PageError> {
+        if sent == self.csrf {
+            Ok(())
+        } else {
+            Err(PageError::Status(
+                StatusCode::FORBIDDEN,
+                "This form has expired or did not come from us; reload the page.".into(),
+            ))
+        }
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "signin.html")]
+struct SignInPage {
+    signed_in: Option<String>,
+    error: Option<String>,
+    email: String,
+}
+
+async fn index(State(s): State<AppState>, jar: CookieJar) -> Response {
+    if let Some(c) = jar.get(COOKIE)
+        && accounts::actor_for_token(&s.store, c.value()).await.is_ok()
+    {
+        return Redirect::to("/home").into_response();
+    }
+    SignInPage { signed_in: None, error: None, email: String::new() }.into_response()
+}
+
+#[derive(Deserialize)]
+struct LoginForm {
+    email: String,
+    password: String,
+}
+
+/// Cookies are `Secure` when the request came through TLS at a proxy.
+fn behind_tls(headers: &HeaderMap) -> bool {
+    headers.get("x-forwarded-proto").and_then(|v| v.to_str().ok()).is_some_and(|v| v.eq_ignore_ascii_case("https"))
+}
+
+async fn login(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    jar: CookieJar,
+    form: Result<Form<LoginForm>, FormRejection>,
+) -> Result<Response, PageError> {
+    let Form(form) = form?;
+    match accounts::login(&s.store, &form.email, &form.password).await {
+        Ok(token) => {
+            let cookie = Cookie::build((COOKIE, token))
+                .path("/")
+                .http_only(true)
+                .same_site(SameSite::Lax)
+                .secure(behind_tls(&headers))
+                .build();
+            Ok((jar.add(cookie), Redirect::to("/home")).into_response())
+        }
+        Err(e @ (AppError::Unauthorized | AppError::TooManyAttempts)) => {
+            let (status, message) = match e {
+                AppError::TooManyAttempts => (StatusCode::TOO_MANY_REQUESTS, e.to_string()),
+                _ => (StatusCode::UNAUTHORIZED, "That e-mail and password do not match.".to_owned()),
+            };
+            Ok((status, SignInPage { signed_in: None, error: Some(message), email: form.email }).into_response())
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// A missing token is treated like a wrong one: 403, not a parse error.
+#[derive(Deserialize)]
+struct CsrfForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+async fn logout(
+    State(s): State<AppState>,
+    session: Session,
+    jar: CookieJar,
+    form: Result<Form<CsrfForm>, FormRejection>,
+) -> Result<Response, PageError> {
+    let Form(form) = form?;
+    session.check_csrf(&form.csrf)?;
+    accounts::logout(&s.store, &session.token).await?;
+    Ok((jar.remove(Cookie::build(COOKIE).path("/")), Redirect::to("/")).into_response())
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "home.html")]
+struct HomePage {
+    signed_in: Option<String>,
+    me: lab::Me,
+    pairs: Vec<PairView>,
+}
+
+async fn home(State(s): State<AppState>, session: Session) -> Result<HomePage, PageError> {
+    let me = lab::me(&s.store, &session.actor).await?;
+    let mut pairs = Vec::new();
+    for m in me.memberships.iter().filter(|m| m.role != Role::Sponsor.as_str()) {
+        let mine = lab::list_pairs(&s.store, &session.actor, plab_store::ProgramId(m.program)).await?;
+        let me_id = session.actor.employee_id.as_deref().unwrap_or_default();
+        pairs.extend(mine.into_iter().filter(|p| p.leader.id == me_id || p.mentor.id == me_id));
+    }
+    pairs.dedup_by_key(|p| p.id);
+    Ok(HomePage { signed_in: Some(session.csrf), me, pairs })
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "program.html")]
+struct ProgramPage {
+    signed_in: Option<String>,
+    program: i64,
+    pairs: Vec<PairView>,
+    questions: Vec<QuestionStrength>,
+}
+
+async fn program(
+    State(s): State<AppState>,
+    session: Session,
+    Path(raw): Path<String>,
+) -> Result<ProgramPage, PageError> {
+    let id = programs::parse_id(&raw)?;
+    let questions = lab::question_strengths(&s.store, &session.actor, id).await?;
+    let pairs = lab::list_pairs(&s.store, &session.actor, id).await?;
+    Ok(ProgramPage { signed_in: Some(session.csrf), program: id.0, pairs, questions })
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "pair.html")]
+struct PairPage {
+    signed_in: Option<String>,
+    csrf: String,
+    pair: PairView,
+    charter: CharterView,
+    rules: &'static [LabRule],
+    can_accept: bool,
+    notes: Option<Vec<NoteView>>,
+}
+
+fn pair_id(raw: &str) -> Result<i64, PageError> {
+    raw.parse().map_err(|_| PageError::Status(StatusCode::NOT_FOUND, format!("pair '{raw}' was not found")))
+}
+
+async fn pair(State(s): State<AppState>, session: Session, Path(raw): Path<String>) -> Result<PairPage, PageError> {
+    let id = pair_id(&raw)?;
+    let (_, access) = lab::pair_access(&s.store, &session.actor, id).await?;
+    let pair = lab::get_pair(&s.store, &session.actor, id).await?;
+    let charter = lab::charter(&s.store, &session.actor, id).await?;
+    let partner = matches!(access, lab::Access::Partner(_));
+    let me = session.actor.employee_id.clone().unwrap_or_default();
+    let notes = if partner { Some(lab::notes(&s.store, &s.vault, &session.actor, id).await?) } else { None };
+    Ok(PairPage {
+        signed_in: Some(session.csrf.clone()),
+        csrf: session.csrf,
+        can_accept: partner && !charter.accepted_by.contains(&me),
+        pair,
+        charter,
+        rules: &LAB_RULES,
+        notes,
+    })
+}
+
+#[derive(Deserialize)]
+struct NoteForm {
+    #[serde(default)]
+    csrf: String,
+    body: String,
+}
+
+async fn add_note(
+    State(s): State<AppState>,
+    session: Session,
+    Path(raw): Path<String>,
+    form: Result<Form<NoteForm>, FormRejection>,
+) -> Result<Redirect, PageError> {
+    let Form(form) = form?;
+    session.check_csrf(&form.csrf)?;
+    let id = pair_id(&raw)?;
+    lab::add_note(&s.store, &s.vault, &session.actor, id, &form.body).await?;
+    Ok(Redirect::to(&format!("/pairs/{id}#notes")))
+}
+
+async fn accept_charter(
+    State(s): State<AppState>,
+    session: Session,
+    Path(raw): Path<String>,
+    form: Result<Form<CsrfForm>, FormRejection>,
+) -> Result<Redirect, PageError> {
+    let Form(form) = form?;
+    session.check_csrf(&form.csrf)?;
+    let id = pair_id(&raw)?;
+    lab::accept_charter(&s.store, &session.actor, id).await?;
+    Ok(Redirect::to(&format!("/pairs/{id}")))
+}
+
+async fn stylesheet() -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], include_str!("../static/app.css"))
+}

@@ -1,0 +1,137 @@
+//! A seeded app for the web tests: two programs, pairs, accounts.
+#![allow(dead_code)]
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use http_body_util::BodyExt;
+use plab_app::vault::Vault;
+use plab_app::{Store, accounts, programs};
+use plab_domain::person::RawPerson;
+use plab_domain::program::{ProgramSettings, Role};
+use plab_store::testing::TestDb;
+use plab_store::{NewProposal, StoredPair};
+use serde_json::{Value, json};
+use std::sync::Arc;
+use tower::ServiceExt;
+
+pub const PASSWORD: &str = "lab-password-1";
+
+pub struct App {
+    pub router: axum::Router,
+    pub store: Store,
+    pub program: i64,
+    /// pair 1: leader L1 + mentor M1; pair 2: leader L2 + mentor M2 (same program).
+    pub pair1: i64,
+    pub pair2: i64,
+    _db: TestDb,
+}
+
+fn person(id: &str, manager: &str, level: i32, dept: &str) -> plab_domain::person::Person {
+    RawPerson {
+        employee_id: id.into(),
+        name: format!("Name {id}"),
+        email: format!("{}@lab.test", id.to_lowercase()),
+        department: dept.into(),
+        manager_id: manager.into(),
+        hire_date: "2015-01-01".into(),
+        level: level.to_string(),
+        ..RawPerson::default()
+    }
+    .parse()
+    .expect("valid person")
+}
+
+pub async fn spawn_app(db: TestDb) -> App {
+    let store = Store::connect(&db.url).await.expect("connect");
+    let people = vec![
+        person("CEO", "", 10, "Exec"),
+        person("S", "CEO", 8, "People"),
+        person("L1", "CEO", 8, "Sales"),
+        person("L2", "CEO", 8, "Ops"),
+        person("M1", "L2", 2, "Ops"),
+        person("M2", "L1", 2, "Sales"),
+        person("S2", "CEO", 8, "People"),
+        person("L3", "CEO", 8, "Finance"),
+        person("M3", "L1", 1, "Sales"),
+    ];
+    store.upsert_people(&people, &|_| {}).await.expect("people");
+    let a = programs::create(&store, "A", "2027-01-04", ProgramSettings::default(), "test").await.expect("program A");
+    let b = programs::create(&store, "B", "2027-01-04", ProgramSettings::default(), "test").await.expect("program B");
+    for (p, role, ids) in [
+        (a, Role::Sponsor, vec!["S"]),
+        (a, Role::Leader, vec!["L1", "L2"]),
+        (a, Role::Mentor, vec!["M1", "M2"]),
+        (b, Role::Sponsor, vec!["S2"]),
+        (b, Role::Leader, vec!["L3"]),
+        (b, Role::Mentor, vec!["M3"]),
+    ] {
+        let ids: Vec<String> = ids.into_iter().map(String::from).collect();
+        programs::enroll(&store, p, role, &ids, None, "test").await.expect("enroll");
+    }
+    let pair = |l: &str, m: &str| StoredPair {
+        leader: l.into(),
+        mentor: m.into(),
+        score: 1.0,
+        kind: "topic".into(),
+        reasons: vec![],
+    };
+    for (p, pairs) in [(a, vec![pair("L1", "M1"), pair("L2", "M2")]), (b, vec![pair("L3", "M3")])] {
+        let new = NewProposal { parameters: "{}", total_score: 1.0, solve_ms: 0.0, unmatched: &[], pairs: &pairs };
+        let id = store.add_proposal(p, &new).await.expect("proposal");
+        store.approve_proposal(p, id).await.expect("approve");
+    }
+    let hash = accounts::hash_password(PASSWORD).expect("hash");
+    for who in ["s", "l1", "l2", "m1", "m2", "s2", "l3", "m3"] {
+        accounts::upsert_with_hash(&store, &format!("{who}@lab.test"), &hash, false).await.expect("account");
+    }
+    accounts::upsert_with_hash(&store, "admin@ops.test", &hash, true).await.expect("admin");
+    let pairs = store.pairs(a).await.expect("pairs");
+    let state = plab_web::AppState { store: store.clone(), vault: Arc::new(Vault::from_key([42; 32])) };
+    App { router: plab_web::router(state), store, program: a.0, pair1: pairs[0].id, pair2: pairs[1].id, _db: db }
+}
+
+impl App {
+    pub async fn call(
+        &self,
+        method: &str,
+        uri: &str,
+        token: Option<&str>,
+        body: Option<String>,
+    ) -> (StatusCode, Value) {
+        let mut req = Request::builder().method(method).uri(uri);
+        if let Some(t) = token {
+            req = req.header("authorization", format!("Bearer {t}"));
+        }
+        if body.is_some() {
+            req = req.header("content-type", "application/json");
+        }
+        let req = req.body(body.map_or_else(Body::empty, Body::from)).expect("request");
+        let resp = self.router.clone().oneshot(req).await.expect("response");
+        let status = resp.status();
+        let bytes = resp.into_body().collect().await.expect("body").to_bytes();
+        let value = serde_json::from_slice(&bytes)
+            .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()));
+        (status, value)
+    }
+
+    pub async fn login(&self, email: &str) -> String {
+        let (status, body) = self
+            .call("POST", "/api/v1/auth/login", None, Some(json!({"email": email, "password": PASSWORD}).to_string()))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        body["token"].as_str().expect("token").to_owned()
+    }
+}
+
+pub fn on_both<F, Fut>(test: F)
+where
+    F: Fn(App) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
+    rt.block_on(async {
+        test(spawn_app(TestDb::sqlite()).await).await;
+        if let Some(db) = TestDb::postgres() {
+            test(spawn_app(db).await).await;
+        }
+    });
+}

@@ -1,0 +1,161 @@
+//! The browser pages: sign-in with an HttpOnly cookie, CSRF on every form,
+//! user text escaped, and the same confidentiality as the API.
+mod common;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use common::{App, PASSWORD, on_both};
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+
+struct Page {
+    status: StatusCode,
+    location: Option<String>,
+    set_cookie: Option<String>,
+    html: String,
+}
+
+async fn send(app: &App, method: &str, uri: &str, cookie: Option<&str>, form: Option<&str>) -> Page {
+    let mut req = Request::builder().method(method).uri(uri);
+    if let Some(c) = cookie {
+        req = req.header(header::COOKIE, c);
+    }
+    if form.is_some() {
+        req = req.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+    }
+    let req = req.body(form.map_or_else(Body::empty, |f| Body::from(f.to_owned()))).expect("request");
+    let resp = app.router.clone().oneshot(req).await.expect("response");
+    let header_text = |name| resp.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let (status, location, set_cookie) =
+        (resp.status(), header_text(header::LOCATION), header_text(header::SET_COOKIE));
+    let html = String::from_utf8(resp.into_body().collect().await.expect("body").to_bytes().to_vec()).expect("utf-8");
+    Page { status, location, set_cookie, html }
+}
+
+fn form(fields: &[(&str, &str)]) -> String {
+    fields
+        .iter()
+        .map(|(k, v)| {
+            format!(
+                "{k}={}",
+                v.bytes()
+                    .map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") })
+                    .collect::<String>()
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// Signs in through the form; returns the cookie header and the page's CSRF token.
+async fn sign_in(app: &App, email: &str) -> (String, String) {
+    let page = send(app, "POST", "/login", None, Some(&form(&[("email", email), ("password", PASSWORD)]))).await;
+    assert_eq!((page.status, page.location.as_deref()), (StatusCode::SEE_OTHER, Some("/home")), "{}", page.html);
+    let set_cookie = page.set_cookie.expect("a session cookie");
+    assert!(set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Lax"), "{set_cookie}");
+    let cookie = set_cookie.split(';').next().expect("cookie").to_owned();
+    let home = send(app, "GET", "/home", Some(&cookie), None).await;
+    let csrf = home
+        .html
+        .split("name=\"csrf\" value=\"")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .expect("csrf field")
+        .to_owned();
+    (cookie, csrf)
+}
+
+#[test]
+fn signing_in_through_the_form_leads_home_and_a_wrong_password_does_not() {
+    on_both(|app| async move {
+        let page = send(&app, "GET", "/", None, None).await;
+        assert!(page.status.is_success() && page.html.contains("form id=\"signin\""));
+        let wrong =
+            send(&app, "POST", "/login", None, Some(&form(&[("email", "l1@lab.test"), ("password", "nope-nope")])))
+                .await;
+        assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+        assert!(wrong.html.contains("class=\"error\"") && wrong.set_cookie.is_none());
+        let (cookie, _) = sign_in(&app, "l1@lab.test").await;
+        let home = send(&app, "GET", "/home", Some(&cookie), None).await;
+        assert!(home.html.contains(&format!("href=\"/pairs/{}\"", app.pair1)));
+        assert_eq!(send(&app, "GET", "/home", None, None).await.location.as_deref(), Some("/"));
+    });
+}
+
+#[test]
+fn forms_without_the_csrf_token_are_refused() {
+    on_both(|app| async move {
+        let (cookie, csrf) = sign_in(&app, "l1@lab.test").await;
+        let uri = format!("/pairs/{}/notes", app.pair1);
+        for bad in [form(&[("body", "forged")]), form(&[("csrf", "0000"), ("body", "forged")])] {
+            assert_eq!(send(&app, "POST", &uri, Some(&cookie), Some(&bad)).await.status, StatusCode::FORBIDDEN);
+        }
+        let charter = format!("/pairs/{}/charter", app.pair1);
+        assert_eq!(send(&app, "POST", &charter, Some(&cookie), Some("")).await.status.as_u16() / 100, 4);
+        assert!(
+            !send(&app, "GET", &format!("/pairs/{}", app.pair1), Some(&cookie), None).await.html.contains("forged")
+        );
+        let ok = send(&app, "POST", &uri, Some(&cookie), Some(&form(&[("csrf", &csrf), ("body", "genuine")]))).await;
+        assert_eq!(ok.status, StatusCode::SEE_OTHER);
+    });
+}
+
+#[test]
+fn a_note_with_markup_is_shown_as_text_to_the_pair_and_never_to_the_sponsor() {
+    on_both(|app| async move {
+        let (leader, csrf) = sign_in(&app, "l1@lab.test").await;
+        let pair = format!("/pairs/{}", app.pair1);
+        let text = "Our Friday demo <script>alert(1)</script>";
+        send(&app, "POST", &format!("{pair}/notes"), Some(&leader), Some(&form(&[("csrf", &csrf), ("body", text)])))
+            .await;
+        let (mentor, _) = sign_in(&app, "m1@lab.test").await;
+        let page = send(&app, "GET", &pair, Some(&mentor), None).await;
+        assert!(
+            page.html.contains("Our Friday demo &#60;script&#62;alert(1)&#60;/script&#62;")
+                || page.html.contains("Our Friday demo &lt;script&gt;"),
+            "escaped"
+        );
+        assert!(!page.html.contains("<script>alert(1)"), "user text must never become markup");
+        let (sponsor, _) = sign_in(&app, "s@lab.test").await;
+        let page = send(&app, "GET", &pair, Some(&sponsor), None).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.html.contains("id=\"lab-rules\"") && !page.html.contains("id=\"notes\""));
+        assert!(!page.html.contains("Friday demo"));
+        let (other, _) = sign_in(&app, "s2@lab.test").await;
+        assert_eq!(send(&app, "GET", &pair, Some(&other), None).await.status, StatusCode::FORBIDDEN);
+    });
+}
+
+#[test]
+fn accepting_the_lab_rules_in_the_browser_activates_the_pair() {
+    on_both(|app| async move {
+        let pair = format!("/pairs/{}", app.pair1);
+        for who in ["l1@lab.test", "m1@lab.test"] {
+            let (cookie, csrf) = sign_in(&app, who).await;
+            let page = send(&app, "GET", &pair, Some(&cookie), None).await;
+            assert!(page.html.contains("form id=\"accept-rules\""));
+            let done =
+                send(&app, "POST", &format!("{pair}/charter"), Some(&cookie), Some(&form(&[("csrf", &csrf)]))).await;
+            assert_eq!(done.status, StatusCode::SEE_OTHER);
+            assert!(!send(&app, "GET", &pair, Some(&cookie), None).await.html.contains("form id=\"accept-rules\""));
+        }
+        let (sponsor, _) = sign_in(&app, "s@lab.test").await;
+        let program = send(&app, "GET", &format!("/programs/{}", app.program), Some(&sponsor), None).await;
+        assert!(program.html.contains("<td class=\"status\">active</td>"), "{}", program.html);
+        let (leader, _) = sign_in(&app, "l1@lab.test").await;
+        assert_eq!(
+            send(&app, "GET", &format!("/programs/{}", app.program), Some(&leader), None).await.status,
+            StatusCode::FORBIDDEN
+        );
+    });
+}
+
+#[test]
+fn signing_out_ends_the_session_everywhere() {
+    on_both(|app| async move {
+        let (cookie, csrf) = sign_in(&app, "m2@lab.test").await;
+        let out = send(&app, "POST", "/logout", Some(&cookie), Some(&form(&[("csrf", &csrf)]))).await;
+        assert_eq!(out.location.as_deref(), Some("/"));
+        assert_eq!(send(&app, "GET", "/home", Some(&cookie), None).await.location.as_deref(), Some("/"));
+    });
+}
