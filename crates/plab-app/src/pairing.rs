@@ -210,3 +210,42 @@ pub async fn clear_rule(
     store.audit(by, "pairing.clear", &format!("program {program}"), &format!("{leader} + {mentor}")).await?;
     Ok(())
 }
+
+/// The sponsor-facing side of pairing: the same operations, allowed only to the
+/// program's sponsors and audited under their e-mail.
+pub mod sponsor {
+    use super::*;
+    use crate::accounts::Actor;
+    use crate::lab::require_sponsor;
+
+    pub async fn propose(store: &Store, actor: &Actor, program: ProgramId) -> Result<Run, AppError> {
+        require_sponsor(store, actor, program).await?;
+        super::propose(store, program, false, |_| {}, &actor.email).await
+    }
+
+    pub async fn approve(store: &Store, actor: &Actor, program: ProgramId, id: i64) -> Result<Proposal, AppError> {
+        require_sponsor(store, actor, program).await?;
+        super::approve(store, program, Some(id), &actor.email).await
+    }
+
+    pub async fn set_rule(
+        store: &Store,
+        actor: &Actor,
+        program: ProgramId,
+        leader: &str,
+        mentor: &str,
+        rule: PairRule,
+    ) -> Result<(), AppError> {
+        require_sponsor(store, actor, program).await?;
+        super::set_rule(store, program, leader.trim(), mentor.trim(), rule, &actor.email).await
+    }
+
+    /// The newest proposal, if any, for review.
+    pub async fn latest(store: &Store, actor: &Actor, program: ProgramId) -> Result<Option<Proposal>, AppError> {
+        require_sponsor(store, actor, program).await?;
+        match store.latest_proposal_id(program).await? {
+            Some(id) => Ok(Some(store.proposal(program, id).await?)),
+            None => Ok(None),
+        }
+    }
+}

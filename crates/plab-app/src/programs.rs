@@ -99,3 +99,86 @@ pub async fn set_question(
     let version = store.add_question_version(program, leader, &text, &assessment).await?;
     Ok(QuestionSaved { version, assessment })
 }
+
+/// What a participant does for themselves: only ever on their own records.
+pub mod participant {
+    use super::*;
+    use crate::accounts::Actor;
+    use plab_domain::question::QuestionVersion;
+
+    fn me(actor: &Actor) -> Result<&str, AppError> {
+        actor
+            .employee_id
+            .as_deref()
+            .ok_or_else(|| AppError::Forbidden("this account is no one in the organisation".into()))
+    }
+
+    async fn require_role(store: &Store, actor: &Actor, program: ProgramId, role: Role) -> Result<String, AppError> {
+        store.program(program).await?;
+        let me = me(actor)?;
+        if store.roles_of(program, me).await?.contains(&role) {
+            Ok(me.to_owned())
+        } else {
+            Err(AppError::Forbidden(format!("you are not a {role} in program {program}")))
+        }
+    }
+
+    /// The leader's own question, every version.
+    pub async fn my_questions(
+        store: &Store,
+        actor: &Actor,
+        program: ProgramId,
+    ) -> Result<Vec<QuestionVersion>, AppError> {
+        let me = require_role(store, actor, program, Role::Leader).await?;
+        Ok(store.question_history(program, &me).await?)
+    }
+
+    pub async fn set_my_question(
+        store: &Store,
+        actor: &Actor,
+        program: ProgramId,
+        text: &str,
+    ) -> Result<QuestionSaved, AppError> {
+        let me = require_role(store, actor, program, Role::Leader).await?;
+        set_question(store, program, &me, text).await
+    }
+
+    /// A mentor's perspectives (from the directory) and whether they opted out.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct MentorProfile {
+        pub perspectives: Vec<String>,
+        pub opted_out: bool,
+        pub capacity: u32,
+    }
+
+    pub async fn my_mentor_profile(
+        store: &Store,
+        actor: &Actor,
+        program: ProgramId,
+    ) -> Result<MentorProfile, AppError> {
+        let me = require_role(store, actor, program, Role::Mentor).await?;
+        let person = store.person(&me).await?;
+        let enrolment = store
+            .enrolments(program)
+            .await?
+            .into_iter()
+            .find(|e| e.employee_id == me && e.role == Role::Mentor)
+            .ok_or(AppError::NotFound { what: "mentor enrolment", id: me.clone() })?;
+        Ok(MentorProfile {
+            perspectives: person.perspectives,
+            opted_out: enrolment.opted_out,
+            capacity: enrolment.capacity,
+        })
+    }
+
+    /// A mentor steps out of (or back into) pairing; they are never proposed while out.
+    pub async fn set_my_opt_out(
+        store: &Store,
+        actor: &Actor,
+        program: ProgramId,
+        opted_out: bool,
+    ) -> Result<(), AppError> {
+        let me = require_role(store, actor, program, Role::Mentor).await?;
+        Ok(store.set_opted_out(program, &me, opted_out).await?)
+    }
+}

@@ -159,3 +159,85 @@ fn signing_out_ends_the_session_everywhere() {
         assert_eq!(send(&app, "GET", "/home", Some(&cookie), None).await.location.as_deref(), Some("/"));
     });
 }
+
+#[test]
+fn a_leader_writes_their_question_with_the_coach_and_no_one_else_can() {
+    on_both(|app| async move {
+        let (leader, csrf) = sign_in(&app, "l1@lab.test").await;
+        let uri = format!("/programs/{}/question", app.program);
+        let draft = send(
+            &app,
+            "POST",
+            "/coach",
+            Some(&leader),
+            Some(&form(&[("csrf", &csrf), ("text", "I want to learn about Gen Z.")])),
+        )
+        .await;
+        assert_eq!(draft.status, StatusCode::OK);
+        assert!(draft.html.contains("\"strength\":\"weak\""), "{}", draft.html);
+        assert_eq!(
+            send(&app, "POST", "/coach", Some(&leader), Some(&form(&[("text", "x")]))).await.status,
+            StatusCode::FORBIDDEN
+        );
+        let text = "Why do new analysts skip our Friday demo?";
+        let saved = send(&app, "POST", &uri, Some(&leader), Some(&form(&[("csrf", &csrf), ("text", text)]))).await;
+        assert_eq!(saved.status, StatusCode::SEE_OTHER);
+        let page = send(&app, "GET", &uri, Some(&leader), None).await;
+        assert!(page.html.contains(text) && page.html.contains("strength-strong"), "{}", page.html);
+        let (mentor, _) = sign_in(&app, "m1@lab.test").await;
+        assert_eq!(send(&app, "GET", &uri, Some(&mentor), None).await.status, StatusCode::FORBIDDEN);
+        let (sponsor, _) = sign_in(&app, "s@lab.test").await;
+        let program = send(&app, "GET", &format!("/programs/{}", app.program), Some(&sponsor), None).await;
+        assert!(
+            program.html.contains("strength-strong") && !program.html.contains(text),
+            "sponsors see strengths, not wording"
+        );
+    });
+}
+
+#[test]
+fn a_mentor_steps_out_of_pairing_from_their_page() {
+    on_both(|app| async move {
+        let (mentor, csrf) = sign_in(&app, "m1@lab.test").await;
+        let uri = format!("/programs/{}/mentor", app.program);
+        assert!(send(&app, "GET", &uri, Some(&mentor), None).await.html.contains("Step out of pairing"));
+        let out = send(&app, "POST", &uri, Some(&mentor), Some(&form(&[("csrf", &csrf), ("pairing", "out")]))).await;
+        assert_eq!(out.status, StatusCode::SEE_OTHER);
+        assert!(send(&app, "GET", &uri, Some(&mentor), None).await.html.contains("Step back in"));
+        let opted = app.store.enrolments(plab_store::ProgramId(app.program)).await.expect("enrolments");
+        assert!(opted.iter().any(|e| e.employee_id == "M1" && e.opted_out));
+        let (leader, _) = sign_in(&app, "l1@lab.test").await;
+        assert_eq!(send(&app, "GET", &uri, Some(&leader), None).await.status, StatusCode::FORBIDDEN);
+    });
+}
+
+#[test]
+fn only_sponsors_review_and_steer_pairing() {
+    on_both(|app| async move {
+        let uri = format!("/programs/{}/pairing", app.program);
+        let (sponsor, csrf) = sign_in(&app, "s@lab.test").await;
+        let page = send(&app, "GET", &uri, Some(&sponsor), None).await;
+        assert!(page.html.contains("id=\"proposal\""), "the approved proposal is shown");
+        let rule = form(&[("csrf", &csrf), ("leader", "L1"), ("mentor", "M2"), ("rule", "forbid")]);
+        assert_eq!(
+            send(&app, "POST", &format!("{uri}/rule"), Some(&sponsor), Some(&rule)).await.status,
+            StatusCode::SEE_OTHER
+        );
+        let forbids = app
+            .store
+            .pair_rules(plab_store::ProgramId(app.program), plab_store::PairRule::Forbid)
+            .await
+            .expect("rules");
+        assert_eq!(forbids, vec![("L1".to_owned(), "M2".to_owned())]);
+        // Every leader is paired already: a run says so instead of storing an empty proposal.
+        let run = send(&app, "POST", &format!("{uri}/run"), Some(&sponsor), Some(&form(&[("csrf", &csrf)]))).await;
+        assert_eq!(run.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let (leader, leader_csrf) = sign_in(&app, "l1@lab.test").await;
+        assert_eq!(send(&app, "GET", &uri, Some(&leader), None).await.status, StatusCode::FORBIDDEN);
+        let rule = form(&[("csrf", &leader_csrf), ("leader", "L1"), ("mentor", "M2"), ("rule", "pin")]);
+        assert_eq!(
+            send(&app, "POST", &format!("{uri}/rule"), Some(&leader), Some(&rule)).await.status,
+            StatusCode::FORBIDDEN
+        );
+    });
+}

@@ -21,6 +21,9 @@ use plab_domain::charter::{LAB_RULES, LabRule};
 use plab_domain::program::Role;
 use serde::Deserialize;
 
+mod participant;
+mod sponsor;
+
 const COOKIE: &str = "plab_session";
 
 pub fn routes() -> Router<AppState> {
@@ -34,6 +37,9 @@ pub fn routes() -> Router<AppState> {
         .route("/pairs/{pair}/notes", post(add_note))
         .route("/pairs/{pair}/charter", post(accept_charter))
         .route("/static/app.css", get(stylesheet))
+        .route("/static/coach.js", get(coach_script))
+        .merge(sponsor::routes())
+        .merge(participant::routes())
 }
 
 /// A page's failure: back to sign-in, or an error page with its status.
@@ -108,7 +114,7 @@ impl FromRequestParts<AppState> for Session {
 }
 
 impl Session {
-    fn check_csrf(&self, sent: &str) -> Result<(), PageError> {
+    pub(crate) fn check_csrf(&self, sent: &str) -> Result<(), PageError> {
         if sent == self.csrf {
             Ok(())
         } else {
@@ -178,9 +184,9 @@ async fn login(
 
 /// A missing token is treated like a wrong one: 403, not a parse error.
 #[derive(Deserialize)]
-struct CsrfForm {
+pub(crate) struct CsrfForm {
     #[serde(default)]
-    csrf: String,
+    pub(crate) csrf: String,
 }
 
 async fn logout(
@@ -303,6 +309,10 @@ async fn accept_charter(
     Ok(Redirect::to(&format!("/pairs/{id}")))
 }
 
+async fn coach_script() -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8")], include_str!("../../static/coach.js"))
+}
+
 async fn stylesheet() -> impl IntoResponse {
-    ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], include_str!("../static/app.css"))
+    ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], include_str!("../../static/app.css"))
 }

@@ -1,0 +1,107 @@
+//! The sponsor's pairing review: run the engine, read the reasons, pin or
+//! forbid, approve.
+use super::{PageError, Session};
+use crate::AppState;
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Router;
+use axum::extract::rejection::FormRejection;
+use axum::extract::{Form, Path, State};
+use axum::response::Redirect;
+use axum::routing::{get, post};
+use plab_app::pairing::sponsor;
+use plab_app::programs;
+use plab_store::{PairRule, Proposal};
+use serde::Deserialize;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/programs/{program}/pairing", get(review))
+        .route("/programs/{program}/pairing/run", post(run))
+        .route("/programs/{program}/pairing/approve", post(approve))
+        .route("/programs/{program}/pairing/rule", post(rule))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "pairing.html")]
+struct PairingPage {
+    signed_in: Option<String>,
+    csrf: String,
+    program: i64,
+    proposal: Option<Proposal>,
+}
+
+async fn review(
+    State(s): State<AppState>,
+    session: Session,
+    Path(raw): Path<String>,
+) -> Result<PairingPage, PageError> {
+    let program = programs::parse_id(&raw)?;
+    let proposal = sponsor::latest(&s.store, &session.actor, program).await?;
+    Ok(PairingPage { signed_in: Some(session.csrf.clone()), csrf: session.csrf, program: program.0, proposal })
+}
+
+async fn run(
+    State(s): State<AppState>,
+    session: Session,
+    Path(raw): Path<String>,
+    form: Result<Form<super::CsrfForm>, FormRejection>,
+) -> Result<Redirect, PageError> {
+    session.check_csrf(&form?.0.csrf)?;
+    let program = programs::parse_id(&raw)?;
+    sponsor::propose(&s.store, &session.actor, program).await?;
+    Ok(Redirect::to(&format!("/programs/{program}/pairing")))
+}
+
+#[derive(Deserialize)]
+struct ApproveForm {
+    #[serde(default)]
+    csrf: String,
+    proposal: i64,
+}
+
+async fn approve(
+    State(s): State<AppState>,
+    session: Session,
+    Path(raw): Path<String>,
+    form: Result<Form<ApproveForm>, FormRejection>,
+) -> Result<Redirect, PageError> {
+    let Form(form) = form?;
+    session.check_csrf(&form.csrf)?;
+    let program = programs::parse_id(&raw)?;
+    sponsor::approve(&s.store, &session.actor, program, form.proposal).await?;
+    Ok(Redirect::to(&format!("/programs/{program}")))
+}
+
+#[derive(Deserialize)]
+struct RuleForm {
+    #[serde(default)]
+    csrf: String,
+    leader: String,
+    mentor: String,
+    /// `pin` or `forbid`.
+    rule: String,
+}
+
+async fn rule(
+    State(s): State<AppState>,
+    session: Session,
+    Path(raw): Path<String>,
+    form: Result<Form<RuleForm>, FormRejection>,
+) -> Result<Redirect, PageError> {
+    let Form(form) = form?;
+    session.check_csrf(&form.csrf)?;
+    let program = programs::parse_id(&raw)?;
+    let rule = match form.rule.as_str() {
+        "pin" => PairRule::Pin,
+        "forbid" => PairRule::Forbid,
+        other => {
+            return Err(PageError::Status(
+                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+                format!("'{other}' is neither pin nor forbid"),
+            ));
+        }
+    };
+    sponsor::set_rule(&s.store, &session.actor, program, &form.leader, &form.mentor, rule).await?;
+    Ok(Redirect::to(&format!("/programs/{program}/pairing")))
+}
