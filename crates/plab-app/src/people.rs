@@ -42,14 +42,27 @@ pub struct Row {
 
 /// Reads and validates a people CSV on its own (no database).
 pub fn parse_csv<R: Read>(source: &str, reader: R) -> Result<Vec<Row>, Vec<Problem>> {
+    let parsed = parse_csv_lenient(source, reader)?;
+    if parsed.problems.is_empty() { Ok(parsed.rows) } else { Err(parsed.problems) }
+}
+
+/// A file read as far as it goes: the valid rows, the problems of the others,
+/// and the employee ids those others named (so that their reports are not
+/// also flagged as having an unknown manager).
+struct Parsed {
+    rows: Vec<Row>,
+    problems: Vec<Problem>,
+    invalid_ids: Vec<String>,
+}
+
+fn parse_csv_lenient<R: Read>(source: &str, reader: R) -> Result<Parsed, Vec<Problem>> {
     let mut csv = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(reader);
     let headers = csv
         .headers()
         .map_err(|e| vec![Problem::new(format!("cannot read the header: {e}")).at(format!("{source}:1"))])?
         .clone();
     let index = column_index(source, &headers)?;
-    let mut rows = Vec::new();
-    let mut problems = Vec::new();
+    let (mut rows, mut problems, mut invalid_ids) = (Vec::new(), Vec::new(), Vec::new());
     for record in csv.records() {
         let record = match record {
             Ok(r) => r,
@@ -77,15 +90,20 @@ pub fn parse_csv<R: Read>(source: &str, reader: R) -> Result<Vec<Row>, Vec<Probl
         };
         match raw.parse() {
             Ok(person) => rows.push(Row { line, person }),
-            Err(errs) => problems.extend(
-                errs.into_iter().map(|e| Problem::new(e.message).field(e.field).at(format!("{source}:{line}"))),
-            ),
+            Err(errs) => {
+                if !raw.employee_id.trim().is_empty() {
+                    invalid_ids.push(raw.employee_id.trim().to_owned());
+                }
+                problems.extend(
+                    errs.into_iter().map(|e| Problem::new(e.message).field(e.field).at(format!("{source}:{line}"))),
+                )
+            }
         }
     }
     if rows.is_empty() && problems.is_empty() {
         problems.push(Problem::new("the file has a header but no people").at(source.to_owned()));
     }
-    if problems.is_empty() { Ok(rows) } else { Err(problems) }
+    Ok(Parsed { rows, problems, invalid_ids })
 }
 
 fn csv_error_message(e: &csv::Error) -> String {
@@ -196,11 +214,15 @@ pub async fn import<R: Read>(
     progress: &(dyn Fn(ImportProgress) + Sync),
     by: &str,
 ) -> Result<ImportSummary, AppError> {
-    let rows = parse_csv(source, reader).map_err(truncate)?;
+    let Parsed { rows, mut problems, invalid_ids } = parse_csv_lenient(source, reader).map_err(truncate)?;
     progress(ImportProgress::Parsed(rows.len()));
-    let existing = store.directory_keys().await?;
-    let problems = check_against_directory(source, &rows, &existing);
+    let mut existing = store.directory_keys().await?;
+    // Rows that failed still exist as far as their reports' manager_id goes.
+    existing.extend(invalid_ids.into_iter().map(|id| (id.clone(), None, format!("\u{0}invalid:{id}"))));
+    problems.extend(check_against_directory(source, &rows, &existing));
     if !problems.is_empty() {
+        problems
+            .sort_by_key(|p| p.at.as_deref().and_then(|a| a.rsplit(':').next()).and_then(|l| l.parse::<u64>().ok()));
         return Err(truncate(problems));
     }
     let people: Vec<Person> = rows.into_iter().map(|r| r.person).collect();
@@ -260,6 +282,23 @@ pub fn write_csv<W: Write>(people: &[Person], writer: W) -> Result<(), csv::Erro
     }
     csv.flush()?;
     Ok(())
+}
+
+/// Who may load the organisation's people: an administrator or a sponsor of any program.
+pub async fn import_as<R: Read>(
+    store: &Store,
+    actor: &crate::accounts::Actor,
+    source: &str,
+    reader: R,
+) -> Result<ImportSummary, AppError> {
+    let sponsor = match &actor.employee_id {
+        Some(me) => store.memberships(me).await?.iter().any(|(_, role)| role == "sponsor"),
+        None => false,
+    };
+    if !(actor.is_admin || sponsor) {
+        return Err(AppError::Forbidden("only administrators and sponsors import people".into()));
+    }
+    import(store, source, reader, &|_| {}, &actor.email).await
 }
 
 #[cfg(test)]

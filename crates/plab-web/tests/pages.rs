@@ -241,3 +241,56 @@ fn only_sponsors_review_and_steer_pairing() {
         );
     });
 }
+
+fn multipart(csrf: Option<&str>, csv: &str) -> (String, String) {
+    let boundary = "plabBoundary7MA4YWxk";
+    let mut body = String::new();
+    if let Some(c) = csrf {
+        body.push_str(&format!("--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{c}\r\n"));
+    }
+    body.push_str(&format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"org.csv\"\r\nContent-Type: text/csv\r\n\r\n{csv}\r\n--{boundary}--\r\n"
+    ));
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+async fn upload(app: &App, cookie: &str, csrf: Option<&str>, csv: &str) -> Page {
+    let (content_type, body) = multipart(csrf, csv);
+    let req = Request::builder()
+        .method("POST")
+        .uri("/people/import")
+        .header(header::COOKIE, cookie)
+        .header(header::CONTENT_TYPE, content_type)
+        .body(Body::from(body))
+        .expect("request");
+    let resp = app.router.clone().oneshot(req).await.expect("response");
+    let status = resp.status();
+    let html = String::from_utf8(resp.into_body().collect().await.expect("body").to_bytes().to_vec()).expect("utf-8");
+    Page { status, location: None, set_cookie: None, html }
+}
+
+#[test]
+fn a_sponsor_uploads_people_and_sees_every_problem_by_line() {
+    on_both(|app| async move {
+        let (sponsor, csrf) = sign_in(&app, "s@lab.test").await;
+        let header = "employee_id,name,email,department,manager_id,hire_date,level\n";
+        let good = format!("{header}N1,New <b>One</b>,n1@lab.test,Sales,L1,2024-01-01,2\n");
+        let page = upload(&app, &sponsor, Some(&csrf), &good).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.html);
+        assert!(page.html.contains("Imported 1 people (1 new, 0 updated)"));
+        let bad = format!(
+            "{header}N2,Two,not-an-email,Sales,L1,2024-01-01,2\nN3,Three,n3@lab.test,Sales,ghost,2024-01-01,2\n"
+        );
+        let page = upload(&app, &sponsor, Some(&csrf), &bad).await;
+        assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            page.html.contains("org.csv:2: email:") && page.html.contains("org.csv:3: manager_id:"),
+            "{}",
+            page.html
+        );
+        assert!(app.store.person("N2").await.is_err(), "nothing written");
+        assert_eq!(upload(&app, &sponsor, None, &good).await.status, StatusCode::FORBIDDEN);
+        let (leader, leader_csrf) = sign_in(&app, "l1@lab.test").await;
+        assert_eq!(upload(&app, &leader, Some(&leader_csrf), &good).await.status, StatusCode::FORBIDDEN);
+    });
+}

@@ -21,6 +21,7 @@ use plab_domain::charter::{LAB_RULES, LabRule};
 use plab_domain::program::Role;
 use serde::Deserialize;
 
+mod import;
 mod participant;
 mod sponsor;
 
@@ -40,6 +41,7 @@ pub fn routes() -> Router<AppState> {
         .route("/static/coach.js", get(coach_script))
         .merge(sponsor::routes())
         .merge(participant::routes())
+        .merge(import::routes())
 }
 
 /// A page's failure: back to sign-in, or an error page with its status.

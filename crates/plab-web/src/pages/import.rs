@@ -1,0 +1,74 @@
+//! Uploading the people CSV from the browser, with the CLI's validation and its
+//! errors listed per line.
+use super::{PageError, Session};
+use crate::AppState;
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Router;
+use axum::extract::{Multipart, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use plab_app::{AppError, people};
+
+/// An organisation of 100,000 people is about 20 MB of CSV.
+pub const MAX_UPLOAD_BYTES: usize = 64 * 1024 * 1024;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/people/import", get(form).post(upload))
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_UPLOAD_BYTES))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "import.html")]
+struct ImportPage {
+    signed_in: Option<String>,
+    csrf: String,
+    imported: Option<String>,
+    problems: Vec<String>,
+}
+
+fn page(session: &Session, imported: Option<String>, problems: Vec<String>) -> ImportPage {
+    ImportPage { signed_in: Some(session.csrf.clone()), csrf: session.csrf.clone(), imported, problems }
+}
+
+async fn form(session: Session) -> ImportPage {
+    page(&session, None, Vec::new())
+}
+
+fn bad_upload(e: impl std::fmt::Display) -> PageError {
+    PageError::Status(StatusCode::BAD_REQUEST, format!("the upload could not be read: {e}"))
+}
+
+async fn upload(State(s): State<AppState>, session: Session, mut multipart: Multipart) -> Result<Response, PageError> {
+    let (mut csrf, mut file) = (String::new(), None);
+    while let Some(field) = multipart.next_field().await.map_err(bad_upload)? {
+        match field.name() {
+            Some("csrf") => csrf = field.text().await.map_err(bad_upload)?,
+            Some("file") => {
+                let name = field.file_name().unwrap_or("upload.csv").to_owned();
+                file = Some((name, field.bytes().await.map_err(bad_upload)?));
+            }
+            _ => {}
+        }
+    }
+    session.check_csrf(&csrf)?;
+    let (name, bytes) = file.ok_or_else(|| PageError::Status(StatusCode::BAD_REQUEST, "choose a CSV file".into()))?;
+    match people::import_as(&s.store, &session.actor, &name, bytes.as_ref()).await {
+        Ok(summary) => {
+            let done = format!(
+                "Imported {} people ({} new, {} updated).",
+                summary.inserted + summary.updated,
+                summary.inserted,
+                summary.updated
+            );
+            Ok(page(&session, Some(done), Vec::new()).into_response())
+        }
+        Err(AppError::Invalid(problems)) => {
+            let lines = problems.iter().map(ToString::to_string).collect();
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page(&session, None, lines)).into_response())
+        }
+        Err(other) => Err(other.into()),
+    }
+}
