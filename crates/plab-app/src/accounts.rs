@@ -132,6 +132,57 @@ fn rfc3339_from_now(offset_secs: i64) -> String {
     format!("{date}T{:02}:{:02}:{:02}Z", s / 3600, s / 60 % 60, s % 60)
 }
 
+/// Links are valid for three days and work once.
+const LINK_DAYS: i64 = 3;
+
+fn require_admin(actor: &Actor) -> Result<(), AppError> {
+    if actor.is_admin { Ok(()) } else { Err(AppError::Forbidden("only administrators manage accounts".into())) }
+}
+
+/// Every account (administrators only).
+pub async fn list(store: &Store, actor: &Actor) -> Result<Vec<Account>, AppError> {
+    require_admin(actor)?;
+    Ok(store.accounts().await?)
+}
+
+/// Issues a one-time link with which `email` sets their own password; returns
+/// the secret to put in `/set-password/SECRET`. No e-mail is sent: the admin
+/// hands the link over.
+pub async fn issue_password_link(store: &Store, email: &str, by: &str) -> Result<String, AppError> {
+    let email = Email::parse(email).map_err(|e| AppError::invalid(Problem::new(e.message).field(e.field)))?;
+    let secret = random_hex(32);
+    store.add_password_link(&token_hash(&secret), email.as_str(), by, &rfc3339_from_now(LINK_DAYS * 86_400)).await?;
+    store.audit(by, "account.password_link", email.as_str(), "issued").await?;
+    Ok(secret)
+}
+
+/// The same, for a signed-in administrator.
+pub async fn issue_password_link_as(store: &Store, actor: &Actor, email: &str) -> Result<String, AppError> {
+    require_admin(actor)?;
+    issue_password_link(store, email, &actor.email).await
+}
+
+/// The e-mail a link is for, while it is unused and unexpired.
+pub async fn password_link_email(store: &Store, secret: &str) -> Result<String, AppError> {
+    store
+        .password_link_email(&token_hash(secret))
+        .await?
+        .ok_or(AppError::NotFound { what: "set-password link (used, expired or unknown)", id: "…".into() })
+}
+
+/// Sets the password through a link, which then stops working.
+pub async fn use_password_link(store: &Store, secret: &str, password: &str) -> Result<String, AppError> {
+    let email = password_link_email(store, secret).await?;
+    let hash = hash_password(password)?;
+    if !store.use_password_link(&token_hash(secret)).await? {
+        return Err(AppError::NotFound { what: "set-password link (used, expired or unknown)", id: "…".into() });
+    }
+    let is_admin = store.account_by_email(&email).await?.is_some_and(|a| a.is_admin);
+    upsert_with_hash(store, &email, &hash, is_admin).await?;
+    store.audit(&email, "account.set_password", &email, "through a one-time link").await?;
+    Ok(email)
+}
+
 /// Ends a session: the token stops working everywhere at once.
 pub async fn logout(store: &Store, token: &str) -> Result<(), AppError> {
     Ok(store.delete_token(&token_hash(token)).await?)

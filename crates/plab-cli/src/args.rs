@@ -89,6 +89,14 @@ pub enum UserCmd {
         #[arg(long)]
         admin: bool,
     },
+    /// Print a one-time link (valid 3 days) with which a person sets their own password.
+    Link {
+        #[arg(long)]
+        email: String,
+        /// The server's address as people reach it.
+        #[arg(long, default_value = "http://127.0.0.1:8080")]
+        base_url: String,
+    },
 }
 
 #[derive(Args, Debug)]

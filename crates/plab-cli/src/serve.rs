@@ -42,6 +42,10 @@ pub async fn user(store: &Store, cmd: UserCmd) -> Result<(), Failure> {
             accounts::set_password(store, &email, password, admin, &crate::commands::cli_actor()).await?;
             out!("password set for {email}{}", if admin { " (administrator)" } else { "" });
         }
+        UserCmd::Link { email, base_url } => {
+            let secret = accounts::issue_password_link(store, &email, &crate::commands::cli_actor()).await?;
+            out!("{}/set-password/{secret}", base_url.trim_end_matches('/'));
+        }
     }
     Ok(())
 }

@@ -115,6 +115,57 @@ impl Store {
     }
 }
 
+impl Store {
+    /// Every account, by e-mail.
+    pub async fn accounts(&self) -> Result<Vec<Account>> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM accounts ORDER BY email")))
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(account_from_row).collect()
+    }
+
+    pub async fn add_password_link(
+        &self,
+        token_hash: &str,
+        email: &str,
+        created_by: &str,
+        expires_at: &str,
+    ) -> Result<()> {
+        sqlx::query("INSERT INTO password_links (token_hash, email, created_by, expires_at) VALUES ($1, $2, $3, $4)")
+            .bind(token_hash)
+            .bind(email)
+            .bind(created_by)
+            .bind(expires_at)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// The e-mail of an unused, unexpired link.
+    pub async fn password_link_email(&self, token_hash: &str) -> Result<Option<String>> {
+        let row = sqlx::query(
+            "SELECT email FROM password_links WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2",
+        )
+        .bind(token_hash)
+        .bind(now_rfc3339())
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(|r| r.try_get(0)).transpose()?)
+    }
+
+    /// Marks a link used; false when it was already used (or never existed).
+    pub async fn use_password_link(&self, token_hash: &str) -> Result<bool> {
+        let done = sqlx::query(
+            "UPDATE password_links SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1",
+        )
+        .bind(now_rfc3339())
+        .bind(token_hash)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+}
+
 /// A stored note, still encrypted.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SealedNote {

@@ -294,3 +294,51 @@ fn a_sponsor_uploads_people_and_sees_every_problem_by_line() {
         assert_eq!(upload(&app, &leader, Some(&leader_csrf), &good).await.status, StatusCode::FORBIDDEN);
     });
 }
+
+#[test]
+fn an_admin_issues_a_one_time_password_link_that_works_once() {
+    on_both(|app| async move {
+        let (admin, csrf) = sign_in(&app, "admin@ops.test").await;
+        let page = send(&app, "GET", "/admin", Some(&admin), None).await;
+        assert!(page.html.contains("l1@lab.test") && page.html.contains("administrator"));
+        let issued = send(
+            &app,
+            "POST",
+            "/admin/links",
+            Some(&admin),
+            Some(&form(&[("csrf", &csrf), ("email", "new@lab.test")])),
+        )
+        .await;
+        let url =
+            issued.html.split("<code id=\"password-link\">").nth(1).and_then(|r| r.split('<').next()).expect("link");
+        let path = &url[url.find("/set-password/").expect("path")..];
+        assert!(send(&app, "GET", path, None, None).await.html.contains("new@lab.test"));
+        let short = send(&app, "POST", path, None, Some(&form(&[("password", "short")]))).await;
+        assert_eq!(short.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let set = send(&app, "POST", path, None, Some(&form(&[("password", "a brand new password")]))).await;
+        assert_eq!(set.location.as_deref(), Some("/"));
+        let again = send(&app, "POST", path, None, Some(&form(&[("password", "another new password")]))).await;
+        assert_eq!(again.status, StatusCode::NOT_FOUND, "a link works once");
+        let signin = send(
+            &app,
+            "POST",
+            "/login",
+            None,
+            Some(&form(&[("email", "new@lab.test"), ("password", "a brand new password")])),
+        )
+        .await;
+        assert_eq!(signin.location.as_deref(), Some("/home"));
+        // The admin is no one in any pair: the lab stays closed to them.
+        assert_eq!(
+            send(&app, "GET", &format!("/pairs/{}", app.pair1), Some(&admin), None).await.status,
+            StatusCode::FORBIDDEN
+        );
+        let (sponsor, sponsor_csrf) = sign_in(&app, "s@lab.test").await;
+        assert_eq!(send(&app, "GET", "/admin", Some(&sponsor), None).await.status, StatusCode::FORBIDDEN);
+        let forged = form(&[("csrf", &sponsor_csrf), ("email", "x@lab.test")]);
+        assert_eq!(
+            send(&app, "POST", "/admin/links", Some(&sponsor), Some(&forged)).await.status,
+            StatusCode::FORBIDDEN
+        );
+    });
+}

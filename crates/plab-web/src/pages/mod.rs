@@ -21,6 +21,7 @@ use plab_domain::charter::{LAB_RULES, LabRule};
 use plab_domain::program::Role;
 use serde::Deserialize;
 
+mod admin;
 mod import;
 mod participant;
 mod sponsor;
@@ -42,6 +43,7 @@ pub fn routes() -> Router<AppState> {
         .merge(sponsor::routes())
         .merge(participant::routes())
         .merge(import::routes())
+        .merge(admin::routes())
 }
 
 /// A page's failure: back to sign-in, or an error page with its status.
@@ -152,7 +154,7 @@ struct LoginForm {
 }
 
 /// Cookies are `Secure` when the request came through TLS at a proxy.
-fn behind_tls(headers: &HeaderMap) -> bool {
+pub(crate) fn behind_tls(headers: &HeaderMap) -> bool {
     headers.get("x-forwarded-proto").and_then(|v| v.to_str().ok()).is_some_and(|v| v.eq_ignore_ascii_case("https"))
 }
 

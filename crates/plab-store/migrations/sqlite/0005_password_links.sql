@@ -1,0 +1,8 @@
+-- One-time set-password links issued by an administrator (same in both dialects).
+CREATE TABLE password_links (
+    token_hash TEXT PRIMARY KEY,
+    email      TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    used_at    TEXT
+);

@@ -1,0 +1,100 @@
+//! Administration: accounts, and one-time set-password links (no e-mail
+//! needed: the administrator hands the link over). Administrators never see
+//! pair notes: the pair pages refuse them like anyone outside the pair.
+use super::{PageError, Session};
+use crate::AppState;
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Router;
+use axum::extract::rejection::FormRejection;
+use axum::extract::{Form, Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use plab_app::accounts;
+use plab_store::Account;
+use serde::Deserialize;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/admin", get(admin))
+        .route("/admin/links", post(issue_link))
+        .route("/set-password/{secret}", get(set_password_form).post(set_password))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "admin.html")]
+struct AdminPage {
+    signed_in: Option<String>,
+    csrf: String,
+    accounts: Vec<Account>,
+    link: Option<(String, String)>,
+}
+
+async fn admin(State(s): State<AppState>, session: Session) -> Result<AdminPage, PageError> {
+    let accounts = accounts::list(&s.store, &session.actor).await?;
+    Ok(AdminPage { signed_in: Some(session.csrf.clone()), csrf: session.csrf, accounts, link: None })
+}
+
+#[derive(Deserialize)]
+struct LinkForm {
+    #[serde(default)]
+    csrf: String,
+    email: String,
+}
+
+async fn issue_link(
+    State(s): State<AppState>,
+    session: Session,
+    headers: HeaderMap,
+    form: Result<Form<LinkForm>, FormRejection>,
+) -> Result<AdminPage, PageError> {
+    let Form(form) = form?;
+    session.check_csrf(&form.csrf)?;
+    let secret = accounts::issue_password_link_as(&s.store, &session.actor, &form.email).await?;
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
+    let scheme = if super::behind_tls(&headers) { "https" } else { "http" };
+    let url = format!("{scheme}://{host}/set-password/{secret}");
+    let accounts = accounts::list(&s.store, &session.actor).await?;
+    Ok(AdminPage { signed_in: Some(session.csrf.clone()), csrf: session.csrf, accounts, link: Some((form.email, url)) })
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "set_password.html")]
+struct SetPasswordPage {
+    signed_in: Option<String>,
+    email: String,
+    error: Option<String>,
+}
+
+async fn set_password_form(
+    State(s): State<AppState>,
+    Path(secret): Path<String>,
+) -> Result<SetPasswordPage, PageError> {
+    let email = accounts::password_link_email(&s.store, &secret).await?;
+    Ok(SetPasswordPage { signed_in: None, email, error: None })
+}
+
+#[derive(Deserialize)]
+struct PasswordForm {
+    password: String,
+}
+
+/// The link's secret is the credential here (there is no session yet), so no
+/// CSRF token is needed: a forger would have to know the secret.
+async fn set_password(
+    State(s): State<AppState>,
+    Path(secret): Path<String>,
+    form: Result<Form<PasswordForm>, FormRejection>,
+) -> Result<Response, PageError> {
+    let Form(form) = form?;
+    match accounts::use_password_link(&s.store, &secret, &form.password).await {
+        Ok(_) => Ok(Redirect::to("/").into_response()),
+        Err(e @ plab_app::AppError::Invalid(_)) => {
+            let email = accounts::password_link_email(&s.store, &secret).await?;
+            let page = SetPasswordPage { signed_in: None, email, error: Some(e.to_string()) };
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(other) => Err(other.into()),
+    }
+}
