@@ -51,6 +51,11 @@ fn dummy_hash() -> &'static str {
     })
 }
 
+/// A fresh random token of 32 hex characters (128 bits).
+pub fn random_token() -> String {
+    random_hex(16)
+}
+
 fn random_hex(bytes: usize) -> String {
     let mut buf = vec![0u8; bytes];
     OsRng.fill_bytes(&mut buf);

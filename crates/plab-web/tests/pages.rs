@@ -47,22 +47,39 @@ fn form(fields: &[(&str, &str)]) -> String {
         .join("&")
 }
 
+fn csrf_in(html: &str) -> String {
+    html.split("name=\"csrf\" value=\"").nth(1).and_then(|r| r.split('"').next()).expect("csrf field").to_owned()
+}
+
+/// Opens a page that has no session yet; returns its pre-session cookie and CSRF token.
+async fn pre_session(app: &App, uri: &str) -> (String, String) {
+    let page = send(app, "GET", uri, None, None).await;
+    let cookie = page.set_cookie.expect("a pre-session cookie").split(';').next().expect("cookie").to_owned();
+    (cookie, csrf_in(&page.html))
+}
+
+/// Posts the sign-in form as a browser would.
+async fn post_sign_in(app: &App, email: &str, password: &str) -> Page {
+    let (cookie, csrf) = pre_session(app, "/").await;
+    send(
+        app,
+        "POST",
+        "/login",
+        Some(&cookie),
+        Some(&form(&[("csrf", &csrf), ("email", email), ("password", password)])),
+    )
+    .await
+}
+
 /// Signs in through the form; returns the cookie header and the page's CSRF token.
 async fn sign_in(app: &App, email: &str) -> (String, String) {
-    let page = send(app, "POST", "/login", None, Some(&form(&[("email", email), ("password", PASSWORD)]))).await;
+    let page = post_sign_in(app, email, PASSWORD).await;
     assert_eq!((page.status, page.location.as_deref()), (StatusCode::SEE_OTHER, Some("/home")), "{}", page.html);
     let set_cookie = page.set_cookie.expect("a session cookie");
     assert!(set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Lax"), "{set_cookie}");
     let cookie = set_cookie.split(';').next().expect("cookie").to_owned();
     let home = send(app, "GET", "/home", Some(&cookie), None).await;
-    let csrf = home
-        .html
-        .split("name=\"csrf\" value=\"")
-        .nth(1)
-        .and_then(|r| r.split('"').next())
-        .expect("csrf field")
-        .to_owned();
-    (cookie, csrf)
+    (cookie, csrf_in(&home.html))
 }
 
 #[test]
@@ -70,11 +87,13 @@ fn signing_in_through_the_form_leads_home_and_a_wrong_password_does_not() {
     on_both(|app| async move {
         let page = send(&app, "GET", "/", None, None).await;
         assert!(page.status.is_success() && page.html.contains("form id=\"signin\""));
-        let wrong =
-            send(&app, "POST", "/login", None, Some(&form(&[("email", "l1@lab.test"), ("password", "nope-nope")])))
-                .await;
+        let wrong = post_sign_in(&app, "l1@lab.test", "nope-nope").await;
         assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
         assert!(wrong.html.contains("class=\"error\"") && wrong.set_cookie.is_none());
+        // Login CSRF: a form posted from elsewhere carries no matching pre-session token.
+        let forged =
+            send(&app, "POST", "/login", None, Some(&form(&[("email", "l1@lab.test"), ("password", PASSWORD)]))).await;
+        assert_eq!((forged.status, forged.set_cookie), (StatusCode::FORBIDDEN, None));
         let (cookie, _) = sign_in(&app, "l1@lab.test").await;
         let home = send(&app, "GET", "/home", Some(&cookie), None).await;
         assert!(home.html.contains(&format!("href=\"/pairs/{}\"", app.pair1)));
@@ -313,20 +332,17 @@ fn an_admin_issues_a_one_time_password_link_that_works_once() {
             issued.html.split("<code id=\"password-link\">").nth(1).and_then(|r| r.split('<').next()).expect("link");
         let path = &url[url.find("/set-password/").expect("path")..];
         assert!(send(&app, "GET", path, None, None).await.html.contains("new@lab.test"));
-        let short = send(&app, "POST", path, None, Some(&form(&[("password", "short")]))).await;
+        let (cookie, csrf) = pre_session(&app, path).await;
+        let post = |password: &str| form(&[("csrf", &csrf), ("password", password)]);
+        let forged = send(&app, "POST", path, None, Some(&form(&[("password", "a forged password")]))).await;
+        assert_eq!(forged.status, StatusCode::FORBIDDEN);
+        let short = send(&app, "POST", path, Some(&cookie), Some(&post("short"))).await;
         assert_eq!(short.status, StatusCode::UNPROCESSABLE_ENTITY);
-        let set = send(&app, "POST", path, None, Some(&form(&[("password", "a brand new password")]))).await;
+        let set = send(&app, "POST", path, Some(&cookie), Some(&post("a brand new password"))).await;
         assert_eq!(set.location.as_deref(), Some("/"));
-        let again = send(&app, "POST", path, None, Some(&form(&[("password", "another new password")]))).await;
+        let again = send(&app, "POST", path, Some(&cookie), Some(&post("another new password"))).await;
         assert_eq!(again.status, StatusCode::NOT_FOUND, "a link works once");
-        let signin = send(
-            &app,
-            "POST",
-            "/login",
-            None,
-            Some(&form(&[("email", "new@lab.test"), ("password", "a brand new password")])),
-        )
-        .await;
+        let signin = post_sign_in(&app, "new@lab.test", "a brand new password").await;
         assert_eq!(signin.location.as_deref(), Some("/home"));
         // The admin is no one in any pair: the lab stays closed to them.
         assert_eq!(

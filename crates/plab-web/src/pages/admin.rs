@@ -11,6 +11,7 @@ use axum::extract::{Form, Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
+use axum_extra::extract::CookieJar;
 use plab_app::accounts;
 use plab_store::Account;
 use serde::Deserialize;
@@ -63,36 +64,43 @@ async fn issue_link(
 #[template(path = "set_password.html")]
 struct SetPasswordPage {
     signed_in: Option<String>,
+    csrf: String,
     email: String,
     error: Option<String>,
 }
 
 async fn set_password_form(
     State(s): State<AppState>,
+    headers: HeaderMap,
+    jar: CookieJar,
     Path(secret): Path<String>,
-) -> Result<SetPasswordPage, PageError> {
+) -> Result<Response, PageError> {
     let email = accounts::password_link_email(&s.store, &secret).await?;
-    Ok(SetPasswordPage { signed_in: None, email, error: None })
+    let (jar, csrf) = super::pre_session_token(jar, &headers);
+    Ok((jar, SetPasswordPage { signed_in: None, csrf, email, error: None }).into_response())
 }
 
 #[derive(Deserialize)]
 struct PasswordForm {
+    #[serde(default)]
+    csrf: String,
     password: String,
 }
 
-/// The link's secret is the credential here (there is no session yet), so no
-/// CSRF token is needed: a forger would have to know the secret.
+/// There is no session yet: the form echoes the pre-session cookie's token.
 async fn set_password(
     State(s): State<AppState>,
+    jar: CookieJar,
     Path(secret): Path<String>,
     form: Result<Form<PasswordForm>, FormRejection>,
 ) -> Result<Response, PageError> {
     let Form(form) = form?;
+    super::check_pre_session(&jar, &form.csrf)?;
     match accounts::use_password_link(&s.store, &secret, &form.password).await {
         Ok(_) => Ok(Redirect::to("/").into_response()),
         Err(e @ plab_app::AppError::Invalid(_)) => {
             let email = accounts::password_link_email(&s.store, &secret).await?;
-            let page = SetPasswordPage { signed_in: None, email, error: Some(e.to_string()) };
+            let page = SetPasswordPage { signed_in: None, csrf: form.csrf, email, error: Some(e.to_string()) };
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
         Err(other) => Err(other.into()),

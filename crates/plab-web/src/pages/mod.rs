@@ -27,6 +27,36 @@ mod participant;
 mod sponsor;
 
 const COOKIE: &str = "plab_session";
+/// Before a session exists, forms (sign-in, set-password) are protected by a
+/// double-submit token: a random cookie that the form must echo.
+const PRE_SESSION_COOKIE: &str = "plab_presession";
+
+/// The pre-session token of this browser, minting one (and its cookie) if needed.
+pub(crate) fn pre_session_token(jar: CookieJar, headers: &HeaderMap) -> (CookieJar, String) {
+    if let Some(c) = jar.get(PRE_SESSION_COOKIE).filter(|c| c.value().len() == 32) {
+        let token = c.value().to_owned();
+        return (jar, token);
+    }
+    let token = accounts::random_token();
+    let cookie = Cookie::build((PRE_SESSION_COOKIE, token.clone()))
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .secure(behind_tls(headers))
+        .build();
+    (jar.add(cookie), token)
+}
+
+/// A pre-session form must echo the cookie's token.
+pub(crate) fn check_pre_session(jar: &CookieJar, sent: &str) -> Result<(), PageError> {
+    match jar.get(PRE_SESSION_COOKIE) {
+        Some(c) if !sent.is_empty() && c.value() == sent => Ok(()),
+        _ => Err(PageError::Status(
+            StatusCode::FORBIDDEN,
+            "This form has expired or did not come from us; reload the page.".into(),
+        )),
+    }
+}
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -134,21 +164,25 @@ impl Session {
 #[template(path = "signin.html")]
 struct SignInPage {
     signed_in: Option<String>,
+    csrf: String,
     error: Option<String>,
     email: String,
 }
 
-async fn index(State(s): State<AppState>, jar: CookieJar) -> Response {
+async fn index(State(s): State<AppState>, headers: HeaderMap, jar: CookieJar) -> Response {
     if let Some(c) = jar.get(COOKIE)
         && accounts::actor_for_token(&s.store, c.value()).await.is_ok()
     {
         return Redirect::to("/home").into_response();
     }
-    SignInPage { signed_in: None, error: None, email: String::new() }.into_response()
+    let (jar, csrf) = pre_session_token(jar, &headers);
+    (jar, SignInPage { signed_in: None, csrf, error: None, email: String::new() }).into_response()
 }
 
 #[derive(Deserialize)]
 struct LoginForm {
+    #[serde(default)]
+    csrf: String,
     email: String,
     password: String,
 }
@@ -165,6 +199,8 @@ async fn login(
     form: Result<Form<LoginForm>, FormRejection>,
 ) -> Result<Response, PageError> {
     let Form(form) = form?;
+    // Refuses login CSRF: another site signing this browser into an account of its choosing.
+    check_pre_session(&jar, &form.csrf)?;
     match accounts::login(&s.store, &form.email, &form.password).await {
         Ok(token) => {
             let cookie = Cookie::build((COOKIE, token))
@@ -180,7 +216,8 @@ async fn login(
                 AppError::TooManyAttempts => (StatusCode::TOO_MANY_REQUESTS, e.to_string()),
                 _ => (StatusCode::UNAUTHORIZED, "That e-mail and password do not match.".to_owned()),
             };
-            Ok((status, SignInPage { signed_in: None, error: Some(message), email: form.email }).into_response())
+            let page = SignInPage { signed_in: None, csrf: form.csrf, error: Some(message), email: form.email };
+            Ok((status, page).into_response())
         }
         Err(other) => Err(other.into()),
     }

@@ -1,0 +1,524 @@
+// Browser end-to-end walk of Perspective Lab's server-rendered pages, in headless Chromium.
+//
+// Run through e2e/run.sh, which builds `plab`, fills a fresh SQLite database with
+// `plab demo --json`, starts `plab serve` and sets:
+//   BASE_URL   the server, e.g. http://127.0.0.1:41234
+//   DEMO_JSON  path of the demo summary {"program","admin","sponsor","leaders":[…],"mentors":[…]}
+// Optional: CHROMIUM (default /usr/bin/chromium), E2E_ARTIFACTS (default e2e/artifacts).
+//
+// The JSON API is used only to discover ids and e-mails (and for the sponsor's 403 on notes);
+// the walk itself goes through the pages, with the selectors of the page contract.
+import assert from 'node:assert/strict';
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const BASE_URL = (process.env.BASE_URL ?? '').replace(/\/+$/, '');
+const DEMO_JSON = process.env.DEMO_JSON ?? '';
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const ARTIFACTS = process.env.E2E_ARTIFACTS ?? join(HERE, 'artifacts');
+const PASSWORD = 'perspective-lab-demo';
+const NOTE = 'I struggle with our Friday demo <script>window.__xss=1</script><img src=x onerror="window.__xss=2">';
+const NOTE_SCRIPT = '<script>window.__xss=1</script>';
+const SECRET = 'Friday demo';
+const FORGED = 'forged';
+const STRENGTHS = new Set(['weak', 'fair', 'strong']);
+const TIMEOUT_MS = 10_000;
+
+if (!BASE_URL || !DEMO_JSON) {
+  console.error('walkthrough.mjs: set BASE_URL and DEMO_JSON (run e2e/run.sh)');
+  process.exit(2);
+}
+const demo = JSON.parse(readFileSync(DEMO_JSON, 'utf8'));
+mkdirSync(ARTIFACTS, { recursive: true });
+for (const f of readdirSync(ARTIFACTS)) if (f.startsWith('failed-step-')) rmSync(join(ARTIFACTS, f), { force: true });
+
+// What the steps learn and share.
+const w = {
+  browser: null,
+  leaderEmail: demo.leaders?.[0],
+  mentorEmail: null,
+  pair: null, // {id, leader:{id,name,email}, mentor:{…}, status, kind, score}
+  sponsorToken: null,
+  leaderSession: null, // {context, page} kept signed in for the CSRF step and the screenshot
+};
+
+// ---------------------------------------------------------------- helpers
+
+async function api(method, path, { token, body } = {}) {
+  const headers = { accept: 'application/json' };
+  if (token) headers.authorization = `Bearer ${token}`;
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const res = await fetch(`${BASE_URL}${path}`, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+    redirect: 'manual',
+  });
+  const text = await res.text();
+  let json = null;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    /* not JSON */
+  }
+  return { status: res.status, json, text };
+}
+
+async function apiLogin(email) {
+  const r = await api('POST', '/api/v1/auth/login', { body: { email, password: PASSWORD } });
+  assert.equal(r.status, 200, `API login of ${email}: HTTP ${r.status} ${r.text}`);
+  assert.ok(r.json?.token, `API login of ${email}: no token in ${r.text}`);
+  return r.json.token;
+}
+
+const path = (page) => new URL(page.url()).pathname;
+
+async function newSession() {
+  const context = await w.browser.newContext({ baseURL: BASE_URL, viewport: { width: 1280, height: 900 } });
+  context.setDefaultTimeout(TIMEOUT_MS);
+  context.setDefaultNavigationTimeout(TIMEOUT_MS);
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('dialog', (d) => {
+    errors.push(`unexpected dialog: ${d.message()}`);
+    d.dismiss().catch(() => {});
+  });
+  return { context, page, errors };
+}
+
+async function goto(page, url, expectStatus = 200) {
+  const res = await page.goto(url, { waitUntil: 'load' });
+  assert.ok(res, `no response for ${url}`);
+  assert.equal(res.status(), expectStatus, `GET ${url}: HTTP ${res.status()} (expected ${expectStatus})`);
+  return res;
+}
+
+/** Every POST form on the page carries a hidden, non-empty csrf field. */
+async function assertFormsCarryCsrf(page) {
+  const forms = await page.$$eval('form', (fs) =>
+    fs.map((f) => {
+      const c = f.querySelector('input[name=csrf]');
+      return {
+        id: f.id || f.getAttribute('action') || '(form)',
+        method: (f.getAttribute('method') || 'get').toLowerCase(),
+        type: c?.getAttribute('type') ?? null,
+        value: c?.value ?? '',
+      };
+    }),
+  );
+  for (const f of forms.filter((f) => f.method === 'post')) {
+    assert.equal(f.type, 'hidden', `form ${f.id} on ${path(page)} has no hidden input[name=csrf]`);
+    assert.ok(f.value.length > 0, `form ${f.id} on ${path(page)} has an empty csrf value`);
+  }
+}
+
+/** Sign in through form#signin on `/`; lands on /home with an HttpOnly session cookie. */
+async function signIn(session, email) {
+  const { page, context } = session;
+  await goto(page, '/');
+  const form = page.locator('form#signin');
+  assert.equal(await form.count(), 1, 'GET / signed out: no form#signin');
+  // form#signin's own csrf field is checked in its own step, so that it does not block the walk.
+  await form.locator('input[name=email]').fill(email);
+  await form.locator('input[name=password]').fill(PASSWORD);
+  const [res] = await Promise.all([
+    page.waitForNavigation({ waitUntil: 'load' }),
+    form.locator('button[type=submit]').click(),
+  ]);
+  assert.equal(path(page), '/home', `signing in as ${email} landed on ${page.url()} (HTTP ${res?.status()})`);
+  assert.equal(res?.status(), 200, `GET /home after signing in: HTTP ${res?.status()}`);
+  const redirect = res.request().redirectedFrom();
+  assert.ok(redirect, 'POST /login did not redirect to /home');
+  assert.equal(new URL(redirect.url()).pathname, '/login', `the sign-in form posted to ${redirect.url()}, not /login`);
+  assert.equal((await redirect.response())?.status(), 303, 'POST /login did not answer 303');
+  const cookies = await context.cookies(BASE_URL);
+  assert.ok(cookies.length > 0, 'no session cookie after signing in');
+  assert.ok(
+    cookies.some((c) => c.httpOnly),
+    `no HttpOnly session cookie: ${cookies.map((c) => c.name).join(', ')}`,
+  );
+  assert.ok((await page.locator('h1').count()) >= 1, '/home has no h1');
+  assert.equal(await page.locator('form#signout').count(), 1, '/home has no form#signout');
+  await assertFormsCarryCsrf(page);
+}
+
+/** Sign out through form#signout; afterwards `/` shows the sign-in form again. */
+async function signOut(session) {
+  const { page } = session;
+  const form = page.locator('form#signout');
+  assert.equal(await form.count(), 1, `${path(page)} has no form#signout`);
+  const button = form.locator('[type=submit]');
+  await Promise.all([
+    page.waitForNavigation({ waitUntil: 'load' }),
+    (await button.count()) > 0 ? button.first().click() : form.evaluate((f) => f.requestSubmit()),
+  ]);
+  await goto(page, '/');
+  assert.equal(await page.locator('form#signin').count(), 1, 'after signing out, / does not show form#signin');
+  assert.equal(await page.locator('form#signout').count(), 0, 'after signing out, / still shows form#signout');
+}
+
+/** From /home, follow the a.pair-link to the pair (href /pairs/{id}). */
+async function openPairFromHome(page, pairId) {
+  assert.equal(path(page), '/home');
+  const links = await page.$$eval('a.pair-link', (as) => as.map((a) => a.getAttribute('href')));
+  const want = `/pairs/${pairId}`;
+  assert.ok(
+    links.some((h) => h && new URL(h, 'http://x').pathname === want),
+    `/home has no a.pair-link to ${want} (links: ${JSON.stringify(links)})`,
+  );
+  await Promise.all([
+    page.waitForNavigation({ waitUntil: 'load' }),
+    page.locator(`a.pair-link[href$="${want}"]`).first().click(),
+  ]);
+  assert.equal(path(page), want);
+}
+
+async function assertLabRules(page) {
+  const section = page.locator('section#lab-rules');
+  assert.equal(await section.count(), 1, `${path(page)} has no section#lab-rules`);
+  const rules = await section.locator('li.rule').allInnerTexts();
+  assert.equal(rules.length, 3, `section#lab-rules has ${rules.length} li.rule, expected 3`);
+  for (const r of rules) assert.ok(r.trim().length > 0, 'an empty li.rule');
+}
+
+async function noteBodies(page) {
+  return page.locator('section#notes li.note .note-body').allTextContents();
+}
+
+// ---------------------------------------------------------------- steps
+
+async function discoverThePairThroughTheApi() {
+  assert.ok(w.leaderEmail, 'demo.json lists no leaders');
+  assert.ok(demo.sponsor, 'demo.json has no sponsor');
+  assert.ok(Number.isInteger(demo.program), 'demo.json has no program id');
+  const token = await apiLogin(w.leaderEmail);
+  const me = await api('GET', '/api/v1/me', { token });
+  assert.equal(me.status, 200, `GET /api/v1/me: HTTP ${me.status} ${me.text}`);
+  const programs = (me.json.memberships ?? []).filter((m) => m.role === 'leader').map((m) => m.program);
+  assert.ok(programs.includes(demo.program), `${w.leaderEmail} leads in no program of the demo: ${me.text}`);
+  const pairs = await api('GET', `/api/v1/programs/${demo.program}/pairs`, { token });
+  assert.equal(pairs.status, 200, `GET /api/v1/programs/${demo.program}/pairs: HTTP ${pairs.status} ${pairs.text}`);
+  const mine = pairs.json.filter((p) => p.leader?.email === w.leaderEmail);
+  assert.equal(mine.length, 1, `${w.leaderEmail} has ${mine.length} pairs in program ${demo.program}`);
+  w.pair = mine[0];
+  w.mentorEmail = w.pair.mentor?.email;
+  assert.ok(w.mentorEmail, `pair ${w.pair.id} has no mentor e-mail`);
+  w.sponsorToken = await apiLogin(demo.sponsor);
+  console.log(`#   pair ${w.pair.id}: leader ${w.leaderEmail}, mentor ${w.mentorEmail}, status ${w.pair.status}`);
+}
+
+async function launchHeadlessChromium() {
+  // Playwright always gives a launched browser a fresh temporary --user-data-dir
+  // (under $TMPDIR, which run.sh points at its own temp dir) and removes it on close;
+  // it refuses a --user-data-dir in args, so it is not passed here.
+  w.browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  console.log(`#   chromium ${w.browser.version()}`);
+}
+
+async function wrongPasswordShowsAnError() {
+  const s = await newSession();
+  await goto(s.page, '/');
+  const form = s.page.locator('form#signin');
+  assert.equal(await form.count(), 1, 'GET / signed out: no form#signin');
+  await form.locator('input[name=email]').fill('nobody@demo.perspective-lab.test');
+  await form.locator('input[name=password]').fill('not-the-password');
+  await Promise.all([s.page.waitForNavigation({ waitUntil: 'load' }), form.locator('button[type=submit]').click()]);
+  assert.ok((await s.page.locator('.error').count()) >= 1, `a failed sign-in shows no .error (at ${s.page.url()})`);
+  assert.notEqual(path(s.page), '/home', 'a failed sign-in landed on /home');
+  assert.equal(await s.page.locator('form#signout').count(), 0, 'a failed sign-in shows form#signout');
+}
+
+async function signInFormCarriesCsrf() {
+  const s = await newSession();
+  await goto(s.page, '/');
+  assert.equal(await s.page.locator('form#signin').count(), 1, 'GET / signed out: no form#signin');
+  await assertFormsCarryCsrf(s.page);
+  const status = await s.page.evaluate((email) =>
+    fetch('/login', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: `email=${encodeURIComponent(email)}&password=not-the-password`,
+      redirect: 'manual',
+    }).then((r) => r.status), 'nobody@demo.perspective-lab.test');
+  assert.equal(status, 403, `POST /login without csrf: HTTP ${status}`);
+}
+
+async function sponsorSeesTheProgramButNoNotes() {
+  const s = await newSession();
+  await signIn(s, demo.sponsor);
+  const want = `/programs/${demo.program}`;
+  const links = await s.page.$$eval('a.program-link', (as) => as.map((a) => a.getAttribute('href')));
+  assert.ok(
+    links.some((h) => h && new URL(h, 'http://x').pathname === want),
+    `/home has no a.program-link to ${want} (links: ${JSON.stringify(links)})`,
+  );
+  await Promise.all([
+    s.page.waitForNavigation({ waitUntil: 'load' }),
+    s.page.locator(`a.program-link[href$="${want}"]`).first().click(),
+  ]);
+  assert.equal(path(s.page), want);
+  await assertFormsCarryCsrf(s.page);
+
+  const rows = s.page.locator('table#pairs tr.pair');
+  const n = await rows.count();
+  assert.ok(n >= 1, 'table#pairs has no tr.pair');
+  assert.equal(await s.page.locator('table#pairs tr.pair td.status').count(), n, 'a tr.pair without td.status');
+  const pairHrefs = await s.page.$$eval('table#pairs tr.pair a', (as) => as.map((a) => a.getAttribute('href')));
+  assert.ok(
+    pairHrefs.some((h) => h && new URL(h, 'http://x').pathname === `/pairs/${w.pair.id}`),
+    `table#pairs has no link to /pairs/${w.pair.id}`,
+  );
+
+  const strengths = (await s.page.locator('table#questions td.strength').allTextContents()).map((t) =>
+    t.trim().toLowerCase(),
+  );
+  assert.ok(strengths.length >= 1, 'table#questions has no td.strength');
+  assert.ok(
+    strengths.some((t) => STRENGTHS.has(t)),
+    `no td.strength reads weak/fair/strong: ${JSON.stringify(strengths.slice(0, 5))}`,
+  );
+
+  assert.equal(await s.page.locator('section#notes, .note-body, li.note').count(), 0, 'the program page shows notes');
+  assert.ok(!(await s.page.content()).includes(SECRET), `the program page shows "${SECRET}"`);
+  await signOut(s);
+}
+
+async function leaderWritesANoteShownAsLiteralText() {
+  const s = await newSession();
+  await signIn(s, w.leaderEmail);
+  await openPairFromHome(s.page, w.pair.id);
+  await assertLabRules(s.page);
+  await assertFormsCarryCsrf(s.page);
+  assert.equal(await s.page.locator('section#notes').count(), 1, 'the leader sees no section#notes');
+  const form = s.page.locator('form#add-note');
+  assert.equal(await form.count(), 1, 'the leader sees no form#add-note');
+  await form.locator('textarea[name=body]').fill(NOTE);
+  const [res] = await Promise.all([
+    s.page.waitForNavigation({ waitUntil: 'load' }),
+    form.locator('button[type=submit]').click(),
+  ]);
+  assert.equal(path(s.page), `/pairs/${w.pair.id}`, `after adding a note the browser is at ${s.page.url()}`);
+  assert.equal(res?.status(), 200);
+  const raw = await res.text();
+  assert.ok(!raw.includes(NOTE_SCRIPT), 'the server sent the note\'s <script> unescaped');
+  assert.ok(!raw.includes('<img src=x'), 'the server sent the note\'s <img> unescaped');
+
+  // Give a would-be onerror handler its chance to run.
+  await s.page.waitForLoadState('networkidle').catch(() => {});
+  await s.page.waitForTimeout(300);
+
+  const bodies = await noteBodies(s.page);
+  assert.ok(
+    bodies.some((b) => b.includes(NOTE)),
+    `no li.note .note-body holds the note as text: ${JSON.stringify(bodies)}`,
+  );
+  const text = await s.page.evaluate(() => document.body.textContent);
+  assert.ok(text.includes(NOTE_SCRIPT), 'the page text does not contain the <script> as literal text');
+  assert.equal(await s.page.evaluate(() => typeof window.__xss), 'undefined', 'window.__xss is set: the note ran');
+  assert.equal(
+    await s.page.locator('section#notes script, section#notes img').count(),
+    0,
+    'the note became markup (script/img elements in section#notes)',
+  );
+  assert.deepEqual(s.errors, [], 'page errors or dialogs on the pair page');
+  await signOut(s);
+}
+
+async function mentorReadsTheNoteAndAcceptsTheRules() {
+  const s = await newSession();
+  await signIn(s, w.mentorEmail);
+  await openPairFromHome(s.page, w.pair.id);
+  await assertLabRules(s.page);
+  await assertFormsCarryCsrf(s.page);
+  const bodies = await noteBodies(s.page);
+  assert.ok(
+    bodies.some((b) => b.includes(NOTE)),
+    `the mentor does not see the leader's note: ${JSON.stringify(bodies)}`,
+  );
+  assert.equal(await s.page.evaluate(() => typeof window.__xss), 'undefined', 'window.__xss is set for the mentor');
+  assert.deepEqual(s.errors, [], 'page errors or dialogs on the pair page');
+
+  const accept = s.page.locator('form#accept-rules');
+  if ((await accept.count()) > 0) {
+    const action = await accept.getAttribute('action');
+    assert.equal(
+      new URL(action ?? '', BASE_URL).pathname,
+      `/pairs/${w.pair.id}/charter`,
+      `form#accept-rules posts to ${action}`,
+    );
+    await Promise.all([
+      s.page.waitForNavigation({ waitUntil: 'load' }),
+      accept.locator('button[type=submit]').click(),
+    ]);
+    await goto(s.page, `/pairs/${w.pair.id}`);
+    const stillThere = await s.page.locator('form#accept-rules').count();
+    assert.equal(stillThere, 0, 'form#accept-rules is still there after accepting');
+    console.log('#   the mentor accepted the lab rules');
+  } else {
+    console.log('#   the mentor had already accepted the lab rules');
+  }
+  await signOut(s);
+}
+
+async function sponsorSeesThePairButNotItsNotes() {
+  const s = await newSession();
+  await signIn(s, demo.sponsor);
+  const res = await goto(s.page, `/pairs/${w.pair.id}`);
+  await assertLabRules(s.page);
+  const text = await s.page.evaluate(() => document.body.innerText);
+  for (const person of [w.pair.leader, w.pair.mentor]) {
+    assert.ok(
+      text.includes(person.name) || text.includes(person.email),
+      `the sponsor's pair page does not name ${person.name} <${person.email}>`,
+    );
+  }
+  assert.equal(await s.page.locator('section#notes').count(), 0, 'the sponsor sees section#notes');
+  assert.equal(await s.page.locator('form#add-note').count(), 0, 'the sponsor sees form#add-note');
+  const html = await s.page.content();
+  assert.ok(!html.includes(SECRET), `the sponsor's pair page HTML contains "${SECRET}"`);
+  assert.ok(!(await res.text()).includes(SECRET), `the sponsor's pair page response contains "${SECRET}"`);
+
+  await goto(s.page, `/programs/${demo.program}`);
+  assert.ok(!(await s.page.content()).includes(SECRET), `the program page HTML contains "${SECRET}"`);
+
+  const notes = await api('GET', `/api/v1/pairs/${w.pair.id}/notes`, { token: w.sponsorToken });
+  assert.equal(notes.status, 403, `GET /api/v1/pairs/${w.pair.id}/notes as the sponsor: HTTP ${notes.status}`);
+  assert.ok(!notes.text.includes(SECRET), 'the 403 body leaks the note');
+  await signOut(s);
+}
+
+async function postWithoutCsrfIsRefused() {
+  const s = await newSession();
+  w.leaderSession = s; // kept for the screenshot; closed at the end
+  await signIn(s, w.leaderEmail);
+  await goto(s.page, `/pairs/${w.pair.id}`);
+  assert.equal(await s.page.locator('form#signout').count(), 1, 'the leader is not signed in');
+  const id = w.pair.id;
+  const statuses = await s.page.evaluate(
+    async ({ id, forged }) => {
+      const post = (body) =>
+        fetch(`/pairs/${id}/notes`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body,
+          redirect: 'manual',
+        }).then((r) => r.status);
+      return {
+        missing: await post(`body=${forged}`),
+        wrong: await post(`body=${forged}&csrf=not-the-token`),
+      };
+    },
+    { id, forged: FORGED },
+  );
+  assert.equal(statuses.missing, 403, `POST /pairs/${id}/notes without csrf: HTTP ${statuses.missing}`);
+  assert.equal(statuses.wrong, 403, `POST /pairs/${id}/notes with a wrong csrf: HTTP ${statuses.wrong}`);
+
+  await goto(s.page, `/pairs/${id}`);
+  const bodies = await noteBodies(s.page);
+  assert.ok(bodies.some((b) => b.includes(NOTE)), 'the leader\'s own note is gone');
+  assert.ok(!bodies.some((b) => b.includes(FORGED)), `a forged note appeared: ${JSON.stringify(bodies)}`);
+  assert.ok(!(await s.page.content()).includes(FORGED), 'the pair page contains "forged"');
+  // And through the API, as the leader.
+  const notes = await api('GET', `/api/v1/pairs/${id}/notes`, { token: await apiLogin(w.leaderEmail) });
+  assert.equal(notes.status, 200, `GET /api/v1/pairs/${id}/notes as the leader: HTTP ${notes.status}`);
+  assert.ok(!notes.text.includes(FORGED), 'the API lists a forged note');
+}
+
+async function screenshotOfTheLeadersPairPage() {
+  let s = w.leaderSession;
+  if (!s || (await s.page.locator('form#signout').count().catch(() => 0)) === 0) {
+    // The CSRF step did not leave a signed-in leader behind: sign in afresh.
+    await s?.context.close().catch(() => {});
+    s = w.leaderSession = await newSession();
+    await signIn(s, w.leaderEmail);
+  }
+  await goto(s.page, `/pairs/${w.pair.id}`);
+  assert.ok((await noteBodies(s.page)).some((b) => b.includes(NOTE)), "the leader's note is not on the page");
+  const file = join(ARTIFACTS, 'pair.png');
+  await s.page.screenshot({ path: file, fullPage: true });
+  console.log(`#   ${file}`);
+}
+
+// ---------------------------------------------------------------- runner
+
+// [key, name, function, keys of the steps it cannot run without]
+const steps = [
+  ['api', "API discovery: the first leader's pair and its mentor", discoverThePairThroughTheApi, []],
+  ['browser', 'chromium launches headless', launchHeadlessChromium, []],
+  ['badpw', 'a wrong password shows .error', wrongPasswordShowsAnError, ['browser']],
+  ['signincsrf', 'form#signin carries a hidden csrf; POST /login without it is 403',
+    signInFormCarriesCsrf, ['browser']],
+  ['sponsor', 'sponsor: sign in, program, pairs table, question strengths, no notes; sign out',
+    sponsorSeesTheProgramButNoNotes, ['api', 'browser']],
+  ['leader', 'leader: sign in, pair page, three lab rules, note shown as literal text (nothing ran); sign out',
+    leaderWritesANoteShownAsLiteralText, ['api', 'browser']],
+  ['mentor', "mentor: sign in, pair page, reads the leader's note, lab rules accepted; sign out",
+    mentorReadsTheNoteAndAcceptsTheRules, ['leader']],
+  ['sponsor2', 'sponsor: pair page shows the pair and lab rules but no notes; notes API 403',
+    sponsorSeesThePairButNotItsNotes, ['leader']],
+  ['csrf', 'csrf: a POST to /pairs/{id}/notes without a valid csrf is 403 and stores nothing',
+    postWithoutCsrfIsRefused, ['leader']],
+  ['shot', "screenshot of the leader's pair page (e2e/artifacts/pair.png)", screenshotOfTheLeadersPairPage, ['leader']],
+];
+
+let passed = 0;
+let shots = 0;
+let failed = 0;
+const ok = new Set();
+for (const [i, [key, name, fn, needs]] of steps.entries()) {
+  const missing = needs.filter((k) => !ok.has(k));
+  if (missing.length > 0) {
+    failed++;
+    const names = missing.map((k) => steps.find((s) => s[0] === k)[1]);
+    console.log(`not ok - ${name}\n#   not run: needs "${names.join('", "')}"`);
+    continue;
+  }
+  try {
+    await fn();
+    ok.add(key);
+    passed++;
+    console.log(`ok - ${name}`);
+  } catch (e) {
+    failed++;
+    console.log(`not ok - ${name}`);
+    const message = String(e?.message ?? e).split('\n').filter((l) => l.trim());
+    const frame = String(e?.stack ?? '').split('\n').find((l) => l.includes('walkthrough.mjs'));
+    for (const line of [...message.slice(0, 6), ...(frame ? [frame.trim()] : [])]) console.log(`#   ${line}`);
+    for (const ctx of w.browser?.contexts() ?? []) {
+      for (const p of ctx.pages()) {
+        const file = join(ARTIFACTS, `failed-step-${i + 1}-${++shots}.png`);
+        try {
+          await p.screenshot({ path: file, fullPage: true });
+          console.log(`#   at ${p.url()}; screenshot ${file}`);
+        } catch {
+          /* the page may be gone */
+        }
+      }
+    }
+  }
+  // Each step signs in its own browser context; only the leader's CSRF session outlives its step.
+  for (const ctx of w.browser?.contexts() ?? []) {
+    if (ctx !== w.leaderSession?.context) await ctx.close().catch(() => {});
+  }
+}
+await w.leaderSession?.context.close().catch(() => {});
+await w.browser?.close().catch(() => {});
+console.log(`e2e: ${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);
