@@ -1,7 +1,7 @@
 //! Administration: accounts, and one-time set-password links (no e-mail
 //! needed: the administrator hands the link over). Administrators never see
 //! pair notes: the pair pages refuse them like anyone outside the pair.
-use super::{PageError, Session};
+use super::{Checked, PageError, Session};
 use crate::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
@@ -46,12 +46,9 @@ struct LinkForm {
 
 async fn issue_link(
     State(s): State<AppState>,
-    session: Session,
     headers: HeaderMap,
-    form: Result<Form<LinkForm>, FormRejection>,
+    Checked(session, form): Checked<LinkForm>,
 ) -> Result<AdminPage, PageError> {
-    let Form(form) = form?;
-    session.check_csrf(&form.csrf)?;
     let secret = accounts::issue_password_link_as(&s.store, &session.actor, &form.email).await?;
     let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
     let scheme = if super::behind_tls(&headers) { "https" } else { "http" };
@@ -106,3 +103,5 @@ async fn set_password(
         Err(other) => Err(other.into()),
     }
 }
+
+super::carries_csrf!(LinkForm);

@@ -7,7 +7,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
 use axum::extract::rejection::FormRejection;
-use axum::extract::{Form, FromRequestParts, Path, State};
+use axum::extract::{Form, FromRequest, FromRequestParts, Path, Request, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -20,6 +20,7 @@ use plab_app::{AppError, programs};
 use plab_domain::charter::{LAB_RULES, LabRule};
 use plab_domain::program::Role;
 use serde::Deserialize;
+use serde::de::DeserializeOwned;
 
 mod admin;
 mod import;
@@ -160,6 +161,40 @@ impl Session {
     }
 }
 
+/// A form that carries the session's CSRF token in a `csrf` field.
+pub(crate) trait CarriesCsrf {
+    fn csrf(&self) -> &str;
+}
+
+macro_rules! carries_csrf {
+    ($($form:ty),* $(,)?) => {
+        $(impl $crate::pages::CarriesCsrf for $form {
+            fn csrf(&self) -> &str {
+                &self.csrf
+            }
+        })*
+    };
+}
+pub(crate) use carries_csrf;
+
+/// A form posted by a signed-in browser, its CSRF token already checked:
+/// a handler that takes one cannot forget the check.
+pub(crate) struct Checked<T>(pub Session, pub T);
+
+impl<T: DeserializeOwned + CarriesCsrf + Send> FromRequest<AppState> for Checked<T> {
+    type Rejection = PageError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let (mut parts, body) = req.into_parts();
+        let session = Session::from_request_parts(&mut parts, state).await?;
+        let Form(form) = Form::<T>::from_request(Request::from_parts(parts, body), state).await?;
+        session.check_csrf(form.csrf())?;
+        Ok(Checked(session, form))
+    }
+}
+
+carries_csrf!(CsrfForm, NoteForm);
+
 #[derive(Template, WebTemplate)]
 #[template(path = "signin.html")]
 struct SignInPage {
@@ -232,12 +267,9 @@ pub(crate) struct CsrfForm {
 
 async fn logout(
     State(s): State<AppState>,
-    session: Session,
     jar: CookieJar,
-    form: Result<Form<CsrfForm>, FormRejection>,
+    Checked(session, _): Checked<CsrfForm>,
 ) -> Result<Response, PageError> {
-    let Form(form) = form?;
-    session.check_csrf(&form.csrf)?;
     accounts::logout(&s.store, &session.token).await?;
     Ok((jar.remove(Cookie::build(COOKIE).path("/")), Redirect::to("/")).into_response())
 }
@@ -326,12 +358,9 @@ struct NoteForm {
 
 async fn add_note(
     State(s): State<AppState>,
-    session: Session,
     Path(raw): Path<String>,
-    form: Result<Form<NoteForm>, FormRejection>,
+    Checked(session, form): Checked<NoteForm>,
 ) -> Result<Redirect, PageError> {
-    let Form(form) = form?;
-    session.check_csrf(&form.csrf)?;
     let id = pair_id(&raw)?;
     lab::add_note(&s.store, &s.vault, &session.actor, id, &form.body).await?;
     Ok(Redirect::to(&format!("/pairs/{id}#notes")))
@@ -339,12 +368,9 @@ async fn add_note(
 
 async fn accept_charter(
     State(s): State<AppState>,
-    session: Session,
     Path(raw): Path<String>,
-    form: Result<Form<CsrfForm>, FormRejection>,
+    Checked(session, _): Checked<CsrfForm>,
 ) -> Result<Redirect, PageError> {
-    let Form(form) = form?;
-    session.check_csrf(&form.csrf)?;
     let id = pair_id(&raw)?;
     lab::accept_charter(&s.store, &session.actor, id).await?;
     Ok(Redirect::to(&format!("/pairs/{id}")))

@@ -1,13 +1,12 @@
 //! A leader's research question (with the coach's feedback as they type) and a
 //! mentor's perspectives and opt-out.
-use super::{PageError, Session};
+use super::{Checked, PageError, Session};
 use crate::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Json;
 use axum::Router;
-use axum::extract::rejection::FormRejection;
-use axum::extract::{Form, Path, State};
+use axum::extract::{Path, State};
 use axum::response::Redirect;
 use axum::routing::{get, post};
 use plab_app::programs::{self, participant};
@@ -30,9 +29,7 @@ struct CoachForm {
 }
 
 /// The coach's view of a draft, for feedback as the leader types (nothing is stored).
-async fn coach(session: Session, form: Result<Form<CoachForm>, FormRejection>) -> Result<Json<Assessment>, PageError> {
-    let Form(form) = form?;
-    session.check_csrf(&form.csrf)?;
+async fn coach(Checked(_, form): Checked<CoachForm>) -> Result<Json<Assessment>, PageError> {
     let text: String = form.text.chars().take(plab_domain::question::QuestionText::MAX_CHARS).collect();
     Ok(Json(plab_domain::coach::assess(&text)))
 }
@@ -66,12 +63,9 @@ struct QuestionForm {
 
 async fn save_question(
     State(s): State<AppState>,
-    session: Session,
     Path(raw): Path<String>,
-    form: Result<Form<QuestionForm>, FormRejection>,
+    Checked(session, form): Checked<QuestionForm>,
 ) -> Result<Redirect, PageError> {
-    let Form(form) = form?;
-    session.check_csrf(&form.csrf)?;
     let program = programs::parse_id(&raw)?;
     participant::set_my_question(&s.store, &session.actor, program, &form.text).await?;
     Ok(Redirect::to(&format!("/programs/{program}/question")))
@@ -102,13 +96,12 @@ struct OptOutForm {
 
 async fn save_opt_out(
     State(s): State<AppState>,
-    session: Session,
     Path(raw): Path<String>,
-    form: Result<Form<OptOutForm>, FormRejection>,
+    Checked(session, form): Checked<OptOutForm>,
 ) -> Result<Redirect, PageError> {
-    let Form(form) = form?;
-    session.check_csrf(&form.csrf)?;
     let program = programs::parse_id(&raw)?;
     participant::set_my_opt_out(&s.store, &session.actor, program, form.pairing == "out").await?;
     Ok(Redirect::to(&format!("/programs/{program}/mentor")))
 }
+
+super::carries_csrf!(CoachForm, QuestionForm, OptOutForm);

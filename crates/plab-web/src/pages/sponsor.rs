@@ -1,12 +1,11 @@
 //! The sponsor's pairing review: run the engine, read the reasons, pin or
 //! forbid, approve.
-use super::{PageError, Session};
+use super::{Checked, CsrfForm, PageError, Session};
 use crate::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
-use axum::extract::rejection::FormRejection;
-use axum::extract::{Form, Path, State};
+use axum::extract::{Path, State};
 use axum::response::Redirect;
 use axum::routing::{get, post};
 use plab_app::pairing::sponsor;
@@ -43,11 +42,9 @@ async fn review(
 
 async fn run(
     State(s): State<AppState>,
-    session: Session,
     Path(raw): Path<String>,
-    form: Result<Form<super::CsrfForm>, FormRejection>,
+    Checked(session, _): Checked<CsrfForm>,
 ) -> Result<Redirect, PageError> {
-    session.check_csrf(&form?.0.csrf)?;
     let program = programs::parse_id(&raw)?;
     sponsor::propose(&s.store, &session.actor, program).await?;
     Ok(Redirect::to(&format!("/programs/{program}/pairing")))
@@ -62,12 +59,9 @@ struct ApproveForm {
 
 async fn approve(
     State(s): State<AppState>,
-    session: Session,
     Path(raw): Path<String>,
-    form: Result<Form<ApproveForm>, FormRejection>,
+    Checked(session, form): Checked<ApproveForm>,
 ) -> Result<Redirect, PageError> {
-    let Form(form) = form?;
-    session.check_csrf(&form.csrf)?;
     let program = programs::parse_id(&raw)?;
     sponsor::approve(&s.store, &session.actor, program, form.proposal).await?;
     Ok(Redirect::to(&format!("/programs/{program}")))
@@ -85,12 +79,9 @@ struct RuleForm {
 
 async fn rule(
     State(s): State<AppState>,
-    session: Session,
     Path(raw): Path<String>,
-    form: Result<Form<RuleForm>, FormRejection>,
+    Checked(session, form): Checked<RuleForm>,
 ) -> Result<Redirect, PageError> {
-    let Form(form) = form?;
-    session.check_csrf(&form.csrf)?;
     let program = programs::parse_id(&raw)?;
     let rule = match form.rule.as_str() {
         "pin" => PairRule::Pin,
@@ -105,3 +96,5 @@ async fn rule(
     sponsor::set_rule(&s.store, &session.actor, program, &form.leader, &form.mentor, rule).await?;
     Ok(Redirect::to(&format!("/programs/{program}/pairing")))
 }
+
+super::carries_csrf!(ApproveForm, RuleForm);
