@@ -217,13 +217,6 @@ async fn actor(store: &Store, a: Account) -> Result<Actor, AppError> {
 }
 
 /// The account a calendar secret belongs to; an unknown secret is "not found".
-pub async fn account_by_calendar_secret(store: &Store, secret: &str) -> Result<i64, AppError> {
-    store
-        .account_by_calendar_secret(secret)
-        .await?
-        .ok_or_else(|| AppError::NotFound { what: "calendar", id: "…".into() })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,10 +1,13 @@
 //! A believable demo organisation and a running program, deterministic per seed.
 //! Later features (pairs, sessions, history) extend `build` with more steps.
+use crate::vault::Vault;
 use crate::{AppError, Problem, people, programs};
 use plab_domain::Date;
 use plab_domain::person::{Person, RawPerson};
 use plab_domain::program::{ProgramSettings, Role};
 use plab_store::{ProgramId, Store};
+
+mod history;
 
 pub const DEFAULT_PEOPLE: usize = 2_000;
 /// The audit log's actor for what the demo generator does.
@@ -12,7 +15,6 @@ const DEMO: &str = "demo";
 pub const DEFAULT_PASSWORD: &str = "perspective-lab-demo";
 
 /// The demo's calendar is fixed so that a seed always gives the same data.
-const PROGRAM_START: &str = "2026-10-05";
 const REFERENCE_DAY: &str = "2026-10-01";
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -274,7 +276,7 @@ pub fn organisation(n: usize, seed: u64) -> Vec<Person> {
 
 /// Fills the database: the organisation, then a program with a sponsor,
 /// leaders (about 5% of people, senior; not the CEO, whom everyone reports to) with questions, and junior mentors.
-pub async fn build(store: &Store, n: usize, seed: u64, password: &str) -> Result<DemoSummary, AppError> {
+pub async fn build(store: &Store, vault: &Vault, n: usize, seed: u64, password: &str) -> Result<DemoSummary, AppError> {
     // Hash the shared demo password once: argon2id is slow on purpose.
     let password_hash = crate::accounts::hash_password(password)?;
     if !(20..=1_000_000).contains(&n) {
@@ -294,8 +296,11 @@ pub async fn build(store: &Store, n: usize, seed: u64, password: &str) -> Result
         adjacent_departments: ADJACENT.iter().map(|(a, b)| ((*a).to_owned(), (*b).to_owned())).collect(),
         ..ProgramSettings::default()
     };
+    // The program began nine weeks ago, so the pairs have a history of sessions.
+    let today = crate::sessions::today();
+    let starts = Date::from_days_since_epoch(today.days_since_epoch() - 63).unwrap_or(today).to_string();
     let program =
-        programs::create(store, &format!("Perspective Lab pilot (seed {seed})"), PROGRAM_START, settings, DEMO).await?;
+        programs::create(store, &format!("Perspective Lab pilot (seed {seed})"), &starts, settings, DEMO).await?;
 
     let active: Vec<&Person> = org.iter().filter(|p| p.end_date.is_none()).collect();
     let sponsor = active
@@ -330,6 +335,7 @@ pub async fn build(store: &Store, n: usize, seed: u64, password: &str) -> Result
         crate::accounts::upsert_with_hash(store, p.email.as_str(), &password_hash, false).await?;
     }
     pair_and_accept(store, program, &mut rng).await?;
+    history::build(store, vault, program, today, &mut rng).await?;
     Ok(DemoSummary {
         program: program.0,
         admin,

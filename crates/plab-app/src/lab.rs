@@ -194,6 +194,7 @@ pub async fn accept_charter(store: &Store, actor: &Actor, pair: i64) -> Result<C
     let (p, role) = partner_only(store, actor, pair).await?;
     let me = if role == Role::Leader { p.pair.leader } else { p.pair.mentor };
     let status = store.accept_charter(pair, &me).await?;
+    crate::sessions::plan_if_active(store, &store.pair(pair).await?, crate::sessions::today()).await?;
     Ok(CharterView { status, accepted_by: store.charter_accepted_by(pair).await? })
 }
 

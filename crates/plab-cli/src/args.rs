@@ -253,6 +253,9 @@ pub struct DemoArgs {
     /// Password of every demo account.
     #[arg(long, default_value = plab_app::demo::DEFAULT_PASSWORD)]
     pub password: String,
+    /// Key file sealing the demo pairs' homework, as for `plab serve`.
+    #[arg(long, env = "PLAB_NOTES_KEY_FILE", default_value = "plab-notes.key", value_name = "FILE")]
+    pub notes_key: PathBuf,
     #[arg(long)]
     pub json: bool,
 }

@@ -282,7 +282,8 @@ async fn run_demo(store: &Store, args: DemoArgs) -> Result<(), Failure> {
         return Err(Failure::User("--password: use at least 8 characters".into()));
     }
     eprintln!("building a demo organisation of {} people (seed {})…", args.people, args.seed);
-    let summary = demo::build(store, args.people, args.seed, &args.password).await?;
+    let vault = plab_app::vault::Vault::load_or_create(&args.notes_key)?;
+    let summary = demo::build(store, &vault, args.people, args.seed, &args.password).await?;
     if args.json {
         return print_json(&summary);
     }
@@ -291,8 +292,7 @@ async fn run_demo(store: &Store, args: DemoArgs) -> Result<(), Failure> {
     out!("{} leaders, e.g. {}", summary.leaders.len(), summary.leaders.first().map_or("-", String::as_str));
     out!("{} mentors, e.g. {}", summary.mentors.len(), summary.mentors.first().map_or("-", String::as_str));
     out!("next: plab question list --program {0}; plab match --program {0}", summary.program);
-    // Accounts and sign-in arrive with the web app; the password is reserved for them.
-    out!("demo accounts' password (for the web app's sign-in): {}", args.password);
+    out!("demo accounts' password (sign in with `plab serve`): {}", args.password);
     Ok(())
 }
 

@@ -11,7 +11,7 @@ pub async fn serve(store: &Store, args: ServeArgs) -> Result<(), Failure> {
     let vault = Vault::load_or_create(&args.notes_key)?;
     if args.demo && store.programs().await.map_err(plab_app::AppError::from)?.is_empty() {
         eprintln!("empty database: building the demo organisation first…");
-        let summary = demo::build(store, demo::DEFAULT_PEOPLE, 1, demo::DEFAULT_PASSWORD).await?;
+        let summary = demo::build(store, &vault, demo::DEFAULT_PEOPLE, 1, demo::DEFAULT_PASSWORD).await?;
         eprintln!(
             "sign in as the sponsor {}, a leader such as {}, or a mentor such as {}; password {}",
             summary.sponsor,

@@ -21,6 +21,11 @@ impl Date {
         time::Date::parse(s, ISO).map(Date).map_err(|_| DateError(s.to_owned()))
     }
 
+    /// The UTC calendar day of an instant.
+    pub fn of_instant(t: time::OffsetDateTime) -> Date {
+        Date(t.to_offset(time::UtcOffset::UTC).date())
+    }
+
     pub fn from_ymd(year: i32, month: u8, day: u8) -> Option<Date> {
         let month = time::Month::try_from(month).ok()?;
         time::Date::from_calendar_date(year, month, day).ok().map(Date)

@@ -10,6 +10,7 @@ pub mod org;
 pub mod person;
 pub mod program;
 pub mod question;
+pub mod session;
 pub mod theme;
 
 pub use date::Date;

@@ -58,12 +58,13 @@ impl Store {
         row.as_ref().map(account_from_row).transpose()
     }
 
-    pub async fn account_by_calendar_secret(&self, secret: &str) -> Result<Option<i64>> {
-        let row = sqlx::query("SELECT id FROM accounts WHERE calendar_secret = $1")
-            .bind(secret)
-            .fetch_optional(&self.pool)
-            .await?;
-        Ok(row.map(|r| r.try_get(0)).transpose()?)
+    pub async fn account_by_calendar_secret(&self, secret: &str) -> Result<Option<Account>> {
+        let row =
+            sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM accounts WHERE calendar_secret = $1")))
+                .bind(secret)
+                .fetch_optional(&self.pool)
+                .await?;
+        row.as_ref().map(account_from_row).transpose()
     }
 
     pub async fn add_token(&self, token_hash: &str, account: i64, expires_at: &str) -> Result<()> {
@@ -203,7 +204,7 @@ impl Store {
     }
 
     pub async fn notes(&self, pair: i64) -> Result<Vec<SealedNote>> {
-        let rows = sqlx::query("SELECT id, pair_id, author_id, key_id, nonce, ciphertext, created_at FROM notes WHERE pair_id = $1 ORDER BY id")
+        let rows = sqlx::query("SELECT id, pair_id, author_id, key_id, nonce, ciphertext, created_at FROM notes WHERE pair_id = $1 AND kind = 'note' ORDER BY id")
             .bind(pair)
             .fetch_all(&self.pool)
             .await?;

@@ -10,6 +10,7 @@ mod pairing;
 mod people;
 mod programs;
 mod questions;
+mod sessions;
 mod sql;
 #[cfg(feature = "testing")]
 pub mod testing;
@@ -19,6 +20,7 @@ pub use audit::AuditEntry;
 pub use pairing::{NewProposal, Pair, PairRule, Proposal, StoredPair};
 pub use people::ImportSummary;
 pub use programs::{Enrolment, Program, ProgramId};
+pub use sessions::{PersonItemAverage, SealedText, SessionCounts, StoredSession};
 
 use sqlx::AnyPool;
 use sqlx::any::AnyPoolOptions;

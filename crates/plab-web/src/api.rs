@@ -11,6 +11,8 @@ use plab_app::lab::{self, CharterView, Me, NoteView, PairView};
 use plab_app::{accounts, programs};
 use serde::{Deserialize, Serialize};
 
+pub(crate) mod sessions;
+
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/healthz", get(healthz))
@@ -22,6 +24,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/pairs/{pair}/notes", get(list_notes).post(add_note))
         .route("/api/v1/pairs/{pair}/charter", get(charter).post(accept_charter))
         .route("/calendar/{file}", get(calendar))
+        .merge(sessions::routes())
 }
 
 /// `Json` whose rejections (broken JSON, wrong fields, too large) are 4xx JSON errors.
@@ -35,7 +38,7 @@ impl<T: serde::de::DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<
     }
 }
 
-fn pair_id(raw: &str) -> Result<i64, ApiError> {
+pub(crate) fn pair_id(raw: &str) -> Result<i64, ApiError> {
     raw.parse().map_err(|_| ApiError::new(StatusCode::NOT_FOUND, "not_found", format!("pair '{raw}' was not found")))
 }
 
@@ -159,13 +162,12 @@ async fn accept_charter(
     Ok(Json(lab::accept_charter(&s.store, &actor, pair_id(&pair)?).await?))
 }
 
-/// A person's calendar feed (RFC 5545); the secret in the URL is the credential.
-/// Sessions are scheduled by a later release, so today the feed has no events.
+/// A person's calendar feed (RFC 5545): one event per session, cancelled ones
+/// marked `STATUS:CANCELLED`. The secret in the URL is the credential.
 #[utoipa::path(get, path = "/calendar/{file}", params(("file" = String, Path, description = "SECRET.ics from /api/v1/me")),
     responses((status = 200, content_type = "text/calendar", description = "the person's sessions"), (status = 404, body = ErrorBody)))]
 async fn calendar(State(s): State<AppState>, Path(file): Path<String>) -> Result<impl IntoResponse, ApiError> {
     let secret = file.strip_suffix(".ics").unwrap_or(&file);
-    accounts::account_by_calendar_secret(&s.store, secret).await?;
-    let body = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Perspective Lab//plab//EN\r\nCALSCALE:GREGORIAN\r\nX-WR-CALNAME:Perspective Lab\r\nEND:VCALENDAR\r\n";
+    let body = plab_app::sessions::calendar(&s.store, secret).await?;
     Ok(([(header::CONTENT_TYPE, "text/calendar; charset=utf-8")], body))
 }

@@ -5,7 +5,7 @@ use utoipa::{Modify, OpenApi};
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Perspective Lab API", description = "Reverse-mentoring programs: pairs, lab rules and the pair's private notes."),
+    info(title = "Perspective Lab API", description = "Reverse-mentoring programs: pairs, lab rules, the pair's private notes, sessions and private pulses."),
     paths(
         crate::api::healthz,
         crate::api::login,
@@ -17,6 +17,12 @@ use utoipa::{Modify, OpenApi};
         crate::api::charter,
         crate::api::accept_charter,
         crate::api::calendar,
+        crate::api::sessions::list,
+        crate::api::sessions::hold,
+        crate::api::sessions::cancel,
+        crate::api::sessions::reschedule,
+        crate::api::sessions::my_pulse,
+        crate::api::sessions::answer_pulse,
     ),
     modifiers(&BearerAuth)
 )]

@@ -16,6 +16,7 @@ use axum_extra::extract::CookieJar;
 use axum_extra::extract::cookie::{Cookie, SameSite};
 use plab_app::accounts::{self, Actor};
 use plab_app::lab::{self, CharterView, NoteView, PairView, QuestionStrength};
+use plab_app::sessions::{self, ProgramHealth, SessionView};
 use plab_app::{AppError, programs};
 use plab_domain::charter::{LAB_RULES, LabRule};
 use plab_domain::program::Role;
@@ -25,6 +26,7 @@ use serde::de::DeserializeOwned;
 mod admin;
 mod import;
 mod participant;
+mod session;
 mod sponsor;
 
 const COOKIE: &str = "plab_session";
@@ -71,10 +73,12 @@ pub fn routes() -> Router<AppState> {
         .route("/pairs/{pair}/charter", post(accept_charter))
         .route("/static/app.css", get(stylesheet))
         .route("/static/coach.js", get(coach_script))
+        .route("/static/timer.js", get(timer_script))
         .merge(sponsor::routes())
         .merge(participant::routes())
         .merge(import::routes())
         .merge(admin::routes())
+        .merge(session::routes())
 }
 
 /// A page's failure: back to sign-in, or an error page with its status.
@@ -301,6 +305,7 @@ struct ProgramPage {
     program: i64,
     pairs: Vec<PairView>,
     questions: Vec<QuestionStrength>,
+    health: ProgramHealth,
 }
 
 async fn program(
@@ -311,7 +316,8 @@ async fn program(
     let id = programs::parse_id(&raw)?;
     let questions = lab::question_strengths(&s.store, &session.actor, id).await?;
     let pairs = lab::list_pairs(&s.store, &session.actor, id).await?;
-    Ok(ProgramPage { signed_in: Some(session.csrf), program: id.0, pairs, questions })
+    let health = sessions::health(&s.store, &session.actor, id).await?;
+    Ok(ProgramPage { signed_in: Some(session.csrf), program: id.0, pairs, questions, health })
 }
 
 #[derive(Template, WebTemplate)]
@@ -323,6 +329,8 @@ struct PairPage {
     charter: CharterView,
     rules: &'static [LabRule],
     can_accept: bool,
+    partner: bool,
+    sessions: Vec<SessionView>,
     notes: Option<Vec<NoteView>>,
 }
 
@@ -338,6 +346,7 @@ async fn pair(State(s): State<AppState>, session: Session, Path(raw): Path<Strin
     let partner = matches!(access, lab::Access::Partner(_));
     let me = session.actor.employee_id.clone().unwrap_or_default();
     let notes = if partner { Some(lab::notes(&s.store, &s.vault, &session.actor, id).await?) } else { None };
+    let sessions = sessions::list(&s.store, &session.actor, id).await?;
     Ok(PairPage {
         signed_in: Some(session.csrf.clone()),
         csrf: session.csrf,
@@ -345,6 +354,8 @@ async fn pair(State(s): State<AppState>, session: Session, Path(raw): Path<Strin
         pair,
         charter,
         rules: &LAB_RULES,
+        partner,
+        sessions,
         notes,
     })
 }
@@ -378,6 +389,10 @@ async fn accept_charter(
 
 async fn coach_script() -> impl IntoResponse {
     ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8")], include_str!("../../static/coach.js"))
+}
+
+async fn timer_script() -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8")], include_str!("../../static/timer.js"))
 }
 
 async fn stylesheet() -> impl IntoResponse {

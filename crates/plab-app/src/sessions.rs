@@ -1,0 +1,326 @@
+//! A pair's sessions: planned when the pair turns active, held, cancelled or
+//! rescheduled by the partners, each followed by a private pulse. Who may do
+//! what is decided by `lab::pair_access`, as for every pair resource.
+use crate::accounts::Actor;
+use crate::lab::{self, Access};
+use crate::vault::Vault;
+use crate::{AppError, Problem};
+use plab_domain::program::Role;
+use plab_domain::session::{self, GroupAverage, Pulse, PulseItem, Segment, SessionStatus};
+use plab_domain::{Date, person::FieldError};
+use plab_store::{Pair, ProgramId, SealedText, Store, StoredSession};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use time::OffsetDateTime;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct SessionView {
+    pub id: i64,
+    pub pair: i64,
+    /// 1 for the pair's first session.
+    pub number: i64,
+    /// RFC 3339, UTC.
+    pub starts_at: String,
+    pub minutes: i64,
+    /// `planned`, `held` or `cancelled`.
+    pub status: String,
+}
+
+fn view(s: &StoredSession) -> SessionView {
+    SessionView {
+        id: s.id,
+        pair: s.pair_id,
+        number: s.seq,
+        starts_at: s.starts_at.clone(),
+        minutes: s.minutes,
+        status: s.status.clone(),
+    }
+}
+
+fn invalid(e: FieldError) -> AppError {
+    AppError::invalid(Problem::new(e.message).field(e.field))
+}
+
+fn instant(stored: &str) -> Result<OffsetDateTime, AppError> {
+    session::parse_instant(stored).map_err(|_| AppError::Conflict(format!("stored time '{stored}' is unreadable")))
+}
+
+/// Today's date in UTC.
+pub fn today() -> Date {
+    Date::of_instant(OffsetDateTime::now_utc())
+}
+
+/// Plans the program's number of sessions once a pair is active; harmless to
+/// call again (from another instance, or for a pair that already has them).
+pub async fn plan_if_active(store: &Store, pair: &Pair, today: Date) -> Result<usize, AppError> {
+    if pair.status != "active" || !store.sessions(pair.id).await?.is_empty() {
+        return Ok(0);
+    }
+    let program = store.program(pair.program).await?;
+    let s = &program.settings;
+    let first = session::first_session_day(program.starts_on, today);
+    let starts: Vec<String> =
+        session::schedule(first, s.cadence_days, s.sessions).into_iter().map(session::format_instant).collect();
+    Ok(store.plan_sessions(pair.id, &starts, i64::from(s.session_minutes)).await?)
+}
+
+/// The pair's sessions: for its partners and its program's sponsors (times and
+/// status only; what was said stays with the pair).
+pub async fn list(store: &Store, actor: &Actor, pair: i64) -> Result<Vec<SessionView>, AppError> {
+    lab::pair_access(store, actor, pair).await?;
+    Ok(store.sessions(pair).await?.iter().map(view).collect())
+}
+
+/// A session the actor is a partner in, with the actor's role; sponsors and
+/// everyone else are refused.
+async fn partner_session(store: &Store, actor: &Actor, id: i64) -> Result<(StoredSession, Pair, Role), AppError> {
+    let s = store.session(id).await?;
+    match lab::pair_access(store, actor, s.pair_id).await? {
+        (pair, Access::Partner(role)) => Ok((s, pair, role)),
+        (_, Access::Sponsor) => Err(AppError::Forbidden(
+            "what is shared in the lab stays in the lab: only the pair opens its sessions".into(),
+        )),
+    }
+}
+
+/// Everything the session page shows one partner.
+#[derive(Debug, Clone, Serialize)]
+pub struct SessionDetail {
+    pub session: SessionView,
+    pub agenda: Vec<Segment>,
+    /// Homework agreed at the previous held session, shown at the start of this one.
+    pub homework_from_last_time: Option<String>,
+    pub previous_homework_done: bool,
+    /// Homework agreed at this session (once held).
+    pub homework_set_here: Option<String>,
+    /// The pulse items of the actor's role and the actor's own answers; the
+    /// partner's answers are never included.
+    pub pulse_items: Vec<PulseItem>,
+    pub my_pulse: BTreeMap<String, u8>,
+    pub can_hold: bool,
+    /// Below this many respondents, sponsors see no pulse average.
+    pub min_group_size: u32,
+}
+
+pub async fn detail(
+    store: &Store,
+    vault: &Vault,
+    actor: &Actor,
+    id: i64,
+    now: OffsetDateTime,
+) -> Result<SessionDetail, AppError> {
+    let (s, pair, role) = partner_session(store, actor, id).await?;
+    let previous = previous_held(store, &s).await?;
+    let homework_from_last_time = match &previous {
+        Some(p) => open_homework(store, vault, pair.id, p.id).await?,
+        None => None,
+    };
+    let me = partner_id(&pair, role);
+    Ok(SessionDetail {
+        agenda: session::agenda(u32::try_from(s.minutes).unwrap_or(60)),
+        previous_homework_done: previous.as_ref().is_some_and(|p| p.homework_done),
+        homework_from_last_time,
+        homework_set_here: open_homework(store, vault, pair.id, s.id).await?,
+        pulse_items: session::pulse_items(role).copied().collect(),
+        my_pulse: store.own_pulse(s.id, me).await?.into_iter().collect(),
+        can_hold: s.status == SessionStatus::Planned.as_str() && session::can_hold(instant(&s.starts_at)?, now),
+        min_group_size: store.program(pair.program).await?.settings.min_group_size,
+        session: view(&s),
+    })
+}
+
+fn partner_id(pair: &Pair, role: Role) -> &str {
+    if role == Role::Leader { &pair.pair.leader } else { &pair.pair.mentor }
+}
+
+async fn previous_held(store: &Store, s: &StoredSession) -> Result<Option<StoredSession>, AppError> {
+    Ok(store.sessions(s.pair_id).await?.into_iter().filter(|p| p.seq < s.seq && p.status == "held").next_back())
+}
+
+async fn open_homework(store: &Store, vault: &Vault, pair: i64, session: i64) -> Result<Option<String>, AppError> {
+    match store.homework(session).await? {
+        Some(n) => Ok(Some(vault.open(pair, &n.author_id, &n.nonce, &n.ciphertext)?)),
+        None => Ok(None),
+    }
+}
+
+/// What the partners record when they close a session.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HoldInput {
+    /// The homework agreed in Next Steps, for the next session.
+    #[serde(default)]
+    pub homework: Option<String>,
+    /// Whether the homework from the previous session was done.
+    #[serde(default)]
+    pub previous_homework_done: bool,
+}
+
+pub async fn hold(
+    store: &Store,
+    vault: &Vault,
+    actor: &Actor,
+    id: i64,
+    input: &HoldInput,
+    now: OffsetDateTime,
+) -> Result<SessionView, AppError> {
+    let (s, pair, role) = partner_session(store, actor, id).await?;
+    require_planned(&s)?;
+    if !session::can_hold(instant(&s.starts_at)?, now) {
+        return Err(AppError::invalid(
+            Problem::new(format!("session {id} starts at {}; it can be marked held from an hour before", s.starts_at))
+                .field("status"),
+        ));
+    }
+    let homework = session::parse_homework(input.homework.as_deref()).map_err(invalid)?;
+    let previous = match previous_held(store, &s).await? {
+        Some(p) if input.previous_homework_done => Some(p.id),
+        _ => None,
+    };
+    let author = partner_id(&pair, role);
+    let sealed = homework.map(|h| vault.seal(pair.id, author, &h)).transpose()?;
+    let sealed =
+        sealed.as_ref().map(|(nonce, ciphertext)| SealedText { author, key_id: vault.key_id(), nonce, ciphertext });
+    store.hold_session(id, previous, sealed).await?;
+    Ok(view(&store.session(id).await?))
+}
+
+fn require_planned(s: &StoredSession) -> Result<(), AppError> {
+    if s.status == SessionStatus::Planned.as_str() {
+        Ok(())
+    } else {
+        Err(AppError::Conflict(format!("session {} is {}, not planned", s.id, s.status)))
+    }
+}
+
+pub async fn cancel(store: &Store, actor: &Actor, id: i64) -> Result<SessionView, AppError> {
+    let (s, _, _) = partner_session(store, actor, id).await?;
+    require_planned(&s)?;
+    store.cancel_session(id).await?;
+    Ok(view(&store.session(id).await?))
+}
+
+pub async fn reschedule(
+    store: &Store,
+    actor: &Actor,
+    id: i64,
+    starts_at: &str,
+    now: OffsetDateTime,
+) -> Result<SessionView, AppError> {
+    let (s, _, _) = partner_session(store, actor, id).await?;
+    require_planned(&s)?;
+    let at = session::parse_instant(starts_at).map_err(invalid)?;
+    session::check_reschedule(at, now).map_err(invalid)?;
+    store.reschedule_session(id, &session::format_instant(at)).await?;
+    Ok(view(&store.session(id).await?))
+}
+
+/// A partner answers their private pulse for a held session (again to change it).
+pub async fn answer_pulse(
+    store: &Store,
+    actor: &Actor,
+    id: i64,
+    answers: &BTreeMap<String, i64>,
+) -> Result<BTreeMap<String, u8>, AppError> {
+    let (s, pair, role) = partner_session(store, actor, id).await?;
+    if s.status != SessionStatus::Held.as_str() {
+        return Err(AppError::Conflict(format!("session {id} is {}: the pulse follows a held session", s.status)));
+    }
+    let pulse = Pulse::parse(role, answers).map_err(|errors| {
+        AppError::Invalid(errors.into_iter().map(|e| Problem::new(e.message).field(e.field)).collect())
+    })?;
+    let me = partner_id(&pair, role);
+    store.save_pulse(id, me, role.as_str(), pulse.answers()).await?;
+    Ok(store.own_pulse(id, me).await?.into_iter().collect())
+}
+
+/// One's own pulse answers for a session; the partner's are never returned.
+pub async fn my_pulse(store: &Store, actor: &Actor, id: i64) -> Result<BTreeMap<String, u8>, AppError> {
+    let (s, pair, role) = partner_session(store, actor, id).await?;
+    Ok(store.own_pulse(s.id, partner_id(&pair, role)).await?.into_iter().collect())
+}
+
+/// A pulse item's average across the program, as a sponsor may see it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ItemAverage {
+    pub item: PulseItem,
+    pub group: GroupAverage,
+}
+
+/// How a program's sessions are going, for its sponsors: counts, and pulse
+/// averages withheld below the program's minimum group size.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProgramHealth {
+    pub planned: i64,
+    pub held: i64,
+    pub cancelled: i64,
+    pub homework_set: i64,
+    pub homework_done: i64,
+    pub min_group_size: u32,
+    pub pulse: Vec<ItemAverage>,
+}
+
+pub async fn health(store: &Store, actor: &Actor, program: ProgramId) -> Result<ProgramHealth, AppError> {
+    lab::require_sponsor(store, actor, program).await?;
+    let min_group_size = store.program(program).await?.settings.min_group_size;
+    let counts = store.session_counts(program).await?;
+    let per_person = store.pulse_averages(program).await?;
+    let pulse = session::PULSE_ITEMS
+        .iter()
+        .map(|item| {
+            let values: Vec<f64> = per_person
+                .iter()
+                .filter(|p| p.item == item.code && p.role == item.role.as_str())
+                .map(|p| p.average)
+                .collect();
+            ItemAverage { item: *item, group: session::group_average(&values, min_group_size) }
+        })
+        .collect();
+    Ok(ProgramHealth {
+        planned: counts.planned,
+        held: counts.held,
+        cancelled: counts.cancelled,
+        homework_set: counts.homework_set,
+        homework_done: counts.homework_done,
+        min_group_size,
+        pulse,
+    })
+}
+
+/// A person's calendar feed (RFC 5545): every planned or held session, and
+/// cancelled ones marked `STATUS:CANCELLED` so subscribed calendars drop them.
+/// The secret in the URL is the credential.
+pub async fn calendar(store: &Store, secret: &str) -> Result<String, AppError> {
+    use icalendar::{Calendar, Component, Event, EventLike, EventStatus};
+    let account = store
+        .account_by_calendar_secret(secret)
+        .await?
+        .ok_or_else(|| AppError::NotFound { what: "calendar", id: "…".into() })?;
+    let mut cal = Calendar::new();
+    cal.name("Perspective Lab");
+    let Some(me) = store.employee_id_by_email(&account.email).await? else {
+        return Ok(cal.done().to_string());
+    };
+    for (s, leader, mentor) in store.sessions_of_person(&me).await? {
+        let other = if leader == me { &mentor } else { &leader };
+        let other_name = store.person(other).await?.name.to_string();
+        let starts = instant(&s.starts_at)?;
+        let agenda: Vec<String> = session::agenda(u32::try_from(s.minutes).unwrap_or(60))
+            .iter()
+            .map(|a| format!("{} {} min", a.name, a.minutes))
+            .collect();
+        let mut event = Event::new();
+        event
+            .uid(&format!("session-{}@perspective-lab", s.id))
+            .summary(&format!("Reverse mentoring: session {} with {other_name}", s.seq))
+            .description(&format!("Agenda: {}.", agenda.join(" / ")))
+            .starts(starts)
+            .ends(starts + time::Duration::minutes(s.minutes))
+            .status(match s.status.as_str() {
+                "cancelled" => EventStatus::Cancelled,
+                _ => EventStatus::Confirmed,
+            });
+        cal.push(event.done());
+    }
+    Ok(cal.done().to_string())
+}

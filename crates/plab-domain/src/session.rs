@@ -1,0 +1,291 @@
+//! Sessions (protocol step 4): the schedule of a pair's hours, the agenda each
+//! follows, and the private pulse each partner answers afterwards.
+use crate::date::Date;
+use crate::person::FieldError;
+use crate::program::Role;
+use std::collections::BTreeMap;
+use time::format_description::well_known::Rfc3339;
+use time::{Duration, OffsetDateTime, PrimitiveDateTime, UtcOffset, Weekday};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionStatus {
+    Planned,
+    Held,
+    Cancelled,
+}
+
+impl SessionStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SessionStatus::Planned => "planned",
+            SessionStatus::Held => "held",
+            SessionStatus::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<SessionStatus> {
+        match s {
+            "planned" => Some(SessionStatus::Planned),
+            "held" => Some(SessionStatus::Held),
+            "cancelled" => Some(SessionStatus::Cancelled),
+            _ => None,
+        }
+    }
+}
+
+/// One part of the session's agenda.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Segment {
+    pub name: &'static str,
+    pub minutes: u32,
+    /// Who leads this part.
+    pub lead: &'static str,
+    pub purpose: &'static str,
+}
+
+/// The protocol's hour: 10 Connect / 30 Mentor's Lab / 15 Reflection / 5 Next Steps.
+const HOUR: [(&str, u32, &str, &str); 4] = [
+    ("Connect", 10, "both", "Check in as people, not titles; recall the research question."),
+    (
+        "Mentor's Lab",
+        30,
+        "mentor",
+        "The mentor leads: show how you work, the tools and channels you use, what you see. The leader asks and listens.",
+    ),
+    ("Mentee's Reflection", 15, "leader", "The leader says what surprised them and what they might do differently."),
+    ("Next Steps", 5, "both", "Agree the homework: one thing to try, read or watch before the next session."),
+];
+
+/// The agenda scaled to the session's length; rounding goes to the Mentor's Lab,
+/// which is the point of the hour.
+pub fn agenda(total_minutes: u32) -> Vec<Segment> {
+    let mut segments: Vec<Segment> = HOUR
+        .iter()
+        .map(|&(name, minutes, lead, purpose)| Segment { name, minutes: minutes * total_minutes / 60, lead, purpose })
+        .collect();
+    let used: u32 = segments.iter().map(|s| s.minutes).sum();
+    segments[1].minutes += total_minutes - used;
+    segments
+}
+
+/// Sessions start at this hour, UTC, until the partners reschedule them.
+pub const DEFAULT_START_HOUR_UTC: i64 = 10;
+
+/// The first session: a week after the pair became active (time to find a
+/// slot), never before the program starts, moved off weekends.
+pub fn first_session_day(program_starts: Date, activated_on: Date) -> Date {
+    let earliest = activated_on.days_since_epoch() + 7;
+    let mut day = earliest.max(program_starts.days_since_epoch());
+    // 1970-01-01 was a Thursday: day 2 is Saturday, day 3 Sunday.
+    while matches!(day.rem_euclid(7), 2 | 3) {
+        day += 1;
+    }
+    Date::from_days_since_epoch(day).unwrap_or(activated_on)
+}
+
+/// When each of `count` sessions starts, every `cadence_days` from the first day.
+pub fn schedule(first_day: Date, cadence_days: u32, count: u32) -> Vec<OffsetDateTime> {
+    let start = first_day.days_since_epoch() * 86_400 + DEFAULT_START_HOUR_UTC * 3_600;
+    (0..i64::from(count))
+        .filter_map(|i| OffsetDateTime::from_unix_timestamp(start + i * i64::from(cadence_days) * 86_400).ok())
+        .collect()
+}
+
+pub fn format_instant(t: OffsetDateTime) -> String {
+    t.to_offset(UtcOffset::UTC).replace_nanosecond(0).ok().and_then(|t| t.format(&Rfc3339).ok()).unwrap_or_default()
+}
+
+/// A start time as RFC 3339 (`2026-12-01T10:00:00Z`, any offset) or as a
+/// browser's `datetime-local` value (`2026-12-01T10:00`), read as UTC.
+pub fn parse_instant(raw: &str) -> Result<OffsetDateTime, FieldError> {
+    let raw = raw.trim();
+    if let Ok(t) = OffsetDateTime::parse(raw, &Rfc3339) {
+        return Ok(t.to_offset(UtcOffset::UTC));
+    }
+    let local = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]");
+    PrimitiveDateTime::parse(raw, local).map(PrimitiveDateTime::assume_utc).map_err(|_| {
+        FieldError::new("starts_at", format!("'{raw}' is not a time like 2026-12-01T10:00:00Z or 2026-12-01T10:00"))
+    })
+}
+
+/// A new start for a planned session: not in the past, within a year.
+pub fn check_reschedule(new_start: OffsetDateTime, now: OffsetDateTime) -> Result<(), FieldError> {
+    if new_start < now {
+        return Err(FieldError::new("starts_at", "is in the past"));
+    }
+    if new_start > now + Duration::days(366) {
+        return Err(FieldError::new("starts_at", "is more than a year ahead"));
+    }
+    if matches!(new_start.weekday(), Weekday::Saturday | Weekday::Sunday) {
+        return Err(FieldError::new("starts_at", "falls on a weekend"));
+    }
+    Ok(())
+}
+
+/// A session can be marked held from an hour before it starts, not earlier.
+pub fn can_hold(starts_at: OffsetDateTime, now: OffsetDateTime) -> bool {
+    starts_at - Duration::hours(1) <= now
+}
+
+pub const MAX_HOMEWORK_CHARS: usize = 2_000;
+
+/// The homework agreed in Next Steps: optional, trimmed, bounded.
+pub fn parse_homework(raw: Option<&str>) -> Result<Option<String>, FieldError> {
+    let Some(text) = raw.map(str::trim).filter(|t| !t.is_empty()) else {
+        return Ok(None);
+    };
+    if text.chars().count() > MAX_HOMEWORK_CHARS {
+        return Err(FieldError::new("homework", format!("is longer than {MAX_HOMEWORK_CHARS} characters")));
+    }
+    Ok(Some(text.to_owned()))
+}
+
+/// One statement of the private pulse, answered on a 1-5 agreement scale.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct PulseItem {
+    pub code: &'static str,
+    pub role: Role,
+    pub statement: &'static str,
+}
+
+/// What each partner answers after a held session. The items watch the
+/// protocol's failure modes: the leader's expert reflex (`listened`, `led`),
+/// the mentor's apprehension (`candid`) and the unfocused session (`focused`).
+pub const PULSE_ITEMS: [PulseItem; 6] = [
+    PulseItem { code: "listened", role: Role::Leader, statement: "I asked and listened more than I explained." },
+    PulseItem { code: "focused", role: Role::Leader, statement: "We worked on my research question." },
+    PulseItem { code: "shared_challenge", role: Role::Leader, statement: "I shared a real challenge of my own." },
+    PulseItem { code: "led", role: Role::Mentor, statement: "I got to lead the Mentor's Lab." },
+    PulseItem { code: "candid", role: Role::Mentor, statement: "I said what I really think, not the safe answer." },
+    PulseItem { code: "heard", role: Role::Mentor, statement: "I felt my perspective was heard." },
+];
+
+pub fn pulse_items(role: Role) -> impl Iterator<Item = &'static PulseItem> {
+    PULSE_ITEMS.iter().filter(move |i| i.role == role)
+}
+
+/// A complete, valid pulse: every item of the partner's role, each 1-5.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pulse(Vec<(&'static str, u8)>);
+
+impl Pulse {
+    pub fn parse(role: Role, answers: &BTreeMap<String, i64>) -> Result<Pulse, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let mut out = Vec::new();
+        for item in pulse_items(role) {
+            match answers.get(item.code) {
+                None => errors.push(FieldError::new(item.code, "is missing: answer 1 to 5")),
+                Some(&v) => match u8::try_from(v).ok().filter(|v| (1..=5).contains(v)) {
+                    Some(v) => out.push((item.code, v)),
+                    None => errors.push(FieldError::new(item.code, format!("{v} is outside 1..=5"))),
+                },
+            }
+        }
+        for key in answers.keys() {
+            if !pulse_items(role).any(|i| i.code == key) {
+                errors.push(FieldError::new("answers", format!("'{key}' is not a {role} pulse item")));
+            }
+        }
+        if errors.is_empty() { Ok(Pulse(out)) } else { Err(errors) }
+    }
+
+    pub fn answers(&self) -> &[(&'static str, u8)] {
+        &self.0
+    }
+}
+
+/// An average shown to sponsors, withheld while fewer people than the
+/// program's minimum group size have answered, so no one can be singled out.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct GroupAverage {
+    pub respondents: u32,
+    pub average: Option<f64>,
+}
+
+/// Each person counts once (their own answers are averaged first).
+pub fn group_average(per_person: &[f64], min_group_size: u32) -> GroupAverage {
+    let respondents = u32::try_from(per_person.len()).unwrap_or(u32::MAX);
+    let average = (respondents >= min_group_size && respondents > 0)
+        .then(|| (per_person.iter().sum::<f64>() / f64::from(respondents) * 100.0).round() / 100.0);
+    GroupAverage { respondents, average }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(s: &str) -> Date {
+        Date::parse(s).expect("date")
+    }
+
+    #[test]
+    fn the_hour_follows_the_protocol_agenda() {
+        let minutes: Vec<u32> = agenda(60).iter().map(|s| s.minutes).collect();
+        assert_eq!(minutes, [10, 30, 15, 5]);
+        assert_eq!(agenda(60)[1].lead, "mentor");
+    }
+
+    #[test]
+    fn a_longer_session_scales_the_agenda_and_keeps_every_minute() {
+        for total in [15, 45, 90, 97, 240] {
+            assert_eq!(agenda(total).iter().map(|s| s.minutes).sum::<u32>(), total);
+        }
+        assert_eq!(agenda(90).iter().map(|s| s.minutes).collect::<Vec<_>>(), [15, 46, 22, 7]);
+    }
+
+    #[test]
+    fn the_first_session_is_a_weekday_a_week_after_activation_and_not_before_the_program() {
+        // 2026-11-27 is a Friday: a week later is Friday 12-04.
+        assert_eq!(first_session_day(day("2026-01-01"), day("2026-11-27")), day("2026-12-04"));
+        // Saturday 2026-11-28 + 7 = Saturday 12-05, moved to Monday 12-07.
+        assert_eq!(first_session_day(day("2026-01-01"), day("2026-11-28")), day("2026-12-07"));
+        assert_eq!(first_session_day(day("2027-02-01"), day("2026-11-27")), day("2027-02-01"));
+    }
+
+    #[test]
+    fn sessions_follow_the_cadence_at_the_default_hour() {
+        let times = schedule(day("2026-12-04"), 14, 3);
+        let shown: Vec<String> = times.into_iter().map(format_instant).collect();
+        assert_eq!(shown, ["2026-12-04T10:00:00Z", "2026-12-18T10:00:00Z", "2027-01-01T10:00:00Z"]);
+    }
+
+    #[test]
+    fn start_times_are_read_as_rfc3339_or_a_browser_local_time_in_utc() {
+        let a = parse_instant("2026-12-01T11:30:00+01:00").expect("rfc3339");
+        let b = parse_instant("2026-12-01T10:30").expect("datetime-local");
+        assert_eq!(a, b);
+        assert_eq!(parse_instant("next tuesday").expect_err("bad").field, "starts_at");
+    }
+
+    #[test]
+    fn a_reschedule_into_the_past_or_a_weekend_is_refused() {
+        let now = parse_instant("2026-11-27T12:00").expect("now");
+        assert!(check_reschedule(parse_instant("2026-11-26T10:00").expect("t"), now).is_err());
+        assert!(check_reschedule(parse_instant("2026-11-28T10:00").expect("t"), now).is_err());
+        assert!(check_reschedule(parse_instant("2028-01-03T10:00").expect("t"), now).is_err());
+        assert!(check_reschedule(parse_instant("2026-11-30T10:00").expect("t"), now).is_ok());
+    }
+
+    #[test]
+    fn a_session_far_in_the_future_cannot_be_marked_held() {
+        let now = parse_instant("2026-11-27T12:00").expect("now");
+        assert!(can_hold(parse_instant("2026-11-27T12:45").expect("t"), now));
+        assert!(!can_hold(parse_instant("2026-11-28T12:00").expect("t"), now));
+    }
+
+    #[test]
+    fn a_pulse_needs_every_item_of_the_role_on_a_one_to_five_scale() {
+        let ok: BTreeMap<String, i64> = [("led", 4), ("candid", 2), ("heard", 5)].map(|(k, v)| (k.into(), v)).into();
+        assert_eq!(Pulse::parse(Role::Mentor, &ok).expect("valid").answers().len(), 3);
+        let bad: BTreeMap<String, i64> = [("led", 0), ("listened", 3)].map(|(k, v)| (k.into(), v)).into();
+        let fields: Vec<&str> = Pulse::parse(Role::Mentor, &bad).expect_err("bad").iter().map(|e| e.field).collect();
+        assert_eq!(fields, ["led", "candid", "heard", "answers"]);
+    }
+
+    #[test]
+    fn an_average_is_withheld_below_the_minimum_group_size() {
+        assert_eq!(group_average(&[4.0, 5.0, 3.0, 4.0], 5).average, None);
+        assert_eq!(group_average(&[4.0, 5.0, 3.0, 4.0, 4.0], 5).average, Some(4.0));
+        assert_eq!(group_average(&[], 2), GroupAverage { respondents: 0, average: None });
+    }
+}

@@ -1,0 +1,293 @@
+//! Sessions, homework and private pulse answers.
+use crate::{Result, SealedNote, Store, StoreError, now_rfc3339};
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+/// A stored session. Times are RFC 3339 in UTC, so they sort as text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredSession {
+    pub id: i64,
+    pub pair_id: i64,
+    pub seq: i64,
+    pub starts_at: String,
+    pub minutes: i64,
+    pub status: String,
+    pub homework_done: bool,
+}
+
+macro_rules! columns {
+    () => {
+        "s.id, s.pair_id, s.seq, s.starts_at, s.minutes, s.status, s.homework_done"
+    };
+}
+
+fn session(r: &AnyRow) -> Result<StoredSession> {
+    Ok(StoredSession {
+        id: r.try_get(0)?,
+        pair_id: r.try_get(1)?,
+        seq: r.try_get(2)?,
+        starts_at: r.try_get(3)?,
+        minutes: r.try_get(4)?,
+        status: r.try_get(5)?,
+        homework_done: r.try_get::<i64, _>(6)? != 0,
+    })
+}
+
+/// Homework to seal into the session that set it.
+pub struct SealedText<'a> {
+    pub author: &'a str,
+    pub key_id: &'a str,
+    pub nonce: &'a [u8],
+    pub ciphertext: &'a [u8],
+}
+
+/// Counts for a program's sessions and homework.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SessionCounts {
+    pub planned: i64,
+    pub held: i64,
+    pub cancelled: i64,
+    pub homework_set: i64,
+    pub homework_done: i64,
+}
+
+/// One person's answers to one pulse item, averaged over their sessions.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PersonItemAverage {
+    pub employee_id: String,
+    pub role: String,
+    pub item: String,
+    pub average: f64,
+}
+
+impl Store {
+    /// Plans a pair's sessions; a second call (another instance, a retry) adds nothing.
+    pub async fn plan_sessions(&self, pair: i64, starts: &[String], minutes: i64) -> Result<usize> {
+        let mut tx = self.pool.begin().await?;
+        let mut added = 0;
+        for (seq, at) in starts.iter().enumerate() {
+            let done = sqlx::query(
+                "INSERT INTO sessions (pair_id, seq, starts_at, minutes, status, updated_at) \
+                 VALUES ($1, $2, $3, $4, 'planned', $5) ON CONFLICT (pair_id, seq) DO NOTHING",
+            )
+            .bind(pair)
+            .bind(i64::try_from(seq).unwrap_or(i64::MAX) + 1)
+            .bind(at.as_str())
+            .bind(minutes)
+            .bind(now_rfc3339())
+            .execute(&mut *tx)
+            .await?;
+            added += usize::try_from(done.rows_affected()).unwrap_or(0);
+        }
+        tx.commit().await?;
+        Ok(added)
+    }
+
+    pub async fn sessions(&self, pair: i64) -> Result<Vec<StoredSession>> {
+        let rows = sqlx::query(concat!("SELECT ", columns!(), " FROM sessions s WHERE s.pair_id = $1 ORDER BY s.seq"))
+            .bind(pair)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(session).collect()
+    }
+
+    pub async fn session(&self, id: i64) -> Result<StoredSession> {
+        let row = sqlx::query(concat!("SELECT ", columns!(), " FROM sessions s WHERE s.id = $1"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or_else(|| StoreError::NotFound { what: "session", id: id.to_string() })?;
+        session(&row)
+    }
+
+    /// Every session of the pairs a person is a partner in, with the pair's
+    /// leader and mentor ids, for their calendar.
+    pub async fn sessions_of_person(&self, employee_id: &str) -> Result<Vec<(StoredSession, String, String)>> {
+        let rows = sqlx::query(concat!(
+            "SELECT ",
+            columns!(),
+            ", p.leader_id, p.mentor_id FROM sessions s JOIN pairs p ON p.id = s.pair_id \
+             WHERE p.leader_id = $1 OR p.mentor_id = $1 ORDER BY s.starts_at, s.id"
+        ))
+        .bind(employee_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(|r| Ok((session(r)?, r.try_get(7)?, r.try_get(8)?))).collect()
+    }
+
+    /// Moves a planned session to `held` or `cancelled`. Fails with a conflict
+    /// when the session is no longer planned (another partner was quicker).
+    async fn leave_planned(tx: &mut sqlx::AnyConnection, id: i64, status: &str) -> Result<()> {
+        let done = sqlx::query("UPDATE sessions SET status = $1, updated_at = $2 WHERE id = $3 AND status = 'planned'")
+            .bind(status)
+            .bind(now_rfc3339())
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        if done.rows_affected() == 1 {
+            Ok(())
+        } else {
+            Err(StoreError::Conflict(format!("session {id} is no longer planned")))
+        }
+    }
+
+    pub async fn cancel_session(&self, id: i64) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        Self::leave_planned(&mut tx, id, "cancelled").await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Marks a session held, records whether the previous session's homework
+    /// was done and seals the homework agreed for next time, all at once.
+    pub async fn hold_session(
+        &self,
+        id: i64,
+        previous_homework_done: Option<i64>,
+        homework: Option<SealedText<'_>>,
+    ) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        Self::leave_planned(&mut tx, id, "held").await?;
+        if let Some(previous) = previous_homework_done {
+            sqlx::query("UPDATE sessions SET homework_done = 1 WHERE id = $1").bind(previous).execute(&mut *tx).await?;
+        }
+        if let Some(h) = homework {
+            sqlx::query(
+                "INSERT INTO notes (pair_id, author_id, key_id, nonce, ciphertext, created_at, session_id, kind) \
+                 SELECT pair_id, $1, $2, $3, $4, $5, id, 'homework' FROM sessions WHERE id = $6",
+            )
+            .bind(h.author)
+            .bind(h.key_id)
+            .bind(h.nonce.to_vec())
+            .bind(h.ciphertext.to_vec())
+            .bind(now_rfc3339())
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn reschedule_session(&self, id: i64, starts_at: &str) -> Result<()> {
+        let done =
+            sqlx::query("UPDATE sessions SET starts_at = $1, updated_at = $2 WHERE id = $3 AND status = 'planned'")
+                .bind(starts_at)
+                .bind(now_rfc3339())
+                .bind(id)
+                .execute(&self.pool)
+                .await?;
+        if done.rows_affected() == 1 {
+            Ok(())
+        } else {
+            Err(StoreError::Conflict(format!("session {id} is no longer planned")))
+        }
+    }
+
+    /// The homework agreed at a session, still sealed.
+    pub async fn homework(&self, session: i64) -> Result<Option<SealedNote>> {
+        let row = sqlx::query(
+            "SELECT id, pair_id, author_id, key_id, nonce, ciphertext, created_at FROM notes \
+             WHERE session_id = $1 AND kind = 'homework' ORDER BY id DESC LIMIT 1",
+        )
+        .bind(session)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| {
+            Ok(SealedNote {
+                id: r.try_get(0)?,
+                pair_id: r.try_get(1)?,
+                author_id: r.try_get(2)?,
+                key_id: r.try_get(3)?,
+                nonce: r.try_get(4)?,
+                ciphertext: r.try_get(5)?,
+                created_at: r.try_get(6)?,
+            })
+        })
+        .transpose()
+    }
+
+    /// Saves (or replaces) one person's pulse for a session.
+    pub async fn save_pulse(&self, session: i64, employee_id: &str, role: &str, answers: &[(&str, u8)]) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM pulse_answers WHERE session_id = $1 AND employee_id = $2")
+            .bind(session)
+            .bind(employee_id)
+            .execute(&mut *tx)
+            .await?;
+        let at = now_rfc3339();
+        for (item, value) in answers {
+            sqlx::query(
+                "INSERT INTO pulse_answers (session_id, employee_id, role, item, value, answered_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(session)
+            .bind(employee_id)
+            .bind(role)
+            .bind(*item)
+            .bind(i64::from(*value))
+            .bind(at.as_str())
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// One person's own answers to one session's pulse.
+    pub async fn own_pulse(&self, session: i64, employee_id: &str) -> Result<Vec<(String, u8)>> {
+        let rows = sqlx::query(
+            "SELECT item, value FROM pulse_answers WHERE session_id = $1 AND employee_id = $2 ORDER BY item",
+        )
+        .bind(session)
+        .bind(employee_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(|r| Ok((r.try_get(0)?, u8::try_from(r.try_get::<i64, _>(1)?).unwrap_or_default()))).collect()
+    }
+
+    /// Per person and item, the average of their pulse answers in a program;
+    /// the service turns these into group averages.
+    pub async fn pulse_averages(&self, program: crate::ProgramId) -> Result<Vec<PersonItemAverage>> {
+        let rows = sqlx::query(
+            "SELECT a.employee_id, a.role, a.item, AVG(CAST(a.value AS DOUBLE PRECISION)) FROM pulse_answers a \
+             JOIN sessions s ON s.id = a.session_id JOIN pairs p ON p.id = s.pair_id \
+             WHERE p.program_id = $1 GROUP BY a.employee_id, a.role, a.item ORDER BY a.role, a.item, a.employee_id",
+        )
+        .bind(program.0)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(PersonItemAverage {
+                    employee_id: r.try_get(0)?,
+                    role: r.try_get(1)?,
+                    item: r.try_get(2)?,
+                    average: r.try_get(3)?,
+                })
+            })
+            .collect()
+    }
+
+    pub async fn session_counts(&self, program: crate::ProgramId) -> Result<SessionCounts> {
+        let row = sqlx::query(
+            "SELECT \
+               COALESCE(SUM(CASE WHEN s.status = 'planned' THEN 1 ELSE 0 END), 0), \
+               COALESCE(SUM(CASE WHEN s.status = 'held' THEN 1 ELSE 0 END), 0), \
+               COALESCE(SUM(CASE WHEN s.status = 'cancelled' THEN 1 ELSE 0 END), 0), \
+               COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 FROM notes n WHERE n.session_id = s.id AND n.kind = 'homework') THEN 1 ELSE 0 END), 0), \
+               COALESCE(SUM(s.homework_done), 0) \
+             FROM sessions s JOIN pairs p ON p.id = s.pair_id WHERE p.program_id = $1",
+        )
+        .bind(program.0)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(SessionCounts {
+            planned: row.try_get(0)?,
+            held: row.try_get(1)?,
+            cancelled: row.try_get(2)?,
+            homework_set: row.try_get(3)?,
+            homework_done: row.try_get(4)?,
+        })
+    }
+}

@@ -1,0 +1,118 @@
+//! Sessions and private pulses in the JSON API.
+use super::{ApiJson, pair_id};
+use crate::AppState;
+use crate::auth::Authed;
+use crate::error::{ApiError, ErrorBody};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use plab_app::sessions::{self, HoldInput, SessionView};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use time::OffsetDateTime;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/pairs/{pair}/sessions", get(list))
+        .route("/api/v1/sessions/{session}/hold", post(hold))
+        .route("/api/v1/sessions/{session}/cancel", post(cancel))
+        .route("/api/v1/sessions/{session}/reschedule", post(reschedule))
+        .route("/api/v1/sessions/{session}/pulse", get(my_pulse).put(answer_pulse))
+}
+
+fn session_id(raw: &str) -> Result<i64, ApiError> {
+    raw.parse().map_err(|_| ApiError::new(StatusCode::NOT_FOUND, "not_found", format!("session '{raw}' was not found")))
+}
+
+/// The pair's sessions, for its partners and its program's sponsors (times and status only).
+#[utoipa::path(get, path = "/api/v1/pairs/{pair}/sessions", security(("bearer" = [])),
+    params(("pair" = i64, Path, description = "pair id")),
+    responses((status = 200, body = [SessionView]), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub(crate) async fn list(
+    State(s): State<AppState>,
+    Authed(actor): Authed,
+    Path(pair): Path<String>,
+) -> Result<Json<Vec<SessionView>>, ApiError> {
+    Ok(Json(sessions::list(&s.store, &actor, pair_id(&pair)?).await?))
+}
+
+/// A partner marks a planned session held, with the homework agreed for next time.
+#[utoipa::path(post, path = "/api/v1/sessions/{session}/hold", security(("bearer" = [])), request_body = HoldInput,
+    params(("session" = i64, Path, description = "session id")),
+    responses((status = 200, body = SessionView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub(crate) async fn hold(
+    State(s): State<AppState>,
+    Authed(actor): Authed,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<HoldInput>,
+) -> Result<Json<SessionView>, ApiError> {
+    let id = session_id(&id)?;
+    Ok(Json(sessions::hold(&s.store, &s.vault, &actor, id, &body, OffsetDateTime::now_utc()).await?))
+}
+
+/// A partner cancels a planned session.
+#[utoipa::path(post, path = "/api/v1/sessions/{session}/cancel", security(("bearer" = [])),
+    params(("session" = i64, Path, description = "session id")),
+    responses((status = 200, body = SessionView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub(crate) async fn cancel(
+    State(s): State<AppState>,
+    Authed(actor): Authed,
+    Path(id): Path<String>,
+) -> Result<Json<SessionView>, ApiError> {
+    Ok(Json(sessions::cancel(&s.store, &actor, session_id(&id)?).await?))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RescheduleBody {
+    /// RFC 3339, e.g. `2026-12-01T10:00:00Z`: a weekday, not in the past, within a year.
+    starts_at: String,
+}
+
+/// A partner moves a planned session.
+#[utoipa::path(post, path = "/api/v1/sessions/{session}/reschedule", security(("bearer" = [])), request_body = RescheduleBody,
+    params(("session" = i64, Path, description = "session id")),
+    responses((status = 200, body = SessionView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub(crate) async fn reschedule(
+    State(s): State<AppState>,
+    Authed(actor): Authed,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<RescheduleBody>,
+) -> Result<Json<SessionView>, ApiError> {
+    let id = session_id(&id)?;
+    Ok(Json(sessions::reschedule(&s.store, &actor, id, &body.starts_at, OffsetDateTime::now_utc()).await?))
+}
+
+/// My own pulse answers for a session (item code → 1-5). The partner's answers are never shown.
+#[utoipa::path(get, path = "/api/v1/sessions/{session}/pulse", security(("bearer" = [])),
+    params(("session" = i64, Path, description = "session id")),
+    responses((status = 200, body = BTreeMap<String, u8>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub(crate) async fn my_pulse(
+    State(s): State<AppState>,
+    Authed(actor): Authed,
+    Path(id): Path<String>,
+) -> Result<Json<BTreeMap<String, u8>>, ApiError> {
+    Ok(Json(sessions::my_pulse(&s.store, &actor, session_id(&id)?).await?))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PulseBody {
+    /// Every item of my role, 1-5: a leader answers `listened`, `focused`,
+    /// `shared_challenge`; a mentor answers `led`, `candid`, `heard`.
+    answers: BTreeMap<String, i64>,
+}
+
+/// Answers (or changes) my private pulse for a held session.
+#[utoipa::path(put, path = "/api/v1/sessions/{session}/pulse", security(("bearer" = [])), request_body = PulseBody,
+    params(("session" = i64, Path, description = "session id")),
+    responses((status = 200, body = BTreeMap<String, u8>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub(crate) async fn answer_pulse(
+    State(s): State<AppState>,
+    Authed(actor): Authed,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<PulseBody>,
+) -> Result<Json<BTreeMap<String, u8>>, ApiError> {
+    Ok(Json(sessions::answer_pulse(&s.store, &actor, session_id(&id)?, &body.answers).await?))
+}

@@ -1,0 +1,153 @@
+//! The session page: the lab rules, the agenda with a timer, last time's
+//! homework, closing the session, and the partner's private pulse. The
+//! services decide who may see and do what; this module only renders.
+use super::{Checked, CsrfForm, PageError, Session};
+use crate::AppState;
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Redirect;
+use axum::routing::{get, post};
+use plab_app::lab::{self, PairView};
+use plab_app::sessions::{self, HoldInput, SessionDetail};
+use plab_domain::charter::{LAB_RULES, LabRule};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use time::OffsetDateTime;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/sessions/{session}", get(page))
+        .route("/sessions/{session}/hold", post(hold))
+        .route("/sessions/{session}/cancel", post(cancel))
+        .route("/sessions/{session}/reschedule", post(reschedule))
+        .route("/sessions/{session}/pulse", post(pulse))
+}
+
+fn session_id(raw: &str) -> Result<i64, PageError> {
+    raw.parse().map_err(|_| PageError::Status(StatusCode::NOT_FOUND, format!("session '{raw}' was not found")))
+}
+
+/// One pulse statement with the partner's own answer, if any.
+struct PulseRow {
+    code: &'static str,
+    statement: &'static str,
+    answer: u8,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "session.html")]
+struct SessionPage {
+    signed_in: Option<String>,
+    csrf: String,
+    pair: PairView,
+    detail: SessionDetail,
+    rules: &'static [LabRule],
+    pulse: Vec<PulseRow>,
+}
+
+async fn page(State(s): State<AppState>, session: Session, Path(raw): Path<String>) -> Result<SessionPage, PageError> {
+    let id = session_id(&raw)?;
+    let detail = sessions::detail(&s.store, &s.vault, &session.actor, id, OffsetDateTime::now_utc()).await?;
+    let pair = lab::get_pair(&s.store, &session.actor, detail.session.pair).await?;
+    let pulse = detail
+        .pulse_items
+        .iter()
+        .map(|i| PulseRow {
+            code: i.code,
+            statement: i.statement,
+            answer: detail.my_pulse.get(i.code).copied().unwrap_or(0),
+        })
+        .collect();
+    Ok(SessionPage {
+        signed_in: Some(session.csrf.clone()),
+        csrf: session.csrf,
+        pair,
+        detail,
+        rules: &LAB_RULES,
+        pulse,
+    })
+}
+
+fn back(id: i64) -> Redirect {
+    Redirect::to(&format!("/sessions/{id}"))
+}
+
+#[derive(Deserialize)]
+struct HoldForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    homework: String,
+    /// A checked box sends "on"; an unchecked one sends nothing.
+    #[serde(default)]
+    previous_homework_done: Option<String>,
+}
+
+async fn hold(
+    State(s): State<AppState>,
+    Path(raw): Path<String>,
+    Checked(session, form): Checked<HoldForm>,
+) -> Result<Redirect, PageError> {
+    let id = session_id(&raw)?;
+    let input =
+        HoldInput { homework: Some(form.homework), previous_homework_done: form.previous_homework_done.is_some() };
+    sessions::hold(&s.store, &s.vault, &session.actor, id, &input, OffsetDateTime::now_utc()).await?;
+    Ok(Redirect::to(&format!("/sessions/{id}#pulse")))
+}
+
+async fn cancel(
+    State(s): State<AppState>,
+    Path(raw): Path<String>,
+    Checked(session, _): Checked<CsrfForm>,
+) -> Result<Redirect, PageError> {
+    let id = session_id(&raw)?;
+    sessions::cancel(&s.store, &session.actor, id).await?;
+    Ok(back(id))
+}
+
+#[derive(Deserialize)]
+struct RescheduleForm {
+    #[serde(default)]
+    csrf: String,
+    starts_at: String,
+}
+
+async fn reschedule(
+    State(s): State<AppState>,
+    Path(raw): Path<String>,
+    Checked(session, form): Checked<RescheduleForm>,
+) -> Result<Redirect, PageError> {
+    let id = session_id(&raw)?;
+    sessions::reschedule(&s.store, &session.actor, id, &form.starts_at, OffsetDateTime::now_utc()).await?;
+    Ok(back(id))
+}
+
+/// The pulse form posts `csrf` and one 1-5 value per item of the partner's role.
+async fn pulse(
+    State(s): State<AppState>,
+    Path(raw): Path<String>,
+    Checked(session, form): Checked<BTreeMap<String, String>>,
+) -> Result<Redirect, PageError> {
+    let id = session_id(&raw)?;
+    let mut answers = BTreeMap::new();
+    for (key, value) in form.into_iter().filter(|(k, _)| k != "csrf") {
+        let value = value.trim().parse::<i64>().map_err(|_| {
+            PageError::Status(StatusCode::UNPROCESSABLE_ENTITY, format!("{key}: '{value}' is not a number from 1 to 5"))
+        })?;
+        answers.insert(key, value);
+    }
+    sessions::answer_pulse(&s.store, &session.actor, id, &answers).await?;
+    Ok(Redirect::to(&format!("/sessions/{id}#pulse")))
+}
+
+super::carries_csrf!(HoldForm, RescheduleForm);
+
+/// The pulse form's fields are the items themselves, so it arrives as a map.
+impl super::CarriesCsrf for BTreeMap<String, String> {
+    fn csrf(&self) -> &str {
+        self.get("csrf").map_or("", String::as_str)
+    }
+}
