@@ -272,11 +272,11 @@ impl Store {
     pub async fn session_counts(&self, program: crate::ProgramId) -> Result<SessionCounts> {
         let row = sqlx::query(
             "SELECT \
-               COALESCE(SUM(CASE WHEN s.status = 'planned' THEN 1 ELSE 0 END), 0), \
-               COALESCE(SUM(CASE WHEN s.status = 'held' THEN 1 ELSE 0 END), 0), \
-               COALESCE(SUM(CASE WHEN s.status = 'cancelled' THEN 1 ELSE 0 END), 0), \
-               COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 FROM notes n WHERE n.session_id = s.id AND n.kind = 'homework') THEN 1 ELSE 0 END), 0), \
-               COALESCE(SUM(s.homework_done), 0) \
+               CAST(COALESCE(SUM(CASE WHEN s.status = 'planned' THEN 1 ELSE 0 END), 0) AS BIGINT), \
+               CAST(COALESCE(SUM(CASE WHEN s.status = 'held' THEN 1 ELSE 0 END), 0) AS BIGINT), \
+               CAST(COALESCE(SUM(CASE WHEN s.status = 'cancelled' THEN 1 ELSE 0 END), 0) AS BIGINT), \
+               CAST(COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 FROM notes n WHERE n.session_id = s.id AND n.kind = 'homework') THEN 1 ELSE 0 END), 0) AS BIGINT), \
+               CAST(COALESCE(SUM(s.homework_done), 0) AS BIGINT) \
              FROM sessions s JOIN pairs p ON p.id = s.pair_id WHERE p.program_id = $1",
         )
         .bind(program.0)

@@ -6,7 +6,7 @@ use plab_domain::person::{Person, RawPerson};
 use plab_domain::program::{NewProgram, ProgramName, ProgramSettings, Role};
 use plab_domain::question::QuestionText;
 use plab_store::testing::TestDb;
-use plab_store::{NewProposal, PairRule, ProgramId, Store, StoreError, StoredPair};
+use plab_store::{NewProposal, PairRule, ProgramId, SealedText, Store, StoreError, StoredPair};
 
 macro_rules! contract {
     ($($name:ident),* $(,)?) => {
@@ -43,6 +43,9 @@ contract!(
     an_approved_proposal_becomes_forming_pairs_once,
     a_new_proposal_supersedes_the_open_one,
     pins_and_forbids_replace_each_other,
+    sessions_are_planned_once_per_pair,
+    a_session_leaves_planned_once_and_keeps_its_homework_apart_from_notes,
+    a_pulse_is_replaced_by_its_author_and_averaged_per_person,
 );
 
 fn person(id: &str, manager: Option<&str>, level: i32) -> Person {
@@ -244,4 +247,70 @@ async fn pins_and_forbids_replace_each_other(db: &TestDb) {
     );
     store.clear_pair_rule(id, "vp", "pm").await.expect("clear");
     assert!(matches!(store.clear_pair_rule(id, "vp", "pm").await, Err(StoreError::NotFound { .. })));
+}
+
+/// An approved pair in a fresh program; returns the program and pair ids.
+async fn approved_pair(store: &Store) -> (ProgramId, i64) {
+    let id = program(store).await;
+    let p = propose(store, id, &[proposed("vp", "pm")]).await;
+    store.approve_proposal(id, p).await.expect("approve");
+    let pair = store.pairs(id).await.expect("pairs")[0].id;
+    (id, pair)
+}
+
+const STARTS: [&str; 3] = ["2026-01-05T10:00:00Z", "2026-01-19T10:00:00Z", "2026-02-02T10:00:00Z"];
+
+async fn sessions_are_planned_once_per_pair(db: &TestDb) {
+    let store = seeded(db).await;
+    let (_, pair) = approved_pair(&store).await;
+    let starts: Vec<String> = STARTS.iter().map(|s| (*s).to_owned()).collect();
+    assert_eq!(store.plan_sessions(pair, &starts, 60).await.expect("plan"), 3);
+    assert_eq!(store.plan_sessions(pair, &starts, 60).await.expect("plan again"), 0);
+    let sessions = store.sessions(pair).await.expect("sessions");
+    let seen: Vec<(i64, &str, &str)> =
+        sessions.iter().map(|s| (s.seq, s.starts_at.as_str(), s.status.as_str())).collect();
+    assert_eq!(seen, [(1, STARTS[0], "planned"), (2, STARTS[1], "planned"), (3, STARTS[2], "planned")]);
+    let (_, leader, mentor) = &store.sessions_of_person("pm").await.expect("of person")[0];
+    assert_eq!((leader.as_str(), mentor.as_str()), ("vp", "pm"));
+    assert!(store.sessions_of_person("ceo").await.expect("of nobody").is_empty());
+}
+
+async fn a_session_leaves_planned_once_and_keeps_its_homework_apart_from_notes(db: &TestDb) {
+    let store = seeded(db).await;
+    let (program, pair) = approved_pair(&store).await;
+    let starts: Vec<String> = STARTS.iter().map(|s| (*s).to_owned()).collect();
+    store.plan_sessions(pair, &starts, 60).await.expect("plan");
+    let ids: Vec<i64> = store.sessions(pair).await.expect("sessions").iter().map(|s| s.id).collect();
+    let sealed = SealedText { author: "vp", key_id: "k1", nonce: &[7; 24], ciphertext: b"sealed homework" };
+    store.hold_session(ids[0], None, Some(sealed)).await.expect("hold");
+    assert!(matches!(store.hold_session(ids[0], None, None).await, Err(StoreError::Conflict(_))));
+    assert!(matches!(store.cancel_session(ids[0]).await, Err(StoreError::Conflict(_))));
+    assert!(matches!(store.reschedule_session(ids[0], STARTS[2]).await, Err(StoreError::Conflict(_))));
+    let homework = store.homework(ids[0]).await.expect("homework").expect("set");
+    assert_eq!(homework.ciphertext, b"sealed homework");
+    assert!(store.notes(pair).await.expect("notes").is_empty(), "homework is not a note");
+    store.hold_session(ids[1], Some(ids[0]), None).await.expect("hold the second, homework done");
+    store.cancel_session(ids[2]).await.expect("cancel");
+    let counts = store.session_counts(program).await.expect("counts");
+    assert_eq!((counts.planned, counts.held, counts.cancelled), (0, 2, 1));
+    assert_eq!((counts.homework_set, counts.homework_done), (1, 1));
+    assert!(matches!(store.session(ids[2] + 100).await, Err(StoreError::NotFound { .. })));
+}
+
+async fn a_pulse_is_replaced_by_its_author_and_averaged_per_person(db: &TestDb) {
+    let store = seeded(db).await;
+    let (program, pair) = approved_pair(&store).await;
+    let starts: Vec<String> = STARTS.iter().map(|s| (*s).to_owned()).collect();
+    store.plan_sessions(pair, &starts, 60).await.expect("plan");
+    let ids: Vec<i64> = store.sessions(pair).await.expect("sessions").iter().map(|s| s.id).collect();
+    store.save_pulse(ids[0], "pm", "mentor", &[("heard", 1), ("led", 2)]).await.expect("first answer");
+    store.save_pulse(ids[0], "pm", "mentor", &[("heard", 2), ("led", 3)]).await.expect("changed answer");
+    store.save_pulse(ids[1], "pm", "mentor", &[("heard", 4), ("led", 3)]).await.expect("second session");
+    store.save_pulse(ids[0], "vp", "leader", &[("listened", 5)]).await.expect("leader");
+    assert_eq!(store.own_pulse(ids[0], "pm").await.expect("own"), [("heard".to_owned(), 2), ("led".to_owned(), 3)]);
+    assert_eq!(store.own_pulse(ids[0], "vp").await.expect("own"), [("listened".to_owned(), 5)]);
+    let averages = store.pulse_averages(program).await.expect("averages");
+    let heard = averages.iter().find(|a| a.item == "heard").expect("heard");
+    assert_eq!((heard.employee_id.as_str(), heard.role.as_str(), heard.average), ("pm", "mentor", 3.0));
+    assert_eq!(averages.len(), 3);
 }
