@@ -10,6 +10,7 @@ pub mod lab;
 pub mod pairing;
 pub mod people;
 pub mod programs;
+pub mod settings;
 pub mod vault;
 
 pub use error::{AppError, Problem};

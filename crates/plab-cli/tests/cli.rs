@@ -574,3 +574,65 @@ fn sponsor_and_admin_actions_are_audited_without_content() {
     assert!(log[0]["actor"].as_str().is_some_and(|a| a.starts_with("cli:")));
     assert!(log[0]["at"].is_string());
 }
+
+#[test]
+fn settings_are_shown_and_set_by_field_and_bad_ones_exit_2() {
+    on_both(|db| {
+        let plab = Plab::new(db);
+        let shown = plab.json(&["settings", "show", "--json"]);
+        assert_eq!(
+            (shown["instance_name"].as_str(), shown["session_hours"].as_u64()),
+            (Some("Perspective Lab"), Some(168))
+        );
+        assert!(plab.ok(&["settings", "show"]).contains("program_defaults.sessions = 6"));
+        plab.ok(&["settings", "set", "instance_name", "Acme Lab"]);
+        plab.ok(&["settings", "set", "program_defaults.adjacent_departments", r#"[["Sales", "Customer Support"]]"#]);
+        let shown = plab.json(&["settings", "show", "--json"]);
+        assert_eq!(shown["instance_name"], "Acme Lab");
+        assert_eq!(shown["program_defaults"]["adjacent_departments"][0][1], "Customer Support");
+        for (field, value, named) in [
+            ("session_hours", "0", "session_hours"),
+            ("session_hours", "soon", "session_hours"),
+            ("program_defaults.checkin_after", "9", "program_defaults.checkin_after"),
+            ("colour", "blue", "colour"),
+        ] {
+            let out = plab.run(&["settings", "set", field, value]);
+            assert_eq!(status(&out), 2, "{field} {value}");
+            assert!(stderr(&out).contains(named), "{}", stderr(&out));
+        }
+        assert_eq!(plab.json(&["settings", "show", "--json"]), shown, "nothing changed");
+        let log = plab.json(&["audit", "--json"]);
+        assert_eq!(log[0]["action"], "settings.update");
+        assert_eq!(log[0]["detail"], "changed: program_defaults.adjacent_departments");
+    });
+}
+
+#[test]
+fn a_program_created_without_settings_gets_the_administrators_defaults() {
+    on_both(|db| {
+        let plab = seeded(db);
+        plab.ok(&["settings", "set", "program_defaults.sessions", "9"]);
+        plab.ok(&["settings", "set", "program_defaults.cadence_days", "21"]);
+        plab.ok(&["program", "create", "--name", "Defaults", "--starts", "2027-01-11"]);
+        let own = plab.file("own.json", r#"{"sessions": 4}"#);
+        plab.ok(&[
+            "program",
+            "create",
+            "--name",
+            "Own",
+            "--starts",
+            "2027-01-11",
+            "--settings",
+            own.to_str().expect("path"),
+        ]);
+        let list = plab.json(&["program", "list", "--json"]);
+        assert_eq!(
+            (list[0]["settings"]["sessions"].as_u64(), list[0]["settings"]["cadence_days"].as_u64()),
+            (Some(9), Some(21))
+        );
+        assert_eq!(
+            (list[1]["settings"]["sessions"].as_u64(), list[1]["settings"]["cadence_days"].as_u64()),
+            (Some(4), Some(14))
+        );
+    });
+}

@@ -10,6 +10,7 @@ mod pairing;
 mod people;
 mod programs;
 mod questions;
+mod settings;
 mod sql;
 #[cfg(feature = "testing")]
 pub mod testing;

@@ -2,6 +2,7 @@
 //! `PLAB_TEST_POSTGRES_URL` is set, each in its own fresh database.
 use plab_domain::Date;
 use plab_domain::coach;
+use plab_domain::instance::InstanceSettings;
 use plab_domain::person::{Person, RawPerson};
 use plab_domain::program::{NewProgram, ProgramName, ProgramSettings, Role};
 use plab_domain::question::QuestionText;
@@ -43,6 +44,7 @@ contract!(
     an_approved_proposal_becomes_forming_pairs_once,
     a_new_proposal_supersedes_the_open_one,
     pins_and_forbids_replace_each_other,
+    instance_settings_read_as_defaults_until_saved_then_round_trip,
 );
 
 fn person(id: &str, manager: Option<&str>, level: i32) -> Person {
@@ -244,4 +246,17 @@ async fn pins_and_forbids_replace_each_other(db: &TestDb) {
     );
     store.clear_pair_rule(id, "vp", "pm").await.expect("clear");
     assert!(matches!(store.clear_pair_rule(id, "vp", "pm").await, Err(StoreError::NotFound { .. })));
+}
+
+async fn instance_settings_read_as_defaults_until_saved_then_round_trip(db: &TestDb) {
+    let store = Store::connect(&db.url).await.expect("connect");
+    assert_eq!(store.instance_settings().await.expect("defaults"), InstanceSettings::default());
+    let mut settings = InstanceSettings { instance_name: "Acme Lab".into(), session_hours: 8, ..Default::default() };
+    settings.program_defaults.sessions = 10;
+    settings.program_defaults.adjacent_departments = vec![("Sales".into(), "Customer Support".into())];
+    store.save_instance_settings(&settings).await.expect("save");
+    assert_eq!(store.instance_settings().await.expect("read"), settings);
+    settings.instance_name = "Acme Perspective Lab".into();
+    store.save_instance_settings(&settings).await.expect("save again overwrites");
+    assert_eq!(store.instance_settings().await.expect("read").instance_name, "Acme Perspective Lab");
 }

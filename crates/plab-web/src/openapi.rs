@@ -17,6 +17,8 @@ use utoipa::{Modify, OpenApi};
         crate::api::charter,
         crate::api::accept_charter,
         crate::api::calendar,
+        crate::api::get_settings,
+        crate::api::put_settings,
     ),
     modifiers(&BearerAuth)
 )]
