@@ -6,6 +6,7 @@
 pub mod accounts;
 pub mod demo;
 mod error;
+pub mod key_rotation;
 pub mod lab;
 pub mod pairing;
 pub mod people;

@@ -60,6 +60,9 @@ pub enum Command {
     /// The instance's settings: its name, new programs' defaults, browser sign-in hours.
     #[command(subcommand)]
     Settings(SettingsCmd),
+    /// The key that encrypts pair notes: make a new one, move every note to it.
+    #[command(subcommand)]
+    Notes(NotesCmd),
     /// Sponsor and admin actions, newest first (never the content of notes).
     Audit {
         #[arg(long, default_value_t = 50)]
@@ -274,5 +277,25 @@ pub enum SettingsCmd {
         /// instance_name, session_hours, or program_defaults.KEY (see `plab settings show`).
         field: String,
         value: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum NotesCmd {
+    /// Write a fresh random key to FILE (owner-only, 0600); an existing file is never overwritten.
+    NewKey {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
+    /// Re-encrypt every note from the old key to the new one, in one transaction.
+    /// Stop the servers first; restart them with the new key. A rerun skips notes
+    /// already under the new key.
+    Rekey {
+        #[arg(long, value_name = "FILE")]
+        old_key: PathBuf,
+        #[arg(long, value_name = "FILE")]
+        new_key: PathBuf,
+        #[arg(long)]
+        json: bool,
     },
 }

@@ -1,5 +1,5 @@
 //! One function per command: parse input, call the service, print.
-use crate::args::{Cli, Command, DemoArgs, EnrollArgs, ExportWhat, ImportWhat, ProgramCmd, QuestionCmd};
+use crate::args::{Cli, Command, DemoArgs, EnrollArgs, ExportWhat, ImportWhat, NotesCmd, ProgramCmd, QuestionCmd};
 use crate::{Failure, out};
 use anyhow::Context;
 use plab_app::programs::QuestionSaved;
@@ -12,6 +12,7 @@ use std::path::Path;
 pub fn run(cli: Cli) -> Result<(), Failure> {
     match cli.command {
         Command::CheckGoal { json, text } => check_goal(&text, json),
+        Command::Notes(NotesCmd::NewKey { file }) => crate::admin::new_key(&file),
         Command::Match(args) if args.input.is_some() => crate::pairing::match_file(&args),
         command => {
             let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -43,6 +44,7 @@ async fn with_store(db: &str, command: Command) -> Result<(), Failure> {
         Command::User(cmd) => crate::serve::user(&store, cmd).await,
         Command::Audit { limit, json } => audit(&store, limit, json).await,
         Command::Settings(cmd) => crate::admin::settings_cmd(&store, cmd).await,
+        Command::Notes(cmd) => crate::admin::notes_cmd(&store, cmd).await,
     };
     store.close().await;
     result

@@ -6,6 +6,7 @@
 
 mod accounts;
 mod audit;
+mod key_rotation;
 mod pairing;
 mod people;
 mod programs;
@@ -17,6 +18,7 @@ pub mod testing;
 
 pub use accounts::{Account, SealedNote};
 pub use audit::AuditEntry;
+pub use key_rotation::{NoteCiphertext, Resealed};
 pub use pairing::{NewProposal, Pair, PairRule, Proposal, StoredPair};
 pub use people::ImportSummary;
 pub use programs::{Enrolment, Program, ProgramId};
