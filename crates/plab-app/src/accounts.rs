@@ -8,7 +8,7 @@ use plab_domain::person::Email;
 use plab_store::{Account, Store};
 use sha2::{Digest, Sha256};
 
-/// Tokens last a working week; sign in again after.
+/// API tokens last a week; browser sign-ins last the instance's `session_hours`.
 const TOKEN_DAYS: i64 = 7;
 /// Sign-in throttling: this many failures per e-mail within the window.
 pub const MAX_FAILURES: u64 = 5;
@@ -98,6 +98,23 @@ pub async fn set_password(
 /// refused until the window passes; the count lives in the database, so every
 /// instance sees it.
 pub async fn login(store: &Store, email: &str, password: &str) -> Result<String, AppError> {
+    login_for(store, email, password, TOKEN_DAYS * 86_400).await
+}
+
+/// A browser's sign-in: the session lasts the instance's `session_hours`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BrowserSession {
+    pub token: String,
+    pub lifetime_secs: i64,
+}
+
+pub async fn browser_login(store: &Store, email: &str, password: &str) -> Result<BrowserSession, AppError> {
+    let lifetime_secs = crate::settings::get(store).await?.session_seconds();
+    let token = login_for(store, email, password, lifetime_secs).await?;
+    Ok(BrowserSession { token, lifetime_secs })
+}
+
+async fn login_for(store: &Store, email: &str, password: &str, lifetime_secs: i64) -> Result<String, AppError> {
     let email = email.trim().to_lowercase();
     let since = rfc3339_from_now(-FAILURE_WINDOW_SECS);
     if store.sign_in_failures_since(&email, &since).await? >= MAX_FAILURES {
@@ -122,7 +139,7 @@ pub async fn login(store: &Store, email: &str, password: &str) -> Result<String,
     };
     store.clear_sign_in_failures(&email).await?;
     let token = random_hex(32);
-    store.add_token(&token_hash(&token), account.id, &rfc3339_from_now(TOKEN_DAYS * 86_400)).await?;
+    store.add_token(&token_hash(&token), account.id, &rfc3339_from_now(lifetime_secs)).await?;
     Ok(token)
 }
 

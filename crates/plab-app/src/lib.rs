@@ -6,11 +6,13 @@
 pub mod accounts;
 pub mod demo;
 mod error;
+pub mod key_rotation;
 pub mod lab;
 pub mod pairing;
 pub mod people;
 pub mod programs;
 pub mod sessions;
+pub mod settings;
 pub mod vault;
 
 pub use error::{AppError, Problem};

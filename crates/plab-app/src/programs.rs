@@ -35,6 +35,17 @@ pub async fn create(
     }
 }
 
+/// Opens a program with the administrator's `program_defaults`.
+pub async fn create_with_instance_defaults(
+    store: &Store,
+    name: &str,
+    starts_on: &str,
+    by: &str,
+) -> Result<ProgramId, AppError> {
+    let settings = crate::settings::get(store).await?.program_defaults;
+    create(store, name, starts_on, settings, by).await
+}
+
 /// Reads program settings from JSON (missing keys take the protocol's defaults).
 pub fn settings_from_json(source: &str, json: &str) -> Result<ProgramSettings, AppError> {
     serde_json::from_str(json)

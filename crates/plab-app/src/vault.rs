@@ -50,18 +50,35 @@ impl Vault {
         if let Ok(hex) = std::env::var(KEY_ENV) {
             return Ok(Vault::from_key(parse_hex_key(&hex, KEY_ENV)?));
         }
-        let source = path.display().to_string();
-        match std::fs::read_to_string(path) {
-            Ok(text) => Ok(Vault::from_key(parse_hex_key(&text, &source)?)),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                let key = XChaCha20Poly1305::generate_key(&mut OsRng);
-                write_private(path, &crate::accounts::hex(&key)).map_err(|e| {
-                    AppError::invalid(Problem::new(format!("cannot create the notes key: {e}")).at(source))
-                })?;
-                Ok(Vault::from_key(key.into()))
-            }
-            Err(e) => Err(AppError::invalid(Problem::new(format!("cannot read the notes key: {e}")).at(source))),
+        match Vault::from_file(path) {
+            Err(_) if !path.exists() => Vault::create_key_file(path),
+            other => other,
         }
+    }
+
+    /// The key in an existing key file (never the environment).
+    pub fn from_file(path: &Path) -> Result<Vault, AppError> {
+        let source = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            AppError::invalid(Problem::new(format!("cannot read the notes key: {e}")).at(source.clone()))
+        })?;
+        Ok(Vault::from_key(parse_hex_key(&text, &source)?))
+    }
+
+    /// Writes a fresh random key to a new file, owner-only (0600); an existing
+    /// file is never overwritten, since it may be the only copy of a key.
+    pub fn create_key_file(path: &Path) -> Result<Vault, AppError> {
+        let source = path.display().to_string();
+        let key = XChaCha20Poly1305::generate_key(&mut OsRng);
+        write_private(path, &crate::accounts::hex(&key)).map_err(|e| {
+            let why = if e.kind() == std::io::ErrorKind::AlreadyExists {
+                "already exists; it is never overwritten".to_owned()
+            } else {
+                format!("cannot create the notes key: {e}")
+            };
+            AppError::invalid(Problem::new(why).at(source))
+        })?;
+        Ok(Vault::from_key(key.into()))
     }
 
     pub fn key_id(&self) -> &str {
@@ -135,6 +152,21 @@ mod tests {
         assert_eq!(mode, 0o600);
         let second = Vault::load_or_create(&path).expect("reuse");
         assert_eq!(first.key_id(), second.key_id());
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_new_key_file_never_overwrites_an_existing_one() {
+        let dir = std::env::temp_dir().join(format!("plab_vault_new_{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let path = dir.join("new.key");
+        let _ = std::fs::remove_file(&path);
+        let created = Vault::create_key_file(&path).expect("create");
+        let before = std::fs::read_to_string(&path).expect("read");
+        assert!(matches!(Vault::create_key_file(&path), Err(AppError::Invalid(_))));
+        assert_eq!(std::fs::read_to_string(&path).expect("read"), before);
+        assert_eq!(Vault::from_file(&path).expect("reads back").key_id(), created.key_id());
         let _ = std::fs::remove_dir_all(dir);
     }
 

@@ -57,6 +57,12 @@ pub enum Command {
     /// Manage sign-in accounts.
     #[command(subcommand)]
     User(UserCmd),
+    /// The instance's settings: its name, new programs' defaults, browser sign-in hours.
+    #[command(subcommand)]
+    Settings(SettingsCmd),
+    /// The key that encrypts pair notes: make a new one, move every note to it.
+    #[command(subcommand)]
+    Notes(NotesCmd),
     /// Sponsor and admin actions, newest first (never the content of notes).
     Audit {
         #[arg(long, default_value_t = 50)]
@@ -184,6 +190,7 @@ pub enum ProgramCmd {
         starts: String,
         /// JSON settings; missing keys take the protocol's defaults (14-day cadence,
         /// 60-minute sessions, 6 sessions, check-in after session 3, minimum group size 5).
+        /// Without this option the program gets the instance's `program_defaults` (`plab settings show`).
         #[arg(long, value_name = "FILE.json")]
         settings: Option<PathBuf>,
         #[arg(long)]
@@ -258,4 +265,40 @@ pub struct DemoArgs {
     pub notes_key: PathBuf,
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum SettingsCmd {
+    /// Print every setting by its dotted path.
+    Show {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Change one setting, e.g. `plab settings set program_defaults.sessions 8`.
+    /// Text settings take VALUE as it is; others read it as JSON (a number, a list).
+    Set {
+        /// instance_name, session_hours, or program_defaults.KEY (see `plab settings show`).
+        field: String,
+        value: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum NotesCmd {
+    /// Write a fresh random key to FILE (owner-only, 0600); an existing file is never overwritten.
+    NewKey {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
+    /// Re-encrypt every note from the old key to the new one, in one transaction.
+    /// Stop the servers first; restart them with the new key. A rerun skips notes
+    /// already under the new key.
+    Rekey {
+        #[arg(long, value_name = "FILE")]
+        old_key: PathBuf,
+        #[arg(long, value_name = "FILE")]
+        new_key: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
 }

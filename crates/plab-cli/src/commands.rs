@@ -1,5 +1,5 @@
 //! One function per command: parse input, call the service, print.
-use crate::args::{Cli, Command, DemoArgs, EnrollArgs, ExportWhat, ImportWhat, ProgramCmd, QuestionCmd};
+use crate::args::{Cli, Command, DemoArgs, EnrollArgs, ExportWhat, ImportWhat, NotesCmd, ProgramCmd, QuestionCmd};
 use crate::{Failure, out};
 use anyhow::Context;
 use plab_app::programs::QuestionSaved;
@@ -12,6 +12,7 @@ use std::path::Path;
 pub fn run(cli: Cli) -> Result<(), Failure> {
     match cli.command {
         Command::CheckGoal { json, text } => check_goal(&text, json),
+        Command::Notes(NotesCmd::NewKey { file }) => crate::admin::new_key(&file),
         Command::Match(args) if args.input.is_some() => crate::pairing::match_file(&args),
         command => {
             let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -42,6 +43,8 @@ async fn with_store(db: &str, command: Command) -> Result<(), Failure> {
         Command::Serve(args) => crate::serve::serve(&store, args).await,
         Command::User(cmd) => crate::serve::user(&store, cmd).await,
         Command::Audit { limit, json } => audit(&store, limit, json).await,
+        Command::Settings(cmd) => crate::admin::settings_cmd(&store, cmd).await,
+        Command::Notes(cmd) => crate::admin::notes_cmd(&store, cmd).await,
     };
     store.close().await;
     result
@@ -185,16 +188,16 @@ struct ProgramOut {
 async fn program(store: &Store, cmd: ProgramCmd) -> Result<(), Failure> {
     match cmd {
         ProgramCmd::Create { name, starts, settings, json } => {
-            let settings = match settings {
+            let id = match settings {
                 Some(path) => {
                     let source = path.display().to_string();
                     let text = std::fs::read_to_string(&path)
                         .map_err(|e| Failure::User(format!("{source}: cannot read: {e}")))?;
-                    programs::settings_from_json(&source, &text)?
+                    let settings = programs::settings_from_json(&source, &text)?;
+                    programs::create(store, &name, &starts, settings, &cli_actor()).await?
                 }
-                None => ProgramSettings::default(),
+                None => programs::create_with_instance_defaults(store, &name, &starts, &cli_actor()).await?,
             };
-            let id = programs::create(store, &name, &starts, settings, &cli_actor()).await?;
             if json {
                 return print_json(&serde_json::json!({ "id": id.0 }));
             }

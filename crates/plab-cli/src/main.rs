@@ -2,6 +2,7 @@
 //! application service, prints the result; exit 2 for the user's mistakes.
 #![forbid(unsafe_code)]
 
+mod admin;
 mod args;
 mod commands;
 mod pairing;

@@ -574,3 +574,191 @@ fn sponsor_and_admin_actions_are_audited_without_content() {
     assert!(log[0]["actor"].as_str().is_some_and(|a| a.starts_with("cli:")));
     assert!(log[0]["at"].is_string());
 }
+
+#[test]
+fn settings_are_shown_and_set_by_field_and_bad_ones_exit_2() {
+    on_both(|db| {
+        let plab = Plab::new(db);
+        let shown = plab.json(&["settings", "show", "--json"]);
+        assert_eq!(
+            (shown["instance_name"].as_str(), shown["session_hours"].as_u64()),
+            (Some("Perspective Lab"), Some(168))
+        );
+        assert!(plab.ok(&["settings", "show"]).contains("program_defaults.sessions = 6"));
+        plab.ok(&["settings", "set", "instance_name", "Acme Lab"]);
+        plab.ok(&["settings", "set", "program_defaults.adjacent_departments", r#"[["Sales", "Customer Support"]]"#]);
+        let shown = plab.json(&["settings", "show", "--json"]);
+        assert_eq!(shown["instance_name"], "Acme Lab");
+        assert_eq!(shown["program_defaults"]["adjacent_departments"][0][1], "Customer Support");
+        for (field, value, named) in [
+            ("session_hours", "0", "session_hours"),
+            ("session_hours", "soon", "session_hours"),
+            ("program_defaults.checkin_after", "9", "program_defaults.checkin_after"),
+            ("colour", "blue", "colour"),
+        ] {
+            let out = plab.run(&["settings", "set", field, value]);
+            assert_eq!(status(&out), 2, "{field} {value}");
+            assert!(stderr(&out).contains(named), "{}", stderr(&out));
+        }
+        assert_eq!(plab.json(&["settings", "show", "--json"]), shown, "nothing changed");
+        let log = plab.json(&["audit", "--json"]);
+        assert_eq!(log[0]["action"], "settings.update");
+        assert_eq!(log[0]["detail"], "changed: program_defaults.adjacent_departments");
+    });
+}
+
+#[test]
+fn a_program_created_without_settings_gets_the_administrators_defaults() {
+    on_both(|db| {
+        let plab = seeded(db);
+        plab.ok(&["settings", "set", "program_defaults.sessions", "9"]);
+        plab.ok(&["settings", "set", "program_defaults.cadence_days", "21"]);
+        plab.ok(&["program", "create", "--name", "Defaults", "--starts", "2027-01-11"]);
+        let own = plab.file("own.json", r#"{"sessions": 4}"#);
+        plab.ok(&[
+            "program",
+            "create",
+            "--name",
+            "Own",
+            "--starts",
+            "2027-01-11",
+            "--settings",
+            own.to_str().expect("path"),
+        ]);
+        let list = plab.json(&["program", "list", "--json"]);
+        assert_eq!(
+            (list[0]["settings"]["sessions"].as_u64(), list[0]["settings"]["cadence_days"].as_u64()),
+            (Some(9), Some(21))
+        );
+        assert_eq!(
+            (list[1]["settings"]["sessions"].as_u64(), list[1]["settings"]["cadence_days"].as_u64()),
+            (Some(4), Some(14))
+        );
+    });
+}
+
+/// A program with one pair (vp leads, pm mentors), and notes written through the
+/// lab service under `key`; returns the pair's id.
+async fn pair_with_notes(url: &str, key: &Path, notes: &[(&str, &str)]) -> i64 {
+    use plab_app::{Store, lab, programs, vault::Vault};
+    let store = Store::connect(url).await.expect("connect");
+    let program = match store.programs().await.expect("programs").first() {
+        Some(p) => p.id,
+        None => {
+            let id =
+                programs::create(&store, "Notes", "2027-01-11", Default::default(), "test").await.expect("program");
+            programs::enroll(&store, id, plab_domain::program::Role::Leader, &["vp".into()], None, "test")
+                .await
+                .expect("leader");
+            programs::enroll(&store, id, plab_domain::program::Role::Mentor, &["pm".into()], None, "test")
+                .await
+                .expect("mentor");
+            let pairs = [plab_store::StoredPair {
+                leader: "vp".into(),
+                mentor: "pm".into(),
+                score: 1.0,
+                kind: "topic".into(),
+                reasons: vec![],
+            }];
+            let new = plab_store::NewProposal {
+                parameters: "{}",
+                total_score: 1.0,
+                solve_ms: 0.0,
+                unmatched: &[],
+                pairs: &pairs,
+            };
+            let proposal = store.add_proposal(id, &new).await.expect("proposal");
+            store.approve_proposal(id, proposal).await.expect("approve");
+            id
+        }
+    };
+    let pair = store.pairs(program).await.expect("pairs")[0].id;
+    let vault = Vault::from_file(key).expect("key");
+    for (author, body) in notes {
+        lab::add_note(&store, &vault, &partner(author), pair, body).await.expect("note");
+    }
+    store.close().await;
+    pair
+}
+
+fn partner(employee_id: &str) -> plab_app::accounts::Actor {
+    plab_app::accounts::Actor {
+        account_id: 0,
+        email: format!("{employee_id}@acme.test"),
+        employee_id: Some(employee_id.to_owned()),
+        is_admin: false,
+        calendar_secret: String::new(),
+    }
+}
+
+/// The pair's notes as the leader reads them with `key`, and the rows as stored.
+async fn read_notes(url: &str, key: &Path, pair: i64) -> (Result<Vec<String>, String>, Vec<plab_store::SealedNote>) {
+    let store = plab_app::Store::connect(url).await.expect("connect");
+    let vault = plab_app::vault::Vault::from_file(key).expect("key");
+    let read = plab_app::lab::notes(&store, &vault, &partner("vp"), pair).await;
+    let rows = store.notes(pair).await.expect("rows");
+    store.close().await;
+    (read.map(|n| n.into_iter().map(|n| n.body).collect()).map_err(|e| e.to_string()), rows)
+}
+
+#[test]
+fn notes_move_to_a_new_key_all_at_once_and_a_rerun_changes_nothing() {
+    on_both(|db| {
+        let plab = seeded(db);
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+        for name in ["a.key", "b.key", "c.key"] {
+            plab.ok(&["notes", "new-key", name]);
+        }
+        let key = |name: &str| plab.dir.join(name);
+        let a_text = std::fs::read_to_string(key("a.key")).expect("a.key");
+        let again = plab.run(&["notes", "new-key", "a.key"]);
+        assert_eq!(status(&again), 2);
+        assert!(stderr(&again).contains("a.key"), "{}", stderr(&again));
+        assert_eq!(std::fs::read_to_string(key("a.key")).expect("a.key"), a_text, "never overwritten");
+        let url = plab.db.url.clone();
+        let written = [("vp", "first, candid"), ("pm", "second"), ("vp", "third")];
+        let pair = rt.block_on(pair_with_notes(&url, &key("a.key"), &written));
+        let (_, under_a) = rt.block_on(read_notes(&url, &key("a.key"), pair));
+
+        let wrong = plab.run(&["notes", "rekey", "--old-key", "c.key", "--new-key", "b.key"]);
+        assert_eq!(status(&wrong), 2);
+        assert!(stderr(&wrong).contains(&format!("note {}", under_a[0].id)), "{}", stderr(&wrong));
+        assert_eq!(rt.block_on(read_notes(&url, &key("a.key"), pair)).1, under_a, "nothing changed");
+
+        let done = plab.json(&["notes", "rekey", "--old-key", "a.key", "--new-key", "b.key", "--json"]);
+        assert_eq!((done["resealed"].as_u64(), done["skipped"].as_u64()), (Some(3), Some(0)));
+        let (with_b, under_b) = rt.block_on(read_notes(&url, &key("b.key"), pair));
+        assert_eq!(with_b.expect("B opens every note"), ["first, candid", "second", "third"]);
+        assert!(rt.block_on(read_notes(&url, &key("a.key"), pair)).0.is_err(), "A no longer opens them");
+
+        let rerun = plab.json(&["notes", "rekey", "--old-key", "a.key", "--new-key", "b.key", "--json"]);
+        assert_eq!((rerun["resealed"].as_u64(), rerun["skipped"].as_u64()), (Some(0), Some(3)));
+        assert_eq!(rt.block_on(read_notes(&url, &key("b.key"), pair)).1, under_b, "a rerun rewrites nothing");
+
+        // A server still on A wrote one more, and one note is under a third key:
+        // the run stops at that one and the A note it had already moved goes back.
+        rt.block_on(pair_with_notes(&url, &key("a.key"), &[("vp", "late")]));
+        rt.block_on(pair_with_notes(&url, &key("c.key"), &[("pm", "stray")]));
+        let (_, before) = rt.block_on(read_notes(&url, &key("b.key"), pair));
+        let stray = plab.run(&["notes", "rekey", "--old-key", "a.key", "--new-key", "b.key"]);
+        assert_eq!(status(&stray), 2);
+        assert!(stderr(&stray).contains(&format!("note {}", before[4].id)), "{}", stderr(&stray));
+        assert_eq!(rt.block_on(read_notes(&url, &key("b.key"), pair)).1, before, "all or nothing");
+
+        let missing = plab.run(&["notes", "rekey", "--old-key", "gone.key", "--new-key", "b.key"]);
+        assert_eq!(status(&missing), 2);
+        assert!(stderr(&missing).contains("gone.key"), "{}", stderr(&missing));
+        let log = plab.json(&["audit", "--json"]);
+        let rekeys: Vec<&str> = log
+            .as_array()
+            .expect("log")
+            .iter()
+            .filter(|e| e["action"] == "notes.rekey")
+            .filter_map(|e| e["detail"].as_str())
+            .collect();
+        assert_eq!(
+            rekeys,
+            ["0 re-encrypted, 3 already under the new key", "3 re-encrypted, 0 already under the new key"]
+        );
+    });
+}

@@ -6,6 +6,7 @@
 pub mod charter;
 pub mod coach;
 pub mod date;
+pub mod instance;
 pub mod org;
 pub mod person;
 pub mod program;

@@ -6,17 +6,20 @@
 
 mod accounts;
 mod audit;
+mod key_rotation;
 mod pairing;
 mod people;
 mod programs;
 mod questions;
 mod sessions;
+mod settings;
 mod sql;
 #[cfg(feature = "testing")]
 pub mod testing;
 
 pub use accounts::{Account, SealedNote};
 pub use audit::AuditEntry;
+pub use key_rotation::{NoteCiphertext, Resealed};
 pub use pairing::{NewProposal, Pair, PairRule, Proposal, StoredPair};
 pub use people::ImportSummary;
 pub use programs::{Enrolment, Program, ProgramId};

@@ -2,11 +2,12 @@
 //! `PLAB_TEST_POSTGRES_URL` is set, each in its own fresh database.
 use plab_domain::Date;
 use plab_domain::coach;
+use plab_domain::instance::InstanceSettings;
 use plab_domain::person::{Person, RawPerson};
 use plab_domain::program::{NewProgram, ProgramName, ProgramSettings, Role};
 use plab_domain::question::QuestionText;
 use plab_store::testing::TestDb;
-use plab_store::{NewProposal, PairRule, ProgramId, SealedText, Store, StoreError, StoredPair};
+use plab_store::{NewProposal, PairRule, ProgramId, Resealed, SealedText, Store, StoreError, StoredPair};
 
 macro_rules! contract {
     ($($name:ident),* $(,)?) => {
@@ -46,6 +47,8 @@ contract!(
     sessions_are_planned_once_per_pair,
     a_session_leaves_planned_once_and_keeps_its_homework_apart_from_notes,
     a_pulse_is_replaced_by_its_author_and_averaged_per_person,
+    instance_settings_read_as_defaults_until_saved_then_round_trip,
+    resealing_notes_moves_every_row_or_none,
 );
 
 fn person(id: &str, manager: Option<&str>, level: i32) -> Person {
@@ -313,4 +316,46 @@ async fn a_pulse_is_replaced_by_its_author_and_averaged_per_person(db: &TestDb) 
     let heard = averages.iter().find(|a| a.item == "heard").expect("heard");
     assert_eq!((heard.employee_id.as_str(), heard.role.as_str(), heard.average), ("pm", "mentor", 3.0));
     assert_eq!(averages.len(), 3);
+}
+
+async fn instance_settings_read_as_defaults_until_saved_then_round_trip(db: &TestDb) {
+    let store = Store::connect(&db.url).await.expect("connect");
+    assert_eq!(store.instance_settings().await.expect("defaults"), InstanceSettings::default());
+    let mut settings = InstanceSettings { instance_name: "Acme Lab".into(), session_hours: 8, ..Default::default() };
+    settings.program_defaults.sessions = 10;
+    settings.program_defaults.adjacent_departments = vec![("Sales".into(), "Customer Support".into())];
+    store.save_instance_settings(&settings).await.expect("save");
+    assert_eq!(store.instance_settings().await.expect("read"), settings);
+    settings.instance_name = "Acme Perspective Lab".into();
+    store.save_instance_settings(&settings).await.expect("save again overwrites");
+    assert_eq!(store.instance_settings().await.expect("read").instance_name, "Acme Perspective Lab");
+}
+
+async fn resealing_notes_moves_every_row_or_none(db: &TestDb) {
+    let store = seeded(db).await;
+    let id = program(&store).await;
+    let p = propose(&store, id, &[proposed("vp", "pm")]).await;
+    store.approve_proposal(id, p).await.expect("approve");
+    let pair = store.pairs(id).await.expect("pairs")[0].id;
+    for (key, text) in [("old", b"one"), ("old", b"two"), ("new", b"new"), ("old", b"bad")] {
+        store.add_note(pair, "vp", key, &[0; 24], text).await.expect("note");
+    }
+    let before = store.notes(pair).await.expect("notes");
+    let refuse_bad = |n: &plab_store::NoteCiphertext| {
+        if n.ciphertext == b"bad" {
+            Err(StoreError::Conflict(format!("note {}", n.id)))
+        } else {
+            Ok((vec![1; 24], b"x".to_vec()))
+        }
+    };
+    assert!(matches!(store.reseal_notes("new", refuse_bad).await, Err(StoreError::Conflict(_))));
+    assert_eq!(store.notes(pair).await.expect("notes"), before, "a failed run writes nothing");
+    let upper = |n: &plab_store::NoteCiphertext| Ok::<_, StoreError>((vec![1; 24], n.ciphertext.to_ascii_uppercase()));
+    assert_eq!(store.reseal_notes("new", upper).await.expect("reseal"), Resealed { resealed: 3, skipped: 1 });
+    let after = store.notes(pair).await.expect("notes");
+    let bodies: Vec<&[u8]> = after.iter().map(|n| n.ciphertext.as_slice()).collect();
+    assert_eq!(bodies, [b"ONE".as_slice(), b"TWO", b"new", b"BAD"]);
+    assert!(after.iter().all(|n| n.key_id == "new"));
+    assert_eq!((after[0].nonce.clone(), after[2].nonce.clone()), (vec![1; 24], vec![0; 24]), "skipped rows untouched");
+    assert_eq!(store.reseal_notes("new", upper).await.expect("rerun"), Resealed { resealed: 0, skipped: 4 });
 }

@@ -8,7 +8,8 @@ use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use plab_app::lab::{self, CharterView, Me, NoteView, PairView};
-use plab_app::{accounts, programs};
+use plab_app::{accounts, programs, settings};
+use plab_domain::instance::InstanceSettings;
 use serde::{Deserialize, Serialize};
 
 pub(crate) mod sessions;
@@ -23,6 +24,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/pairs/{pair}", get(pair))
         .route("/api/v1/pairs/{pair}/notes", get(list_notes).post(add_note))
         .route("/api/v1/pairs/{pair}/charter", get(charter).post(accept_charter))
+        .route("/api/v1/admin/settings", get(get_settings).put(put_settings))
         .route("/calendar/{file}", get(calendar))
         .merge(sessions::routes())
 }
@@ -160,6 +162,29 @@ async fn accept_charter(
     Path(pair): Path<String>,
 ) -> Result<Json<CharterView>, ApiError> {
     Ok(Json(lab::accept_charter(&s.store, &actor, pair_id(&pair)?).await?))
+}
+
+/// The instance's settings: `instance_name`, `session_hours` (how long a browser
+/// sign-in lasts) and `program_defaults` (what a program created without
+/// settings gets; the keys of a program's settings file). Administrators only.
+#[utoipa::path(get, path = "/api/v1/admin/settings", security(("bearer" = [])),
+    responses((status = 200, body = Object, description = "`{instance_name, session_hours, program_defaults}`"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+async fn get_settings(State(s): State<AppState>, Authed(actor): Authed) -> Result<Json<InstanceSettings>, ApiError> {
+    Ok(Json(settings::get_as(&s.store, &actor).await?))
+}
+
+/// Replaces the instance's settings; every key is required, missing keys inside
+/// `program_defaults` take the protocol's defaults. A bad value is a 422 naming
+/// its field (`program_defaults.sessions`). Administrators only; audited.
+#[utoipa::path(put, path = "/api/v1/admin/settings", security(("bearer" = [])),
+    request_body(content = Object, description = "`{instance_name, session_hours, program_defaults}`"),
+    responses((status = 200, body = Object, description = "the settings as saved"), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn put_settings(
+    State(s): State<AppState>,
+    Authed(actor): Authed,
+    ApiJson(body): ApiJson<InstanceSettings>,
+) -> Result<Json<InstanceSettings>, ApiError> {
+    Ok(Json(settings::update_as(&s.store, &actor, body).await?))
 }
 
 /// A person's calendar feed (RFC 5545): one event per session, cancelled ones

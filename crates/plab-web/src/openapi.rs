@@ -23,6 +23,8 @@ use utoipa::{Modify, OpenApi};
         crate::api::sessions::reschedule,
         crate::api::sessions::my_pulse,
         crate::api::sessions::answer_pulse,
+        crate::api::get_settings,
+        crate::api::put_settings,
     ),
     modifiers(&BearerAuth)
 )]

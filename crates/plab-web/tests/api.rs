@@ -203,10 +203,12 @@ fn every_route_is_in_the_openapi_document() {
             "/api/v1/pairs/{pair}/notes",
             "/api/v1/pairs/{pair}/charter",
             "/calendar/{file}",
+            "/api/v1/admin/settings",
         ] {
             assert!(doc["paths"][path].is_object(), "{path} missing");
         }
         assert!(doc["paths"]["/api/v1/pairs/{pair}/notes"]["post"].is_object());
+        assert!(doc["paths"]["/api/v1/admin/settings"]["put"].is_object());
         assert_eq!(app.call("GET", "/healthz", None, None).await.0, StatusCode::OK);
     });
 }
@@ -223,5 +225,77 @@ fn repeated_wrong_passwords_lock_the_email_for_a_while() {
         assert_error_json(status, &body, StatusCode::TOO_MANY_REQUESTS);
         // Other accounts are not affected.
         app.login("m1@lab.test").await;
+    });
+}
+
+#[test]
+fn an_admin_reads_and_replaces_the_instance_settings() {
+    on_both(|app| async move {
+        let admin = app.login("admin@ops.test").await;
+        let (status, settings) = app.call("GET", "/api/v1/admin/settings", Some(&admin), None).await;
+        assert_eq!(status, StatusCode::OK, "{settings}");
+        assert_eq!(
+            (settings["instance_name"].as_str(), settings["session_hours"].as_u64()),
+            (Some("Perspective Lab"), Some(168))
+        );
+        assert_eq!(settings["program_defaults"]["sessions"], 6);
+        let new = json!({"instance_name": " Acme Lab ", "session_hours": 12, "program_defaults": {"sessions": 8, "checkin_after": 4}});
+        let (status, saved) = app.call("PUT", "/api/v1/admin/settings", Some(&admin), Some(new.to_string())).await;
+        assert_eq!(status, StatusCode::OK, "{saved}");
+        assert_eq!(saved["instance_name"], "Acme Lab");
+        let (_, read) = app.call("GET", "/api/v1/admin/settings", Some(&admin), None).await;
+        assert_eq!(
+            (read["session_hours"].as_u64(), read["program_defaults"]["sessions"].as_u64()),
+            (Some(12), Some(8))
+        );
+        let audit = app.store.audit_log(1).await.expect("audit");
+        assert_eq!((audit[0].action.as_str(), audit[0].actor.as_str()), ("settings.update", "admin@ops.test"));
+        assert!(audit[0].detail.contains("instance_name") && audit[0].detail.contains("program_defaults.sessions"));
+        assert!(!audit[0].detail.contains("Acme"), "values stay out of the audit log: {}", audit[0].detail);
+    });
+}
+
+#[test]
+fn only_administrators_may_touch_the_settings() {
+    on_both(|app| async move {
+        let body = Some(json!({"instance_name": "Taken over", "session_hours": 1, "program_defaults": {}}).to_string());
+        for who in ["s@lab.test", "l1@lab.test"] {
+            let token = app.login(who).await;
+            let (status, value) = app.call("GET", "/api/v1/admin/settings", Some(&token), None).await;
+            assert_error_json(status, &value, StatusCode::FORBIDDEN);
+            let (status, value) = app.call("PUT", "/api/v1/admin/settings", Some(&token), body.clone()).await;
+            assert_error_json(status, &value, StatusCode::FORBIDDEN);
+        }
+        let (status, value) = app.call("GET", "/api/v1/admin/settings", None, None).await;
+        assert_error_json(status, &value, StatusCode::UNAUTHORIZED);
+        let (status, value) = app.call("PUT", "/api/v1/admin/settings", None, body).await;
+        assert_error_json(status, &value, StatusCode::UNAUTHORIZED);
+        assert_eq!(app.store.instance_settings().await.expect("settings").instance_name, "Perspective Lab");
+    });
+}
+
+#[test]
+fn bad_settings_bodies_get_4xx_json_naming_the_field_and_change_nothing() {
+    on_both(|app| async move {
+        let admin = app.login("admin@ops.test").await;
+        let cases = [
+            "{\"instance_name\": ".to_owned(),
+            json!({"instance_name": "X"}).to_string(),
+            json!({"instance_name": "X", "session_hours": 1, "program_defaults": {}, "theme": "dark"}).to_string(),
+            json!({"instance_name": "X", "session_hours": "many", "program_defaults": {}}).to_string(),
+        ];
+        for body in cases {
+            let (status, value) = app.call("PUT", "/api/v1/admin/settings", Some(&admin), Some(body.clone())).await;
+            assert!(status.is_client_error(), "{status} for {body}");
+            assert!(value["error"]["code"].is_string(), "{value}");
+        }
+        let invalid = json!({"instance_name": "", "session_hours": 0, "program_defaults": {"sessions": 0}});
+        let (status, value) = app.call("PUT", "/api/v1/admin/settings", Some(&admin), Some(invalid.to_string())).await;
+        assert_error_json(status, &value, StatusCode::UNPROCESSABLE_ENTITY);
+        let message = value["error"]["message"].as_str().unwrap_or_default();
+        for field in ["instance_name", "session_hours", "program_defaults.sessions"] {
+            assert!(message.contains(field), "{field} in {message}");
+        }
+        assert_eq!(app.store.instance_settings().await.expect("settings"), Default::default());
     });
 }

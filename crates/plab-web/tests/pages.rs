@@ -358,3 +358,100 @@ fn an_admin_issues_a_one_time_password_link_that_works_once() {
         );
     });
 }
+
+fn settings_form(csrf: Option<&str>, fields: &[(&str, &str)]) -> String {
+    let mut all: Vec<(&str, &str)> = csrf.map(|c| ("csrf", c)).into_iter().collect();
+    all.extend_from_slice(fields);
+    form(&all)
+}
+
+#[test]
+fn an_admin_saves_the_settings_form_and_the_instance_name_shows() {
+    on_both(|app| async move {
+        let (admin, csrf) = sign_in(&app, "admin@ops.test").await;
+        let page = send(&app, "GET", "/admin", Some(&admin), None).await;
+        assert!(page.html.contains("<label for=\"setting-program_defaults-sessions\">"), "labelled inputs");
+        assert!(page.html.contains("name=\"program_defaults.sessions\" value=\"6\""), "current values");
+        let posted = settings_form(
+            Some(&csrf),
+            &[("instance_name", "Acme <Lab>"), ("session_hours", "1"), ("program_defaults.sessions", "8")],
+        );
+        let saved = send(&app, "POST", "/admin/settings", Some(&admin), Some(&posted)).await;
+        assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.html);
+        let settings = app.store.instance_settings().await.expect("settings");
+        assert_eq!((settings.instance_name.as_str(), settings.session_hours), ("Acme <Lab>", 1));
+        assert_eq!((settings.program_defaults.sessions, settings.program_defaults.cadence_days), (8, 14));
+        let page = send(
+            &app,
+            "GET",
+            saved.location.as_deref().and_then(|l| l.split('#').next()).expect("back to /admin"),
+            Some(&admin),
+            None,
+        )
+        .await;
+        assert!(page.html.contains("Settings saved."));
+        assert!(
+            page.html.contains("<title>Administration · Acme &#60;Lab&#62;</title>")
+                || page.html.contains("Acme &lt;Lab&gt;</title>"),
+            "{}",
+            page.html
+        );
+        let signin = send(&app, "GET", "/", None, None).await;
+        assert!(
+            signin.html.contains("Sign in to Acme &#60;Lab&#62;")
+                || signin.html.contains("Sign in to Acme &lt;Lab&gt;")
+        );
+        // The browser sign-in now lasts the hour the administrator set.
+        let fresh = post_sign_in(&app, "l1@lab.test", PASSWORD).await;
+        assert!(fresh.set_cookie.as_deref().is_some_and(|c| c.contains("Max-Age=3600")), "{:?}", fresh.set_cookie);
+    });
+}
+
+#[test]
+fn a_settings_form_without_its_csrf_token_or_from_a_non_admin_is_refused() {
+    on_both(|app| async move {
+        let (admin, _) = sign_in(&app, "admin@ops.test").await;
+        let forged = settings_form(None, &[("instance_name", "Forged")]);
+        assert_eq!(
+            send(&app, "POST", "/admin/settings", Some(&admin), Some(&forged)).await.status,
+            StatusCode::FORBIDDEN
+        );
+        let wrong = settings_form(Some("0000"), &[("instance_name", "Forged")]);
+        assert_eq!(
+            send(&app, "POST", "/admin/settings", Some(&admin), Some(&wrong)).await.status,
+            StatusCode::FORBIDDEN
+        );
+        let (sponsor, csrf) = sign_in(&app, "s@lab.test").await;
+        let theirs = settings_form(Some(&csrf), &[("instance_name", "Forged")]);
+        assert_eq!(
+            send(&app, "POST", "/admin/settings", Some(&sponsor), Some(&theirs)).await.status,
+            StatusCode::FORBIDDEN
+        );
+        assert_eq!(app.store.instance_settings().await.expect("settings").instance_name, "Perspective Lab");
+    });
+}
+
+#[test]
+fn a_bad_setting_is_shown_beside_its_field_and_nothing_is_saved() {
+    on_both(|app| async move {
+        let (admin, csrf) = sign_in(&app, "admin@ops.test").await;
+        let posted = settings_form(
+            Some(&csrf),
+            &[("instance_name", "Renamed"), ("session_hours", "forever"), ("program_defaults.checkin_after", "9")],
+        );
+        let page = send(&app, "POST", "/admin/settings", Some(&admin), Some(&posted)).await;
+        assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(page.html.contains("id=\"setting-session_hours-error\""), "{}", page.html);
+        assert!(page.html.contains("forever&#39; is not a number"), "{}", page.html);
+        assert!(
+            page.html.contains("name=\"session_hours\" value=\"forever\" aria-invalid=\"true\""),
+            "the typed value is kept"
+        );
+        let posted =
+            settings_form(Some(&csrf), &[("instance_name", "Renamed"), ("program_defaults.checkin_after", "9")]);
+        let page = send(&app, "POST", "/admin/settings", Some(&admin), Some(&posted)).await;
+        assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(page.html.contains("id=\"setting-program_defaults-checkin_after-error\""), "{}", page.html);
+        assert_eq!(app.store.instance_settings().await.expect("settings"), Default::default(), "nothing saved");
+    });
+}

@@ -1,26 +1,83 @@
-//! Administration: accounts, and one-time set-password links (no e-mail
-//! needed: the administrator hands the link over). Administrators never see
-//! pair notes: the pair pages refuse them like anyone outside the pair.
+//! Administration: the instance's settings, accounts, and one-time
+//! set-password links (no e-mail needed: the administrator hands the link
+//! over). Administrators never see pair notes: the pair pages refuse them like
+//! anyone outside the pair.
 use super::{Checked, PageError, Session};
 use crate::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
 use axum::extract::rejection::FormRejection;
-use axum::extract::{Form, Path, State};
+use axum::extract::{Form, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum_extra::extract::CookieJar;
-use plab_app::accounts;
+use plab_app::{AppError, Problem, accounts, settings};
+use plab_domain::instance::InstanceSettings;
 use plab_store::Account;
 use serde::Deserialize;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/admin", get(admin))
+        .route("/admin/settings", post(save_settings))
         .route("/admin/links", post(issue_link))
         .route("/set-password/{secret}", get(set_password_form).post(set_password))
+}
+
+/// The settings the form edits, by dotted path: (path, label, hint). The list
+/// of adjacent departments is set with `plab settings set` or the API.
+const SETTING_INPUTS: [(&str, &str, &str); 13] = [
+    ("instance_name", "Instance name", "shown in the title and header of the sign-in and administration pages"),
+    ("session_hours", "Browser sign-in lasts (hours)", "1 to 720; applies to sign-ins from now on"),
+    ("program_defaults.cadence_days", "Days between sessions", "1 to 90"),
+    ("program_defaults.session_minutes", "Minutes per session", "15 to 240"),
+    ("program_defaults.sessions", "Sessions per pair", "1 to 52"),
+    ("program_defaults.checkin_after", "Sponsor check-in after session", "3 or 4"),
+    ("program_defaults.min_group_size", "Smallest group a sponsor sees averages for", "2 to 1000"),
+    ("program_defaults.default_mentor_capacity", "Leaders per mentor", "1 to 10"),
+    ("program_defaults.pairing_weights.topic", "Pairing weight: topic", "0 to 10"),
+    ("program_defaults.pairing_weights.tension", "Pairing weight: tension", "0 to 10"),
+    ("program_defaults.pairing_weights.strategic", "Pairing weight: strategic", "0 to 10"),
+    ("program_defaults.coach.fair_from", "Coach: fair from score", "below the strong score"),
+    ("program_defaults.coach.strong_from", "Coach: strong from score", "at most 100"),
+];
+
+/// One labelled input of the settings form, with its problem if any.
+struct SettingInput {
+    path: &'static str,
+    id: String,
+    label: &'static str,
+    hint: &'static str,
+    value: String,
+    error: Option<String>,
+}
+
+fn setting_inputs(values: &[(String, String)], problems: &[Problem]) -> Vec<SettingInput> {
+    SETTING_INPUTS
+        .iter()
+        .map(|&(path, label, hint)| {
+            let value = values.iter().find(|(p, _)| p == path).map(|(_, v)| v.clone()).unwrap_or_default();
+            let error = problems.iter().find(|p| shown_at(p, path)).map(|p| p.message.clone());
+            SettingInput { path, id: format!("setting-{}", path.replace('.', "-")), label, hint, value, error }
+        })
+        .collect()
+}
+
+/// A problem shows at its input; one about a group of inputs (`program_defaults.coach`)
+/// shows at each of them.
+fn shown_at(problem: &Problem, path: &str) -> bool {
+    problem.field.as_deref().is_some_and(|f| f == path || path.starts_with(&format!("{f}.")))
+}
+
+/// Problems no input shows, for a list above the form.
+fn unplaced(problems: Vec<Problem>) -> Vec<String> {
+    problems
+        .into_iter()
+        .filter(|p| !SETTING_INPUTS.iter().any(|&(path, ..)| shown_at(p, path)))
+        .map(|p| p.to_string())
+        .collect()
 }
 
 #[derive(Template, WebTemplate)]
@@ -28,13 +85,91 @@ pub fn routes() -> Router<AppState> {
 struct AdminPage {
     signed_in: Option<String>,
     csrf: String,
+    instance_name: String,
+    settings: Vec<SettingInput>,
+    settings_saved: bool,
+    settings_problems: Vec<String>,
     accounts: Vec<Account>,
     link: Option<(String, String)>,
 }
 
-async fn admin(State(s): State<AppState>, session: Session) -> Result<AdminPage, PageError> {
-    let accounts = accounts::list(&s.store, &session.actor).await?;
-    Ok(AdminPage { signed_in: Some(session.csrf.clone()), csrf: session.csrf, accounts, link: None })
+impl AdminPage {
+    async fn load(s: &AppState, session: &Session) -> Result<AdminPage, PageError> {
+        let current: InstanceSettings = settings::get_as(&s.store, &session.actor).await?;
+        let accounts = accounts::list(&s.store, &session.actor).await?;
+        Ok(AdminPage {
+            signed_in: Some(session.csrf.clone()),
+            csrf: session.csrf.clone(),
+            settings: setting_inputs(&settings::fields(&current), &[]),
+            instance_name: current.instance_name,
+            settings_saved: false,
+            settings_problems: Vec::new(),
+            accounts,
+            link: None,
+        })
+    }
+}
+
+#[derive(Deserialize)]
+struct AdminQuery {
+    saved: Option<String>,
+}
+
+async fn admin(
+    State(s): State<AppState>,
+    session: Session,
+    Query(query): Query<AdminQuery>,
+) -> Result<AdminPage, PageError> {
+    let mut page = AdminPage::load(&s, &session).await?;
+    page.settings_saved = query.saved.is_some();
+    Ok(page)
+}
+
+/// The settings form as posted: every `name=value` pair, `csrf` among them.
+#[derive(Deserialize)]
+#[serde(transparent)]
+struct SettingsForm(Vec<(String, String)>);
+
+impl SettingsForm {
+    fn get(&self, name: &str) -> Option<&str> {
+        self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+}
+
+impl super::CarriesCsrf for SettingsForm {
+    fn csrf(&self) -> &str {
+        self.get("csrf").unwrap_or_default()
+    }
+}
+
+/// Saves the form, or shows it again with each problem beside its input and nothing saved.
+async fn save_settings(
+    State(s): State<AppState>,
+    Checked(session, form): Checked<SettingsForm>,
+) -> Result<Response, PageError> {
+    let current = settings::get_as(&s.store, &session.actor).await?;
+    let edits: Vec<(&str, &str)> =
+        SETTING_INPUTS.iter().filter_map(|&(path, ..)| form.get(path).map(|v| (path, v))).collect();
+    let saved = match settings::with_fields(&current, &edits) {
+        Ok(new) => settings::update_as(&s.store, &session.actor, new).await,
+        Err(e) => Err(e),
+    };
+    match saved {
+        Ok(_) => Ok(Redirect::to("/admin?saved=settings#settings").into_response()),
+        Err(AppError::Invalid(problems)) => {
+            let mut page = AdminPage::load(&s, &session).await?;
+            let mut shown = settings::fields(&current);
+            for (path, value) in &edits {
+                if let Some(slot) = shown.iter_mut().find(|(p, _)| p == path) {
+                    slot.1 = (*value).to_owned();
+                }
+            }
+            page.settings = setting_inputs(&shown, &problems);
+            page.settings_problems = unplaced(problems);
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(other) => Err(other.into()),
+    }
 }
 
 #[derive(Deserialize)]
@@ -53,8 +188,9 @@ async fn issue_link(
     let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
     let scheme = if super::behind_tls(&headers) { "https" } else { "http" };
     let url = format!("{scheme}://{host}/set-password/{secret}");
-    let accounts = accounts::list(&s.store, &session.actor).await?;
-    Ok(AdminPage { signed_in: Some(session.csrf.clone()), csrf: session.csrf, accounts, link: Some((form.email, url)) })
+    let mut page = AdminPage::load(&s, &session).await?;
+    page.link = Some((form.email, url));
+    Ok(page)
 }
 
 #[derive(Template, WebTemplate)]

@@ -17,7 +17,7 @@ use axum_extra::extract::cookie::{Cookie, SameSite};
 use plab_app::accounts::{self, Actor};
 use plab_app::lab::{self, CharterView, NoteView, PairView, QuestionStrength};
 use plab_app::sessions::{self, ProgramHealth, SessionView};
-use plab_app::{AppError, programs};
+use plab_app::{AppError, programs, settings};
 use plab_domain::charter::{LAB_RULES, LabRule};
 use plab_domain::program::Role;
 use serde::Deserialize;
@@ -203,6 +203,7 @@ carries_csrf!(CsrfForm, NoteForm);
 #[template(path = "signin.html")]
 struct SignInPage {
     signed_in: Option<String>,
+    instance_name: String,
     csrf: String,
     error: Option<String>,
     email: String,
@@ -215,7 +216,11 @@ async fn index(State(s): State<AppState>, headers: HeaderMap, jar: CookieJar) ->
         return Redirect::to("/home").into_response();
     }
     let (jar, csrf) = pre_session_token(jar, &headers);
-    (jar, SignInPage { signed_in: None, csrf, error: None, email: String::new() }).into_response()
+    let instance_name = match settings::get(&s.store).await {
+        Ok(settings) => settings.instance_name,
+        Err(e) => return PageError::from(e).into_response(),
+    };
+    (jar, SignInPage { signed_in: None, instance_name, csrf, error: None, email: String::new() }).into_response()
 }
 
 #[derive(Deserialize)]
@@ -240,13 +245,15 @@ async fn login(
     let Form(form) = form?;
     // Refuses login CSRF: another site signing this browser into an account of its choosing.
     check_pre_session(&jar, &form.csrf)?;
-    match accounts::login(&s.store, &form.email, &form.password).await {
-        Ok(token) => {
-            let cookie = Cookie::build((COOKIE, token))
+    match accounts::browser_login(&s.store, &form.email, &form.password).await {
+        Ok(signed_in) => {
+            // The browser forgets the cookie when the server stops honouring it.
+            let cookie = Cookie::build((COOKIE, signed_in.token))
                 .path("/")
                 .http_only(true)
                 .same_site(SameSite::Lax)
                 .secure(behind_tls(&headers))
+                .max_age(time::Duration::seconds(signed_in.lifetime_secs))
                 .build();
             Ok((jar.add(cookie), Redirect::to("/home")).into_response())
         }
@@ -255,7 +262,9 @@ async fn login(
                 AppError::TooManyAttempts => (StatusCode::TOO_MANY_REQUESTS, e.to_string()),
                 _ => (StatusCode::UNAUTHORIZED, "That e-mail and password do not match.".to_owned()),
             };
-            let page = SignInPage { signed_in: None, csrf: form.csrf, error: Some(message), email: form.email };
+            let instance_name = settings::get(&s.store).await?.instance_name;
+            let page =
+                SignInPage { signed_in: None, instance_name, csrf: form.csrf, error: Some(message), email: form.email };
             Ok((status, page).into_response())
         }
         Err(other) => Err(other.into()),

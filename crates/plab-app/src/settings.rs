@@ -1,0 +1,183 @@
+//! The instance's settings: anyone may read them (the sign-in page shows the
+//! name), only administrators and the operator at the machine change them.
+//! Fields are named by dotted paths (`program_defaults.sessions`) everywhere:
+//! in the form, in `plab settings set`, and in error messages.
+use crate::accounts::Actor;
+use crate::{AppError, Problem};
+use plab_domain::instance::{InstanceSettings, SettingError};
+use plab_store::Store;
+use serde_json::Value;
+
+pub async fn get(store: &Store) -> Result<InstanceSettings, AppError> {
+    Ok(store.instance_settings().await?)
+}
+
+fn require_admin(actor: &Actor) -> Result<(), AppError> {
+    if actor.is_admin { Ok(()) } else { Err(AppError::Forbidden("only administrators manage settings".into())) }
+}
+
+/// The settings, for an administrator's screen.
+pub async fn get_as(store: &Store, actor: &Actor) -> Result<InstanceSettings, AppError> {
+    require_admin(actor)?;
+    get(store).await
+}
+
+/// Replaces the settings as a signed-in administrator.
+pub async fn update_as(store: &Store, actor: &Actor, new: InstanceSettings) -> Result<InstanceSettings, AppError> {
+    require_admin(actor)?;
+    update(store, new, &actor.email).await
+}
+
+/// Replaces the settings; every bad field is reported and nothing is written.
+/// The audit log names the changed fields, never their values.
+pub async fn update(store: &Store, new: InstanceSettings, by: &str) -> Result<InstanceSettings, AppError> {
+    let new = new.parse().map_err(problems)?;
+    let old = get(store).await?;
+    let changed = changed_fields(&old, &new);
+    if !changed.is_empty() {
+        store.save_instance_settings(&new).await?;
+        store.audit(by, "settings.update", "instance", &format!("changed: {}", changed.join(", "))).await?;
+    }
+    Ok(new)
+}
+
+fn problems(errors: Vec<SettingError>) -> AppError {
+    AppError::Invalid(errors.into_iter().map(|e| Problem::new(e.message).field(e.field)).collect())
+}
+
+/// `current` with each `(path, text)` applied. Text goes into a text setting
+/// as it is and is read as JSON (a number, a list) for any other; every field
+/// that does not fit is reported with its path.
+pub fn with_fields(current: &InstanceSettings, fields: &[(&str, &str)]) -> Result<InstanceSettings, AppError> {
+    let mut value = to_value(current);
+    let mut errors = Vec::new();
+    for (path, text) in fields {
+        let mut candidate = value.clone();
+        let Some(slot) = slot(&mut candidate, path) else {
+            errors.push(Problem::new(format!("is not a setting; one of: {}", paths(current).join(", "))).field(*path));
+            continue;
+        };
+        *slot = match slot {
+            Value::String(_) => Value::String((*text).to_owned()),
+            _ => match serde_json::from_str(text.trim()) {
+                Ok(v) => v,
+                Err(_) => {
+                    errors.push(Problem::new(format!("'{text}' is not {}", kind(slot))).field(*path));
+                    continue;
+                }
+            },
+        };
+        match serde_json::from_value::<InstanceSettings>(candidate.clone()) {
+            Ok(_) => value = candidate,
+            Err(e) => errors.push(Problem::new(format!("'{text}' does not fit: {e}")).field(*path)),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+    serde_json::from_value(value).map_err(|e| AppError::invalid(Problem::new(e.to_string())))
+}
+
+/// Sets one field as the operator at the machine (`plab settings set`).
+pub async fn set_field(store: &Store, path: &str, text: &str, by: &str) -> Result<InstanceSettings, AppError> {
+    let new = with_fields(&get(store).await?, &[(path, text)])?;
+    update(store, new, by).await
+}
+
+/// Every setting's dotted path with its value as text, sorted by path.
+pub fn fields(settings: &InstanceSettings) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    flatten("", &to_value(settings), &mut out);
+    out
+}
+
+fn paths(settings: &InstanceSettings) -> Vec<String> {
+    fields(settings).into_iter().map(|(path, _)| path).collect()
+}
+
+fn changed_fields(old: &InstanceSettings, new: &InstanceSettings) -> Vec<String> {
+    fields(old).into_iter().zip(fields(new)).filter(|(a, b)| a.1 != b.1).map(|(a, _)| a.0).collect()
+}
+
+fn to_value(settings: &InstanceSettings) -> Value {
+    serde_json::to_value(settings).unwrap_or(Value::Null)
+}
+
+/// Objects are walked into; anything else (text, numbers, lists) is one field.
+fn flatten(prefix: &str, value: &Value, out: &mut Vec<(String, String)>) {
+    match value {
+        Value::Object(map) => {
+            for (key, v) in map {
+                let path = if prefix.is_empty() { key.clone() } else { format!("{prefix}.{key}") };
+                flatten(&path, v, out);
+            }
+        }
+        Value::String(s) => out.push((prefix.to_owned(), s.clone())),
+        other => out.push((prefix.to_owned(), other.to_string())),
+    }
+}
+
+fn slot<'a>(value: &'a mut Value, path: &str) -> Option<&'a mut Value> {
+    let mut here = value;
+    for key in path.split('.') {
+        here = here.as_object_mut()?.get_mut(key)?;
+    }
+    (!here.is_object()).then_some(here)
+}
+
+fn kind(value: &Value) -> &'static str {
+    match value {
+        Value::Number(_) => "a number",
+        Value::Array(_) => "a JSON list, e.g. [[\"Sales\", \"Customer Support\"]]",
+        _ => "valid JSON",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields_are_named_by_dotted_paths() {
+        let fields = fields(&InstanceSettings::default());
+        let find = |p: &str| fields.iter().find(|(path, _)| path == p).map(|(_, v)| v.as_str());
+        assert_eq!(find("instance_name"), Some("Perspective Lab"));
+        assert_eq!(find("program_defaults.sessions"), Some("6"));
+        assert_eq!(find("program_defaults.pairing_weights.topic"), Some("1.0"));
+        assert_eq!(find("program_defaults"), None, "objects are walked into");
+    }
+
+    #[test]
+    fn text_and_numbers_are_applied_by_path() {
+        let s = with_fields(
+            &InstanceSettings::default(),
+            &[("instance_name", "42"), ("program_defaults.sessions", " 8 "), ("session_hours", "12")],
+        )
+        .expect("applies");
+        assert_eq!((s.instance_name.as_str(), s.program_defaults.sessions, s.session_hours), ("42", 8, 12));
+    }
+
+    #[test]
+    fn every_field_that_does_not_fit_is_named() {
+        let err = with_fields(
+            &InstanceSettings::default(),
+            &[
+                ("session_hours", "many"),
+                ("program_defaults.sessions", "-1"),
+                ("colour", "blue"),
+                ("program_defaults", "{}"),
+            ],
+        )
+        .expect_err("invalid");
+        let AppError::Invalid(problems) = err else { panic!("not invalid: {err}") };
+        let fields: Vec<_> = problems.iter().filter_map(|p| p.field.as_deref()).collect();
+        assert_eq!(fields, ["session_hours", "program_defaults.sessions", "colour", "program_defaults"]);
+    }
+
+    #[test]
+    fn only_changed_field_names_are_listed() {
+        let old = InstanceSettings::default();
+        let new = InstanceSettings { session_hours: 1, ..InstanceSettings::default() };
+        assert_eq!(changed_fields(&old, &new), ["session_hours"]);
+    }
+}

@@ -1,0 +1,87 @@
+//! Re-encrypting every note under a new key, in one transaction. Only the
+//! columns encryption needs are read and written, so columns other features add
+//! to `notes` are left as they are.
+use crate::{Result, Store, StoreError};
+use sqlx::Row;
+
+/// What encryption needs of a note row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NoteCiphertext {
+    pub id: i64,
+    pub pair_id: i64,
+    pub author_id: String,
+    pub key_id: String,
+    pub nonce: Vec<u8>,
+    pub ciphertext: Vec<u8>,
+}
+
+/// The outcome of a re-encryption run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Resealed {
+    pub resealed: u64,
+    /// Rows already under the new key.
+    pub skipped: u64,
+}
+
+/// Rows are read in batches so that memory stays flat however many notes there are.
+const BATCH: i64 = 500;
+
+impl Store {
+    /// Gives every note not yet under `new_key_id` to `reseal`, which returns its
+    /// new nonce and ciphertext. The first error `reseal` returns rolls the whole
+    /// run back: either every row moves to the new key or none does.
+    pub async fn reseal_notes<E: From<StoreError>>(
+        &self,
+        new_key_id: &str,
+        mut reseal: impl FnMut(&NoteCiphertext) -> std::result::Result<(Vec<u8>, Vec<u8>), E>,
+    ) -> std::result::Result<Resealed, E> {
+        let mut tx = self.pool.begin().await.map_err(StoreError::from)?;
+        let mut outcome = Resealed::default();
+        let mut after = i64::MIN;
+        loop {
+            let batch = notes_after(&mut tx, after).await?;
+            let Some(last) = batch.last() else { break };
+            after = last.id;
+            for note in &batch {
+                if note.key_id == new_key_id {
+                    outcome.skipped += 1;
+                    continue;
+                }
+                let (nonce, ciphertext) = reseal(note)?;
+                sqlx::query("UPDATE notes SET key_id = $1, nonce = $2, ciphertext = $3 WHERE id = $4")
+                    .bind(new_key_id)
+                    .bind(nonce)
+                    .bind(ciphertext)
+                    .bind(note.id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(StoreError::from)?;
+                outcome.resealed += 1;
+            }
+        }
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(outcome)
+    }
+}
+
+async fn notes_after(tx: &mut sqlx::Transaction<'_, sqlx::Any>, after: i64) -> Result<Vec<NoteCiphertext>> {
+    let rows = sqlx::query(
+        "SELECT id, pair_id, author_id, key_id, nonce, ciphertext FROM notes WHERE id > $1 ORDER BY id LIMIT $2",
+    )
+    .bind(after)
+    .bind(BATCH)
+    .fetch_all(&mut **tx)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(NoteCiphertext {
+                id: r.try_get(0)?,
+                pair_id: r.try_get(1)?,
+                author_id: r.try_get(2)?,
+                key_id: r.try_get(3)?,
+                nonce: r.try_get(4)?,
+                ciphertext: r.try_get(5)?,
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,56 @@
+//! The instance's settings, one row per key; a key never written reads as its default.
+use crate::{Result, Store, StoreError, now_rfc3339};
+use plab_domain::instance::InstanceSettings;
+use sqlx::Row;
+
+const INSTANCE_NAME: &str = "instance_name";
+const PROGRAM_DEFAULTS: &str = "program_defaults";
+const SESSION_HOURS: &str = "session_hours";
+
+fn corrupt(key: &str, e: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt(format!("instance setting '{key}': {e}"))
+}
+
+impl Store {
+    pub async fn instance_settings(&self) -> Result<InstanceSettings> {
+        let rows = sqlx::query("SELECT key, value FROM instance_settings").fetch_all(&self.pool).await?;
+        let mut settings = InstanceSettings::default();
+        for row in &rows {
+            let (key, value): (String, String) = (row.try_get(0)?, row.try_get(1)?);
+            match key.as_str() {
+                INSTANCE_NAME => settings.instance_name = value,
+                SESSION_HOURS => settings.session_hours = value.parse().map_err(|e| corrupt(&key, e))?,
+                PROGRAM_DEFAULTS => {
+                    settings.program_defaults = serde_json::from_str(&value).map_err(|e| corrupt(&key, e))?;
+                }
+                // Written by a newer release: not ours to read.
+                _ => {}
+            }
+        }
+        Ok(settings)
+    }
+
+    /// Writes every key in one transaction.
+    pub async fn save_instance_settings(&self, settings: &InstanceSettings) -> Result<()> {
+        let defaults = serde_json::to_string(&settings.program_defaults).map_err(|e| corrupt(PROGRAM_DEFAULTS, e))?;
+        let now = now_rfc3339();
+        let mut tx = self.pool.begin().await?;
+        for (key, value) in [
+            (INSTANCE_NAME, settings.instance_name.clone()),
+            (PROGRAM_DEFAULTS, defaults),
+            (SESSION_HOURS, settings.session_hours.to_string()),
+        ] {
+            sqlx::query(
+                "INSERT INTO instance_settings (key, value, updated_at) VALUES ($1, $2, $3) \
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+            )
+            .bind(key)
+            .bind(value)
+            .bind(now.as_str())
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+}
