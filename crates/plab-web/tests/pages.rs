@@ -4,83 +4,10 @@ mod common;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
+use common::browser::{Page, form, post_sign_in, pre_session, send, sign_in};
 use common::{App, PASSWORD, on_both};
 use http_body_util::BodyExt;
 use tower::ServiceExt;
-
-struct Page {
-    status: StatusCode,
-    location: Option<String>,
-    set_cookie: Option<String>,
-    html: String,
-}
-
-async fn send(app: &App, method: &str, uri: &str, cookie: Option<&str>, form: Option<&str>) -> Page {
-    let mut req = Request::builder().method(method).uri(uri);
-    if let Some(c) = cookie {
-        req = req.header(header::COOKIE, c);
-    }
-    if form.is_some() {
-        req = req.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
-    }
-    let req = req.body(form.map_or_else(Body::empty, |f| Body::from(f.to_owned()))).expect("request");
-    let resp = app.router.clone().oneshot(req).await.expect("response");
-    let header_text = |name| resp.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
-    let (status, location, set_cookie) =
-        (resp.status(), header_text(header::LOCATION), header_text(header::SET_COOKIE));
-    let html = String::from_utf8(resp.into_body().collect().await.expect("body").to_bytes().to_vec()).expect("utf-8");
-    Page { status, location, set_cookie, html }
-}
-
-fn form(fields: &[(&str, &str)]) -> String {
-    fields
-        .iter()
-        .map(|(k, v)| {
-            format!(
-                "{k}={}",
-                v.bytes()
-                    .map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") })
-                    .collect::<String>()
-            )
-        })
-        .collect::<Vec<_>>()
-        .join("&")
-}
-
-fn csrf_in(html: &str) -> String {
-    html.split("name=\"csrf\" value=\"").nth(1).and_then(|r| r.split('"').next()).expect("csrf field").to_owned()
-}
-
-/// Opens a page that has no session yet; returns its pre-session cookie and CSRF token.
-async fn pre_session(app: &App, uri: &str) -> (String, String) {
-    let page = send(app, "GET", uri, None, None).await;
-    let cookie = page.set_cookie.expect("a pre-session cookie").split(';').next().expect("cookie").to_owned();
-    (cookie, csrf_in(&page.html))
-}
-
-/// Posts the sign-in form as a browser would.
-async fn post_sign_in(app: &App, email: &str, password: &str) -> Page {
-    let (cookie, csrf) = pre_session(app, "/").await;
-    send(
-        app,
-        "POST",
-        "/login",
-        Some(&cookie),
-        Some(&form(&[("csrf", &csrf), ("email", email), ("password", password)])),
-    )
-    .await
-}
-
-/// Signs in through the form; returns the cookie header and the page's CSRF token.
-async fn sign_in(app: &App, email: &str) -> (String, String) {
-    let page = post_sign_in(app, email, PASSWORD).await;
-    assert_eq!((page.status, page.location.as_deref()), (StatusCode::SEE_OTHER, Some("/home")), "{}", page.html);
-    let set_cookie = page.set_cookie.expect("a session cookie");
-    assert!(set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Lax"), "{set_cookie}");
-    let cookie = set_cookie.split(';').next().expect("cookie").to_owned();
-    let home = send(app, "GET", "/home", Some(&cookie), None).await;
-    (cookie, csrf_in(&home.html))
-}
 
 #[test]
 fn signing_in_through_the_form_leads_home_and_a_wrong_password_does_not() {

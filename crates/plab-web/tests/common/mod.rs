@@ -1,5 +1,7 @@
 //! A seeded app for the web tests: two programs, pairs, accounts.
 #![allow(dead_code)]
+pub mod browser;
+
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use http_body_util::BodyExt;
@@ -54,8 +56,8 @@ pub async fn spawn_app(db: TestDb) -> App {
         person("M3", "L1", 1, "Sales"),
     ];
     store.upsert_people(&people, &|_| {}).await.expect("people");
-    let a = programs::create(&store, "A", "2027-01-04", ProgramSettings::default(), "test").await.expect("program A");
-    let b = programs::create(&store, "B", "2027-01-04", ProgramSettings::default(), "test").await.expect("program B");
+    let a = programs::create(&store, "A", "2030-01-07", ProgramSettings::default(), "test").await.expect("program A");
+    let b = programs::create(&store, "B", "2030-01-07", ProgramSettings::default(), "test").await.expect("program B");
     for (p, role, ids) in [
         (a, Role::Sponsor, vec!["S"]),
         (a, Role::Leader, vec!["L1", "L2"]),
@@ -67,18 +69,8 @@ pub async fn spawn_app(db: TestDb) -> App {
         let ids: Vec<String> = ids.into_iter().map(String::from).collect();
         programs::enroll(&store, p, role, &ids, None, "test").await.expect("enroll");
     }
-    let pair = |l: &str, m: &str| StoredPair {
-        leader: l.into(),
-        mentor: m.into(),
-        score: 1.0,
-        kind: "topic".into(),
-        reasons: vec![],
-    };
-    for (p, pairs) in [(a, vec![pair("L1", "M1"), pair("L2", "M2")]), (b, vec![pair("L3", "M3")])] {
-        let new = NewProposal { parameters: "{}", total_score: 1.0, solve_ms: 0.0, unmatched: &[], pairs: &pairs };
-        let id = store.add_proposal(p, &new).await.expect("proposal");
-        store.approve_proposal(p, id).await.expect("approve");
-    }
+    approve_pairs(&store, a, &[("L1", "M1"), ("L2", "M2")]).await;
+    approve_pairs(&store, b, &[("L3", "M3")]).await;
     let hash = accounts::hash_password(PASSWORD).expect("hash");
     for who in ["s", "l1", "l2", "m1", "m2", "s2", "l3", "m3"] {
         accounts::upsert_with_hash(&store, &format!("{who}@lab.test"), &hash, false).await.expect("account");
@@ -87,6 +79,23 @@ pub async fn spawn_app(db: TestDb) -> App {
     let pairs = store.pairs(a).await.expect("pairs");
     let state = plab_web::AppState { store: store.clone(), vault: Arc::new(Vault::from_key([42; 32])) };
     App { router: plab_web::router(state), store, program: a.0, pair1: pairs[0].id, pair2: pairs[1].id, _db: db }
+}
+
+/// Stores and approves a proposal of these (leader, mentor) pairs: they start `forming`.
+pub async fn approve_pairs(store: &Store, program: plab_store::ProgramId, pairs: &[(&str, &str)]) {
+    let pairs: Vec<StoredPair> = pairs
+        .iter()
+        .map(|(l, m)| StoredPair {
+            leader: (*l).into(),
+            mentor: (*m).into(),
+            score: 1.0,
+            kind: "topic".into(),
+            reasons: vec![],
+        })
+        .collect();
+    let new = NewProposal { parameters: "{}", total_score: 1.0, solve_ms: 0.0, unmatched: &[], pairs: &pairs };
+    let id = store.add_proposal(program, &new).await.expect("proposal");
+    store.approve_proposal(program, id).await.expect("approve");
 }
 
 impl App {
