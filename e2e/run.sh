@@ -58,7 +58,7 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 DB="sqlite://$TMP/e2e.db"
-"$PLAB" --db "$DB" demo --people 300 --seed 5 --json >"$TMP/demo.json" 2>"$TMP/demo.err" \
+"$PLAB" --db "$DB" demo --people 300 --seed 5 --notes-key "$TMP/notes.key" --json >"$TMP/demo.json" 2>"$TMP/demo.err" \
   || { cat "$TMP/demo.err" >&2; exit 1; }
 
 "$PLAB" --db "$DB" serve --addr 127.0.0.1:0 --notes-key "$TMP/notes.key" >"$TMP/serve.out" 2>"$TMP/serve.err" &

@@ -296,6 +296,7 @@ async function sponsorSeesTheProgramButNoNotes() {
   );
 
   assert.equal(await s.page.locator('section#notes, .note-body, li.note').count(), 0, 'the program page shows notes');
+  assert.ok((await s.page.locator('table#pulse-averages tr.pulse-average').count()) >= 1, 'no pulse averages');
   assert.ok(!(await s.page.content()).includes(SECRET), `the program page shows "${SECRET}"`);
   await signOut(s);
 }
@@ -404,6 +405,78 @@ async function sponsorSeesThePairButNotItsNotes() {
   await signOut(s);
 }
 
+const MENTOR_ONLY = 'I said what I really think, not the safe answer.';
+
+/** Opens /sessions/{id} from the pair page's section#sessions. */
+async function openSessionFromPair(page, sessionId) {
+  await goto(page, `/pairs/${w.pair.id}`);
+  const want = `/sessions/${sessionId}`;
+  const link = page.locator(`section#sessions a[href$="${want}"]`);
+  assert.equal(await link.count(), 1, `section#sessions on /pairs/${w.pair.id} has no link to ${want}`);
+  await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), link.click()]);
+  assert.equal(path(page), want);
+}
+
+async function sessionsWithTimerPrivatePulseAndCalendar() {
+  const leaderToken = await apiLogin(w.leaderEmail);
+  const list = await api('GET', `/api/v1/pairs/${w.pair.id}/sessions`, { token: leaderToken });
+  assert.equal(list.status, 200, `GET /api/v1/pairs/${w.pair.id}/sessions: HTTP ${list.status} ${list.text}`);
+  assert.ok(list.json.length >= 1, `pair ${w.pair.id} has no sessions after both accepted the lab rules`);
+  const held = list.json.find((x) => x.status === 'held');
+  const session = held ?? list.json[0];
+  console.log(`#   session ${session.id}: ${session.status} at ${session.starts_at} (${list.json.length} in all)`);
+
+  const m = await newSession();
+  await signIn(m, w.mentorEmail);
+  await openSessionFromPair(m.page, session.id);
+  await assertLabRules(m.page);
+  await assertFormsCarryCsrf(m.page);
+  const segments = m.page.locator('#agenda li.segment');
+  assert.equal(await segments.count(), 4, 'the agenda does not have its four segments');
+  await m.page.locator('#timer-start').click();
+  await m.page.waitForTimeout(1200);
+  const remaining = await m.page.locator('#agenda li.segment.current .remaining').textContent();
+  assert.match(remaining ?? '', /^\d+:\d\d left$/, `the timer shows "${remaining}"`);
+  if (held) {
+    for (const [code, value] of [['led', 4], ['candid', 1], ['heard', 5]]) {
+      await m.page.locator(`#${code}-${value}`).check();
+    }
+    await Promise.all([
+      m.page.waitForNavigation({ waitUntil: 'load' }),
+      m.page.locator('form#pulse-form button[type=submit]').click(),
+    ]);
+    assert.ok(await m.page.locator('#candid-1').isChecked(), "the mentor's own pulse is not shown back to them");
+  }
+  assert.deepEqual(m.errors, [], 'page errors or dialogs on the session page');
+  await m.page.screenshot({ path: join(ARTIFACTS, 'session.png'), fullPage: true });
+  console.log(`#   ${join(ARTIFACTS, 'session.png')}`);
+  await signOut(m);
+
+  const l = await newSession();
+  await signIn(l, w.leaderEmail);
+  await openSessionFromPair(l.page, session.id);
+  await assertLabRules(l.page);
+  const html = await l.page.content();
+  assert.ok(!html.includes(MENTOR_ONLY), "the leader's session page shows the mentor's pulse statements");
+  assert.equal(await l.page.locator('#candid-1').count(), 0, "the leader's page has the mentor's pulse inputs");
+  const pulse = await api('GET', `/api/v1/sessions/${session.id}/pulse`, { token: leaderToken });
+  assert.equal(pulse.status, 200);
+  assert.ok(!('candid' in (pulse.json ?? {})), `the leader's pulse API returns the mentor's answer: ${pulse.text}`);
+  await signOut(l);
+
+  const me = await api('GET', '/api/v1/me', { token: leaderToken });
+  const feed = await fetch(`${BASE_URL}${me.json.calendar_url}`);
+  assert.equal(feed.status, 200, `GET calendar_url: HTTP ${feed.status}`);
+  assert.match(feed.headers.get('content-type') ?? '', /^text\/calendar/);
+  const ics = await feed.text();
+  assert.ok(ics.startsWith('BEGIN:VCALENDAR'), 'the calendar is not a VCALENDAR');
+  const events = ics.split('BEGIN:VEVENT').length - 1;
+  assert.equal(events, list.json.length, `the leader's calendar has ${events} events for ${list.json.length} sessions`);
+
+  const sponsor = await api('GET', `/api/v1/sessions/${session.id}/pulse`, { token: w.sponsorToken });
+  assert.equal(sponsor.status, 403, `the sponsor reads a pulse: HTTP ${sponsor.status}`);
+}
+
 async function postWithoutCsrfIsRefused() {
   const s = await newSession();
   w.leaderSession = s; // kept for the screenshot; closed at the end
@@ -473,6 +546,8 @@ const steps = [
     mentorReadsTheNoteAndAcceptsTheRules, ['leader']],
   ['sponsor2', 'sponsor: pair page shows the pair and lab rules but no notes; notes API 403',
     sponsorSeesThePairButNotItsNotes, ['leader']],
+  ['sessions', 'sessions: the mentor opens a session (lab rules, agenda timer, private pulse); the leader never sees it; calendar feed',
+    sessionsWithTimerPrivatePulseAndCalendar, ['mentor']],
   ['csrf', 'csrf: a POST to /pairs/{id}/notes without a valid csrf is 403 and stores nothing',
     postWithoutCsrfIsRefused, ['leader']],
   ['shot', "screenshot of the leader's pair page (e2e/artifacts/pair.png)", screenshotOfTheLeadersPairPage, ['leader']],
