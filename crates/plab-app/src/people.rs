@@ -291,14 +291,21 @@ pub async fn import_as<R: Read>(
     source: &str,
     reader: R,
 ) -> Result<ImportSummary, AppError> {
+    require_importer(store, actor).await?;
+    import(store, source, reader, &|_| {}, &actor.email).await
+}
+
+/// Who may import people: administrators, and the sponsors of any program.
+pub async fn require_importer(store: &Store, actor: &crate::accounts::Actor) -> Result<(), AppError> {
     let sponsor = match &actor.employee_id {
         Some(me) => store.memberships(me).await?.iter().any(|(_, role)| role == "sponsor"),
         None => false,
     };
-    if !(actor.is_admin || sponsor) {
-        return Err(AppError::Forbidden("only administrators and sponsors import people".into()));
+    if actor.is_admin || sponsor {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden("only administrators and sponsors import people".into()))
     }
-    import(store, source, reader, &|_| {}, &actor.email).await
 }
 
 #[cfg(test)]

@@ -33,8 +33,9 @@ fn page(session: &Session, imported: Option<String>, problems: Vec<String>) -> I
     ImportPage { signed_in: Some(session.csrf.clone()), csrf: session.csrf.clone(), imported, problems }
 }
 
-async fn form(session: Session) -> ImportPage {
-    page(&session, None, Vec::new())
+async fn form(State(s): State<AppState>, session: Session) -> Result<ImportPage, PageError> {
+    people::require_importer(&s.store, &session.actor).await?;
+    Ok(page(&session, None, Vec::new()))
 }
 
 fn bad_upload(e: impl std::fmt::Display) -> PageError {
