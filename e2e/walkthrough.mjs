@@ -465,7 +465,8 @@ async function sessionsWithTimerPrivatePulseAndCalendar() {
   await signOut(l);
 
   const me = await api('GET', '/api/v1/me', { token: leaderToken });
-  const feed = await fetch(`${BASE_URL}${me.json.calendar_url}`);
+  assert.ok(me.json.calendar_url.startsWith(BASE_URL), `calendar_url ${me.json.calendar_url} is not an absolute URL on ${BASE_URL}`);
+  const feed = await fetch(me.json.calendar_url);
   assert.equal(feed.status, 200, `GET calendar_url: HTTP ${feed.status}`);
   assert.match(feed.headers.get('content-type') ?? '', /^text\/calendar/);
   const ics = await feed.text();

@@ -217,7 +217,8 @@ pub struct Me {
     pub name: String,
     pub is_admin: bool,
     pub memberships: Vec<Membership>,
-    /// Path of the personal calendar feed (the secret in it is the credential).
+    /// The personal calendar feed (the secret in it is the credential); the API
+    /// makes it absolute with the address the client used.
     pub calendar_url: String,
 }
 

@@ -3,7 +3,7 @@ use crate::AppState;
 use crate::auth::Authed;
 use crate::error::{ApiError, ErrorBody};
 use axum::extract::{FromRequest, Path, Request, State};
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -73,8 +73,11 @@ async fn login(State(s): State<AppState>, ApiJson(body): ApiJson<LoginBody>) -> 
 
 /// Who I am and where I take part.
 #[utoipa::path(get, path = "/api/v1/me", security(("bearer" = [])), responses((status = 200, body = Me), (status = 401, body = ErrorBody)))]
-async fn me(State(s): State<AppState>, Authed(actor): Authed) -> Result<Json<Me>, ApiError> {
-    Ok(Json(lab::me(&s.store, &actor).await?))
+async fn me(State(s): State<AppState>, headers: HeaderMap, Authed(actor): Authed) -> Result<Json<Me>, ApiError> {
+    let mut me = lab::me(&s.store, &actor).await?;
+    // Calendar apps subscribe to an absolute URL.
+    me.calendar_url = format!("{}{}", crate::pages::base_url(&headers), me.calendar_url);
+    Ok(Json(me))
 }
 
 /// The program's pairs: every pair for its sponsors, one's own for a leader or mentor.

@@ -9,7 +9,7 @@ use askama_web::WebTemplate;
 use axum::Router;
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Form, Path, Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum_extra::extract::CookieJar;
@@ -185,9 +185,7 @@ async fn issue_link(
     Checked(session, form): Checked<LinkForm>,
 ) -> Result<AdminPage, PageError> {
     let secret = accounts::issue_password_link_as(&s.store, &session.actor, &form.email).await?;
-    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
-    let scheme = if super::behind_tls(&headers) { "https" } else { "http" };
-    let url = format!("{scheme}://{host}/set-password/{secret}");
+    let url = format!("{}/set-password/{secret}", super::base_url(&headers));
     let mut page = AdminPage::load(&s, &session).await?;
     page.link = Some((form.email, url));
     Ok(page)

@@ -231,6 +231,14 @@ struct LoginForm {
     password: String,
 }
 
+/// `scheme://host` as the browser or client reached us, for links handed out
+/// (set-password links, calendar feeds).
+pub(crate) fn base_url(headers: &HeaderMap) -> String {
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
+    let scheme = if behind_tls(headers) { "https" } else { "http" };
+    format!("{scheme}://{host}")
+}
+
 /// Cookies are `Secure` when the request came through TLS at a proxy.
 pub(crate) fn behind_tls(headers: &HeaderMap) -> bool {
     headers.get("x-forwarded-proto").and_then(|v| v.to_str().ok()).is_some_and(|v| v.eq_ignore_ascii_case("https"))
