@@ -291,12 +291,15 @@ pub async fn health(store: &Store, actor: &Actor, program: ProgramId) -> Result<
 /// cancelled ones marked `STATUS:CANCELLED` so subscribed calendars drop them.
 /// The secret in the URL is the credential.
 pub async fn calendar(store: &Store, secret: &str) -> Result<String, AppError> {
-    use icalendar::{Calendar, Component, Event, EventLike, EventStatus};
+    use icalendar::{Calendar, Component, Event, EventLike, EventStatus, Property};
     let account = store
         .account_by_calendar_secret(secret)
         .await?
         .ok_or_else(|| AppError::NotFound { what: "calendar", id: "…".into() })?;
-    let mut cal = Calendar::new();
+    let mut cal = Calendar::empty();
+    for (key, value) in [("VERSION", "2.0"), ("PRODID", "-//Perspective Lab//plab//EN"), ("CALSCALE", "GREGORIAN")] {
+        cal.append_property(Property::new(key, value));
+    }
     cal.name("Perspective Lab");
     let Some(me) = store.employee_id_by_email(&account.email).await? else {
         return Ok(cal.done().to_string());

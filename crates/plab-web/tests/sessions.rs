@@ -222,6 +222,7 @@ fn the_calendar_feed_has_an_event_per_session_and_marks_cancelled_ones() {
         let feed = feed.as_str().expect("text").to_owned();
         assert_eq!(status, StatusCode::OK);
         assert!(feed.starts_with("BEGIN:VCALENDAR\r\n") && feed.trim_end().ends_with("END:VCALENDAR"), "{feed}");
+        assert!(feed.contains("\r\nVERSION:2.0\r\n") && feed.contains("\r\nPRODID:-//Perspective Lab//plab//EN\r\n"));
         assert_eq!(feed.matches("BEGIN:VEVENT").count(), 6);
         assert_eq!(feed.matches("STATUS:CANCELLED").count(), 1);
         assert!(feed.contains("DTSTART:20300107T100000Z") && feed.contains("DTEND:20300107T110000Z"), "{feed}");
