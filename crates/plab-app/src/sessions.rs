@@ -26,6 +26,13 @@ pub struct SessionView {
     pub status: String,
 }
 
+impl SessionView {
+    /// The start as a page shows it, e.g. `Thu 29 Oct 2026, 10:00 UTC`.
+    pub fn when(&self) -> String {
+        session::parse_instant(&self.starts_at).map(session::human_instant).unwrap_or_else(|_| self.starts_at.clone())
+    }
+}
+
 fn view(s: &StoredSession) -> SessionView {
     SessionView {
         id: s.id,
@@ -134,7 +141,7 @@ fn partner_id(pair: &Pair, role: Role) -> &str {
 }
 
 async fn previous_held(store: &Store, s: &StoredSession) -> Result<Option<StoredSession>, AppError> {
-    Ok(store.sessions(s.pair_id).await?.into_iter().filter(|p| p.seq < s.seq && p.status == "held").next_back())
+    Ok(store.sessions(s.pair_id).await?.into_iter().rfind(|p| p.seq < s.seq && p.status == "held"))
 }
 
 async fn open_homework(store: &Store, vault: &Vault, pair: i64, session: i64) -> Result<Option<String>, AppError> {

@@ -95,6 +95,14 @@ pub fn format_instant(t: OffsetDateTime) -> String {
     t.to_offset(UtcOffset::UTC).replace_nanosecond(0).ok().and_then(|t| t.format(&Rfc3339).ok()).unwrap_or_default()
 }
 
+/// How a start time reads on a page: `Thu 29 Oct 2026, 10:00 UTC`.
+pub fn human_instant(t: OffsetDateTime) -> String {
+    let format = time::macros::format_description!(
+        "[weekday repr:short] [day padding:none] [month repr:short] [year], [hour]:[minute] UTC"
+    );
+    t.to_offset(UtcOffset::UTC).format(format).unwrap_or_default()
+}
+
 /// A start time as RFC 3339 (`2026-12-01T10:00:00Z`, any offset) or as a
 /// browser's `datetime-local` value (`2026-12-01T10:00`), read as UTC.
 pub fn parse_instant(raw: &str) -> Result<OffsetDateTime, FieldError> {
@@ -247,6 +255,12 @@ mod tests {
         let times = schedule(day("2026-12-04"), 14, 3);
         let shown: Vec<String> = times.into_iter().map(format_instant).collect();
         assert_eq!(shown, ["2026-12-04T10:00:00Z", "2026-12-18T10:00:00Z", "2027-01-01T10:00:00Z"]);
+    }
+
+    #[test]
+    fn a_start_time_reads_as_a_weekday_date_and_utc_hour_on_pages() {
+        let t = parse_instant("2026-10-29T10:00:00Z").expect("t");
+        assert_eq!(human_instant(t), "Thu 29 Oct 2026, 10:00 UTC");
     }
 
     #[test]

@@ -21,6 +21,9 @@ enum Want {
 }
 use Want::{Allowed as A, Forbidden as F, SignIn as S};
 
+/// A form's fields other than its CSRF token.
+type Fields = Vec<(String, String)>;
+
 const WHO: [Option<&str>; 8] = [
     Some("l1@lab.test"),
     Some("m1@lab.test"),
@@ -81,7 +84,7 @@ fn every_page_route_by_every_role_over_own_and_others_resources() {
         ];
         let rule = |extra: &[(&str, &str)]| extra.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
         #[rustfmt::skip]
-        let posts: Vec<(String, Vec<(String, String)>, [Want; 8])> = vec![
+        let posts: Vec<(String, Fields, [Want; 8])> = vec![
             (format!("/programs/{p}/pairing/run"), rule(&[]),                                       [F, F, A, F, F, F, F, S]),
             (format!("/programs/{p}/pairing/rule"), rule(&[("leader", "L1"), ("mentor", "M2"), ("rule", "forbid")]),
                                                                                                     [F, F, A, F, F, F, F, S]),

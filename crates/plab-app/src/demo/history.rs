@@ -29,11 +29,10 @@ enum Mood {
 }
 
 fn answer(rng: &mut fastrand::Rng, mood: Mood, code: &str) -> u8 {
-    let low = match (mood, code) {
-        (Mood::ExpertReflex, "listened" | "led" | "heard") => true,
-        (Mood::Apprehensive, "candid" | "shared_challenge") => true,
-        _ => false,
-    };
+    let low = matches!(
+        (mood, code),
+        (Mood::ExpertReflex, "listened" | "led" | "heard") | (Mood::Apprehensive, "candid" | "shared_challenge")
+    );
     if low { rng.u8(1..=2) } else { rng.u8(3..=5) }
 }
 
