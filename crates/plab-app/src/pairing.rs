@@ -265,7 +265,13 @@ mod tests {
     use plab_domain::program::ProgramSettings;
     use plab_store::testing::TestDb;
 
-    fn person(id: &str, manager: &str, level: i32, department: &str, perspectives: &str) -> plab_domain::person::Person {
+    fn person(
+        id: &str,
+        manager: &str,
+        level: i32,
+        department: &str,
+        perspectives: &str,
+    ) -> plab_domain::person::Person {
         RawPerson {
             employee_id: id.into(),
             name: format!("Name {id}"),
@@ -303,7 +309,8 @@ mod tests {
             person("M", "CEO", 2, "Finance", "quarterly spreadsheets"),
         ];
         store.upsert_people(&people, &|_| {}).await.expect("people");
-        let program = programs::create(&store, "A", "2027-01-04", ProgramSettings::default(), "test").await.expect("program");
+        let program =
+            programs::create(&store, "A", "2027-01-04", ProgramSettings::default(), "test").await.expect("program");
         programs::enroll(&store, program, Role::Leader, &["VP".into()], None, "test").await.expect("leader");
         programs::enroll(&store, program, Role::Mentor, &["M".into()], None, "test").await.expect("mentor");
         let question = "Why do buyers under 35 scroll past our TikTok campaigns, and what should we change?";

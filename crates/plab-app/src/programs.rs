@@ -174,6 +174,15 @@ pub mod participant {
         pub themes: Vec<String>,
     }
 
+    impl PerspectiveView {
+        /// The themes in plain words, for pages.
+        pub fn theme_labels(&self) -> String {
+            let labels: Vec<&str> =
+                self.themes.iter().filter_map(|t| plab_domain::Theme::parse(t)).map(|t| t.label()).collect();
+            labels.join(", ")
+        }
+    }
+
     /// The perspectives the pairing engine uses for a mentor in one program.
     #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
     pub struct MyPerspectives {
