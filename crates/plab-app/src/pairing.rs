@@ -58,17 +58,23 @@ pub async fn request_for(
             Role::Sponsor => {}
         }
     }
+    // A mentor's own perspectives for this program stand in for the directory's.
+    let mut own_perspectives: HashMap<String, Vec<String>> = enrolments
+        .into_iter()
+        .filter(|e| e.role == Role::Mentor)
+        .filter_map(|e| Some((e.employee_id, e.perspectives?)))
+        .collect();
     let people = store
         .all_people()
         .await?
         .into_iter()
         .map(|p| PersonIn {
+            perspectives: own_perspectives.remove(p.employee_id.as_str()).unwrap_or(p.perspectives),
             id: p.employee_id.to_string(),
             manager: p.manager_id.map(|m| m.to_string()),
             department: p.department.to_string(),
             hire_date: p.hire_date,
             level: p.level.value(),
-            perspectives: p.perspectives,
         })
         .collect();
     // Pins and forbids on leaders who are already paired no longer apply.
@@ -246,6 +252,94 @@ pub mod sponsor {
         match store.latest_proposal_id(program).await? {
             Some(id) => Ok(Some(store.proposal(program, id).await?)),
             None => Ok(None),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::accounts::Actor;
+    use crate::programs::{self, participant};
+    use plab_domain::person::RawPerson;
+    use plab_domain::program::ProgramSettings;
+    use plab_store::testing::TestDb;
+
+    fn person(
+        id: &str,
+        manager: &str,
+        level: i32,
+        department: &str,
+        perspectives: &str,
+    ) -> plab_domain::person::Person {
+        RawPerson {
+            employee_id: id.into(),
+            name: format!("Name {id}"),
+            email: format!("{}@lab.test", id.to_lowercase()),
+            department: department.into(),
+            manager_id: manager.into(),
+            hire_date: "2012-01-01".into(),
+            level: level.to_string(),
+            perspectives: perspectives.into(),
+            ..RawPerson::default()
+        }
+        .parse()
+        .expect("valid person")
+    }
+
+    fn actor(employee_id: &str) -> Actor {
+        Actor {
+            account_id: 1,
+            email: format!("{}@lab.test", employee_id.to_lowercase()),
+            employee_id: Some(employee_id.to_owned()),
+            is_admin: false,
+            calendar_secret: String::new(),
+        }
+    }
+
+    fn perspectives_of<'a>(request: &'a MatchRequest, id: &str) -> &'a [String] {
+        &request.people.iter().find(|p| p.id == id).expect("person in request").perspectives
+    }
+
+    async fn a_mentors_own_perspectives_are_what_the_engine_reads(db: TestDb) {
+        let store = Store::connect(&db.url).await.expect("connect");
+        let people = [
+            person("CEO", "", 10, "Exec", ""),
+            person("VP", "CEO", 8, "Marketing", ""),
+            person("M", "CEO", 2, "Finance", "quarterly spreadsheets"),
+        ];
+        store.upsert_people(&people, &|_| {}).await.expect("people");
+        let program =
+            programs::create(&store, "A", "2027-01-04", ProgramSettings::default(), "test").await.expect("program");
+        programs::enroll(&store, program, Role::Leader, &["VP".into()], None, "test").await.expect("leader");
+        programs::enroll(&store, program, Role::Mentor, &["M".into()], None, "test").await.expect("mentor");
+        let question = "Why do buyers under 35 scroll past our TikTok campaigns, and what should we change?";
+        programs::set_question(&store, program, "VP", question).await.expect("question");
+
+        let (before, ..) = request_for(&store, program).await.expect("request");
+        assert_eq!(perspectives_of(&before, "M"), ["quarterly spreadsheets"]);
+        let reasons = |r: &MatchRequest| plab_engine::run(r).expect("engine").pairs[0].reasons.join(" / ");
+        assert!(!reasons(&before).contains("TikTok"), "{}", reasons(&before));
+
+        participant::set_my_perspectives(&store, &actor("M"), program, ["TikTok campaigns", "first jobs"])
+            .await
+            .expect("own perspectives");
+        let (after, ..) = request_for(&store, program).await.expect("request");
+        assert_eq!(perspectives_of(&after, "M"), ["TikTok campaigns", "first jobs"]);
+        let run = plab_engine::run(&after).expect("engine");
+        assert_eq!(run.pairs[0].kind, plab_engine::PairKind::Topic, "{:?}", run.pairs[0]);
+        assert!(reasons(&after).contains("both about TikTok campaigns"), "{}", reasons(&after));
+
+        participant::reset_my_perspectives(&store, &actor("M"), program).await.expect("reset");
+        let (reset, ..) = request_for(&store, program).await.expect("request");
+        assert_eq!(perspectives_of(&reset, "M"), ["quarterly spreadsheets"]);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_mentors_own_perspectives_change_what_the_pairing_engine_sees() {
+        a_mentors_own_perspectives_are_what_the_engine_reads(TestDb::sqlite()).await;
+        if let Some(db) = TestDb::postgres() {
+            a_mentors_own_perspectives_are_what_the_engine_reads(db).await;
         }
     }
 }

@@ -115,7 +115,9 @@ pub async fn set_question(
 pub mod participant {
     use super::*;
     use crate::accounts::Actor;
+    use plab_domain::perspective::{Perspectives, with_themes};
     use plab_domain::question::QuestionVersion;
+    use plab_store::Enrolment;
 
     fn me(actor: &Actor) -> Result<&str, AppError> {
         actor
@@ -154,12 +156,79 @@ pub mod participant {
         set_question(store, program, &me, text).await
     }
 
-    /// A mentor's perspectives (from the directory) and whether they opted out.
+    /// Whose words a mentor's perspectives are in this program.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+    #[serde(rename_all = "lowercase")]
+    pub enum PerspectiveSource {
+        /// What the mentor wrote for this program.
+        Own,
+        /// The people directory's (`people.perspectives`), as imported.
+        Directory,
+    }
+
+    /// One perspective and the themes the pairing engine reads in it.
+    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+    pub struct PerspectiveView {
+        pub text: String,
+        /// Theme names of the data-exchange taxonomy, e.g. `technology`, `culture.career`.
+        pub themes: Vec<String>,
+    }
+
+    impl PerspectiveView {
+        /// The themes in plain words, for pages.
+        pub fn theme_labels(&self) -> String {
+            let labels: Vec<&str> =
+                self.themes.iter().filter_map(|t| plab_domain::Theme::parse(t)).map(|t| t.label()).collect();
+            labels.join(", ")
+        }
+    }
+
+    /// The perspectives the pairing engine uses for a mentor in one program.
+    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+    pub struct MyPerspectives {
+        pub perspectives: Vec<PerspectiveView>,
+        pub source: PerspectiveSource,
+    }
+
+    impl MyPerspectives {
+        fn effective(own: Option<Vec<String>>, directory: Vec<String>) -> MyPerspectives {
+            let (list, source) = match own {
+                Some(own) => (own, PerspectiveSource::Own),
+                None => (directory, PerspectiveSource::Directory),
+            };
+            let perspectives = with_themes(&list)
+                .into_iter()
+                .map(|p| PerspectiveView { text: p.text, themes: p.themes.iter().map(|t| t.to_string()).collect() })
+                .collect();
+            MyPerspectives { perspectives, source }
+        }
+
+        /// True when the mentor wrote them for this program.
+        pub fn is_own(&self) -> bool {
+            self.source == PerspectiveSource::Own
+        }
+
+        /// One per line, as the mentor edits them.
+        pub fn as_lines(&self) -> String {
+            self.perspectives.iter().map(|p| p.text.as_str()).collect::<Vec<_>>().join("\n")
+        }
+    }
+
+    /// A mentor's effective perspectives (their own, or the directory's) and whether they opted out.
     #[derive(Debug, Clone, PartialEq, Eq)]
     pub struct MentorProfile {
-        pub perspectives: Vec<String>,
+        pub perspectives: MyPerspectives,
         pub opted_out: bool,
         pub capacity: u32,
+    }
+
+    async fn mentor_enrolment(store: &Store, program: ProgramId, me: &str) -> Result<Enrolment, AppError> {
+        store
+            .enrolments(program)
+            .await?
+            .into_iter()
+            .find(|e| e.employee_id == me && e.role == Role::Mentor)
+            .ok_or(AppError::NotFound { what: "mentor enrolment", id: me.to_owned() })
     }
 
     pub async fn my_mentor_profile(
@@ -169,17 +238,42 @@ pub mod participant {
     ) -> Result<MentorProfile, AppError> {
         let me = require_role(store, actor, program, Role::Mentor).await?;
         let person = store.person(&me).await?;
-        let enrolment = store
-            .enrolments(program)
-            .await?
-            .into_iter()
-            .find(|e| e.employee_id == me && e.role == Role::Mentor)
-            .ok_or(AppError::NotFound { what: "mentor enrolment", id: me.clone() })?;
+        let enrolment = mentor_enrolment(store, program, &me).await?;
         Ok(MentorProfile {
-            perspectives: person.perspectives,
+            perspectives: MyPerspectives::effective(enrolment.perspectives, person.perspectives),
             opted_out: enrolment.opted_out,
             capacity: enrolment.capacity,
         })
+    }
+
+    /// The perspectives the engine will use for the signed-in mentor in this program.
+    pub async fn my_perspectives(store: &Store, actor: &Actor, program: ProgramId) -> Result<MyPerspectives, AppError> {
+        Ok(my_mentor_profile(store, actor, program).await?.perspectives)
+    }
+
+    /// A mentor writes their own perspectives for this program (one entry each),
+    /// replacing the directory's for pairing; nothing is written if any entry is wrong.
+    pub async fn set_my_perspectives<'a>(
+        store: &Store,
+        actor: &Actor,
+        program: ProgramId,
+        entries: impl IntoIterator<Item = &'a str>,
+    ) -> Result<MyPerspectives, AppError> {
+        let me = require_role(store, actor, program, Role::Mentor).await?;
+        let own = Perspectives::parse(entries).map_err(|e| field_problems(e, &me))?;
+        store.set_mentor_perspectives(program, &me, Some(own.as_slice())).await?;
+        my_perspectives(store, actor, program).await
+    }
+
+    /// Back to the directory's perspectives for this program.
+    pub async fn reset_my_perspectives(
+        store: &Store,
+        actor: &Actor,
+        program: ProgramId,
+    ) -> Result<MyPerspectives, AppError> {
+        let me = require_role(store, actor, program, Role::Mentor).await?;
+        store.set_mentor_perspectives(program, &me, None).await?;
+        my_perspectives(store, actor, program).await
     }
 
     /// A mentor steps out of (or back into) pairing; they are never proposed while out.

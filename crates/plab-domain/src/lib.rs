@@ -9,6 +9,7 @@ pub mod date;
 pub mod instance;
 pub mod org;
 pub mod person;
+pub mod perspective;
 pub mod program;
 pub mod question;
 pub mod session;

@@ -31,6 +31,8 @@ pub struct Enrolment {
     pub role: Role,
     pub capacity: u32,
     pub opted_out: bool,
+    /// A mentor's own perspectives for this program; None means the directory's.
+    pub perspectives: Option<Vec<String>>,
 }
 
 impl Store {
@@ -108,9 +110,35 @@ impl Store {
         Ok(())
     }
 
+    /// A mentor's own perspectives for one program, or None to go back to the
+    /// directory's. Only the enrolment changes: people imports never touch it.
+    pub async fn set_mentor_perspectives(
+        &self,
+        program: ProgramId,
+        employee_id: &str,
+        perspectives: Option<&[String]>,
+    ) -> Result<()> {
+        let json = perspectives
+            .map(|p| serde_json::to_string(p).map_err(|e| StoreError::Corrupt(e.to_string())))
+            .transpose()?;
+        let done = sqlx::query(
+            "UPDATE enrolments SET perspectives = $1 WHERE program_id = $2 AND employee_id = $3 AND role = 'mentor'",
+        )
+        .bind(json)
+        .bind(program.0)
+        .bind(employee_id)
+        .execute(&self.pool)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound { what: "mentor enrolment", id: employee_id.to_owned() });
+        }
+        Ok(())
+    }
+
     pub async fn enrolments(&self, program: ProgramId) -> Result<Vec<Enrolment>> {
         let rows = sqlx::query(
-            "SELECT employee_id, role, capacity, opted_out FROM enrolments WHERE program_id = $1 ORDER BY role, employee_id",
+            "SELECT employee_id, role, capacity, opted_out, perspectives FROM enrolments WHERE program_id = $1 \
+             ORDER BY role, employee_id",
         )
         .bind(program.0)
         .fetch_all(&self.pool)
@@ -120,11 +148,18 @@ impl Store {
                 let role: String = r.try_get(1)?;
                 let capacity: i64 = r.try_get(2)?;
                 let opted_out: i64 = r.try_get(3)?;
+                let employee_id: String = r.try_get(0)?;
+                let perspectives = r
+                    .try_get::<Option<String>, _>(4)?
+                    .map(|json| serde_json::from_str(&json))
+                    .transpose()
+                    .map_err(|e| StoreError::Corrupt(format!("perspectives of {employee_id}: {e}")))?;
                 Ok(Enrolment {
-                    employee_id: r.try_get(0)?,
+                    employee_id,
                     role: Role::parse(&role).map_err(|e| StoreError::Corrupt(e.to_string()))?,
                     capacity: u32::try_from(capacity).unwrap_or(0),
                     opted_out: opted_out != 0,
+                    perspectives,
                 })
             })
             .collect()

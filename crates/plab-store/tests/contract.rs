@@ -49,6 +49,7 @@ contract!(
     a_pulse_is_replaced_by_its_author_and_averaged_per_person,
     instance_settings_read_as_defaults_until_saved_then_round_trip,
     resealing_notes_moves_every_row_or_none,
+    a_mentors_own_perspectives_outlive_a_people_import_until_reset,
 );
 
 fn person(id: &str, manager: Option<&str>, level: i32) -> Person {
@@ -358,4 +359,31 @@ async fn resealing_notes_moves_every_row_or_none(db: &TestDb) {
     assert!(after.iter().all(|n| n.key_id == "new"));
     assert_eq!((after[0].nonce.clone(), after[2].nonce.clone()), (vec![1; 24], vec![0; 24]), "skipped rows untouched");
     assert_eq!(store.reseal_notes("new", upper).await.expect("rerun"), Resealed { resealed: 0, skipped: 4 });
+}
+
+async fn a_mentors_own_perspectives_outlive_a_people_import_until_reset(db: &TestDb) {
+    let store = seeded(db).await;
+    let id = program(&store).await;
+    let other = program(&store).await;
+    store.enroll(id, Role::Mentor, &[("pm".into(), 1)]).await.expect("enroll");
+    store.enroll(other, Role::Mentor, &[("pm".into(), 1)]).await.expect("enroll elsewhere");
+    store.enroll(id, Role::Leader, &[("vp".into(), 1)]).await.expect("enroll leader");
+    let mentor = |e: Vec<plab_store::Enrolment>| e.into_iter().find(|e| e.role == Role::Mentor).expect("mentor");
+    assert_eq!(mentor(store.enrolments(id).await.expect("enrolments")).perspectives, None);
+
+    let own = vec!["TikTok for recruiting".to_owned(), "Café culture; remote \"async\" work".to_owned()];
+    store.set_mentor_perspectives(id, "pm", Some(&own)).await.expect("set");
+    let mut reimported = person("pm", Some("vp"), 3);
+    reimported.perspectives = vec!["spreadsheets".into()];
+    store.upsert_people(&[reimported], &no_progress).await.expect("re-import");
+    store.enroll(id, Role::Mentor, &[("pm".into(), 2)]).await.expect("re-enrol changes capacity only");
+
+    assert_eq!(store.person("pm").await.expect("pm").perspectives, vec!["spreadsheets"]);
+    assert_eq!(mentor(store.enrolments(id).await.expect("enrolments")).perspectives, Some(own));
+    assert_eq!(mentor(store.enrolments(other).await.expect("other")).perspectives, None, "per program");
+
+    store.set_mentor_perspectives(id, "pm", None).await.expect("reset");
+    assert_eq!(mentor(store.enrolments(id).await.expect("enrolments")).perspectives, None);
+    let err = store.set_mentor_perspectives(id, "vp", Some(&[])).await.expect_err("a leader has no mentor enrolment");
+    assert!(matches!(err, StoreError::NotFound { .. }), "{err}");
 }

@@ -12,6 +12,7 @@ use plab_app::{accounts, programs, settings};
 use plab_domain::instance::InstanceSettings;
 use serde::{Deserialize, Serialize};
 
+pub(crate) mod perspectives;
 pub(crate) mod sessions;
 
 pub fn routes() -> Router<AppState> {
@@ -27,6 +28,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/admin/settings", get(get_settings).put(put_settings))
         .route("/calendar/{file}", get(calendar))
         .merge(sessions::routes())
+        .merge(perspectives::routes())
 }
 
 /// `Json` whose rejections (broken JSON, wrong fields, too large) are 4xx JSON errors.

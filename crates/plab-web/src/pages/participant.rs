@@ -1,14 +1,16 @@
 //! A leader's research question (with the coach's feedback as they type) and a
-//! mentor's perspectives and opt-out.
+//! mentor's perspectives (their own for the program, or the directory's) and opt-out.
 use super::{Checked, PageError, Session};
 use crate::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Json;
 use axum::Router;
-use axum::extract::{Path, State};
-use axum::response::Redirect;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
+use plab_app::AppError;
 use plab_app::programs::{self, participant};
 use plab_domain::coach::Assessment;
 use plab_domain::question::QuestionVersion;
@@ -18,6 +20,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/programs/{program}/question", get(question).post(save_question))
         .route("/programs/{program}/mentor", get(mentor).post(save_opt_out))
+        .route("/programs/{program}/mentor/perspectives", post(save_perspectives))
         .route("/coach", post(coach))
 }
 
@@ -78,12 +81,80 @@ struct MentorPage {
     csrf: String,
     program: i64,
     profile: participant::MentorProfile,
+    /// The textarea's text: the effective perspectives, or what was posted when it had problems.
+    draft: String,
+    errors: Vec<String>,
+    saved: bool,
 }
 
-async fn mentor(State(s): State<AppState>, session: Session, Path(raw): Path<String>) -> Result<MentorPage, PageError> {
+impl MentorPage {
+    async fn load(s: &AppState, session: &Session, program: plab_store::ProgramId) -> Result<MentorPage, PageError> {
+        let profile = participant::my_mentor_profile(&s.store, &session.actor, program).await?;
+        Ok(MentorPage {
+            signed_in: Some(session.csrf.clone()),
+            csrf: session.csrf.clone(),
+            program: program.0,
+            draft: profile.perspectives.as_lines(),
+            profile,
+            errors: Vec::new(),
+            saved: false,
+        })
+    }
+}
+
+#[derive(Deserialize)]
+struct MentorQuery {
+    saved: Option<String>,
+}
+
+async fn mentor(
+    State(s): State<AppState>,
+    session: Session,
+    Path(raw): Path<String>,
+    Query(query): Query<MentorQuery>,
+) -> Result<MentorPage, PageError> {
+    let mut page = MentorPage::load(&s, &session, programs::parse_id(&raw)?).await?;
+    page.saved = query.saved.is_some();
+    Ok(page)
+}
+
+#[derive(Deserialize)]
+struct PerspectivesForm {
+    #[serde(default)]
+    csrf: String,
+    /// One perspective per line.
+    #[serde(default)]
+    perspectives: String,
+    /// `reset` goes back to the directory's; anything else saves the text.
+    #[serde(default)]
+    action: String,
+}
+
+/// Saves the mentor's own perspectives (or resets them), or shows the form
+/// again with its problems and the text as typed; nothing is saved then.
+async fn save_perspectives(
+    State(s): State<AppState>,
+    Path(raw): Path<String>,
+    Checked(session, form): Checked<PerspectivesForm>,
+) -> Result<Response, PageError> {
     let program = programs::parse_id(&raw)?;
-    let profile = participant::my_mentor_profile(&s.store, &session.actor, program).await?;
-    Ok(MentorPage { signed_in: Some(session.csrf.clone()), csrf: session.csrf, program: program.0, profile })
+    let saved = if form.action == "reset" {
+        participant::reset_my_perspectives(&s.store, &session.actor, program).await
+    } else {
+        participant::set_my_perspectives(&s.store, &session.actor, program, form.perspectives.lines()).await
+    };
+    match saved {
+        Ok(_) => {
+            Ok(Redirect::to(&format!("/programs/{program}/mentor?saved=perspectives#own-perspectives")).into_response())
+        }
+        Err(AppError::Invalid(problems)) => {
+            let mut page = MentorPage::load(&s, &session, program).await?;
+            page.draft = form.perspectives;
+            page.errors = problems.into_iter().map(|p| p.message).collect();
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(other) => Err(other.into()),
+    }
 }
 
 #[derive(Deserialize)]
@@ -104,4 +175,4 @@ async fn save_opt_out(
     Ok(Redirect::to(&format!("/programs/{program}/mentor")))
 }
 
-super::carries_csrf!(CoachForm, QuestionForm, OptOutForm);
+super::carries_csrf!(CoachForm, QuestionForm, OptOutForm, PerspectivesForm);

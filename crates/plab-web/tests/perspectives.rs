@@ -1,0 +1,330 @@
+//! A mentor describes their own perspectives for a program, in the browser and
+//! through the API: only the mentor themself, CSRF on the form, problems named
+//! by field with nothing saved, user text escaped.
+mod common;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use common::{App, PASSWORD, on_both};
+use http_body_util::BodyExt;
+use plab_domain::program::Role;
+use plab_store::ProgramId;
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+struct Page {
+    status: StatusCode,
+    location: Option<String>,
+    html: String,
+}
+
+async fn send(app: &App, method: &str, uri: &str, cookie: Option<&str>, form: Option<&str>) -> Page {
+    let mut req = Request::builder().method(method).uri(uri);
+    if let Some(c) = cookie {
+        req = req.header(header::COOKIE, c);
+    }
+    if form.is_some() {
+        req = req.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+    }
+    let req = req.body(form.map_or_else(Body::empty, |f| Body::from(f.to_owned()))).expect("request");
+    let resp = app.router.clone().oneshot(req).await.expect("response");
+    let status = resp.status();
+    let location = resp.headers().get(header::LOCATION).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let html = String::from_utf8(resp.into_body().collect().await.expect("body").to_bytes().to_vec()).expect("utf-8");
+    Page { status, location, html }
+}
+
+fn form(fields: &[(&str, &str)]) -> String {
+    let encode = |v: &str| -> String {
+        v.bytes()
+            .map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") })
+            .collect()
+    };
+    fields.iter().map(|(k, v)| format!("{k}={}", encode(v))).collect::<Vec<String>>().join("&")
+}
+
+fn csrf_in(html: &str) -> String {
+    html.split("name=\"csrf\" value=\"").nth(1).and_then(|r| r.split('"').next()).expect("csrf field").to_owned()
+}
+
+/// Signs in through the form; returns the session cookie and the CSRF token of its pages.
+async fn sign_in(app: &App, email: &str) -> (String, String) {
+    let start = Request::builder().uri("/").body(Body::empty()).expect("request");
+    let resp = app.router.clone().oneshot(start).await.expect("response");
+    let cookie_of = |r: &axum::response::Response| {
+        let set = r.headers().get(header::SET_COOKIE).and_then(|v| v.to_str().ok()).expect("a cookie");
+        set.split(';').next().expect("cookie").to_owned()
+    };
+    let pre = cookie_of(&resp);
+    let html = String::from_utf8(resp.into_body().collect().await.expect("body").to_bytes().to_vec()).expect("utf-8");
+    let body = form(&[("csrf", &csrf_in(&html)), ("email", email), ("password", PASSWORD)]);
+    let login = Request::builder()
+        .method("POST")
+        .uri("/login")
+        .header(header::COOKIE, &pre)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(body))
+        .expect("request");
+    let resp = app.router.clone().oneshot(login).await.expect("response");
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER, "signed in as {email}");
+    let cookie = cookie_of(&resp);
+    let home = send(app, "GET", "/home", Some(&cookie), None).await;
+    (cookie, csrf_in(&home.html))
+}
+
+/// M1's own perspectives in program A as stored (None: the directory's).
+async fn stored(app: &App) -> Option<Vec<String>> {
+    let enrolments = app.store.enrolments(ProgramId(app.program)).await.expect("enrolments");
+    enrolments.into_iter().find(|e| e.employee_id == "M1" && e.role == Role::Mentor).expect("M1 mentors").perspectives
+}
+
+/// The directory says M1 knows spreadsheets, as a people import would.
+async fn directory_says_spreadsheets(app: &App) {
+    let mut m1 = app.store.person("M1").await.expect("M1");
+    m1.perspectives = vec!["quarterly spreadsheets".into()];
+    app.store.upsert_people(&[m1], &|_| {}).await.expect("import");
+}
+
+fn page_uri(app: &App) -> String {
+    format!("/programs/{}/mentor", app.program)
+}
+
+fn post_uri(app: &App) -> String {
+    format!("/programs/{}/mentor/perspectives", app.program)
+}
+
+#[test]
+fn a_mentor_writes_their_own_perspectives_sees_their_themes_and_can_go_back_to_the_directorys() {
+    on_both(|app| async move {
+        directory_says_spreadsheets(&app).await;
+        let (mentor, csrf) = sign_in(&app, "m1@lab.test").await;
+        let page = send(&app, "GET", &page_uri(&app), Some(&mentor), None).await;
+        assert!(page.html.contains("from the directory") && page.html.contains("quarterly spreadsheets"));
+        assert!(page.html.contains("<label for=\"perspectives-text\">"), "the textarea is labelled");
+        assert!(!page.html.contains("id=\"reset-perspectives\""), "nothing to reset yet");
+
+        let text = "TikTok campaigns\n\n  onboarding as a new hire \nTIKTOK CAMPAIGNS";
+        let saved =
+            send(&app, "POST", &post_uri(&app), Some(&mentor), Some(&form(&[("csrf", &csrf), ("perspectives", text)])))
+                .await;
+        assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.html);
+        assert!(saved.location.as_deref().is_some_and(|l| l.starts_with(&page_uri(&app))));
+        assert_eq!(stored(&app).await, Some(vec!["TikTok campaigns".into(), "onboarding as a new hire".into()]));
+
+        let page = send(&app, "GET", saved.location.as_deref().expect("location"), Some(&mentor), None).await;
+        assert!(page.html.contains("as you wrote it") && page.html.contains("Your perspectives are saved."));
+        assert!(page.html.contains("TikTok campaigns <span class=\"hint\">(technology and digital fluency"));
+        assert!(page.html.contains("careers and development"), "onboarding reads as a career theme");
+        assert!(!page.html.contains("quarterly spreadsheets"));
+
+        // A new directory import leaves what the mentor wrote alone.
+        directory_says_spreadsheets(&app).await;
+        assert!(stored(&app).await.is_some());
+
+        let reset = form(&[("csrf", &csrf), ("action", "reset")]);
+        assert_eq!(
+            send(&app, "POST", &post_uri(&app), Some(&mentor), Some(&reset)).await.status,
+            StatusCode::SEE_OTHER
+        );
+        assert_eq!(stored(&app).await, None);
+        let page = send(&app, "GET", &page_uri(&app), Some(&mentor), None).await;
+        assert!(page.html.contains("from the directory") && page.html.contains("quarterly spreadsheets"));
+    });
+}
+
+#[test]
+fn the_perspectives_form_without_its_csrf_token_is_refused() {
+    on_both(|app| async move {
+        let (mentor, _) = sign_in(&app, "m1@lab.test").await;
+        for forged in [form(&[("perspectives", "forged")]), form(&[("csrf", "0000"), ("perspectives", "forged")])] {
+            let page = send(&app, "POST", &post_uri(&app), Some(&mentor), Some(&forged)).await;
+            assert_eq!(page.status, StatusCode::FORBIDDEN);
+        }
+        assert_eq!(stored(&app).await, None);
+    });
+}
+
+#[test]
+fn only_the_mentor_themself_may_post_their_perspectives() {
+    on_both(|app| async move {
+        // A leader and the sponsor of the program, and a mentor of another program.
+        for who in ["l1@lab.test", "s@lab.test", "m3@lab.test", "admin@ops.test"] {
+            let (cookie, csrf) = sign_in(&app, who).await;
+            let posted = form(&[("csrf", &csrf), ("perspectives", "TikTok")]);
+            assert_eq!(
+                send(&app, "POST", &post_uri(&app), Some(&cookie), Some(&posted)).await.status,
+                StatusCode::FORBIDDEN,
+                "{who}"
+            );
+            let reset = form(&[("csrf", &csrf), ("action", "reset")]);
+            assert_eq!(
+                send(&app, "POST", &post_uri(&app), Some(&cookie), Some(&reset)).await.status,
+                StatusCode::FORBIDDEN,
+                "{who}"
+            );
+            assert_eq!(
+                send(&app, "GET", &page_uri(&app), Some(&cookie), None).await.status,
+                StatusCode::FORBIDDEN,
+                "{who}"
+            );
+        }
+        assert_eq!(stored(&app).await, None);
+        let anonymous = send(&app, "POST", &post_uri(&app), None, Some(&form(&[("perspectives", "TikTok")]))).await;
+        assert_eq!(anonymous.location.as_deref(), Some("/"));
+    });
+}
+
+#[test]
+fn a_bad_perspective_is_shown_beside_the_field_with_the_text_kept_and_nothing_saved() {
+    on_both(|app| async move {
+        let (mentor, csrf) = sign_in(&app, "m1@lab.test").await;
+        let first = form(&[("csrf", &csrf), ("perspectives", "Slack etiquette")]);
+        send(&app, "POST", &post_uri(&app), Some(&mentor), Some(&first)).await;
+        let text = format!("TikTok campaigns\n{}", "x".repeat(121));
+        let page = send(
+            &app,
+            "POST",
+            &post_uri(&app),
+            Some(&mentor),
+            Some(&form(&[("csrf", &csrf), ("perspectives", &text)])),
+        )
+        .await;
+        assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(page.html.contains("aria-invalid=\"true\""));
+        assert!(page.html.contains("id=\"perspectives-error\""));
+        assert!(page.html.contains("entry 2 (") && page.html.contains("longer than 120 characters"), "{}", page.html);
+        assert!(page.html.contains(&format!(">{text}</textarea>")), "the text is kept as typed");
+        assert_eq!(stored(&app).await, Some(vec!["Slack etiquette".into()]), "nothing was saved");
+
+        let thirteen: String = (1..=13).map(|i| format!("topic {i}\n")).collect();
+        let page = send(
+            &app,
+            "POST",
+            &post_uri(&app),
+            Some(&mentor),
+            Some(&form(&[("csrf", &csrf), ("perspectives", &thirteen)])),
+        )
+        .await;
+        assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(page.html.contains("13 perspectives is more than 12"));
+        assert_eq!(stored(&app).await, Some(vec!["Slack etiquette".into()]));
+    });
+}
+
+#[test]
+fn markup_in_a_perspective_is_shown_as_text() {
+    on_both(|app| async move {
+        let (mentor, csrf) = sign_in(&app, "m1@lab.test").await;
+        let text = "<script>alert(1)</script> TikTok";
+        let posted = form(&[("csrf", &csrf), ("perspectives", text)]);
+        assert_eq!(
+            send(&app, "POST", &post_uri(&app), Some(&mentor), Some(&posted)).await.status,
+            StatusCode::SEE_OTHER
+        );
+        let page = send(&app, "GET", &page_uri(&app), Some(&mentor), None).await;
+        assert!(page.html.contains("&#60;script&#62;alert(1)") || page.html.contains("&lt;script&gt;alert(1)"));
+        assert!(!page.html.contains("<script>alert(1)"), "user text must never become markup");
+        // Kept as typed when the form comes back with a problem.
+        let bad = form(&[("csrf", &csrf), ("perspectives", &format!("{text}\n{}", "y".repeat(121)))]);
+        let page = send(&app, "POST", &post_uri(&app), Some(&mentor), Some(&bad)).await;
+        assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(!page.html.contains("<script>alert(1)"));
+    });
+}
+
+fn api_uri(app: &App) -> String {
+    format!("/api/v1/programs/{}/me/perspectives", app.program)
+}
+
+fn assert_error(status: StatusCode, value: &Value, expected: StatusCode) {
+    assert_eq!(status, expected, "{value}");
+    assert!(value["error"]["code"].is_string() && value["error"]["message"].is_string(), "{value}");
+}
+
+#[test]
+fn only_the_mentor_reads_and_writes_their_perspectives_through_the_api() {
+    on_both(|app| async move {
+        directory_says_spreadsheets(&app).await;
+        let uri = api_uri(&app);
+        let body = Some(json!({"perspectives": ["TikTok"]}).to_string());
+        for (method, body) in [("GET", None), ("PUT", body.clone()), ("DELETE", None)] {
+            let (status, value) = app.call(method, &uri, None, body).await;
+            assert_error(status, &value, StatusCode::UNAUTHORIZED);
+        }
+        for who in ["l1@lab.test", "s@lab.test", "m3@lab.test", "admin@ops.test"] {
+            let token = app.login(who).await;
+            for (method, body) in [("GET", None), ("PUT", body.clone()), ("DELETE", None)] {
+                let (status, value) = app.call(method, &uri, Some(&token), body).await;
+                assert_error(status, &value, StatusCode::FORBIDDEN);
+            }
+        }
+        assert_eq!(stored(&app).await, None);
+
+        let token = app.login("m1@lab.test").await;
+        let (status, value) = app.call("GET", &uri, Some(&token), None).await;
+        assert_eq!(status, StatusCode::OK, "{value}");
+        assert_eq!(value["source"], "directory");
+        assert_eq!(value["perspectives"][0]["text"], "quarterly spreadsheets");
+
+        let mine = json!({"perspectives": [" TikTok campaigns ", "tiktok campaigns", "onboarding as a new hire"]});
+        let (status, value) = app.call("PUT", &uri, Some(&token), Some(mine.to_string())).await;
+        assert_eq!(status, StatusCode::OK, "{value}");
+        assert_eq!(value["source"], "own");
+        let texts: Vec<&str> =
+            value["perspectives"].as_array().expect("list").iter().filter_map(|p| p["text"].as_str()).collect();
+        assert_eq!(texts, ["TikTok campaigns", "onboarding as a new hire"]);
+        assert!(value["perspectives"][0]["themes"].as_array().expect("themes").contains(&json!("technology")));
+        assert_eq!(app.call("GET", &uri, Some(&token), None).await.1, value);
+
+        let (status, value) = app.call("DELETE", &uri, Some(&token), None).await;
+        assert_eq!((status, &value["source"]), (StatusCode::OK, &json!("directory")));
+        assert_eq!(stored(&app).await, None);
+    });
+}
+
+#[test]
+fn bad_perspective_bodies_get_4xx_json_and_save_nothing() {
+    on_both(|app| async move {
+        let token = app.login("m1@lab.test").await;
+        let uri = api_uri(&app);
+        for body in [
+            Some("{\"perspectives\": ".to_owned()),
+            Some("[\"TikTok\"]".to_owned()),
+            Some(json!({"perspectives": "TikTok"}).to_string()),
+            Some(json!({"perspectives": [1, 2]}).to_string()),
+            Some(json!({"perspectives": ["TikTok"], "extra": true}).to_string()),
+            None,
+        ] {
+            let (status, value) = app.call("PUT", &uri, Some(&token), body.clone()).await;
+            assert!(status.is_client_error(), "{status} for {body:?}");
+            assert!(value["error"]["code"].is_string(), "{value}");
+        }
+        let overlong = json!({"perspectives": ["TikTok", "z".repeat(121)]}).to_string();
+        let (status, value) = app.call("PUT", &uri, Some(&token), Some(overlong)).await;
+        assert_error(status, &value, StatusCode::UNPROCESSABLE_ENTITY);
+        let message = value["error"]["message"].as_str().expect("message");
+        assert!(message.contains("perspectives: entry 2 ("), "{message}");
+        let (status, value) =
+            app.call("PUT", &uri, Some(&token), Some(json!({"perspectives": ["  "]}).to_string())).await;
+        assert_error(status, &value, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(stored(&app).await, None);
+
+        let (status, value) = app.call("GET", "/api/v1/programs/abc/me/perspectives", Some(&token), None).await;
+        assert_error(status, &value, StatusCode::NOT_FOUND);
+        let (status, value) = app.call("GET", "/api/v1/programs/999/me/perspectives", Some(&token), None).await;
+        assert_error(status, &value, StatusCode::NOT_FOUND);
+    });
+}
+
+#[test]
+fn the_perspectives_routes_are_in_the_openapi_document() {
+    on_both(|app| async move {
+        let (status, doc) = app.call("GET", "/api/openapi.json", None, None).await;
+        assert_eq!(status, StatusCode::OK);
+        let path = &doc["paths"]["/api/v1/programs/{program}/me/perspectives"];
+        for method in ["get", "put", "delete"] {
+            assert!(path[method].is_object(), "{method} missing");
+        }
+        assert!(doc["components"]["schemas"]["PerspectivesBody"].is_object());
+    });
+}
