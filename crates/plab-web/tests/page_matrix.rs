@@ -92,6 +92,8 @@ fn every_page_route_by_every_role_over_own_and_others_resources() {
             (format!("/programs/{p}/question"), rule(&[("text", "Why do new analysts skip our Friday demo?")]),
                                                                                                     [A, F, F, A, F, F, F, S]),
             (format!("/programs/{p}/mentor"), rule(&[("pairing", "out")]),                         [F, A, F, F, F, F, F, S]),
+            (format!("/programs/{p}/mentor/perspectives"), rule(&[("perspectives", "TikTok campaigns")]),
+                                                                                                    [F, A, F, F, F, F, F, S]),
             (format!("/pairs/{pair1}/notes"), rule(&[("body", "a candid observation")]),            [A, A, F, F, F, F, F, S]),
             (format!("/pairs/{pair1}/charter"), rule(&[]),                                          [A, A, F, F, F, F, F, S]),
             (format!("/pairs/{pair2}/notes"), rule(&[("body", "not my pair")]),                     [F, F, F, A, F, F, F, S]),

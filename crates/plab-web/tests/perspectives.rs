@@ -3,76 +3,13 @@
 //! by field with nothing saved, user text escaped.
 mod common;
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
-use common::{App, PASSWORD, on_both};
-use http_body_util::BodyExt;
+use axum::http::StatusCode;
+use common::browser::{form, send, sign_in};
+use common::{App, on_both};
 use plab_domain::program::Role;
 use plab_store::ProgramId;
 use serde_json::{Value, json};
-use tower::ServiceExt;
 
-struct Page {
-    status: StatusCode,
-    location: Option<String>,
-    html: String,
-}
-
-async fn send(app: &App, method: &str, uri: &str, cookie: Option<&str>, form: Option<&str>) -> Page {
-    let mut req = Request::builder().method(method).uri(uri);
-    if let Some(c) = cookie {
-        req = req.header(header::COOKIE, c);
-    }
-    if form.is_some() {
-        req = req.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
-    }
-    let req = req.body(form.map_or_else(Body::empty, |f| Body::from(f.to_owned()))).expect("request");
-    let resp = app.router.clone().oneshot(req).await.expect("response");
-    let status = resp.status();
-    let location = resp.headers().get(header::LOCATION).and_then(|v| v.to_str().ok()).map(str::to_owned);
-    let html = String::from_utf8(resp.into_body().collect().await.expect("body").to_bytes().to_vec()).expect("utf-8");
-    Page { status, location, html }
-}
-
-fn form(fields: &[(&str, &str)]) -> String {
-    let encode = |v: &str| -> String {
-        v.bytes()
-            .map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") })
-            .collect()
-    };
-    fields.iter().map(|(k, v)| format!("{k}={}", encode(v))).collect::<Vec<String>>().join("&")
-}
-
-fn csrf_in(html: &str) -> String {
-    html.split("name=\"csrf\" value=\"").nth(1).and_then(|r| r.split('"').next()).expect("csrf field").to_owned()
-}
-
-/// Signs in through the form; returns the session cookie and the CSRF token of its pages.
-async fn sign_in(app: &App, email: &str) -> (String, String) {
-    let start = Request::builder().uri("/").body(Body::empty()).expect("request");
-    let resp = app.router.clone().oneshot(start).await.expect("response");
-    let cookie_of = |r: &axum::response::Response| {
-        let set = r.headers().get(header::SET_COOKIE).and_then(|v| v.to_str().ok()).expect("a cookie");
-        set.split(';').next().expect("cookie").to_owned()
-    };
-    let pre = cookie_of(&resp);
-    let html = String::from_utf8(resp.into_body().collect().await.expect("body").to_bytes().to_vec()).expect("utf-8");
-    let body = form(&[("csrf", &csrf_in(&html)), ("email", email), ("password", PASSWORD)]);
-    let login = Request::builder()
-        .method("POST")
-        .uri("/login")
-        .header(header::COOKIE, &pre)
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .body(Body::from(body))
-        .expect("request");
-    let resp = app.router.clone().oneshot(login).await.expect("response");
-    assert_eq!(resp.status(), StatusCode::SEE_OTHER, "signed in as {email}");
-    let cookie = cookie_of(&resp);
-    let home = send(app, "GET", "/home", Some(&cookie), None).await;
-    (cookie, csrf_in(&home.html))
-}
-
-/// M1's own perspectives in program A as stored (None: the directory's).
 async fn stored(app: &App) -> Option<Vec<String>> {
     let enrolments = app.store.enrolments(ProgramId(app.program)).await.expect("enrolments");
     enrolments.into_iter().find(|e| e.employee_id == "M1" && e.role == Role::Mentor).expect("M1 mentors").perspectives
