@@ -179,6 +179,19 @@ pub struct SealedNote {
     pub created_at: String,
 }
 
+/// A `notes` row selected as `id, pair_id, author_id, key_id, nonce, ciphertext, created_at`.
+pub(crate) fn sealed_note(r: &AnyRow) -> Result<SealedNote> {
+    Ok(SealedNote {
+        id: r.try_get(0)?,
+        pair_id: r.try_get(1)?,
+        author_id: r.try_get(2)?,
+        key_id: r.try_get(3)?,
+        nonce: r.try_get(4)?,
+        ciphertext: r.try_get(5)?,
+        created_at: r.try_get(6)?,
+    })
+}
+
 impl Store {
     pub async fn add_note(
         &self,
@@ -208,19 +221,7 @@ impl Store {
             .bind(pair)
             .fetch_all(&self.pool)
             .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(SealedNote {
-                    id: r.try_get(0)?,
-                    pair_id: r.try_get(1)?,
-                    author_id: r.try_get(2)?,
-                    key_id: r.try_get(3)?,
-                    nonce: r.try_get(4)?,
-                    ciphertext: r.try_get(5)?,
-                    created_at: r.try_get(6)?,
-                })
-            })
-            .collect()
+        rows.iter().map(sealed_note).collect()
     }
 
     /// Records that a partner accepted the lab rules; the pair becomes active

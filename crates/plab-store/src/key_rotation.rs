@@ -1,19 +1,8 @@
 //! Re-encrypting every note under a new key, in one transaction. Only the
 //! columns encryption needs are read and written, so columns other features add
 //! to `notes` are left as they are.
-use crate::{Result, Store, StoreError};
-use sqlx::Row;
-
-/// What encryption needs of a note row.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NoteCiphertext {
-    pub id: i64,
-    pub pair_id: i64,
-    pub author_id: String,
-    pub key_id: String,
-    pub nonce: Vec<u8>,
-    pub ciphertext: Vec<u8>,
-}
+use crate::accounts::sealed_note;
+use crate::{Result, SealedNote, Store, StoreError};
 
 /// The outcome of a re-encryption run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -33,7 +22,7 @@ impl Store {
     pub async fn reseal_notes<E: From<StoreError>>(
         &self,
         new_key_id: &str,
-        mut reseal: impl FnMut(&NoteCiphertext) -> std::result::Result<(Vec<u8>, Vec<u8>), E>,
+        mut reseal: impl FnMut(&SealedNote) -> std::result::Result<(Vec<u8>, Vec<u8>), E>,
     ) -> std::result::Result<Resealed, E> {
         let mut tx = self.pool.begin().await.map_err(StoreError::from)?;
         let mut outcome = Resealed::default();
@@ -64,24 +53,13 @@ impl Store {
     }
 }
 
-async fn notes_after(tx: &mut sqlx::Transaction<'_, sqlx::Any>, after: i64) -> Result<Vec<NoteCiphertext>> {
+async fn notes_after(tx: &mut sqlx::Transaction<'_, sqlx::Any>, after: i64) -> Result<Vec<SealedNote>> {
     let rows = sqlx::query(
-        "SELECT id, pair_id, author_id, key_id, nonce, ciphertext FROM notes WHERE id > $1 ORDER BY id LIMIT $2",
+        "SELECT id, pair_id, author_id, key_id, nonce, ciphertext, created_at FROM notes WHERE id > $1 ORDER BY id LIMIT $2",
     )
     .bind(after)
     .bind(BATCH)
     .fetch_all(&mut **tx)
     .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(NoteCiphertext {
-                id: r.try_get(0)?,
-                pair_id: r.try_get(1)?,
-                author_id: r.try_get(2)?,
-                key_id: r.try_get(3)?,
-                nonce: r.try_get(4)?,
-                ciphertext: r.try_get(5)?,
-            })
-        })
-        .collect()
+    rows.iter().map(sealed_note).collect()
 }

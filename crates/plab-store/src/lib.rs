@@ -19,7 +19,7 @@ pub mod testing;
 
 pub use accounts::{Account, SealedNote};
 pub use audit::AuditEntry;
-pub use key_rotation::{NoteCiphertext, Resealed};
+pub use key_rotation::Resealed;
 pub use pairing::{NewProposal, Pair, PairRule, Proposal, StoredPair};
 pub use people::ImportSummary;
 pub use programs::{Enrolment, Program, ProgramId};

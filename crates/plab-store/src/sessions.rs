@@ -1,4 +1,5 @@
 //! Sessions, homework and private pulse answers.
+use crate::accounts::sealed_note;
 use crate::{Result, SealedNote, Store, StoreError, now_rfc3339};
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -193,18 +194,7 @@ impl Store {
         .bind(session)
         .fetch_optional(&self.pool)
         .await?;
-        row.map(|r| {
-            Ok(SealedNote {
-                id: r.try_get(0)?,
-                pair_id: r.try_get(1)?,
-                author_id: r.try_get(2)?,
-                key_id: r.try_get(3)?,
-                nonce: r.try_get(4)?,
-                ciphertext: r.try_get(5)?,
-                created_at: r.try_get(6)?,
-            })
-        })
-        .transpose()
+        row.as_ref().map(sealed_note).transpose()
     }
 
     /// Saves (or replaces) one person's pulse for a session.

@@ -342,7 +342,7 @@ async fn resealing_notes_moves_every_row_or_none(db: &TestDb) {
         store.add_note(pair, "vp", key, &[0; 24], text).await.expect("note");
     }
     let before = store.notes(pair).await.expect("notes");
-    let refuse_bad = |n: &plab_store::NoteCiphertext| {
+    let refuse_bad = |n: &plab_store::SealedNote| {
         if n.ciphertext == b"bad" {
             Err(StoreError::Conflict(format!("note {}", n.id)))
         } else {
@@ -351,7 +351,7 @@ async fn resealing_notes_moves_every_row_or_none(db: &TestDb) {
     };
     assert!(matches!(store.reseal_notes("new", refuse_bad).await, Err(StoreError::Conflict(_))));
     assert_eq!(store.notes(pair).await.expect("notes"), before, "a failed run writes nothing");
-    let upper = |n: &plab_store::NoteCiphertext| Ok::<_, StoreError>((vec![1; 24], n.ciphertext.to_ascii_uppercase()));
+    let upper = |n: &plab_store::SealedNote| Ok::<_, StoreError>((vec![1; 24], n.ciphertext.to_ascii_uppercase()));
     assert_eq!(store.reseal_notes("new", upper).await.expect("reseal"), Resealed { resealed: 3, skipped: 1 });
     let after = store.notes(pair).await.expect("notes");
     let bodies: Vec<&[u8]> = after.iter().map(|n| n.ciphertext.as_slice()).collect();

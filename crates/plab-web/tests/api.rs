@@ -50,19 +50,7 @@ fn authorization_matrix_over_every_pair_route() {
             ),
             (None, [unauth, unauth, unauth, unauth, unauth, unauth, unauth, unauth]),
         ];
-        for (who, expected) in matrix {
-            let token = match who {
-                Some(email) => Some(app.login(email).await),
-                None => None,
-            };
-            for ((method, uri, body), want) in routes.iter().zip(expected) {
-                let (status, value) = app.call(method, uri, token.as_deref(), body.clone()).await;
-                assert_eq!(status, want, "{who:?} {method} {uri}: {value}");
-                if !status.is_success() {
-                    assert_error_json(status, &value, want);
-                }
-            }
-        }
+        common::run_api_matrix(&app, &routes, &matrix).await;
     });
 }
 

@@ -103,19 +103,7 @@ fn authorization_matrix_over_every_session_route() {
             (Some("admin@ops.test"), [no; 7]),
             (None, [anon; 7]),
         ];
-        for (who, expected) in matrix {
-            let token = match who {
-                Some(email) => Some(app.login(email).await),
-                None => None,
-            };
-            for ((method, uri, body), want) in routes.iter().zip(expected) {
-                let (status, value) = app.call(method, uri, token.as_deref(), body.clone()).await;
-                assert_eq!(status, want, "{who:?} {method} {uri}: {value}");
-                if !status.is_success() {
-                    assert!(value["error"]["message"].is_string(), "{value}");
-                }
-            }
-        }
+        common::run_api_matrix(&app, &routes, &matrix).await;
     });
 }
 

@@ -98,6 +98,30 @@ pub async fn approve_pairs(store: &Store, program: plab_store::ProgramId, pairs:
     store.approve_proposal(program, id).await.expect("approve");
 }
 
+/// An API authorization matrix: each row signs in as `who` (or stays
+/// anonymous) and calls every route in order, expecting that column's status;
+/// every refusal must be a JSON error.
+pub async fn run_api_matrix<const N: usize>(
+    app: &App,
+    routes: &[(&str, String, Option<String>)],
+    matrix: &[(Option<&str>, [StatusCode; N])],
+) {
+    assert_eq!(routes.len(), N, "one expected status per route");
+    for (who, expected) in matrix {
+        let token = match who {
+            Some(email) => Some(app.login(email).await),
+            None => None,
+        };
+        for ((method, uri, body), want) in routes.iter().zip(expected) {
+            let (status, value) = app.call(method, uri, token.as_deref(), body.clone()).await;
+            assert_eq!(status, *want, "{who:?} {method} {uri}: {value}");
+            if !status.is_success() {
+                assert!(value["error"]["code"].is_string() && value["error"]["message"].is_string(), "{value}");
+            }
+        }
+    }
+}
+
 impl App {
     pub async fn call(
         &self,
