@@ -258,6 +258,7 @@ pub struct ItemAverage {
 /// averages withheld below the program's minimum group size.
 #[derive(Debug, Clone, Serialize)]
 pub struct ProgramHealth {
+    pub program_name: String,
     pub planned: i64,
     pub held: i64,
     pub cancelled: i64,
@@ -269,7 +270,8 @@ pub struct ProgramHealth {
 
 pub async fn health(store: &Store, actor: &Actor, program: ProgramId) -> Result<ProgramHealth, AppError> {
     lab::require_sponsor(store, actor, program).await?;
-    let min_group_size = store.program(program).await?.settings.min_group_size;
+    let stored = store.program(program).await?;
+    let min_group_size = stored.settings.min_group_size;
     let counts = store.session_counts(program).await?;
     let per_person = store.pulse_averages(program).await?;
     let pulse = session::PULSE_ITEMS
@@ -284,6 +286,7 @@ pub async fn health(store: &Store, actor: &Actor, program: ProgramId) -> Result<
         })
         .collect();
     Ok(ProgramHealth {
+        program_name: stored.name,
         planned: counts.planned,
         held: counts.held,
         cancelled: counts.cancelled,
