@@ -117,6 +117,20 @@ fn head_of_sales_gets_the_adjacent_customer_support_hire_as_strategic() {
 }
 
 #[test]
+fn adjacency_weighed_at_zero_makes_no_pair_strategic() {
+    let people = vec![
+        person("head-sales", None, "Sales", "2010-01-01", 8),
+        person("sup", None, "Customer Support", "2024-01-08", 2),
+    ];
+    let mut req = request(people, vec![leader("head-sales", "Why do customers cancel?")], vec![mentor("sup", 1)]);
+    req.adjacent_departments = vec![("Customer Support".into(), "Sales".into())];
+    req.weights.strategic = 0.0;
+    let pair = run(&req).expect("valid request").pairs.remove(0);
+    assert_ne!(pair.kind, PairKind::Strategic);
+    assert!(pair.reasons.iter().all(|r| !r.contains("sits next to")), "{:?}", pair.reasons);
+}
+
+#[test]
 fn adjacency_is_symmetric() {
     let people = vec![
         person("head-support", None, "Customer Support", "2008-01-01", 8),

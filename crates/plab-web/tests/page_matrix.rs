@@ -53,7 +53,10 @@ async fn sessions(app: &App) -> (i64, i64) {
 fn check(who: Option<&str>, method: &str, uri: &str, status: StatusCode, location: Option<&str>, want: Want) {
     let to_sign_in = status == StatusCode::SEE_OTHER && location == Some("/");
     let ok = match want {
-        A => !to_sign_in && status != StatusCode::FORBIDDEN && status != StatusCode::NOT_FOUND && status.as_u16() < 500,
+        A => {
+            let refused = [StatusCode::BAD_REQUEST, StatusCode::FORBIDDEN, StatusCode::NOT_FOUND];
+            !to_sign_in && !refused.contains(&status) && status.as_u16() < 500
+        }
         F => status == StatusCode::FORBIDDEN,
         S => to_sign_in,
     };

@@ -13,7 +13,9 @@ impl Features<'_> {
     pub(crate) fn explain(&self, p: &Participants<'_>, leader: u32, mentor: u32) -> (PairKind, Vec<String>) {
         let c = self.pair_components(leader, mentor);
         let (l, m) = (&self.leaders[leader as usize], &self.mentors[mentor as usize]);
-        let kind = if c.strategic > 0.0 {
+        // A component the program weighs at zero adds nothing, so it names nothing.
+        let strategic_counts = self.weights.strategic * c.strategic > 0.0;
+        let kind = if strategic_counts {
             PairKind::Strategic
         } else if self.weights.tension * c.tension > self.weights.topic * c.topic {
             PairKind::Tension
@@ -36,7 +38,7 @@ impl Features<'_> {
         if l.level - m.level >= 3 {
             tension.push(format!("{} levels apart", l.level - m.level));
         }
-        let strategic = (c.strategic > 0.0).then(|| format!("{md} sits next to {}{} customers", ld, possessive(ld)));
+        let strategic = strategic_counts.then(|| format!("{md} sits next to {}{} customers", ld, possessive(ld)));
 
         let mut reasons: Vec<String> = Vec::new();
         match kind {
