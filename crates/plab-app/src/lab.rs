@@ -35,13 +35,17 @@ pub async fn pair_access(store: &Store, actor: &Actor, pair: i64) -> Result<(Pai
     Err(AppError::Forbidden(format!("pair {pair} is not yours")))
 }
 
-/// Only the two partners, never sponsors or admins.
-async fn partner_only(store: &Store, actor: &Actor, pair: i64) -> Result<(Pair, Role), AppError> {
+/// Only the two partners, never sponsors or admins: the pair, the actor's
+/// role in it and their employee id.
+pub(crate) async fn partner_only(store: &Store, actor: &Actor, pair: i64) -> Result<(Pair, Role, String), AppError> {
     match pair_access(store, actor, pair).await? {
-        (p, Access::Partner(role)) => Ok((p, role)),
-        (_, Access::Sponsor) => Err(AppError::Forbidden(
-            "what is shared in the lab stays in the lab: only the pair can read its notes".into(),
-        )),
+        (p, Access::Partner(role)) => {
+            let me = if role == Role::Leader { p.pair.leader.clone() } else { p.pair.mentor.clone() };
+            Ok((p, role, me))
+        }
+        (_, Access::Sponsor) => {
+            Err(AppError::Forbidden("what is shared in the lab stays in the lab: only the pair opens it".into()))
+        }
     }
 }
 
@@ -69,7 +73,7 @@ async fn person_ref(store: &Store, id: &str) -> Result<PersonRef, AppError> {
     Ok(PersonRef { id: id.to_owned(), name: p.name.to_string(), email: p.email.to_string() })
 }
 
-async fn view(store: &Store, p: &Pair) -> Result<PairView, AppError> {
+pub(crate) async fn view(store: &Store, p: &Pair) -> Result<PairView, AppError> {
     Ok(PairView {
         id: p.id,
         program: p.program.0,
@@ -160,6 +164,11 @@ pub struct NoteView {
 
 pub async fn notes(store: &Store, vault: &Vault, actor: &Actor, pair: i64) -> Result<Vec<NoteView>, AppError> {
     partner_only(store, actor, pair).await?;
+    open_notes(store, vault, pair).await
+}
+
+/// The pair's notes, decrypted; callers have authorized a partner.
+async fn open_notes(store: &Store, vault: &Vault, pair: i64) -> Result<Vec<NoteView>, AppError> {
     store
         .notes(pair)
         .await?
@@ -172,12 +181,11 @@ pub async fn notes(store: &Store, vault: &Vault, actor: &Actor, pair: i64) -> Re
 }
 
 pub async fn add_note(store: &Store, vault: &Vault, actor: &Actor, pair: i64, body: &str) -> Result<i64, AppError> {
-    let (p, role) = partner_only(store, actor, pair).await?;
+    let (_, _, author) = partner_only(store, actor, pair).await?;
     let body = body.trim();
     if body.is_empty() || body.chars().count() > MAX_NOTE_CHARS {
         return Err(AppError::invalid(Problem::new(format!("write 1 to {MAX_NOTE_CHARS} characters")).field("body")));
     }
-    let author = if role == Role::Leader { p.pair.leader } else { p.pair.mentor };
     let (nonce, ciphertext) = vault.seal(pair, &author, body)?;
     Ok(store.add_note(pair, &author, vault.key_id(), &nonce, &ciphertext).await?)
 }
@@ -191,16 +199,47 @@ pub struct CharterView {
 
 /// A partner accepts the lab rules; the pair is active once both have.
 pub async fn accept_charter(store: &Store, actor: &Actor, pair: i64) -> Result<CharterView, AppError> {
-    let (p, role) = partner_only(store, actor, pair).await?;
-    let me = if role == Role::Leader { p.pair.leader } else { p.pair.mentor };
+    let (p, _, me) = partner_only(store, actor, pair).await?;
     let status = store.accept_charter(pair, &me).await?;
-    crate::sessions::plan_if_active(store, &store.pair(pair).await?, crate::sessions::today()).await?;
+    let now = Pair { status: status.clone(), ..p };
+    crate::sessions::plan_if_active(store, &now, crate::sessions::today()).await?;
     Ok(CharterView { status, accepted_by: store.charter_accepted_by(pair).await? })
 }
 
 pub async fn charter(store: &Store, actor: &Actor, pair: i64) -> Result<CharterView, AppError> {
     let (p, _) = pair_access(store, actor, pair).await?;
     Ok(CharterView { status: p.status, accepted_by: store.charter_accepted_by(pair).await? })
+}
+
+/// Everything the pair page shows, authorized once: the partners get the
+/// notes and may accept the lab rules; a sponsor gets neither.
+#[derive(Debug, Clone)]
+pub struct PairOverview {
+    pub pair: PairView,
+    pub accepted_by: Vec<String>,
+    pub can_accept: bool,
+    pub sessions: Vec<crate::sessions::SessionView>,
+    /// `Some` for the two partners only.
+    pub notes: Option<Vec<NoteView>>,
+}
+
+pub async fn overview(store: &Store, vault: &Vault, actor: &Actor, pair: i64) -> Result<PairOverview, AppError> {
+    let (p, access) = pair_access(store, actor, pair).await?;
+    let accepted_by = store.charter_accepted_by(pair).await?;
+    let (notes, can_accept) = match access {
+        Access::Partner(_) => {
+            let me = actor.employee_id.as_deref().unwrap_or_default();
+            (Some(open_notes(store, vault, pair).await?), !accepted_by.iter().any(|a| a == me))
+        }
+        Access::Sponsor => (None, false),
+    };
+    Ok(PairOverview {
+        pair: view(store, &p).await?,
+        accepted_by,
+        can_accept,
+        sessions: crate::sessions::of_pair(store, pair).await?,
+        notes,
+    })
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]

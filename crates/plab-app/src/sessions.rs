@@ -2,7 +2,7 @@
 //! rescheduled by the partners, each followed by a private pulse. Who may do
 //! what is decided by `lab::pair_access`, as for every pair resource.
 use crate::accounts::Actor;
-use crate::lab::{self, Access};
+use crate::lab;
 use crate::vault::Vault;
 use crate::{AppError, Problem};
 use plab_domain::program::Role;
@@ -75,25 +75,31 @@ pub async fn plan_if_active(store: &Store, pair: &Pair, today: Date) -> Result<u
 /// status only; what was said stays with the pair).
 pub async fn list(store: &Store, actor: &Actor, pair: i64) -> Result<Vec<SessionView>, AppError> {
     lab::pair_access(store, actor, pair).await?;
+    of_pair(store, pair).await
+}
+
+/// The pair's sessions; callers have authorized the actor.
+pub(crate) async fn of_pair(store: &Store, pair: i64) -> Result<Vec<SessionView>, AppError> {
     Ok(store.sessions(pair).await?.iter().map(view).collect())
 }
 
-/// A session the actor is a partner in, with the actor's role; sponsors and
-/// everyone else are refused.
-async fn partner_session(store: &Store, actor: &Actor, id: i64) -> Result<(StoredSession, Pair, Role), AppError> {
+/// A session the actor is a partner in, with the pair, the actor's role and
+/// employee id; `lab::partner_only` refuses sponsors and everyone else.
+async fn partner_session(
+    store: &Store,
+    actor: &Actor,
+    id: i64,
+) -> Result<(StoredSession, Pair, Role, String), AppError> {
     let s = store.session(id).await?;
-    match lab::pair_access(store, actor, s.pair_id).await? {
-        (pair, Access::Partner(role)) => Ok((s, pair, role)),
-        (_, Access::Sponsor) => Err(AppError::Forbidden(
-            "what is shared in the lab stays in the lab: only the pair opens its sessions".into(),
-        )),
-    }
+    let (pair, role, me) = lab::partner_only(store, actor, s.pair_id).await?;
+    Ok((s, pair, role, me))
 }
 
 /// Everything the session page shows one partner.
 #[derive(Debug, Clone, Serialize)]
 pub struct SessionDetail {
     pub session: SessionView,
+    pub pair: lab::PairView,
     pub agenda: Vec<Segment>,
     /// Homework agreed at the previous held session, shown at the start of this one.
     pub homework_from_last_time: Option<String>,
@@ -116,28 +122,24 @@ pub async fn detail(
     id: i64,
     now: OffsetDateTime,
 ) -> Result<SessionDetail, AppError> {
-    let (s, pair, role) = partner_session(store, actor, id).await?;
+    let (s, pair, role, me) = partner_session(store, actor, id).await?;
     let previous = previous_held(store, &s).await?;
     let homework_from_last_time = match &previous {
         Some(p) => open_homework(store, vault, pair.id, p.id).await?,
         None => None,
     };
-    let me = partner_id(&pair, role);
     Ok(SessionDetail {
         agenda: session::agenda(u32::try_from(s.minutes).unwrap_or(60)),
         previous_homework_done: previous.as_ref().is_some_and(|p| p.homework_done),
         homework_from_last_time,
         homework_set_here: open_homework(store, vault, pair.id, s.id).await?,
         pulse_items: session::pulse_items(role).copied().collect(),
-        my_pulse: store.own_pulse(s.id, me).await?.into_iter().collect(),
+        my_pulse: store.own_pulse(s.id, &me).await?.into_iter().collect(),
         can_hold: s.status == SessionStatus::Planned.as_str() && session::can_hold(instant(&s.starts_at)?, now),
         min_group_size: store.program(pair.program).await?.settings.min_group_size,
         session: view(&s),
+        pair: lab::view(store, &pair).await?,
     })
-}
-
-fn partner_id(pair: &Pair, role: Role) -> &str {
-    if role == Role::Leader { &pair.pair.leader } else { &pair.pair.mentor }
 }
 
 async fn previous_held(store: &Store, s: &StoredSession) -> Result<Option<StoredSession>, AppError> {
@@ -171,7 +173,7 @@ pub async fn hold(
     input: &HoldInput,
     now: OffsetDateTime,
 ) -> Result<SessionView, AppError> {
-    let (s, pair, role) = partner_session(store, actor, id).await?;
+    let (s, pair, _, author) = partner_session(store, actor, id).await?;
     require_planned(&s)?;
     if !session::can_hold(instant(&s.starts_at)?, now) {
         return Err(AppError::invalid(
@@ -184,10 +186,13 @@ pub async fn hold(
         Some(p) if input.previous_homework_done => Some(p.id),
         _ => None,
     };
-    let author = partner_id(&pair, role);
-    let sealed = homework.map(|h| vault.seal(pair.id, author, &h)).transpose()?;
-    let sealed =
-        sealed.as_ref().map(|(nonce, ciphertext)| SealedText { author, key_id: vault.key_id(), nonce, ciphertext });
+    let sealed = homework.map(|h| vault.seal(pair.id, &author, &h)).transpose()?;
+    let sealed = sealed.as_ref().map(|(nonce, ciphertext)| SealedText {
+        author: &author,
+        key_id: vault.key_id(),
+        nonce,
+        ciphertext,
+    });
     store.hold_session(id, previous, sealed).await?;
     Ok(view(&store.session(id).await?))
 }
@@ -201,7 +206,7 @@ fn require_planned(s: &StoredSession) -> Result<(), AppError> {
 }
 
 pub async fn cancel(store: &Store, actor: &Actor, id: i64) -> Result<SessionView, AppError> {
-    let (s, _, _) = partner_session(store, actor, id).await?;
+    let (s, ..) = partner_session(store, actor, id).await?;
     require_planned(&s)?;
     store.cancel_session(id).await?;
     Ok(view(&store.session(id).await?))
@@ -214,7 +219,7 @@ pub async fn reschedule(
     starts_at: &str,
     now: OffsetDateTime,
 ) -> Result<SessionView, AppError> {
-    let (s, _, _) = partner_session(store, actor, id).await?;
+    let (s, ..) = partner_session(store, actor, id).await?;
     require_planned(&s)?;
     let at = session::parse_instant(starts_at).map_err(invalid)?;
     session::check_reschedule(at, now).map_err(invalid)?;
@@ -229,22 +234,21 @@ pub async fn answer_pulse(
     id: i64,
     answers: &BTreeMap<String, i64>,
 ) -> Result<BTreeMap<String, u8>, AppError> {
-    let (s, pair, role) = partner_session(store, actor, id).await?;
+    let (s, _, role, me) = partner_session(store, actor, id).await?;
     if s.status != SessionStatus::Held.as_str() {
         return Err(AppError::Conflict(format!("session {id} is {}: the pulse follows a held session", s.status)));
     }
     let pulse = Pulse::parse(role, answers).map_err(|errors| {
         AppError::Invalid(errors.into_iter().map(|e| Problem::new(e.message).field(e.field)).collect())
     })?;
-    let me = partner_id(&pair, role);
-    store.save_pulse(id, me, role.as_str(), pulse.answers()).await?;
-    Ok(store.own_pulse(id, me).await?.into_iter().collect())
+    store.save_pulse(id, &me, role.as_str(), pulse.answers()).await?;
+    Ok(store.own_pulse(id, &me).await?.into_iter().collect())
 }
 
 /// One's own pulse answers for a session; the partner's are never returned.
 pub async fn my_pulse(store: &Store, actor: &Actor, id: i64) -> Result<BTreeMap<String, u8>, AppError> {
-    let (s, pair, role) = partner_session(store, actor, id).await?;
-    Ok(store.own_pulse(s.id, partner_id(&pair, role)).await?.into_iter().collect())
+    let (s, .., me) = partner_session(store, actor, id).await?;
+    Ok(store.own_pulse(s.id, &me).await?.into_iter().collect())
 }
 
 /// A pulse item's average across the program, as a sponsor may see it.

@@ -228,7 +228,10 @@ impl Store {
     /// once both have. Returns the pair's status afterwards.
     pub async fn accept_charter(&self, pair: i64, employee_id: &str) -> Result<String> {
         let mut tx = self.pool.begin().await?;
-        let row = sqlx::query("SELECT leader_id, mentor_id, status FROM pairs WHERE id = $1")
+        // A no-op update takes the pair's row lock on both backends, so two
+        // partners accepting at once are serialised and the second one's count
+        // sees the first one's acceptance.
+        let row = sqlx::query("UPDATE pairs SET status = status WHERE id = $1 RETURNING leader_id, mentor_id, status")
             .bind(pair)
             .fetch_optional(&mut *tx)
             .await?

@@ -44,6 +44,7 @@ contract!(
     an_approved_proposal_becomes_forming_pairs_once,
     a_new_proposal_supersedes_the_open_one,
     pins_and_forbids_replace_each_other,
+    both_partners_accepting_at_once_make_the_pair_active,
     sessions_are_planned_once_per_pair,
     a_session_leaves_planned_once_and_keeps_its_homework_apart_from_notes,
     a_pulse_is_replaced_by_its_author_and_averaged_per_person,
@@ -260,6 +261,17 @@ async fn approved_pair(store: &Store) -> (ProgramId, i64) {
     store.approve_proposal(id, p).await.expect("approve");
     let pair = store.pairs(id).await.expect("pairs")[0].id;
     (id, pair)
+}
+
+async fn both_partners_accepting_at_once_make_the_pair_active(db: &TestDb) {
+    let store = seeded(db).await;
+    for _ in 0..5 {
+        let (_, pair) = approved_pair(&store).await;
+        let (a, b) = tokio::join!(store.accept_charter(pair, "vp"), store.accept_charter(pair, "pm"));
+        let statuses = [a.expect("leader accepts"), b.expect("mentor accepts")];
+        assert!(statuses.contains(&"active".to_owned()), "{statuses:?}");
+        assert_eq!(store.pair(pair).await.expect("pair").status, "active");
+    }
 }
 
 const STARTS: [&str; 3] = ["2026-01-05T10:00:00Z", "2026-01-19T10:00:00Z", "2026-02-02T10:00:00Z"];

@@ -15,9 +15,9 @@ use axum::routing::{get, post};
 use axum_extra::extract::CookieJar;
 use axum_extra::extract::cookie::{Cookie, SameSite};
 use plab_app::accounts::{self, Actor};
-use plab_app::lab::{self, CharterView, NoteView, PairView, QuestionStrength};
-use plab_app::sessions::{self, ProgramHealth, SessionView};
-use plab_app::{AppError, programs, settings};
+use plab_app::lab::{self, PairView, QuestionStrength};
+use plab_app::sessions::{self, ProgramHealth};
+use plab_app::{AppError, settings};
 use plab_domain::charter::{LAB_RULES, LabRule};
 use plab_domain::program::Role;
 use serde::Deserialize;
@@ -330,7 +330,7 @@ async fn program(
     session: Session,
     Path(raw): Path<String>,
 ) -> Result<ProgramPage, PageError> {
-    let id = programs::parse_id(&raw)?;
+    let id = crate::path_program(&raw)?;
     let questions = lab::question_strengths(&s.store, &session.actor, id).await?;
     let pairs = lab::list_pairs(&s.store, &session.actor, id).await?;
     let health = sessions::health(&s.store, &session.actor, id).await?;
@@ -342,39 +342,13 @@ async fn program(
 struct PairPage {
     signed_in: Option<String>,
     csrf: String,
-    pair: PairView,
-    charter: CharterView,
+    lab: lab::PairOverview,
     rules: &'static [LabRule],
-    can_accept: bool,
-    partner: bool,
-    sessions: Vec<SessionView>,
-    notes: Option<Vec<NoteView>>,
-}
-
-fn pair_id(raw: &str) -> Result<i64, PageError> {
-    raw.parse().map_err(|_| PageError::Status(StatusCode::NOT_FOUND, format!("pair '{raw}' was not found")))
 }
 
 async fn pair(State(s): State<AppState>, session: Session, Path(raw): Path<String>) -> Result<PairPage, PageError> {
-    let id = pair_id(&raw)?;
-    let (_, access) = lab::pair_access(&s.store, &session.actor, id).await?;
-    let pair = lab::get_pair(&s.store, &session.actor, id).await?;
-    let charter = lab::charter(&s.store, &session.actor, id).await?;
-    let partner = matches!(access, lab::Access::Partner(_));
-    let me = session.actor.employee_id.clone().unwrap_or_default();
-    let notes = if partner { Some(lab::notes(&s.store, &s.vault, &session.actor, id).await?) } else { None };
-    let sessions = sessions::list(&s.store, &session.actor, id).await?;
-    Ok(PairPage {
-        signed_in: Some(session.csrf.clone()),
-        csrf: session.csrf,
-        can_accept: partner && !charter.accepted_by.contains(&me),
-        pair,
-        charter,
-        rules: &LAB_RULES,
-        partner,
-        sessions,
-        notes,
-    })
+    let lab = lab::overview(&s.store, &s.vault, &session.actor, crate::path_id("pair", &raw)?).await?;
+    Ok(PairPage { signed_in: Some(session.csrf.clone()), csrf: session.csrf, lab, rules: &LAB_RULES })
 }
 
 #[derive(Deserialize)]
@@ -389,7 +363,7 @@ async fn add_note(
     Path(raw): Path<String>,
     Checked(session, form): Checked<NoteForm>,
 ) -> Result<Redirect, PageError> {
-    let id = pair_id(&raw)?;
+    let id = crate::path_id("pair", &raw)?;
     lab::add_note(&s.store, &s.vault, &session.actor, id, &form.body).await?;
     Ok(Redirect::to(&format!("/pairs/{id}#notes")))
 }
@@ -399,7 +373,7 @@ async fn accept_charter(
     Path(raw): Path<String>,
     Checked(session, _): Checked<CsrfForm>,
 ) -> Result<Redirect, PageError> {
-    let id = pair_id(&raw)?;
+    let id = crate::path_id("pair", &raw)?;
     lab::accept_charter(&s.store, &session.actor, id).await?;
     Ok(Redirect::to(&format!("/pairs/{id}")))
 }

@@ -10,7 +10,6 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Redirect;
 use axum::routing::{get, post};
-use plab_app::lab::{self, PairView};
 use plab_app::sessions::{self, HoldInput, SessionDetail};
 use plab_domain::charter::{LAB_RULES, LabRule};
 use serde::Deserialize;
@@ -26,10 +25,6 @@ pub fn routes() -> Router<AppState> {
         .route("/sessions/{session}/pulse", post(pulse))
 }
 
-fn session_id(raw: &str) -> Result<i64, PageError> {
-    raw.parse().map_err(|_| PageError::Status(StatusCode::NOT_FOUND, format!("session '{raw}' was not found")))
-}
-
 /// One pulse statement with the partner's own answer, if any.
 struct PulseRow {
     code: &'static str,
@@ -42,16 +37,14 @@ struct PulseRow {
 struct SessionPage {
     signed_in: Option<String>,
     csrf: String,
-    pair: PairView,
     detail: SessionDetail,
     rules: &'static [LabRule],
     pulse: Vec<PulseRow>,
 }
 
 async fn page(State(s): State<AppState>, session: Session, Path(raw): Path<String>) -> Result<SessionPage, PageError> {
-    let id = session_id(&raw)?;
+    let id = crate::path_id("session", &raw)?;
     let detail = sessions::detail(&s.store, &s.vault, &session.actor, id, OffsetDateTime::now_utc()).await?;
-    let pair = lab::get_pair(&s.store, &session.actor, detail.session.pair).await?;
     let pulse = detail
         .pulse_items
         .iter()
@@ -61,14 +54,7 @@ async fn page(State(s): State<AppState>, session: Session, Path(raw): Path<Strin
             answer: detail.my_pulse.get(i.code).copied().unwrap_or(0),
         })
         .collect();
-    Ok(SessionPage {
-        signed_in: Some(session.csrf.clone()),
-        csrf: session.csrf,
-        pair,
-        detail,
-        rules: &LAB_RULES,
-        pulse,
-    })
+    Ok(SessionPage { signed_in: Some(session.csrf.clone()), csrf: session.csrf, detail, rules: &LAB_RULES, pulse })
 }
 
 fn back(id: i64) -> Redirect {
@@ -91,7 +77,7 @@ async fn hold(
     Path(raw): Path<String>,
     Checked(session, form): Checked<HoldForm>,
 ) -> Result<Redirect, PageError> {
-    let id = session_id(&raw)?;
+    let id = crate::path_id("session", &raw)?;
     let input =
         HoldInput { homework: Some(form.homework), previous_homework_done: form.previous_homework_done.is_some() };
     sessions::hold(&s.store, &s.vault, &session.actor, id, &input, OffsetDateTime::now_utc()).await?;
@@ -103,7 +89,7 @@ async fn cancel(
     Path(raw): Path<String>,
     Checked(session, _): Checked<CsrfForm>,
 ) -> Result<Redirect, PageError> {
-    let id = session_id(&raw)?;
+    let id = crate::path_id("session", &raw)?;
     sessions::cancel(&s.store, &session.actor, id).await?;
     Ok(back(id))
 }
@@ -120,7 +106,7 @@ async fn reschedule(
     Path(raw): Path<String>,
     Checked(session, form): Checked<RescheduleForm>,
 ) -> Result<Redirect, PageError> {
-    let id = session_id(&raw)?;
+    let id = crate::path_id("session", &raw)?;
     sessions::reschedule(&s.store, &session.actor, id, &form.starts_at, OffsetDateTime::now_utc()).await?;
     Ok(back(id))
 }
@@ -131,7 +117,7 @@ async fn pulse(
     Path(raw): Path<String>,
     Checked(session, form): Checked<BTreeMap<String, String>>,
 ) -> Result<Redirect, PageError> {
-    let id = session_id(&raw)?;
+    let id = crate::path_id("session", &raw)?;
     let mut answers = BTreeMap::new();
     for (key, value) in form.into_iter().filter(|(k, _)| k != "csrf") {
         let value = value.trim().parse::<i64>().map_err(|_| {
