@@ -8,7 +8,7 @@ use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use plab_app::lab::{self, CharterView, Me, NoteView, PairView};
-use plab_app::{accounts, programs, settings};
+use plab_app::{accounts, settings};
 use plab_domain::instance::InstanceSettings;
 use serde::{Deserialize, Serialize};
 
@@ -40,10 +40,6 @@ impl<T: serde::de::DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         Ok(ApiJson(Json::<T>::from_request(req, state).await?.0))
     }
-}
-
-pub(crate) fn pair_id(raw: &str) -> Result<i64, ApiError> {
-    raw.parse().map_err(|_| ApiError::new(StatusCode::NOT_FOUND, "not_found", format!("pair '{raw}' was not found")))
 }
 
 /// 200 when the database answers.
@@ -91,9 +87,7 @@ async fn program_pairs(
     Authed(actor): Authed,
     Path(program): Path<String>,
 ) -> Result<Json<Vec<PairView>>, ApiError> {
-    let program = programs::parse_id(&program)
-        .map_err(|_| ApiError::new(StatusCode::NOT_FOUND, "not_found", format!("program '{program}' was not found")))?;
-    Ok(Json(lab::list_pairs(&s.store, &actor, program).await?))
+    Ok(Json(lab::list_pairs(&s.store, &actor, crate::path_program(&program)?).await?))
 }
 
 /// One pair, for its partners and its program's sponsors.
@@ -105,7 +99,7 @@ async fn pair(
     Authed(actor): Authed,
     Path(pair): Path<String>,
 ) -> Result<Json<PairView>, ApiError> {
-    Ok(Json(lab::get_pair(&s.store, &actor, pair_id(&pair)?).await?))
+    Ok(Json(lab::get_pair(&s.store, &actor, crate::path_id("pair", &pair)?).await?))
 }
 
 /// The pair's notes: only its two partners, never sponsors or admins.
@@ -117,7 +111,7 @@ async fn list_notes(
     Authed(actor): Authed,
     Path(pair): Path<String>,
 ) -> Result<Json<Vec<NoteView>>, ApiError> {
-    Ok(Json(lab::notes(&s.store, &s.vault, &actor, pair_id(&pair)?).await?))
+    Ok(Json(lab::notes(&s.store, &s.vault, &actor, crate::path_id("pair", &pair)?).await?))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -141,7 +135,7 @@ async fn add_note(
     Path(pair): Path<String>,
     ApiJson(body): ApiJson<NoteBody>,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
-    let id = lab::add_note(&s.store, &s.vault, &actor, pair_id(&pair)?, &body.body).await?;
+    let id = lab::add_note(&s.store, &s.vault, &actor, crate::path_id("pair", &pair)?, &body.body).await?;
     Ok((StatusCode::CREATED, Json(Created { id })))
 }
 
@@ -154,7 +148,7 @@ async fn charter(
     Authed(actor): Authed,
     Path(pair): Path<String>,
 ) -> Result<Json<CharterView>, ApiError> {
-    Ok(Json(lab::charter(&s.store, &actor, pair_id(&pair)?).await?))
+    Ok(Json(lab::charter(&s.store, &actor, crate::path_id("pair", &pair)?).await?))
 }
 
 /// A partner accepts the three lab rules; the pair turns `active` once both have.
@@ -166,7 +160,7 @@ async fn accept_charter(
     Authed(actor): Authed,
     Path(pair): Path<String>,
 ) -> Result<Json<CharterView>, ApiError> {
-    Ok(Json(lab::accept_charter(&s.store, &actor, pair_id(&pair)?).await?))
+    Ok(Json(lab::accept_charter(&s.store, &actor, crate::path_id("pair", &pair)?).await?))
 }
 
 /// The instance's settings: `instance_name`, `session_hours` (how long a browser

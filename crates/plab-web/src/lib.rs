@@ -16,6 +16,16 @@ use plab_app::Store;
 use plab_app::vault::Vault;
 use std::sync::Arc;
 
+/// An id in a URL path. Anything but a number names nothing, so it is 404
+/// (never 422), alike for the API and the pages.
+pub(crate) fn path_id(what: &'static str, raw: &str) -> Result<i64, plab_app::AppError> {
+    raw.parse().map_err(|_| plab_app::AppError::NotFound { what, id: raw.to_owned() })
+}
+
+pub(crate) fn path_program(raw: &str) -> Result<plab_store::ProgramId, plab_app::AppError> {
+    path_id("program", raw).map(plab_store::ProgramId)
+}
+
 /// Requests larger than this are refused with 413: notes are the largest input.
 pub const MAX_BODY_BYTES: usize = 128 * 1024;
 

@@ -2,12 +2,9 @@
 //! user text escaped, and the same confidentiality as the API.
 mod common;
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
-use common::browser::{Page, form, post_sign_in, pre_session, send, sign_in};
+use axum::http::StatusCode;
+use common::browser::{Page, form, post_sign_in, pre_session, send, send_with, sign_in};
 use common::{App, PASSWORD, on_both};
-use http_body_util::BodyExt;
-use tower::ServiceExt;
 
 #[test]
 fn signing_in_through_the_form_leads_home_and_a_wrong_password_does_not() {
@@ -202,17 +199,7 @@ fn multipart(csrf: Option<&str>, csv: &str) -> (String, String) {
 
 async fn upload(app: &App, cookie: &str, csrf: Option<&str>, csv: &str) -> Page {
     let (content_type, body) = multipart(csrf, csv);
-    let req = Request::builder()
-        .method("POST")
-        .uri("/people/import")
-        .header(header::COOKIE, cookie)
-        .header(header::CONTENT_TYPE, content_type)
-        .body(Body::from(body))
-        .expect("request");
-    let resp = app.router.clone().oneshot(req).await.expect("response");
-    let status = resp.status();
-    let html = String::from_utf8(resp.into_body().collect().await.expect("body").to_bytes().to_vec()).expect("utf-8");
-    Page { status, location: None, set_cookie: None, html }
+    send_with(app, "POST", "/people/import", Some(cookie), &[("content-type", &content_type)], Some(body)).await
 }
 
 #[test]
@@ -380,5 +367,19 @@ fn a_bad_setting_is_shown_beside_its_field_and_nothing_is_saved() {
         assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(page.html.contains("id=\"setting-program_defaults-checkin_after-error\""), "{}", page.html);
         assert_eq!(app.store.instance_settings().await.expect("settings"), Default::default(), "nothing saved");
+    });
+}
+
+#[test]
+fn the_session_cookie_is_secure_behind_a_tls_proxy() {
+    on_both(|app| async move {
+        let (cookie, csrf) = pre_session(&app, "/").await;
+        let fields = form(&[("csrf", &csrf), ("email", "l1@lab.test"), ("password", PASSWORD)]);
+        let headers = [("content-type", "application/x-www-form-urlencoded"), ("x-forwarded-proto", "https")];
+        let page = send_with(&app, "POST", "/login", Some(&cookie), &headers, Some(fields)).await;
+        let set_cookie = page.set_cookie.expect("a session cookie");
+        assert!(set_cookie.contains("Secure") && set_cookie.contains("HttpOnly"), "{set_cookie}");
+        let plain = post_sign_in(&app, "l1@lab.test", PASSWORD).await.set_cookie.expect("a session cookie");
+        assert!(!plain.contains("Secure"), "no TLS, no Secure flag: {plain}");
     });
 }

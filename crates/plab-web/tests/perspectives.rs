@@ -254,14 +254,11 @@ fn bad_perspective_bodies_get_4xx_json_and_save_nothing() {
 }
 
 #[test]
-fn the_perspectives_routes_are_in_the_openapi_document() {
+fn the_perspectives_body_has_its_schema_in_the_openapi_document() {
+    // The routes themselves are checked with every other route in tests/api.rs.
     on_both(|app| async move {
         let (status, doc) = app.call("GET", "/api/openapi.json", None, None).await;
         assert_eq!(status, StatusCode::OK);
-        let path = &doc["paths"]["/api/v1/programs/{program}/me/perspectives"];
-        for method in ["get", "put", "delete"] {
-            assert!(path[method].is_object(), "{method} missing");
-        }
         assert!(doc["components"]["schemas"]["PerspectivesBody"].is_object());
     });
 }

@@ -4,20 +4,13 @@ use crate::AppState;
 use crate::auth::Authed;
 use crate::error::{ApiError, ErrorBody};
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
-use plab_app::programs::{self, participant, participant::MyPerspectives};
-use plab_store::ProgramId;
+use plab_app::programs::{participant, participant::MyPerspectives};
 use serde::Deserialize;
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/api/v1/programs/{program}/me/perspectives", get(mine).put(set_mine).delete(reset_mine))
-}
-
-fn program_id(raw: &str) -> Result<ProgramId, ApiError> {
-    programs::parse_id(raw)
-        .map_err(|_| ApiError::new(StatusCode::NOT_FOUND, "not_found", format!("program '{raw}' was not found")))
 }
 
 /// The perspectives the pairing engine reads for me as a mentor in this
@@ -31,7 +24,7 @@ pub(crate) async fn mine(
     Authed(actor): Authed,
     Path(program): Path<String>,
 ) -> Result<Json<MyPerspectives>, ApiError> {
-    Ok(Json(participant::my_perspectives(&s.store, &actor, program_id(&program)?).await?))
+    Ok(Json(participant::my_perspectives(&s.store, &actor, crate::path_program(&program)?).await?))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -55,7 +48,7 @@ pub(crate) async fn set_mine(
     ApiJson(body): ApiJson<PerspectivesBody>,
 ) -> Result<Json<MyPerspectives>, ApiError> {
     let entries = body.perspectives.iter().map(String::as_str);
-    Ok(Json(participant::set_my_perspectives(&s.store, &actor, program_id(&program)?, entries).await?))
+    Ok(Json(participant::set_my_perspectives(&s.store, &actor, crate::path_program(&program)?, entries).await?))
 }
 
 /// Goes back to the people directory's perspectives for this program. Mentors of the program only.
@@ -67,5 +60,5 @@ pub(crate) async fn reset_mine(
     Authed(actor): Authed,
     Path(program): Path<String>,
 ) -> Result<Json<MyPerspectives>, ApiError> {
-    Ok(Json(participant::reset_my_perspectives(&s.store, &actor, program_id(&program)?).await?))
+    Ok(Json(participant::reset_my_perspectives(&s.store, &actor, crate::path_program(&program)?).await?))
 }

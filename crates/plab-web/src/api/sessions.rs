@@ -1,10 +1,9 @@
 //! Sessions and private pulses in the JSON API.
-use super::{ApiJson, pair_id};
+use super::ApiJson;
 use crate::AppState;
 use crate::auth::Authed;
 use crate::error::{ApiError, ErrorBody};
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use plab_app::sessions::{self, HoldInput, SessionView};
@@ -21,10 +20,6 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/sessions/{session}/pulse", get(my_pulse).put(answer_pulse))
 }
 
-fn session_id(raw: &str) -> Result<i64, ApiError> {
-    raw.parse().map_err(|_| ApiError::new(StatusCode::NOT_FOUND, "not_found", format!("session '{raw}' was not found")))
-}
-
 /// The pair's sessions, for its partners and its program's sponsors (times and status only).
 #[utoipa::path(get, path = "/api/v1/pairs/{pair}/sessions", security(("bearer" = [])),
     params(("pair" = i64, Path, description = "pair id")),
@@ -34,7 +29,7 @@ pub(crate) async fn list(
     Authed(actor): Authed,
     Path(pair): Path<String>,
 ) -> Result<Json<Vec<SessionView>>, ApiError> {
-    Ok(Json(sessions::list(&s.store, &actor, pair_id(&pair)?).await?))
+    Ok(Json(sessions::list(&s.store, &actor, crate::path_id("pair", &pair)?).await?))
 }
 
 /// A partner marks a planned session held, with the homework agreed for next time.
@@ -47,7 +42,7 @@ pub(crate) async fn hold(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<HoldInput>,
 ) -> Result<Json<SessionView>, ApiError> {
-    let id = session_id(&id)?;
+    let id = crate::path_id("session", &id)?;
     Ok(Json(sessions::hold(&s.store, &s.vault, &actor, id, &body, OffsetDateTime::now_utc()).await?))
 }
 
@@ -60,7 +55,7 @@ pub(crate) async fn cancel(
     Authed(actor): Authed,
     Path(id): Path<String>,
 ) -> Result<Json<SessionView>, ApiError> {
-    Ok(Json(sessions::cancel(&s.store, &actor, session_id(&id)?).await?))
+    Ok(Json(sessions::cancel(&s.store, &actor, crate::path_id("session", &id)?).await?))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -80,7 +75,7 @@ pub(crate) async fn reschedule(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<RescheduleBody>,
 ) -> Result<Json<SessionView>, ApiError> {
-    let id = session_id(&id)?;
+    let id = crate::path_id("session", &id)?;
     Ok(Json(sessions::reschedule(&s.store, &actor, id, &body.starts_at, OffsetDateTime::now_utc()).await?))
 }
 
@@ -93,7 +88,7 @@ pub(crate) async fn my_pulse(
     Authed(actor): Authed,
     Path(id): Path<String>,
 ) -> Result<Json<BTreeMap<String, u8>>, ApiError> {
-    Ok(Json(sessions::my_pulse(&s.store, &actor, session_id(&id)?).await?))
+    Ok(Json(sessions::my_pulse(&s.store, &actor, crate::path_id("session", &id)?).await?))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -114,5 +109,5 @@ pub(crate) async fn answer_pulse(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<PulseBody>,
 ) -> Result<Json<BTreeMap<String, u8>>, ApiError> {
-    Ok(Json(sessions::answer_pulse(&s.store, &actor, session_id(&id)?, &body.answers).await?))
+    Ok(Json(sessions::answer_pulse(&s.store, &actor, crate::path_id("session", &id)?, &body.answers).await?))
 }

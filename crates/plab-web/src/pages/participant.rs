@@ -11,7 +11,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use plab_app::AppError;
-use plab_app::programs::{self, participant};
+use plab_app::programs::participant;
 use plab_domain::coach::Assessment;
 use plab_domain::question::QuestionVersion;
 use serde::Deserialize;
@@ -51,7 +51,7 @@ async fn question(
     session: Session,
     Path(raw): Path<String>,
 ) -> Result<QuestionPage, PageError> {
-    let program = programs::parse_id(&raw)?;
+    let program = crate::path_program(&raw)?;
     let mut history = participant::my_questions(&s.store, &session.actor, program).await?;
     history.reverse();
     Ok(QuestionPage { signed_in: Some(session.csrf.clone()), csrf: session.csrf, program: program.0, history })
@@ -69,7 +69,7 @@ async fn save_question(
     Path(raw): Path<String>,
     Checked(session, form): Checked<QuestionForm>,
 ) -> Result<Redirect, PageError> {
-    let program = programs::parse_id(&raw)?;
+    let program = crate::path_program(&raw)?;
     participant::set_my_question(&s.store, &session.actor, program, &form.text).await?;
     Ok(Redirect::to(&format!("/programs/{program}/question")))
 }
@@ -113,7 +113,7 @@ async fn mentor(
     Path(raw): Path<String>,
     Query(query): Query<MentorQuery>,
 ) -> Result<MentorPage, PageError> {
-    let mut page = MentorPage::load(&s, &session, programs::parse_id(&raw)?).await?;
+    let mut page = MentorPage::load(&s, &session, crate::path_program(&raw)?).await?;
     page.saved = query.saved.is_some();
     Ok(page)
 }
@@ -137,7 +137,7 @@ async fn save_perspectives(
     Path(raw): Path<String>,
     Checked(session, form): Checked<PerspectivesForm>,
 ) -> Result<Response, PageError> {
-    let program = programs::parse_id(&raw)?;
+    let program = crate::path_program(&raw)?;
     let saved = if form.action == "reset" {
         participant::reset_my_perspectives(&s.store, &session.actor, program).await
     } else {
@@ -170,7 +170,7 @@ async fn save_opt_out(
     Path(raw): Path<String>,
     Checked(session, form): Checked<OptOutForm>,
 ) -> Result<Redirect, PageError> {
-    let program = programs::parse_id(&raw)?;
+    let program = crate::path_program(&raw)?;
     participant::set_my_opt_out(&s.store, &session.actor, program, form.pairing == "out").await?;
     Ok(Redirect::to(&format!("/programs/{program}/mentor")))
 }

@@ -9,7 +9,6 @@ use axum::extract::{Path, State};
 use axum::response::Redirect;
 use axum::routing::{get, post};
 use plab_app::pairing::sponsor;
-use plab_app::programs;
 use plab_store::{PairRule, Proposal};
 use serde::Deserialize;
 
@@ -35,7 +34,7 @@ async fn review(
     session: Session,
     Path(raw): Path<String>,
 ) -> Result<PairingPage, PageError> {
-    let program = programs::parse_id(&raw)?;
+    let program = crate::path_program(&raw)?;
     let proposal = sponsor::latest(&s.store, &session.actor, program).await?;
     Ok(PairingPage { signed_in: Some(session.csrf.clone()), csrf: session.csrf, program: program.0, proposal })
 }
@@ -45,7 +44,7 @@ async fn run(
     Path(raw): Path<String>,
     Checked(session, _): Checked<CsrfForm>,
 ) -> Result<Redirect, PageError> {
-    let program = programs::parse_id(&raw)?;
+    let program = crate::path_program(&raw)?;
     sponsor::propose(&s.store, &session.actor, program).await?;
     Ok(Redirect::to(&format!("/programs/{program}/pairing")))
 }
@@ -62,7 +61,7 @@ async fn approve(
     Path(raw): Path<String>,
     Checked(session, form): Checked<ApproveForm>,
 ) -> Result<Redirect, PageError> {
-    let program = programs::parse_id(&raw)?;
+    let program = crate::path_program(&raw)?;
     sponsor::approve(&s.store, &session.actor, program, form.proposal).await?;
     Ok(Redirect::to(&format!("/programs/{program}")))
 }
@@ -82,7 +81,7 @@ async fn rule(
     Path(raw): Path<String>,
     Checked(session, form): Checked<RuleForm>,
 ) -> Result<Redirect, PageError> {
-    let program = programs::parse_id(&raw)?;
+    let program = crate::path_program(&raw)?;
     let rule = match form.rule.as_str() {
         "pin" => PairRule::Pin,
         "forbid" => PairRule::Forbid,

@@ -13,14 +13,28 @@ pub struct Page {
 }
 
 pub async fn send(app: &App, method: &str, uri: &str, cookie: Option<&str>, form: Option<&str>) -> Page {
+    let headers: &[(&str, &str)] =
+        if form.is_some() { &[("content-type", "application/x-www-form-urlencoded")] } else { &[] };
+    send_with(app, method, uri, cookie, headers, form.map(str::to_owned)).await
+}
+
+/// A request with these extra headers and body, as a browser would send it.
+pub async fn send_with(
+    app: &App,
+    method: &str,
+    uri: &str,
+    cookie: Option<&str>,
+    headers: &[(&str, &str)],
+    body: Option<String>,
+) -> Page {
     let mut req = Request::builder().method(method).uri(uri);
     if let Some(c) = cookie {
         req = req.header(header::COOKIE, c);
     }
-    if form.is_some() {
-        req = req.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+    for (name, value) in headers {
+        req = req.header(*name, *value);
     }
-    let req = req.body(form.map_or_else(Body::empty, |f| Body::from(f.to_owned()))).expect("request");
+    let req = req.body(body.map_or_else(Body::empty, Body::from)).expect("request");
     let resp = app.router.clone().oneshot(req).await.expect("response");
     let header_text = |name| resp.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
     let (status, location, set_cookie) =
