@@ -203,6 +203,8 @@ mod tests {
         let sum: u32 = explain(q).iter().map(|c| u32::from(c.points)).sum();
         assert_eq!(u32::from(assess(q).score), sum);
         assert!(explain(q).iter().all(|c| c.points <= c.max));
+        // The criteria's maxima make up the whole 0-100 range, so a score is never capped.
+        assert_eq!(explain(q).iter().map(|c| u32::from(c.max)).sum::<u32>(), 100);
     }
 
     #[test]
