@@ -6,6 +6,7 @@ use crate::{AppError, Problem};
 use plab_domain::program::Role;
 use plab_store::{Pair, ProgramId, Store};
 use serde::Serialize;
+use std::collections::HashMap;
 
 pub const MAX_NOTE_CHARS: usize = 20_000;
 
@@ -68,21 +69,39 @@ pub struct PairView {
     pub score: f64,
 }
 
-async fn person_ref(store: &Store, id: &str) -> Result<PersonRef, AppError> {
-    let p = store.person(id).await?;
-    Ok(PersonRef { id: id.to_owned(), name: p.name.to_string(), email: p.email.to_string() })
+/// The people behind these ids, looked up at once.
+async fn person_refs(store: &Store, ids: &[&str]) -> Result<HashMap<String, PersonRef>, AppError> {
+    let found = store.names_and_emails(ids).await?;
+    ids.iter()
+        .map(|id| {
+            let (name, email) =
+                found.get(*id).cloned().ok_or_else(|| AppError::NotFound { what: "person", id: (*id).to_owned() })?;
+            Ok(((*id).to_owned(), PersonRef { id: (*id).to_owned(), name, email }))
+        })
+        .collect()
+}
+
+/// The views of these pairs, with one lookup for everyone in them.
+async fn views(store: &Store, pairs: &[&Pair]) -> Result<Vec<PairView>, AppError> {
+    let ids: Vec<&str> = pairs.iter().flat_map(|p| [p.pair.leader.as_str(), p.pair.mentor.as_str()]).collect();
+    let people = person_refs(store, &ids).await?;
+    Ok(pairs
+        .iter()
+        .map(|p| PairView {
+            id: p.id,
+            program: p.program.0,
+            leader: people[&p.pair.leader].clone(),
+            mentor: people[&p.pair.mentor].clone(),
+            status: p.status.clone(),
+            kind: p.pair.kind.clone(),
+            score: p.pair.score,
+        })
+        .collect())
 }
 
 pub(crate) async fn view(store: &Store, p: &Pair) -> Result<PairView, AppError> {
-    Ok(PairView {
-        id: p.id,
-        program: p.program.0,
-        leader: person_ref(store, &p.pair.leader).await?,
-        mentor: person_ref(store, &p.pair.mentor).await?,
-        status: p.status.clone(),
-        kind: p.pair.kind.clone(),
-        score: p.pair.score,
-    })
+    let mut one = views(store, &[p]).await?;
+    one.pop().ok_or_else(|| AppError::NotFound { what: "pair", id: p.id.to_string() })
 }
 
 /// A program's sponsors see every pair; a leader or mentor sees their own.
@@ -97,13 +116,9 @@ pub async fn list_pairs(store: &Store, actor: &Actor, program: ProgramId) -> Res
     }
     let me = actor.employee_id.as_deref().unwrap_or_default();
     let sponsor = roles.contains(&Role::Sponsor);
-    let mut out = Vec::new();
-    for p in store.pairs(program).await? {
-        if sponsor || p.pair.leader == me || p.pair.mentor == me {
-            out.push(view(store, &p).await?);
-        }
-    }
-    Ok(out)
+    let pairs = store.pairs(program).await?;
+    let visible: Vec<&Pair> = pairs.iter().filter(|p| sponsor || p.pair.leader == me || p.pair.mentor == me).collect();
+    views(store, &visible).await
 }
 
 pub async fn get_pair(store: &Store, actor: &Actor, pair: i64) -> Result<PairView, AppError> {
@@ -141,10 +156,13 @@ pub async fn question_strengths(
     program: ProgramId,
 ) -> Result<Vec<QuestionStrength>, AppError> {
     require_sponsor(store, actor, program).await?;
+    let questions = store.current_questions(program).await?;
+    let leaders: Vec<&str> = questions.iter().map(|(leader, _)| leader.as_str()).collect();
+    let people = person_refs(store, &leaders).await?;
     let mut out = Vec::new();
-    for (leader, v) in store.current_questions(program).await? {
+    for (leader, v) in &questions {
         out.push(QuestionStrength {
-            leader: person_ref(store, &leader).await?,
+            leader: people[leader].clone(),
             version: v.version,
             strength: v.assessment.strength.as_str(),
             score: v.assessment.score,

@@ -318,9 +318,11 @@ pub async fn calendar(store: &Store, secret: &str) -> Result<String, AppError> {
     let Some(me) = store.employee_id_by_email(&account.email).await? else {
         return Ok(cal.done().to_string());
     };
-    for (s, leader, mentor) in store.sessions_of_person(&me).await? {
-        let other = if leader == me { &mentor } else { &leader };
-        let other_name = store.person(other).await?.name.to_string();
+    let sessions = store.sessions_of_person(&me).await?;
+    let partners: Vec<&str> = sessions.iter().map(|(_, l, m)| if *l == me { m.as_str() } else { l.as_str() }).collect();
+    let names = store.names_and_emails(&partners).await?;
+    for ((s, ..), partner) in sessions.iter().zip(&partners) {
+        let other_name = names.get(*partner).map_or(*partner, |(name, _)| name.as_str());
         let starts = instant(&s.starts_at)?;
         let agenda: Vec<String> = session::agenda(u32::try_from(s.minutes).unwrap_or(60))
             .iter()

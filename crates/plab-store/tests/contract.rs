@@ -45,6 +45,7 @@ contract!(
     a_new_proposal_supersedes_the_open_one,
     pins_and_forbids_replace_each_other,
     both_partners_accepting_at_once_make_the_pair_active,
+    names_and_emails_come_in_one_lookup_and_skip_unknown_ids,
     sessions_are_planned_once_per_pair,
     a_session_leaves_planned_once_and_keeps_its_homework_apart_from_notes,
     a_pulse_is_replaced_by_its_author_and_averaged_per_person,
@@ -272,6 +273,14 @@ async fn both_partners_accepting_at_once_make_the_pair_active(db: &TestDb) {
         assert!(statuses.contains(&"active".to_owned()), "{statuses:?}");
         assert_eq!(store.pair(pair).await.expect("pair").status, "active");
     }
+}
+
+async fn names_and_emails_come_in_one_lookup_and_skip_unknown_ids(db: &TestDb) {
+    let store = seeded(db).await;
+    let found = store.names_and_emails(&["pm", "vp", "nobody", "pm"]).await.expect("lookup");
+    assert_eq!(found.len(), 2);
+    assert_eq!(found["pm"], ("Person pm".to_owned(), "pm@example.com".to_owned()));
+    assert!(store.names_and_emails(&[]).await.expect("empty").is_empty());
 }
 
 const STARTS: [&str; 3] = ["2026-01-05T10:00:00Z", "2026-01-19T10:00:00Z", "2026-02-02T10:00:00Z"];
