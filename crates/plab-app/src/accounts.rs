@@ -73,7 +73,7 @@ fn token_hash(token: &str) -> String {
 /// Creates or updates an account with an already computed hash (the demo
 /// hashes its shared password once).
 pub async fn upsert_with_hash(store: &Store, email: &str, hash: &str, is_admin: bool) -> Result<i64, AppError> {
-    let email = Email::parse(email).map_err(|e| AppError::invalid(Problem::new(e.message).field(e.field)))?;
+    let email = Email::parse(email)?;
     Ok(store.upsert_account(email.as_str(), hash, is_admin, &random_hex(24)).await?)
 }
 
@@ -171,7 +171,7 @@ pub async fn list(store: &Store, actor: &Actor) -> Result<Vec<Account>, AppError
 /// the secret to put in `/set-password/SECRET`. No e-mail is sent: the admin
 /// hands the link over.
 pub async fn issue_password_link(store: &Store, email: &str, by: &str) -> Result<String, AppError> {
-    let email = Email::parse(email).map_err(|e| AppError::invalid(Problem::new(e.message).field(e.field)))?;
+    let email = Email::parse(email)?;
     let secret = random_hex(32);
     store.add_password_link(&token_hash(&secret), email.as_str(), by, &rfc3339_from_now(LINK_DAYS * 86_400)).await?;
     store.audit(by, "account.password_link", email.as_str(), "issued").await?;

@@ -1,3 +1,4 @@
+use plab_domain::person::FieldError;
 use plab_store::StoreError;
 use std::fmt;
 
@@ -23,6 +24,26 @@ impl Problem {
     pub fn field(mut self, field: impl Into<String>) -> Problem {
         self.field = Some(field.into());
         self
+    }
+}
+
+/// A domain rule's verdict on one field becomes a problem naming that field.
+impl From<FieldError> for Problem {
+    fn from(e: FieldError) -> Problem {
+        Problem::new(e.message).field(e.field)
+    }
+}
+
+/// Every field at fault, as one user error.
+impl From<Vec<FieldError>> for AppError {
+    fn from(errors: Vec<FieldError>) -> AppError {
+        AppError::Invalid(errors.into_iter().map(Problem::from).collect())
+    }
+}
+
+impl From<FieldError> for AppError {
+    fn from(e: FieldError) -> AppError {
+        AppError::invalid(e.into())
     }
 }
 

@@ -94,9 +94,7 @@ fn parse_csv_lenient<R: Read>(source: &str, reader: R) -> Result<Parsed, Vec<Pro
                 if !raw.employee_id.trim().is_empty() {
                     invalid_ids.push(raw.employee_id.trim().to_owned());
                 }
-                problems.extend(
-                    errs.into_iter().map(|e| Problem::new(e.message).field(e.field).at(format!("{source}:{line}"))),
-                )
+                problems.extend(errs.into_iter().map(|e| Problem::from(e).at(format!("{source}:{line}"))))
             }
         }
     }

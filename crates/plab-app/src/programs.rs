@@ -8,7 +8,7 @@ use plab_domain::question::QuestionText;
 use plab_store::{Program, ProgramId, Store};
 
 fn field_problems(errors: Vec<FieldError>, at: &str) -> AppError {
-    AppError::Invalid(errors.into_iter().map(|e| Problem::new(e.message).field(e.field).at(at.to_owned())).collect())
+    AppError::Invalid(errors.into_iter().map(|e| Problem::from(e).at(at.to_owned())).collect())
 }
 
 pub async fn create(

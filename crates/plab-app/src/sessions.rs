@@ -5,9 +5,9 @@ use crate::accounts::Actor;
 use crate::lab;
 use crate::vault::Vault;
 use crate::{AppError, Problem};
+use plab_domain::Date;
 use plab_domain::program::Role;
 use plab_domain::session::{self, GroupAverage, Pulse, PulseItem, Segment, SessionStatus};
-use plab_domain::{Date, person::FieldError};
 use plab_store::{Pair, ProgramId, SealedText, Store, StoredSession};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -42,10 +42,6 @@ fn view(s: &StoredSession) -> SessionView {
         minutes: s.minutes,
         status: s.status.clone(),
     }
-}
-
-fn invalid(e: FieldError) -> AppError {
-    AppError::invalid(Problem::new(e.message).field(e.field))
 }
 
 fn instant(stored: &str) -> Result<OffsetDateTime, AppError> {
@@ -181,7 +177,7 @@ pub async fn hold(
                 .field("status"),
         ));
     }
-    let homework = session::parse_homework(input.homework.as_deref()).map_err(invalid)?;
+    let homework = session::parse_homework(input.homework.as_deref())?;
     let previous = match previous_held(store, &s).await? {
         Some(p) if input.previous_homework_done => Some(p.id),
         _ => None,
@@ -221,8 +217,8 @@ pub async fn reschedule(
 ) -> Result<SessionView, AppError> {
     let (s, ..) = partner_session(store, actor, id).await?;
     require_planned(&s)?;
-    let at = session::parse_instant(starts_at).map_err(invalid)?;
-    session::check_reschedule(at, now).map_err(invalid)?;
+    let at = session::parse_instant(starts_at)?;
+    session::check_reschedule(at, now)?;
     store.reschedule_session(id, &session::format_instant(at)).await?;
     Ok(view(&store.session(id).await?))
 }
@@ -238,9 +234,7 @@ pub async fn answer_pulse(
     if s.status != SessionStatus::Held.as_str() {
         return Err(AppError::Conflict(format!("session {id} is {}: the pulse follows a held session", s.status)));
     }
-    let pulse = Pulse::parse(role, answers).map_err(|errors| {
-        AppError::Invalid(errors.into_iter().map(|e| Problem::new(e.message).field(e.field)).collect())
-    })?;
+    let pulse = Pulse::parse(role, answers)?;
     store.save_pulse(id, &me, role.as_str(), pulse.answers()).await?;
     Ok(store.own_pulse(id, &me).await?.into_iter().collect())
 }
