@@ -128,16 +128,22 @@ pub async fn get_pair(store: &Store, actor: &Actor, pair: i64) -> Result<PairVie
 
 /// Only the program's sponsors.
 pub async fn require_sponsor(store: &Store, actor: &Actor, program: ProgramId) -> Result<(), AppError> {
+    require_role(store, actor, program, Role::Sponsor).await.map(drop)
+}
+
+/// The actor takes this role in the program; returns their employee id. The
+/// one check behind every "sponsors only", "leaders only" and "mentors only".
+pub async fn require_role(store: &Store, actor: &Actor, program: ProgramId, role: Role) -> Result<String, AppError> {
     store.program(program).await?;
-    let roles = match &actor.employee_id {
-        Some(me) => store.roles_of(program, me).await?,
-        None => Vec::new(),
-    };
-    if roles.contains(&Role::Sponsor) {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden(format!("only the sponsors of program {program} see this")))
+    if let Some(me) = &actor.employee_id
+        && store.roles_of(program, me).await?.contains(&role)
+    {
+        return Ok(me.clone());
     }
+    Err(AppError::Forbidden(match role {
+        Role::Sponsor => format!("only the sponsors of program {program} see this"),
+        _ => format!("you are not a {role} in program {program}"),
+    }))
 }
 
 /// The strength of every leader's current question, for the program's sponsors

@@ -119,30 +119,13 @@ pub mod participant {
     use plab_domain::question::QuestionVersion;
     use plab_store::Enrolment;
 
-    fn me(actor: &Actor) -> Result<&str, AppError> {
-        actor
-            .employee_id
-            .as_deref()
-            .ok_or_else(|| AppError::Forbidden("this account is no one in the organisation".into()))
-    }
-
-    async fn require_role(store: &Store, actor: &Actor, program: ProgramId, role: Role) -> Result<String, AppError> {
-        store.program(program).await?;
-        let me = me(actor)?;
-        if store.roles_of(program, me).await?.contains(&role) {
-            Ok(me.to_owned())
-        } else {
-            Err(AppError::Forbidden(format!("you are not a {role} in program {program}")))
-        }
-    }
-
     /// The leader's own question, every version.
     pub async fn my_questions(
         store: &Store,
         actor: &Actor,
         program: ProgramId,
     ) -> Result<Vec<QuestionVersion>, AppError> {
-        let me = require_role(store, actor, program, Role::Leader).await?;
+        let me = crate::lab::require_role(store, actor, program, Role::Leader).await?;
         Ok(store.question_history(program, &me).await?)
     }
 
@@ -152,7 +135,7 @@ pub mod participant {
         program: ProgramId,
         text: &str,
     ) -> Result<QuestionSaved, AppError> {
-        let me = require_role(store, actor, program, Role::Leader).await?;
+        let me = crate::lab::require_role(store, actor, program, Role::Leader).await?;
         set_question(store, program, &me, text).await
     }
 
@@ -236,7 +219,7 @@ pub mod participant {
         actor: &Actor,
         program: ProgramId,
     ) -> Result<MentorProfile, AppError> {
-        let me = require_role(store, actor, program, Role::Mentor).await?;
+        let me = crate::lab::require_role(store, actor, program, Role::Mentor).await?;
         let person = store.person(&me).await?;
         let enrolment = mentor_enrolment(store, program, &me).await?;
         Ok(MentorProfile {
@@ -259,7 +242,7 @@ pub mod participant {
         program: ProgramId,
         entries: impl IntoIterator<Item = &'a str>,
     ) -> Result<MyPerspectives, AppError> {
-        let me = require_role(store, actor, program, Role::Mentor).await?;
+        let me = crate::lab::require_role(store, actor, program, Role::Mentor).await?;
         let own = Perspectives::parse(entries).map_err(|e| field_problems(e, &me))?;
         store.set_mentor_perspectives(program, &me, Some(own.as_slice())).await?;
         my_perspectives(store, actor, program).await
@@ -271,7 +254,7 @@ pub mod participant {
         actor: &Actor,
         program: ProgramId,
     ) -> Result<MyPerspectives, AppError> {
-        let me = require_role(store, actor, program, Role::Mentor).await?;
+        let me = crate::lab::require_role(store, actor, program, Role::Mentor).await?;
         store.set_mentor_perspectives(program, &me, None).await?;
         my_perspectives(store, actor, program).await
     }
@@ -283,7 +266,7 @@ pub mod participant {
         program: ProgramId,
         opted_out: bool,
     ) -> Result<(), AppError> {
-        let me = require_role(store, actor, program, Role::Mentor).await?;
+        let me = crate::lab::require_role(store, actor, program, Role::Mentor).await?;
         Ok(store.set_opted_out(program, &me, opted_out).await?)
     }
 }
