@@ -121,6 +121,13 @@ pub async fn list_pairs(store: &Store, actor: &Actor, program: ProgramId) -> Res
     views(store, &visible).await
 }
 
+/// The pairs the actor is a partner in, across programs (their home page).
+pub async fn my_pairs(store: &Store, actor: &Actor) -> Result<Vec<PairView>, AppError> {
+    let Some(me) = &actor.employee_id else { return Ok(Vec::new()) };
+    let pairs = store.pairs_of_person(me).await?;
+    views(store, &pairs.iter().collect::<Vec<_>>()).await
+}
+
 pub async fn get_pair(store: &Store, actor: &Actor, pair: i64) -> Result<PairView, AppError> {
     let (p, _) = pair_access(store, actor, pair).await?;
     view(store, &p).await

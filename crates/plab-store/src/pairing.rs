@@ -232,41 +232,52 @@ impl Store {
     }
 
     pub async fn pair(&self, id: i64) -> Result<Pair> {
-        let r = sqlx::query(
-            "SELECT leader_id, mentor_id, score, kind, reasons, id, status, created_at, program_id FROM pairs WHERE id = $1",
-        )
-        .bind(id)
-        .fetch_optional(&self.pool)
-        .await?
-        .ok_or_else(|| StoreError::NotFound { what: "pair", id: id.to_string() })?;
-        Ok(Pair {
-            id,
-            program: ProgramId(r.try_get(8)?),
-            status: r.try_get(6)?,
-            pair: stored_pair(&r, 0)?,
-            created_at: r.try_get(7)?,
-        })
+        let r = sqlx::query(concat!("SELECT ", pair_columns!(), " FROM pairs WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or_else(|| StoreError::NotFound { what: "pair", id: id.to_string() })?;
+        pair_from_row(&r)
     }
 
     pub async fn pairs(&self, program: ProgramId) -> Result<Vec<Pair>> {
-        let rows = sqlx::query(
-            "SELECT leader_id, mentor_id, score, kind, reasons, id, status, created_at FROM pairs WHERE program_id = $1 ORDER BY id",
-        )
-        .bind(program.0)
+        let rows = sqlx::query(concat!("SELECT ", pair_columns!(), " FROM pairs WHERE program_id = $1 ORDER BY id"))
+            .bind(program.0)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(pair_from_row).collect()
+    }
+
+    /// Every pair a person is a partner in, in any program.
+    pub async fn pairs_of_person(&self, employee_id: &str) -> Result<Vec<Pair>> {
+        let rows = sqlx::query(concat!(
+            "SELECT ",
+            pair_columns!(),
+            " FROM pairs WHERE leader_id = $1 OR mentor_id = $1 ORDER BY id"
+        ))
+        .bind(employee_id)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(Pair {
-                    id: r.try_get(5)?,
-                    program,
-                    status: r.try_get(6)?,
-                    pair: stored_pair(r, 0)?,
-                    created_at: r.try_get(7)?,
-                })
-            })
-            .collect()
+        rows.iter().map(pair_from_row).collect()
     }
+}
+
+/// The columns `pair_from_row` reads, in its order.
+macro_rules! pair_columns {
+    () => {
+        "leader_id, mentor_id, score, kind, reasons, id, status, created_at, program_id"
+    };
+}
+use pair_columns;
+
+fn pair_from_row(r: &AnyRow) -> Result<Pair> {
+    Ok(Pair {
+        id: r.try_get(5)?,
+        program: ProgramId(r.try_get(8)?),
+        status: r.try_get(6)?,
+        pair: stored_pair(r, 0)?,
+        created_at: r.try_get(7)?,
+    })
 }
 
 fn stored_pair(r: &AnyRow, at: usize) -> Result<StoredPair> {

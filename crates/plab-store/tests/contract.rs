@@ -46,6 +46,7 @@ contract!(
     pins_and_forbids_replace_each_other,
     both_partners_accepting_at_once_make_the_pair_active,
     names_and_emails_come_in_one_lookup_and_skip_unknown_ids,
+    a_persons_pairs_span_programs_and_both_roles,
     sessions_are_planned_once_per_pair,
     a_session_leaves_planned_once_and_keeps_its_homework_apart_from_notes,
     a_pulse_is_replaced_by_its_author_and_averaged_per_person,
@@ -281,6 +282,16 @@ async fn names_and_emails_come_in_one_lookup_and_skip_unknown_ids(db: &TestDb) {
     assert_eq!(found.len(), 2);
     assert_eq!(found["pm"], ("Person pm".to_owned(), "pm@example.com".to_owned()));
     assert!(store.names_and_emails(&[]).await.expect("empty").is_empty());
+}
+
+async fn a_persons_pairs_span_programs_and_both_roles(db: &TestDb) {
+    let store = seeded(db).await;
+    let (first, _) = approved_pair(&store).await;
+    let (second, _) = approved_pair(&store).await;
+    let programs = |pairs: Vec<plab_store::Pair>| pairs.iter().map(|p| p.program).collect::<Vec<_>>();
+    assert_eq!(programs(store.pairs_of_person("vp").await.expect("leader")), [first, second]);
+    assert_eq!(programs(store.pairs_of_person("pm").await.expect("mentor")), [first, second]);
+    assert!(store.pairs_of_person("ceo").await.expect("nobody's").is_empty());
 }
 
 const STARTS: [&str; 3] = ["2026-01-05T10:00:00Z", "2026-01-19T10:00:00Z", "2026-02-02T10:00:00Z"];

@@ -31,25 +31,29 @@ impl ApiError {
     }
 }
 
+/// The HTTP status and error code of a service error, for the API and the
+/// pages alike. Internal faults are logged here and never shown.
+pub(crate) fn classify(e: &AppError) -> (StatusCode, &'static str) {
+    match e {
+        AppError::Invalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid"),
+        AppError::NotFound { .. } => (StatusCode::NOT_FOUND, "not_found"),
+        AppError::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
+        AppError::Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized"),
+        AppError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
+        AppError::TooManyAttempts => (StatusCode::TOO_MANY_REQUESTS, "too_many_attempts"),
+        AppError::Internal(inner) => {
+            eprintln!("internal error: {inner}");
+            (StatusCode::INTERNAL_SERVER_ERROR, "internal")
+        }
+    }
+}
+
 impl From<AppError> for ApiError {
     fn from(e: AppError) -> ApiError {
-        let (status, code) = match &e {
-            AppError::Invalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid"),
-            AppError::NotFound { .. } => (StatusCode::NOT_FOUND, "not_found"),
-            AppError::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
-            AppError::Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized"),
-            AppError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
-            AppError::TooManyAttempts => (StatusCode::TOO_MANY_REQUESTS, "too_many_attempts"),
-            AppError::Internal(inner) => {
-                eprintln!("internal error: {inner}");
-                return ApiError::new(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "internal",
-                    "something went wrong on our side",
-                );
-            }
-        };
-        ApiError::new(status, code, e.to_string())
+        let (status, code) = classify(&e);
+        let message =
+            if status.is_server_error() { "something went wrong on our side".to_owned() } else { e.to_string() };
+        ApiError::new(status, code, message)
     }
 }
 

@@ -19,7 +19,6 @@ use plab_app::lab::{self, PairView, QuestionStrength};
 use plab_app::sessions::{self, ProgramHealth};
 use plab_app::{AppError, settings};
 use plab_domain::charter::{LAB_RULES, LabRule};
-use plab_domain::program::Role;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
@@ -54,10 +53,7 @@ pub(crate) fn pre_session_token(jar: CookieJar, headers: &HeaderMap) -> (CookieJ
 pub(crate) fn check_pre_session(jar: &CookieJar, sent: &str) -> Result<(), PageError> {
     match jar.get(PRE_SESSION_COOKIE) {
         Some(c) if !sent.is_empty() && c.value() == sent => Ok(()),
-        _ => Err(PageError::Status(
-            StatusCode::FORBIDDEN,
-            "This form has expired or did not come from us; reload the page.".into(),
-        )),
+        _ => Err(PageError::csrf_refused()),
     }
 }
 
@@ -87,24 +83,23 @@ pub enum PageError {
     Status(StatusCode, String),
 }
 
+impl PageError {
+    /// A form without the token its page gave it.
+    fn csrf_refused() -> PageError {
+        PageError::Status(
+            StatusCode::FORBIDDEN,
+            "This form has expired or did not come from us; reload the page.".into(),
+        )
+    }
+}
+
 impl From<AppError> for PageError {
     fn from(e: AppError) -> PageError {
-        let status = match &e {
-            AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            AppError::NotFound { .. } => StatusCode::NOT_FOUND,
-            AppError::Conflict(_) => StatusCode::CONFLICT,
-            AppError::Unauthorized => return PageError::SignIn,
-            AppError::TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
-            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
-            AppError::Internal(inner) => {
-                eprintln!("internal error: {inner}");
-                return PageError::Status(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "Something went wrong on our side.".into(),
-                );
-            }
-        };
-        PageError::Status(status, e.to_string())
+        match crate::error::classify(&e).0 {
+            StatusCode::UNAUTHORIZED => PageError::SignIn,
+            s if s.is_server_error() => PageError::Status(s, "Something went wrong on our side.".into()),
+            s => PageError::Status(s, e.to_string()),
+        }
     }
 }
 
@@ -154,14 +149,7 @@ impl FromRequestParts<AppState> for Session {
 
 impl Session {
     pub(crate) fn check_csrf(&self, sent: &str) -> Result<(), PageError> {
-        if sent == self.csrf {
-            Ok(())
-        } else {
-            Err(PageError::Status(
-                StatusCode::FORBIDDEN,
-                "This form has expired or did not come from us; reload the page.".into(),
-            ))
-        }
+        if sent == self.csrf { Ok(()) } else { Err(PageError::csrf_refused()) }
     }
 }
 
@@ -305,13 +293,7 @@ struct HomePage {
 
 async fn home(State(s): State<AppState>, session: Session) -> Result<HomePage, PageError> {
     let me = lab::me(&s.store, &session.actor).await?;
-    let mut pairs = Vec::new();
-    for m in me.memberships.iter().filter(|m| m.role != Role::Sponsor.as_str()) {
-        let mine = lab::list_pairs(&s.store, &session.actor, plab_store::ProgramId(m.program)).await?;
-        let me_id = session.actor.employee_id.as_deref().unwrap_or_default();
-        pairs.extend(mine.into_iter().filter(|p| p.leader.id == me_id || p.mentor.id == me_id));
-    }
-    pairs.dedup_by_key(|p| p.id);
+    let pairs = lab::my_pairs(&s.store, &session.actor).await?;
     Ok(HomePage { signed_in: Some(session.csrf), me, pairs })
 }
 
