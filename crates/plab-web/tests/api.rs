@@ -4,13 +4,8 @@
 mod common;
 
 use axum::http::StatusCode;
-use common::{PASSWORD, on_both};
-use serde_json::{Value, json};
-
-fn assert_error_json(status: StatusCode, body: &Value, expected: StatusCode) {
-    assert_eq!(status, expected, "{body}");
-    assert!(body["error"]["code"].is_string() && body["error"]["message"].is_string(), "error JSON: {body}");
-}
+use common::{PASSWORD, assert_error_json, on_both};
+use serde_json::json;
 
 #[test]
 fn authorization_matrix_over_every_pair_route() {

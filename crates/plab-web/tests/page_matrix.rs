@@ -7,7 +7,7 @@ mod common;
 
 use axum::http::StatusCode;
 use common::browser::{form, send, sign_in};
-use common::{App, on_both};
+use common::{App, activate, move_to_past, on_both};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Want {
@@ -38,16 +38,10 @@ const WHO: [Option<&str>; 8] = [
 /// Both pairs of program A accept the lab rules; returns the first session of
 /// each, the own one (pair 1) moved into the past so that it can be held.
 async fn sessions(app: &App) -> (i64, i64) {
-    let mut firsts = Vec::new();
-    for (pair, people) in [(app.pair1, ["l1@lab.test", "m1@lab.test"]), (app.pair2, ["l2@lab.test", "m2@lab.test"])] {
-        for who in people {
-            let token = app.login(who).await;
-            app.call("POST", &format!("/api/v1/pairs/{pair}/charter"), Some(&token), None).await;
-        }
-        firsts.push(app.store.sessions(pair).await.expect("sessions")[0].id);
-    }
-    app.store.reschedule_session(firsts[0], "2026-01-05T10:00:00Z").await.expect("move");
-    (firsts[0], firsts[1])
+    let own = activate(app, app.pair1, "l1@lab.test", "m1@lab.test").await[0];
+    let other = activate(app, app.pair2, "l2@lab.test", "m2@lab.test").await[0];
+    move_to_past(app, own).await;
+    (own, other)
 }
 
 fn check(who: Option<&str>, method: &str, uri: &str, status: StatusCode, location: Option<&str>, want: Want) {

@@ -8,7 +8,7 @@ use common::browser::{form, send, sign_in};
 use common::{App, on_both};
 use plab_domain::program::Role;
 use plab_store::ProgramId;
-use serde_json::{Value, json};
+use serde_json::json;
 
 async fn stored(app: &App) -> Option<Vec<String>> {
     let enrolments = app.store.enrolments(ProgramId(app.program)).await.expect("enrolments");
@@ -173,11 +173,6 @@ fn api_uri(app: &App) -> String {
     format!("/api/v1/programs/{}/me/perspectives", app.program)
 }
 
-fn assert_error(status: StatusCode, value: &Value, expected: StatusCode) {
-    assert_eq!(status, expected, "{value}");
-    assert!(value["error"]["code"].is_string() && value["error"]["message"].is_string(), "{value}");
-}
-
 #[test]
 fn only_the_mentor_reads_and_writes_their_perspectives_through_the_api() {
     on_both(|app| async move {
@@ -186,13 +181,13 @@ fn only_the_mentor_reads_and_writes_their_perspectives_through_the_api() {
         let body = Some(json!({"perspectives": ["TikTok"]}).to_string());
         for (method, body) in [("GET", None), ("PUT", body.clone()), ("DELETE", None)] {
             let (status, value) = app.call(method, &uri, None, body).await;
-            assert_error(status, &value, StatusCode::UNAUTHORIZED);
+            common::assert_error_json(status, &value, StatusCode::UNAUTHORIZED);
         }
         for who in ["l1@lab.test", "s@lab.test", "m3@lab.test", "admin@ops.test"] {
             let token = app.login(who).await;
             for (method, body) in [("GET", None), ("PUT", body.clone()), ("DELETE", None)] {
                 let (status, value) = app.call(method, &uri, Some(&token), body).await;
-                assert_error(status, &value, StatusCode::FORBIDDEN);
+                common::assert_error_json(status, &value, StatusCode::FORBIDDEN);
             }
         }
         assert_eq!(stored(&app).await, None);
@@ -238,18 +233,18 @@ fn bad_perspective_bodies_get_4xx_json_and_save_nothing() {
         }
         let overlong = json!({"perspectives": ["TikTok", "z".repeat(121)]}).to_string();
         let (status, value) = app.call("PUT", &uri, Some(&token), Some(overlong)).await;
-        assert_error(status, &value, StatusCode::UNPROCESSABLE_ENTITY);
+        common::assert_error_json(status, &value, StatusCode::UNPROCESSABLE_ENTITY);
         let message = value["error"]["message"].as_str().expect("message");
         assert!(message.contains("perspectives: entry 2 ("), "{message}");
         let (status, value) =
             app.call("PUT", &uri, Some(&token), Some(json!({"perspectives": ["  "]}).to_string())).await;
-        assert_error(status, &value, StatusCode::UNPROCESSABLE_ENTITY);
+        common::assert_error_json(status, &value, StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(stored(&app).await, None);
 
         let (status, value) = app.call("GET", "/api/v1/programs/abc/me/perspectives", Some(&token), None).await;
-        assert_error(status, &value, StatusCode::NOT_FOUND);
+        common::assert_error_json(status, &value, StatusCode::NOT_FOUND);
         let (status, value) = app.call("GET", "/api/v1/programs/999/me/perspectives", Some(&token), None).await;
-        assert_error(status, &value, StatusCode::NOT_FOUND);
+        common::assert_error_json(status, &value, StatusCode::NOT_FOUND);
     });
 }
 

@@ -6,28 +6,10 @@ mod common;
 
 use axum::http::StatusCode;
 use common::browser::{form, send, sign_in};
-use common::{App, on_both};
+use common::{App, activate, move_to_past, on_both};
 use plab_app::programs;
 use plab_domain::program::{ProgramSettings, Role};
 use serde_json::{Value, json};
-
-/// Both partners accept the lab rules; returns the pair's session ids.
-async fn activate(app: &App, pair: i64, leader: &str, mentor: &str) -> Vec<i64> {
-    for who in [leader, mentor] {
-        let token = app.login(who).await;
-        let (status, body) = app.call("POST", &format!("/api/v1/pairs/{pair}/charter"), Some(&token), None).await;
-        assert_eq!(status, StatusCode::OK, "{body}");
-    }
-    let token = app.login(leader).await;
-    let (_, sessions) = app.call("GET", &format!("/api/v1/pairs/{pair}/sessions"), Some(&token), None).await;
-    sessions.as_array().expect("sessions").iter().map(|s| s["id"].as_i64().expect("id")).collect()
-}
-
-/// Moves a planned session into the past so that it can be held (the
-/// services refuse to, as a partner would not hold a session next month).
-async fn move_to_past(app: &App, session: i64) {
-    app.store.reschedule_session(session, "2026-01-05T10:00:00Z").await.expect("move");
-}
 
 /// 16:30 UTC on the first Monday at least four weeks from now, plus `days`
 /// (5 gives a Saturday): a time a partner may pick, whenever the tests run.

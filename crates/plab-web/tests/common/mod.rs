@@ -122,6 +122,30 @@ pub async fn run_api_matrix<const N: usize>(
     }
 }
 
+/// An error answer: this status, and the JSON error shape.
+pub fn assert_error_json(status: StatusCode, body: &Value, expected: StatusCode) {
+    assert_eq!(status, expected, "{body}");
+    assert!(body["error"]["code"].is_string() && body["error"]["message"].is_string(), "error JSON: {body}");
+}
+
+/// Both partners accept the lab rules; returns the pair's session ids.
+pub async fn activate(app: &App, pair: i64, leader: &str, mentor: &str) -> Vec<i64> {
+    for who in [leader, mentor] {
+        let token = app.login(who).await;
+        let (status, body) = app.call("POST", &format!("/api/v1/pairs/{pair}/charter"), Some(&token), None).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
+    let token = app.login(leader).await;
+    let (_, sessions) = app.call("GET", &format!("/api/v1/pairs/{pair}/sessions"), Some(&token), None).await;
+    sessions.as_array().expect("sessions").iter().map(|s| s["id"].as_i64().expect("id")).collect()
+}
+
+/// Moves a planned session into the past so that it can be held (the
+/// services refuse to, as a partner would not hold a session next month).
+pub async fn move_to_past(app: &App, session: i64) {
+    app.store.reschedule_session(session, "2026-01-05T10:00:00Z").await.expect("move");
+}
+
 impl App {
     pub async fn call(
         &self,
