@@ -654,22 +654,7 @@ async fn pair_with_notes(url: &str, key: &Path, notes: &[(&str, &str)]) -> i64 {
             programs::enroll(&store, id, plab_domain::program::Role::Mentor, &["pm".into()], None, "test")
                 .await
                 .expect("mentor");
-            let pairs = [plab_store::StoredPair {
-                leader: "vp".into(),
-                mentor: "pm".into(),
-                score: 1.0,
-                kind: "topic".into(),
-                reasons: vec![],
-            }];
-            let new = plab_store::NewProposal {
-                parameters: "{}",
-                total_score: 1.0,
-                solve_ms: 0.0,
-                unmatched: &[],
-                pairs: &pairs,
-            };
-            let proposal = store.add_proposal(id, &new).await.expect("proposal");
-            store.approve_proposal(id, proposal).await.expect("approve");
+            plab_store::testing::approve_pairs(&store, id, &[("vp", "pm")]).await;
             id
         }
     };

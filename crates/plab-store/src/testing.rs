@@ -103,6 +103,24 @@ fn run_admin(admin_url: &str, sql: String) {
     }
 }
 
+/// Stores and approves a proposal of these `(leader, mentor)` pairs in a
+/// program, as a sponsor's approval would: they start `forming`.
+pub async fn approve_pairs(store: &crate::Store, program: crate::ProgramId, pairs: &[(&str, &str)]) {
+    let pairs: Vec<crate::StoredPair> = pairs
+        .iter()
+        .map(|(l, m)| crate::StoredPair {
+            leader: (*l).into(),
+            mentor: (*m).into(),
+            score: 1.0,
+            kind: "topic".into(),
+            reasons: vec![],
+        })
+        .collect();
+    let new = crate::NewProposal { parameters: "{}", total_score: 1.0, solve_ms: 0.0, unmatched: &[], pairs: &pairs };
+    let id = store.add_proposal(program, &new).await.expect("proposal");
+    store.approve_proposal(program, id).await.expect("approve");
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

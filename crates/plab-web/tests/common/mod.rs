@@ -10,7 +10,6 @@ use plab_app::{Store, accounts, programs};
 use plab_domain::person::RawPerson;
 use plab_domain::program::{ProgramSettings, Role};
 use plab_store::testing::TestDb;
-use plab_store::{NewProposal, StoredPair};
 use serde_json::{Value, json};
 use std::sync::Arc;
 use tower::ServiceExt;
@@ -81,22 +80,7 @@ pub async fn spawn_app(db: TestDb) -> App {
     App { router: plab_web::router(state), store, program: a.0, pair1: pairs[0].id, pair2: pairs[1].id, _db: db }
 }
 
-/// Stores and approves a proposal of these (leader, mentor) pairs: they start `forming`.
-pub async fn approve_pairs(store: &Store, program: plab_store::ProgramId, pairs: &[(&str, &str)]) {
-    let pairs: Vec<StoredPair> = pairs
-        .iter()
-        .map(|(l, m)| StoredPair {
-            leader: (*l).into(),
-            mentor: (*m).into(),
-            score: 1.0,
-            kind: "topic".into(),
-            reasons: vec![],
-        })
-        .collect();
-    let new = NewProposal { parameters: "{}", total_score: 1.0, solve_ms: 0.0, unmatched: &[], pairs: &pairs };
-    let id = store.add_proposal(program, &new).await.expect("proposal");
-    store.approve_proposal(program, id).await.expect("approve");
-}
+pub use plab_store::testing::approve_pairs;
 
 /// An API authorization matrix: each row signs in as `who` (or stays
 /// anonymous) and calls every route in order, expecting that column's status;
