@@ -35,7 +35,7 @@ pub fn hash_password(password: &str) -> Result<String, AppError> {
     Argon2::default()
         .hash_password(password.as_bytes(), &salt)
         .map(|h| h.to_string())
-        .map_err(|e| AppError::Conflict(format!("cannot hash the password: {e}")))
+        .map_err(|e| AppError::Fault(format!("cannot hash the password: {e}")))
 }
 
 fn verify(password: &str, hash: &str) -> bool {

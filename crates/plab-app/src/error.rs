@@ -77,9 +77,12 @@ pub enum AppError {
     /// Signed in, but this is not theirs to see or do.
     #[error("{0}")]
     Forbidden(String),
-    /// Not the user's fault.
+    /// Not the user's fault: the database failed.
     #[error(transparent)]
     Internal(StoreError),
+    /// Not the user's fault either: a computation or stored value that should not fail did.
+    #[error("{0}")]
+    Fault(String),
 }
 
 impl AppError {
@@ -89,7 +92,7 @@ impl AppError {
 
     /// True when the user can fix it (exit 2, HTTP 4xx).
     pub fn is_user_error(&self) -> bool {
-        !matches!(self, AppError::Internal(_))
+        !matches!(self, AppError::Internal(_) | AppError::Fault(_))
     }
 }
 

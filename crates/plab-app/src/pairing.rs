@@ -125,7 +125,7 @@ pub async fn propose(
     // The engine is CPU-bound: keep it off the async workers.
     let response = tokio::task::spawn_blocking(move || plab_engine::run_with_progress(&request, &progress))
         .await
-        .map_err(|e| AppError::Conflict(format!("the pairing run stopped: {e}")))??;
+        .map_err(|e| AppError::Fault(format!("the pairing run stopped: {e}")))??;
     let proposal = if dry_run {
         None
     } else if response.pairs.is_empty() {

@@ -45,7 +45,7 @@ fn view(s: &StoredSession) -> SessionView {
 }
 
 fn instant(stored: &str) -> Result<OffsetDateTime, AppError> {
-    session::parse_instant(stored).map_err(|_| AppError::Conflict(format!("stored time '{stored}' is unreadable")))
+    session::parse_instant(stored).map_err(|_| AppError::Fault(format!("stored time '{stored}' is unreadable")))
 }
 
 /// Today's date in UTC.

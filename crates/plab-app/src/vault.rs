@@ -91,7 +91,7 @@ impl Vault {
         let ciphertext = self
             .cipher
             .encrypt(&nonce, Payload { msg: plaintext.as_bytes(), aad: &aad })
-            .map_err(|_| AppError::Conflict("cannot encrypt the note".into()))?;
+            .map_err(|_| AppError::Fault("cannot encrypt the note".into()))?;
         Ok((nonce.to_vec(), ciphertext))
     }
 
