@@ -60,10 +60,6 @@ impl Perspectives {
     pub fn as_slice(&self) -> &[String] {
         &self.0
     }
-
-    pub fn into_vec(self) -> Vec<String> {
-        self.0
-    }
 }
 
 /// One perspective with the themes of the data exchange the pairing engine reads in it.
