@@ -1,9 +1,9 @@
 //! Kinds and plain-language reasons of proposed pairs.
-use super::{DAYS_PER_YEAR, Features, theme_bits};
+use super::{DAYS_PER_YEAR, Features};
 use crate::response::PairKind;
 use crate::rules::Participants;
 use plab_domain::Theme;
-use plab_domain::coach::{key_terms, themes_of};
+use plab_domain::coach::key_terms;
 use std::collections::HashSet;
 
 const MAX_REASONS: usize = 4;
@@ -24,7 +24,7 @@ impl Features<'_> {
         };
         let question = &self.req.leaders[leader as usize].question;
         let perspectives = &self.req.people[p.mentor_person[mentor as usize] as usize].perspectives;
-        let topic = self.topic_reasons(question, perspectives);
+        let topic = self.topic_reasons(question, perspectives, l.themes & m.themes);
 
         let mut tension = Vec::new();
         let gap_years = (f64::from(m.hire_day - l.hire_day) / DAYS_PER_YEAR).round();
@@ -63,8 +63,9 @@ impl Features<'_> {
         (kind, reasons)
     }
 
-    /// "both about <the perspective that shares most with the question>" and shared themes.
-    fn topic_reasons(&self, question: &str, perspectives: &[String]) -> Vec<String> {
+    /// "both about <the perspective that shares most with the question>" and
+    /// the first theme both sides touch (`shared_themes`, as scored).
+    fn topic_reasons(&self, question: &str, perspectives: &[String], shared_themes: u8) -> Vec<String> {
         let question_terms: HashSet<String> = key_terms(question).into_iter().collect();
         let weight = |t: &String| self.vocab.get(t).map_or(1.0, |&id| self.idf[id as usize]);
         let best = perspectives
@@ -80,13 +81,8 @@ impl Features<'_> {
         if let Some((_, text, shared)) = best {
             reasons.push(format!("both about {}", topic_phrase(text, &shared)));
         }
-        let question_themes = theme_bits(&themes_of(question));
-        let mentor_themes = perspectives.iter().fold(0u8, |acc, t| acc | theme_bits(&themes_of(t)));
-        if let Some(theme) = Theme::ALL
-            .into_iter()
-            .enumerate()
-            .find(|(i, _)| question_themes & mentor_themes & (1 << i) != 0)
-            .map(|(_, t)| t)
+        if let Some(theme) =
+            Theme::ALL.into_iter().enumerate().find(|(i, _)| shared_themes & (1 << i) != 0).map(|(_, t)| t)
         {
             reasons.push(format!("both care about {}", theme.label()));
         }
