@@ -1,5 +1,6 @@
 """Prints ours vs the peer for each case from bench-data/ours-*.json and
-bench-data/peer-*.json; exits 1 when an optimum differs."""
+bench-data/peer-*.json; exits 1 when an optimum differs or the 100,000-person
+organisation misses its 10 s end-to-end target."""
 import json
 import sys
 from pathlib import Path
@@ -17,6 +18,9 @@ for case in cases:
             f"solve {ours['solve_ms']:.0f}, explain {ours['explain_ms']:.0f}; matched {ours['matched']} of "
             f"{ours['leaders']}, {ours['solver_rounds']} solver rounds"
         )
+        if ours["end_to_end_ms"] > 10_000:
+            print(f"{'':<15} MISSED the 10 s target")
+            failed = True
         continue
     peer = json.loads((data / f"peer-{case}.json").read_text())
     same = ours["matched"] == peer["matched"] and abs(ours["total"] - peer["total"]) <= 1e-6 * max(1.0, abs(peer["total"]))
