@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 pub async fn serve(store: &Store, args: ServeArgs) -> Result<(), Failure> {
     let vault = Vault::load_or_create(&args.notes_key)?;
-    if args.demo && store.programs().await.map_err(plab_app::AppError::from)?.is_empty() {
+    if args.demo && plab_app::programs::list(store).await?.is_empty() {
         eprintln!("empty database: building the demo organisation first…");
         let summary = demo::build(store, &vault, demo::DEFAULT_PEOPLE, 1, demo::DEFAULT_PASSWORD).await?;
         eprintln!(

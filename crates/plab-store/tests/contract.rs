@@ -52,6 +52,7 @@ contract!(
     a_pulse_is_replaced_by_its_author_and_averaged_per_person,
     instance_settings_read_as_defaults_until_saved_then_round_trip,
     resealing_notes_moves_every_row_or_none,
+    resealing_crosses_its_batches_and_includes_homework,
     a_mentors_own_perspectives_outlive_a_people_import_until_reset,
 );
 
@@ -391,6 +392,30 @@ async fn resealing_notes_moves_every_row_or_none(db: &TestDb) {
     assert!(after.iter().all(|n| n.key_id == "new"));
     assert_eq!((after[0].nonce.clone(), after[2].nonce.clone()), (vec![1; 24], vec![0; 24]), "skipped rows untouched");
     assert_eq!(store.reseal_notes("new", upper).await.expect("rerun"), Resealed { resealed: 0, skipped: 4 });
+}
+
+async fn resealing_crosses_its_batches_and_includes_homework(db: &TestDb) {
+    let store = seeded(db).await;
+    let (_, pair) = approved_pair(&store).await;
+    // More notes than one batch of the rotation (500), plus a session's homework.
+    for i in 0..1_203u32 {
+        store.add_note(pair, "vp", "old", &[0; 24], &i.to_be_bytes()).await.expect("note");
+    }
+    let starts: Vec<String> = STARTS.iter().map(|s| (*s).to_owned()).collect();
+    store.plan_sessions(pair, &starts, 60).await.expect("plan");
+    let session = store.sessions(pair).await.expect("sessions")[0].id;
+    let homework = SealedText { author: "vp", key_id: "old", nonce: &[0; 24], ciphertext: b"homework" };
+    store.hold_session(session, None, Some(homework)).await.expect("hold");
+    let reversed = |n: &plab_store::SealedNote| {
+        Ok::<_, StoreError>((vec![2; 24], n.ciphertext.iter().rev().copied().collect::<Vec<u8>>()))
+    };
+    assert_eq!(store.reseal_notes("new", reversed).await.expect("reseal"), Resealed { resealed: 1_204, skipped: 0 });
+    let notes = store.notes(pair).await.expect("notes");
+    assert_eq!(notes.len(), 1_203);
+    assert!(notes.iter().all(|n| n.key_id == "new" && n.nonce == vec![2; 24]));
+    assert_eq!(notes[1_202].ciphertext, 1_202u32.to_le_bytes());
+    let homework = store.homework(session).await.expect("homework").expect("kept");
+    assert_eq!((homework.key_id.as_str(), homework.ciphertext.as_slice()), ("new", b"krowemoh".as_slice()));
 }
 
 async fn a_mentors_own_perspectives_outlive_a_people_import_until_reset(db: &TestDb) {
