@@ -41,6 +41,18 @@ impl Date {
         time::Date::from_julian_day(jd).ok().map(Date)
     }
 
+    /// This day, or the Monday after it when it falls on a weekend.
+    pub fn or_next_weekday(self) -> Date {
+        let mut day = self.0;
+        while matches!(day.weekday(), time::Weekday::Saturday | time::Weekday::Sunday) {
+            match day.next_day() {
+                Some(next) => day = next,
+                None => break,
+            }
+        }
+        Date(day)
+    }
+
     pub fn year(self) -> i32 {
         self.0.year()
     }

@@ -75,12 +75,9 @@ pub const DEFAULT_START_HOUR_UTC: i64 = 10;
 /// slot), never before the program starts, moved off weekends.
 pub fn first_session_day(program_starts: Date, activated_on: Date) -> Date {
     let earliest = activated_on.days_since_epoch() + 7;
-    let mut day = earliest.max(program_starts.days_since_epoch());
-    // 1970-01-01 was a Thursday: day 2 is Saturday, day 3 Sunday.
-    while matches!(day.rem_euclid(7), 2 | 3) {
-        day += 1;
-    }
-    Date::from_days_since_epoch(day).unwrap_or(activated_on)
+    Date::from_days_since_epoch(earliest.max(program_starts.days_since_epoch()))
+        .unwrap_or(activated_on)
+        .or_next_weekday()
 }
 
 /// When each of `count` sessions starts, every `cadence_days` from the first day.
