@@ -1,7 +1,7 @@
 //! Re-encrypting every note under a new key, in one transaction. Only the
 //! columns encryption needs are read and written, so columns other features add
 //! to `notes` are left as they are.
-use crate::accounts::sealed_note;
+use crate::notes::sealed_note;
 use crate::{Result, SealedNote, Store, StoreError};
 
 /// The outcome of a re-encryption run.

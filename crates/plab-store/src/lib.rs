@@ -7,6 +7,7 @@
 mod accounts;
 mod audit;
 mod key_rotation;
+mod notes;
 mod pairing;
 mod people;
 mod programs;
@@ -17,9 +18,10 @@ mod sql;
 #[cfg(feature = "testing")]
 pub mod testing;
 
-pub use accounts::{Account, SealedNote};
+pub use accounts::Account;
 pub use audit::AuditEntry;
 pub use key_rotation::Resealed;
+pub use notes::SealedNote;
 pub use pairing::{NewProposal, Pair, PairRule, Proposal, StoredPair};
 pub use people::ImportSummary;
 pub use programs::{Enrolment, Program, ProgramId};

@@ -1,5 +1,5 @@
 //! Sessions, homework and private pulse answers.
-use crate::accounts::sealed_note;
+use crate::notes::sealed_note;
 use crate::{Result, SealedNote, Store, StoreError, now_rfc3339};
 use sqlx::Row;
 use sqlx::any::AnyRow;

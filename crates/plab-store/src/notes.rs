@@ -1,0 +1,112 @@
+//! A pair's lab in storage: its notes (only ciphertext: the key lives outside
+//! the database) and its partners' acceptance of the lab rules.
+use crate::{Result, Store, StoreError, now_rfc3339};
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+/// A stored note, still encrypted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SealedNote {
+    pub id: i64,
+    pub pair_id: i64,
+    pub author_id: String,
+    pub key_id: String,
+    pub nonce: Vec<u8>,
+    pub ciphertext: Vec<u8>,
+    pub created_at: String,
+}
+
+/// A `notes` row selected as `id, pair_id, author_id, key_id, nonce, ciphertext, created_at`.
+pub(crate) fn sealed_note(r: &AnyRow) -> Result<SealedNote> {
+    Ok(SealedNote {
+        id: r.try_get(0)?,
+        pair_id: r.try_get(1)?,
+        author_id: r.try_get(2)?,
+        key_id: r.try_get(3)?,
+        nonce: r.try_get(4)?,
+        ciphertext: r.try_get(5)?,
+        created_at: r.try_get(6)?,
+    })
+}
+
+impl Store {
+    pub async fn add_note(
+        &self,
+        pair: i64,
+        author: &str,
+        key_id: &str,
+        nonce: &[u8],
+        ciphertext: &[u8],
+    ) -> Result<i64> {
+        let id: i64 = sqlx::query(
+            "INSERT INTO notes (pair_id, author_id, key_id, nonce, ciphertext, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        )
+        .bind(pair)
+        .bind(author)
+        .bind(key_id)
+        .bind(nonce.to_vec())
+        .bind(ciphertext.to_vec())
+        .bind(now_rfc3339())
+        .fetch_one(&self.pool)
+        .await?
+        .try_get(0)?;
+        Ok(id)
+    }
+
+    pub async fn notes(&self, pair: i64) -> Result<Vec<SealedNote>> {
+        let rows = sqlx::query("SELECT id, pair_id, author_id, key_id, nonce, ciphertext, created_at FROM notes WHERE pair_id = $1 AND kind = 'note' ORDER BY id")
+            .bind(pair)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(sealed_note).collect()
+    }
+
+    /// Records that a partner accepted the lab rules; the pair becomes active
+    /// once both have. Returns the pair's status afterwards.
+    pub async fn accept_charter(&self, pair: i64, employee_id: &str) -> Result<String> {
+        let mut tx = self.pool.begin().await?;
+        // A no-op update takes the pair's row lock on both backends, so two
+        // partners accepting at once are serialised and the second one's count
+        // sees the first one's acceptance.
+        let row = sqlx::query("UPDATE pairs SET status = status WHERE id = $1 RETURNING leader_id, mentor_id, status")
+            .bind(pair)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or_else(|| StoreError::NotFound { what: "pair", id: pair.to_string() })?;
+        let (leader, mentor, status): (String, String, String) = (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?);
+        sqlx::query(
+            "INSERT INTO charter_acceptances (pair_id, employee_id, accepted_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (pair_id, employee_id) DO NOTHING",
+        )
+        .bind(pair)
+        .bind(employee_id)
+        .bind(now_rfc3339())
+        .execute(&mut *tx)
+        .await?;
+        let accepted: i64 =
+            sqlx::query("SELECT COUNT(*) FROM charter_acceptances WHERE pair_id = $1 AND employee_id IN ($2, $3)")
+                .bind(pair)
+                .bind(leader.as_str())
+                .bind(mentor.as_str())
+                .fetch_one(&mut *tx)
+                .await?
+                .try_get(0)?;
+        let status = if status == "forming" && accepted == 2 {
+            sqlx::query("UPDATE pairs SET status = 'active' WHERE id = $1").bind(pair).execute(&mut *tx).await?;
+            "active".to_owned()
+        } else {
+            status
+        };
+        tx.commit().await?;
+        Ok(status)
+    }
+
+    /// Who of the pair has accepted the lab rules.
+    pub async fn charter_accepted_by(&self, pair: i64) -> Result<Vec<String>> {
+        let rows = sqlx::query("SELECT employee_id FROM charter_acceptances WHERE pair_id = $1 ORDER BY employee_id")
+            .bind(pair)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
+    }
+}
