@@ -1,11 +1,13 @@
 //! Encryption of pair notes at rest with XChaCha20-Poly1305. The key never
 //! touches the database: it comes from `PLAB_NOTES_KEY` (64 hex characters) or a
-//! key file created on first use with 0600 permissions. The pair id and author
+//! key file, created with 0600 permissions only while no note is sealed yet, and
+//! checked against the key ids of the stored notes at start. The pair id and author
 //! are bound in as associated data, so a ciphertext copied to another pair or
 //! author fails to open.
 use crate::{AppError, Problem};
 use chacha20poly1305::aead::{Aead, AeadCore, KeyInit, OsRng, Payload};
 use chacha20poly1305::{Key, XChaCha20Poly1305, XNonce};
+use plab_store::Store;
 use sha2::{Digest, Sha256};
 use std::path::Path;
 
@@ -38,22 +40,51 @@ fn parse_hex_key(text: &str, source: &str) -> Result<[u8; 32], AppError> {
     Ok(key)
 }
 
+/// The notes key for the database in `store`: from `PLAB_NOTES_KEY` if set,
+/// else from the key file at `path`. It must be a key the stored notes are
+/// sealed under, or the server would answer every old note with a conflict and
+/// seal new ones under a key nobody keeps with them. A new key file (0600) is
+/// made only while the database holds no sealed note.
+pub async fn open_for(store: &Store, path: &Path) -> Result<Vault, AppError> {
+    let sealed_under = store.note_key_ids().await?;
+    open_checked(path, &sealed_under)
+}
+
+fn open_checked(path: &Path, sealed_under: &[String]) -> Result<Vault, AppError> {
+    let expected = || sealed_under.join(", ");
+    let (vault, source) = match std::env::var(KEY_ENV) {
+        Ok(hex) => (Vault::from_key(parse_hex_key(&hex, KEY_ENV)?), KEY_ENV.to_owned()),
+        Err(_) if path.exists() => (Vault::from_file(path)?, path.display().to_string()),
+        Err(_) if sealed_under.is_empty() => return Vault::create_key_file(path),
+        Err(_) => {
+            return Err(AppError::invalid(
+                Problem::new(format!(
+                    "no notes key file here, but the database holds notes sealed under key id {}; \
+                     give the key that sealed them (--notes-key FILE or {KEY_ENV}); no new key was made",
+                    expected()
+                ))
+                .at(path.display().to_string()),
+            ));
+        }
+    };
+    if !sealed_under.is_empty() && !sealed_under.iter().any(|id| id == vault.key_id()) {
+        return Err(AppError::invalid(
+            Problem::new(format!(
+                "this notes key (key id {}) is not the one the database's notes are sealed under (key id {}); \
+                 give that key, or move the notes to this one with `plab notes rekey`",
+                vault.key_id(),
+                expected()
+            ))
+            .at(source),
+        ));
+    }
+    Ok(vault)
+}
+
 impl Vault {
     pub fn from_key(key: [u8; 32]) -> Vault {
         let key_id = crate::accounts::hex(&Sha256::digest(key)[..6]);
         Vault { cipher: XChaCha20Poly1305::new(&Key::from(key)), key_id }
-    }
-
-    /// The key from `PLAB_NOTES_KEY` if set, else from `path`, creating it
-    /// (0600, owner only) when it does not exist yet.
-    pub fn load_or_create(path: &Path) -> Result<Vault, AppError> {
-        if let Ok(hex) = std::env::var(KEY_ENV) {
-            return Ok(Vault::from_key(parse_hex_key(&hex, KEY_ENV)?));
-        }
-        match Vault::from_file(path) {
-            Err(_) if !path.exists() => Vault::create_key_file(path),
-            other => other,
-        }
     }
 
     /// The key in an existing key file (never the environment).
@@ -147,10 +178,10 @@ mod tests {
         std::fs::create_dir_all(&dir).expect("dir");
         let path = dir.join("notes.key");
         let _ = std::fs::remove_file(&path);
-        let first = Vault::load_or_create(&path).expect("create");
+        let first = open_checked(&path, &[]).expect("create");
         let mode = std::fs::metadata(&path).expect("meta").permissions().mode() & 0o777;
         assert_eq!(mode, 0o600);
-        let second = Vault::load_or_create(&path).expect("reuse");
+        let second = open_checked(&path, &[first.key_id().to_owned()]).expect("reuse");
         assert_eq!(first.key_id(), second.key_id());
         let _ = std::fs::remove_dir_all(dir);
     }
@@ -167,6 +198,24 @@ mod tests {
         assert!(matches!(Vault::create_key_file(&path), Err(AppError::Invalid(_))));
         assert_eq!(std::fs::read_to_string(&path).expect("read"), before);
         assert_eq!(Vault::from_file(&path).expect("reads back").key_id(), created.key_id());
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_key_the_stored_notes_are_not_sealed_under_is_refused_naming_both() {
+        let dir = std::env::temp_dir().join(format!("plab_vault_check_{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let path = dir.join("other.key");
+        let _ = std::fs::remove_file(&path);
+        let other = Vault::create_key_file(&path).expect("create");
+        let err = open_checked(&path, &["aaaaaaaaaaaa".into()]).expect_err("wrong key").to_string();
+        assert!(err.contains("other.key") && err.contains("aaaaaaaaaaaa") && err.contains(other.key_id()), "{err}");
+
+        let missing = dir.join("missing.key");
+        let err = open_checked(&missing, &["aaaaaaaaaaaa".into()]).expect_err("no key file").to_string();
+        assert!(err.contains("missing.key") && err.contains("aaaaaaaaaaaa"), "{err}");
+        assert!(!missing.exists(), "no key is made while notes are sealed under another");
         let _ = std::fs::remove_dir_all(dir);
     }
 

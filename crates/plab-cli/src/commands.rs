@@ -285,7 +285,7 @@ async fn run_demo(store: &Store, args: DemoArgs) -> Result<(), Failure> {
         return Err(Failure::User("--password: use at least 8 characters".into()));
     }
     eprintln!("building a demo organisation of {} people (seed {})…", args.people, args.seed);
-    let vault = plab_app::vault::Vault::load_or_create(&args.notes_key)?;
+    let vault = plab_app::vault::open_for(store, &args.notes_key).await?;
     let summary = demo::build(store, &vault, args.people, args.seed, &args.password).await?;
     if args.json {
         return print_json(&summary);

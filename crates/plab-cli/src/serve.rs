@@ -2,13 +2,12 @@
 use crate::args::{ServeArgs, UserCmd};
 use crate::{Failure, out};
 use anyhow::Context;
-use plab_app::vault::Vault;
-use plab_app::{Store, accounts, demo};
+use plab_app::{Store, accounts, demo, vault};
 use std::io::BufRead;
 use std::sync::Arc;
 
 pub async fn serve(store: &Store, args: ServeArgs) -> Result<(), Failure> {
-    let vault = Vault::load_or_create(&args.notes_key)?;
+    let vault = vault::open_for(store, &args.notes_key).await?;
     if args.demo && plab_app::programs::list(store).await?.is_empty() {
         eprintln!("empty database: building the demo organisation first…");
         let summary = demo::build(store, &vault, demo::DEFAULT_PEOPLE, 1, demo::DEFAULT_PASSWORD).await?;

@@ -748,3 +748,91 @@ fn notes_move_to_a_new_key_all_at_once_and_a_rerun_changes_nothing() {
         );
     });
 }
+
+/// Starts `plab ARGS` (a `serve`) with `env` and reads its standard error until
+/// it is listening or has exited. Returns the exit status (None: it was serving,
+/// and has been stopped) and what it wrote.
+fn serve_outcome(plab: &Plab, args: &[&str], env: &[(&str, &str)]) -> (Option<i32>, String) {
+    use std::io::BufRead;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_plab"))
+        .args(args)
+        .env("PLAB_DATABASE_URL", &plab.db.url)
+        .envs(env.iter().copied())
+        .current_dir(&plab.dir)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn plab");
+    let mut said = String::new();
+    for line in std::io::BufReader::new(child.stderr.take().expect("stderr")).lines() {
+        let line = line.expect("read stderr");
+        said.push_str(&line);
+        said.push('\n');
+        if line.starts_with("serving on http://") {
+            let _ = child.kill();
+            let _ = child.wait();
+            return (None, said);
+        }
+    }
+    (child.wait().expect("wait").code(), said)
+}
+
+fn key_id(path: &Path) -> String {
+    plab_app::vault::Vault::from_file(path).expect("key").key_id().to_owned()
+}
+
+#[test]
+fn a_notes_key_the_stored_notes_are_not_sealed_under_stops_the_start_with_exit_2() {
+    on_both(|db| {
+        let plab = seeded(db);
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+        plab.ok(&["notes", "new-key", "a.key"]);
+        plab.ok(&["notes", "new-key", "b.key"]);
+        let (a, b) = (plab.dir.join("a.key"), plab.dir.join("b.key"));
+        let a_id = key_id(&a);
+        rt.block_on(pair_with_notes(&plab.db.url, &a, &[("vp", "sealed under A")]));
+        let default_key = plab.dir.join("plab-notes.key");
+        let serve = ["serve", "--addr", "127.0.0.1:0"];
+
+        // Started from a directory without the key file.
+        let (code, said) = serve_outcome(&plab, &serve, &[]);
+        assert_eq!(code, Some(2), "{said}");
+        assert!(said.contains("plab-notes.key") && said.contains(&a_id), "{said}");
+        assert!(!default_key.exists(), "no key file is made while notes are sealed under another");
+
+        // Started with another key, from a file or from the environment.
+        let (code, said) = serve_outcome(&plab, &[&serve[..], &["--notes-key", "b.key"]].concat(), &[]);
+        assert_eq!(code, Some(2), "{said}");
+        assert!(said.contains("b.key") && said.contains(&a_id) && said.contains(&key_id(&b)), "{said}");
+        let b_hex = std::fs::read_to_string(&b).expect("b.key");
+        let (code, said) = serve_outcome(&plab, &serve, &[("PLAB_NOTES_KEY", b_hex.trim())]);
+        assert_eq!(code, Some(2), "{said}");
+        assert!(said.contains("PLAB_NOTES_KEY") && said.contains(&a_id), "{said}");
+
+        // The demo seals homework: it is held to the same key.
+        let demo = plab.run(&["demo", "--people", "200", "--notes-key", "b.key"]);
+        assert_eq!(status(&demo), 2, "{}", stderr(&demo));
+        assert!(stderr(&demo).contains(&a_id), "{}", stderr(&demo));
+        let demo = plab.run(&["demo", "--people", "200"]);
+        assert_eq!(status(&demo), 2, "{}", stderr(&demo));
+        assert!(!default_key.exists(), "no key file is made while notes are sealed under another");
+
+        let (code, said) = serve_outcome(&plab, &[&serve[..], &["--notes-key", "a.key"]].concat(), &[]);
+        assert_eq!(code, None, "the key that sealed the notes starts the server: {said}");
+    });
+}
+
+#[test]
+fn a_database_without_sealed_notes_gets_a_fresh_notes_key_file_at_start() {
+    on_both(|db| {
+        let plab = seeded(db);
+        let key = plab.dir.join("plab-notes.key");
+        let (code, said) = serve_outcome(&plab, &["serve", "--addr", "127.0.0.1:0"], &[]);
+        assert_eq!(code, None, "{said}");
+        assert!(key.exists(), "a fresh key file beside the server");
+        let first = std::fs::read_to_string(&key).expect("key");
+        let (code, said) = serve_outcome(&plab, &["serve", "--addr", "127.0.0.1:0"], &[]);
+        assert_eq!(code, None, "{said}");
+        assert_eq!(std::fs::read_to_string(&key).expect("key"), first, "reused, never replaced");
+    });
+}

@@ -61,6 +61,13 @@ impl Store {
         rows.iter().map(sealed_note).collect()
     }
 
+    /// The ids of the keys the stored notes and homework are sealed under, in
+    /// order; empty while nothing is sealed yet.
+    pub async fn note_key_ids(&self) -> Result<Vec<String>> {
+        let rows = sqlx::query("SELECT DISTINCT key_id FROM notes ORDER BY key_id").fetch_all(&self.pool).await?;
+        rows.iter().map(|r| Ok(r.try_get("key_id")?)).collect()
+    }
+
     /// Records that a partner accepted the lab rules; the pair becomes active
     /// once both have. Returns the pair's status afterwards.
     pub async fn accept_charter(&self, pair: i64, employee_id: &str) -> Result<String> {
