@@ -7,6 +7,7 @@
 mod api;
 mod auth;
 mod error;
+mod headers;
 mod openapi;
 mod pages;
 
@@ -41,6 +42,7 @@ pub fn router(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .fallback(error::not_found)
         .method_not_allowed_fallback(error::method_not_allowed)
+        .layer(axum::middleware::from_fn(headers::protect))
         .with_state(state)
 }
 

@@ -383,3 +383,66 @@ fn the_session_cookie_is_secure_behind_a_tls_proxy() {
         assert!(!plain.contains("Secure"), "no TLS, no Secure flag: {plain}");
     });
 }
+
+/// The status and headers of a GET, as a browser (cookie) or a client (token) receives them.
+async fn headers_of(
+    app: &App,
+    uri: &str,
+    cookie: Option<&str>,
+    token: Option<&str>,
+) -> (StatusCode, axum::http::HeaderMap) {
+    use tower::ServiceExt;
+    let mut req = axum::http::Request::builder().uri(uri);
+    if let Some(c) = cookie {
+        req = req.header("cookie", c);
+    }
+    if let Some(t) = token {
+        req = req.header("authorization", format!("Bearer {t}"));
+    }
+    let resp =
+        app.router.clone().oneshot(req.body(axum::body::Body::empty()).expect("request")).await.expect("response");
+    (resp.status(), resp.headers().clone())
+}
+
+const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; \
+     base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+fn assert_protected(what: &str, headers: &axum::http::HeaderMap) {
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or("");
+    assert_eq!(header("content-security-policy"), CSP, "{what}");
+    assert_eq!(header("x-frame-options"), "DENY", "{what}");
+    assert_eq!(header("x-content-type-options"), "nosniff", "{what}");
+    assert_eq!(header("referrer-policy"), "same-origin", "{what}");
+}
+
+#[test]
+fn every_response_carries_the_protective_headers_and_only_static_files_may_be_cached() {
+    on_both(|app| async move {
+        let (leader, csrf) = sign_in(&app, "l1@lab.test").await;
+        let pair = format!("/pairs/{}", app.pair1);
+        let note = form(&[("csrf", &csrf), ("body", "private words")]);
+        assert_eq!(
+            send(&app, "POST", &format!("{pair}/notes"), Some(&leader), Some(&note)).await.status,
+            StatusCode::SEE_OTHER
+        );
+        let token = app.login("l1@lab.test").await;
+        let api_notes = format!("/api/v1/pairs/{}/notes", app.pair1);
+        for (what, uri, cookie, token, expected) in [
+            ("the sign-in page", "/", None, None, StatusCode::OK),
+            ("a pair page with notes", pair.as_str(), Some(leader.as_str()), None, StatusCode::OK),
+            ("an API answer", api_notes.as_str(), None, Some(token.as_str()), StatusCode::OK),
+            ("an API refusal", api_notes.as_str(), None, None, StatusCode::UNAUTHORIZED),
+            ("a 404", "/no/such/page", None, None, StatusCode::NOT_FOUND),
+        ] {
+            let (status, headers) = headers_of(&app, uri, cookie, token).await;
+            assert_eq!(status, expected, "{what}");
+            assert_protected(what, &headers);
+            assert_eq!(headers.get("cache-control").and_then(|v| v.to_str().ok()), Some("no-store"), "{what}");
+        }
+        let (status, headers) = headers_of(&app, "/static/app.css", None, None).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_protected("the stylesheet", &headers);
+        let cache = headers.get("cache-control").and_then(|v| v.to_str().ok()).unwrap_or("");
+        assert!(!cache.contains("no-store"), "static files may be cached: {cache}");
+    });
+}
