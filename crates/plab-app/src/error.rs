@@ -74,6 +74,9 @@ pub enum AppError {
     /// Too many failed sign-ins for this e-mail; try again later.
     #[error("too many failed sign-ins: wait 15 minutes and try again")]
     TooManyAttempts,
+    /// Every password hasher is busy (a flood of sign-ins); try again shortly.
+    #[error("the server is busy checking passwords: try again in a moment")]
+    Busy,
     /// Signed in, but this is not theirs to see or do.
     #[error("{0}")]
     Forbidden(String),

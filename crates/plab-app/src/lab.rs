@@ -1,121 +1,21 @@
-//! A pair's private space: who may see a pair, its notes and its lab rules.
-//! `pair_access` is the one place that decides; every service here asks it.
+//! A pair's private space: the pair, its notes and its lab rules. Who may see
+//! what is decided by `access`; every service here asks it first.
+use crate::access::{self, PairAccess};
 use crate::accounts::Actor;
 use crate::vault::Vault;
+use crate::views::{person_refs, view, views};
 use crate::{AppError, Problem};
-use plab_domain::program::Role;
 use plab_store::{Pair, ProgramId, Store};
 use serde::Serialize;
-use std::collections::HashMap;
+
+pub use crate::views::{PairView, PersonRef};
 
 pub const MAX_NOTE_CHARS: usize = 20_000;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Access {
-    /// One of the two partners: may read and write the pair's notes.
-    Partner(Role),
-    /// A sponsor of the pair's program: sees the pair, never its notes.
-    Sponsor,
-}
-
-/// Decides what the actor may do with a pair; anyone else is refused.
-pub async fn pair_access(store: &Store, actor: &Actor, pair: i64) -> Result<(Pair, Access), AppError> {
-    let p = store.pair(pair).await?;
-    let me = actor.employee_id.as_deref();
-    if me == Some(p.pair.leader.as_str()) {
-        return Ok((p, Access::Partner(Role::Leader)));
-    }
-    if me == Some(p.pair.mentor.as_str()) {
-        return Ok((p, Access::Partner(Role::Mentor)));
-    }
-    if let Some(me) = me
-        && store.roles_of(p.program, me).await?.contains(&Role::Sponsor)
-    {
-        return Ok((p, Access::Sponsor));
-    }
-    Err(AppError::Forbidden(format!("pair {pair} is not yours")))
-}
-
-/// Only the two partners, never sponsors or admins: the pair, the actor's
-/// role in it and their employee id.
-pub(crate) async fn partner_only(store: &Store, actor: &Actor, pair: i64) -> Result<(Pair, Role, String), AppError> {
-    match pair_access(store, actor, pair).await? {
-        (p, Access::Partner(role)) => {
-            let me = if role == Role::Leader { p.pair.leader.clone() } else { p.pair.mentor.clone() };
-            Ok((p, role, me))
-        }
-        (_, Access::Sponsor) => {
-            Err(AppError::Forbidden("what is shared in the lab stays in the lab: only the pair opens it".into()))
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
-pub struct PersonRef {
-    pub id: String,
-    pub name: String,
-    pub email: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
-pub struct PairView {
-    pub id: i64,
-    pub program: i64,
-    pub leader: PersonRef,
-    pub mentor: PersonRef,
-    /// `forming` until both partners accept the lab rules, then `active`.
-    pub status: String,
-    pub kind: String,
-    pub score: f64,
-}
-
-/// The people behind these ids, looked up at once.
-async fn person_refs(store: &Store, ids: &[&str]) -> Result<HashMap<String, PersonRef>, AppError> {
-    let found = store.names_and_emails(ids).await?;
-    ids.iter()
-        .map(|id| {
-            let (name, email) =
-                found.get(*id).cloned().ok_or_else(|| AppError::NotFound { what: "person", id: (*id).to_owned() })?;
-            Ok(((*id).to_owned(), PersonRef { id: (*id).to_owned(), name, email }))
-        })
-        .collect()
-}
-
-/// The views of these pairs, with one lookup for everyone in them.
-async fn views(store: &Store, pairs: &[&Pair]) -> Result<Vec<PairView>, AppError> {
-    let ids: Vec<&str> = pairs.iter().flat_map(|p| [p.pair.leader.as_str(), p.pair.mentor.as_str()]).collect();
-    let people = person_refs(store, &ids).await?;
-    Ok(pairs
-        .iter()
-        .map(|p| PairView {
-            id: p.id,
-            program: p.program.0,
-            leader: people[&p.pair.leader].clone(),
-            mentor: people[&p.pair.mentor].clone(),
-            status: p.status.clone(),
-            kind: p.pair.kind.clone(),
-            score: p.pair.score,
-        })
-        .collect())
-}
-
-pub(crate) async fn view(store: &Store, p: &Pair) -> Result<PairView, AppError> {
-    let mut one = views(store, &[p]).await?;
-    one.pop().ok_or_else(|| AppError::NotFound { what: "pair", id: p.id.to_string() })
-}
-
 /// A program's sponsors see every pair; a leader or mentor sees their own.
 pub async fn list_pairs(store: &Store, actor: &Actor, program: ProgramId) -> Result<Vec<PairView>, AppError> {
-    store.program(program).await?;
-    let roles = match &actor.employee_id {
-        Some(me) => store.roles_of(program, me).await?,
-        None => Vec::new(),
-    };
-    if roles.is_empty() {
-        return Err(AppError::Forbidden(format!("you take no part in program {program}")));
-    }
-    let me = actor.employee_id.as_deref().unwrap_or_default();
-    let sponsor = roles.contains(&Role::Sponsor);
+    let (me, roles) = access::member_of_program(store, actor, program).await?;
+    let sponsor = roles.contains(&plab_domain::program::Role::Sponsor);
     let pairs = store.pairs(program).await?;
     let visible: Vec<&Pair> = pairs.iter().filter(|p| sponsor || p.pair.leader == me || p.pair.mentor == me).collect();
     views(store, &visible).await
@@ -129,28 +29,8 @@ pub async fn my_pairs(store: &Store, actor: &Actor) -> Result<Vec<PairView>, App
 }
 
 pub async fn get_pair(store: &Store, actor: &Actor, pair: i64) -> Result<PairView, AppError> {
-    let (p, _) = pair_access(store, actor, pair).await?;
+    let (p, _) = access::pair(store, actor, pair).await?;
     view(store, &p).await
-}
-
-/// Only the program's sponsors.
-pub async fn require_sponsor(store: &Store, actor: &Actor, program: ProgramId) -> Result<(), AppError> {
-    require_role(store, actor, program, Role::Sponsor).await.map(drop)
-}
-
-/// The actor takes this role in the program; returns their employee id. The
-/// one check behind every "sponsors only", "leaders only" and "mentors only".
-pub async fn require_role(store: &Store, actor: &Actor, program: ProgramId, role: Role) -> Result<String, AppError> {
-    store.program(program).await?;
-    if let Some(me) = &actor.employee_id
-        && store.roles_of(program, me).await?.contains(&role)
-    {
-        return Ok(me.clone());
-    }
-    Err(AppError::Forbidden(match role {
-        Role::Sponsor => format!("only the sponsors of program {program} see this"),
-        _ => format!("you are not a {role} in program {program}"),
-    }))
 }
 
 /// The strength of every leader's current question, for the program's sponsors
@@ -168,7 +48,7 @@ pub async fn question_strengths(
     actor: &Actor,
     program: ProgramId,
 ) -> Result<Vec<QuestionStrength>, AppError> {
-    require_sponsor(store, actor, program).await?;
+    access::sponsor_of_program(store, actor, program).await?;
     let questions = store.current_questions(program).await?;
     let leaders: Vec<&str> = questions.iter().map(|(leader, _)| leader.as_str()).collect();
     let people = person_refs(store, &leaders).await?;
@@ -194,7 +74,7 @@ pub struct NoteView {
 }
 
 pub async fn notes(store: &Store, vault: &Vault, actor: &Actor, pair: i64) -> Result<Vec<NoteView>, AppError> {
-    partner_only(store, actor, pair).await?;
+    access::partner_of_pair(store, actor, pair).await?;
     open_notes(store, vault, pair).await
 }
 
@@ -212,7 +92,7 @@ async fn open_notes(store: &Store, vault: &Vault, pair: i64) -> Result<Vec<NoteV
 }
 
 pub async fn add_note(store: &Store, vault: &Vault, actor: &Actor, pair: i64, body: &str) -> Result<i64, AppError> {
-    let (_, _, author) = partner_only(store, actor, pair).await?;
+    let (_, _, author) = access::partner_of_pair(store, actor, pair).await?;
     let body = body.trim();
     if body.is_empty() || body.chars().count() > MAX_NOTE_CHARS {
         return Err(AppError::invalid(Problem::new(format!("write 1 to {MAX_NOTE_CHARS} characters")).field("body")));
@@ -230,7 +110,7 @@ pub struct CharterView {
 
 /// A partner accepts the lab rules; the pair is active once both have.
 pub async fn accept_charter(store: &Store, actor: &Actor, pair: i64) -> Result<CharterView, AppError> {
-    let (p, _, me) = partner_only(store, actor, pair).await?;
+    let (p, _, me) = access::partner_of_pair(store, actor, pair).await?;
     let status = store.accept_charter(pair, &me).await?;
     let now = Pair { status: status.clone(), ..p };
     crate::sessions::plan_if_active(store, &now, crate::sessions::today()).await?;
@@ -238,7 +118,7 @@ pub async fn accept_charter(store: &Store, actor: &Actor, pair: i64) -> Result<C
 }
 
 pub async fn charter(store: &Store, actor: &Actor, pair: i64) -> Result<CharterView, AppError> {
-    let (p, _) = pair_access(store, actor, pair).await?;
+    let (p, _) = access::pair(store, actor, pair).await?;
     Ok(CharterView { status: p.status, accepted_by: store.charter_accepted_by(pair).await? })
 }
 
@@ -255,14 +135,14 @@ pub struct PairOverview {
 }
 
 pub async fn overview(store: &Store, vault: &Vault, actor: &Actor, pair: i64) -> Result<PairOverview, AppError> {
-    let (p, access) = pair_access(store, actor, pair).await?;
+    let (p, access) = access::pair(store, actor, pair).await?;
     let accepted_by = store.charter_accepted_by(pair).await?;
     let (notes, can_accept) = match access {
-        Access::Partner(_) => {
+        PairAccess::Partner(_) => {
             let me = actor.employee_id.as_deref().unwrap_or_default();
             (Some(open_notes(store, vault, pair).await?), !accepted_by.iter().any(|a| a == me))
         }
-        Access::Sponsor => (None, false),
+        PairAccess::Sponsor => (None, false),
     };
     Ok(PairOverview {
         pair: view(store, &p).await?,
@@ -290,9 +170,12 @@ pub struct Me {
     /// The personal calendar feed (the secret in it is the credential); the API
     /// makes it absolute with the address the client used.
     pub calendar_url: String,
+    /// Who reset this account's password and when, until the owner dismisses it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reset_notice: Option<String>,
 }
 
-pub async fn me(store: &Store, actor: &Actor) -> Result<Me, AppError> {
+pub async fn me(store: &Store, vault: &Vault, actor: &Actor) -> Result<Me, AppError> {
     let (id, name, memberships) = match &actor.employee_id {
         Some(e) => {
             let person = store.person(e).await?;
@@ -308,6 +191,20 @@ pub async fn me(store: &Store, actor: &Actor) -> Result<Me, AppError> {
         name,
         is_admin: actor.is_admin,
         memberships,
-        calendar_url: format!("/calendar/{}.ics", actor.calendar_secret),
+        calendar_url: calendar_path(vault, actor.account_id, actor.calendar_generation),
+        reset_notice: actor.reset_notice.clone(),
     })
+}
+
+/// `/calendar/ACCOUNT-SECRET.ics`: the account id says whose feed it is, the
+/// secret proves the caller was given it.
+fn calendar_path(vault: &Vault, account: i64, generation: i64) -> String {
+    format!("/calendar/{account}-{}.ics", vault.calendar_secret(account, generation))
+}
+
+/// A fresh calendar feed URL; the previous one stops working at once.
+pub async fn new_calendar_url(store: &Store, vault: &Vault, actor: &Actor) -> Result<String, AppError> {
+    let generation = store.bump_calendar_generation(actor.account_id).await?;
+    store.audit(&actor.email, "account.calendar_secret", &actor.email, "new feed URL; the old one ends").await?;
+    Ok(calendar_path(vault, actor.account_id, generation))
 }

@@ -3,6 +3,7 @@
 //! rules, the engine and the store.
 #![forbid(unsafe_code)]
 
+pub mod access;
 pub mod accounts;
 pub mod demo;
 mod error;
@@ -14,6 +15,7 @@ pub mod programs;
 pub mod sessions;
 pub mod settings;
 pub mod vault;
+mod views;
 
 pub use error::{AppError, Problem};
 pub use plab_store::Store;

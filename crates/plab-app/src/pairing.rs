@@ -221,8 +221,8 @@ pub async fn clear_rule(
 /// program's sponsors and audited under their e-mail.
 pub mod sponsor {
     use super::*;
+    use crate::access::sponsor_of_program as require_sponsor;
     use crate::accounts::Actor;
-    use crate::lab::require_sponsor;
 
     pub async fn propose(store: &Store, actor: &Actor, program: ProgramId) -> Result<Run, AppError> {
         require_sponsor(store, actor, program).await?;
@@ -293,7 +293,8 @@ mod tests {
             email: format!("{}@lab.test", employee_id.to_lowercase()),
             employee_id: Some(employee_id.to_owned()),
             is_admin: false,
-            calendar_secret: String::new(),
+            calendar_generation: 0,
+            reset_notice: None,
         }
     }
 

@@ -204,6 +204,27 @@ pub fn check_against_directory(
     problems
 }
 
+/// An account belongs to its person for good: an import may change anyone's
+/// directory e-mail, but never give a person the e-mail another person's
+/// account signs in with (that would make the directory say one person is
+/// another). Each such row is a problem naming its line.
+pub fn check_sign_ins(source: &str, rows: &[Row], bound: &[(String, String)]) -> Vec<Problem> {
+    let owner: HashMap<&str, &str> = bound.iter().map(|(email, id)| (email.as_str(), id.as_str())).collect();
+    rows.iter()
+        .filter_map(|r| {
+            let (id, email) = (r.person.employee_id.as_str(), r.person.email.as_str());
+            let other = owner.get(email).filter(|other| **other != id)?;
+            Some(
+                Problem::new(format!(
+                    "email '{email}' is the sign-in of employee '{other}''s account; an import never moves an account to another person"
+                ))
+                .field("email")
+                .at(format!("{source}:{}", r.line)),
+            )
+        })
+        .collect()
+}
+
 /// Validates the whole file, then upserts everyone in one transaction.
 pub async fn import<R: Read>(
     store: &Store,
@@ -218,6 +239,7 @@ pub async fn import<R: Read>(
     // Rows that failed still exist as far as their reports' manager_id goes.
     existing.extend(invalid_ids.into_iter().map(|id| (id.clone(), None, format!("\u{0}invalid:{id}"))));
     problems.extend(check_against_directory(source, &rows, &existing));
+    problems.extend(check_sign_ins(source, &rows, &store.bound_sign_ins().await?));
     if !problems.is_empty() {
         problems
             .sort_by_key(|p| p.at.as_deref().and_then(|a| a.rsplit(':').next()).and_then(|l| l.parse::<u64>().ok()));
@@ -289,21 +311,8 @@ pub async fn import_as<R: Read>(
     source: &str,
     reader: R,
 ) -> Result<ImportSummary, AppError> {
-    require_importer(store, actor).await?;
+    crate::access::importer(store, actor).await?;
     import(store, source, reader, &|_| {}, &actor.email).await
-}
-
-/// Who may import people: administrators, and the sponsors of any program.
-pub async fn require_importer(store: &Store, actor: &crate::accounts::Actor) -> Result<(), AppError> {
-    let sponsor = match &actor.employee_id {
-        Some(me) => store.memberships(me).await?.iter().any(|(_, role)| role == "sponsor"),
-        None => false,
-    };
-    if actor.is_admin || sponsor {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden("only administrators and sponsors import people".into()))
-    }
 }
 
 #[cfg(test)]
@@ -321,6 +330,21 @@ mod tests {
             Ok(rows) => check_against_directory("people.csv", &rows, &[]).iter().map(ToString::to_string).collect(),
             Err(p) => p.iter().map(ToString::to_string).collect(),
         }
+    }
+
+    #[test]
+    fn an_import_giving_one_person_anothers_sign_in_email_is_refused_with_its_line() {
+        let rows = parse("S,Sam,l@x.io,People,,2010-01-01,8\nL,Lee,s@x.io,Sales,,2010-01-01,8\n").expect("valid");
+        let bound = vec![("l@x.io".to_owned(), "L".to_owned()), ("s@x.io".to_owned(), "S".to_owned())];
+        let found: Vec<String> = check_sign_ins("people.csv", &rows, &bound).iter().map(ToString::to_string).collect();
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(
+            found[0].starts_with("people.csv:2: email: email 'l@x.io' is the sign-in of employee 'L'"),
+            "{found:?}"
+        );
+        // A person keeping or changing their own e-mail is fine.
+        let own = parse("L,Lee,l@x.io,Sales,,2010-01-01,8\nS,Sam,new@x.io,People,,2010-01-01,8\n").expect("valid");
+        assert!(check_sign_ins("people.csv", &own, &bound).is_empty());
     }
 
     #[test]

@@ -125,7 +125,7 @@ pub mod participant {
         actor: &Actor,
         program: ProgramId,
     ) -> Result<Vec<QuestionVersion>, AppError> {
-        let me = crate::lab::require_role(store, actor, program, Role::Leader).await?;
+        let me = crate::access::role_in_program(store, actor, program, Role::Leader).await?;
         Ok(store.question_history(program, &me).await?)
     }
 
@@ -135,7 +135,7 @@ pub mod participant {
         program: ProgramId,
         text: &str,
     ) -> Result<QuestionSaved, AppError> {
-        let me = crate::lab::require_role(store, actor, program, Role::Leader).await?;
+        let me = crate::access::role_in_program(store, actor, program, Role::Leader).await?;
         set_question(store, program, &me, text).await
     }
 
@@ -219,7 +219,7 @@ pub mod participant {
         actor: &Actor,
         program: ProgramId,
     ) -> Result<MentorProfile, AppError> {
-        let me = crate::lab::require_role(store, actor, program, Role::Mentor).await?;
+        let me = crate::access::role_in_program(store, actor, program, Role::Mentor).await?;
         let person = store.person(&me).await?;
         let enrolment = mentor_enrolment(store, program, &me).await?;
         Ok(MentorProfile {
@@ -242,7 +242,7 @@ pub mod participant {
         program: ProgramId,
         entries: impl IntoIterator<Item = &'a str>,
     ) -> Result<MyPerspectives, AppError> {
-        let me = crate::lab::require_role(store, actor, program, Role::Mentor).await?;
+        let me = crate::access::role_in_program(store, actor, program, Role::Mentor).await?;
         let own = Perspectives::parse(entries).map_err(|e| field_problems(e, &me))?;
         store.set_mentor_perspectives(program, &me, Some(own.as_slice())).await?;
         my_perspectives(store, actor, program).await
@@ -254,7 +254,7 @@ pub mod participant {
         actor: &Actor,
         program: ProgramId,
     ) -> Result<MyPerspectives, AppError> {
-        let me = crate::lab::require_role(store, actor, program, Role::Mentor).await?;
+        let me = crate::access::role_in_program(store, actor, program, Role::Mentor).await?;
         store.set_mentor_perspectives(program, &me, None).await?;
         my_perspectives(store, actor, program).await
     }
@@ -266,7 +266,7 @@ pub mod participant {
         program: ProgramId,
         opted_out: bool,
     ) -> Result<(), AppError> {
-        let me = crate::lab::require_role(store, actor, program, Role::Mentor).await?;
+        let me = crate::access::role_in_program(store, actor, program, Role::Mentor).await?;
         Ok(store.set_opted_out(program, &me, opted_out).await?)
     }
 }

@@ -1,13 +1,12 @@
 //! A pair's sessions: planned when the pair turns active, held, cancelled or
 //! rescheduled by the partners, each followed by a private pulse. Who may do
-//! what is decided by `lab::pair_access`, as for every pair resource.
+//! what is decided by `access`, as for every pair resource.
 use crate::accounts::Actor;
-use crate::lab;
 use crate::vault::Vault;
 use crate::{AppError, Problem};
+use crate::{access, views};
 use plab_domain::Date;
-use plab_domain::program::Role;
-use plab_domain::session::{self, GroupAverage, Pulse, PulseItem, Segment, SessionStatus};
+use plab_domain::session::{self, GroupAverage, PersonAnswers, Pulse, PulseItem, Release, Segment, SessionStatus};
 use plab_store::{Pair, ProgramId, SealedText, Store, StoredSession};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -70,7 +69,7 @@ pub async fn plan_if_active(store: &Store, pair: &Pair, today: Date) -> Result<u
 /// The pair's sessions: for its partners and its program's sponsors (times and
 /// status only; what was said stays with the pair).
 pub async fn list(store: &Store, actor: &Actor, pair: i64) -> Result<Vec<SessionView>, AppError> {
-    lab::pair_access(store, actor, pair).await?;
+    access::pair(store, actor, pair).await?;
     of_pair(store, pair).await
 }
 
@@ -79,23 +78,11 @@ pub(crate) async fn of_pair(store: &Store, pair: i64) -> Result<Vec<SessionView>
     Ok(store.sessions(pair).await?.iter().map(view).collect())
 }
 
-/// A session the actor is a partner in, with the pair, the actor's role and
-/// employee id; `lab::partner_only` refuses sponsors and everyone else.
-async fn partner_session(
-    store: &Store,
-    actor: &Actor,
-    id: i64,
-) -> Result<(StoredSession, Pair, Role, String), AppError> {
-    let s = store.session(id).await?;
-    let (pair, role, me) = lab::partner_only(store, actor, s.pair_id).await?;
-    Ok((s, pair, role, me))
-}
-
 /// Everything the session page shows one partner.
 #[derive(Debug, Clone, Serialize)]
 pub struct SessionDetail {
     pub session: SessionView,
-    pub pair: lab::PairView,
+    pub pair: views::PairView,
     pub agenda: Vec<Segment>,
     /// Homework agreed at the previous held session, shown at the start of this one.
     pub homework_from_last_time: Option<String>,
@@ -118,7 +105,7 @@ pub async fn detail(
     id: i64,
     now: OffsetDateTime,
 ) -> Result<SessionDetail, AppError> {
-    let (s, pair, role, me) = partner_session(store, actor, id).await?;
+    let (s, pair, role, me) = access::partner_of_session(store, actor, id).await?;
     let previous = previous_held(store, &s).await?;
     let homework_from_last_time = match &previous {
         Some(p) => open_homework(store, vault, pair.id, p.id).await?,
@@ -134,7 +121,7 @@ pub async fn detail(
         can_hold: s.status == SessionStatus::Planned.as_str() && session::can_hold(instant(&s.starts_at)?, now),
         min_group_size: store.program(pair.program).await?.settings.min_group_size,
         session: view(&s),
-        pair: lab::view(store, &pair).await?,
+        pair: views::view(store, &pair).await?,
     })
 }
 
@@ -169,7 +156,7 @@ pub async fn hold(
     input: &HoldInput,
     now: OffsetDateTime,
 ) -> Result<SessionView, AppError> {
-    let (s, pair, _, author) = partner_session(store, actor, id).await?;
+    let (s, pair, _, author) = access::partner_of_session(store, actor, id).await?;
     require_planned(&s)?;
     if !session::can_hold(instant(&s.starts_at)?, now) {
         return Err(AppError::invalid(
@@ -202,7 +189,7 @@ fn require_planned(s: &StoredSession) -> Result<(), AppError> {
 }
 
 pub async fn cancel(store: &Store, actor: &Actor, id: i64) -> Result<SessionView, AppError> {
-    let (s, ..) = partner_session(store, actor, id).await?;
+    let (s, ..) = access::partner_of_session(store, actor, id).await?;
     require_planned(&s)?;
     store.cancel_session(id).await?;
     Ok(view(&store.session(id).await?))
@@ -215,7 +202,7 @@ pub async fn reschedule(
     starts_at: &str,
     now: OffsetDateTime,
 ) -> Result<SessionView, AppError> {
-    let (s, ..) = partner_session(store, actor, id).await?;
+    let (s, ..) = access::partner_of_session(store, actor, id).await?;
     require_planned(&s)?;
     let at = session::parse_instant(starts_at)?;
     session::check_reschedule(at, now)?;
@@ -230,7 +217,7 @@ pub async fn answer_pulse(
     id: i64,
     answers: &BTreeMap<String, i64>,
 ) -> Result<BTreeMap<String, u8>, AppError> {
-    let (s, _, role, me) = partner_session(store, actor, id).await?;
+    let (s, _, role, me) = access::partner_of_session(store, actor, id).await?;
     if s.status != SessionStatus::Held.as_str() {
         return Err(AppError::Conflict(format!("session {id} is {}: the pulse follows a held session", s.status)));
     }
@@ -241,19 +228,20 @@ pub async fn answer_pulse(
 
 /// One's own pulse answers for a session; the partner's are never returned.
 pub async fn my_pulse(store: &Store, actor: &Actor, id: i64) -> Result<BTreeMap<String, u8>, AppError> {
-    let (s, .., me) = partner_session(store, actor, id).await?;
+    let (s, .., me) = access::partner_of_session(store, actor, id).await?;
     Ok(store.own_pulse(s.id, &me).await?.into_iter().collect())
 }
 
-/// A pulse item's average across the program, as a sponsor may see it.
+/// A pulse item's average across the program, as a sponsor may see it: the
+/// last released figure (`session::next_release`), None until the first.
 #[derive(Debug, Clone, Serialize)]
 pub struct ItemAverage {
     pub item: PulseItem,
-    pub group: GroupAverage,
+    pub released: Option<GroupAverage>,
 }
 
 /// How a program's sessions are going, for its sponsors: counts, and pulse
-/// averages withheld below the program's minimum group size.
+/// averages released in steps of at least the program's minimum group size.
 #[derive(Debug, Clone, Serialize)]
 pub struct ProgramHealth {
     pub program_name: String,
@@ -267,22 +255,27 @@ pub struct ProgramHealth {
 }
 
 pub async fn health(store: &Store, actor: &Actor, program: ProgramId) -> Result<ProgramHealth, AppError> {
-    lab::require_sponsor(store, actor, program).await?;
+    access::sponsor_of_program(store, actor, program).await?;
     let stored = store.program(program).await?;
     let min_group_size = stored.settings.min_group_size;
     let counts = store.session_counts(program).await?;
     let per_person = store.pulse_averages(program).await?;
-    let pulse = session::PULSE_ITEMS
-        .iter()
-        .map(|item| {
-            let values: Vec<f64> = per_person
-                .iter()
-                .filter(|p| p.item == item.code && p.role == item.role.as_str())
-                .map(|p| p.average)
-                .collect();
-            ItemAverage { item: *item, group: session::group_average(&values, min_group_size) }
-        })
-        .collect();
+    let released = store.released_averages(program).await?;
+    let mut pulse = Vec::with_capacity(session::PULSE_ITEMS.len());
+    for item in &session::PULSE_ITEMS {
+        let live = per_person
+            .iter()
+            .filter(|p| p.item == item.code && p.role == item.role.as_str())
+            .map(|p| {
+                let number =
+                    |n: i64| u32::try_from(n).map_err(|_| AppError::Fault(format!("pulse total {n} is out of range")));
+                Ok(PersonAnswers { person: p.employee_id.clone(), sum: number(p.sum)?, count: number(p.count)? })
+            })
+            .collect::<Result<Vec<_>, AppError>>()?;
+        let previous = released.iter().find(|(code, _)| code == item.code).map(|(_, r)| r);
+        let released = release_if_due(store, program, item.code, previous, &live, min_group_size).await?;
+        pulse.push(ItemAverage { item: *item, released });
+    }
     Ok(ProgramHealth {
         program_name: stored.name,
         planned: counts.planned,
@@ -295,21 +288,44 @@ pub async fn health(store: &Store, actor: &Actor, program: ProgramId) -> Result<
     })
 }
 
+/// The figure a sponsor may see for one item: a new release when one is due,
+/// else the last one. When another server released first, its figure is shown.
+async fn release_if_due(
+    store: &Store,
+    program: ProgramId,
+    item: &str,
+    previous: Option<&Release>,
+    live: &[PersonAnswers],
+    min_group_size: u32,
+) -> Result<Option<GroupAverage>, AppError> {
+    let Some(next) = session::next_release(previous, live, min_group_size) else {
+        return Ok(previous.map(|r| r.figure));
+    };
+    if store.release_average(program, item, &next).await? {
+        return Ok(Some(next.figure));
+    }
+    let stored = store.released_averages(program).await?;
+    Ok(stored.into_iter().find(|(code, _)| code == item).map(|(_, r)| r.figure))
+}
+
 /// A person's calendar feed (RFC 5545): every planned or held session, and
 /// cancelled ones marked `STATUS:CANCELLED` so subscribed calendars drop them.
 /// The secret in the URL is the credential.
-pub async fn calendar(store: &Store, secret: &str) -> Result<String, AppError> {
+pub async fn calendar(store: &Store, vault: &Vault, file: &str) -> Result<String, AppError> {
     use icalendar::{Calendar, Component, Event, EventLike, EventStatus, Property};
-    let account = store
-        .account_by_calendar_secret(secret)
-        .await?
-        .ok_or_else(|| AppError::NotFound { what: "calendar", id: "…".into() })?;
+    let not_found = || AppError::NotFound { what: "calendar", id: "…".into() };
+    let (account, secret) = file.strip_suffix(".ics").unwrap_or(file).split_once('-').ok_or_else(not_found)?;
+    let account = store.account(account.parse().map_err(|_| not_found())?).await?.ok_or_else(not_found)?;
+    let expected = vault.calendar_secret(account.id, account.calendar_generation);
+    if !constant_time_eq(expected.as_bytes(), secret.as_bytes()) {
+        return Err(not_found());
+    }
     let mut cal = Calendar::empty();
     for (key, value) in [("VERSION", "2.0"), ("PRODID", "-//Perspective Lab//plab//EN"), ("CALSCALE", "GREGORIAN")] {
         cal.append_property(Property::new(key, value));
     }
     cal.name("Perspective Lab");
-    let Some(me) = store.employee_id_by_email(&account.email).await? else {
+    let Some(me) = account.employee_id else {
         return Ok(cal.done().to_string());
     };
     let sessions = store.sessions_of_person(&me).await?;
@@ -336,4 +352,9 @@ pub async fn calendar(store: &Store, secret: &str) -> Result<String, AppError> {
         cal.push(event.done());
     }
     Ok(cal.done().to_string())
+}
+
+/// Compares secrets without revealing through timing how much of one matched.
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }

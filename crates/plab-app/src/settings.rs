@@ -12,19 +12,15 @@ pub async fn get(store: &Store) -> Result<InstanceSettings, AppError> {
     Ok(store.instance_settings().await?)
 }
 
-fn require_admin(actor: &Actor) -> Result<(), AppError> {
-    if actor.is_admin { Ok(()) } else { Err(AppError::Forbidden("only administrators manage settings".into())) }
-}
-
 /// The settings, for an administrator's screen.
 pub async fn get_as(store: &Store, actor: &Actor) -> Result<InstanceSettings, AppError> {
-    require_admin(actor)?;
+    crate::access::admin(actor)?;
     get(store).await
 }
 
 /// Replaces the settings as a signed-in administrator.
 pub async fn update_as(store: &Store, actor: &Actor, new: InstanceSettings) -> Result<InstanceSettings, AppError> {
-    require_admin(actor)?;
+    crate::access::admin(actor)?;
     update(store, new, &actor.email).await
 }
 

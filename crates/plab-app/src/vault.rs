@@ -7,6 +7,7 @@
 use crate::{AppError, Problem};
 use chacha20poly1305::aead::{Aead, AeadCore, KeyInit, OsRng, Payload};
 use chacha20poly1305::{Key, XChaCha20Poly1305, XNonce};
+use hmac::{Hmac, Mac};
 use plab_store::Store;
 use sha2::{Digest, Sha256};
 use std::path::Path;
@@ -17,6 +18,8 @@ pub struct Vault {
     cipher: XChaCha20Poly1305,
     /// Names the key without revealing it, so that rotation can tell old rows apart.
     key_id: String,
+    /// Derived from the notes key; signs calendar feed URLs.
+    calendar_key: [u8; 32],
 }
 
 impl std::fmt::Debug for Vault {
@@ -84,7 +87,19 @@ fn open_checked(path: &Path, sealed_under: &[String]) -> Result<Vault, AppError>
 impl Vault {
     pub fn from_key(key: [u8; 32]) -> Vault {
         let key_id = crate::accounts::hex(&Sha256::digest(key)[..6]);
-        Vault { cipher: XChaCha20Poly1305::new(&Key::from(key)), key_id }
+        let calendar_key = Sha256::new().chain_update(b"plab calendar feeds\0").chain_update(key).finalize().into();
+        Vault { cipher: XChaCha20Poly1305::new(&Key::from(key)), key_id, calendar_key }
+    }
+
+    /// The secret in an account's calendar feed URL: a MAC of the account id
+    /// and its calendar generation under a key derived from the notes key, so
+    /// the database holds nothing that reveals a feed, and bumping the
+    /// generation revokes a leaked URL at once.
+    pub fn calendar_secret(&self, account: i64, generation: i64) -> String {
+        let mut mac = <Hmac<Sha256> as hmac::KeyInit>::new_from_slice(&self.calendar_key)
+            .expect("HMAC takes a key of any length");
+        mac.update(format!("{account}:{generation}").as_bytes());
+        crate::accounts::hex(&mac.finalize().into_bytes()[..20])
     }
 
     /// The key in an existing key file (never the environment).

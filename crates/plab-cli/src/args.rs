@@ -83,6 +83,10 @@ pub struct ServeArgs {
     /// PLAB_NOTES_KEY holds the key as 64 hex characters.
     #[arg(long, env = "PLAB_NOTES_KEY_FILE", default_value = "plab-notes.key", value_name = "FILE")]
     pub notes_key: PathBuf,
+    /// A proxy in front of the server whose X-Forwarded-For names the client
+    /// (for sign-in throttling per address); repeat it, or give a comma-separated list.
+    #[arg(long = "trusted-proxy", env = "PLAB_TRUSTED_PROXIES", value_delimiter = ',', value_name = "IP")]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -95,7 +99,16 @@ pub enum UserCmd {
         #[arg(long)]
         admin: bool,
     },
-    /// Print a one-time link (valid 3 days) with which a person sets their own password.
+    /// Change the e-mail an account signs in with (audited; a directory import never does).
+    SetEmail {
+        #[arg(long)]
+        email: String,
+        #[arg(long = "to")]
+        new_email: String,
+    },
+    /// Print a one-time link (valid 3 days) with which a person sets their own
+    /// password. For an account that has one it is a reset link: send it to the
+    /// account's own address only; using it ends every sign-in of the account.
     Link {
         #[arg(long)]
         email: String,

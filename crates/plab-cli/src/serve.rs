@@ -24,7 +24,7 @@ pub async fn serve(store: &Store, args: ServeArgs) -> Result<(), Failure> {
         .map_err(|e| Failure::User(format!("--addr {}: cannot listen: {e}", args.addr)))?;
     let addr = listener.local_addr().context("reading the bound address")?;
     eprintln!("serving on http://{addr} (API under /api/v1/, OpenAPI at /api/openapi.json); Ctrl-C stops");
-    let state = plab_web::AppState { store: store.clone(), vault: Arc::new(vault) };
+    let state = plab_web::AppState::new(store.clone(), Arc::new(vault)).trusting_proxies(args.trusted_proxies.clone());
     let shutdown = async {
         let _ = tokio::signal::ctrl_c().await;
     };
@@ -40,6 +40,10 @@ pub async fn user(store: &Store, cmd: UserCmd) -> Result<(), Failure> {
             let password = password.trim_end_matches(['\r', '\n']);
             accounts::set_password(store, &email, password, admin, &crate::commands::cli_actor()).await?;
             out!("password set for {email}{}", if admin { " (administrator)" } else { "" });
+        }
+        UserCmd::SetEmail { email, new_email } => {
+            accounts::change_sign_in_email(store, &email, &new_email, &crate::commands::cli_actor()).await?;
+            out!("{email} now signs in as {new_email}");
         }
         UserCmd::Link { email, base_url } => {
             let secret = accounts::issue_password_link(store, &email, &crate::commands::cli_actor()).await?;

@@ -673,7 +673,8 @@ fn partner(employee_id: &str) -> plab_app::accounts::Actor {
         email: format!("{employee_id}@acme.test"),
         employee_id: Some(employee_id.to_owned()),
         is_admin: false,
-        calendar_secret: String::new(),
+        calendar_generation: 0,
+        reset_notice: None,
     }
 }
 

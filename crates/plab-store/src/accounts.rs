@@ -1,5 +1,6 @@
-//! Accounts (who may sign in), their API tokens, and the link to a person by e-mail.
-use crate::sql::flag;
+//! Accounts (who may sign in), the person each belongs to, their API tokens,
+//! one-time set-password links and sign-in attempts.
+use crate::sql::{conflict_or, flag};
 use crate::{Result, Store, now_rfc3339};
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -7,64 +8,163 @@ use sqlx::any::AnyRow;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Account {
     pub id: i64,
+    /// The sign-in e-mail: changed only by its own audited action, never by a directory import.
     pub email: String,
+    /// The person this account is, bound when it was made; `None` for an administrator who is no one in the org.
+    pub employee_id: Option<String>,
     pub password_hash: Option<String>,
     pub is_admin: bool,
-    pub calendar_secret: String,
+    /// Part of the calendar feed's derived secret; bumped to revoke a leaked URL.
+    pub calendar_generation: i64,
+    /// Who reset the password and when, for the owner to see.
+    pub reset_notice: Option<String>,
 }
 
-const COLUMNS: &str = "id, email, password_hash, is_admin, calendar_secret";
+const COLUMNS: &str =
+    "a.id, a.email, a.employee_id, a.password_hash, a.is_admin, a.calendar_generation, a.reset_notice";
 
 fn account_from_row(r: &AnyRow) -> Result<Account> {
     Ok(Account {
-        id: r.try_get(0)?,
-        email: r.try_get(1)?,
-        password_hash: r.try_get(2)?,
-        is_admin: r.try_get::<i64, _>(3)? != 0,
-        calendar_secret: r.try_get(4)?,
+        id: r.try_get("id")?,
+        email: r.try_get("email")?,
+        employee_id: r.try_get("employee_id")?,
+        password_hash: r.try_get("password_hash")?,
+        is_admin: r.try_get::<i64, _>("is_admin")? != 0,
+        calendar_generation: r.try_get("calendar_generation")?,
+        reset_notice: r.try_get("reset_notice")?,
     })
 }
 
+/// Why a one-time link was issued, which decides who may be shown it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkPurpose {
+    /// For an account that has never had a password.
+    Onboarding,
+    /// For an account that has one: only its owner may receive it.
+    Reset,
+}
+
+impl LinkPurpose {
+    fn as_str(self) -> &'static str {
+        match self {
+            LinkPurpose::Onboarding => "onboarding",
+            LinkPurpose::Reset => "reset",
+        }
+    }
+}
+
+/// An unused, unexpired set-password link.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PasswordLink {
+    pub email: String,
+    pub employee_id: Option<String>,
+    pub purpose: LinkPurpose,
+    pub created_by: String,
+}
+
 impl Store {
-    /// Creates an account, or sets the password and admin flag of an existing one.
+    /// Creates an account bound to `employee_id`, or sets the password and
+    /// admin flag of an existing one. An existing account keeps the person it
+    /// was bound to; an unbound one is bound now if `employee_id` is given.
     pub async fn upsert_account(
         &self,
         email: &str,
+        employee_id: Option<&str>,
         password_hash: &str,
         is_admin: bool,
-        calendar_secret: &str,
     ) -> Result<i64> {
         let id: i64 = sqlx::query(
-            "INSERT INTO accounts (email, password_hash, is_admin, calendar_secret, created_at) VALUES ($1, $2, $3, $4, $5) \
-             ON CONFLICT (email) DO UPDATE SET password_hash = excluded.password_hash, is_admin = excluded.is_admin \
+            "INSERT INTO accounts (email, employee_id, password_hash, is_admin, calendar_secret, created_at) \
+             VALUES ($1, $2, $3, $4, 'retired:' || $1, $5) \
+             ON CONFLICT (email) DO UPDATE SET password_hash = excluded.password_hash, is_admin = excluded.is_admin, \
+             employee_id = COALESCE(accounts.employee_id, excluded.employee_id) \
              RETURNING id",
         )
         .bind(email)
+        .bind(employee_id)
         .bind(password_hash)
         .bind(flag(is_admin))
-        .bind(calendar_secret)
         .bind(now_rfc3339())
         .fetch_one(&self.pool)
         .await?
-        .try_get(0)?;
+        .try_get("id")?;
         Ok(id)
     }
 
     pub async fn account_by_email(&self, email: &str) -> Result<Option<Account>> {
-        let row = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM accounts WHERE email = $1")))
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM accounts a WHERE a.email = $1")))
             .bind(email)
             .fetch_optional(&self.pool)
             .await?;
         row.as_ref().map(account_from_row).transpose()
     }
 
-    pub async fn account_by_calendar_secret(&self, secret: &str) -> Result<Option<Account>> {
-        let row =
-            sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM accounts WHERE calendar_secret = $1")))
-                .bind(secret)
-                .fetch_optional(&self.pool)
-                .await?;
+    pub async fn account(&self, id: i64) -> Result<Option<Account>> {
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM accounts a WHERE a.id = $1")))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
         row.as_ref().map(account_from_row).transpose()
+    }
+
+    /// Sign-in e-mails of accounts bound to a person: `(email, employee_id)`.
+    pub async fn bound_sign_ins(&self) -> Result<Vec<(String, String)>> {
+        let rows = sqlx::query("SELECT email, employee_id FROM accounts WHERE employee_id IS NOT NULL")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(|r| Ok((r.try_get("email")?, r.try_get("employee_id")?))).collect()
+    }
+
+    /// Changes an account's sign-in e-mail; false when no account has `from`.
+    pub async fn change_sign_in_email(&self, from: &str, to: &str) -> Result<bool> {
+        let done = sqlx::query("UPDATE accounts SET email = $1 WHERE email = $2")
+            .bind(to)
+            .bind(from)
+            .execute(&self.pool)
+            .await
+            .map_err(|e| conflict_or(e, "that e-mail is already another account's sign-in"))?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Sets a new password hash and ends every token of the account but `keep`.
+    pub async fn replace_password(
+        &self,
+        account: i64,
+        password_hash: &str,
+        keep_token: Option<&str>,
+        reset_notice: Option<&str>,
+    ) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("UPDATE accounts SET password_hash = $1, reset_notice = $2 WHERE id = $3")
+            .bind(password_hash)
+            .bind(reset_notice)
+            .bind(account)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM api_tokens WHERE account_id = $1 AND token_hash <> $2")
+            .bind(account)
+            .bind(keep_token.unwrap_or_default())
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The owner has read the reset notice.
+    pub async fn clear_reset_notice(&self, account: i64) -> Result<()> {
+        sqlx::query("UPDATE accounts SET reset_notice = NULL WHERE id = $1").bind(account).execute(&self.pool).await?;
+        Ok(())
+    }
+
+    /// Revokes the calendar feed's URL; returns the new generation.
+    pub async fn bump_calendar_generation(&self, account: i64) -> Result<i64> {
+        let row = sqlx::query(
+            "UPDATE accounts SET calendar_generation = calendar_generation + 1 WHERE id = $1 RETURNING calendar_generation",
+        )
+        .bind(account)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(row.try_get("calendar_generation")?)
     }
 
     pub async fn add_token(&self, token_hash: &str, account: i64, expires_at: &str) -> Result<()> {
@@ -83,12 +183,18 @@ impl Store {
         Ok(())
     }
 
+    /// Ends every token and browser session of the account.
+    pub async fn delete_tokens_of(&self, account: i64) -> Result<()> {
+        sqlx::query("DELETE FROM api_tokens WHERE account_id = $1").bind(account).execute(&self.pool).await?;
+        Ok(())
+    }
+
     /// The account a token belongs to, if the token exists and has not expired.
     pub async fn account_by_token(&self, token_hash: &str) -> Result<Option<Account>> {
-        let row = sqlx::query(
-            "SELECT a.id, a.email, a.password_hash, a.is_admin, a.calendar_secret FROM api_tokens t \
-             JOIN accounts a ON a.id = t.account_id WHERE t.token_hash = $1 AND t.expires_at > $2",
-        )
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM api_tokens t JOIN accounts a ON a.id = t.account_id \
+             WHERE t.token_hash = $1 AND t.expires_at > $2"
+        )))
         .bind(token_hash)
         .bind(now_rfc3339())
         .fetch_optional(&self.pool)
@@ -96,13 +202,13 @@ impl Store {
         row.as_ref().map(account_from_row).transpose()
     }
 
-    /// The employee id of the person with this e-mail, if any.
+    /// The employee id of the person whose directory e-mail this is, if any.
     pub async fn employee_id_by_email(&self, email: &str) -> Result<Option<String>> {
         let row = sqlx::query("SELECT employee_id FROM people WHERE email = $1")
             .bind(email)
             .fetch_optional(&self.pool)
             .await?;
-        Ok(row.map(|r| r.try_get(0)).transpose()?)
+        Ok(row.map(|r| r.try_get("employee_id")).transpose()?)
     }
 
     /// `(program, role)` of every enrolment of a person.
@@ -112,57 +218,113 @@ impl Store {
                 .bind(employee_id)
                 .fetch_all(&self.pool)
                 .await?;
-        rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect()
+        rows.iter().map(|r| Ok((r.try_get("program_id")?, r.try_get("role")?))).collect()
     }
-}
 
-impl Store {
     /// Every account, by e-mail.
     pub async fn accounts(&self) -> Result<Vec<Account>> {
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM accounts ORDER BY email")))
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM accounts a ORDER BY a.email")))
             .fetch_all(&self.pool)
             .await?;
         rows.iter().map(account_from_row).collect()
     }
 
-    pub async fn add_password_link(
-        &self,
-        token_hash: &str,
-        email: &str,
-        created_by: &str,
-        expires_at: &str,
-    ) -> Result<()> {
-        sqlx::query("INSERT INTO password_links (token_hash, email, created_by, expires_at) VALUES ($1, $2, $3, $4)")
-            .bind(token_hash)
-            .bind(email)
-            .bind(created_by)
-            .bind(expires_at)
-            .execute(&self.pool)
-            .await?;
+    pub async fn add_password_link(&self, token_hash: &str, link: &PasswordLink, expires_at: &str) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO password_links (token_hash, email, employee_id, purpose, created_by, expires_at) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(token_hash)
+        .bind(&link.email)
+        .bind(link.employee_id.as_deref())
+        .bind(link.purpose.as_str())
+        .bind(&link.created_by)
+        .bind(expires_at)
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 
-    /// The e-mail of an unused, unexpired link.
-    pub async fn password_link_email(&self, token_hash: &str) -> Result<Option<String>> {
+    /// An unused, unexpired link.
+    pub async fn password_link(&self, token_hash: &str) -> Result<Option<PasswordLink>> {
         let row = sqlx::query(
-            "SELECT email FROM password_links WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2",
+            "SELECT email, employee_id, purpose, created_by FROM password_links \
+             WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2",
         )
         .bind(token_hash)
         .bind(now_rfc3339())
         .fetch_optional(&self.pool)
         .await?;
-        Ok(row.map(|r| r.try_get(0)).transpose()?)
+        row.map(|r| {
+            Ok(PasswordLink {
+                email: r.try_get("email")?,
+                employee_id: r.try_get("employee_id")?,
+                purpose: if r.try_get::<String, _>("purpose")? == "reset" {
+                    LinkPurpose::Reset
+                } else {
+                    LinkPurpose::Onboarding
+                },
+                created_by: r.try_get("created_by")?,
+            })
+        })
+        .transpose()
     }
 
-    /// Marks a link used; false when it was already used (or never existed).
-    pub async fn use_password_link(&self, token_hash: &str) -> Result<bool> {
+    /// Marks a link used, with every other open link for the same e-mail;
+    /// false when it was already used (or never existed).
+    pub async fn use_password_link(&self, token_hash: &str, email: &str) -> Result<bool> {
+        let now = now_rfc3339();
         let done = sqlx::query(
             "UPDATE password_links SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1",
         )
-        .bind(now_rfc3339())
+        .bind(&now)
         .bind(token_hash)
         .execute(&self.pool)
         .await?;
-        Ok(done.rows_affected() == 1)
+        if done.rows_affected() != 1 {
+            return Ok(false);
+        }
+        sqlx::query("UPDATE password_links SET used_at = $1 WHERE email = $2 AND used_at IS NULL")
+            .bind(&now)
+            .bind(email)
+            .execute(&self.pool)
+            .await?;
+        Ok(true)
+    }
+}
+
+/// Sign-in attempts: each is reserved before the password is checked, so
+/// concurrent guesses are counted; a success forgets the e-mail's attempts.
+impl Store {
+    /// Reserves an attempt and returns how many attempts the e-mail and the
+    /// client have made since `since`, this one included. Attempts older than
+    /// `since` are deleted on the way.
+    pub async fn reserve_sign_in(&self, attempt: &str, email: &str, client: &str, since: &str) -> Result<(u64, u64)> {
+        sqlx::query("DELETE FROM sign_in_attempts WHERE at < $1").bind(since).execute(&self.pool).await?;
+        sqlx::query("INSERT INTO sign_in_attempts (attempt, email, client, at) VALUES ($1, $2, $3, $4)")
+            .bind(attempt)
+            .bind(email)
+            .bind(client)
+            .bind(now_rfc3339())
+            .execute(&self.pool)
+            .await?;
+        let row = sqlx::query(
+            "SELECT CAST(COALESCE(SUM(CASE WHEN email = $1 THEN 1 ELSE 0 END), 0) AS BIGINT) AS by_email, \
+                    CAST(COALESCE(SUM(CASE WHEN client = $2 THEN 1 ELSE 0 END), 0) AS BIGINT) AS by_client \
+             FROM sign_in_attempts WHERE at >= $3 AND (email = $1 OR client = $2)",
+        )
+        .bind(email)
+        .bind(client)
+        .bind(since)
+        .fetch_one(&self.pool)
+        .await?;
+        let count = |col: &str| -> Result<u64> { Ok(u64::try_from(row.try_get::<i64, _>(col)?).unwrap_or(0)) };
+        Ok((count("by_email")?, count("by_client")?))
+    }
+
+    /// A successful sign-in: the e-mail's attempts are forgotten.
+    pub async fn forget_sign_in_attempts(&self, email: &str) -> Result<()> {
+        sqlx::query("DELETE FROM sign_in_attempts WHERE email = $1").bind(email).execute(&self.pool).await?;
+        Ok(())
     }
 }

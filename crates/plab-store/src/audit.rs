@@ -46,29 +46,4 @@ impl Store {
             })
             .collect()
     }
-
-    /// Failed sign-ins for an e-mail at or after `since` (RFC 3339).
-    pub async fn sign_in_failures_since(&self, email: &str, since: &str) -> Result<u64> {
-        let n: i64 = sqlx::query("SELECT COUNT(*) FROM sign_in_failures WHERE email = $1 AND failed_at >= $2")
-            .bind(email)
-            .bind(since)
-            .fetch_one(&self.pool)
-            .await?
-            .try_get(0)?;
-        Ok(u64::try_from(n).unwrap_or(0))
-    }
-
-    pub async fn record_sign_in_failure(&self, email: &str) -> Result<()> {
-        sqlx::query("INSERT INTO sign_in_failures (email, failed_at) VALUES ($1, $2)")
-            .bind(email)
-            .bind(now_rfc3339())
-            .execute(&self.pool)
-            .await?;
-        Ok(())
-    }
-
-    pub async fn clear_sign_in_failures(&self, email: &str) -> Result<()> {
-        sqlx::query("DELETE FROM sign_in_failures WHERE email = $1").bind(email).execute(&self.pool).await?;
-        Ok(())
-    }
 }

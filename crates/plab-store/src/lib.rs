@@ -18,7 +18,7 @@ mod sql;
 #[cfg(feature = "testing")]
 pub mod testing;
 
-pub use accounts::Account;
+pub use accounts::{Account, LinkPurpose, PasswordLink};
 pub use audit::AuditEntry;
 pub use key_rotation::Resealed;
 pub use notes::SealedNote;

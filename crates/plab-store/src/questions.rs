@@ -1,4 +1,5 @@
 //! Research questions: every revision is kept with its coach assessment.
+use crate::sql::conflict_or;
 use crate::{ProgramId, Result, Store, StoreError, now_rfc3339};
 use plab_domain::coach::Assessment;
 use plab_domain::question::{QuestionText, QuestionVersion};
@@ -90,11 +91,4 @@ fn version_from_row(r: &AnyRow) -> Result<QuestionVersion> {
             .map_err(|e| StoreError::Corrupt(format!("question assessment: {e}")))?,
         created_at: r.try_get(3)?,
     })
-}
-
-fn conflict_or(e: sqlx::Error, message: &str) -> StoreError {
-    match &e {
-        sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict(message.to_owned()),
-        _ => StoreError::Database(e),
-    }
 }

@@ -39,6 +39,14 @@ pub(crate) fn flag(b: bool) -> i64 {
     i64::from(b)
 }
 
+/// A unique index refusing a write becomes a conflict the user can fix.
+pub(crate) fn conflict_or(e: sqlx::Error, message: &str) -> crate::StoreError {
+    match &e {
+        sqlx::Error::Database(db) if db.is_unique_violation() => crate::StoreError::Conflict(message.to_owned()),
+        _ => crate::StoreError::Database(e),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use crate::Backend;

@@ -3,15 +3,16 @@ use crate::AppState;
 use crate::auth::Authed;
 use crate::error::{ApiError, ErrorBody};
 use axum::extract::{FromRequest, Path, Request, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
-use axum::routing::{get, post};
+use axum::routing::get;
 use axum::{Json, Router};
-use plab_app::lab::{self, CharterView, Me, NoteView, PairView};
-use plab_app::{accounts, settings};
+use plab_app::lab::{self, CharterView, NoteView, PairView};
+use plab_app::settings;
 use plab_domain::instance::InstanceSettings;
 use serde::{Deserialize, Serialize};
 
+pub(crate) mod account;
 pub(crate) mod perspectives;
 pub(crate) mod sessions;
 
@@ -19,14 +20,13 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/api/openapi.json", get(crate::openapi::document))
-        .route("/api/v1/auth/login", post(login))
-        .route("/api/v1/me", get(me))
         .route("/api/v1/programs/{program}/pairs", get(program_pairs))
         .route("/api/v1/pairs/{pair}", get(pair))
         .route("/api/v1/pairs/{pair}/notes", get(list_notes).post(add_note))
         .route("/api/v1/pairs/{pair}/charter", get(charter).post(accept_charter))
         .route("/api/v1/admin/settings", get(get_settings).put(put_settings))
         .route("/calendar/{file}", get(calendar))
+        .merge(account::routes())
         .merge(sessions::routes())
         .merge(perspectives::routes())
 }
@@ -46,36 +46,6 @@ impl<T: serde::de::DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<
 #[utoipa::path(get, path = "/healthz", responses((status = 200, description = "the database answers"), (status = 503, description = "it does not")))]
 async fn healthz(State(s): State<AppState>) -> StatusCode {
     if s.store.ping().await { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE }
-}
-
-#[derive(Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct LoginBody {
-    email: String,
-    password: String,
-}
-
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct TokenBody {
-    /// Send as `Authorization: Bearer TOKEN`.
-    token: String,
-}
-
-/// Exchanges an e-mail and password for a bearer token.
-#[utoipa::path(post, path = "/api/v1/auth/login", request_body = LoginBody,
-    responses((status = 200, body = TokenBody), (status = 401, body = ErrorBody), (status = 400, body = ErrorBody)))]
-async fn login(State(s): State<AppState>, ApiJson(body): ApiJson<LoginBody>) -> Result<Json<TokenBody>, ApiError> {
-    let token = accounts::login(&s.store, &body.email, &body.password).await?;
-    Ok(Json(TokenBody { token }))
-}
-
-/// Who I am and where I take part.
-#[utoipa::path(get, path = "/api/v1/me", security(("bearer" = [])), responses((status = 200, body = Me), (status = 401, body = ErrorBody)))]
-async fn me(State(s): State<AppState>, headers: HeaderMap, Authed(actor): Authed) -> Result<Json<Me>, ApiError> {
-    let mut me = lab::me(&s.store, &actor).await?;
-    // Calendar apps subscribe to an absolute URL.
-    me.calendar_url = format!("{}{}", crate::pages::base_url(&headers), me.calendar_url);
-    Ok(Json(me))
 }
 
 /// The program's pairs: every pair for its sponsors, one's own for a leader or mentor.
@@ -191,7 +161,6 @@ async fn put_settings(
 #[utoipa::path(get, path = "/calendar/{file}", params(("file" = String, Path, description = "SECRET.ics from /api/v1/me")),
     responses((status = 200, content_type = "text/calendar", description = "the person's sessions"), (status = 404, body = ErrorBody)))]
 async fn calendar(State(s): State<AppState>, Path(file): Path<String>) -> Result<impl IntoResponse, ApiError> {
-    let secret = file.strip_suffix(".ics").unwrap_or(&file);
-    let body = plab_app::sessions::calendar(&s.store, secret).await?;
+    let body = plab_app::sessions::calendar(&s.store, &s.vault, &file).await?;
     Ok(([(header::CONTENT_TYPE, "text/calendar; charset=utf-8")], body))
 }

@@ -9,18 +9,35 @@ use plab_app::accounts::{Actor, actor_for_token};
 
 pub struct Authed(pub Actor);
 
+/// The actor and the token they called with (to end it, or keep it while ending the others).
+pub struct AuthedToken(pub Actor, pub String);
+
+fn bearer(parts: &Parts) -> Result<String, AppError> {
+    parts
+        .headers
+        .get(AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_owned)
+        .ok_or(AppError::Unauthorized)
+}
+
+impl FromRequestParts<AppState> for AuthedToken {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let token = bearer(parts)?;
+        Ok(AuthedToken(actor_for_token(&state.store, &token).await?, token))
+    }
+}
+
 impl FromRequestParts<AppState> for Authed {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let token = parts
-            .headers
-            .get(AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .ok_or(AppError::Unauthorized)?;
-        Ok(Authed(actor_for_token(&state.store, token).await?))
+        let AuthedToken(actor, _) = AuthedToken::from_request_parts(parts, state).await?;
+        Ok(Authed(actor))
     }
 }

@@ -41,6 +41,7 @@ pub(crate) fn classify(e: &AppError) -> (StatusCode, &'static str) {
         AppError::Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized"),
         AppError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
         AppError::TooManyAttempts => (StatusCode::TOO_MANY_REQUESTS, "too_many_attempts"),
+        AppError::Busy => (StatusCode::SERVICE_UNAVAILABLE, "busy"),
         AppError::Internal(_) | AppError::Fault(_) => {
             eprintln!("internal error: {e}");
             (StatusCode::INTERNAL_SERVER_ERROR, "internal")

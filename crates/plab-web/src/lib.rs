@@ -1,11 +1,12 @@
 //! The HTTP side of Perspective Lab: the JSON API under `/api/v1/`, its OpenAPI
 //! document, `/healthz` and the personal calendar feed. Handlers are thin: they
 //! parse, call one service of `plab-app`, and map the result; authorization is
-//! decided in the services (`plab_app::lab::pair_access`).
+//! decided in the services (`plab_app::access`).
 #![forbid(unsafe_code)]
 
 mod api;
 mod auth;
+mod client;
 mod error;
 mod headers;
 mod openapi;
@@ -15,6 +16,7 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use plab_app::Store;
 use plab_app::vault::Vault;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
 /// An id in a URL path. Anything but a number names nothing, so it is 404
@@ -34,6 +36,20 @@ pub const MAX_BODY_BYTES: usize = 128 * 1024;
 pub struct AppState {
     pub store: Store,
     pub vault: Arc<Vault>,
+    /// Proxies whose `X-Forwarded-For` names the client; anyone else's is ignored.
+    trusted_proxies: Arc<Vec<IpAddr>>,
+}
+
+impl AppState {
+    pub fn new(store: Store, vault: Arc<Vault>) -> AppState {
+        AppState { store, vault, trusted_proxies: Arc::new(Vec::new()) }
+    }
+
+    /// Trust `X-Forwarded-For` from these peers (a TLS-terminating proxy in front of `plab serve`).
+    pub fn trusting_proxies(mut self, proxies: Vec<IpAddr>) -> AppState {
+        self.trusted_proxies = Arc::new(proxies);
+        self
+    }
 }
 
 pub fn router(state: AppState) -> Router {
@@ -47,11 +63,14 @@ pub fn router(state: AppState) -> Router {
 }
 
 /// Serves on an already bound listener until `shutdown` completes, so tests
-/// can bind port 0 and several instances can share one database.
+/// can bind port 0 and several instances can share one database. Each
+/// request knows its peer address (sign-in throttling counts per client).
 pub async fn serve(
     listener: tokio::net::TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown).await
+    axum::serve(listener, router(state).into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await
 }

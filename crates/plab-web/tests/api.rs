@@ -24,26 +24,19 @@ fn authorization_matrix_over_every_pair_route() {
             ("POST", format!("/api/v1/pairs/{other}/notes"), note()),
         ];
         use StatusCode as C;
-        let (ok, created, forbidden, unauth) = (C::OK, C::CREATED, C::FORBIDDEN, C::UNAUTHORIZED);
-        // Columns follow `routes`. "own" is pair 1 (L1 + M1).
+        let (ok, created, forbidden, unauth, hidden) = (C::OK, C::CREATED, C::FORBIDDEN, C::UNAUTHORIZED, C::NOT_FOUND);
+        // Columns follow `routes`. "own" is pair 1 (L1 + M1). A pair or program the
+        // caller may not see at all is 404, exactly like a missing id; 403 only where
+        // the caller sees the pair but may not act (a sponsor and the notes).
         let matrix: Vec<(Option<&str>, [C; 8])> = vec![
-            (Some("l1@lab.test"), [ok, ok, ok, created, ok, ok, forbidden, forbidden]),
-            (Some("m1@lab.test"), [ok, ok, ok, created, ok, ok, forbidden, forbidden]),
+            (Some("l1@lab.test"), [ok, ok, ok, created, ok, ok, hidden, hidden]),
+            (Some("m1@lab.test"), [ok, ok, ok, created, ok, ok, hidden, hidden]),
             (Some("s@lab.test"), [ok, ok, forbidden, forbidden, ok, forbidden, forbidden, forbidden]),
-            (Some("l2@lab.test"), [ok, forbidden, forbidden, forbidden, forbidden, forbidden, ok, created]),
-            (
-                Some("s2@lab.test"),
-                [forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden],
-            ),
-            (
-                Some("m3@lab.test"),
-                [forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden],
-            ),
-            (
-                Some("admin@ops.test"),
-                [forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden],
-            ),
-            (None, [unauth, unauth, unauth, unauth, unauth, unauth, unauth, unauth]),
+            (Some("l2@lab.test"), [ok, hidden, hidden, hidden, hidden, hidden, ok, created]),
+            (Some("s2@lab.test"), [hidden; 8]),
+            (Some("m3@lab.test"), [hidden; 8]),
+            (Some("admin@ops.test"), [hidden; 8]),
+            (None, [unauth; 8]),
         ];
         common::run_api_matrix(&app, &routes, &matrix).await;
     });

@@ -15,11 +15,14 @@ enum Want {
     /// form (400), 404 or 5xx (a 409/422 means the request got past
     /// authorization to the rules).
     Allowed,
+    /// Seen but not theirs to act on: 403.
     Forbidden,
+    /// Not theirs to see at all: 404, exactly like a missing id.
+    Hidden,
     /// Anonymous: sent to the sign-in page.
     SignIn,
 }
-use Want::{Allowed as A, Forbidden as F, SignIn as S};
+use Want::{Allowed as A, Forbidden as F, Hidden as H, SignIn as S};
 
 /// A form's fields other than its CSRF token.
 type Fields = Vec<(String, String)>;
@@ -52,6 +55,7 @@ fn check(who: Option<&str>, method: &str, uri: &str, status: StatusCode, locatio
             !to_sign_in && !refused.contains(&status) && status.as_u16() < 500
         }
         F => status == StatusCode::FORBIDDEN,
+        H => status == StatusCode::NOT_FOUND,
         S => to_sign_in,
     };
     assert!(ok, "{who:?} {method} {uri}: expected {want:?}, got {status} (to {location:?})");
@@ -66,41 +70,46 @@ fn every_page_route_by_every_role_over_own_and_others_resources() {
         let gets: Vec<(String, [Want; 8])> = vec![
             //                                   l1 m1 s  l2 s2 m3 admin anon
             ("/home".into(),                      [A, A, A, A, A, A, A, S]),
-            (format!("/programs/{p}"),            [F, F, A, F, F, F, F, S]),
-            (format!("/programs/{b}"),            [F, F, F, F, A, F, F, S]),
-            (format!("/programs/{p}/pairing"),    [F, F, A, F, F, F, F, S]),
-            (format!("/programs/{p}/question"),   [A, F, F, A, F, F, F, S]),
-            (format!("/programs/{p}/mentor"),     [F, A, F, F, F, F, F, S]),
-            (format!("/programs/{b}/mentor"),     [F, F, F, F, F, A, F, S]),
-            (format!("/pairs/{pair1}"),           [A, A, A, F, F, F, F, S]),
-            (format!("/pairs/{pair2}"),           [F, F, A, A, F, F, F, S]),
-            (format!("/sessions/{own_s}"),        [A, A, F, F, F, F, F, S]),
-            (format!("/sessions/{other_s}"),      [F, F, F, A, F, F, F, S]),
+            ("/account".into(),                   [A, A, A, A, A, A, A, S]),
+            (format!("/programs/{p}"),            [F, F, A, F, H, H, H, S]),
+            (format!("/programs/{b}"),            [H, H, H, H, A, F, H, S]),
+            (format!("/programs/{p}/pairing"),    [F, F, A, F, H, H, H, S]),
+            (format!("/programs/{p}/question"),   [A, F, F, A, H, H, H, S]),
+            (format!("/programs/{p}/mentor"),     [F, A, F, F, H, H, H, S]),
+            (format!("/programs/{b}/mentor"),     [H, H, H, H, F, A, H, S]),
+            (format!("/pairs/{pair1}"),           [A, A, A, H, H, H, H, S]),
+            (format!("/pairs/{pair2}"),           [H, H, A, A, H, H, H, S]),
+            (format!("/sessions/{own_s}"),        [A, A, F, H, H, H, H, S]),
+            (format!("/sessions/{other_s}"),      [H, H, F, A, H, H, H, S]),
             ("/people/import".into(),             [F, F, A, F, A, F, A, S]),
             ("/admin".into(),                     [F, F, F, F, F, F, A, S]),
         ];
         let rule = |extra: &[(&str, &str)]| extra.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
         #[rustfmt::skip]
         let posts: Vec<(String, Fields, [Want; 8])> = vec![
-            (format!("/programs/{p}/pairing/run"), rule(&[]),                                       [F, F, A, F, F, F, F, S]),
+            (format!("/programs/{p}/pairing/run"), rule(&[]),                                       [F, F, A, F, H, H, H, S]),
             (format!("/programs/{p}/pairing/rule"), rule(&[("leader", "L1"), ("mentor", "M2"), ("rule", "forbid")]),
-                                                                                                    [F, F, A, F, F, F, F, S]),
-            (format!("/programs/{p}/pairing/approve"), rule(&[("proposal", "1")]),                  [F, F, A, F, F, F, F, S]),
+                                                                                                    [F, F, A, F, H, H, H, S]),
+            (format!("/programs/{p}/pairing/approve"), rule(&[("proposal", "1")]),                  [F, F, A, F, H, H, H, S]),
             (format!("/programs/{p}/question"), rule(&[("text", "Why do new analysts skip our Friday demo?")]),
-                                                                                                    [A, F, F, A, F, F, F, S]),
-            (format!("/programs/{p}/mentor"), rule(&[("pairing", "out")]),                         [F, A, F, F, F, F, F, S]),
+                                                                                                    [A, F, F, A, H, H, H, S]),
+            (format!("/programs/{p}/mentor"), rule(&[("pairing", "out")]),                         [F, A, F, F, H, H, H, S]),
             (format!("/programs/{p}/mentor/perspectives"), rule(&[("perspectives", "TikTok campaigns")]),
-                                                                                                    [F, A, F, F, F, F, F, S]),
-            (format!("/pairs/{pair1}/notes"), rule(&[("body", "a candid observation")]),            [A, A, F, F, F, F, F, S]),
-            (format!("/pairs/{pair1}/charter"), rule(&[]),                                          [A, A, F, F, F, F, F, S]),
-            (format!("/pairs/{pair2}/notes"), rule(&[("body", "not my pair")]),                     [F, F, F, A, F, F, F, S]),
-            (format!("/sessions/{own_s}/hold"), rule(&[("homework", "try the chat")]),              [A, A, F, F, F, F, F, S]),
+                                                                                                    [F, A, F, F, H, H, H, S]),
+            (format!("/pairs/{pair1}/notes"), rule(&[("body", "a candid observation")]),            [A, A, F, H, H, H, H, S]),
+            (format!("/pairs/{pair1}/charter"), rule(&[]),                                          [A, A, F, H, H, H, H, S]),
+            (format!("/pairs/{pair2}/notes"), rule(&[("body", "not my pair")]),                     [H, H, F, A, H, H, H, S]),
+            (format!("/sessions/{own_s}/hold"), rule(&[("homework", "try the chat")]),              [A, A, F, H, H, H, H, S]),
             (format!("/sessions/{own_s}/pulse"), rule(&[("listened", "4"), ("focused", "4"), ("shared_challenge", "3")]),
-                                                                                                    [A, A, F, F, F, F, F, S]),
-            (format!("/sessions/{other_s}/reschedule"), rule(&[("starts_at", "2030-01-14T10:00")]), [F, F, F, A, F, F, F, S]),
-            (format!("/sessions/{other_s}/cancel"), rule(&[]),                                      [F, F, F, A, F, F, F, S]),
+                                                                                                    [A, A, F, H, H, H, H, S]),
+            (format!("/sessions/{other_s}/reschedule"), rule(&[("starts_at", "2030-01-14T10:00")]), [H, H, F, A, H, H, H, S]),
+            (format!("/sessions/{other_s}/cancel"), rule(&[]),                                      [H, H, F, A, H, H, H, S]),
             ("/admin/settings".into(), rule(&[("instance_name", "Lab")]),                          [F, F, F, F, F, F, A, S]),
             ("/admin/links".into(), rule(&[("email", "m2@lab.test")]),                              [F, F, F, F, F, F, A, S]),
+            ("/account/calendar".into(), rule(&[]),                                                 [A, A, A, A, A, A, A, S]),
+            ("/account/reset-notice".into(), rule(&[]),                                             [A, A, A, A, A, A, A, S]),
+            ("/account/password".into(), rule(&[("current", "wrong-password"), ("new", "long-enough-1")]),
+                                                                                                    [A, A, A, A, A, A, A, S]),
         ];
         for (column, who) in WHO.iter().enumerate() {
             let (cookie, csrf) = match who {

@@ -65,7 +65,9 @@ fn a_note_with_markup_is_shown_as_text_to_the_pair_and_never_to_the_sponsor() {
         assert!(page.html.contains("id=\"lab-rules\"") && !page.html.contains("id=\"notes\""));
         assert!(!page.html.contains("Friday demo"));
         let (other, _) = sign_in(&app, "s2@lab.test").await;
-        assert_eq!(send(&app, "GET", &pair, Some(&other), None).await.status, StatusCode::FORBIDDEN);
+        let refused = send(&app, "GET", &pair, Some(&other), None).await;
+        assert_eq!(refused.status, StatusCode::NOT_FOUND, "another program's sponsor does not see the pair");
+        assert!(!refused.html.contains("Friday demo") && !refused.html.contains("Name L1"));
     });
 }
 
@@ -261,7 +263,7 @@ fn an_admin_issues_a_one_time_password_link_that_works_once() {
         // The admin is no one in any pair: the lab stays closed to them.
         assert_eq!(
             send(&app, "GET", &format!("/pairs/{}", app.pair1), Some(&admin), None).await.status,
-            StatusCode::FORBIDDEN
+            StatusCode::NOT_FOUND
         );
         let (sponsor, sponsor_csrf) = sign_in(&app, "s@lab.test").await;
         assert_eq!(send(&app, "GET", "/admin", Some(&sponsor), None).await.status, StatusCode::FORBIDDEN);

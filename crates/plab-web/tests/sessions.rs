@@ -72,17 +72,19 @@ fn authorization_matrix_over_every_session_route() {
             ("GET", format!("/api/v1/pairs/{p2}/sessions"), None),
         ];
         use StatusCode as C;
-        let (ok, no, anon) = (C::OK, C::FORBIDDEN, C::UNAUTHORIZED);
+        let (ok, no, hidden, anon) = (C::OK, C::FORBIDDEN, C::NOT_FOUND, C::UNAUTHORIZED);
         // Rows run in order: the leader holds the session first, so the mentor
         // then finds it held (409); the mentor's answer to leader items is 422.
+        // A session of a pair the caller cannot see is 404 like a missing one;
+        // the sponsor sees the sessions but may not act on them (403).
         let matrix: Vec<(Option<&str>, [C; 7])> = vec![
-            (Some("l1@lab.test"), [ok, ok, ok, ok, ok, no, no]),
-            (Some("m1@lab.test"), [ok, ok, ok, C::CONFLICT, C::UNPROCESSABLE_ENTITY, no, no]),
+            (Some("l1@lab.test"), [ok, ok, ok, ok, ok, hidden, hidden]),
+            (Some("m1@lab.test"), [ok, ok, ok, C::CONFLICT, C::UNPROCESSABLE_ENTITY, hidden, hidden]),
             (Some("s@lab.test"), [ok, no, no, no, no, no, ok]),
-            (Some("l2@lab.test"), [no, no, no, no, no, ok, ok]),
-            (Some("s2@lab.test"), [no; 7]),
-            (Some("m3@lab.test"), [no; 7]),
-            (Some("admin@ops.test"), [no; 7]),
+            (Some("l2@lab.test"), [hidden, hidden, hidden, hidden, hidden, ok, ok]),
+            (Some("s2@lab.test"), [hidden; 7]),
+            (Some("m3@lab.test"), [hidden; 7]),
+            (Some("admin@ops.test"), [hidden; 7]),
             (None, [anon; 7]),
         ];
         common::run_api_matrix(&app, &routes, &matrix).await;

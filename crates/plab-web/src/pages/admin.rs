@@ -1,7 +1,9 @@
 //! Administration: the instance's settings, accounts, and one-time
-//! set-password links (no e-mail needed: the administrator hands the link
-//! over). Administrators never see pair notes: the pair pages refuse them like
-//! anyone outside the pair.
+//! onboarding links for accounts that have never had a password (the
+//! administrator hands the link over). No administrator obtains a credential
+//! for an account that has a password: its reset link is for the owner's own
+//! address. Administrators never see pair notes: the pair pages do not show
+//! them the pair at all.
 use super::{Checked, PageError, Session};
 use crate::AppState;
 use askama::Template;
@@ -13,6 +15,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum_extra::extract::CookieJar;
+use plab_app::accounts::LinkRequest;
 use plab_app::{AppError, Problem, accounts, settings};
 use plab_domain::instance::InstanceSettings;
 use plab_store::Account;
@@ -91,6 +94,8 @@ struct AdminPage {
     settings_problems: Vec<String>,
     accounts: Vec<Account>,
     link: Option<(String, String)>,
+    /// A reset was asked for an account that has a password: no link is shown.
+    owner_only: Option<String>,
 }
 
 impl AdminPage {
@@ -106,6 +111,7 @@ impl AdminPage {
             settings_problems: Vec::new(),
             accounts,
             link: None,
+            owner_only: None,
         })
     }
 }
@@ -184,10 +190,14 @@ async fn issue_link(
     headers: HeaderMap,
     Checked(session, form): Checked<LinkForm>,
 ) -> Result<AdminPage, PageError> {
-    let secret = accounts::issue_password_link_as(&s.store, &session.actor, &form.email).await?;
-    let url = format!("{}/set-password/{secret}", super::base_url(&headers));
+    let request = accounts::request_password_link(&s.store, &session.actor, &form.email).await?;
     let mut page = AdminPage::load(&s, &session).await?;
-    page.link = Some((form.email, url));
+    match request {
+        LinkRequest::Onboarding(secret) => {
+            page.link = Some((form.email, format!("{}/set-password/{secret}", super::base_url(&headers))));
+        }
+        LinkRequest::ForOwnerOnly => page.owner_only = Some(form.email),
+    }
     Ok(page)
 }
 

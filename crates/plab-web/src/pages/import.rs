@@ -34,7 +34,7 @@ fn page(session: &Session, imported: Option<String>, problems: Vec<String>) -> I
 }
 
 async fn form(State(s): State<AppState>, session: Session) -> Result<ImportPage, PageError> {
-    people::require_importer(&s.store, &session.actor).await?;
+    plab_app::access::importer(&s.store, &session.actor).await?;
     Ok(page(&session, None, Vec::new()))
 }
 
@@ -44,7 +44,7 @@ fn bad_upload(e: impl std::fmt::Display) -> PageError {
 
 async fn upload(State(s): State<AppState>, session: Session, mut multipart: Multipart) -> Result<Response, PageError> {
     // Refuse before reading up to 64 MiB on behalf of someone who may not import.
-    people::require_importer(&s.store, &session.actor).await?;
+    plab_app::access::importer(&s.store, &session.actor).await?;
     let (mut csrf, mut file) = (String::new(), None);
     while let Some(field) = multipart.next_field().await.map_err(bad_upload)? {
         match field.name() {

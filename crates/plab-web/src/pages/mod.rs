@@ -22,6 +22,7 @@ use plab_domain::charter::{LAB_RULES, LabRule};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
+mod account;
 mod admin;
 mod import;
 mod participant;
@@ -74,6 +75,7 @@ pub fn routes() -> Router<AppState> {
         .merge(participant::routes())
         .merge(import::routes())
         .merge(admin::routes())
+        .merge(account::routes())
         .merge(session::routes())
 }
 
@@ -134,6 +136,11 @@ pub struct Session {
     actor: Actor,
     token: String,
     csrf: String,
+}
+
+/// The session cookie is removed when the server ends the session.
+pub(crate) fn forget_session(jar: CookieJar) -> CookieJar {
+    jar.remove(Cookie::build(COOKIE).path("/"))
 }
 
 impl FromRequestParts<AppState> for Session {
@@ -234,6 +241,7 @@ pub(crate) fn behind_tls(headers: &HeaderMap) -> bool {
 
 async fn login(
     State(s): State<AppState>,
+    client: crate::client::ClientAddr,
     headers: HeaderMap,
     jar: CookieJar,
     form: Result<Form<LoginForm>, FormRejection>,
@@ -241,7 +249,7 @@ async fn login(
     let Form(form) = form?;
     // Refuses login CSRF: another site signing this browser into an account of its choosing.
     check_pre_session(&jar, &form.csrf)?;
-    match accounts::browser_login(&s.store, &form.email, &form.password).await {
+    match accounts::browser_login(&s.store, &form.email, &form.password, client.as_deref()).await {
         Ok(signed_in) => {
             // The browser forgets the cookie when the server stops honouring it.
             let cookie = Cookie::build((COOKIE, signed_in.token))
@@ -280,7 +288,7 @@ async fn logout(
     Checked(session, _): Checked<CsrfForm>,
 ) -> Result<Response, PageError> {
     accounts::logout(&s.store, &session.token).await?;
-    Ok((jar.remove(Cookie::build(COOKIE).path("/")), Redirect::to("/")).into_response())
+    Ok((forget_session(jar), Redirect::to("/")).into_response())
 }
 
 #[derive(Template, WebTemplate)]
@@ -292,7 +300,7 @@ struct HomePage {
 }
 
 async fn home(State(s): State<AppState>, session: Session) -> Result<HomePage, PageError> {
-    let me = lab::me(&s.store, &session.actor).await?;
+    let me = lab::me(&s.store, &s.vault, &session.actor).await?;
     let pairs = lab::my_pairs(&s.store, &session.actor).await?;
     Ok(HomePage { signed_in: Some(session.csrf), me, pairs })
 }

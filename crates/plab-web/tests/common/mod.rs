@@ -76,7 +76,7 @@ pub async fn spawn_app(db: TestDb) -> App {
     }
     accounts::upsert_with_hash(&store, "admin@ops.test", &hash, true).await.expect("admin");
     let pairs = store.pairs(a).await.expect("pairs");
-    let state = plab_web::AppState { store: store.clone(), vault: Arc::new(Vault::from_key([42; 32])) };
+    let state = plab_web::AppState::new(store.clone(), Arc::new(Vault::from_key([42; 32])));
     App { router: plab_web::router(state), store, program: a.0, pair1: pairs[0].id, pair2: pairs[1].id, _db: db }
 }
 

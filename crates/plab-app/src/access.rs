@@ -1,0 +1,140 @@
+//! Every authorization decision, in one place. Each function is named after
+//! whom it admits (`partner_of_pair`, `sponsor_of_program`, `admin`, …) and
+//! returns what the caller needs next, so a service cannot ask twice or forget.
+//!
+//! Existence is hidden: a pair, session or program the actor may not see at
+//! all is "not found", exactly like a missing id. "Forbidden" is kept for an
+//! actor who can see the resource but not take this action (a sponsor asking
+//! for a pair's notes in their own program; a leader asking for their
+//! program's sponsor-only figures).
+use crate::AppError;
+use crate::accounts::Actor;
+use plab_domain::program::Role;
+use plab_store::{Pair, ProgramId, Store, StoredSession};
+
+/// What the actor may do with a pair they can see.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PairAccess {
+    /// One of the two partners: may read and write the pair's notes.
+    Partner(Role),
+    /// A sponsor of the pair's program: sees the pair, never its notes.
+    Sponsor,
+}
+
+fn pair_not_found(pair: i64) -> AppError {
+    AppError::NotFound { what: "pair", id: pair.to_string() }
+}
+
+fn program_not_found(program: ProgramId) -> AppError {
+    AppError::NotFound { what: "program", id: program.to_string() }
+}
+
+/// A partner of the pair, or a sponsor of its program; anyone else: not found.
+pub async fn pair(store: &Store, actor: &Actor, pair: i64) -> Result<(Pair, PairAccess), AppError> {
+    let p = store.pair(pair).await?;
+    let Some(me) = actor.employee_id.as_deref() else { return Err(pair_not_found(pair)) };
+    if me == p.pair.leader {
+        return Ok((p, PairAccess::Partner(Role::Leader)));
+    }
+    if me == p.pair.mentor {
+        return Ok((p, PairAccess::Partner(Role::Mentor)));
+    }
+    if store.roles_of(p.program, me).await?.contains(&Role::Sponsor) {
+        return Ok((p, PairAccess::Sponsor));
+    }
+    Err(pair_not_found(pair))
+}
+
+/// Only the two partners, never sponsors or admins: the pair, the actor's
+/// role in it and their employee id. A sponsor of the program is refused
+/// (403); anyone else does not see the pair (404).
+pub async fn partner_of_pair(store: &Store, actor: &Actor, id: i64) -> Result<(Pair, Role, String), AppError> {
+    match pair(store, actor, id).await? {
+        (p, PairAccess::Partner(role)) => {
+            let me = if role == Role::Leader { p.pair.leader.clone() } else { p.pair.mentor.clone() };
+            Ok((p, role, me))
+        }
+        (_, PairAccess::Sponsor) => {
+            Err(AppError::Forbidden("what is shared in the lab stays in the lab: only the pair opens it".into()))
+        }
+    }
+}
+
+/// A session of a pair one cannot see is a session one cannot see.
+fn session_not_found(e: AppError, id: i64) -> AppError {
+    match e {
+        AppError::NotFound { .. } => AppError::NotFound { what: "session", id: id.to_string() },
+        other => other,
+    }
+}
+
+/// A session one can see: its pair's partners and its program's sponsors.
+pub async fn session(store: &Store, actor: &Actor, id: i64) -> Result<(StoredSession, Pair, PairAccess), AppError> {
+    let s = store.session(id).await?;
+    let (p, access) = pair(store, actor, s.pair_id).await.map_err(|e| session_not_found(e, id))?;
+    Ok((s, p, access))
+}
+
+/// A session's partners only, with the pair, the actor's role and employee id.
+pub async fn partner_of_session(
+    store: &Store,
+    actor: &Actor,
+    id: i64,
+) -> Result<(StoredSession, Pair, Role, String), AppError> {
+    let s = store.session(id).await?;
+    let (p, role, me) = partner_of_pair(store, actor, s.pair_id).await.map_err(|e| session_not_found(e, id))?;
+    Ok((s, p, role, me))
+}
+
+/// Someone enrolled in the program in any role: their employee id and roles.
+/// Anyone else (administrators included) does not see the program.
+pub async fn member_of_program(
+    store: &Store,
+    actor: &Actor,
+    program: ProgramId,
+) -> Result<(String, Vec<Role>), AppError> {
+    store.program(program).await?;
+    if let Some(me) = &actor.employee_id {
+        let roles = store.roles_of(program, me).await?;
+        if !roles.is_empty() {
+            return Ok((me.clone(), roles));
+        }
+    }
+    Err(program_not_found(program))
+}
+
+/// The actor takes this role in the program; returns their employee id. The
+/// one check behind every "sponsors only", "leaders only" and "mentors only".
+pub async fn role_in_program(store: &Store, actor: &Actor, program: ProgramId, role: Role) -> Result<String, AppError> {
+    let (me, roles) = member_of_program(store, actor, program).await?;
+    if roles.contains(&role) {
+        return Ok(me);
+    }
+    Err(AppError::Forbidden(match role {
+        Role::Sponsor => format!("only the sponsors of program {program} see this"),
+        _ => format!("you are not a {role} in program {program}"),
+    }))
+}
+
+/// Only the program's sponsors; returns their employee id.
+pub async fn sponsor_of_program(store: &Store, actor: &Actor, program: ProgramId) -> Result<String, AppError> {
+    role_in_program(store, actor, program, Role::Sponsor).await
+}
+
+/// Administrators of the instance: accounts and settings, never a pair's content.
+pub fn admin(actor: &Actor) -> Result<(), AppError> {
+    if actor.is_admin { Ok(()) } else { Err(AppError::Forbidden("only administrators do this".into())) }
+}
+
+/// Who may load the organisation's people: administrators, and the sponsors of any program.
+pub async fn importer(store: &Store, actor: &Actor) -> Result<(), AppError> {
+    if actor.is_admin {
+        return Ok(());
+    }
+    if let Some(me) = &actor.employee_id
+        && store.memberships(me).await?.iter().any(|(_, role)| role == Role::Sponsor.as_str())
+    {
+        return Ok(());
+    }
+    Err(AppError::Forbidden("only administrators and sponsors import people".into()))
+}

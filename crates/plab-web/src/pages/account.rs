@@ -1,0 +1,128 @@
+//! One's own account: change the password (every other sign-in ends), sign
+//! out everywhere, a new calendar feed URL (the old one ends), and the notice
+//! of who reset the password.
+use super::{Checked, CsrfForm, PageError, Session, forget_session};
+use crate::AppState;
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Router;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum_extra::extract::CookieJar;
+use plab_app::{AppError, accounts, lab};
+use serde::Deserialize;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/account", get(page))
+        .route("/account/password", post(change_password))
+        .route("/account/sign-out-everywhere", post(sign_out_everywhere))
+        .route("/account/calendar", post(new_calendar_url))
+        .route("/account/reset-notice", post(dismiss_notice))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "account.html")]
+struct AccountPage {
+    signed_in: Option<String>,
+    csrf: String,
+    me: lab::Me,
+    done: Option<&'static str>,
+    current_error: Option<String>,
+    new_error: Option<String>,
+}
+
+impl AccountPage {
+    async fn load(s: &AppState, headers: &HeaderMap, session: &Session) -> Result<AccountPage, PageError> {
+        let mut me = lab::me(&s.store, &s.vault, &session.actor).await?;
+        me.calendar_url = format!("{}{}", super::base_url(headers), me.calendar_url);
+        Ok(AccountPage {
+            signed_in: Some(session.csrf.clone()),
+            csrf: session.csrf.clone(),
+            me,
+            done: None,
+            current_error: None,
+            new_error: None,
+        })
+    }
+}
+
+#[derive(Deserialize)]
+struct Done {
+    done: Option<String>,
+}
+
+async fn page(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    session: Session,
+    Query(q): Query<Done>,
+) -> Result<AccountPage, PageError> {
+    let mut page = AccountPage::load(&s, &headers, &session).await?;
+    page.done = match q.done.as_deref() {
+        Some("password") => Some("Password changed. Every other browser and token of your account is signed out."),
+        Some("calendar") => {
+            Some("New calendar link made. The old one no longer works: subscribe again with the link below.")
+        }
+        Some("notice") => Some("Notice dismissed."),
+        _ => None,
+    };
+    Ok(page)
+}
+
+#[derive(Deserialize)]
+struct PasswordForm {
+    #[serde(default)]
+    csrf: String,
+    current: String,
+    new: String,
+}
+
+super::carries_csrf!(PasswordForm);
+
+/// Every problem is shown beside its field, with nothing changed.
+async fn change_password(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Checked(session, form): Checked<PasswordForm>,
+) -> Result<Response, PageError> {
+    match accounts::change_password(&s.store, &session.actor, &session.token, &form.current, &form.new).await {
+        Ok(()) => Ok(Redirect::to("/account?done=password").into_response()),
+        Err(AppError::Invalid(problems)) => {
+            let mut page = AccountPage::load(&s, &headers, &session).await?;
+            let at =
+                |field: &str| problems.iter().find(|p| p.field.as_deref() == Some(field)).map(|p| p.message.clone());
+            page.current_error = at("current");
+            page.new_error = at("new");
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+async fn sign_out_everywhere(
+    State(s): State<AppState>,
+    jar: CookieJar,
+    Checked(session, _): Checked<CsrfForm>,
+) -> Result<Response, PageError> {
+    accounts::sign_out_everywhere(&s.store, &session.actor).await?;
+    Ok((forget_session(jar), Redirect::to("/")).into_response())
+}
+
+async fn new_calendar_url(
+    State(s): State<AppState>,
+    Checked(session, _): Checked<CsrfForm>,
+) -> Result<Redirect, PageError> {
+    lab::new_calendar_url(&s.store, &s.vault, &session.actor).await?;
+    Ok(Redirect::to("/account?done=calendar#calendar"))
+}
+
+async fn dismiss_notice(
+    State(s): State<AppState>,
+    Checked(session, _): Checked<CsrfForm>,
+) -> Result<Redirect, PageError> {
+    accounts::dismiss_reset_notice(&s.store, &session.actor).await?;
+    Ok(Redirect::to("/account?done=notice"))
+}
