@@ -837,3 +837,51 @@ fn a_database_without_sealed_notes_gets_a_fresh_notes_key_file_at_start() {
         assert_eq!(std::fs::read_to_string(&key).expect("key"), first, "reused, never replaced");
     });
 }
+
+/// `plab user set-password --email EMAIL`, the password on standard input.
+fn set_password(plab: &Plab, email: &str, password: &str) {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_plab"))
+        .args(["user", "set-password", "--email", email])
+        .env("PLAB_DATABASE_URL", &plab.db.url)
+        .current_dir(&plab.dir)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .expect("run plab");
+    child.stdin.take().expect("stdin").write_all(format!("{password}\n").as_bytes()).expect("password");
+    assert!(child.wait().expect("plab user set-password").success());
+}
+
+#[test]
+fn a_sign_in_email_changes_only_by_its_own_audited_command_and_an_import_cannot_take_it() {
+    on_both(|db| {
+        let plab = seeded(db);
+        set_password(&plab, "vic@acme.test", "vic's own password");
+        let link = plab.ok(&["user", "link", "--email", "vic@acme.test", "--base-url", "https://lab.acme.test"]);
+        assert!(link.trim().starts_with("https://lab.acme.test/set-password/"), "{link}");
+        plab.ok(&["user", "set-email", "--email", "vic@acme.test", "--to", "victor@acme.test"]);
+        let unknown = plab.run(&["user", "set-email", "--email", "nobody@acme.test", "--to", "x@acme.test"]);
+        assert_eq!(status(&unknown), 2, "{}", stderr(&unknown));
+        assert!(stderr(&unknown).contains("nobody@acme.test"));
+        set_password(&plab, "pat@acme.test", "pat's own password");
+        let taken = plab.run(&["user", "set-email", "--email", "pat@acme.test", "--to", "victor@acme.test"]);
+        assert_eq!(status(&taken), 2, "{}", stderr(&taken));
+        // The directory may change Vic's e-mail, but no one else may take Vic's sign-in.
+        let f = plab.file(
+            "take.csv",
+            &format!("{HEADER}pm,Pat Pm,victor@acme.test,Product,vp,2024-01-15,2,Project manager,\n"),
+        );
+        let out = plab.run(&["import", "people", f.to_str().expect("path")]);
+        assert_eq!(status(&out), 2);
+        assert!(stderr(&out).contains("take.csv:2: email:") && stderr(&out).contains("'vp'"), "{}", stderr(&out));
+        assert!(plab.export().contains("pat@acme.test"), "nothing written");
+        let audit = plab.json(&["audit", "--json"]);
+        let actions: Vec<&str> =
+            audit.as_array().expect("entries").iter().filter_map(|e| e["action"].as_str()).collect();
+        assert!(
+            actions.contains(&"account.change_sign_in_email") && actions.contains(&"account.password_link"),
+            "{actions:?}"
+        );
+    });
+}

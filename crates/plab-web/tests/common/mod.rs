@@ -1,6 +1,7 @@
 //! A seeded app for the web tests: two programs, pairs, accounts.
 #![allow(dead_code)]
 pub mod browser;
+pub mod wire;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
@@ -18,6 +19,8 @@ pub const PASSWORD: &str = "lab-password-1";
 
 pub struct App {
     pub router: axum::Router,
+    /// The same app's state, to serve it on a real socket (`wire::Server`).
+    pub state: plab_web::AppState,
     pub store: Store,
     pub program: i64,
     /// pair 1: leader L1 + mentor M1; pair 2: leader L2 + mentor M2 (same program).
@@ -77,7 +80,15 @@ pub async fn spawn_app(db: TestDb) -> App {
     accounts::upsert_with_hash(&store, "admin@ops.test", &hash, true).await.expect("admin");
     let pairs = store.pairs(a).await.expect("pairs");
     let state = plab_web::AppState::new(store.clone(), Arc::new(Vault::from_key([42; 32])));
-    App { router: plab_web::router(state), store, program: a.0, pair1: pairs[0].id, pair2: pairs[1].id, _db: db }
+    App {
+        router: plab_web::router(state.clone()),
+        state,
+        store,
+        program: a.0,
+        pair1: pairs[0].id,
+        pair2: pairs[1].id,
+        _db: db,
+    }
 }
 
 pub use plab_store::testing::approve_pairs;
