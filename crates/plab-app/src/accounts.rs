@@ -53,13 +53,17 @@ pub fn hash_password(password: &str) -> Result<String, AppError> {
     hash_password_for("password", password)
 }
 
+/// A new password long enough to keep; the problem names `field`.
+fn check_new_password(field: &str, password: &str) -> Result<(), Problem> {
+    if password.chars().count() < MIN_PASSWORD_CHARS {
+        return Err(Problem::new(format!("use at least {MIN_PASSWORD_CHARS} characters")).field(field));
+    }
+    Ok(())
+}
+
 /// The hash of a new password; a problem names `field`.
 fn hash_password_for(field: &str, password: &str) -> Result<String, AppError> {
-    if password.chars().count() < MIN_PASSWORD_CHARS {
-        return Err(AppError::invalid(
-            Problem::new(format!("use at least {MIN_PASSWORD_CHARS} characters")).field(field),
-        ));
-    }
+    check_new_password(field, password).map_err(AppError::invalid)?;
     let salt = SaltString::generate(&mut OsRng);
     Argon2::default()
         .hash_password(password.as_bytes(), &salt)
@@ -334,13 +338,18 @@ pub async fn change_password(
     current: &str,
     new: &str,
 ) -> Result<(), AppError> {
-    let hash = hash_password_for("new", new)?;
     reserve_attempt(store, &actor.email, None).await?;
     let account = store.account(actor.account_id).await?.ok_or(AppError::Unauthorized)?;
+    let mut problems = Vec::new();
     if !check_password(current, account.password_hash.clone()).await? {
-        return Err(AppError::invalid(Problem::new("is not your current password").field("current")));
+        problems.push(Problem::new("is not your current password").field("current"));
+    }
+    problems.extend(check_new_password("new", new).err());
+    if !problems.is_empty() {
+        return Err(AppError::Invalid(problems));
     }
     store.forget_sign_in_attempts(&actor.email).await?;
+    let hash = hash_password_for("new", new)?;
     store.replace_password(account.id, &hash, Some(&token_hash(keep_token)), None).await?;
     store.audit(&actor.email, "account.change_password", &actor.email, "every other sign-in ended").await?;
     Ok(())

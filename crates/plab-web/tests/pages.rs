@@ -448,3 +448,48 @@ fn every_response_carries_the_protective_headers_and_only_static_files_may_be_ca
         assert!(!cache.contains("no-store"), "static files may be cached: {cache}");
     });
 }
+
+#[test]
+fn a_password_changed_in_the_browser_ends_every_other_sign_in_and_shows_each_problem_at_its_field() {
+    on_both(|app| async move {
+        let (here, csrf) = sign_in(&app, "m2@lab.test").await;
+        let (elsewhere, _) = sign_in(&app, "m2@lab.test").await;
+        let token = app.login("m2@lab.test").await;
+        let wrong = form(&[("csrf", &csrf), ("current", "not my password"), ("new", "short")]);
+        let page = send(&app, "POST", "/account/password", Some(&here), Some(&wrong)).await;
+        assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(page.html.contains("id=\"new-error\"") && page.html.contains("id=\"current-error\""), "{}", page.html);
+        let right = form(&[("csrf", &csrf), ("current", PASSWORD), ("new", "a new password 2")]);
+        let page = send(&app, "POST", "/account/password", Some(&here), Some(&right)).await;
+        assert_eq!(page.location.as_deref(), Some("/account?done=password"));
+        assert_eq!(send(&app, "GET", "/home", Some(&here), None).await.status, StatusCode::OK, "this browser stays");
+        assert_eq!(send(&app, "GET", "/home", Some(&elsewhere), None).await.location.as_deref(), Some("/"));
+        assert_eq!(app.call("GET", "/api/v1/me", Some(&token), None).await.0, StatusCode::UNAUTHORIZED);
+        // Sign out everywhere ends this browser too.
+        let out =
+            send(&app, "POST", "/account/sign-out-everywhere", Some(&here), Some(&form(&[("csrf", &csrf)]))).await;
+        assert_eq!(out.location.as_deref(), Some("/"));
+        assert_eq!(send(&app, "GET", "/home", Some(&here), None).await.location.as_deref(), Some("/"));
+    });
+}
+
+#[test]
+fn a_new_calendar_link_from_the_account_page_ends_the_old_one() {
+    on_both(|app| async move {
+        let (cookie, csrf) = sign_in(&app, "l1@lab.test").await;
+        let link = |html: &str| {
+            let url = html.split("<code id=\"calendar-url\">").nth(1).and_then(|r| r.split('<').next()).expect("url");
+            url[url.find("/calendar/").expect("path")..].to_owned()
+        };
+        let old = link(&send(&app, "GET", "/account", Some(&cookie), None).await.html);
+        assert_eq!(send(&app, "GET", &old, None, None).await.status, StatusCode::OK);
+        let made = send(&app, "POST", "/account/calendar", Some(&cookie), Some(&form(&[("csrf", &csrf)]))).await;
+        assert_eq!(made.location.as_deref(), Some("/account?done=calendar#calendar"));
+        let page = send(&app, "GET", "/account?done=calendar", Some(&cookie), None).await;
+        assert!(page.html.contains("The old one no longer works"));
+        let new = link(&page.html);
+        assert_ne!(old, new);
+        assert_eq!(send(&app, "GET", &old, None, None).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(send(&app, "GET", &new, None, None).await.status, StatusCode::OK);
+    });
+}
