@@ -68,13 +68,6 @@ fn session_not_found(e: AppError, id: i64) -> AppError {
     }
 }
 
-/// A session one can see: its pair's partners and its program's sponsors.
-pub async fn session(store: &Store, actor: &Actor, id: i64) -> Result<(StoredSession, Pair, PairAccess), AppError> {
-    let s = store.session(id).await?;
-    let (p, access) = pair(store, actor, s.pair_id).await.map_err(|e| session_not_found(e, id))?;
-    Ok((s, p, access))
-}
-
 /// A session's partners only, with the pair, the actor's role and employee id.
 pub async fn partner_of_session(
     store: &Store,

@@ -298,3 +298,45 @@ fn bad_settings_bodies_get_4xx_json_naming_the_field_and_change_nothing() {
         assert_eq!(app.store.instance_settings().await.expect("settings"), Default::default());
     });
 }
+
+#[test]
+fn every_account_route_needs_a_token_and_acts_on_ones_own_account_only() {
+    on_both(|app| async move {
+        let password = Some(json!({"current": PASSWORD, "new": "another password 3"}).to_string());
+        let routes: Vec<(&str, String, Option<String>)> = vec![
+            ("GET", "/api/v1/me".into(), None),
+            ("POST", "/api/v1/me/calendar-secret".into(), None),
+            ("DELETE", "/api/v1/me/reset-notice".into(), None),
+            ("POST", "/api/v1/me/password".into(), password),
+            ("POST", "/api/v1/auth/logout".into(), None),
+        ];
+        use StatusCode as C;
+        let done = [C::OK, C::OK, C::NO_CONTENT, C::NO_CONTENT, C::NO_CONTENT];
+        let matrix: Vec<(Option<&str>, [C; 5])> = vec![
+            (Some("l1@lab.test"), done),
+            (Some("s@lab.test"), done),
+            (Some("admin@ops.test"), done),
+            (None, [C::UNAUTHORIZED; 5]),
+        ];
+        common::run_api_matrix(&app, &routes, &matrix).await;
+        // Each changed only their own password: the others still sign in with theirs.
+        let (status, _) = app
+            .call(
+                "POST",
+                "/api/v1/auth/login",
+                None,
+                Some(json!({"email": "m1@lab.test", "password": PASSWORD}).to_string()),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        let (status, _) = app
+            .call(
+                "POST",
+                "/api/v1/auth/login",
+                None,
+                Some(json!({"email": "l1@lab.test", "password": PASSWORD}).to_string()),
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    });
+}
