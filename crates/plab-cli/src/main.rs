@@ -51,7 +51,16 @@ impl From<anyhow::Error> for Failure {
     }
 }
 
+/// Logs go to stderr (stdout is the command's output), filtered by `RUST_LOG`;
+/// by default `plab serve` logs one line per request and every fault.
+fn init_logs() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("warn,plab_web=info"));
+    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_ansi(false).init();
+}
+
 fn main() -> ExitCode {
+    init_logs();
     let cli = args::Cli::parse();
     match commands::run(cli) {
         Ok(()) => ExitCode::SUCCESS,

@@ -11,6 +11,17 @@ const KEY: &str = "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e
 struct Server {
     child: Child,
     addr: String,
+    /// The rest of the server's stderr: its logs.
+    stderr: std::io::Lines<BufReader<std::process::ChildStderr>>,
+}
+
+impl Server {
+    /// Stops the server and returns everything it logged after starting.
+    fn logs(mut self) -> String {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        self.stderr.by_ref().map_while(Result::ok).collect::<Vec<_>>().join("\n")
+    }
 }
 
 impl Drop for Server {
@@ -41,7 +52,7 @@ fn start(db: &str, dir: &std::path::Path) -> Server {
             break rest.split_whitespace().next().expect("address").to_owned();
         }
     };
-    Server { child, addr }
+    Server { child, addr, stderr: lines }
 }
 
 /// A minimal HTTP/1.1 client: enough to talk to our own server in a test.
@@ -153,4 +164,30 @@ fn set_password_reads_stdin_and_enables_sign_in() {
         .output()
         .expect("run");
     assert_eq!(out.status.code(), Some(2), "an empty password is refused");
+}
+
+#[test]
+fn the_server_logs_one_line_per_request_and_never_a_password_note_or_secret_path() {
+    let db = TestDb::sqlite();
+    let dir = db.dir().expect("sqlite dir").to_path_buf();
+    let summary = demo(&db.url, &dir);
+    let server = start(&db.url, &dir);
+    let leader = summary["leaders"][0].as_str().expect("leader");
+    let token = login(&server.addr, leader);
+    let (_, me) = http(&server.addr, "GET", "/api/v1/me", Some(&token), None);
+    let program = summary["program"].as_i64().expect("program");
+    let (_, pairs) = http(&server.addr, "GET", &format!("/api/v1/programs/{program}/pairs"), Some(&token), None);
+    let pair = pairs[0]["id"].as_i64().expect("pair");
+    let note = json!({"body": "a candid remark about the VP that must stay in the lab"});
+    assert_eq!(http(&server.addr, "POST", &format!("/api/v1/pairs/{pair}/notes"), Some(&token), Some(&note)).0, 201);
+    let calendar = me["calendar_url"].as_str().expect("calendar url");
+    let calendar_path = &calendar[calendar.find("/calendar/").expect("path")..];
+    assert_eq!(http(&server.addr, "GET", calendar_path, None, None).0, 200);
+    let logs = server.logs();
+    assert!(logs.contains("route=\"/api/v1/auth/login\"") && logs.contains("status=200"), "{logs}");
+    assert!(logs.contains("route=\"/api/v1/pairs/{pair}/notes\"") && logs.contains("status=201"), "{logs}");
+    assert!(logs.contains("method=POST") && logs.contains("ms="), "{logs}");
+    for secret in ["perspective-lab-demo", "candid remark", &token, calendar_path] {
+        assert!(!logs.contains(secret), "the logs carry '{secret}': {logs}");
+    }
 }

@@ -43,7 +43,7 @@ pub(crate) fn classify(e: &AppError) -> (StatusCode, &'static str) {
         AppError::TooManyAttempts => (StatusCode::TOO_MANY_REQUESTS, "too_many_attempts"),
         AppError::Busy => (StatusCode::SERVICE_UNAVAILABLE, "busy"),
         AppError::Internal(_) | AppError::Fault(_) => {
-            eprintln!("internal error: {e}");
+            tracing::error!(cause = %e, "internal error");
             (StatusCode::INTERNAL_SERVER_ERROR, "internal")
         }
     }

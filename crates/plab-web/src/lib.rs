@@ -9,6 +9,7 @@ mod auth;
 mod client;
 mod error;
 mod headers;
+mod log;
 mod openapi;
 mod pages;
 
@@ -55,6 +56,7 @@ impl AppState {
 pub fn router(state: AppState) -> Router {
     api::routes()
         .merge(pages::routes())
+        .route_layer(axum::middleware::from_fn(log::requests))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .fallback(error::not_found)
         .method_not_allowed_fallback(error::method_not_allowed)
