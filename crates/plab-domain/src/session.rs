@@ -199,20 +199,77 @@ impl Pulse {
     }
 }
 
-/// An average shown to sponsors, withheld while fewer people than the
-/// program's minimum group size have answered, so no one can be singled out.
+/// One person's answers to one pulse item over all their sessions. Their own
+/// mean (`sum / count`) is what enters a group figure, so each person counts
+/// once; it is kept as a sum and a count so that a change is seen exactly.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PersonAnswers {
+    pub person: String,
+    pub sum: u32,
+    pub count: u32,
+}
+
+impl PersonAnswers {
+    fn mean(&self) -> f64 {
+        f64::from(self.sum) / f64::from(self.count.max(1))
+    }
+
+    fn same_mean(&self, other: &PersonAnswers) -> bool {
+        u64::from(self.sum) * u64::from(other.count) == u64::from(other.sum) * u64::from(self.count)
+    }
+}
+
+/// An average of private answers as sponsors see it, and how many people it covers.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
 pub struct GroupAverage {
     pub respondents: u32,
-    pub average: Option<f64>,
+    pub average: f64,
 }
 
-/// Each person counts once (their own answers are averaged first).
-pub fn group_average(per_person: &[f64], min_group_size: u32) -> GroupAverage {
-    let respondents = u32::try_from(per_person.len()).unwrap_or(u32::MAX);
-    let average = (respondents >= min_group_size && respondents > 0)
-        .then(|| (per_person.iter().sum::<f64>() / f64::from(respondents) * 100.0).round() / 100.0);
-    GroupAverage { respondents, average }
+/// A group average released to sponsors (the `number`th for its item), with
+/// the per-person answers it was computed from, so the next release can tell
+/// who has answered or changed an answer since.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Release {
+    pub number: u32,
+    pub figure: GroupAverage,
+    /// Sorted by person.
+    pub basis: Vec<PersonAnswers>,
+}
+
+/// How many people answered for the first time, changed their answers (their
+/// own mean moved) or withdrew them since `basis`.
+fn people_changed(basis: &[PersonAnswers], live: &[PersonAnswers]) -> usize {
+    let before = |person: &str| basis.iter().find(|b| b.person == person);
+    let new_or_moved = live.iter().filter(|l| before(&l.person).is_none_or(|b| !b.same_mean(l))).count();
+    let withdrawn = basis.iter().filter(|b| !live.iter().any(|l| l.person == b.person)).count();
+    new_or_moved + withdrawn
+}
+
+/// The release rule for averages of private answers. A sponsor who reads the
+/// figure before and after one more person answers could otherwise work out
+/// that person's answer from the two averages and counts. So the figure sponsors
+/// see moves only in steps: the first release once at least `min_group_size`
+/// people have answered, and a new one only once at least `min_group_size`
+/// people have answered or changed their answer since the last release. Any
+/// two figures a sponsor can see then differ by the answers of at least that
+/// many people. Returns the new release when one is due, None to keep showing
+/// `previous` (or nothing).
+pub fn next_release(previous: Option<&Release>, live: &[PersonAnswers], min_group_size: u32) -> Option<Release> {
+    let basis = previous.map_or(&[][..], |p| &p.basis[..]);
+    let needed = usize::try_from(min_group_size.max(1)).unwrap_or(usize::MAX);
+    if live.is_empty() || people_changed(basis, live) < needed {
+        return None;
+    }
+    let respondents = u32::try_from(live.len()).unwrap_or(u32::MAX);
+    let mean = live.iter().map(PersonAnswers::mean).sum::<f64>() / f64::from(respondents);
+    let mut basis = live.to_vec();
+    basis.sort_by(|a, b| a.person.cmp(&b.person));
+    Some(Release {
+        number: previous.map_or(1, |p| p.number + 1),
+        figure: GroupAverage { respondents, average: (mean * 100.0).round() / 100.0 },
+        basis,
+    })
 }
 
 #[cfg(test)]
@@ -293,10 +350,74 @@ mod tests {
         assert_eq!(fields, ["led", "candid", "heard", "answers"]);
     }
 
+    fn answers(values: &[(&str, u32)]) -> Vec<PersonAnswers> {
+        values.iter().map(|&(person, v)| PersonAnswers { person: person.into(), sum: v, count: 1 }).collect()
+    }
+
+    /// The figure a sponsor sees after each read, releasing as the service does.
+    fn read(released: &mut Option<Release>, live: &[PersonAnswers], min: u32) -> Option<GroupAverage> {
+        if let Some(next) = next_release(released.as_ref(), live, min) {
+            *released = Some(next);
+        }
+        released.as_ref().map(|r| r.figure)
+    }
+
     #[test]
-    fn an_average_is_withheld_below_the_minimum_group_size() {
-        assert_eq!(group_average(&[4.0, 5.0, 3.0, 4.0], 5).average, None);
-        assert_eq!(group_average(&[4.0, 5.0, 3.0, 4.0, 4.0], 5).average, Some(4.0));
-        assert_eq!(group_average(&[], 2), GroupAverage { respondents: 0, average: None });
+    fn nothing_is_released_below_the_minimum_group_size() {
+        let mut released = None;
+        assert_eq!(read(&mut released, &answers(&[("a", 4), ("b", 5), ("c", 3), ("d", 4)]), 5), None);
+        let five = answers(&[("a", 4), ("b", 5), ("c", 3), ("d", 4), ("e", 4)]);
+        assert_eq!(read(&mut released, &five, 5), Some(GroupAverage { respondents: 5, average: 4.0 }));
+        assert_eq!(next_release(None, &[], 2), None);
+    }
+
+    #[test]
+    fn one_more_answer_cannot_be_worked_out_by_differencing_two_reads() {
+        let min = 3;
+        let mut live = answers(&[("a", 4), ("b", 2), ("c", 3), ("d", 5)]);
+        let mut released = None;
+        let before = read(&mut released, &live, min).expect("four people answered");
+        // One more person answers 1. Had the figure followed the live answers,
+        // 5 * after - 4 * before would be their answer.
+        live.extend(answers(&[("e", 1)]));
+        let after = read(&mut released, &live, min).expect("still shown");
+        assert_eq!(after, before, "neither the figure nor its count moves for one new answer");
+        assert_eq!((after.respondents, after.average), (4, 3.5));
+    }
+
+    #[test]
+    fn a_new_figure_is_released_once_min_group_size_people_answered_since() {
+        let min = 3;
+        let mut live = answers(&[("a", 4), ("b", 2), ("c", 3)]);
+        let mut released = None;
+        assert_eq!(read(&mut released, &live, min), Some(GroupAverage { respondents: 3, average: 3.0 }));
+        live.extend(answers(&[("d", 5), ("e", 5)]));
+        assert_eq!(read(&mut released, &live, min).expect("shown").respondents, 3, "two new answers are not enough");
+        live.extend(answers(&[("f", 5)]));
+        let third = read(&mut released, &live, min).expect("shown");
+        assert_eq!(third, GroupAverage { respondents: 6, average: 4.0 });
+        assert_eq!(released.as_ref().map(|r| r.number), Some(2));
+        // A change counts like a new answer: three people revise theirs.
+        for (person, value) in [("a", 1), ("b", 1), ("c", 1)] {
+            live.iter_mut().find(|p| p.person == person).expect("person").sum = value;
+        }
+        assert_eq!(read(&mut released, &live, min), Some(GroupAverage { respondents: 6, average: 3.0 }));
+    }
+
+    #[test]
+    fn one_person_changing_their_answer_five_times_releases_nothing() {
+        let min = 3;
+        let mut live = answers(&[("a", 4), ("b", 2), ("c", 3)]);
+        let mut released = None;
+        let first = read(&mut released, &live, min).expect("released");
+        for value in [1, 5, 2, 4, 1] {
+            live[0].sum = value;
+            assert_eq!(read(&mut released, &live, min), Some(first), "after changing to {value}");
+        }
+        // Another session's answer that leaves their own mean where it was is no change.
+        live[0] = PersonAnswers { person: "a".into(), sum: 8, count: 2 };
+        live[1] = PersonAnswers { person: "b".into(), sum: 4, count: 2 };
+        live[2] = PersonAnswers { person: "c".into(), sum: 6, count: 2 };
+        assert_eq!(read(&mut released, &live, min), Some(first));
     }
 }

@@ -1,6 +1,7 @@
-//! Sessions, homework and private pulse answers.
+//! Sessions, homework, private pulse answers and the averages released to sponsors.
 use crate::notes::sealed_note;
-use crate::{Result, SealedNote, Store, StoreError, now_rfc3339};
+use crate::{ProgramId, Result, SealedNote, Store, StoreError, now_rfc3339};
+use plab_domain::session::{GroupAverage, PersonAnswers, Release};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
@@ -52,13 +53,20 @@ pub struct SessionCounts {
     pub homework_done: i64,
 }
 
-/// One person's answers to one pulse item, averaged over their sessions.
-#[derive(Debug, Clone, PartialEq)]
+/// One person's answers to one pulse item over their sessions in a program:
+/// their sum and count, whose ratio is that person's average.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PersonItemAverage {
     pub employee_id: String,
     pub role: String,
     pub item: String,
-    pub average: f64,
+    pub sum: i64,
+    pub count: i64,
+}
+
+fn count(r: &AnyRow, column: &str) -> Result<u32> {
+    let n: i64 = r.try_get(column)?;
+    u32::try_from(n).map_err(|_| StoreError::Corrupt(format!("{column} {n} is out of range")))
 }
 
 impl Store {
@@ -236,11 +244,12 @@ impl Store {
         rows.iter().map(|r| Ok((r.try_get(0)?, u8::try_from(r.try_get::<i64, _>(1)?).unwrap_or_default()))).collect()
     }
 
-    /// Per person and item, the average of their pulse answers in a program;
-    /// the service turns these into group averages.
-    pub async fn pulse_averages(&self, program: crate::ProgramId) -> Result<Vec<PersonItemAverage>> {
+    /// Per person and item, the sum and count of their pulse answers in a
+    /// program; the service turns these into the averages sponsors see.
+    pub async fn pulse_averages(&self, program: ProgramId) -> Result<Vec<PersonItemAverage>> {
         let rows = sqlx::query(
-            "SELECT a.employee_id, a.role, a.item, AVG(CAST(a.value AS DOUBLE PRECISION)) FROM pulse_answers a \
+            "SELECT a.employee_id, a.role, a.item, CAST(SUM(a.value) AS BIGINT) AS answer_sum, \
+             CAST(COUNT(*) AS BIGINT) AS answer_count FROM pulse_answers a \
              JOIN sessions s ON s.id = a.session_id JOIN pairs p ON p.id = s.pair_id \
              WHERE p.program_id = $1 GROUP BY a.employee_id, a.role, a.item ORDER BY a.role, a.item, a.employee_id",
         )
@@ -250,16 +259,114 @@ impl Store {
         rows.iter()
             .map(|r| {
                 Ok(PersonItemAverage {
-                    employee_id: r.try_get(0)?,
-                    role: r.try_get(1)?,
-                    item: r.try_get(2)?,
-                    average: r.try_get(3)?,
+                    employee_id: r.try_get("employee_id")?,
+                    role: r.try_get("role")?,
+                    item: r.try_get("item")?,
+                    sum: r.try_get("answer_sum")?,
+                    count: r.try_get("answer_count")?,
                 })
             })
             .collect()
     }
 
-    pub async fn session_counts(&self, program: crate::ProgramId) -> Result<SessionCounts> {
+    /// The last release of each pulse item's average in a program, by item code.
+    pub async fn released_averages(&self, program: ProgramId) -> Result<Vec<(String, Release)>> {
+        let figures = sqlx::query(
+            "SELECT item, number, respondents, average FROM released_averages WHERE program_id = $1 ORDER BY item",
+        )
+        .bind(program.0)
+        .fetch_all(&self.pool)
+        .await?;
+        let basis = sqlx::query(
+            "SELECT item, employee_id, answer_sum, answer_count FROM released_average_basis \
+             WHERE program_id = $1 ORDER BY item, employee_id",
+        )
+        .bind(program.0)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut out = Vec::with_capacity(figures.len());
+        for f in &figures {
+            let item: String = f.try_get("item")?;
+            let mut release = Release {
+                number: count(f, "number")?,
+                figure: GroupAverage { respondents: count(f, "respondents")?, average: f.try_get("average")? },
+                basis: Vec::new(),
+            };
+            for b in &basis {
+                if b.try_get::<String, _>("item")? == item {
+                    release.basis.push(PersonAnswers {
+                        person: b.try_get("employee_id")?,
+                        sum: count(b, "answer_sum")?,
+                        count: count(b, "answer_count")?,
+                    });
+                }
+            }
+            out.push((item, release));
+        }
+        Ok(out)
+    }
+
+    /// Stores `release` as the item's figure if it follows the stored one (its
+    /// number is one more, or 1 when there is none). Returns false, writing
+    /// nothing, when another server released first.
+    pub async fn release_average(&self, program: ProgramId, item: &str, release: &Release) -> Result<bool> {
+        let mut tx = self.pool.begin().await?;
+        let (number, respondents) = (i64::from(release.number), i64::from(release.figure.respondents));
+        let now = now_rfc3339();
+        let written = if release.number <= 1 {
+            sqlx::query(
+                "INSERT INTO released_averages (program_id, item, number, respondents, average, released_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (program_id, item) DO NOTHING",
+            )
+            .bind(program.0)
+            .bind(item)
+            .bind(number)
+            .bind(respondents)
+            .bind(release.figure.average)
+            .bind(now.as_str())
+            .execute(&mut *tx)
+            .await?
+        } else {
+            sqlx::query(
+                "UPDATE released_averages SET number = $1, respondents = $2, average = $3, released_at = $4 \
+                 WHERE program_id = $5 AND item = $6 AND number = $7",
+            )
+            .bind(number)
+            .bind(respondents)
+            .bind(release.figure.average)
+            .bind(now.as_str())
+            .bind(program.0)
+            .bind(item)
+            .bind(number - 1)
+            .execute(&mut *tx)
+            .await?
+        };
+        if written.rows_affected() != 1 {
+            return Ok(false);
+        }
+        sqlx::query("DELETE FROM released_average_basis WHERE program_id = $1 AND item = $2")
+            .bind(program.0)
+            .bind(item)
+            .execute(&mut *tx)
+            .await?;
+        for person in &release.basis {
+            sqlx::query(
+                "INSERT INTO released_average_basis (program_id, item, employee_id, answer_sum, answer_count) \
+                 VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(program.0)
+            .bind(item)
+            .bind(person.person.as_str())
+            .bind(i64::from(person.sum))
+            .bind(i64::from(person.count))
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    pub async fn session_counts(&self, program: ProgramId) -> Result<SessionCounts> {
         let row = sqlx::query(
             "SELECT \
                CAST(COALESCE(SUM(CASE WHEN s.status = 'planned' THEN 1 ELSE 0 END), 0) AS BIGINT), \

@@ -6,6 +6,7 @@ use plab_domain::instance::InstanceSettings;
 use plab_domain::person::{Person, RawPerson};
 use plab_domain::program::{NewProgram, ProgramName, ProgramSettings, Role};
 use plab_domain::question::QuestionText;
+use plab_domain::session::{GroupAverage, PersonAnswers, Release};
 use plab_store::testing::TestDb;
 use plab_store::{NewProposal, PairRule, ProgramId, Resealed, SealedText, Store, StoreError, StoredPair};
 
@@ -50,6 +51,7 @@ contract!(
     sessions_are_planned_once_per_pair,
     a_session_leaves_planned_once_and_keeps_its_homework_apart_from_notes,
     a_pulse_is_replaced_by_its_author_and_averaged_per_person,
+    a_released_average_keeps_its_basis_and_only_its_successor_replaces_it,
     instance_settings_read_as_defaults_until_saved_then_round_trip,
     resealing_notes_moves_every_row_or_none,
     resealing_crosses_its_batches_and_includes_homework,
@@ -348,8 +350,40 @@ async fn a_pulse_is_replaced_by_its_author_and_averaged_per_person(db: &TestDb) 
     assert_eq!(store.own_pulse(ids[0], "vp").await.expect("own"), [("listened".to_owned(), 5)]);
     let averages = store.pulse_averages(program).await.expect("averages");
     let heard = averages.iter().find(|a| a.item == "heard").expect("heard");
-    assert_eq!((heard.employee_id.as_str(), heard.role.as_str(), heard.average), ("pm", "mentor", 3.0));
+    // The changed answer (2) replaced the first (1): (2 + 4) over two sessions.
+    assert_eq!((heard.employee_id.as_str(), heard.role.as_str(), heard.sum, heard.count), ("pm", "mentor", 6, 2));
     assert_eq!(averages.len(), 3);
+}
+
+fn release(number: u32, average: f64, basis: &[(&str, u32, u32)]) -> Release {
+    Release {
+        number,
+        figure: GroupAverage { respondents: u32::try_from(basis.len()).expect("few"), average },
+        basis: basis.iter().map(|&(p, sum, count)| PersonAnswers { person: p.into(), sum, count }).collect(),
+    }
+}
+
+async fn a_released_average_keeps_its_basis_and_only_its_successor_replaces_it(db: &TestDb) {
+    let store = seeded(db).await;
+    let (program, _) = approved_pair(&store).await;
+    assert!(store.released_averages(program).await.expect("none yet").is_empty());
+    let first = release(1, 3.5, &[("a", 3, 1), ("b", 4, 1)]);
+    assert!(store.release_average(program, "heard", &first).await.expect("first"));
+    // Two servers that both saw no release: only one first release is kept.
+    let rival = release(1, 2.0, &[("c", 2, 1), ("d", 2, 1)]);
+    assert!(!store.release_average(program, "heard", &rival).await.expect("rival"));
+    assert_eq!(store.released_averages(program).await.expect("read"), [("heard".to_owned(), first.clone())]);
+
+    let second = release(2, 3.25, &[("a", 3, 1), ("b", 4, 1), ("c", 6, 2), ("d", 3, 1)]);
+    assert!(store.release_average(program, "heard", &second).await.expect("second"));
+    for stale in [release(2, 5.0, &[("a", 5, 1), ("b", 5, 1)]), release(4, 1.0, &[("a", 1, 1), ("b", 1, 1)])] {
+        assert!(!store.release_average(program, "heard", &stale).await.expect("stale"), "{stale:?}");
+    }
+    let other = release(1, 4.0, &[("a", 4, 1), ("b", 4, 1)]);
+    assert!(store.release_average(program, "led", &other).await.expect("another item"));
+    let stored = store.released_averages(program).await.expect("read");
+    assert_eq!(stored, [("heard".to_owned(), second), ("led".to_owned(), other)]);
+    assert!(store.released_averages(ProgramId(program.0 + 1)).await.expect("other program").is_empty());
 }
 
 async fn instance_settings_read_as_defaults_until_saved_then_round_trip(db: &TestDb) {

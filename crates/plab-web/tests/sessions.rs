@@ -182,6 +182,81 @@ fn sponsor_averages_are_withheld_below_the_minimum_group_size_and_shown_from_it(
     });
 }
 
+/// A mentor holds their pair's first session and answers `heard` (the other items 4).
+async fn mentor_answers_heard(app: &App, session: i64, mentor: &str, heard: i64) {
+    let token = app.login(mentor).await;
+    app.call("POST", &format!("/api/v1/sessions/{session}/hold"), Some(&token), body(json!({}))).await;
+    let answers = json!({"answers": {"led": 4, "candid": 4, "heard": heard}});
+    let (status, value) =
+        app.call("PUT", &format!("/api/v1/sessions/{session}/pulse"), Some(&token), body(answers)).await;
+    assert_eq!(status, StatusCode::OK, "{value}");
+}
+
+/// The sponsor's `heard` row on the program page: (people, average) as shown.
+async fn heard_row(app: &App, cookie: &str, program: i64) -> (String, String) {
+    let page = send(app, "GET", &format!("/programs/{program}"), Some(cookie), None).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let row = page
+        .html
+        .split("<tr class=\"pulse-average\">")
+        .find(|r| r.contains("my perspective was heard"))
+        .expect("heard row");
+    let cell = |class: &str| {
+        let start = row.find(&format!("<td class=\"{class}\">")).expect("cell") + class.len() + 13;
+        row[start..].split("</td>").next().expect("cell end").trim().to_owned()
+    };
+    (cell("respondents"), cell("average"))
+}
+
+#[test]
+fn a_sponsor_cannot_work_out_one_more_answer_from_two_reads_of_the_program_page() {
+    on_both(|app| async move {
+        let settings = ProgramSettings { min_group_size: 2, ..ProgramSettings::default() };
+        let program = programs::create(&app.store, "D", "2030-01-07", settings, "test").await.expect("program");
+        for (role, ids) in [
+            (Role::Sponsor, ["S"].as_slice()),
+            (Role::Leader, &["L1", "L2", "L3"]),
+            (Role::Mentor, &["M1", "M2", "M3"]),
+        ] {
+            let ids: Vec<String> = ids.iter().map(|s| (*s).to_owned()).collect();
+            programs::enroll(&app.store, program, role, &ids, None, "test").await.expect("enroll");
+        }
+        common::approve_pairs(&app.store, program, &[("L1", "M1"), ("L2", "M2"), ("L3", "M3")]).await;
+        let mut first_sessions = Vec::new();
+        for pair in app.store.pairs(program).await.expect("pairs") {
+            let leader = format!("{}@lab.test", pair.pair.leader.to_lowercase());
+            let mentor = format!("{}@lab.test", pair.pair.mentor.to_lowercase());
+            let ids = activate(&app, pair.id, &leader, &mentor).await;
+            move_to_past(&app, ids[0]).await;
+            first_sessions.push((ids[0], mentor));
+        }
+        let (cookie, _) = sign_in(&app, "s@lab.test").await;
+        let program = program.0;
+        let [(s1, m1), (s2, m2), (s3, m3)] = &first_sessions[..] else { panic!("three pairs") };
+
+        mentor_answers_heard(&app, *s1, m1, 3).await;
+        let alone = heard_row(&app, &cookie, program).await;
+        assert_eq!(alone, ("–".to_owned(), "withheld (fewer than 2)".to_owned()), "not even the live count");
+        mentor_answers_heard(&app, *s2, m2, 4).await;
+        let before = heard_row(&app, &cookie, program).await;
+        assert_eq!(before, ("2".to_owned(), "3.50".to_owned()), "released once two people answered");
+
+        // One more answer: with a live average the page would now read 3 people
+        // and 3.00, and 3 * 3.00 - 2 * 3.50 = 2 would be that mentor's answer.
+        mentor_answers_heard(&app, *s3, m3, 2).await;
+        assert_eq!(heard_row(&app, &cookie, program).await, before, "neither the figure nor its count moves");
+        // One person changing their answer again and again moves nothing either.
+        for heard in [1, 5, 2] {
+            mentor_answers_heard(&app, *s3, m3, heard).await;
+            assert_eq!(heard_row(&app, &cookie, program).await, before);
+        }
+        // A second person answering anew (M1 changes theirs) makes two since the
+        // release: the figure moves, covering all three.
+        mentor_answers_heard(&app, *s1, m1, 5).await;
+        assert_eq!(heard_row(&app, &cookie, program).await, ("3".to_owned(), "3.67".to_owned()));
+    });
+}
+
 #[test]
 fn the_calendar_feed_has_an_event_per_session_and_marks_cancelled_ones() {
     on_both(|app| async move {
