@@ -1,4 +1,4 @@
-//! Importing and exporting the organisation's people as CSV (CONTRACT.md).
+//! Importing and exporting the organisation's people as CSV (docs/interfaces.md).
 //! An import is all or nothing: every problem is listed with its line, and
 //! nothing is written unless the whole file is valid.
 use crate::{AppError, Problem};

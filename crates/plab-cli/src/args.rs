@@ -121,7 +121,7 @@ pub enum UserCmd {
 #[derive(Args, Debug)]
 #[command(group = clap::ArgGroup::new("source").required(true).args(["input", "program"]))]
 pub struct MatchArgs {
-    /// A JSON file with people, leaders, mentors and rules (see CONTRACT.md); needs no database.
+    /// A JSON file with people, leaders, mentors and rules (see docs/interfaces.md); needs no database.
     #[arg(long, value_name = "FILE.json")]
     pub input: Option<PathBuf>,
     /// Pair the program's leaders (with a question and no pair yet) and store the proposal.

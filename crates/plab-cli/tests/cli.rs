@@ -1,4 +1,4 @@
-//! The `plab` binary as users' scripts see it (CONTRACT.md): exit codes, JSON on
+//! The `plab` binary as users' scripts see it (docs/interfaces.md): exit codes, JSON on
 //! stdout, errors naming file, line and field, and nothing written on bad input.
 //! Database tests run on SQLite, and on PostgreSQL when PLAB_TEST_POSTGRES_URL is set.
 use plab_store::testing::TestDb;

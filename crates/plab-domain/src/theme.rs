@@ -1,4 +1,4 @@
-//! The data-exchange taxonomy (PRODUCT.md, step 0), used everywhere themes appear.
+//! The data-exchange taxonomy (docs/product.md, step 0), used everywhere themes appear.
 use serde::{Deserialize, Serialize};
 use std::fmt;
 

@@ -1,5 +1,5 @@
-//! Perspective Lab's strategic pairing engine (PRODUCT.md step 3, CONTRACT.md
-//! `plab match`): a plain library with no I/O.
+//! Perspective Lab's strategic pairing engine (docs/product.md step 3,
+//! docs/interfaces.md `plab match`): a plain library with no I/O.
 //!
 //! [`run`] takes a [`MatchRequest`], applies the hard rules (never in the
 //! reporting chain, mentor strictly junior, capacities, forbidden, previous

@@ -1,4 +1,4 @@
-//! The input of `plab match --input` (CONTRACT.md), plus the extensions the
+//! The input of `plab match --input` (docs/interfaces.md), plus the extensions the
 //! database layer uses. Unknown fields are rejected everywhere: a typo such as
 //! `"forbiden"` must fail loudly instead of silently dropping a constraint.
 use plab_domain::Date;

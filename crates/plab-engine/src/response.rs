@@ -1,4 +1,4 @@
-//! The output of `plab match` (CONTRACT.md) and the progress reports of long runs.
+//! The output of `plab match` (docs/interfaces.md) and the progress reports of long runs.
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -1,4 +1,4 @@
-//! The hard rules of PRODUCT.md step 3, one behaviour per test.
+//! The hard rules of docs/product.md step 3, one behaviour per test.
 mod common;
 
 use common::{assert_rules_hold, leader, mentor, mentor_of, person, request};

@@ -1,4 +1,4 @@
-//! The research-question coach (PRODUCT.md, step 1): deterministic and
+//! The research-question coach (docs/product.md, step 1): deterministic and
 //! explainable. No network and no model: lexicons plus the shape of the
 //! sentence.
 //!

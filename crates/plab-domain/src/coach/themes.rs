@@ -1,4 +1,4 @@
-//! Which themes of the data exchange (PRODUCT.md, step 0) a text touches. Works
+//! Which themes of the data exchange (docs/product.md, step 0) a text touches. Works
 //! on full questions and on a mentor's short perspectives ("TikTok",
 //! "onboarding as a new hire").
 use super::lexicon::{Lexicon, lexicon};
