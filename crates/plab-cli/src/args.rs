@@ -79,7 +79,7 @@ pub struct ServeArgs {
     /// Fill an empty database with the demo first (password: the demo default).
     #[arg(long)]
     pub demo: bool,
-    /// Key file for encrypting pair notes (created 0600 on first use), unless
+    /// Key file for encrypting pair notes (created 0600 while no note is sealed yet), unless
     /// PLAB_NOTES_KEY holds the key as 64 hex characters.
     #[arg(long, env = "PLAB_NOTES_KEY_FILE", default_value = "plab-notes.key", value_name = "FILE")]
     pub notes_key: PathBuf,

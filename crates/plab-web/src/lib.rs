@@ -15,10 +15,14 @@ mod pages;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
+use axum::http::header;
+use axum::routing::get;
 use plab_app::Store;
 use plab_app::vault::Vault;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
 
 /// An id in a URL path. Anything but a number names nothing, so it is 404
 /// (never 422), alike for the API and the pages.
@@ -54,7 +58,11 @@ impl AppState {
 }
 
 pub fn router(state: AppState) -> Router {
-    api::routes()
+    let (api, doc) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi()).merge(api::routes()).split_for_parts();
+    // Serialized once: the document does not change while the server runs.
+    let doc = Arc::<str>::from(doc.to_json().unwrap_or_default());
+    let document = get(move || async move { ([(header::CONTENT_TYPE, "application/json")], doc.to_string()) });
+    api.route("/api/openapi.json", document)
         .merge(pages::routes())
         .route_layer(axum::middleware::from_fn(log::requests))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))

@@ -5,23 +5,24 @@ use crate::api::ApiJson;
 use crate::auth::{Authed, AuthedToken};
 use crate::client::ClientAddr;
 use crate::error::{ApiError, ErrorBody};
+use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
-use axum::routing::{delete, get, post};
-use axum::{Json, Router};
 use plab_app::accounts;
 use plab_app::lab::{self, Me};
 use serde::{Deserialize, Serialize};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/auth/login", post(login))
-        .route("/api/v1/auth/logout", post(logout))
-        .route("/api/v1/auth/logout-everywhere", post(logout_everywhere))
-        .route("/api/v1/me", get(me))
-        .route("/api/v1/me/password", post(change_password))
-        .route("/api/v1/me/calendar-secret", post(new_calendar_secret))
-        .route("/api/v1/me/reset-notice", delete(dismiss_reset_notice))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(login))
+        .routes(routes!(logout))
+        .routes(routes!(logout_everywhere))
+        .routes(routes!(me))
+        .routes(routes!(change_password))
+        .routes(routes!(new_calendar_secret))
+        .routes(routes!(dismiss_reset_notice))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]

@@ -3,14 +3,15 @@ use super::ApiJson;
 use crate::AppState;
 use crate::auth::Authed;
 use crate::error::{ApiError, ErrorBody};
+use axum::Json;
 use axum::extract::{Path, State};
-use axum::routing::get;
-use axum::{Json, Router};
 use plab_app::programs::{participant, participant::MyPerspectives};
 use serde::Deserialize;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub fn routes() -> Router<AppState> {
-    Router::new().route("/api/v1/programs/{program}/me/perspectives", get(mine).put(set_mine).delete(reset_mine))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(mine, set_mine, reset_mine))
 }
 
 /// The perspectives the pairing engine reads for me as a mentor in this

@@ -3,21 +3,22 @@ use super::ApiJson;
 use crate::AppState;
 use crate::auth::Authed;
 use crate::error::{ApiError, ErrorBody};
+use axum::Json;
 use axum::extract::{Path, State};
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use plab_app::sessions::{self, HoldInput, SessionView};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use time::OffsetDateTime;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/pairs/{pair}/sessions", get(list))
-        .route("/api/v1/sessions/{session}/hold", post(hold))
-        .route("/api/v1/sessions/{session}/cancel", post(cancel))
-        .route("/api/v1/sessions/{session}/reschedule", post(reschedule))
-        .route("/api/v1/sessions/{session}/pulse", get(my_pulse).put(answer_pulse))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list))
+        .routes(routes!(hold))
+        .routes(routes!(cancel))
+        .routes(routes!(reschedule))
+        .routes(routes!(my_pulse, answer_pulse))
 }
 
 /// The pair's sessions, for its partners and its program's sponsors (times and status only).
