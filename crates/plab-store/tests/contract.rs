@@ -56,6 +56,10 @@ contract!(
     resealing_notes_moves_every_row_or_none,
     resealing_crosses_its_batches_and_includes_homework,
     a_mentors_own_perspectives_outlive_a_people_import_until_reset,
+    a_proposal_keeps_what_the_engine_reported,
+    the_audit_log_shows_the_newest_entries_first,
+    the_lab_rules_record_who_accepted_them,
+    the_directory_keys_and_note_keys_are_listed,
 );
 
 fn person(id: &str, manager: Option<&str>, level: i32) -> Person {
@@ -186,7 +190,9 @@ async fn question_versions_are_kept_with_their_assessment(db: &TestDb) {
     assert_eq!(history[1].assessment, coach::assess(second.as_str()));
     let current = store.current_questions(id).await.expect("current");
     assert_eq!(current.len(), 1);
-    assert_eq!(current[0].1.version, 2);
+    assert_eq!((current[0].0.as_str(), current[0].1.version), ("vp", 2));
+    assert_eq!(current[0].1.text.as_str(), second.as_str());
+    assert!(!current[0].1.created_at.is_empty());
 }
 
 async fn only_enrolled_leaders_can_register_a_question(db: &TestDb) {
@@ -309,8 +315,10 @@ async fn sessions_are_planned_once_per_pair(db: &TestDb) {
     let seen: Vec<(i64, &str, &str)> =
         sessions.iter().map(|s| (s.seq, s.starts_at.as_str(), s.status.as_str())).collect();
     assert_eq!(seen, [(1, STARTS[0], "planned"), (2, STARTS[1], "planned"), (3, STARTS[2], "planned")]);
-    let (_, leader, mentor) = &store.sessions_of_person("pm").await.expect("of person")[0];
+    assert!(sessions.iter().all(|s| s.pair_id == pair && s.minutes == 60 && !s.homework_done));
+    let (first, leader, mentor) = &store.sessions_of_person("pm").await.expect("of person")[0];
     assert_eq!((leader.as_str(), mentor.as_str()), ("vp", "pm"));
+    assert_eq!(first, &sessions[0]);
     assert!(store.sessions_of_person("ceo").await.expect("of nobody").is_empty());
 }
 
@@ -330,6 +338,8 @@ async fn a_session_leaves_planned_once_and_keeps_its_homework_apart_from_notes(d
     assert!(store.notes(pair).await.expect("notes").is_empty(), "homework is not a note");
     store.hold_session(ids[1], Some(ids[0]), None).await.expect("hold the second, homework done");
     store.cancel_session(ids[2]).await.expect("cancel");
+    let done: Vec<bool> = store.sessions(pair).await.expect("sessions").iter().map(|s| s.homework_done).collect();
+    assert_eq!(done, [true, false, false], "the first session's homework was done");
     let counts = store.session_counts(program).await.expect("counts");
     assert_eq!((counts.planned, counts.held, counts.cancelled), (0, 2, 1));
     assert_eq!((counts.homework_set, counts.homework_done), (1, 1));
@@ -477,4 +487,71 @@ async fn a_mentors_own_perspectives_outlive_a_people_import_until_reset(db: &Tes
     assert_eq!(mentor(store.enrolments(id).await.expect("enrolments")).perspectives, None);
     let err = store.set_mentor_perspectives(id, "vp", Some(&[])).await.expect_err("a leader has no mentor enrolment");
     assert!(matches!(err, StoreError::NotFound { .. }), "{err}");
+}
+
+async fn a_proposal_keeps_what_the_engine_reported(db: &TestDb) {
+    let store = seeded(db).await;
+    let id = program(&store).await;
+    assert_eq!(store.latest_proposal_id(id).await.expect("none yet"), None);
+    let unmatched = vec!["ceo".to_owned()];
+    let pairs = [proposed("vp", "pm")];
+    let new = NewProposal {
+        parameters: r#"{"seed":7}"#,
+        total_score: 2.25,
+        solve_ms: 0.5,
+        unmatched: &unmatched,
+        pairs: &pairs,
+    };
+    let p = store.add_proposal(id, &new).await.expect("proposal");
+    let stored = store.proposal(id, p).await.expect("read");
+    assert_eq!((stored.id, stored.program, stored.status.as_str()), (p, id, "proposed"));
+    assert_eq!((stored.parameters.as_str(), stored.total_score, stored.solve_ms), (r#"{"seed":7}"#, 2.25, 0.5));
+    assert_eq!((stored.unmatched, stored.pairs), (unmatched, pairs.to_vec()));
+    assert!(!stored.created_at.is_empty());
+    store.approve_proposal(id, p).await.expect("approve");
+    let pair = &store.pairs(id).await.expect("pairs")[0];
+    assert_eq!(store.pair(pair.id).await.expect("pair"), *pair);
+    assert_eq!((pair.program, pair.pair.clone()), (id, proposed("vp", "pm")));
+}
+
+async fn the_audit_log_shows_the_newest_entries_first(db: &TestDb) {
+    let store = Store::connect(&db.url).await.expect("connect");
+    for (action, subject) in [("import", "people"), ("approve", "proposal 1"), ("reset", "pm@example.com")] {
+        store.audit("admin@example.com", action, subject, "3 rows").await.expect("audit");
+    }
+    let entries = store.audit_log(2).await.expect("log");
+    let seen: Vec<(&str, &str, &str, &str)> =
+        entries.iter().map(|e| (e.actor.as_str(), e.action.as_str(), e.subject.as_str(), e.detail.as_str())).collect();
+    assert_eq!(
+        seen,
+        [
+            ("admin@example.com", "reset", "pm@example.com", "3 rows"),
+            ("admin@example.com", "approve", "proposal 1", "3 rows")
+        ]
+    );
+    assert!(entries[0].id > entries[1].id && !entries[0].at.is_empty());
+}
+
+async fn the_lab_rules_record_who_accepted_them(db: &TestDb) {
+    let store = seeded(db).await;
+    let (_, pair) = approved_pair(&store).await;
+    assert!(store.charter_accepted_by(pair).await.expect("nobody yet").is_empty());
+    assert_eq!(store.accept_charter(pair, "pm").await.expect("mentor accepts"), "forming");
+    assert_eq!(store.charter_accepted_by(pair).await.expect("mentor"), ["pm"]);
+    assert_eq!(store.accept_charter(pair, "vp").await.expect("leader accepts"), "active");
+    assert_eq!(store.charter_accepted_by(pair).await.expect("both"), ["pm", "vp"]);
+}
+
+async fn the_directory_keys_and_note_keys_are_listed(db: &TestDb) {
+    let store = seeded(db).await;
+    let mut keys = store.directory_keys().await.expect("keys");
+    keys.sort();
+    let pm = ("pm".to_owned(), Some("vp".to_owned()), "pm@example.com".to_owned());
+    assert_eq!((keys.len(), &keys[0], &keys[1]), (3, &("ceo".to_owned(), None, "ceo@example.com".to_owned()), &pm));
+    let (_, pair) = approved_pair(&store).await;
+    assert!(store.note_key_ids().await.expect("none sealed").is_empty());
+    for key in ["k2", "k1", "k2"] {
+        store.add_note(pair, "vp", key, &[0; 24], b"sealed").await.expect("note");
+    }
+    assert_eq!(store.note_key_ids().await.expect("keys"), ["k1", "k2"]);
 }
