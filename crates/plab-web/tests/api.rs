@@ -189,7 +189,7 @@ fn the_openapi_document_describes_every_route_and_its_parameters() {
                     assert!(described, "{method} {path}: parameter {param} is not described");
                 }
                 // Served: a documented route never falls through to "no such route".
-                let uri = path.replace('{', "").replace('}', "");
+                let uri = path.replace(['{', '}'], "");
                 let (status, body) = app.call(&method.to_uppercase(), &uri, None, None).await;
                 assert!(
                     !(status == StatusCode::NOT_FOUND && body.to_string().contains("no such route")),

@@ -1,7 +1,7 @@
 //! One's own account: change the password (every other sign-in ends), sign
 //! out everywhere, a new calendar feed URL (the old one ends), and the notice
 //! of who reset the password.
-use super::{Checked, CsrfForm, PageError, Session, forget_session};
+use super::{Checked, CsrfForm, PageError, SignedIn, forget_session};
 use crate::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
@@ -35,12 +35,12 @@ struct AccountPage {
 }
 
 impl AccountPage {
-    async fn load(s: &AppState, headers: &HeaderMap, session: &Session) -> Result<AccountPage, PageError> {
-        let mut me = lab::me(&s.store, &s.vault, &session.actor).await?;
+    async fn load(s: &AppState, headers: &HeaderMap, visitor: &SignedIn) -> Result<AccountPage, PageError> {
+        let mut me = lab::me(&s.store, &s.vault, &visitor.actor).await?;
         me.calendar_url = format!("{}{}", super::base_url(headers), me.calendar_url);
         Ok(AccountPage {
-            signed_in: Some(session.csrf.clone()),
-            csrf: session.csrf.clone(),
+            signed_in: Some(visitor.csrf.clone()),
+            csrf: visitor.csrf.clone(),
             me,
             done: None,
             current_error: None,
@@ -57,10 +57,10 @@ struct Done {
 async fn page(
     State(s): State<AppState>,
     headers: HeaderMap,
-    session: Session,
+    visitor: SignedIn,
     Query(q): Query<Done>,
 ) -> Result<AccountPage, PageError> {
-    let mut page = AccountPage::load(&s, &headers, &session).await?;
+    let mut page = AccountPage::load(&s, &headers, &visitor).await?;
     page.done = match q.done.as_deref() {
         Some("password") => Some("Password changed. Every other browser and token of your account is signed out."),
         Some("calendar") => {
@@ -86,12 +86,12 @@ super::carries_csrf!(PasswordForm);
 async fn change_password(
     State(s): State<AppState>,
     headers: HeaderMap,
-    Checked(session, form): Checked<PasswordForm>,
+    Checked(visitor, form): Checked<PasswordForm>,
 ) -> Result<Response, PageError> {
-    match accounts::change_password(&s.store, &session.actor, &session.token, &form.current, &form.new).await {
+    match accounts::change_password(&s.store, &visitor.actor, &visitor.token, &form.current, &form.new).await {
         Ok(()) => Ok(Redirect::to("/account?done=password").into_response()),
         Err(AppError::Invalid(problems)) => {
-            let mut page = AccountPage::load(&s, &headers, &session).await?;
+            let mut page = AccountPage::load(&s, &headers, &visitor).await?;
             let at =
                 |field: &str| problems.iter().find(|p| p.field.as_deref() == Some(field)).map(|p| p.message.clone());
             page.current_error = at("current");
@@ -105,24 +105,24 @@ async fn change_password(
 async fn sign_out_everywhere(
     State(s): State<AppState>,
     jar: CookieJar,
-    Checked(session, _): Checked<CsrfForm>,
+    Checked(visitor, _): Checked<CsrfForm>,
 ) -> Result<Response, PageError> {
-    accounts::sign_out_everywhere(&s.store, &session.actor).await?;
+    accounts::sign_out_everywhere(&s.store, &visitor.actor).await?;
     Ok((forget_session(jar), Redirect::to("/")).into_response())
 }
 
 async fn new_calendar_url(
     State(s): State<AppState>,
-    Checked(session, _): Checked<CsrfForm>,
+    Checked(visitor, _): Checked<CsrfForm>,
 ) -> Result<Redirect, PageError> {
-    lab::new_calendar_url(&s.store, &s.vault, &session.actor).await?;
+    lab::new_calendar_url(&s.store, &s.vault, &visitor.actor).await?;
     Ok(Redirect::to("/account?done=calendar#calendar"))
 }
 
 async fn dismiss_notice(
     State(s): State<AppState>,
-    Checked(session, _): Checked<CsrfForm>,
+    Checked(visitor, _): Checked<CsrfForm>,
 ) -> Result<Redirect, PageError> {
-    accounts::dismiss_reset_notice(&s.store, &session.actor).await?;
+    accounts::dismiss_reset_notice(&s.store, &visitor.actor).await?;
     Ok(Redirect::to("/account?done=notice"))
 }

@@ -4,7 +4,7 @@
 //! for an account that has a password: its reset link is for the owner's own
 //! address. Administrators never see pair notes: the pair pages do not show
 //! them the pair at all.
-use super::{Checked, PageError, Session};
+use super::{Checked, PageError, SignedIn};
 use crate::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
@@ -99,12 +99,12 @@ struct AdminPage {
 }
 
 impl AdminPage {
-    async fn load(s: &AppState, session: &Session) -> Result<AdminPage, PageError> {
-        let current: InstanceSettings = settings::get_as(&s.store, &session.actor).await?;
-        let accounts = accounts::list(&s.store, &session.actor).await?;
+    async fn load(s: &AppState, visitor: &SignedIn) -> Result<AdminPage, PageError> {
+        let current: InstanceSettings = settings::get_as(&s.store, &visitor.actor).await?;
+        let accounts = accounts::list(&s.store, &visitor.actor).await?;
         Ok(AdminPage {
-            signed_in: Some(session.csrf.clone()),
-            csrf: session.csrf.clone(),
+            signed_in: Some(visitor.csrf.clone()),
+            csrf: visitor.csrf.clone(),
             settings: setting_inputs(&settings::fields(&current), &[]),
             instance_name: current.instance_name,
             settings_saved: false,
@@ -123,10 +123,10 @@ struct AdminQuery {
 
 async fn admin(
     State(s): State<AppState>,
-    session: Session,
+    visitor: SignedIn,
     Query(query): Query<AdminQuery>,
 ) -> Result<AdminPage, PageError> {
-    let mut page = AdminPage::load(&s, &session).await?;
+    let mut page = AdminPage::load(&s, &visitor).await?;
     page.settings_saved = query.saved.is_some();
     Ok(page)
 }
@@ -151,19 +151,19 @@ impl super::CarriesCsrf for SettingsForm {
 /// Saves the form, or shows it again with each problem beside its input and nothing saved.
 async fn save_settings(
     State(s): State<AppState>,
-    Checked(session, form): Checked<SettingsForm>,
+    Checked(visitor, form): Checked<SettingsForm>,
 ) -> Result<Response, PageError> {
-    let current = settings::get_as(&s.store, &session.actor).await?;
+    let current = settings::get_as(&s.store, &visitor.actor).await?;
     let edits: Vec<(&str, &str)> =
         SETTING_INPUTS.iter().filter_map(|&(path, ..)| form.get(path).map(|v| (path, v))).collect();
     let saved = match settings::with_fields(&current, &edits) {
-        Ok(new) => settings::update_as(&s.store, &session.actor, new).await,
+        Ok(new) => settings::update_as(&s.store, &visitor.actor, new).await,
         Err(e) => Err(e),
     };
     match saved {
         Ok(_) => Ok(Redirect::to("/admin?saved=settings#settings").into_response()),
         Err(AppError::Invalid(problems)) => {
-            let mut page = AdminPage::load(&s, &session).await?;
+            let mut page = AdminPage::load(&s, &visitor).await?;
             let mut shown = settings::fields(&current);
             for (path, value) in &edits {
                 if let Some(slot) = shown.iter_mut().find(|(p, _)| p == path) {
@@ -188,10 +188,10 @@ struct LinkForm {
 async fn issue_link(
     State(s): State<AppState>,
     headers: HeaderMap,
-    Checked(session, form): Checked<LinkForm>,
+    Checked(visitor, form): Checked<LinkForm>,
 ) -> Result<AdminPage, PageError> {
-    let request = accounts::request_password_link(&s.store, &session.actor, &form.email).await?;
-    let mut page = AdminPage::load(&s, &session).await?;
+    let request = accounts::request_password_link(&s.store, &visitor.actor, &form.email).await?;
+    let mut page = AdminPage::load(&s, &visitor).await?;
     match request {
         LinkRequest::Onboarding(secret) => {
             page.link = Some((form.email, format!("{}/set-password/{secret}", super::base_url(&headers))));

@@ -1,6 +1,6 @@
 //! Uploading the people CSV from the browser, with the CLI's validation and its
 //! errors listed per line.
-use super::{PageError, Session};
+use super::{PageError, SignedIn};
 use crate::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
@@ -29,22 +29,22 @@ struct ImportPage {
     problems: Vec<String>,
 }
 
-fn page(session: &Session, imported: Option<String>, problems: Vec<String>) -> ImportPage {
-    ImportPage { signed_in: Some(session.csrf.clone()), csrf: session.csrf.clone(), imported, problems }
+fn page(visitor: &SignedIn, imported: Option<String>, problems: Vec<String>) -> ImportPage {
+    ImportPage { signed_in: Some(visitor.csrf.clone()), csrf: visitor.csrf.clone(), imported, problems }
 }
 
-async fn form(State(s): State<AppState>, session: Session) -> Result<ImportPage, PageError> {
-    plab_app::access::importer(&s.store, &session.actor).await?;
-    Ok(page(&session, None, Vec::new()))
+async fn form(State(s): State<AppState>, visitor: SignedIn) -> Result<ImportPage, PageError> {
+    plab_app::access::importer(&s.store, &visitor.actor).await?;
+    Ok(page(&visitor, None, Vec::new()))
 }
 
 fn bad_upload(e: impl std::fmt::Display) -> PageError {
     PageError::Status(StatusCode::BAD_REQUEST, format!("the upload could not be read: {e}"))
 }
 
-async fn upload(State(s): State<AppState>, session: Session, mut multipart: Multipart) -> Result<Response, PageError> {
+async fn upload(State(s): State<AppState>, visitor: SignedIn, mut multipart: Multipart) -> Result<Response, PageError> {
     // Refuse before reading up to 64 MiB on behalf of someone who may not import.
-    plab_app::access::importer(&s.store, &session.actor).await?;
+    plab_app::access::importer(&s.store, &visitor.actor).await?;
     let (mut csrf, mut file) = (String::new(), None);
     while let Some(field) = multipart.next_field().await.map_err(bad_upload)? {
         match field.name() {
@@ -56,9 +56,9 @@ async fn upload(State(s): State<AppState>, session: Session, mut multipart: Mult
             _ => {}
         }
     }
-    session.check_csrf(&csrf)?;
+    visitor.check_csrf(&csrf)?;
     let (name, bytes) = file.ok_or_else(|| PageError::Status(StatusCode::BAD_REQUEST, "choose a CSV file".into()))?;
-    match people::import_as(&s.store, &session.actor, &name, bytes.as_ref()).await {
+    match people::import_as(&s.store, &visitor.actor, &name, bytes.as_ref()).await {
         Ok(summary) => {
             let done = format!(
                 "Imported {} people ({} new, {} updated).",
@@ -66,11 +66,11 @@ async fn upload(State(s): State<AppState>, session: Session, mut multipart: Mult
                 summary.inserted,
                 summary.updated
             );
-            Ok(page(&session, Some(done), Vec::new()).into_response())
+            Ok(page(&visitor, Some(done), Vec::new()).into_response())
         }
         Err(AppError::Invalid(problems)) => {
             let lines = problems.iter().map(ToString::to_string).collect();
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, page(&session, None, lines)).into_response())
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page(&visitor, None, lines)).into_response())
         }
         Err(other) => Err(other.into()),
     }

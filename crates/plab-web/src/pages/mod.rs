@@ -1,35 +1,37 @@
-//! Server-rendered pages for sponsors, leaders and mentors. Browsers sign in
-//! through the form and carry an HttpOnly session cookie; every form carries a
-//! CSRF token derived from the session. Authorization is the services' (the
-//! same `plab_app::lab` functions the API calls); templates only render.
+//! Server-rendered pages, one module per role or resource: sign-in, home,
+//! account, pair, session (the protocol's), sponsor, participant (leader and
+//! mentor), import and admin. A signed-in browser (`SignedIn`) carries an
+//! HttpOnly cookie; every form carries a CSRF token derived from it.
+//! Authorization is the services' (`plab_app::access`, the same decisions the
+//! API gets); templates only render.
 use crate::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
 use axum::extract::rejection::FormRejection;
-use axum::extract::{Form, FromRequest, FromRequestParts, Path, Request, State};
+use axum::extract::{Form, FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
+use axum::routing::get;
 use axum_extra::extract::CookieJar;
 use axum_extra::extract::cookie::{Cookie, SameSite};
+use plab_app::AppError;
 use plab_app::accounts::{self, Actor};
-use plab_app::lab::{self, PairView, QuestionStrength};
-use plab_app::sessions::{self, ProgramHealth};
-use plab_app::{AppError, settings};
-use plab_domain::charter::{LAB_RULES, LabRule};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
 mod account;
 mod admin;
+mod home;
 mod import;
+mod pair;
 mod participant;
 mod session;
+mod signin;
 mod sponsor;
 
-const COOKIE: &str = "plab_session";
+pub(crate) const COOKIE: &str = "plab_session";
 /// Before a session exists, forms (sign-in, set-password) are protected by a
 /// double-submit token: a random cookie that the form must echo.
 const PRE_SESSION_COOKIE: &str = "plab_presession";
@@ -60,17 +62,12 @@ pub(crate) fn check_pre_session(jar: &CookieJar, sent: &str) -> Result<(), PageE
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/", get(index))
-        .route("/login", post(login))
-        .route("/logout", post(logout))
-        .route("/home", get(home))
-        .route("/programs/{program}", get(program))
-        .route("/pairs/{pair}", get(pair))
-        .route("/pairs/{pair}/notes", post(add_note))
-        .route("/pairs/{pair}/charter", post(accept_charter))
         .route("/static/app.css", get(stylesheet))
         .route("/static/coach.js", get(coach_script))
         .route("/static/timer.js", get(timer_script))
+        .merge(signin::routes())
+        .merge(home::routes())
+        .merge(pair::routes())
         .merge(sponsor::routes())
         .merge(participant::routes())
         .merge(import::routes())
@@ -132,7 +129,7 @@ impl IntoResponse for PageError {
 }
 
 /// A signed-in browser: the actor, and the CSRF token its forms must carry.
-pub struct Session {
+pub struct SignedIn {
     actor: Actor,
     token: String,
     csrf: String,
@@ -143,18 +140,18 @@ pub(crate) fn forget_session(jar: CookieJar) -> CookieJar {
     jar.remove(Cookie::build(COOKIE).path("/"))
 }
 
-impl FromRequestParts<AppState> for Session {
+impl FromRequestParts<AppState> for SignedIn {
     type Rejection = PageError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let jar = CookieJar::from_headers(&parts.headers);
         let token = jar.get(COOKIE).map(|c| c.value().to_owned()).ok_or(PageError::SignIn)?;
         let actor = accounts::actor_for_token(&state.store, &token).await?;
-        Ok(Session { csrf: accounts::csrf_for(&token), actor, token })
+        Ok(SignedIn { csrf: accounts::csrf_for(&token), actor, token })
     }
 }
 
-impl Session {
+impl SignedIn {
     pub(crate) fn check_csrf(&self, sent: &str) -> Result<(), PageError> {
         if sent == self.csrf { Ok(()) } else { Err(PageError::csrf_refused()) }
     }
@@ -178,53 +175,21 @@ pub(crate) use carries_csrf;
 
 /// A form posted by a signed-in browser, its CSRF token already checked:
 /// a handler that takes one cannot forget the check.
-pub(crate) struct Checked<T>(pub Session, pub T);
+pub(crate) struct Checked<T>(pub SignedIn, pub T);
 
 impl<T: DeserializeOwned + CarriesCsrf + Send> FromRequest<AppState> for Checked<T> {
     type Rejection = PageError;
 
     async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
         let (mut parts, body) = req.into_parts();
-        let session = Session::from_request_parts(&mut parts, state).await?;
+        let visitor = SignedIn::from_request_parts(&mut parts, state).await?;
         let Form(form) = Form::<T>::from_request(Request::from_parts(parts, body), state).await?;
-        session.check_csrf(form.csrf())?;
-        Ok(Checked(session, form))
+        visitor.check_csrf(form.csrf())?;
+        Ok(Checked(visitor, form))
     }
 }
 
-carries_csrf!(CsrfForm, NoteForm);
-
-#[derive(Template, WebTemplate)]
-#[template(path = "signin.html")]
-struct SignInPage {
-    signed_in: Option<String>,
-    instance_name: String,
-    csrf: String,
-    error: Option<String>,
-    email: String,
-}
-
-async fn index(State(s): State<AppState>, headers: HeaderMap, jar: CookieJar) -> Response {
-    if let Some(c) = jar.get(COOKIE)
-        && accounts::actor_for_token(&s.store, c.value()).await.is_ok()
-    {
-        return Redirect::to("/home").into_response();
-    }
-    let (jar, csrf) = pre_session_token(jar, &headers);
-    let instance_name = match settings::get(&s.store).await {
-        Ok(settings) => settings.instance_name,
-        Err(e) => return PageError::from(e).into_response(),
-    };
-    (jar, SignInPage { signed_in: None, instance_name, csrf, error: None, email: String::new() }).into_response()
-}
-
-#[derive(Deserialize)]
-struct LoginForm {
-    #[serde(default)]
-    csrf: String,
-    email: String,
-    password: String,
-}
+carries_csrf!(CsrfForm);
 
 /// `scheme://host` as the browser or client reached us, for links handed out
 /// (set-password links, calendar feeds).
@@ -239,133 +204,11 @@ pub(crate) fn behind_tls(headers: &HeaderMap) -> bool {
     headers.get("x-forwarded-proto").and_then(|v| v.to_str().ok()).is_some_and(|v| v.eq_ignore_ascii_case("https"))
 }
 
-async fn login(
-    State(s): State<AppState>,
-    client: crate::client::ClientAddr,
-    headers: HeaderMap,
-    jar: CookieJar,
-    form: Result<Form<LoginForm>, FormRejection>,
-) -> Result<Response, PageError> {
-    let Form(form) = form?;
-    // Refuses login CSRF: another site signing this browser into an account of its choosing.
-    check_pre_session(&jar, &form.csrf)?;
-    match accounts::browser_login(&s.store, &form.email, &form.password, client.as_deref()).await {
-        Ok(signed_in) => {
-            // The browser forgets the cookie when the server stops honouring it.
-            let cookie = Cookie::build((COOKIE, signed_in.token))
-                .path("/")
-                .http_only(true)
-                .same_site(SameSite::Lax)
-                .secure(behind_tls(&headers))
-                .max_age(time::Duration::seconds(signed_in.lifetime_secs))
-                .build();
-            Ok((jar.add(cookie), Redirect::to("/home")).into_response())
-        }
-        Err(e @ (AppError::Unauthorized | AppError::TooManyAttempts)) => {
-            let (status, message) = match e {
-                AppError::TooManyAttempts => (StatusCode::TOO_MANY_REQUESTS, e.to_string()),
-                _ => (StatusCode::UNAUTHORIZED, "That e-mail and password do not match.".to_owned()),
-            };
-            let instance_name = settings::get(&s.store).await?.instance_name;
-            let page =
-                SignInPage { signed_in: None, instance_name, csrf: form.csrf, error: Some(message), email: form.email };
-            Ok((status, page).into_response())
-        }
-        Err(other) => Err(other.into()),
-    }
-}
-
 /// A missing token is treated like a wrong one: 403, not a parse error.
 #[derive(Deserialize)]
 pub(crate) struct CsrfForm {
     #[serde(default)]
     pub(crate) csrf: String,
-}
-
-async fn logout(
-    State(s): State<AppState>,
-    jar: CookieJar,
-    Checked(session, _): Checked<CsrfForm>,
-) -> Result<Response, PageError> {
-    accounts::logout(&s.store, &session.token).await?;
-    Ok((forget_session(jar), Redirect::to("/")).into_response())
-}
-
-#[derive(Template, WebTemplate)]
-#[template(path = "home.html")]
-struct HomePage {
-    signed_in: Option<String>,
-    me: lab::Me,
-    pairs: Vec<PairView>,
-}
-
-async fn home(State(s): State<AppState>, session: Session) -> Result<HomePage, PageError> {
-    let me = lab::me(&s.store, &s.vault, &session.actor).await?;
-    let pairs = lab::my_pairs(&s.store, &session.actor).await?;
-    Ok(HomePage { signed_in: Some(session.csrf), me, pairs })
-}
-
-#[derive(Template, WebTemplate)]
-#[template(path = "program.html")]
-struct ProgramPage {
-    signed_in: Option<String>,
-    program: i64,
-    pairs: Vec<PairView>,
-    questions: Vec<QuestionStrength>,
-    health: ProgramHealth,
-}
-
-async fn program(
-    State(s): State<AppState>,
-    session: Session,
-    Path(raw): Path<String>,
-) -> Result<ProgramPage, PageError> {
-    let id = crate::path_program(&raw)?;
-    let questions = lab::question_strengths(&s.store, &session.actor, id).await?;
-    let pairs = lab::list_pairs(&s.store, &session.actor, id).await?;
-    let health = sessions::health(&s.store, &session.actor, id).await?;
-    Ok(ProgramPage { signed_in: Some(session.csrf), program: id.0, pairs, questions, health })
-}
-
-#[derive(Template, WebTemplate)]
-#[template(path = "pair.html")]
-struct PairPage {
-    signed_in: Option<String>,
-    csrf: String,
-    lab: lab::PairOverview,
-    rules: &'static [LabRule],
-}
-
-async fn pair(State(s): State<AppState>, session: Session, Path(raw): Path<String>) -> Result<PairPage, PageError> {
-    let lab = lab::overview(&s.store, &s.vault, &session.actor, crate::path_id("pair", &raw)?).await?;
-    Ok(PairPage { signed_in: Some(session.csrf.clone()), csrf: session.csrf, lab, rules: &LAB_RULES })
-}
-
-#[derive(Deserialize)]
-struct NoteForm {
-    #[serde(default)]
-    csrf: String,
-    body: String,
-}
-
-async fn add_note(
-    State(s): State<AppState>,
-    Path(raw): Path<String>,
-    Checked(session, form): Checked<NoteForm>,
-) -> Result<Redirect, PageError> {
-    let id = crate::path_id("pair", &raw)?;
-    lab::add_note(&s.store, &s.vault, &session.actor, id, &form.body).await?;
-    Ok(Redirect::to(&format!("/pairs/{id}#notes")))
-}
-
-async fn accept_charter(
-    State(s): State<AppState>,
-    Path(raw): Path<String>,
-    Checked(session, _): Checked<CsrfForm>,
-) -> Result<Redirect, PageError> {
-    let id = crate::path_id("pair", &raw)?;
-    lab::accept_charter(&s.store, &session.actor, id).await?;
-    Ok(Redirect::to(&format!("/pairs/{id}")))
 }
 
 async fn coach_script() -> impl IntoResponse {

@@ -1,6 +1,6 @@
 //! A leader's research question (with the coach's feedback as they type) and a
 //! mentor's perspectives (their own for the program, or the directory's) and opt-out.
-use super::{Checked, PageError, Session};
+use super::{Checked, PageError, SignedIn};
 use crate::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
@@ -48,13 +48,13 @@ struct QuestionPage {
 
 async fn question(
     State(s): State<AppState>,
-    session: Session,
+    visitor: SignedIn,
     Path(raw): Path<String>,
 ) -> Result<QuestionPage, PageError> {
     let program = crate::path_program(&raw)?;
-    let mut history = participant::my_questions(&s.store, &session.actor, program).await?;
+    let mut history = participant::my_questions(&s.store, &visitor.actor, program).await?;
     history.reverse();
-    Ok(QuestionPage { signed_in: Some(session.csrf.clone()), csrf: session.csrf, program: program.0, history })
+    Ok(QuestionPage { signed_in: Some(visitor.csrf.clone()), csrf: visitor.csrf, program: program.0, history })
 }
 
 #[derive(Deserialize)]
@@ -67,10 +67,10 @@ struct QuestionForm {
 async fn save_question(
     State(s): State<AppState>,
     Path(raw): Path<String>,
-    Checked(session, form): Checked<QuestionForm>,
+    Checked(visitor, form): Checked<QuestionForm>,
 ) -> Result<Redirect, PageError> {
     let program = crate::path_program(&raw)?;
-    participant::set_my_question(&s.store, &session.actor, program, &form.text).await?;
+    participant::set_my_question(&s.store, &visitor.actor, program, &form.text).await?;
     Ok(Redirect::to(&format!("/programs/{program}/question")))
 }
 
@@ -88,11 +88,11 @@ struct MentorPage {
 }
 
 impl MentorPage {
-    async fn load(s: &AppState, session: &Session, program: plab_store::ProgramId) -> Result<MentorPage, PageError> {
-        let profile = participant::my_mentor_profile(&s.store, &session.actor, program).await?;
+    async fn load(s: &AppState, visitor: &SignedIn, program: plab_store::ProgramId) -> Result<MentorPage, PageError> {
+        let profile = participant::my_mentor_profile(&s.store, &visitor.actor, program).await?;
         Ok(MentorPage {
-            signed_in: Some(session.csrf.clone()),
-            csrf: session.csrf.clone(),
+            signed_in: Some(visitor.csrf.clone()),
+            csrf: visitor.csrf.clone(),
             program: program.0,
             draft: profile.perspectives.as_lines(),
             profile,
@@ -109,11 +109,11 @@ struct MentorQuery {
 
 async fn mentor(
     State(s): State<AppState>,
-    session: Session,
+    visitor: SignedIn,
     Path(raw): Path<String>,
     Query(query): Query<MentorQuery>,
 ) -> Result<MentorPage, PageError> {
-    let mut page = MentorPage::load(&s, &session, crate::path_program(&raw)?).await?;
+    let mut page = MentorPage::load(&s, &visitor, crate::path_program(&raw)?).await?;
     page.saved = query.saved.is_some();
     Ok(page)
 }
@@ -135,20 +135,20 @@ struct PerspectivesForm {
 async fn save_perspectives(
     State(s): State<AppState>,
     Path(raw): Path<String>,
-    Checked(session, form): Checked<PerspectivesForm>,
+    Checked(visitor, form): Checked<PerspectivesForm>,
 ) -> Result<Response, PageError> {
     let program = crate::path_program(&raw)?;
     let saved = if form.action == "reset" {
-        participant::reset_my_perspectives(&s.store, &session.actor, program).await
+        participant::reset_my_perspectives(&s.store, &visitor.actor, program).await
     } else {
-        participant::set_my_perspectives(&s.store, &session.actor, program, form.perspectives.lines()).await
+        participant::set_my_perspectives(&s.store, &visitor.actor, program, form.perspectives.lines()).await
     };
     match saved {
         Ok(_) => {
             Ok(Redirect::to(&format!("/programs/{program}/mentor?saved=perspectives#own-perspectives")).into_response())
         }
         Err(AppError::Invalid(problems)) => {
-            let mut page = MentorPage::load(&s, &session, program).await?;
+            let mut page = MentorPage::load(&s, &visitor, program).await?;
             page.draft = form.perspectives;
             page.errors = problems.into_iter().map(|p| p.message).collect();
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
@@ -168,10 +168,10 @@ struct OptOutForm {
 async fn save_opt_out(
     State(s): State<AppState>,
     Path(raw): Path<String>,
-    Checked(session, form): Checked<OptOutForm>,
+    Checked(visitor, form): Checked<OptOutForm>,
 ) -> Result<Redirect, PageError> {
     let program = crate::path_program(&raw)?;
-    participant::set_my_opt_out(&s.store, &session.actor, program, form.pairing == "out").await?;
+    participant::set_my_opt_out(&s.store, &visitor.actor, program, form.pairing == "out").await?;
     Ok(Redirect::to(&format!("/programs/{program}/mentor")))
 }
 

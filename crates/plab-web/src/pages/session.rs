@@ -1,7 +1,7 @@
 //! The session page: the lab rules, the agenda with a timer, last time's
 //! homework, closing the session, and the partner's private pulse. The
 //! services decide who may see and do what; this module only renders.
-use super::{Checked, CsrfForm, PageError, Session};
+use super::{Checked, CsrfForm, PageError, SignedIn};
 use crate::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
@@ -42,9 +42,9 @@ struct SessionPage {
     pulse: Vec<PulseRow>,
 }
 
-async fn page(State(s): State<AppState>, session: Session, Path(raw): Path<String>) -> Result<SessionPage, PageError> {
+async fn page(State(s): State<AppState>, visitor: SignedIn, Path(raw): Path<String>) -> Result<SessionPage, PageError> {
     let id = crate::path_id("session", &raw)?;
-    let detail = sessions::detail(&s.store, &s.vault, &session.actor, id, OffsetDateTime::now_utc()).await?;
+    let detail = sessions::detail(&s.store, &s.vault, &visitor.actor, id, OffsetDateTime::now_utc()).await?;
     let pulse = detail
         .pulse_items
         .iter()
@@ -54,7 +54,7 @@ async fn page(State(s): State<AppState>, session: Session, Path(raw): Path<Strin
             answer: detail.my_pulse.get(i.code).copied().unwrap_or(0),
         })
         .collect();
-    Ok(SessionPage { signed_in: Some(session.csrf.clone()), csrf: session.csrf, detail, rules: &LAB_RULES, pulse })
+    Ok(SessionPage { signed_in: Some(visitor.csrf.clone()), csrf: visitor.csrf, detail, rules: &LAB_RULES, pulse })
 }
 
 fn back(id: i64) -> Redirect {
@@ -75,22 +75,22 @@ struct HoldForm {
 async fn hold(
     State(s): State<AppState>,
     Path(raw): Path<String>,
-    Checked(session, form): Checked<HoldForm>,
+    Checked(visitor, form): Checked<HoldForm>,
 ) -> Result<Redirect, PageError> {
     let id = crate::path_id("session", &raw)?;
     let input =
         HoldInput { homework: Some(form.homework), previous_homework_done: form.previous_homework_done.is_some() };
-    sessions::hold(&s.store, &s.vault, &session.actor, id, &input, OffsetDateTime::now_utc()).await?;
+    sessions::hold(&s.store, &s.vault, &visitor.actor, id, &input, OffsetDateTime::now_utc()).await?;
     Ok(Redirect::to(&format!("/sessions/{id}#pulse")))
 }
 
 async fn cancel(
     State(s): State<AppState>,
     Path(raw): Path<String>,
-    Checked(session, _): Checked<CsrfForm>,
+    Checked(visitor, _): Checked<CsrfForm>,
 ) -> Result<Redirect, PageError> {
     let id = crate::path_id("session", &raw)?;
-    sessions::cancel(&s.store, &session.actor, id).await?;
+    sessions::cancel(&s.store, &visitor.actor, id).await?;
     Ok(back(id))
 }
 
@@ -104,10 +104,10 @@ struct RescheduleForm {
 async fn reschedule(
     State(s): State<AppState>,
     Path(raw): Path<String>,
-    Checked(session, form): Checked<RescheduleForm>,
+    Checked(visitor, form): Checked<RescheduleForm>,
 ) -> Result<Redirect, PageError> {
     let id = crate::path_id("session", &raw)?;
-    sessions::reschedule(&s.store, &session.actor, id, &form.starts_at, OffsetDateTime::now_utc()).await?;
+    sessions::reschedule(&s.store, &visitor.actor, id, &form.starts_at, OffsetDateTime::now_utc()).await?;
     Ok(back(id))
 }
 
@@ -115,7 +115,7 @@ async fn reschedule(
 async fn pulse(
     State(s): State<AppState>,
     Path(raw): Path<String>,
-    Checked(session, form): Checked<BTreeMap<String, String>>,
+    Checked(visitor, form): Checked<BTreeMap<String, String>>,
 ) -> Result<Redirect, PageError> {
     let id = crate::path_id("session", &raw)?;
     let mut answers = BTreeMap::new();
@@ -125,7 +125,7 @@ async fn pulse(
         })?;
         answers.insert(key, value);
     }
-    sessions::answer_pulse(&s.store, &session.actor, id, &answers).await?;
+    sessions::answer_pulse(&s.store, &visitor.actor, id, &answers).await?;
     Ok(Redirect::to(&format!("/sessions/{id}#pulse")))
 }
 

@@ -1,6 +1,6 @@
-//! The sponsor's pairing review: run the engine, read the reasons, pin or
-//! forbid, approve.
-use super::{Checked, CsrfForm, PageError, Session};
+//! The sponsor's pages: the program's health and pairs, and the pairing
+//! review (run the engine, read the reasons, pin or forbid, approve).
+use super::{Checked, CsrfForm, PageError, SignedIn};
 use crate::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
@@ -8,16 +8,41 @@ use axum::Router;
 use axum::extract::{Path, State};
 use axum::response::Redirect;
 use axum::routing::{get, post};
+use plab_app::lab::{self, PairView, QuestionStrength};
 use plab_app::pairing::sponsor;
+use plab_app::sessions::{self, ProgramHealth};
 use plab_store::{PairRule, Proposal};
 use serde::Deserialize;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .route("/programs/{program}", get(program))
         .route("/programs/{program}/pairing", get(review))
         .route("/programs/{program}/pairing/run", post(run))
         .route("/programs/{program}/pairing/approve", post(approve))
         .route("/programs/{program}/pairing/rule", post(rule))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "program.html")]
+struct ProgramPage {
+    signed_in: Option<String>,
+    program: i64,
+    pairs: Vec<PairView>,
+    questions: Vec<QuestionStrength>,
+    health: ProgramHealth,
+}
+
+async fn program(
+    State(s): State<AppState>,
+    visitor: SignedIn,
+    Path(raw): Path<String>,
+) -> Result<ProgramPage, PageError> {
+    let id = crate::path_program(&raw)?;
+    let questions = lab::question_strengths(&s.store, &visitor.actor, id).await?;
+    let pairs = lab::list_pairs(&s.store, &visitor.actor, id).await?;
+    let health = sessions::health(&s.store, &visitor.actor, id).await?;
+    Ok(ProgramPage { signed_in: Some(visitor.csrf), program: id.0, pairs, questions, health })
 }
 
 #[derive(Template, WebTemplate)]
@@ -31,21 +56,21 @@ struct PairingPage {
 
 async fn review(
     State(s): State<AppState>,
-    session: Session,
+    visitor: SignedIn,
     Path(raw): Path<String>,
 ) -> Result<PairingPage, PageError> {
     let program = crate::path_program(&raw)?;
-    let proposal = sponsor::latest(&s.store, &session.actor, program).await?;
-    Ok(PairingPage { signed_in: Some(session.csrf.clone()), csrf: session.csrf, program: program.0, proposal })
+    let proposal = sponsor::latest(&s.store, &visitor.actor, program).await?;
+    Ok(PairingPage { signed_in: Some(visitor.csrf.clone()), csrf: visitor.csrf, program: program.0, proposal })
 }
 
 async fn run(
     State(s): State<AppState>,
     Path(raw): Path<String>,
-    Checked(session, _): Checked<CsrfForm>,
+    Checked(visitor, _): Checked<CsrfForm>,
 ) -> Result<Redirect, PageError> {
     let program = crate::path_program(&raw)?;
-    sponsor::propose(&s.store, &session.actor, program).await?;
+    sponsor::propose(&s.store, &visitor.actor, program).await?;
     Ok(Redirect::to(&format!("/programs/{program}/pairing")))
 }
 
@@ -59,10 +84,10 @@ struct ApproveForm {
 async fn approve(
     State(s): State<AppState>,
     Path(raw): Path<String>,
-    Checked(session, form): Checked<ApproveForm>,
+    Checked(visitor, form): Checked<ApproveForm>,
 ) -> Result<Redirect, PageError> {
     let program = crate::path_program(&raw)?;
-    sponsor::approve(&s.store, &session.actor, program, form.proposal).await?;
+    sponsor::approve(&s.store, &visitor.actor, program, form.proposal).await?;
     Ok(Redirect::to(&format!("/programs/{program}")))
 }
 
@@ -79,7 +104,7 @@ struct RuleForm {
 async fn rule(
     State(s): State<AppState>,
     Path(raw): Path<String>,
-    Checked(session, form): Checked<RuleForm>,
+    Checked(visitor, form): Checked<RuleForm>,
 ) -> Result<Redirect, PageError> {
     let program = crate::path_program(&raw)?;
     let rule = match form.rule.as_str() {
@@ -92,7 +117,7 @@ async fn rule(
             ));
         }
     };
-    sponsor::set_rule(&s.store, &session.actor, program, &form.leader, &form.mentor, rule).await?;
+    sponsor::set_rule(&s.store, &visitor.actor, program, &form.leader, &form.mentor, rule).await?;
     Ok(Redirect::to(&format!("/programs/{program}/pairing")))
 }
 

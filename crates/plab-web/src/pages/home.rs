@@ -1,0 +1,27 @@
+//! Everyone's home after signing in: their programs and their pairs.
+use super::{PageError, SignedIn};
+use crate::AppState;
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Router;
+use axum::extract::State;
+use axum::routing::get;
+use plab_app::lab::{self, PairView};
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/home", get(home))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "home.html")]
+struct HomePage {
+    signed_in: Option<String>,
+    me: lab::Me,
+    pairs: Vec<PairView>,
+}
+
+async fn home(State(s): State<AppState>, visitor: SignedIn) -> Result<HomePage, PageError> {
+    let me = lab::me(&s.store, &s.vault, &visitor.actor).await?;
+    let pairs = lab::my_pairs(&s.store, &visitor.actor).await?;
+    Ok(HomePage { signed_in: Some(visitor.csrf), me, pairs })
+}

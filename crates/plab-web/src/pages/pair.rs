@@ -1,0 +1,63 @@
+//! A pair's page: the lab rules, their acceptance, the sessions and, for the
+//! two partners only, the pair's notes.
+use super::{Checked, CsrfForm, PageError, SignedIn};
+use crate::AppState;
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::response::Redirect;
+use axum::routing::{get, post};
+use plab_app::lab;
+use plab_domain::charter::{LAB_RULES, LabRule};
+use serde::Deserialize;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/pairs/{pair}", get(pair))
+        .route("/pairs/{pair}/notes", post(add_note))
+        .route("/pairs/{pair}/charter", post(accept_charter))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "pair.html")]
+struct PairPage {
+    signed_in: Option<String>,
+    csrf: String,
+    lab: lab::PairOverview,
+    rules: &'static [LabRule],
+}
+
+async fn pair(State(s): State<AppState>, visitor: SignedIn, Path(raw): Path<String>) -> Result<PairPage, PageError> {
+    let lab = lab::overview(&s.store, &s.vault, &visitor.actor, crate::path_id("pair", &raw)?).await?;
+    Ok(PairPage { signed_in: Some(visitor.csrf.clone()), csrf: visitor.csrf, lab, rules: &LAB_RULES })
+}
+
+super::carries_csrf!(NoteForm);
+
+#[derive(Deserialize)]
+struct NoteForm {
+    #[serde(default)]
+    csrf: String,
+    body: String,
+}
+
+async fn add_note(
+    State(s): State<AppState>,
+    Path(raw): Path<String>,
+    Checked(visitor, form): Checked<NoteForm>,
+) -> Result<Redirect, PageError> {
+    let id = crate::path_id("pair", &raw)?;
+    lab::add_note(&s.store, &s.vault, &visitor.actor, id, &form.body).await?;
+    Ok(Redirect::to(&format!("/pairs/{id}#notes")))
+}
+
+async fn accept_charter(
+    State(s): State<AppState>,
+    Path(raw): Path<String>,
+    Checked(visitor, _): Checked<CsrfForm>,
+) -> Result<Redirect, PageError> {
+    let id = crate::path_id("pair", &raw)?;
+    lab::accept_charter(&s.store, &visitor.actor, id).await?;
+    Ok(Redirect::to(&format!("/pairs/{id}")))
+}

@@ -1,0 +1,97 @@
+//! Signing in and out in the browser: the form (with a pre-session CSRF
+//! token, so no other site can sign this browser in), the HttpOnly cookie.
+use super::{COOKIE, Checked, CsrfForm, PageError, behind_tls, check_pre_session, forget_session, pre_session_token};
+use crate::AppState;
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Router;
+use axum::extract::rejection::FormRejection;
+use axum::extract::{Form, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum_extra::extract::CookieJar;
+use axum_extra::extract::cookie::{Cookie, SameSite};
+use plab_app::{AppError, accounts, settings};
+use serde::Deserialize;
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/", get(index)).route("/login", post(login)).route("/logout", post(logout))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "signin.html")]
+struct SignInPage {
+    signed_in: Option<String>,
+    instance_name: String,
+    csrf: String,
+    error: Option<String>,
+    email: String,
+}
+
+async fn index(State(s): State<AppState>, headers: HeaderMap, jar: CookieJar) -> Response {
+    if let Some(c) = jar.get(COOKIE)
+        && accounts::actor_for_token(&s.store, c.value()).await.is_ok()
+    {
+        return Redirect::to("/home").into_response();
+    }
+    let (jar, csrf) = pre_session_token(jar, &headers);
+    let instance_name = match settings::get(&s.store).await {
+        Ok(settings) => settings.instance_name,
+        Err(e) => return PageError::from(e).into_response(),
+    };
+    (jar, SignInPage { signed_in: None, instance_name, csrf, error: None, email: String::new() }).into_response()
+}
+
+#[derive(Deserialize)]
+struct LoginForm {
+    #[serde(default)]
+    csrf: String,
+    email: String,
+    password: String,
+}
+
+async fn login(
+    State(s): State<AppState>,
+    client: crate::client::ClientAddr,
+    headers: HeaderMap,
+    jar: CookieJar,
+    form: Result<Form<LoginForm>, FormRejection>,
+) -> Result<Response, PageError> {
+    let Form(form) = form?;
+    // Refuses login CSRF: another site signing this browser into an account of its choosing.
+    check_pre_session(&jar, &form.csrf)?;
+    match accounts::browser_login(&s.store, &form.email, &form.password, client.as_deref()).await {
+        Ok(signed_in) => {
+            // The browser forgets the cookie when the server stops honouring it.
+            let cookie = Cookie::build((COOKIE, signed_in.token))
+                .path("/")
+                .http_only(true)
+                .same_site(SameSite::Lax)
+                .secure(behind_tls(&headers))
+                .max_age(time::Duration::seconds(signed_in.lifetime_secs))
+                .build();
+            Ok((jar.add(cookie), Redirect::to("/home")).into_response())
+        }
+        Err(e @ (AppError::Unauthorized | AppError::TooManyAttempts)) => {
+            let (status, message) = match e {
+                AppError::TooManyAttempts => (StatusCode::TOO_MANY_REQUESTS, e.to_string()),
+                _ => (StatusCode::UNAUTHORIZED, "That e-mail and password do not match.".to_owned()),
+            };
+            let instance_name = settings::get(&s.store).await?.instance_name;
+            let page =
+                SignInPage { signed_in: None, instance_name, csrf: form.csrf, error: Some(message), email: form.email };
+            Ok((status, page).into_response())
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+async fn logout(
+    State(s): State<AppState>,
+    jar: CookieJar,
+    Checked(visitor, _): Checked<CsrfForm>,
+) -> Result<Response, PageError> {
+    accounts::logout(&s.store, &visitor.token).await?;
+    Ok((forget_session(jar), Redirect::to("/")).into_response())
+}
