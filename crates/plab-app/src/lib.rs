@@ -5,6 +5,7 @@
 
 pub mod access;
 pub mod accounts;
+pub mod audit;
 pub mod demo;
 mod error;
 pub mod key_rotation;

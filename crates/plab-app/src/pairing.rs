@@ -217,6 +217,12 @@ pub async fn clear_rule(
     Ok(())
 }
 
+/// The program's approved pairs (the operator's view).
+pub async fn pairs(store: &Store, program: ProgramId) -> Result<Vec<plab_store::Pair>, AppError> {
+    store.program(program).await?;
+    Ok(store.pairs(program).await?)
+}
+
 /// The sponsor-facing side of pairing: the same operations, allowed only to the
 /// program's sponsors and audited under their e-mail.
 pub mod sponsor {

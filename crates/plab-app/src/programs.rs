@@ -112,6 +112,25 @@ pub async fn set_question(
 }
 
 /// What a participant does for themselves: only ever on their own records.
+/// Every version of a leader's question with its coach result (the operator's view).
+pub async fn question_history(
+    store: &Store,
+    program: ProgramId,
+    leader: &str,
+) -> Result<Vec<plab_domain::question::QuestionVersion>, AppError> {
+    store.program(program).await?;
+    Ok(store.question_history(program, leader).await?)
+}
+
+/// Every leader's current question, `(leader, version)` (the operator's view).
+pub async fn current_questions(
+    store: &Store,
+    program: ProgramId,
+) -> Result<Vec<(String, plab_domain::question::QuestionVersion)>, AppError> {
+    store.program(program).await?;
+    Ok(store.current_questions(program).await?)
+}
+
 pub mod participant {
     use super::*;
     use crate::accounts::Actor;

@@ -1,6 +1,6 @@
 //! `plab settings` and `plab notes`: what the operator at the machine does.
 use crate::args::{NotesCmd, SettingsCmd};
-use crate::commands::{cli_actor, print_json};
+use crate::output::{cli_actor, print_json};
 use crate::{Failure, out};
 use plab_app::vault::Vault;
 use plab_app::{Store, key_rotation, settings};

@@ -1,5 +1,6 @@
 //! One function per command: parse input, call the service, print.
 use crate::args::{Cli, Command, DemoArgs, EnrollArgs, ExportWhat, ImportWhat, NotesCmd, ProgramCmd, QuestionCmd};
+use crate::output::{cli_actor, print_json};
 use crate::{Failure, out};
 use anyhow::Context;
 use plab_app::programs::QuestionSaved;
@@ -41,18 +42,13 @@ async fn with_store(db: &str, command: Command) -> Result<(), Failure> {
         Command::Match(args) => crate::pairing::match_program(&store, &args).await,
         Command::Pairing(cmd) => crate::pairing::pairing_cmd(&store, cmd).await,
         Command::Serve(args) => crate::serve::serve(&store, args).await,
-        Command::User(cmd) => crate::serve::user(&store, cmd).await,
+        Command::User(cmd) => crate::user::user(&store, cmd).await,
         Command::Audit { limit, json } => audit(&store, limit, json).await,
         Command::Settings(cmd) => crate::admin::settings_cmd(&store, cmd).await,
         Command::Notes(cmd) => crate::admin::notes_cmd(&store, cmd).await,
     };
     store.close().await;
     result
-}
-
-/// Who the audit log names for what this command does: the operating-system user.
-pub(crate) fn cli_actor() -> String {
-    format!("cli:{}", std::env::var("USER").or_else(|_| std::env::var("USERNAME")).unwrap_or_else(|_| "unknown".into()))
 }
 
 /// Never print a password that is part of a database URL.
@@ -64,12 +60,6 @@ fn redact(url: &str) -> String {
         },
         _ => url.to_owned(),
     }
-}
-
-pub(crate) fn print_json<T: Serialize>(value: &T) -> Result<(), Failure> {
-    let text = serde_json::to_string_pretty(value).context("encoding JSON")?;
-    out!("{text}");
-    Ok(())
 }
 
 fn check_goal(text: &str, json: bool) -> Result<(), Failure> {
@@ -156,7 +146,7 @@ async fn export_people(store: &Store, output: Option<&Path>) -> Result<(), Failu
 }
 
 async fn audit(store: &Store, limit: u32, json: bool) -> Result<(), Failure> {
-    let entries = store.audit_log(limit).await.map_err(plab_app::AppError::from)?;
+    let entries = plab_app::audit::recent(store, limit).await?;
     if json {
         let list: Vec<_> = entries
             .iter()
@@ -246,7 +236,7 @@ async fn question(store: &Store, cmd: QuestionCmd) -> Result<(), Failure> {
         }
         QuestionCmd::History { program, leader, json } => {
             let program = programs::parse_id(&program)?;
-            let history = store.question_history(program, &leader).await.map_err(plab_app::AppError::from)?;
+            let history = programs::question_history(store, program, &leader).await?;
             if json {
                 return print_json(&history);
             }
@@ -263,8 +253,7 @@ async fn question(store: &Store, cmd: QuestionCmd) -> Result<(), Failure> {
         }
         QuestionCmd::List { program, json } => {
             let program = programs::parse_id(&program)?;
-            store.program(program).await.map_err(plab_app::AppError::from)?;
-            let current = store.current_questions(program).await.map_err(plab_app::AppError::from)?;
+            let current = programs::current_questions(store, program).await?;
             if json {
                 let out: Vec<_> = current
                     .iter()

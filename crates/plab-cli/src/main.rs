@@ -5,9 +5,11 @@
 mod admin;
 mod args;
 mod commands;
+mod output;
 mod pairing;
 mod progress;
 mod serve;
+mod user;
 
 use clap::Parser;
 use plab_app::AppError;

@@ -1,10 +1,9 @@
 //! `plab match` and `plab pairing`: proposals from a file or a program, and the
 //! sponsor's review.
 use crate::args::{MatchArgs, PairingCmd, RuleArgs};
-use crate::commands::cli_actor;
-use crate::commands::print_json;
+use crate::output::{cli_actor, print_json};
 use crate::{Failure, out};
-use plab_app::{AppError, Store, pairing, programs};
+use plab_app::{Store, pairing, programs};
 use plab_engine::{MatchRequest, MatchResponse, Stage};
 use plab_store::PairRule;
 
@@ -103,8 +102,7 @@ pub async fn pairing_cmd(store: &Store, cmd: PairingCmd) -> Result<(), Failure> 
         }
         PairingCmd::List { program, json } => {
             let program = programs::parse_id(&program)?;
-            store.program(program).await.map_err(AppError::from)?;
-            let pairs = store.pairs(program).await.map_err(AppError::from)?;
+            let pairs = pairing::pairs(store, program).await?;
             if json {
                 let list: Vec<_> = pairs
                     .iter()

@@ -1,9 +1,8 @@
-//! `plab serve` and `plab user`.
-use crate::args::{ServeArgs, UserCmd};
-use crate::{Failure, out};
+//! `plab serve`.
+use crate::Failure;
+use crate::args::ServeArgs;
 use anyhow::Context;
-use plab_app::{Store, accounts, demo, vault};
-use std::io::BufRead;
+use plab_app::{Store, demo, vault};
 use std::sync::Arc;
 
 pub async fn serve(store: &Store, args: ServeArgs) -> Result<(), Failure> {
@@ -29,26 +28,5 @@ pub async fn serve(store: &Store, args: ServeArgs) -> Result<(), Failure> {
         let _ = tokio::signal::ctrl_c().await;
     };
     plab_web::serve(listener, state, shutdown).await.context("serving HTTP")?;
-    Ok(())
-}
-
-pub async fn user(store: &Store, cmd: UserCmd) -> Result<(), Failure> {
-    match cmd {
-        UserCmd::SetPassword { email, admin } => {
-            let mut password = String::new();
-            std::io::stdin().lock().read_line(&mut password).context("reading the password from standard input")?;
-            let password = password.trim_end_matches(['\r', '\n']);
-            accounts::set_password(store, &email, password, admin, &crate::commands::cli_actor()).await?;
-            out!("password set for {email}{}", if admin { " (administrator)" } else { "" });
-        }
-        UserCmd::SetEmail { email, new_email } => {
-            accounts::change_sign_in_email(store, &email, &new_email, &crate::commands::cli_actor()).await?;
-            out!("{email} now signs in as {new_email}");
-        }
-        UserCmd::Link { email, base_url } => {
-            let secret = accounts::issue_password_link(store, &email, &crate::commands::cli_actor()).await?;
-            out!("{}/set-password/{secret}", base_url.trim_end_matches('/'));
-        }
-    }
     Ok(())
 }
