@@ -36,12 +36,12 @@ impl Store {
         rows.iter()
             .map(|r| {
                 Ok(AuditEntry {
-                    id: r.try_get(0)?,
-                    actor: r.try_get(1)?,
-                    action: r.try_get(2)?,
-                    subject: r.try_get(3)?,
-                    detail: r.try_get(4)?,
-                    at: r.try_get(5)?,
+                    id: r.try_get("id")?,
+                    actor: r.try_get("actor")?,
+                    action: r.try_get("action")?,
+                    subject: r.try_get("subject")?,
+                    detail: r.try_get("detail")?,
+                    at: r.try_get("at")?,
                 })
             })
             .collect()

@@ -16,16 +16,16 @@ pub struct SealedNote {
     pub created_at: String,
 }
 
-/// A `notes` row selected as `id, pair_id, author_id, key_id, nonce, ciphertext, created_at`.
+/// A `notes` row with at least `id, pair_id, author_id, key_id, nonce, ciphertext, created_at`.
 pub(crate) fn sealed_note(r: &AnyRow) -> Result<SealedNote> {
     Ok(SealedNote {
-        id: r.try_get(0)?,
-        pair_id: r.try_get(1)?,
-        author_id: r.try_get(2)?,
-        key_id: r.try_get(3)?,
-        nonce: r.try_get(4)?,
-        ciphertext: r.try_get(5)?,
-        created_at: r.try_get(6)?,
+        id: r.try_get("id")?,
+        pair_id: r.try_get("pair_id")?,
+        author_id: r.try_get("author_id")?,
+        key_id: r.try_get("key_id")?,
+        nonce: r.try_get("nonce")?,
+        ciphertext: r.try_get("ciphertext")?,
+        created_at: r.try_get("created_at")?,
     })
 }
 
@@ -49,7 +49,7 @@ impl Store {
         .bind(now_rfc3339())
         .fetch_one(&self.pool)
         .await?
-        .try_get(0)?;
+        .try_get("id")?;
         Ok(id)
     }
 
@@ -80,7 +80,8 @@ impl Store {
             .fetch_optional(&mut *tx)
             .await?
             .ok_or_else(|| StoreError::NotFound { what: "pair", id: pair.to_string() })?;
-        let (leader, mentor, status): (String, String, String) = (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?);
+        let (leader, mentor, status): (String, String, String) =
+            (row.try_get("leader_id")?, row.try_get("mentor_id")?, row.try_get("status")?);
         sqlx::query(
             "INSERT INTO charter_acceptances (pair_id, employee_id, accepted_at) VALUES ($1, $2, $3) \
              ON CONFLICT (pair_id, employee_id) DO NOTHING",
@@ -90,14 +91,15 @@ impl Store {
         .bind(now_rfc3339())
         .execute(&mut *tx)
         .await?;
-        let accepted: i64 =
-            sqlx::query("SELECT COUNT(*) FROM charter_acceptances WHERE pair_id = $1 AND employee_id IN ($2, $3)")
-                .bind(pair)
-                .bind(leader.as_str())
-                .bind(mentor.as_str())
-                .fetch_one(&mut *tx)
-                .await?
-                .try_get(0)?;
+        let accepted: i64 = sqlx::query(
+            "SELECT COUNT(*) AS accepted FROM charter_acceptances WHERE pair_id = $1 AND employee_id IN ($2, $3)",
+        )
+        .bind(pair)
+        .bind(leader.as_str())
+        .bind(mentor.as_str())
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get("accepted")?;
         let status = if status == "forming" && accepted == 2 {
             sqlx::query("UPDATE pairs SET status = 'active' WHERE id = $1").bind(pair).execute(&mut *tx).await?;
             "active".to_owned()
@@ -114,6 +116,6 @@ impl Store {
             .bind(pair)
             .fetch_all(&self.pool)
             .await?;
-        rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
+        rows.iter().map(|r| Ok(r.try_get("employee_id")?)).collect()
     }
 }

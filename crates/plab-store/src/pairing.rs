@@ -105,7 +105,7 @@ impl Store {
             .bind(rule.as_str())
             .fetch_all(&self.pool)
             .await?;
-        rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect()
+        rows.iter().map(|r| Ok((r.try_get("leader_id")?, r.try_get("mentor_id")?))).collect()
     }
 
     /// Leader-mentor pairs of every other program: never proposed again.
@@ -114,7 +114,7 @@ impl Store {
             .bind(program.0)
             .fetch_all(&self.pool)
             .await?;
-        rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect()
+        rows.iter().map(|r| Ok((r.try_get("leader_id")?, r.try_get("mentor_id")?))).collect()
     }
 
     /// Stores a proposal; earlier open proposals of the program are superseded.
@@ -136,7 +136,7 @@ impl Store {
         .bind(now_rfc3339())
         .fetch_one(&mut *tx)
         .await?
-        .try_get(0)?;
+        .try_get("id")?;
         for pair in p.pairs {
             sqlx::query(
                 "INSERT INTO proposal_pairs (proposal_id, leader_id, mentor_id, score, kind, reasons) VALUES ($1, $2, $3, $4, $5, $6)",
@@ -156,7 +156,7 @@ impl Store {
 
     pub async fn proposal(&self, program: ProgramId, id: i64) -> Result<Proposal> {
         let row = sqlx::query(
-            "SELECT id, program_id, status, parameters, total_score, solve_ms, unmatched, created_at FROM proposals \
+            "SELECT status, parameters, total_score, solve_ms, unmatched, created_at FROM proposals \
              WHERE program_id = $1 AND id = $2",
         )
         .bind(program.0)
@@ -171,23 +171,23 @@ impl Store {
         Ok(Proposal {
             id,
             program,
-            status: row.try_get(2)?,
-            parameters: row.try_get(3)?,
-            total_score: row.try_get(4)?,
-            solve_ms: row.try_get(5)?,
-            unmatched: decode(&row.try_get::<String, _>(6)?)?,
-            created_at: row.try_get(7)?,
-            pairs: pairs.iter().map(|r| stored_pair(r, 0)).collect::<Result<_>>()?,
+            status: row.try_get("status")?,
+            parameters: row.try_get("parameters")?,
+            total_score: row.try_get("total_score")?,
+            solve_ms: row.try_get("solve_ms")?,
+            unmatched: decode(&row.try_get::<String, _>("unmatched")?)?,
+            created_at: row.try_get("created_at")?,
+            pairs: pairs.iter().map(stored_pair).collect::<Result<_>>()?,
         })
     }
 
     /// The newest proposal of the program, if any.
     pub async fn latest_proposal_id(&self, program: ProgramId) -> Result<Option<i64>> {
-        let row = sqlx::query("SELECT MAX(id) FROM proposals WHERE program_id = $1")
+        let row = sqlx::query("SELECT MAX(id) AS latest_id FROM proposals WHERE program_id = $1")
             .bind(program.0)
             .fetch_one(&self.pool)
             .await?;
-        Ok(row.try_get::<Option<i64>, _>(0)?)
+        Ok(row.try_get::<Option<i64>, _>("latest_id")?)
     }
 
     /// Turns an open proposal into the program's pairs (status `forming`), all or nothing.
@@ -262,30 +262,31 @@ impl Store {
     }
 }
 
-/// The columns `pair_from_row` reads, in its order.
+/// The `pairs` columns `pair_from_row` reads.
 macro_rules! pair_columns {
     () => {
-        "leader_id, mentor_id, score, kind, reasons, id, status, created_at, program_id"
+        "id, program_id, status, created_at, leader_id, mentor_id, score, kind, reasons"
     };
 }
 use pair_columns;
 
 fn pair_from_row(r: &AnyRow) -> Result<Pair> {
     Ok(Pair {
-        id: r.try_get(5)?,
-        program: ProgramId(r.try_get(8)?),
-        status: r.try_get(6)?,
-        pair: stored_pair(r, 0)?,
-        created_at: r.try_get(7)?,
+        id: r.try_get("id")?,
+        program: ProgramId(r.try_get("program_id")?),
+        status: r.try_get("status")?,
+        pair: stored_pair(r)?,
+        created_at: r.try_get("created_at")?,
     })
 }
 
-fn stored_pair(r: &AnyRow, at: usize) -> Result<StoredPair> {
+/// A `pairs` or `proposal_pairs` row: both name these columns alike.
+fn stored_pair(r: &AnyRow) -> Result<StoredPair> {
     Ok(StoredPair {
-        leader: r.try_get(at)?,
-        mentor: r.try_get(at + 1)?,
-        score: r.try_get(at + 2)?,
-        kind: r.try_get(at + 3)?,
-        reasons: decode(&r.try_get::<String, _>(at + 4)?)?,
+        leader: r.try_get("leader_id")?,
+        mentor: r.try_get("mentor_id")?,
+        score: r.try_get("score")?,
+        kind: r.try_get("kind")?,
+        reasons: decode(&r.try_get::<String, _>("reasons")?)?,
     })
 }

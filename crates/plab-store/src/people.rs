@@ -110,7 +110,7 @@ impl Store {
                 query = query.bind(*id);
             }
             for r in query.fetch_all(&self.pool).await? {
-                out.insert(r.try_get(0)?, (r.try_get(1)?, r.try_get(2)?));
+                out.insert(r.try_get("employee_id")?, (r.try_get("name")?, r.try_get("email")?));
             }
         }
         Ok(out)
@@ -119,31 +119,32 @@ impl Store {
     /// `(employee_id, manager_id, email)` of everyone: what an import checks against.
     pub async fn directory_keys(&self) -> Result<Vec<(String, Option<String>, String)>> {
         let rows = sqlx::query("SELECT employee_id, manager_id, email FROM people").fetch_all(&self.pool).await?;
-        rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?))).collect()
+        rows.iter().map(|r| Ok((r.try_get("employee_id")?, r.try_get("manager_id")?, r.try_get("email")?))).collect()
     }
 }
 
 async fn count(conn: &mut sqlx::AnyConnection) -> Result<u64> {
-    let n: i64 = sqlx::query("SELECT COUNT(*) FROM people").fetch_one(conn).await?.try_get(0)?;
+    let n: i64 =
+        sqlx::query("SELECT COUNT(*) AS people_count FROM people").fetch_one(conn).await?.try_get("people_count")?;
     Ok(u64::try_from(n).unwrap_or(0))
 }
 
 fn person_from_row(r: &AnyRow) -> Result<Person> {
-    let text = |i: usize| -> Result<String> { Ok(r.try_get::<Option<String>, _>(i)?.unwrap_or_default()) };
-    let level: i64 = r.try_get(6)?;
+    let text = |column: &str| -> Result<String> { Ok(r.try_get::<Option<String>, _>(column)?.unwrap_or_default()) };
+    let level: i64 = r.try_get("level")?;
     let raw = RawPerson {
-        employee_id: text(0)?,
-        name: text(1)?,
-        email: text(2)?,
-        department: text(3)?,
-        manager_id: text(4)?,
-        hire_date: text(5)?,
+        employee_id: text("employee_id")?,
+        name: text("name")?,
+        email: text("email")?,
+        department: text("department")?,
+        manager_id: text("manager_id")?,
+        hire_date: text("hire_date")?,
         level: level.to_string(),
-        title: text(7)?,
-        location: text(8)?,
-        timezone: text(9)?,
-        perspectives: text(10)?,
-        end_date: text(11)?,
+        title: text("title")?,
+        location: text("location")?,
+        timezone: text("timezone")?,
+        perspectives: text("perspectives")?,
+        end_date: text("end_date")?,
     };
     let id = raw.employee_id.clone();
     raw.parse().map_err(|errs| {

@@ -47,7 +47,7 @@ impl Store {
         .bind(now_rfc3339())
         .fetch_one(&self.pool)
         .await?
-        .try_get(0)?;
+        .try_get("id")?;
         Ok(ProgramId(id))
     }
 
@@ -145,12 +145,12 @@ impl Store {
         .await?;
         rows.iter()
             .map(|r| {
-                let role: String = r.try_get(1)?;
-                let capacity: i64 = r.try_get(2)?;
-                let opted_out: i64 = r.try_get(3)?;
-                let employee_id: String = r.try_get(0)?;
+                let role: String = r.try_get("role")?;
+                let capacity: i64 = r.try_get("capacity")?;
+                let opted_out: i64 = r.try_get("opted_out")?;
+                let employee_id: String = r.try_get("employee_id")?;
                 let perspectives = r
-                    .try_get::<Option<String>, _>(4)?
+                    .try_get::<Option<String>, _>("perspectives")?
                     .map(|json| serde_json::from_str(&json))
                     .transpose()
                     .map_err(|e| StoreError::Corrupt(format!("perspectives of {employee_id}: {e}")))?;
@@ -173,21 +173,21 @@ impl Store {
             .fetch_all(&self.pool)
             .await?;
         rows.iter()
-            .map(|r| Role::parse(&r.try_get::<String, _>(0)?).map_err(|e| StoreError::Corrupt(e.to_string())))
+            .map(|r| Role::parse(&r.try_get::<String, _>("role")?).map_err(|e| StoreError::Corrupt(e.to_string())))
             .collect()
     }
 }
 
 fn program_from_row(r: &AnyRow) -> Result<Program> {
-    let id: i64 = r.try_get(0)?;
-    let starts_on: String = r.try_get(2)?;
-    let settings: String = r.try_get(3)?;
+    let id: i64 = r.try_get("id")?;
+    let starts_on: String = r.try_get("starts_on")?;
+    let settings: String = r.try_get("settings")?;
     Ok(Program {
         id: ProgramId(id),
-        name: r.try_get(1)?,
+        name: r.try_get("name")?,
         starts_on: Date::parse(&starts_on).map_err(|e| StoreError::Corrupt(format!("program {id}: {e}")))?,
         settings: serde_json::from_str(&settings)
             .map_err(|e| StoreError::Corrupt(format!("program {id} settings: {e}")))?,
-        created_at: r.try_get(4)?,
+        created_at: r.try_get("created_at")?,
     })
 }

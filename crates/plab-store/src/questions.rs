@@ -27,12 +27,12 @@ impl Store {
             return Err(StoreError::NotFound { what: "leader in this program", id: leader.to_owned() });
         }
         let last: i64 =
-            sqlx::query("SELECT COALESCE(MAX(version), 0) FROM questions WHERE program_id = $1 AND employee_id = $2")
+            sqlx::query("SELECT COALESCE(MAX(version), 0) AS last_version FROM questions WHERE program_id = $1 AND employee_id = $2")
                 .bind(program.0)
                 .bind(leader)
                 .fetch_one(&mut *tx)
                 .await?
-                .try_get(0)?;
+                .try_get("last_version")?;
         let version = last + 1;
         let json = serde_json::to_string(assessment).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         sqlx::query(
@@ -77,18 +77,18 @@ impl Store {
         .bind(program.0)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter().map(|r| Ok((r.try_get(4)?, version_from_row(r)?))).collect()
+        rows.iter().map(|r| Ok((r.try_get("employee_id")?, version_from_row(r)?))).collect()
     }
 }
 
 fn version_from_row(r: &AnyRow) -> Result<QuestionVersion> {
-    let version: i64 = r.try_get(0)?;
-    let json: String = r.try_get(2)?;
+    let version: i64 = r.try_get("version")?;
+    let json: String = r.try_get("assessment")?;
     Ok(QuestionVersion {
         version: u32::try_from(version).unwrap_or(0),
-        text: r.try_get(1)?,
+        text: r.try_get("body")?,
         assessment: serde_json::from_str(&json)
             .map_err(|e| StoreError::Corrupt(format!("question assessment: {e}")))?,
-        created_at: r.try_get(3)?,
+        created_at: r.try_get("created_at")?,
     })
 }

@@ -17,6 +17,7 @@ pub struct StoredSession {
     pub homework_done: bool,
 }
 
+/// The `sessions` columns `session` reads, for a query that calls the table `s`.
 macro_rules! columns {
     () => {
         "s.id, s.pair_id, s.seq, s.starts_at, s.minutes, s.status, s.homework_done"
@@ -25,13 +26,13 @@ macro_rules! columns {
 
 fn session(r: &AnyRow) -> Result<StoredSession> {
     Ok(StoredSession {
-        id: r.try_get(0)?,
-        pair_id: r.try_get(1)?,
-        seq: r.try_get(2)?,
-        starts_at: r.try_get(3)?,
-        minutes: r.try_get(4)?,
-        status: r.try_get(5)?,
-        homework_done: r.try_get::<i64, _>(6)? != 0,
+        id: r.try_get("id")?,
+        pair_id: r.try_get("pair_id")?,
+        seq: r.try_get("seq")?,
+        starts_at: r.try_get("starts_at")?,
+        minutes: r.try_get("minutes")?,
+        status: r.try_get("status")?,
+        homework_done: r.try_get::<i64, _>("homework_done")? != 0,
     })
 }
 
@@ -121,7 +122,7 @@ impl Store {
         .bind(employee_id)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter().map(|r| Ok((session(r)?, r.try_get(7)?, r.try_get(8)?))).collect()
+        rows.iter().map(|r| Ok((session(r)?, r.try_get("leader_id")?, r.try_get("mentor_id")?))).collect()
     }
 
     /// Moves a planned session to `held` or `cancelled`. Fails with a conflict
@@ -241,7 +242,9 @@ impl Store {
         .bind(employee_id)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter().map(|r| Ok((r.try_get(0)?, u8::try_from(r.try_get::<i64, _>(1)?).unwrap_or_default()))).collect()
+        rows.iter()
+            .map(|r| Ok((r.try_get("item")?, u8::try_from(r.try_get::<i64, _>("value")?).unwrap_or_default())))
+            .collect()
     }
 
     /// Per person and item, the sum and count of their pulse answers in a
@@ -369,22 +372,22 @@ impl Store {
     pub async fn session_counts(&self, program: ProgramId) -> Result<SessionCounts> {
         let row = sqlx::query(
             "SELECT \
-               CAST(COALESCE(SUM(CASE WHEN s.status = 'planned' THEN 1 ELSE 0 END), 0) AS BIGINT), \
-               CAST(COALESCE(SUM(CASE WHEN s.status = 'held' THEN 1 ELSE 0 END), 0) AS BIGINT), \
-               CAST(COALESCE(SUM(CASE WHEN s.status = 'cancelled' THEN 1 ELSE 0 END), 0) AS BIGINT), \
-               CAST(COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 FROM notes n WHERE n.session_id = s.id AND n.kind = 'homework') THEN 1 ELSE 0 END), 0) AS BIGINT), \
-               CAST(COALESCE(SUM(s.homework_done), 0) AS BIGINT) \
+               CAST(COALESCE(SUM(CASE WHEN s.status = 'planned' THEN 1 ELSE 0 END), 0) AS BIGINT) AS planned, \
+               CAST(COALESCE(SUM(CASE WHEN s.status = 'held' THEN 1 ELSE 0 END), 0) AS BIGINT) AS held, \
+               CAST(COALESCE(SUM(CASE WHEN s.status = 'cancelled' THEN 1 ELSE 0 END), 0) AS BIGINT) AS cancelled, \
+               CAST(COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 FROM notes n WHERE n.session_id = s.id AND n.kind = 'homework') THEN 1 ELSE 0 END), 0) AS BIGINT) AS homework_set, \
+               CAST(COALESCE(SUM(s.homework_done), 0) AS BIGINT) AS homework_done \
              FROM sessions s JOIN pairs p ON p.id = s.pair_id WHERE p.program_id = $1",
         )
         .bind(program.0)
         .fetch_one(&self.pool)
         .await?;
         Ok(SessionCounts {
-            planned: row.try_get(0)?,
-            held: row.try_get(1)?,
-            cancelled: row.try_get(2)?,
-            homework_set: row.try_get(3)?,
-            homework_done: row.try_get(4)?,
+            planned: row.try_get("planned")?,
+            held: row.try_get("held")?,
+            cancelled: row.try_get("cancelled")?,
+            homework_set: row.try_get("homework_set")?,
+            homework_done: row.try_get("homework_done")?,
         })
     }
 }

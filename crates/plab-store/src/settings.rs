@@ -16,7 +16,7 @@ impl Store {
         let rows = sqlx::query("SELECT key, value FROM instance_settings").fetch_all(&self.pool).await?;
         let mut settings = InstanceSettings::default();
         for row in &rows {
-            let (key, value): (String, String) = (row.try_get(0)?, row.try_get(1)?);
+            let (key, value): (String, String) = (row.try_get("key")?, row.try_get("value")?);
             match key.as_str() {
                 INSTANCE_NAME => settings.instance_name = value,
                 SESSION_HOURS => settings.session_hours = value.parse().map_err(|e| corrupt(&key, e))?,
