@@ -116,8 +116,11 @@ impl Store {
     }
 
     /// Changes an account's sign-in e-mail; false when no account has `from`.
+    /// The retired `calendar_secret` column is still UNIQUE and a new account
+    /// fills it from its e-mail, so it follows the e-mail here: otherwise the
+    /// address given up could never open another account.
     pub async fn change_sign_in_email(&self, from: &str, to: &str) -> Result<bool> {
-        let done = sqlx::query("UPDATE accounts SET email = $1 WHERE email = $2")
+        let done = sqlx::query("UPDATE accounts SET email = $1, calendar_secret = 'retired:' || $1 WHERE email = $2")
             .bind(to)
             .bind(from)
             .execute(&self.pool)

@@ -60,6 +60,7 @@ contract!(
     the_audit_log_shows_the_newest_entries_first,
     the_lab_rules_record_who_accepted_them,
     the_directory_keys_and_note_keys_are_listed,
+    a_sign_in_email_given_up_can_open_a_new_account,
 );
 
 fn person(id: &str, manager: Option<&str>, level: i32) -> Person {
@@ -554,4 +555,19 @@ async fn the_directory_keys_and_note_keys_are_listed(db: &TestDb) {
         store.add_note(pair, "vp", key, &[0; 24], b"sealed").await.expect("note");
     }
     assert_eq!(store.note_key_ids().await.expect("keys"), ["k1", "k2"]);
+}
+
+async fn a_sign_in_email_given_up_can_open_a_new_account(db: &TestDb) {
+    let store = seeded(db).await;
+    let first = store.upsert_account("pm@example.com", Some("pm"), "hash-1", false).await.expect("first account");
+    assert!(store.change_sign_in_email("pm@example.com", "pm.new@example.com").await.expect("change"));
+    let second =
+        store.upsert_account("pm@example.com", Some("vp"), "hash-2", false).await.expect("address is free again");
+    assert_ne!(first, second);
+    let moved = store.account(first).await.expect("read").expect("first");
+    assert_eq!((moved.email.as_str(), moved.employee_id.as_deref()), ("pm.new@example.com", Some("pm")));
+    let reused = store.account_by_email("pm@example.com").await.expect("read").expect("second");
+    assert_eq!((reused.id, reused.employee_id.as_deref()), (second, Some("vp")));
+    let taken = store.change_sign_in_email("pm.new@example.com", "pm@example.com").await;
+    assert!(matches!(taken, Err(StoreError::Conflict(_))), "{taken:?}");
 }
