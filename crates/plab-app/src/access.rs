@@ -10,6 +10,7 @@
 use crate::AppError;
 use crate::accounts::Actor;
 use plab_domain::program::Role;
+use plab_domain::{PairId, SessionId};
 use plab_store::{Pair, ProgramId, Store, StoredSession};
 
 /// What the actor may do with a pair they can see.
@@ -21,7 +22,7 @@ pub enum PairAccess {
     Sponsor,
 }
 
-fn pair_not_found(pair: i64) -> AppError {
+fn pair_not_found(pair: PairId) -> AppError {
     AppError::NotFound { what: "pair", id: pair.to_string() }
 }
 
@@ -30,7 +31,7 @@ fn program_not_found(program: ProgramId) -> AppError {
 }
 
 /// A partner of the pair, or a sponsor of its program; anyone else: not found.
-pub async fn pair(store: &Store, actor: &Actor, pair: i64) -> Result<(Pair, PairAccess), AppError> {
+pub async fn pair(store: &Store, actor: &Actor, pair: PairId) -> Result<(Pair, PairAccess), AppError> {
     let p = store.pair(pair).await?;
     let Some(me) = actor.employee_id.as_deref() else { return Err(pair_not_found(pair)) };
     if me == p.pair.leader {
@@ -48,7 +49,7 @@ pub async fn pair(store: &Store, actor: &Actor, pair: i64) -> Result<(Pair, Pair
 /// Only the two partners, never sponsors or admins: the pair, the actor's
 /// role in it and their employee id. A sponsor of the program is refused
 /// (403); anyone else does not see the pair (404).
-pub async fn partner_of_pair(store: &Store, actor: &Actor, id: i64) -> Result<(Pair, Role, String), AppError> {
+pub async fn partner_of_pair(store: &Store, actor: &Actor, id: PairId) -> Result<(Pair, Role, String), AppError> {
     match pair(store, actor, id).await? {
         (p, PairAccess::Partner(role)) => {
             let me = if role == Role::Leader { p.pair.leader.clone() } else { p.pair.mentor.clone() };
@@ -61,7 +62,7 @@ pub async fn partner_of_pair(store: &Store, actor: &Actor, id: i64) -> Result<(P
 }
 
 /// A session of a pair one cannot see is a session one cannot see.
-fn session_not_found(e: AppError, id: i64) -> AppError {
+fn session_not_found(e: AppError, id: SessionId) -> AppError {
     match e {
         AppError::NotFound { .. } => AppError::NotFound { what: "session", id: id.to_string() },
         other => other,
@@ -72,7 +73,7 @@ fn session_not_found(e: AppError, id: i64) -> AppError {
 pub async fn partner_of_session(
     store: &Store,
     actor: &Actor,
-    id: i64,
+    id: SessionId,
 ) -> Result<(StoredSession, Pair, Role, String), AppError> {
     let s = store.session(id).await?;
     let (p, role, me) = partner_of_pair(store, actor, s.pair_id).await.map_err(|e| session_not_found(e, id))?;
@@ -86,14 +87,14 @@ pub async fn member_of_program(
     actor: &Actor,
     program: ProgramId,
 ) -> Result<(String, Vec<Role>), AppError> {
-    store.program(program).await?;
-    if let Some(me) = &actor.employee_id {
-        let roles = store.roles_of(program, me).await?;
-        if !roles.is_empty() {
-            return Ok((me.clone(), roles));
-        }
+    // Someone who is no one in the org is in no program, and a missing
+    // program is the same 404: no query needed to tell them apart.
+    let Some(me) = &actor.employee_id else { return Err(program_not_found(program)) };
+    let roles = store.program_roles(program, me).await?;
+    if roles.is_empty() {
+        return Err(program_not_found(program));
     }
-    Err(program_not_found(program))
+    Ok((me.clone(), roles))
 }
 
 /// The actor takes this role in the program; returns their employee id. The
@@ -125,7 +126,7 @@ pub async fn importer(store: &Store, actor: &Actor) -> Result<(), AppError> {
         return Ok(());
     }
     if let Some(me) = &actor.employee_id
-        && store.memberships(me).await?.iter().any(|(_, role)| role == Role::Sponsor.as_str())
+        && store.memberships(me).await?.iter().any(|(_, role)| *role == Role::Sponsor)
     {
         return Ok(());
     }

@@ -5,20 +5,28 @@ use crate::accounts::Actor;
 use crate::vault::Vault;
 use crate::views::{person_refs, view, views};
 use crate::{AppError, Problem};
+use plab_domain::PairId;
+use plab_domain::session::format_instant;
 use plab_store::{Pair, ProgramId, Store};
 use serde::Serialize;
 
-pub use crate::views::{PairView, PersonRef};
+pub use crate::views::{MAX_PAGE_LIMIT, Page, PairView, PersonRef};
 
 pub const MAX_NOTE_CHARS: usize = 20_000;
 
 /// A program's sponsors see every pair; a leader or mentor sees their own.
-pub async fn list_pairs(store: &Store, actor: &Actor, program: ProgramId) -> Result<Vec<PairView>, AppError> {
+/// One page of them in id order (`Page::ALL` for every one), read with both
+/// partners in a single query: the API's and the program page's hot path.
+pub async fn list_pairs(
+    store: &Store,
+    actor: &Actor,
+    program: ProgramId,
+    page: Page,
+) -> Result<Vec<PairView>, AppError> {
     let (me, roles) = access::member_of_program(store, actor, program).await?;
-    let sponsor = roles.contains(&plab_domain::program::Role::Sponsor);
-    let pairs = store.pairs(program).await?;
-    let visible: Vec<&Pair> = pairs.iter().filter(|p| sponsor || p.pair.leader == me || p.pair.mentor == me).collect();
-    views(store, &visible).await
+    let only_partner = if roles.contains(&plab_domain::program::Role::Sponsor) { None } else { Some(me.as_str()) };
+    let pairs = store.listed_pairs(program, only_partner, page.after(), page.limit()).await?;
+    Ok(pairs.into_iter().map(PairView::from).collect())
 }
 
 /// The pairs the actor is a partner in, across programs (their home page).
@@ -28,7 +36,7 @@ pub async fn my_pairs(store: &Store, actor: &Actor) -> Result<Vec<PairView>, App
     views(store, &pairs.iter().collect::<Vec<_>>()).await
 }
 
-pub async fn get_pair(store: &Store, actor: &Actor, pair: i64) -> Result<PairView, AppError> {
+pub async fn get_pair(store: &Store, actor: &Actor, pair: PairId) -> Result<PairView, AppError> {
     let (p, _) = access::pair(store, actor, pair).await?;
     view(store, &p).await
 }
@@ -73,25 +81,25 @@ pub struct NoteView {
     pub created_at: String,
 }
 
-pub async fn notes(store: &Store, vault: &Vault, actor: &Actor, pair: i64) -> Result<Vec<NoteView>, AppError> {
+pub async fn notes(store: &Store, vault: &Vault, actor: &Actor, pair: PairId) -> Result<Vec<NoteView>, AppError> {
     access::partner_of_pair(store, actor, pair).await?;
     open_notes(store, vault, pair).await
 }
 
 /// The pair's notes, decrypted; callers have authorized a partner.
-async fn open_notes(store: &Store, vault: &Vault, pair: i64) -> Result<Vec<NoteView>, AppError> {
+async fn open_notes(store: &Store, vault: &Vault, pair: PairId) -> Result<Vec<NoteView>, AppError> {
     store
         .notes(pair)
         .await?
         .into_iter()
         .map(|n| {
             let body = vault.open(pair, &n.author_id, &n.nonce, &n.ciphertext)?;
-            Ok(NoteView { id: n.id, author: n.author_id, body, created_at: n.created_at })
+            Ok(NoteView { id: n.id, author: n.author_id, body, created_at: format_instant(n.created_at) })
         })
         .collect()
 }
 
-pub async fn add_note(store: &Store, vault: &Vault, actor: &Actor, pair: i64, body: &str) -> Result<i64, AppError> {
+pub async fn add_note(store: &Store, vault: &Vault, actor: &Actor, pair: PairId, body: &str) -> Result<i64, AppError> {
     let (_, _, author) = access::partner_of_pair(store, actor, pair).await?;
     let body = body.trim();
     if body.is_empty() || body.chars().count() > MAX_NOTE_CHARS {
@@ -109,17 +117,17 @@ pub struct CharterView {
 }
 
 /// A partner accepts the lab rules; the pair is active once both have.
-pub async fn accept_charter(store: &Store, actor: &Actor, pair: i64) -> Result<CharterView, AppError> {
+pub async fn accept_charter(store: &Store, actor: &Actor, pair: PairId) -> Result<CharterView, AppError> {
     let (p, _, me) = access::partner_of_pair(store, actor, pair).await?;
     let status = store.accept_charter(pair, &me).await?;
-    let now = Pair { status: status.clone(), ..p };
+    let now = Pair { status, ..p };
     crate::sessions::plan_if_active(store, &now, crate::sessions::today()).await?;
-    Ok(CharterView { status, accepted_by: store.charter_accepted_by(pair).await? })
+    Ok(CharterView { status: status.as_str().to_owned(), accepted_by: store.charter_accepted_by(pair).await? })
 }
 
-pub async fn charter(store: &Store, actor: &Actor, pair: i64) -> Result<CharterView, AppError> {
+pub async fn charter(store: &Store, actor: &Actor, pair: PairId) -> Result<CharterView, AppError> {
     let (p, _) = access::pair(store, actor, pair).await?;
-    Ok(CharterView { status: p.status, accepted_by: store.charter_accepted_by(pair).await? })
+    Ok(CharterView { status: p.status.as_str().to_owned(), accepted_by: store.charter_accepted_by(pair).await? })
 }
 
 /// Everything the pair page shows, authorized once: the partners get the
@@ -134,7 +142,7 @@ pub struct PairOverview {
     pub notes: Option<Vec<NoteView>>,
 }
 
-pub async fn overview(store: &Store, vault: &Vault, actor: &Actor, pair: i64) -> Result<PairOverview, AppError> {
+pub async fn overview(store: &Store, vault: &Vault, actor: &Actor, pair: PairId) -> Result<PairOverview, AppError> {
     let (p, access) = access::pair(store, actor, pair).await?;
     let accepted_by = store.charter_accepted_by(pair).await?;
     let (notes, can_accept) = match access {
@@ -179,8 +187,12 @@ pub async fn me(store: &Store, vault: &Vault, actor: &Actor) -> Result<Me, AppEr
     let (id, name, memberships) = match &actor.employee_id {
         Some(e) => {
             let person = store.person(e).await?;
-            let memberships =
-                store.memberships(e).await?.into_iter().map(|(program, role)| Membership { program, role }).collect();
+            let memberships = store
+                .memberships(e)
+                .await?
+                .into_iter()
+                .map(|(program, role)| Membership { program: program.0, role: role.as_str().to_owned() })
+                .collect();
             (e.clone(), person.name.to_string(), memberships)
         }
         None => (format!("account-{}", actor.account_id), actor.email.clone(), Vec::new()),

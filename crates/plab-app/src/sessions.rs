@@ -5,8 +5,9 @@ use crate::accounts::Actor;
 use crate::vault::Vault;
 use crate::{AppError, Problem};
 use crate::{access, views};
-use plab_domain::Date;
+use plab_domain::pair::PairStatus;
 use plab_domain::session::{self, GroupAverage, PersonAnswers, Pulse, PulseItem, Release, Segment, SessionStatus};
+use plab_domain::{Date, PairId, SessionId};
 use plab_store::{Pair, ProgramId, SealedText, Store, StoredSession};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -34,17 +35,13 @@ impl SessionView {
 
 fn view(s: &StoredSession) -> SessionView {
     SessionView {
-        id: s.id,
-        pair: s.pair_id,
+        id: s.id.0,
+        pair: s.pair_id.0,
         number: s.seq,
-        starts_at: s.starts_at.clone(),
+        starts_at: session::format_instant(s.starts_at),
         minutes: s.minutes,
-        status: s.status.clone(),
+        status: s.status.as_str().to_owned(),
     }
-}
-
-fn instant(stored: &str) -> Result<OffsetDateTime, AppError> {
-    session::parse_instant(stored).map_err(|_| AppError::Fault(format!("stored time '{stored}' is unreadable")))
 }
 
 /// Today's date in UTC.
@@ -55,26 +52,25 @@ pub fn today() -> Date {
 /// Plans the program's number of sessions once a pair is active; harmless to
 /// call again (from another instance, or for a pair that already has them).
 pub async fn plan_if_active(store: &Store, pair: &Pair, today: Date) -> Result<usize, AppError> {
-    if pair.status != "active" || !store.sessions(pair.id).await?.is_empty() {
+    if pair.status != PairStatus::Active || !store.sessions(pair.id).await?.is_empty() {
         return Ok(0);
     }
     let program = store.program(pair.program).await?;
     let s = &program.settings;
     let first = session::first_session_day(program.starts_on, today);
-    let starts: Vec<String> =
-        session::schedule(first, s.cadence_days, s.sessions).into_iter().map(session::format_instant).collect();
+    let starts = session::schedule(first, s.cadence_days, s.sessions);
     Ok(store.plan_sessions(pair.id, &starts, i64::from(s.session_minutes)).await?)
 }
 
 /// The pair's sessions: for its partners and its program's sponsors (times and
 /// status only; what was said stays with the pair).
-pub async fn list(store: &Store, actor: &Actor, pair: i64) -> Result<Vec<SessionView>, AppError> {
+pub async fn list(store: &Store, actor: &Actor, pair: PairId) -> Result<Vec<SessionView>, AppError> {
     access::pair(store, actor, pair).await?;
     of_pair(store, pair).await
 }
 
 /// The pair's sessions; callers have authorized the actor.
-pub(crate) async fn of_pair(store: &Store, pair: i64) -> Result<Vec<SessionView>, AppError> {
+pub(crate) async fn of_pair(store: &Store, pair: PairId) -> Result<Vec<SessionView>, AppError> {
     Ok(store.sessions(pair).await?.iter().map(view).collect())
 }
 
@@ -102,7 +98,7 @@ pub async fn detail(
     store: &Store,
     vault: &Vault,
     actor: &Actor,
-    id: i64,
+    id: SessionId,
     now: OffsetDateTime,
 ) -> Result<SessionDetail, AppError> {
     let (s, pair, role, me) = access::partner_of_session(store, actor, id).await?;
@@ -118,7 +114,7 @@ pub async fn detail(
         homework_set_here: open_homework(store, vault, pair.id, s.id).await?,
         pulse_items: session::pulse_items(role).copied().collect(),
         my_pulse: store.own_pulse(s.id, &me).await?.into_iter().collect(),
-        can_hold: s.status == SessionStatus::Planned.as_str() && session::can_hold(instant(&s.starts_at)?, now),
+        can_hold: s.status == SessionStatus::Planned && session::can_hold(s.starts_at, now),
         min_group_size: store.program(pair.program).await?.settings.min_group_size,
         session: view(&s),
         pair: views::view(store, &pair).await?,
@@ -126,10 +122,15 @@ pub async fn detail(
 }
 
 async fn previous_held(store: &Store, s: &StoredSession) -> Result<Option<StoredSession>, AppError> {
-    Ok(store.sessions(s.pair_id).await?.into_iter().rfind(|p| p.seq < s.seq && p.status == "held"))
+    Ok(store.sessions(s.pair_id).await?.into_iter().rfind(|p| p.seq < s.seq && p.status == SessionStatus::Held))
 }
 
-async fn open_homework(store: &Store, vault: &Vault, pair: i64, session: i64) -> Result<Option<String>, AppError> {
+async fn open_homework(
+    store: &Store,
+    vault: &Vault,
+    pair: PairId,
+    session: SessionId,
+) -> Result<Option<String>, AppError> {
     match store.homework(session).await? {
         Some(n) => Ok(Some(vault.open(pair, &n.author_id, &n.nonce, &n.ciphertext)?)),
         None => Ok(None),
@@ -152,16 +153,19 @@ pub async fn hold(
     store: &Store,
     vault: &Vault,
     actor: &Actor,
-    id: i64,
+    id: SessionId,
     input: &HoldInput,
     now: OffsetDateTime,
 ) -> Result<SessionView, AppError> {
     let (s, pair, _, author) = access::partner_of_session(store, actor, id).await?;
     require_planned(&s)?;
-    if !session::can_hold(instant(&s.starts_at)?, now) {
+    if !session::can_hold(s.starts_at, now) {
         return Err(AppError::invalid(
-            Problem::new(format!("session {id} starts at {}; it can be marked held from an hour before", s.starts_at))
-                .field("status"),
+            Problem::new(format!(
+                "session {id} starts at {}; it can be marked held from an hour before",
+                session::format_instant(s.starts_at)
+            ))
+            .field("status"),
         ));
     }
     let homework = session::parse_homework(input.homework.as_deref())?;
@@ -181,14 +185,14 @@ pub async fn hold(
 }
 
 fn require_planned(s: &StoredSession) -> Result<(), AppError> {
-    if s.status == SessionStatus::Planned.as_str() {
+    if s.status == SessionStatus::Planned {
         Ok(())
     } else {
         Err(AppError::Conflict(format!("session {} is {}, not planned", s.id, s.status)))
     }
 }
 
-pub async fn cancel(store: &Store, actor: &Actor, id: i64) -> Result<SessionView, AppError> {
+pub async fn cancel(store: &Store, actor: &Actor, id: SessionId) -> Result<SessionView, AppError> {
     let (s, ..) = access::partner_of_session(store, actor, id).await?;
     require_planned(&s)?;
     store.cancel_session(id).await?;
@@ -198,7 +202,7 @@ pub async fn cancel(store: &Store, actor: &Actor, id: i64) -> Result<SessionView
 pub async fn reschedule(
     store: &Store,
     actor: &Actor,
-    id: i64,
+    id: SessionId,
     starts_at: &str,
     now: OffsetDateTime,
 ) -> Result<SessionView, AppError> {
@@ -206,7 +210,7 @@ pub async fn reschedule(
     require_planned(&s)?;
     let at = session::parse_instant(starts_at)?;
     session::check_reschedule(at, now)?;
-    store.reschedule_session(id, &session::format_instant(at)).await?;
+    store.reschedule_session(id, at).await?;
     Ok(view(&store.session(id).await?))
 }
 
@@ -214,11 +218,11 @@ pub async fn reschedule(
 pub async fn answer_pulse(
     store: &Store,
     actor: &Actor,
-    id: i64,
+    id: SessionId,
     answers: &BTreeMap<String, i64>,
 ) -> Result<BTreeMap<String, u8>, AppError> {
     let (s, _, role, me) = access::partner_of_session(store, actor, id).await?;
-    if s.status != SessionStatus::Held.as_str() {
+    if s.status != SessionStatus::Held {
         return Err(AppError::Conflict(format!("session {id} is {}: the pulse follows a held session", s.status)));
     }
     let pulse = Pulse::parse(role, answers)?;
@@ -227,7 +231,7 @@ pub async fn answer_pulse(
 }
 
 /// One's own pulse answers for a session; the partner's are never returned.
-pub async fn my_pulse(store: &Store, actor: &Actor, id: i64) -> Result<BTreeMap<String, u8>, AppError> {
+pub async fn my_pulse(store: &Store, actor: &Actor, id: SessionId) -> Result<BTreeMap<String, u8>, AppError> {
     let (s, .., me) = access::partner_of_session(store, actor, id).await?;
     Ok(store.own_pulse(s.id, &me).await?.into_iter().collect())
 }
@@ -265,7 +269,7 @@ pub async fn health(store: &Store, actor: &Actor, program: ProgramId) -> Result<
     for item in &session::PULSE_ITEMS {
         let live = per_person
             .iter()
-            .filter(|p| p.item == item.code && p.role == item.role.as_str())
+            .filter(|p| p.item == item.code && p.role == item.role)
             .map(|p| {
                 let number =
                     |n: i64| u32::try_from(n).map_err(|_| AppError::Fault(format!("pulse total {n} is out of range")));
@@ -333,7 +337,7 @@ pub async fn calendar(store: &Store, vault: &Vault, file: &str) -> Result<String
     let names = store.names_and_emails(&partners).await?;
     for ((s, ..), partner) in sessions.iter().zip(&partners) {
         let other_name = names.get(*partner).map_or(*partner, |(name, _)| name.as_str());
-        let starts = instant(&s.starts_at)?;
+        let starts = s.starts_at;
         let agenda: Vec<String> = session::agenda(u32::try_from(s.minutes).unwrap_or(60))
             .iter()
             .map(|a| format!("{} {} min", a.name, a.minutes))
@@ -345,9 +349,9 @@ pub async fn calendar(store: &Store, vault: &Vault, file: &str) -> Result<String
             .description(&format!("Agenda: {}.", agenda.join(" / ")))
             .starts(starts)
             .ends(starts + time::Duration::minutes(s.minutes))
-            .status(match s.status.as_str() {
-                "cancelled" => EventStatus::Cancelled,
-                _ => EventStatus::Confirmed,
+            .status(match s.status {
+                SessionStatus::Cancelled => EventStatus::Cancelled,
+                SessionStatus::Planned | SessionStatus::Held => EventStatus::Confirmed,
             });
         cal.push(event.done());
     }

@@ -8,6 +8,7 @@ use crate::{AppError, Problem};
 use chacha20poly1305::aead::{Aead, AeadCore, KeyInit, OsRng, Payload};
 use chacha20poly1305::{Key, XChaCha20Poly1305, XNonce};
 use hmac::{Hmac, Mac};
+use plab_domain::PairId;
 use plab_store::Store;
 use sha2::{Digest, Sha256};
 use std::path::Path;
@@ -131,7 +132,7 @@ impl Vault {
         &self.key_id
     }
 
-    pub fn seal(&self, pair: i64, author: &str, plaintext: &str) -> Result<(Vec<u8>, Vec<u8>), AppError> {
+    pub fn seal(&self, pair: PairId, author: &str, plaintext: &str) -> Result<(Vec<u8>, Vec<u8>), AppError> {
         let nonce = XChaCha20Poly1305::generate_nonce(&mut OsRng);
         let aad = associated_data(pair, author);
         let ciphertext = self
@@ -141,7 +142,7 @@ impl Vault {
         Ok((nonce.to_vec(), ciphertext))
     }
 
-    pub fn open(&self, pair: i64, author: &str, nonce: &[u8], ciphertext: &[u8]) -> Result<String, AppError> {
+    pub fn open(&self, pair: PairId, author: &str, nonce: &[u8], ciphertext: &[u8]) -> Result<String, AppError> {
         let nonce: [u8; 24] = nonce.try_into().map_err(|_| AppError::Conflict("a stored note is damaged".into()))?;
         let aad = associated_data(pair, author);
         let plain = self
@@ -152,7 +153,7 @@ impl Vault {
     }
 }
 
-fn associated_data(pair: i64, author: &str) -> Vec<u8> {
+fn associated_data(pair: PairId, author: &str) -> Vec<u8> {
     format!("plab-note\0{pair}\0{author}").into_bytes()
 }
 
@@ -177,12 +178,12 @@ mod tests {
     #[test]
     fn a_note_opens_only_for_its_pair_and_author() {
         let v = Vault::from_key([7; 32]);
-        let (nonce, ct) = v.seal(1, "E1", "candid words").expect("seal");
+        let (nonce, ct) = v.seal(PairId(1), "E1", "candid words").expect("seal");
         assert!(!ct.windows(6).any(|w| w == b"candid"), "ciphertext must not contain the text");
-        assert_eq!(v.open(1, "E1", &nonce, &ct).expect("open"), "candid words");
-        assert!(v.open(2, "E1", &nonce, &ct).is_err(), "moved to another pair");
-        assert!(v.open(1, "E2", &nonce, &ct).is_err(), "another author");
-        assert!(Vault::from_key([8; 32]).open(1, "E1", &nonce, &ct).is_err(), "another key");
+        assert_eq!(v.open(PairId(1), "E1", &nonce, &ct).expect("open"), "candid words");
+        assert!(v.open(PairId(2), "E1", &nonce, &ct).is_err(), "moved to another pair");
+        assert!(v.open(PairId(1), "E2", &nonce, &ct).is_err(), "another author");
+        assert!(Vault::from_key([8; 32]).open(PairId(1), "E1", &nonce, &ct).is_err(), "another key");
     }
 
     #[cfg(unix)]

@@ -244,7 +244,7 @@ async fn question(store: &Store, cmd: QuestionCmd) -> Result<(), Failure> {
                 out!(
                     "v{} {} [{} {}] {}",
                     v.version,
-                    v.created_at,
+                    plab_domain::session::format_instant(v.created_at),
                     v.assessment.strength.as_str(),
                     v.assessment.score,
                     v.text

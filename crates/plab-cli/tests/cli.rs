@@ -664,7 +664,7 @@ async fn pair_with_notes(url: &str, key: &Path, notes: &[(&str, &str)]) -> i64 {
         lab::add_note(&store, &vault, &partner(author), pair, body).await.expect("note");
     }
     store.close().await;
-    pair
+    pair.0
 }
 
 fn partner(employee_id: &str) -> plab_app::accounts::Actor {
@@ -682,6 +682,7 @@ fn partner(employee_id: &str) -> plab_app::accounts::Actor {
 async fn read_notes(url: &str, key: &Path, pair: i64) -> (Result<Vec<String>, String>, Vec<plab_store::SealedNote>) {
     let store = plab_app::Store::connect(url).await.expect("connect");
     let vault = plab_app::vault::Vault::from_file(key).expect("key");
+    let pair = plab_domain::PairId(pair);
     let read = plab_app::lab::notes(&store, &vault, &partner("vp"), pair).await;
     let rows = store.notes(pair).await.expect("rows");
     store.close().await;

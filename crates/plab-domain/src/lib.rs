@@ -6,8 +6,10 @@
 pub mod charter;
 pub mod coach;
 pub mod date;
+pub mod ids;
 pub mod instance;
 pub mod org;
+pub mod pair;
 pub mod person;
 pub mod perspective;
 pub mod program;
@@ -16,4 +18,5 @@ pub mod session;
 pub mod theme;
 
 pub use date::Date;
+pub use ids::{PairId, ProgramId, SessionId};
 pub use theme::Theme;

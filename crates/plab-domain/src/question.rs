@@ -33,7 +33,16 @@ pub struct QuestionVersion {
     pub version: u32,
     pub text: String,
     pub assessment: Assessment,
-    pub created_at: String,
+    /// When it was saved; RFC 3339 in JSON.
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: time::OffsetDateTime,
+}
+
+impl QuestionVersion {
+    /// When it was saved, as a page shows it (`Thu 29 Oct 2026, 10:00 UTC`).
+    pub fn saved(&self) -> String {
+        crate::session::human_instant(self.created_at)
+    }
 }
 
 #[cfg(test)]

@@ -33,6 +33,12 @@ impl SessionStatus {
     }
 }
 
+impl std::fmt::Display for SessionStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// One part of the session's agenda.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Segment {

@@ -1,7 +1,8 @@
 //! Accounts (who may sign in), the person each belongs to, their API tokens,
 //! one-time set-password links and sign-in attempts.
 use crate::sql::{conflict_or, flag};
-use crate::{Result, Store, now_rfc3339};
+use crate::{ProgramId, Result, Store, StoreError, now_rfc3339};
+use plab_domain::program::Role;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
@@ -215,13 +216,19 @@ impl Store {
     }
 
     /// `(program, role)` of every enrolment of a person.
-    pub async fn memberships(&self, employee_id: &str) -> Result<Vec<(i64, String)>> {
+    pub async fn memberships(&self, employee_id: &str) -> Result<Vec<(ProgramId, Role)>> {
         let rows =
             sqlx::query("SELECT program_id, role FROM enrolments WHERE employee_id = $1 ORDER BY program_id, role")
                 .bind(employee_id)
                 .fetch_all(&self.pool)
                 .await?;
-        rows.iter().map(|r| Ok((r.try_get("program_id")?, r.try_get("role")?))).collect()
+        rows.iter()
+            .map(|r| {
+                let role =
+                    Role::parse(&r.try_get::<String, _>("role")?).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                Ok((ProgramId(r.try_get("program_id")?), role))
+            })
+            .collect()
     }
 
     /// Every account, by e-mail.

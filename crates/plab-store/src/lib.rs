@@ -22,7 +22,7 @@ pub use accounts::{Account, LinkPurpose, PasswordLink};
 pub use audit::AuditEntry;
 pub use key_rotation::Resealed;
 pub use notes::SealedNote;
-pub use pairing::{NewProposal, Pair, PairRule, Proposal, StoredPair};
+pub use pairing::{ListedPair, NewProposal, Pair, PairRule, Partner, Proposal, StoredPair};
 pub use people::ImportSummary;
 pub use programs::{Enrolment, Program, ProgramId};
 pub use sessions::{PersonItemAverage, SealedText, SessionCounts, StoredSession};

@@ -1,6 +1,8 @@
 //! A pair's lab in storage: its notes (only ciphertext: the key lives outside
 //! the database) and its partners' acceptance of the lab rules.
 use crate::{Result, Store, StoreError, now_rfc3339};
+use plab_domain::PairId;
+use plab_domain::pair::PairStatus;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
@@ -8,31 +10,31 @@ use sqlx::any::AnyRow;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SealedNote {
     pub id: i64,
-    pub pair_id: i64,
+    pub pair_id: PairId,
     pub author_id: String,
     pub key_id: String,
     pub nonce: Vec<u8>,
     pub ciphertext: Vec<u8>,
-    pub created_at: String,
+    pub created_at: time::OffsetDateTime,
 }
 
 /// A `notes` row with at least `id, pair_id, author_id, key_id, nonce, ciphertext, created_at`.
 pub(crate) fn sealed_note(r: &AnyRow) -> Result<SealedNote> {
     Ok(SealedNote {
         id: r.try_get("id")?,
-        pair_id: r.try_get("pair_id")?,
+        pair_id: PairId(r.try_get("pair_id")?),
         author_id: r.try_get("author_id")?,
         key_id: r.try_get("key_id")?,
         nonce: r.try_get("nonce")?,
         ciphertext: r.try_get("ciphertext")?,
-        created_at: r.try_get("created_at")?,
+        created_at: crate::sql::instant(r, "created_at")?,
     })
 }
 
 impl Store {
     pub async fn add_note(
         &self,
-        pair: i64,
+        pair: PairId,
         author: &str,
         key_id: &str,
         nonce: &[u8],
@@ -41,7 +43,7 @@ impl Store {
         let id: i64 = sqlx::query(
             "INSERT INTO notes (pair_id, author_id, key_id, nonce, ciphertext, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
         )
-        .bind(pair)
+        .bind(pair.0)
         .bind(author)
         .bind(key_id)
         .bind(nonce.to_vec())
@@ -53,9 +55,9 @@ impl Store {
         Ok(id)
     }
 
-    pub async fn notes(&self, pair: i64) -> Result<Vec<SealedNote>> {
+    pub async fn notes(&self, pair: PairId) -> Result<Vec<SealedNote>> {
         let rows = sqlx::query("SELECT id, pair_id, author_id, key_id, nonce, ciphertext, created_at FROM notes WHERE pair_id = $1 AND kind = 'note' ORDER BY id")
-            .bind(pair)
+            .bind(pair.0)
             .fetch_all(&self.pool)
             .await?;
         rows.iter().map(sealed_note).collect()
@@ -70,50 +72,56 @@ impl Store {
 
     /// Records that a partner accepted the lab rules; the pair becomes active
     /// once both have. Returns the pair's status afterwards.
-    pub async fn accept_charter(&self, pair: i64, employee_id: &str) -> Result<String> {
+    pub async fn accept_charter(&self, pair: PairId, employee_id: &str) -> Result<PairStatus> {
         let mut tx = self.pool.begin().await?;
         // A no-op update takes the pair's row lock on both backends, so two
         // partners accepting at once are serialised and the second one's count
         // sees the first one's acceptance.
         let row = sqlx::query("UPDATE pairs SET status = status WHERE id = $1 RETURNING leader_id, mentor_id, status")
-            .bind(pair)
+            .bind(pair.0)
             .fetch_optional(&mut *tx)
             .await?
             .ok_or_else(|| StoreError::NotFound { what: "pair", id: pair.to_string() })?;
-        let (leader, mentor, status): (String, String, String) =
-            (row.try_get("leader_id")?, row.try_get("mentor_id")?, row.try_get("status")?);
+        let (leader, mentor): (String, String) = (row.try_get("leader_id")?, row.try_get("mentor_id")?);
+        let status = PairStatus::parse(&row.try_get::<String, _>("status")?)
+            .ok_or_else(|| StoreError::Corrupt(format!("pair {pair} has an unknown status")))?;
         sqlx::query(
             "INSERT INTO charter_acceptances (pair_id, employee_id, accepted_at) VALUES ($1, $2, $3) \
              ON CONFLICT (pair_id, employee_id) DO NOTHING",
         )
-        .bind(pair)
+        .bind(pair.0)
         .bind(employee_id)
         .bind(now_rfc3339())
         .execute(&mut *tx)
         .await?;
-        let accepted: i64 = sqlx::query(
-            "SELECT COUNT(*) AS accepted FROM charter_acceptances WHERE pair_id = $1 AND employee_id IN ($2, $3)",
-        )
-        .bind(pair)
-        .bind(leader.as_str())
-        .bind(mentor.as_str())
-        .fetch_one(&mut *tx)
-        .await?
-        .try_get("accepted")?;
-        let status = if status == "forming" && accepted == 2 {
-            sqlx::query("UPDATE pairs SET status = 'active' WHERE id = $1").bind(pair).execute(&mut *tx).await?;
-            "active".to_owned()
-        } else {
-            status
-        };
+        let accepted: Vec<String> =
+            sqlx::query("SELECT employee_id FROM charter_acceptances WHERE pair_id = $1 AND employee_id IN ($2, $3)")
+                .bind(pair.0)
+                .bind(leader.as_str())
+                .bind(mentor.as_str())
+                .fetch_all(&mut *tx)
+                .await?
+                .iter()
+                .map(|r| r.try_get("employee_id"))
+                .collect::<Result<_, _>>()?;
+        // The rule is the domain's; the store persists its outcome.
+        let after = status.after_acceptances(accepted.contains(&leader), accepted.contains(&mentor));
+        if after != status {
+            sqlx::query("UPDATE pairs SET status = $1 WHERE id = $2")
+                .bind(after.as_str())
+                .bind(pair.0)
+                .execute(&mut *tx)
+                .await?;
+        }
+        let status = after;
         tx.commit().await?;
         Ok(status)
     }
 
     /// Who of the pair has accepted the lab rules.
-    pub async fn charter_accepted_by(&self, pair: i64) -> Result<Vec<String>> {
+    pub async fn charter_accepted_by(&self, pair: PairId) -> Result<Vec<String>> {
         let rows = sqlx::query("SELECT employee_id FROM charter_acceptances WHERE pair_id = $1 ORDER BY employee_id")
-            .bind(pair)
+            .bind(pair.0)
             .fetch_all(&self.pool)
             .await?;
         rows.iter().map(|r| Ok(r.try_get("employee_id")?)).collect()

@@ -1,8 +1,11 @@
 //! Pairing: the sponsor's pins and forbids, the engine's stored proposals, and
 //! the approved pairs they become.
 use crate::{ProgramId, Result, Store, StoreError, now_rfc3339};
+use plab_domain::PairId;
+use plab_domain::pair::{PairStatus, ProposalStatus};
 use sqlx::Row;
 use sqlx::any::AnyRow;
+use time::OffsetDateTime;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PairRule {
@@ -33,23 +36,44 @@ pub struct StoredPair {
 pub struct Proposal {
     pub id: i64,
     pub program: ProgramId,
-    pub status: String,
+    pub status: ProposalStatus,
     /// The engine's parameters and inputs summary, as JSON.
     pub parameters: String,
     pub total_score: f64,
     pub solve_ms: f64,
     pub unmatched: Vec<String>,
-    pub created_at: String,
+    pub created_at: OffsetDateTime,
     pub pairs: Vec<StoredPair>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Pair {
+    pub id: PairId,
+    pub program: ProgramId,
+    pub status: PairStatus,
+    pub pair: StoredPair,
+    pub created_at: OffsetDateTime,
+}
+
+/// A pair as lists show it: both partners' names and e-mails joined in, the
+/// engine's reasons left out.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListedPair {
     pub id: i64,
     pub program: ProgramId,
     pub status: String,
-    pub pair: StoredPair,
-    pub created_at: String,
+    pub kind: String,
+    pub score: f64,
+    pub leader: Partner,
+    pub mentor: Partner,
+}
+
+/// One partner of a listed pair.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Partner {
+    pub employee_id: String,
+    pub name: String,
+    pub email: String,
 }
 
 /// A proposal about to be stored.
@@ -171,12 +195,13 @@ impl Store {
         Ok(Proposal {
             id,
             program,
-            status: row.try_get("status")?,
+            status: ProposalStatus::parse(&row.try_get::<String, _>("status")?)
+                .ok_or_else(|| StoreError::Corrupt(format!("proposal {id} has an unknown status")))?,
             parameters: row.try_get("parameters")?,
             total_score: row.try_get("total_score")?,
             solve_ms: row.try_get("solve_ms")?,
             unmatched: decode(&row.try_get::<String, _>("unmatched")?)?,
-            created_at: row.try_get("created_at")?,
+            created_at: crate::sql::instant(&row, "created_at")?,
             pairs: pairs.iter().map(stored_pair).collect::<Result<_>>()?,
         })
     }
@@ -193,7 +218,7 @@ impl Store {
     /// Turns an open proposal into the program's pairs (status `forming`), all or nothing.
     pub async fn approve_proposal(&self, program: ProgramId, id: i64) -> Result<usize> {
         let proposal = self.proposal(program, id).await?;
-        if proposal.status != "proposed" {
+        if !proposal.status.is_open() {
             return Err(StoreError::Conflict(format!("proposal {id} is {}, not open for approval", proposal.status)));
         }
         let mut tx = self.pool.begin().await?;
@@ -231,9 +256,9 @@ impl Store {
         Ok(proposal.pairs.len())
     }
 
-    pub async fn pair(&self, id: i64) -> Result<Pair> {
+    pub async fn pair(&self, id: PairId) -> Result<Pair> {
         let r = sqlx::query(concat!("SELECT ", pair_columns!(), " FROM pairs WHERE id = $1"))
-            .bind(id)
+            .bind(id.0)
             .fetch_optional(&self.pool)
             .await?
             .ok_or_else(|| StoreError::NotFound { what: "pair", id: id.to_string() })?;
@@ -260,6 +285,58 @@ impl Store {
         .await?;
         rows.iter().map(pair_from_row).collect()
     }
+
+    /// Up to `limit` of the program's pairs with an id above `after`, in id
+    /// order, with both partners joined in: one query, however long the list.
+    /// `partner` keeps only the pairs that person is the leader or mentor of.
+    pub async fn listed_pairs(
+        &self,
+        program: ProgramId,
+        partner: Option<&str>,
+        after: Option<i64>,
+        limit: Option<u32>,
+    ) -> Result<Vec<ListedPair>> {
+        let query = match partner {
+            None => sqlx::query(concat!(listed_pairs_sql!(), " ORDER BY p.id LIMIT $3")),
+            Some(_) => sqlx::query(concat!(
+                listed_pairs_sql!(),
+                " AND (p.leader_id = $4 OR p.mentor_id = $4) ORDER BY p.id LIMIT $3"
+            )),
+        };
+        let mut query = query.bind(program.0).bind(after.unwrap_or(i64::MIN)).bind(limit.map_or(i64::MAX, i64::from));
+        if let Some(person) = partner {
+            query = query.bind(person);
+        }
+        let rows = query.fetch_all(&self.pool).await?;
+        rows.iter().map(listed_pair_from_row).collect()
+    }
+}
+
+/// A program's pairs after an id, joined with both partners; `listed_pair_from_row` reads it.
+macro_rules! listed_pairs_sql {
+    () => {
+        "SELECT p.id, p.program_id, p.status, p.kind, p.score, \
+         p.leader_id, l.name AS leader_name, l.email AS leader_email, \
+         p.mentor_id, m.name AS mentor_name, m.email AS mentor_email \
+         FROM pairs p JOIN people l ON l.employee_id = p.leader_id JOIN people m ON m.employee_id = p.mentor_id \
+         WHERE p.program_id = $1 AND p.id > $2"
+    };
+}
+use listed_pairs_sql;
+
+fn listed_pair_from_row(r: &AnyRow) -> Result<ListedPair> {
+    let partner = |id: &str, name: &str, email: &str| -> Result<Partner> {
+        Ok(Partner { employee_id: r.try_get(id)?, name: r.try_get(name)?, email: r.try_get(email)? })
+    };
+    Ok(ListedPair {
+        id: r.try_get("id")?,
+        program: ProgramId(r.try_get("program_id")?),
+        status: r.try_get("status")?,
+        kind: r.try_get("kind")?,
+        score: r.try_get("score")?,
+        leader: partner("leader_id", "leader_name", "leader_email")?,
+        mentor: partner("mentor_id", "mentor_name", "mentor_email")?,
+    })
 }
 
 /// The `pairs` columns `pair_from_row` reads.
@@ -272,11 +349,12 @@ use pair_columns;
 
 fn pair_from_row(r: &AnyRow) -> Result<Pair> {
     Ok(Pair {
-        id: r.try_get("id")?,
+        id: PairId(r.try_get("id")?),
         program: ProgramId(r.try_get("program_id")?),
-        status: r.try_get("status")?,
+        status: PairStatus::parse(&r.try_get::<String, _>("status")?)
+            .ok_or_else(|| StoreError::Corrupt("a pair's status is unknown".into()))?,
         pair: stored_pair(r)?,
-        created_at: r.try_get("created_at")?,
+        created_at: crate::sql::instant(r, "created_at")?,
     })
 }
 

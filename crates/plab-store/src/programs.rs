@@ -5,16 +5,8 @@ use plab_domain::Date;
 use plab_domain::program::{NewProgram, ProgramSettings, Role};
 use sqlx::Row;
 use sqlx::any::AnyRow;
-use std::fmt;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ProgramId(pub i64);
-
-impl fmt::Display for ProgramId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.0)
-    }
-}
+pub use plab_domain::ProgramId;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Program {
@@ -22,7 +14,7 @@ pub struct Program {
     pub name: String,
     pub starts_on: Date,
     pub settings: ProgramSettings,
-    pub created_at: String,
+    pub created_at: time::OffsetDateTime,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -176,6 +168,30 @@ impl Store {
             .map(|r| Role::parse(&r.try_get::<String, _>("role")?).map_err(|e| StoreError::Corrupt(e.to_string())))
             .collect()
     }
+
+    /// `roles_of`, and whether the program exists, in one query: not found
+    /// when there is no such program, no roles when the person is not in it.
+    pub async fn program_roles(&self, program: ProgramId, employee_id: &str) -> Result<Vec<Role>> {
+        let rows = sqlx::query(
+            "SELECT e.role FROM programs p \
+             LEFT JOIN enrolments e ON e.program_id = p.id AND e.employee_id = $2 \
+             WHERE p.id = $1 ORDER BY e.role",
+        )
+        .bind(program.0)
+        .bind(employee_id)
+        .fetch_all(&self.pool)
+        .await?;
+        if rows.is_empty() {
+            return Err(StoreError::NotFound { what: "program", id: program.to_string() });
+        }
+        let mut roles = Vec::with_capacity(rows.len());
+        for r in &rows {
+            if let Some(role) = r.try_get::<Option<String>, _>("role")? {
+                roles.push(Role::parse(&role).map_err(|e| StoreError::Corrupt(e.to_string()))?);
+            }
+        }
+        Ok(roles)
+    }
 }
 
 fn program_from_row(r: &AnyRow) -> Result<Program> {
@@ -188,6 +204,6 @@ fn program_from_row(r: &AnyRow) -> Result<Program> {
         starts_on: Date::parse(&starts_on).map_err(|e| StoreError::Corrupt(format!("program {id}: {e}")))?,
         settings: serde_json::from_str(&settings)
             .map_err(|e| StoreError::Corrupt(format!("program {id} settings: {e}")))?,
-        created_at: r.try_get("created_at")?,
+        created_at: crate::sql::instant(r, "created_at")?,
     })
 }

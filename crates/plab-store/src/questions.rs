@@ -89,6 +89,6 @@ fn version_from_row(r: &AnyRow) -> Result<QuestionVersion> {
         text: r.try_get("body")?,
         assessment: serde_json::from_str(&json)
             .map_err(|e| StoreError::Corrupt(format!("question assessment: {e}")))?,
-        created_at: r.try_get("created_at")?,
+        created_at: crate::sql::instant(r, "created_at")?,
     })
 }

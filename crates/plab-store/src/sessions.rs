@@ -1,19 +1,22 @@
 //! Sessions, homework, private pulse answers and the averages released to sponsors.
 use crate::notes::sealed_note;
 use crate::{ProgramId, Result, SealedNote, Store, StoreError, now_rfc3339};
-use plab_domain::session::{GroupAverage, PersonAnswers, Release};
+use plab_domain::program::Role;
+use plab_domain::session::{GroupAverage, PersonAnswers, Release, SessionStatus};
+use plab_domain::{PairId, SessionId};
 use sqlx::Row;
 use sqlx::any::AnyRow;
+use time::OffsetDateTime;
 
-/// A stored session. Times are RFC 3339 in UTC, so they sort as text.
+/// A stored session. Times are kept as RFC 3339 in UTC, so they sort as text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredSession {
-    pub id: i64,
-    pub pair_id: i64,
+    pub id: SessionId,
+    pub pair_id: PairId,
     pub seq: i64,
-    pub starts_at: String,
+    pub starts_at: OffsetDateTime,
     pub minutes: i64,
-    pub status: String,
+    pub status: SessionStatus,
     pub homework_done: bool,
 }
 
@@ -26,12 +29,13 @@ macro_rules! columns {
 
 fn session(r: &AnyRow) -> Result<StoredSession> {
     Ok(StoredSession {
-        id: r.try_get("id")?,
-        pair_id: r.try_get("pair_id")?,
+        id: SessionId(r.try_get("id")?),
+        pair_id: PairId(r.try_get("pair_id")?),
         seq: r.try_get("seq")?,
-        starts_at: r.try_get("starts_at")?,
+        starts_at: crate::sql::instant(r, "starts_at")?,
         minutes: r.try_get("minutes")?,
-        status: r.try_get("status")?,
+        status: SessionStatus::parse(&r.try_get::<String, _>("status")?)
+            .ok_or_else(|| StoreError::Corrupt("a session's status is unknown".into()))?,
         homework_done: r.try_get::<i64, _>("homework_done")? != 0,
     })
 }
@@ -59,7 +63,7 @@ pub struct SessionCounts {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PersonItemAverage {
     pub employee_id: String,
-    pub role: String,
+    pub role: Role,
     pub item: String,
     pub sum: i64,
     pub count: i64,
@@ -72,7 +76,7 @@ fn count(r: &AnyRow, column: &str) -> Result<u32> {
 
 impl Store {
     /// Plans a pair's sessions; a second call (another instance, a retry) adds nothing.
-    pub async fn plan_sessions(&self, pair: i64, starts: &[String], minutes: i64) -> Result<usize> {
+    pub async fn plan_sessions(&self, pair: PairId, starts: &[OffsetDateTime], minutes: i64) -> Result<usize> {
         let mut tx = self.pool.begin().await?;
         let mut added = 0;
         for (seq, at) in starts.iter().enumerate() {
@@ -80,9 +84,9 @@ impl Store {
                 "INSERT INTO sessions (pair_id, seq, starts_at, minutes, status, updated_at) \
                  VALUES ($1, $2, $3, $4, 'planned', $5) ON CONFLICT (pair_id, seq) DO NOTHING",
             )
-            .bind(pair)
+            .bind(pair.0)
             .bind(i64::try_from(seq).unwrap_or(i64::MAX) + 1)
-            .bind(at.as_str())
+            .bind(crate::sql::instant_text(*at))
             .bind(minutes)
             .bind(now_rfc3339())
             .execute(&mut *tx)
@@ -93,17 +97,17 @@ impl Store {
         Ok(added)
     }
 
-    pub async fn sessions(&self, pair: i64) -> Result<Vec<StoredSession>> {
+    pub async fn sessions(&self, pair: PairId) -> Result<Vec<StoredSession>> {
         let rows = sqlx::query(concat!("SELECT ", columns!(), " FROM sessions s WHERE s.pair_id = $1 ORDER BY s.seq"))
-            .bind(pair)
+            .bind(pair.0)
             .fetch_all(&self.pool)
             .await?;
         rows.iter().map(session).collect()
     }
 
-    pub async fn session(&self, id: i64) -> Result<StoredSession> {
+    pub async fn session(&self, id: SessionId) -> Result<StoredSession> {
         let row = sqlx::query(concat!("SELECT ", columns!(), " FROM sessions s WHERE s.id = $1"))
-            .bind(id)
+            .bind(id.0)
             .fetch_optional(&self.pool)
             .await?
             .ok_or_else(|| StoreError::NotFound { what: "session", id: id.to_string() })?;
@@ -127,11 +131,11 @@ impl Store {
 
     /// Moves a planned session to `held` or `cancelled`. Fails with a conflict
     /// when the session is no longer planned (another partner was quicker).
-    async fn leave_planned(tx: &mut sqlx::AnyConnection, id: i64, status: &str) -> Result<()> {
+    async fn leave_planned(tx: &mut sqlx::AnyConnection, id: SessionId, status: SessionStatus) -> Result<()> {
         let done = sqlx::query("UPDATE sessions SET status = $1, updated_at = $2 WHERE id = $3 AND status = 'planned'")
-            .bind(status)
+            .bind(status.as_str())
             .bind(now_rfc3339())
-            .bind(id)
+            .bind(id.0)
             .execute(&mut *tx)
             .await?;
         if done.rows_affected() == 1 {
@@ -141,9 +145,9 @@ impl Store {
         }
     }
 
-    pub async fn cancel_session(&self, id: i64) -> Result<()> {
+    pub async fn cancel_session(&self, id: SessionId) -> Result<()> {
         let mut tx = self.pool.begin().await?;
-        Self::leave_planned(&mut tx, id, "cancelled").await?;
+        Self::leave_planned(&mut tx, id, SessionStatus::Cancelled).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -152,14 +156,17 @@ impl Store {
     /// was done and seals the homework agreed for next time, all at once.
     pub async fn hold_session(
         &self,
-        id: i64,
-        previous_homework_done: Option<i64>,
+        id: SessionId,
+        previous_homework_done: Option<SessionId>,
         homework: Option<SealedText<'_>>,
     ) -> Result<()> {
         let mut tx = self.pool.begin().await?;
-        Self::leave_planned(&mut tx, id, "held").await?;
+        Self::leave_planned(&mut tx, id, SessionStatus::Held).await?;
         if let Some(previous) = previous_homework_done {
-            sqlx::query("UPDATE sessions SET homework_done = 1 WHERE id = $1").bind(previous).execute(&mut *tx).await?;
+            sqlx::query("UPDATE sessions SET homework_done = 1 WHERE id = $1")
+                .bind(previous.0)
+                .execute(&mut *tx)
+                .await?;
         }
         if let Some(h) = homework {
             sqlx::query(
@@ -171,7 +178,7 @@ impl Store {
             .bind(h.nonce.to_vec())
             .bind(h.ciphertext.to_vec())
             .bind(now_rfc3339())
-            .bind(id)
+            .bind(id.0)
             .execute(&mut *tx)
             .await?;
         }
@@ -179,12 +186,12 @@ impl Store {
         Ok(())
     }
 
-    pub async fn reschedule_session(&self, id: i64, starts_at: &str) -> Result<()> {
+    pub async fn reschedule_session(&self, id: SessionId, starts_at: OffsetDateTime) -> Result<()> {
         let done =
             sqlx::query("UPDATE sessions SET starts_at = $1, updated_at = $2 WHERE id = $3 AND status = 'planned'")
-                .bind(starts_at)
+                .bind(crate::sql::instant_text(starts_at))
                 .bind(now_rfc3339())
-                .bind(id)
+                .bind(id.0)
                 .execute(&self.pool)
                 .await?;
         if done.rows_affected() == 1 {
@@ -195,22 +202,28 @@ impl Store {
     }
 
     /// The homework agreed at a session, still sealed.
-    pub async fn homework(&self, session: i64) -> Result<Option<SealedNote>> {
+    pub async fn homework(&self, session: SessionId) -> Result<Option<SealedNote>> {
         let row = sqlx::query(
             "SELECT id, pair_id, author_id, key_id, nonce, ciphertext, created_at FROM notes \
              WHERE session_id = $1 AND kind = 'homework' ORDER BY id DESC LIMIT 1",
         )
-        .bind(session)
+        .bind(session.0)
         .fetch_optional(&self.pool)
         .await?;
         row.as_ref().map(sealed_note).transpose()
     }
 
     /// Saves (or replaces) one person's pulse for a session.
-    pub async fn save_pulse(&self, session: i64, employee_id: &str, role: &str, answers: &[(&str, u8)]) -> Result<()> {
+    pub async fn save_pulse(
+        &self,
+        session: SessionId,
+        employee_id: &str,
+        role: &str,
+        answers: &[(&str, u8)],
+    ) -> Result<()> {
         let mut tx = self.pool.begin().await?;
         sqlx::query("DELETE FROM pulse_answers WHERE session_id = $1 AND employee_id = $2")
-            .bind(session)
+            .bind(session.0)
             .bind(employee_id)
             .execute(&mut *tx)
             .await?;
@@ -220,7 +233,7 @@ impl Store {
                 "INSERT INTO pulse_answers (session_id, employee_id, role, item, value, answered_at) \
                  VALUES ($1, $2, $3, $4, $5, $6)",
             )
-            .bind(session)
+            .bind(session.0)
             .bind(employee_id)
             .bind(role)
             .bind(*item)
@@ -234,11 +247,11 @@ impl Store {
     }
 
     /// One person's own answers to one session's pulse.
-    pub async fn own_pulse(&self, session: i64, employee_id: &str) -> Result<Vec<(String, u8)>> {
+    pub async fn own_pulse(&self, session: SessionId, employee_id: &str) -> Result<Vec<(String, u8)>> {
         let rows = sqlx::query(
             "SELECT item, value FROM pulse_answers WHERE session_id = $1 AND employee_id = $2 ORDER BY item",
         )
-        .bind(session)
+        .bind(session.0)
         .bind(employee_id)
         .fetch_all(&self.pool)
         .await?;
@@ -263,7 +276,8 @@ impl Store {
             .map(|r| {
                 Ok(PersonItemAverage {
                     employee_id: r.try_get("employee_id")?,
-                    role: r.try_get("role")?,
+                    role: Role::parse(&r.try_get::<String, _>("role")?)
+                        .map_err(|e| StoreError::Corrupt(e.to_string()))?,
                     item: r.try_get("item")?,
                     sum: r.try_get("answer_sum")?,
                     count: r.try_get("answer_count")?,

@@ -39,6 +39,19 @@ pub(crate) fn flag(b: bool) -> i64 {
     i64::from(b)
 }
 
+/// A stored instant: RFC 3339 in UTC, whole seconds, so that it sorts as text.
+pub(crate) fn instant_text(at: time::OffsetDateTime) -> String {
+    plab_domain::session::format_instant(at)
+}
+
+/// Reads a stored instant; one that does not parse is corrupt data.
+pub(crate) fn instant(r: &sqlx::any::AnyRow, column: &str) -> crate::Result<time::OffsetDateTime> {
+    use sqlx::Row;
+    let text: String = r.try_get(column)?;
+    plab_domain::session::parse_instant(&text)
+        .map_err(|_| crate::StoreError::Corrupt(format!("{column} '{text}' is not an RFC 3339 time")))
+}
+
 /// A unique index refusing a write becomes a conflict the user can fix.
 pub(crate) fn conflict_or(e: sqlx::Error, message: &str) -> crate::StoreError {
     match &e {

@@ -1,12 +1,14 @@
 //! The store's contract: every test runs on SQLite, and on PostgreSQL when
 //! `PLAB_TEST_POSTGRES_URL` is set, each in its own fresh database.
-use plab_domain::Date;
 use plab_domain::coach;
 use plab_domain::instance::InstanceSettings;
+use plab_domain::pair::{PairStatus, ProposalStatus};
 use plab_domain::person::{Person, RawPerson};
 use plab_domain::program::{NewProgram, ProgramName, ProgramSettings, Role};
 use plab_domain::question::QuestionText;
+use plab_domain::session::SessionStatus;
 use plab_domain::session::{GroupAverage, PersonAnswers, Release};
+use plab_domain::{Date, PairId, SessionId};
 use plab_store::testing::TestDb;
 use plab_store::{NewProposal, PairRule, ProgramId, Resealed, SealedText, Store, StoreError, StoredPair};
 
@@ -193,7 +195,7 @@ async fn question_versions_are_kept_with_their_assessment(db: &TestDb) {
     assert_eq!(current.len(), 1);
     assert_eq!((current[0].0.as_str(), current[0].1.version), ("vp", 2));
     assert_eq!(current[0].1.text.as_str(), second.as_str());
-    assert!(!current[0].1.created_at.is_empty());
+    assert!(current[0].1.created_at.year() >= 2025, "a real save time");
 }
 
 async fn only_enrolled_leaders_can_register_a_question(db: &TestDb) {
@@ -246,7 +248,7 @@ async fn a_new_proposal_supersedes_the_open_one(db: &TestDb) {
     let id = program(&store).await;
     let first = propose(&store, id, &[proposed("ceo", "pm")]).await;
     let second = propose(&store, id, &[proposed("vp", "pm")]).await;
-    assert_eq!(store.proposal(id, first).await.expect("first").status, "superseded");
+    assert_eq!(store.proposal(id, first).await.expect("first").status, ProposalStatus::Superseded);
     assert!(matches!(store.approve_proposal(id, first).await, Err(StoreError::Conflict(_))));
     store.approve_proposal(id, second).await.expect("approve the newest");
     assert!(matches!(store.proposal(ProgramId(id.0 + 1), second).await, Err(StoreError::NotFound { .. })));
@@ -267,7 +269,7 @@ async fn pins_and_forbids_replace_each_other(db: &TestDb) {
 }
 
 /// An approved pair in a fresh program; returns the program and pair ids.
-async fn approved_pair(store: &Store) -> (ProgramId, i64) {
+async fn approved_pair(store: &Store) -> (ProgramId, PairId) {
     let id = program(store).await;
     let p = propose(store, id, &[proposed("vp", "pm")]).await;
     store.approve_proposal(id, p).await.expect("approve");
@@ -281,8 +283,8 @@ async fn both_partners_accepting_at_once_make_the_pair_active(db: &TestDb) {
         let (_, pair) = approved_pair(&store).await;
         let (a, b) = tokio::join!(store.accept_charter(pair, "vp"), store.accept_charter(pair, "pm"));
         let statuses = [a.expect("leader accepts"), b.expect("mentor accepts")];
-        assert!(statuses.contains(&"active".to_owned()), "{statuses:?}");
-        assert_eq!(store.pair(pair).await.expect("pair").status, "active");
+        assert!(statuses.contains(&PairStatus::Active), "{statuses:?}");
+        assert_eq!(store.pair(pair).await.expect("pair").status, PairStatus::Active);
     }
 }
 
@@ -306,16 +308,22 @@ async fn a_persons_pairs_span_programs_and_both_roles(db: &TestDb) {
 
 const STARTS: [&str; 3] = ["2026-01-05T10:00:00Z", "2026-01-19T10:00:00Z", "2026-02-02T10:00:00Z"];
 
+/// `STARTS` as instants.
+fn starts() -> Vec<time::OffsetDateTime> {
+    STARTS.iter().map(|s| plab_domain::session::parse_instant(s).expect("an instant")).collect()
+}
+
 async fn sessions_are_planned_once_per_pair(db: &TestDb) {
     let store = seeded(db).await;
     let (_, pair) = approved_pair(&store).await;
-    let starts: Vec<String> = STARTS.iter().map(|s| (*s).to_owned()).collect();
+    let starts = starts();
     assert_eq!(store.plan_sessions(pair, &starts, 60).await.expect("plan"), 3);
     assert_eq!(store.plan_sessions(pair, &starts, 60).await.expect("plan again"), 0);
     let sessions = store.sessions(pair).await.expect("sessions");
-    let seen: Vec<(i64, &str, &str)> =
-        sessions.iter().map(|s| (s.seq, s.starts_at.as_str(), s.status.as_str())).collect();
-    assert_eq!(seen, [(1, STARTS[0], "planned"), (2, STARTS[1], "planned"), (3, STARTS[2], "planned")]);
+    let seen: Vec<(i64, String, SessionStatus)> =
+        sessions.iter().map(|s| (s.seq, plab_domain::session::format_instant(s.starts_at), s.status)).collect();
+    let planned = |i: usize| (i as i64 + 1, STARTS[i].to_owned(), SessionStatus::Planned);
+    assert_eq!(seen, [planned(0), planned(1), planned(2)]);
     assert!(sessions.iter().all(|s| s.pair_id == pair && s.minutes == 60 && !s.homework_done));
     let (first, leader, mentor) = &store.sessions_of_person("pm").await.expect("of person")[0];
     assert_eq!((leader.as_str(), mentor.as_str()), ("vp", "pm"));
@@ -326,14 +334,14 @@ async fn sessions_are_planned_once_per_pair(db: &TestDb) {
 async fn a_session_leaves_planned_once_and_keeps_its_homework_apart_from_notes(db: &TestDb) {
     let store = seeded(db).await;
     let (program, pair) = approved_pair(&store).await;
-    let starts: Vec<String> = STARTS.iter().map(|s| (*s).to_owned()).collect();
+    let starts = starts();
     store.plan_sessions(pair, &starts, 60).await.expect("plan");
-    let ids: Vec<i64> = store.sessions(pair).await.expect("sessions").iter().map(|s| s.id).collect();
+    let ids: Vec<SessionId> = store.sessions(pair).await.expect("sessions").iter().map(|s| s.id).collect();
     let sealed = SealedText { author: "vp", key_id: "k1", nonce: &[7; 24], ciphertext: b"sealed homework" };
     store.hold_session(ids[0], None, Some(sealed)).await.expect("hold");
     assert!(matches!(store.hold_session(ids[0], None, None).await, Err(StoreError::Conflict(_))));
     assert!(matches!(store.cancel_session(ids[0]).await, Err(StoreError::Conflict(_))));
-    assert!(matches!(store.reschedule_session(ids[0], STARTS[2]).await, Err(StoreError::Conflict(_))));
+    assert!(matches!(store.reschedule_session(ids[0], starts[2]).await, Err(StoreError::Conflict(_))));
     let homework = store.homework(ids[0]).await.expect("homework").expect("set");
     assert_eq!(homework.ciphertext, b"sealed homework");
     assert!(store.notes(pair).await.expect("notes").is_empty(), "homework is not a note");
@@ -344,15 +352,15 @@ async fn a_session_leaves_planned_once_and_keeps_its_homework_apart_from_notes(d
     let counts = store.session_counts(program).await.expect("counts");
     assert_eq!((counts.planned, counts.held, counts.cancelled), (0, 2, 1));
     assert_eq!((counts.homework_set, counts.homework_done), (1, 1));
-    assert!(matches!(store.session(ids[2] + 100).await, Err(StoreError::NotFound { .. })));
+    assert!(matches!(store.session(SessionId(ids[2].0 + 100)).await, Err(StoreError::NotFound { .. })));
 }
 
 async fn a_pulse_is_replaced_by_its_author_and_averaged_per_person(db: &TestDb) {
     let store = seeded(db).await;
     let (program, pair) = approved_pair(&store).await;
-    let starts: Vec<String> = STARTS.iter().map(|s| (*s).to_owned()).collect();
+    let starts = starts();
     store.plan_sessions(pair, &starts, 60).await.expect("plan");
-    let ids: Vec<i64> = store.sessions(pair).await.expect("sessions").iter().map(|s| s.id).collect();
+    let ids: Vec<SessionId> = store.sessions(pair).await.expect("sessions").iter().map(|s| s.id).collect();
     store.save_pulse(ids[0], "pm", "mentor", &[("heard", 1), ("led", 2)]).await.expect("first answer");
     store.save_pulse(ids[0], "pm", "mentor", &[("heard", 2), ("led", 3)]).await.expect("changed answer");
     store.save_pulse(ids[1], "pm", "mentor", &[("heard", 4), ("led", 3)]).await.expect("second session");
@@ -446,7 +454,7 @@ async fn resealing_crosses_its_batches_and_includes_homework(db: &TestDb) {
     for i in 0..1_203u32 {
         store.add_note(pair, "vp", "old", &[0; 24], &i.to_be_bytes()).await.expect("note");
     }
-    let starts: Vec<String> = STARTS.iter().map(|s| (*s).to_owned()).collect();
+    let starts = starts();
     store.plan_sessions(pair, &starts, 60).await.expect("plan");
     let session = store.sessions(pair).await.expect("sessions")[0].id;
     let homework = SealedText { author: "vp", key_id: "old", nonce: &[0; 24], ciphertext: b"homework" };
@@ -508,7 +516,7 @@ async fn a_proposal_keeps_what_the_engine_reported(db: &TestDb) {
     assert_eq!((stored.id, stored.program, stored.status.as_str()), (p, id, "proposed"));
     assert_eq!((stored.parameters.as_str(), stored.total_score, stored.solve_ms), (r#"{"seed":7}"#, 2.25, 0.5));
     assert_eq!((stored.unmatched, stored.pairs), (unmatched, pairs.to_vec()));
-    assert!(!stored.created_at.is_empty());
+    assert!(stored.created_at.year() >= 2025, "a real creation time: {}", stored.created_at);
     store.approve_proposal(id, p).await.expect("approve");
     let pair = &store.pairs(id).await.expect("pairs")[0];
     assert_eq!(store.pair(pair.id).await.expect("pair"), *pair);
@@ -537,9 +545,9 @@ async fn the_lab_rules_record_who_accepted_them(db: &TestDb) {
     let store = seeded(db).await;
     let (_, pair) = approved_pair(&store).await;
     assert!(store.charter_accepted_by(pair).await.expect("nobody yet").is_empty());
-    assert_eq!(store.accept_charter(pair, "pm").await.expect("mentor accepts"), "forming");
+    assert_eq!(store.accept_charter(pair, "pm").await.expect("mentor accepts"), PairStatus::Forming);
     assert_eq!(store.charter_accepted_by(pair).await.expect("mentor"), ["pm"]);
-    assert_eq!(store.accept_charter(pair, "vp").await.expect("leader accepts"), "active");
+    assert_eq!(store.accept_charter(pair, "vp").await.expect("leader accepts"), PairStatus::Active);
     assert_eq!(store.charter_accepted_by(pair).await.expect("both"), ["pm", "vp"]);
 }
 

@@ -5,7 +5,8 @@
 use crate::AppState;
 use crate::error::ApiError;
 use axum::Json;
-use axum::extract::{FromRequest, Request};
+use axum::extract::{FromRequest, FromRequestParts, Query, Request};
+use axum::http::request::Parts;
 use utoipa_axum::router::OpenApiRouter;
 
 pub(crate) mod account;
@@ -35,5 +36,16 @@ impl<T: serde::de::DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         Ok(ApiJson(Json::<T>::from_request(req, state).await?.0))
+    }
+}
+
+/// `Query` whose rejections (a malformed or repeated parameter) are 4xx JSON errors.
+pub struct ApiQuery<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        Ok(ApiQuery(Query::<T>::from_request_parts(parts, state).await?.0))
     }
 }

@@ -1,7 +1,7 @@
 //! One error type for the HTTP layer: user errors become 4xx JSON, anything
 //! else a logged 500 with a generic body.
 use axum::Json;
-use axum::extract::rejection::JsonRejection;
+use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use plab_app::AppError;
@@ -69,6 +69,12 @@ impl From<JsonRejection> for ApiError {
         // 422 from serde (a wrong field) and 400 (broken JSON) are both the body's fault.
         let status = if status.is_client_error() { status } else { StatusCode::BAD_REQUEST };
         ApiError::new(status, code, r.body_text())
+    }
+}
+
+impl From<QueryRejection> for ApiError {
+    fn from(r: QueryRejection) -> ApiError {
+        ApiError::new(StatusCode::BAD_REQUEST, "bad_query", r.body_text())
     }
 }
 

@@ -30,8 +30,16 @@ pub(crate) fn path_id(what: &'static str, raw: &str) -> Result<i64, plab_app::Ap
     raw.parse().map_err(|_| plab_app::AppError::NotFound { what, id: raw.to_owned() })
 }
 
-pub(crate) fn path_program(raw: &str) -> Result<plab_store::ProgramId, plab_app::AppError> {
-    path_id("program", raw).map(plab_store::ProgramId)
+pub(crate) fn path_program(raw: &str) -> Result<plab_domain::ProgramId, plab_app::AppError> {
+    path_id("program", raw).map(plab_domain::ProgramId)
+}
+
+pub(crate) fn path_pair(raw: &str) -> Result<plab_domain::PairId, plab_app::AppError> {
+    path_id("pair", raw).map(plab_domain::PairId)
+}
+
+pub(crate) fn path_session(raw: &str) -> Result<plab_domain::SessionId, plab_app::AppError> {
+    path_id("session", raw).map(plab_domain::SessionId)
 }
 
 /// Requests larger than this are refused with 413: notes are the largest input.

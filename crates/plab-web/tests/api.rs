@@ -79,7 +79,7 @@ fn sponsor_cannot_read_pair_notes_and_notes_are_encrypted_at_rest() {
         let (status, body) = app.call("GET", &uri, Some(&app.login("s@lab.test").await), None).await;
         assert_eq!(status, StatusCode::FORBIDDEN);
         assert!(!body.to_string().contains("struggling"));
-        let stored = app.store.notes(app.pair1).await.expect("notes");
+        let stored = app.store.notes(plab_domain::PairId(app.pair1)).await.expect("notes");
         assert!(!stored[0].ciphertext.windows(10).any(|w| w == b"struggling"), "plaintext at rest");
         let audit = app.store.audit_log(1000).await.expect("audit");
         assert!(audit.iter().all(|e| !format!("{e:?}").contains("struggling")), "note content in the audit log");

@@ -140,7 +140,7 @@ async fn program_with_two_mentor_pulses(app: &App, min_group_size: u32) -> i64 {
         .expect("pairs")
         .iter()
         .zip([("l1", "m1", 3), ("l2", "m2", 4)])
-        .map(|(p, (l, m, h))| (p.id, format!("{l}@lab.test"), format!("{m}@lab.test"), h))
+        .map(|(p, (l, m, h))| (p.id.0, format!("{l}@lab.test"), format!("{m}@lab.test"), h))
     {
         let ids = activate(app, pair, &leader, &mentor).await;
         move_to_past(app, ids[0]).await;
@@ -226,7 +226,7 @@ fn a_sponsor_cannot_work_out_one_more_answer_from_two_reads_of_the_program_page(
         for pair in app.store.pairs(program).await.expect("pairs") {
             let leader = format!("{}@lab.test", pair.pair.leader.to_lowercase());
             let mentor = format!("{}@lab.test", pair.pair.mentor.to_lowercase());
-            let ids = activate(&app, pair.id, &leader, &mentor).await;
+            let ids = activate(&app, pair.id.0, &leader, &mentor).await;
             move_to_past(&app, ids[0]).await;
             first_sessions.push((ids[0], mentor));
         }
@@ -344,7 +344,7 @@ fn homework_set_in_one_session_opens_the_next_escaped_and_encrypted_at_rest() {
         let page =
             send(&app, "POST", &hold, Some(&leader), Some(&form(&[("csrf", &csrf), ("homework", homework)]))).await;
         assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.html);
-        let sealed = app.store.homework(ids[0]).await.expect("homework").expect("stored");
+        let sealed = app.store.homework(plab_domain::SessionId(ids[0])).await.expect("homework").expect("stored");
         assert!(!String::from_utf8_lossy(&sealed.ciphertext).contains("team chat"), "sealed at rest");
         let (mentor, _) = sign_in(&app, "m1@lab.test").await;
         let next = send(&app, "GET", &format!("/sessions/{}", ids[1]), Some(&mentor), None).await;

@@ -6,7 +6,7 @@ use crate::vault::Vault;
 use crate::{AppError, Problem};
 use plab_domain::Date;
 use plab_domain::program::Role;
-use plab_domain::session::{self, pulse_items};
+use plab_domain::session::pulse_items;
 use plab_store::{ProgramId, SealedText, Store};
 use time::OffsetDateTime;
 
@@ -54,11 +54,9 @@ pub(super) async fn build(
             15..30 => Mood::Apprehensive,
             _ => Mood::Healthy,
         };
-        let mut open_homework: Option<i64> = None;
+        let mut open_homework = None;
         for s in store.sessions(pair.id).await? {
-            let starts =
-                session::parse_instant(&s.starts_at).map_err(|e| AppError::invalid(Problem::new(e.message)))?;
-            if starts > now {
+            if s.starts_at > now {
                 break;
             }
             match rng.u32(0..100) {

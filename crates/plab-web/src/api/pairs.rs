@@ -27,7 +27,7 @@ pub(crate) async fn pair(
     Authed(actor): Authed,
     Path(pair): Path<String>,
 ) -> Result<Json<PairView>, ApiError> {
-    Ok(Json(lab::get_pair(&s.store, &actor, crate::path_id("pair", &pair)?).await?))
+    Ok(Json(lab::get_pair(&s.store, &actor, crate::path_pair(&pair)?).await?))
 }
 
 /// The pair's notes: only its two partners, never sponsors or admins.
@@ -39,7 +39,7 @@ pub(crate) async fn list_notes(
     Authed(actor): Authed,
     Path(pair): Path<String>,
 ) -> Result<Json<Vec<NoteView>>, ApiError> {
-    Ok(Json(lab::notes(&s.store, &s.vault, &actor, crate::path_id("pair", &pair)?).await?))
+    Ok(Json(lab::notes(&s.store, &s.vault, &actor, crate::path_pair(&pair)?).await?))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -63,7 +63,7 @@ pub(crate) async fn add_note(
     Path(pair): Path<String>,
     ApiJson(body): ApiJson<NoteBody>,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
-    let id = lab::add_note(&s.store, &s.vault, &actor, crate::path_id("pair", &pair)?, &body.body).await?;
+    let id = lab::add_note(&s.store, &s.vault, &actor, crate::path_pair(&pair)?, &body.body).await?;
     Ok((StatusCode::CREATED, Json(Created { id })))
 }
 
@@ -76,7 +76,7 @@ pub(crate) async fn charter(
     Authed(actor): Authed,
     Path(pair): Path<String>,
 ) -> Result<Json<CharterView>, ApiError> {
-    Ok(Json(lab::charter(&s.store, &actor, crate::path_id("pair", &pair)?).await?))
+    Ok(Json(lab::charter(&s.store, &actor, crate::path_pair(&pair)?).await?))
 }
 
 /// A partner accepts the three lab rules; the pair turns `active` once both have.
@@ -88,5 +88,5 @@ pub(crate) async fn accept_charter(
     Authed(actor): Authed,
     Path(pair): Path<String>,
 ) -> Result<Json<CharterView>, ApiError> {
-    Ok(Json(lab::accept_charter(&s.store, &actor, crate::path_id("pair", &pair)?).await?))
+    Ok(Json(lab::accept_charter(&s.store, &actor, crate::path_pair(&pair)?).await?))
 }

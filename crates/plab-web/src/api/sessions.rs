@@ -30,7 +30,7 @@ pub(crate) async fn list(
     Authed(actor): Authed,
     Path(pair): Path<String>,
 ) -> Result<Json<Vec<SessionView>>, ApiError> {
-    Ok(Json(sessions::list(&s.store, &actor, crate::path_id("pair", &pair)?).await?))
+    Ok(Json(sessions::list(&s.store, &actor, crate::path_pair(&pair)?).await?))
 }
 
 /// A partner marks a planned session held, with the homework agreed for next time.
@@ -43,7 +43,7 @@ pub(crate) async fn hold(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<HoldInput>,
 ) -> Result<Json<SessionView>, ApiError> {
-    let id = crate::path_id("session", &id)?;
+    let id = crate::path_session(&id)?;
     Ok(Json(sessions::hold(&s.store, &s.vault, &actor, id, &body, OffsetDateTime::now_utc()).await?))
 }
 
@@ -56,7 +56,7 @@ pub(crate) async fn cancel(
     Authed(actor): Authed,
     Path(id): Path<String>,
 ) -> Result<Json<SessionView>, ApiError> {
-    Ok(Json(sessions::cancel(&s.store, &actor, crate::path_id("session", &id)?).await?))
+    Ok(Json(sessions::cancel(&s.store, &actor, crate::path_session(&id)?).await?))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -76,7 +76,7 @@ pub(crate) async fn reschedule(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<RescheduleBody>,
 ) -> Result<Json<SessionView>, ApiError> {
-    let id = crate::path_id("session", &id)?;
+    let id = crate::path_session(&id)?;
     Ok(Json(sessions::reschedule(&s.store, &actor, id, &body.starts_at, OffsetDateTime::now_utc()).await?))
 }
 
@@ -89,7 +89,7 @@ pub(crate) async fn my_pulse(
     Authed(actor): Authed,
     Path(id): Path<String>,
 ) -> Result<Json<BTreeMap<String, u8>>, ApiError> {
-    Ok(Json(sessions::my_pulse(&s.store, &actor, crate::path_id("session", &id)?).await?))
+    Ok(Json(sessions::my_pulse(&s.store, &actor, crate::path_session(&id)?).await?))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -110,5 +110,5 @@ pub(crate) async fn answer_pulse(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<PulseBody>,
 ) -> Result<Json<BTreeMap<String, u8>>, ApiError> {
-    Ok(Json(sessions::answer_pulse(&s.store, &actor, crate::path_id("session", &id)?, &body.answers).await?))
+    Ok(Json(sessions::answer_pulse(&s.store, &actor, crate::path_session(&id)?, &body.answers).await?))
 }

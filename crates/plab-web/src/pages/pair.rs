@@ -29,7 +29,7 @@ struct PairPage {
 }
 
 async fn pair(State(s): State<AppState>, visitor: SignedIn, Path(raw): Path<String>) -> Result<PairPage, PageError> {
-    let lab = lab::overview(&s.store, &s.vault, &visitor.actor, crate::path_id("pair", &raw)?).await?;
+    let lab = lab::overview(&s.store, &s.vault, &visitor.actor, crate::path_pair(&raw)?).await?;
     Ok(PairPage { signed_in: Some(visitor.csrf.clone()), csrf: visitor.csrf, lab, rules: &LAB_RULES })
 }
 
@@ -47,7 +47,7 @@ async fn add_note(
     Path(raw): Path<String>,
     Checked(visitor, form): Checked<NoteForm>,
 ) -> Result<Redirect, PageError> {
-    let id = crate::path_id("pair", &raw)?;
+    let id = crate::path_pair(&raw)?;
     lab::add_note(&s.store, &s.vault, &visitor.actor, id, &form.body).await?;
     Ok(Redirect::to(&format!("/pairs/{id}#notes")))
 }
@@ -57,7 +57,7 @@ async fn accept_charter(
     Path(raw): Path<String>,
     Checked(visitor, _): Checked<CsrfForm>,
 ) -> Result<Redirect, PageError> {
-    let id = crate::path_id("pair", &raw)?;
+    let id = crate::path_pair(&raw)?;
     lab::accept_charter(&s.store, &visitor.actor, id).await?;
     Ok(Redirect::to(&format!("/pairs/{id}")))
 }

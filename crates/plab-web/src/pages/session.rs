@@ -43,7 +43,7 @@ struct SessionPage {
 }
 
 async fn page(State(s): State<AppState>, visitor: SignedIn, Path(raw): Path<String>) -> Result<SessionPage, PageError> {
-    let id = crate::path_id("session", &raw)?;
+    let id = crate::path_session(&raw)?;
     let detail = sessions::detail(&s.store, &s.vault, &visitor.actor, id, OffsetDateTime::now_utc()).await?;
     let pulse = detail
         .pulse_items
@@ -57,7 +57,7 @@ async fn page(State(s): State<AppState>, visitor: SignedIn, Path(raw): Path<Stri
     Ok(SessionPage { signed_in: Some(visitor.csrf.clone()), csrf: visitor.csrf, detail, rules: &LAB_RULES, pulse })
 }
 
-fn back(id: i64) -> Redirect {
+fn back(id: plab_domain::SessionId) -> Redirect {
     Redirect::to(&format!("/sessions/{id}"))
 }
 
@@ -77,7 +77,7 @@ async fn hold(
     Path(raw): Path<String>,
     Checked(visitor, form): Checked<HoldForm>,
 ) -> Result<Redirect, PageError> {
-    let id = crate::path_id("session", &raw)?;
+    let id = crate::path_session(&raw)?;
     let input =
         HoldInput { homework: Some(form.homework), previous_homework_done: form.previous_homework_done.is_some() };
     sessions::hold(&s.store, &s.vault, &visitor.actor, id, &input, OffsetDateTime::now_utc()).await?;
@@ -89,7 +89,7 @@ async fn cancel(
     Path(raw): Path<String>,
     Checked(visitor, _): Checked<CsrfForm>,
 ) -> Result<Redirect, PageError> {
-    let id = crate::path_id("session", &raw)?;
+    let id = crate::path_session(&raw)?;
     sessions::cancel(&s.store, &visitor.actor, id).await?;
     Ok(back(id))
 }
@@ -106,7 +106,7 @@ async fn reschedule(
     Path(raw): Path<String>,
     Checked(visitor, form): Checked<RescheduleForm>,
 ) -> Result<Redirect, PageError> {
-    let id = crate::path_id("session", &raw)?;
+    let id = crate::path_session(&raw)?;
     sessions::reschedule(&s.store, &visitor.actor, id, &form.starts_at, OffsetDateTime::now_utc()).await?;
     Ok(back(id))
 }
@@ -117,7 +117,7 @@ async fn pulse(
     Path(raw): Path<String>,
     Checked(visitor, form): Checked<BTreeMap<String, String>>,
 ) -> Result<Redirect, PageError> {
-    let id = crate::path_id("session", &raw)?;
+    let id = crate::path_session(&raw)?;
     let mut answers = BTreeMap::new();
     for (key, value) in form.into_iter().filter(|(k, _)| k != "csrf") {
         let value = value.trim().parse::<i64>().map_err(|_| {

@@ -40,7 +40,7 @@ async fn program(
 ) -> Result<ProgramPage, PageError> {
     let id = crate::path_program(&raw)?;
     let questions = lab::question_strengths(&s.store, &visitor.actor, id).await?;
-    let pairs = lab::list_pairs(&s.store, &visitor.actor, id).await?;
+    let pairs = lab::list_pairs(&s.store, &visitor.actor, id, lab::Page::ALL).await?;
     let health = sessions::health(&s.store, &visitor.actor, id).await?;
     Ok(ProgramPage { signed_in: Some(visitor.csrf), program: id.0, pairs, questions, health })
 }

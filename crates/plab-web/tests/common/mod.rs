@@ -85,8 +85,8 @@ pub async fn spawn_app(db: TestDb) -> App {
         state,
         store,
         program: a.0,
-        pair1: pairs[0].id,
-        pair2: pairs[1].id,
+        pair1: pairs[0].id.0,
+        pair2: pairs[1].id.0,
         _db: db,
     }
 }
@@ -138,7 +138,8 @@ pub async fn activate(app: &App, pair: i64, leader: &str, mentor: &str) -> Vec<i
 /// Moves a planned session into the past so that it can be held (the
 /// services refuse to, as a partner would not hold a session next month).
 pub async fn move_to_past(app: &App, session: i64) {
-    app.store.reschedule_session(session, "2026-01-05T10:00:00Z").await.expect("move");
+    let a_week_ago = time::OffsetDateTime::now_utc() - time::Duration::days(7);
+    app.store.reschedule_session(plab_domain::SessionId(session), a_week_ago).await.expect("move");
 }
 
 impl App {
