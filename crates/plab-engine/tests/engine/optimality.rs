@@ -1,9 +1,8 @@
 //! The engine against an independent brute-force solver on many small random
 //! instances: maximal cardinality first, then maximal total score, and every
 //! hard rule holds.
-mod common;
 
-use common::{Rng, assert_rules_hold, brute_force, candidate_scores, random_request, random_request_sized};
+use crate::common::{Rng, assert_rules_hold, brute_force, candidate_scores, random_request, random_request_sized};
 use plab_engine::solver::{CandidateGraph, dense, sparse};
 use plab_engine::{MatchError, MatchRequest, Options, SolverChoice, run_with};
 use proptest::prelude::*;

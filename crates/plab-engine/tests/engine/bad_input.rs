@@ -1,7 +1,6 @@
 //! Bad input gives an error that names the cause and the id at fault.
-mod common;
 
-use common::{leader, mentor, person, request};
+use crate::common::{leader, mentor, person, request};
 use plab_engine::{MatchError, MatchRequest, PinProblem, run};
 
 fn small() -> MatchRequest {

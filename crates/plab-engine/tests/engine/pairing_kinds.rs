@@ -1,7 +1,6 @@
 //! Topic, tension and strategic pairing as a sponsor would recognise them.
-mod common;
 
-use common::{leader, mentor, mentor_of, person, request, with_perspectives};
+use crate::common::{leader, mentor, mentor_of, person, request, with_perspectives};
 use plab_engine::{MatchRequest, PairKind, run};
 
 fn pair_of<'a>(resp: &'a plab_engine::MatchResponse, leader: &str) -> &'a plab_engine::ProposedPair {

@@ -1,7 +1,6 @@
 //! The hard rules of docs/product.md step 3, one behaviour per test.
-mod common;
 
-use common::{assert_rules_hold, leader, mentor, mentor_of, person, request};
+use crate::common::{assert_rules_hold, leader, mentor, mentor_of, person, request};
 use plab_engine::{MatchRequest, run};
 
 /// ceo > vp > lead > dev in one chain; ops and hire elsewhere.

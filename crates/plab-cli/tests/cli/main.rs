@@ -1,0 +1,29 @@
+//! The `plab` binary's integration tests, one binary: the commands as users'
+//! scripts see them, and `plab serve` as a process.
+
+/// Runs each named `fn NAME(db: TestDb)` on SQLite and on PostgreSQL as the
+/// tests `…::sqlite::NAME` and `…::postgres::NAME`, so a PostgreSQL failure
+/// shows its own name. Without `PLAB_TEST_POSTGRES_URL` the PostgreSQL ones
+/// say "skipped" and pass, except under CI, where they fail.
+macro_rules! backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[test]
+            fn $name() {
+                super::$name(plab_store::testing::TestDb::sqlite());
+            })*
+        }
+        mod postgres {
+            $(#[test]
+            fn $name() {
+                if let Some(db) = plab_store::testing::TestDb::postgres() {
+                    super::$name(db);
+                }
+            })*
+        }
+    };
+}
+pub(crate) use backends;
+
+mod commands;
+mod serve;
