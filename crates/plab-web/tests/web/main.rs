@@ -1,0 +1,34 @@
+//! The web app's integration tests, one binary: the API, the pages, the
+//! sessions, the mentors' perspectives, the role-by-route matrices and the
+//! attacks against a running server. Each test runs on SQLite and on
+//! PostgreSQL under its own name (`…::sqlite::NAME`, `…::postgres::NAME`).
+
+/// Runs each named `async fn NAME(app: App)` on a fresh app over SQLite and
+/// over PostgreSQL, as the tests `…::sqlite::NAME` and `…::postgres::NAME`.
+/// Without `PLAB_TEST_POSTGRES_URL` the PostgreSQL ones say "skipped" and
+/// pass, except under CI, where they fail.
+macro_rules! backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[test]
+            fn $name() {
+                $crate::common::run(Some(plab_store::testing::TestDb::sqlite()), super::$name);
+            })*
+        }
+        mod postgres {
+            $(#[test]
+            fn $name() {
+                $crate::common::run(plab_store::testing::TestDb::postgres(), super::$name);
+            })*
+        }
+    };
+}
+pub(crate) use backends;
+
+mod api;
+mod attacks;
+mod common;
+mod page_matrix;
+mod pages;
+mod perspectives;
+mod sessions;
