@@ -80,7 +80,6 @@ fn seeded(db: TestDb) -> Plab {
     plab
 }
 
-
 #[test]
 fn check_goal_json_follows_the_contract() {
     let plab = Plab::new(TestDb::sqlite());
@@ -144,11 +143,7 @@ fn assert_rejected(plab: &Plab, body: &str, expected: &[&str]) {
 fn each_import_rejection_names_its_line_and_writes_nothing(db: TestDb) {
     let plab = seeded(db);
     let ok = "n1,New One,n1@acme.test,Sales,vp,2020-01-01,3,,\n";
-    assert_rejected(
-        &plab,
-        &format!("{ok}n2,Two,not-an-email,Sales,vp,2020-01-01,3,,\n"),
-        &["people.csv:3: email:"],
-    );
+    assert_rejected(&plab, &format!("{ok}n2,Two,not-an-email,Sales,vp,2020-01-01,3,,\n"), &["people.csv:3: email:"]);
     assert_rejected(
         &plab,
         &format!("{ok}n2,Two,n2@acme.test,Sales,vp,2020-13-01,3,,\n"),
@@ -287,16 +282,8 @@ fn programs_enrolment_and_questions_work_from_the_cli(db: TestDb) {
     assert_eq!(list[0]["settings"]["cadence_days"], 14);
     plab.ok(&["enroll", "--program", &id, "--role", "leader", "vp"]);
     plab.ok(&["enroll", "--program", &id, "--role", "mentor", "--capacity", "2", "pm"]);
-    let saved = plab.json(&[
-        "question",
-        "set",
-        "--program",
-        &id,
-        "--leader",
-        "vp",
-        "--json",
-        "I want to be better at tech.",
-    ]);
+    let saved =
+        plab.json(&["question", "set", "--program", &id, "--leader", "vp", "--json", "I want to be better at tech."]);
     assert_eq!((saved["version"].as_u64(), saved["assessment"]["strength"].as_str()), (Some(1), Some("weak")));
     let saved = plab.json(&[
         "question",
@@ -353,12 +340,8 @@ fn demo_is_deterministic_for_a_seed(db: TestDb) {
     assert_eq!(leaders, 20, "about 5% of people lead");
     assert!(first["sponsor"].as_str().is_some_and(|s| s.contains('@')));
     let questions = a.json(&["question", "list", "--program", &first["program"].to_string(), "--json"]);
-    let strengths: std::collections::HashSet<_> = questions
-        .as_array()
-        .expect("list")
-        .iter()
-        .map(|q| q["strength"].as_str().unwrap_or("").to_owned())
-        .collect();
+    let strengths: std::collections::HashSet<_> =
+        questions.as_array().expect("list").iter().map(|q| q["strength"].as_str().unwrap_or("").to_owned()).collect();
     assert!(strengths.contains("weak") && strengths.contains("strong"), "mixed strengths: {strengths:?}");
 }
 
@@ -493,8 +476,7 @@ fn a_sponsor_pins_forbids_reruns_and_approves_pairs(db: TestDb) {
     assert_eq!(list.as_array().map(Vec::len), second["pairs"].as_array().map(Vec::len));
     assert!(list.as_array().expect("list").iter().all(|p| p["status"] == "forming"));
     // The first proposal was superseded: approving it now is refused.
-    let out =
-        plab.run(&["pairing", "approve", "--program", &program, "--proposal", &first["proposal"].to_string()]);
+    let out = plab.run(&["pairing", "approve", "--program", &program, "--proposal", &first["proposal"].to_string()]);
     assert_eq!(status(&out), 2, "{}", stderr(&out));
     // Paired leaders are not proposed again: the run pairs only the leaders
     // still waiting, and says so when none is.
@@ -708,10 +690,7 @@ fn notes_move_to_a_new_key_all_at_once_and_a_rerun_changes_nothing(db: TestDb) {
         .filter(|e| e["action"] == "notes.rekey")
         .filter_map(|e| e["detail"].as_str())
         .collect();
-    assert_eq!(
-        rekeys,
-        ["0 re-encrypted, 3 already under the new key", "3 re-encrypted, 0 already under the new key"]
-    );
+    assert_eq!(rekeys, ["0 re-encrypted, 3 already under the new key", "3 re-encrypted, 0 already under the new key"]);
 }
 
 /// Starts `plab ARGS` (a `serve`) with `env` and reads its standard error until
@@ -824,17 +803,14 @@ fn a_sign_in_email_changes_only_by_its_own_audited_command_and_an_import_cannot_
     let taken = plab.run(&["user", "set-email", "--email", "pat@acme.test", "--to", "victor@acme.test"]);
     assert_eq!(status(&taken), 2, "{}", stderr(&taken));
     // The directory may change Vic's e-mail, but no one else may take Vic's sign-in.
-    let f = plab.file(
-        "take.csv",
-        &format!("{HEADER}pm,Pat Pm,victor@acme.test,Product,vp,2024-01-15,2,Project manager,\n"),
-    );
+    let f = plab
+        .file("take.csv", &format!("{HEADER}pm,Pat Pm,victor@acme.test,Product,vp,2024-01-15,2,Project manager,\n"));
     let out = plab.run(&["import", "people", f.to_str().expect("path")]);
     assert_eq!(status(&out), 2);
     assert!(stderr(&out).contains("take.csv:2: email:") && stderr(&out).contains("'vp'"), "{}", stderr(&out));
     assert!(plab.export().contains("pat@acme.test"), "nothing written");
     let audit = plab.json(&["audit", "--json"]);
-    let actions: Vec<&str> =
-        audit.as_array().expect("entries").iter().filter_map(|e| e["action"].as_str()).collect();
+    let actions: Vec<&str> = audit.as_array().expect("entries").iter().filter_map(|e| e["action"].as_str()).collect();
     assert!(
         actions.contains(&"account.change_sign_in_email") && actions.contains(&"account.password_link"),
         "{actions:?}"
