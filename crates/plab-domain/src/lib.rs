@@ -15,6 +15,7 @@ pub mod perspective;
 pub mod program;
 pub mod question;
 pub mod session;
+pub mod signals;
 pub mod theme;
 
 pub use date::Date;
