@@ -66,8 +66,15 @@ impl Store {
     pub async fn connect(url: &str) -> Result<Store> {
         sqlx::any::install_default_drivers();
         let (backend, url) = normalise_url(url)?;
-        let max = if backend == Backend::Sqlite { 4 } else { 8 };
-        let pool = AnyPoolOptions::new().max_connections(max).connect(&url).await?;
+        let sqlite = backend == Backend::Sqlite;
+        // By default the pool pings a connection each time it lends it out: a
+        // second round trip per query. An SQLite file cannot hang up, so only
+        // PostgreSQL connections are tested (its server may have restarted).
+        let pool = AnyPoolOptions::new()
+            .max_connections(if sqlite { 4 } else { 8 })
+            .test_before_acquire(!sqlite)
+            .connect(&url)
+            .await?;
         if backend == Backend::Sqlite {
             // WAL lets readers (the web app) proceed during an import's write.
             sqlx::query("PRAGMA journal_mode = WAL").execute(&pool).await?;
