@@ -4,9 +4,11 @@
 #![forbid(unsafe_code)]
 
 pub mod charter;
+pub mod checkin;
 pub mod coach;
 pub mod date;
 pub mod ids;
+pub mod insight;
 pub mod instance;
 pub mod org;
 pub mod pair;
