@@ -9,9 +9,10 @@
 //! program's sponsor-only figures).
 use crate::AppError;
 use crate::accounts::Actor;
+use plab_domain::insight::InsightId;
 use plab_domain::program::Role;
 use plab_domain::{PairId, SessionId};
-use plab_store::{Pair, ProgramId, Store, StoredSession};
+use plab_store::{Pair, ProgramId, Store, StoredInsight, StoredSession};
 
 /// What the actor may do with a pair they can see.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -78,6 +79,49 @@ pub async fn partner_of_session(
     let s = store.session(id).await?;
     let (p, role, me) = partner_of_pair(store, actor, s.pair_id).await.map_err(|e| session_not_found(e, id))?;
     Ok((s, p, role, me))
+}
+
+/// Only the pair's leader (the insight log): the pair and their employee id.
+/// The mentor and the program's sponsors see the pair but not this (403);
+/// anyone else does not see the pair (404).
+pub async fn leader_of_pair(store: &Store, actor: &Actor, id: PairId) -> Result<(Pair, String), AppError> {
+    match pair(store, actor, id).await? {
+        (p, PairAccess::Partner(Role::Leader)) => {
+            let me = p.pair.leader.clone();
+            Ok((p, me))
+        }
+        _ => Err(AppError::Forbidden("only the pair's Lead Learner keeps its insight log".into())),
+    }
+}
+
+/// One entry of a leader's insight log, for that leader only; the mentor and
+/// the sponsors get 403 as for the pair's log, anyone else 404.
+pub async fn leader_of_insight(
+    store: &Store,
+    actor: &Actor,
+    id: InsightId,
+) -> Result<(StoredInsight, Pair, String), AppError> {
+    let insight = store.insight(id).await?;
+    let (p, me) = leader_of_pair(store, actor, insight.pair).await.map_err(|e| match e {
+        AppError::NotFound { .. } => AppError::NotFound { what: "insight", id: id.to_string() },
+        other => other,
+    })?;
+    Ok((insight, p, me))
+}
+
+/// Only a sponsor of the pair's program (recording a check-in held in person):
+/// the pair and the sponsor's employee id. The partners see the pair but not
+/// this (403); anyone else does not see the pair (404).
+pub async fn sponsor_of_pair(store: &Store, actor: &Actor, id: PairId) -> Result<(Pair, String), AppError> {
+    match pair(store, actor, id).await? {
+        (p, PairAccess::Sponsor) => {
+            let me = actor.employee_id.clone().unwrap_or_default();
+            Ok((p, me))
+        }
+        (_, PairAccess::Partner(_)) => {
+            Err(AppError::Forbidden("a partner answers their own check-in; sponsors record in-person ones".into()))
+        }
+    }
 }
 
 /// Someone enrolled in the program in any role: their employee id and roles.

@@ -10,11 +10,14 @@ pub mod demo;
 mod error;
 pub mod key_rotation;
 pub mod lab;
+pub mod measure;
 pub mod pairing;
 pub mod people;
 pub mod programs;
+pub mod report;
 pub mod sessions;
 pub mod settings;
+pub mod signals;
 pub mod vault;
 mod views;
 

@@ -214,6 +214,38 @@ pub async fn reschedule(
     Ok(view(&store.session(id).await?))
 }
 
+/// The most minutes one agenda segment can be recorded at (ten hours).
+pub const MAX_SEGMENT_MINUTES: u32 = 600;
+
+/// A partner records how many minutes an agenda segment actually took (the
+/// session timer does it at each change of segment); the measure step reads
+/// it. A later recording of the same segment replaces the earlier one.
+pub async fn record_segment(
+    store: &Store,
+    actor: &Actor,
+    id: SessionId,
+    segment: &str,
+    minutes: u32,
+) -> Result<(), AppError> {
+    let (s, _, _, me) = access::partner_of_session(store, actor, id).await?;
+    if s.status == SessionStatus::Cancelled {
+        return Err(AppError::Conflict(format!("session {id} was cancelled")));
+    }
+    let agenda = session::agenda(u32::try_from(s.minutes).unwrap_or(60));
+    let Some(segment) = agenda.iter().find(|a| a.name == segment.trim()) else {
+        let names: Vec<&str> = agenda.iter().map(|a| a.name).collect();
+        return Err(AppError::invalid(
+            Problem::new(format!("is not an agenda segment; use one of: {}", names.join(", "))).field("segment"),
+        ));
+    };
+    if minutes > MAX_SEGMENT_MINUTES {
+        return Err(AppError::invalid(
+            Problem::new(format!("use 0 to {MAX_SEGMENT_MINUTES} minutes")).field("minutes"),
+        ));
+    }
+    Ok(store.record_segment(id, segment.name, minutes, &me).await?)
+}
+
 /// A partner answers their private pulse for a held session (again to change it).
 pub async fn answer_pulse(
     store: &Store,
@@ -294,7 +326,7 @@ pub async fn health(store: &Store, actor: &Actor, program: ProgramId) -> Result<
 
 /// The figure a sponsor may see for one item: a new release when one is due,
 /// else the last one. When another server released first, its figure is shown.
-async fn release_if_due(
+pub(crate) async fn release_if_due(
     store: &Store,
     program: ProgramId,
     item: &str,

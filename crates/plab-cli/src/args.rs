@@ -63,6 +63,14 @@ pub enum Command {
     /// The key that encrypts pair notes: make a new one, move every note to it.
     #[command(subcommand)]
     Notes(NotesCmd),
+    /// The program's outcome report: sessions, homework, check-ins, insights,
+    /// question strengths, signals and pairs at risk, silos crossed, retention.
+    Report {
+        #[arg(long)]
+        program: String,
+        #[arg(long)]
+        json: bool,
+    },
     /// Sponsor and admin actions, newest first (never the content of notes).
     Audit {
         #[arg(long, default_value_t = 50)]

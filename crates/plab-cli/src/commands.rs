@@ -44,6 +44,7 @@ async fn with_store(db: &str, command: Command) -> Result<(), Failure> {
         Command::Serve(args) => crate::serve::serve(&store, args).await,
         Command::User(cmd) => crate::user::user(&store, cmd).await,
         Command::Audit { limit, json } => audit(&store, limit, json).await,
+        Command::Report { program, json } => crate::report::report(&store, &program, json).await,
         Command::Settings(cmd) => crate::admin::settings_cmd(&store, cmd).await,
         Command::Notes(cmd) => crate::admin::notes_cmd(&store, cmd).await,
     };

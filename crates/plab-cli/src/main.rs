@@ -8,6 +8,7 @@ mod commands;
 mod output;
 mod pairing;
 mod progress;
+mod report;
 mod serve;
 mod user;
 

@@ -56,6 +56,22 @@ impl Date {
     pub fn year(self) -> i32 {
         self.0.year()
     }
+
+    /// The Monday of this day's ISO week (the day itself on a Monday).
+    pub fn monday_of_week(self) -> Date {
+        let back = i64::from(self.0.weekday().number_days_from_monday());
+        Date::from_days_since_epoch(self.days_since_epoch() - back).unwrap_or(self)
+    }
+
+    /// `days` later (earlier when negative); the same day when out of range.
+    pub fn plus_days(self, days: i64) -> Date {
+        Date::from_days_since_epoch(self.days_since_epoch() + days).unwrap_or(self)
+    }
+
+    /// The start of this day in UTC.
+    pub fn midnight_utc(self) -> time::OffsetDateTime {
+        self.0.midnight().assume_utc()
+    }
 }
 
 impl fmt::Display for Date {

@@ -2,9 +2,9 @@
 //! action taken, with the theme it belongs to, the session it came from, and
 //! whether the program's sponsors may read its text. Sponsors always get the
 //! counts; the text only of what the leader chose to share.
+use crate::SessionId;
 use crate::person::FieldError;
 use crate::theme::Theme;
-use crate::SessionId;
 use std::fmt;
 
 /// One entry of a leader's insight log.

@@ -75,6 +75,11 @@ pub enum SignalKind {
 impl SignalKind {
     pub const ALL: [SignalKind; 3] = [SignalKind::ExpertReflex, SignalKind::MentorApprehension, SignalKind::Unfocused];
 
+    /// The kind named by `as_str`.
+    pub fn from_name(name: &str) -> Option<SignalKind> {
+        SignalKind::ALL.into_iter().find(|k| k.as_str() == name)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             SignalKind::ExpertReflex => "expert_reflex",

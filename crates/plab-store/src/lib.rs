@@ -7,11 +7,13 @@
 mod accounts;
 mod audit;
 mod key_rotation;
+mod measure;
 mod notes;
 mod pairing;
 mod people;
 mod programs;
 mod questions;
+mod report;
 mod sessions;
 mod settings;
 mod sql;
@@ -21,10 +23,12 @@ pub mod testing;
 pub use accounts::{Account, LinkPurpose, PasswordLink};
 pub use audit::AuditEntry;
 pub use key_rotation::Resealed;
+pub use measure::{InsightTally, Recorder, StoredCheckin, StoredInsight};
 pub use notes::SealedNote;
 pub use pairing::{ListedPair, NewProposal, Pair, PairRule, Partner, Proposal, StoredPair};
 pub use people::ImportSummary;
 pub use programs::{Enrolment, Program, ProgramId};
+pub use report::{PairDepartments, PulseAnswer, RetentionGroup, Scope, SegmentTime, SessionMeasures};
 pub use sessions::{PersonItemAverage, SealedText, SessionCounts, StoredSession};
 
 use sqlx::AnyPool;

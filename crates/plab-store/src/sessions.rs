@@ -27,7 +27,7 @@ macro_rules! columns {
     };
 }
 
-fn session(r: &AnyRow) -> Result<StoredSession> {
+pub(crate) fn session(r: &AnyRow) -> Result<StoredSession> {
     Ok(StoredSession {
         id: SessionId(r.try_get("id")?),
         pair_id: PairId(r.try_get("pair_id")?),
@@ -187,13 +187,15 @@ impl Store {
     }
 
     pub async fn reschedule_session(&self, id: SessionId, starts_at: OffsetDateTime) -> Result<()> {
-        let done =
-            sqlx::query("UPDATE sessions SET starts_at = $1, updated_at = $2 WHERE id = $3 AND status = 'planned'")
-                .bind(crate::sql::instant_text(starts_at))
-                .bind(now_rfc3339())
-                .bind(id.0)
-                .execute(&self.pool)
-                .await?;
+        let done = sqlx::query(
+            "UPDATE sessions SET starts_at = $1, updated_at = $2, reschedules = reschedules + 1 \
+                 WHERE id = $3 AND status = 'planned'",
+        )
+        .bind(crate::sql::instant_text(starts_at))
+        .bind(now_rfc3339())
+        .bind(id.0)
+        .execute(&self.pool)
+        .await?;
         if done.rows_affected() == 1 {
             Ok(())
         } else {

@@ -63,6 +63,10 @@ contract!(
     the_lab_rules_record_who_accepted_them,
     the_directory_keys_and_note_keys_are_listed,
     a_sign_in_email_given_up_can_open_a_new_account,
+    a_partner_revises_their_check_in_until_a_sponsor_reads_it,
+    a_sponsor_records_a_check_in_and_never_overwrites_the_partners_own,
+    held_session_starts_cover_the_programs_held_sessions_only,
+    insights_are_kept_edited_and_deleted_and_only_shared_text_reaches_sponsors,
 );
 
 fn person(id: &str, manager: Option<&str>, level: i32) -> Person {
@@ -578,4 +582,115 @@ async fn a_sign_in_email_given_up_can_open_a_new_account(db: &TestDb) {
     assert_eq!((reused.id, reused.employee_id.as_deref()), (second, Some("vp")));
     let taken = store.change_sign_in_email("pm.new@example.com", "pm@example.com").await;
     assert!(matches!(taken, Err(StoreError::Conflict(_))), "{taken:?}");
+}
+
+fn leader_checkin(insight: &str) -> plab_domain::checkin::CheckinAnswers {
+    plab_domain::checkin::CheckinAnswers::Leader { insight: insight.into(), change: "We record the demo.".into() }
+}
+
+async fn a_partner_revises_their_check_in_until_a_sponsor_reads_it(db: &TestDb) {
+    use plab_store::Recorder;
+    let store = seeded(db).await;
+    let (program, pair) = approved_pair(&store).await;
+    assert_eq!(store.checkin(pair, Role::Leader).await.expect("none yet"), None);
+    store.save_checkin(pair, "vp", &leader_checkin("first"), Recorder::Partner).await.expect("answer");
+    store.save_checkin(pair, "vp", &leader_checkin("revised"), Recorder::Partner).await.expect("revise");
+    let saved = store.checkin(pair, Role::Leader).await.expect("read").expect("answered");
+    assert_eq!((saved.answers, saved.employee_id.as_str()), (leader_checkin("revised"), "vp"));
+    assert_eq!((saved.recorded_by.as_str(), saved.by_sponsor, saved.read_at), ("vp", false, None));
+    assert_eq!(store.checkin(pair, Role::Mentor).await.expect("mentor's"), None, "each partner's is apart");
+
+    assert_eq!(store.mark_checkins_read(program).await.expect("read"), 1);
+    assert_eq!(store.mark_checkins_read(program).await.expect("read again"), 0);
+    let late = store.save_checkin(pair, "vp", &leader_checkin("too late"), Recorder::Partner).await;
+    assert!(matches!(late, Err(StoreError::Conflict(_))), "{late:?}");
+    let all = store.program_checkins(program).await.expect("program's");
+    assert_eq!(all.len(), 1);
+    assert_eq!(all[0].answers, leader_checkin("revised"));
+    assert!(all[0].read_at.is_some());
+}
+
+async fn a_sponsor_records_a_check_in_and_never_overwrites_the_partners_own(db: &TestDb) {
+    use plab_domain::checkin::CheckinAnswers;
+    use plab_store::Recorder;
+    let store = seeded(db).await;
+    let (program, pair) = approved_pair(&store).await;
+    let mentor = |heard: u8, comment: Option<&str>| CheckinAnswers::Mentor {
+        view_of_organization: "Flatter than I thought.".into(),
+        heard,
+        heard_comment: comment.map(str::to_owned),
+    };
+    store.save_checkin(pair, "pm", &mentor(3, None), Recorder::Sponsor("ceo")).await.expect("recorded");
+    store.save_checkin(pair, "pm", &mentor(4, Some("mostly")), Recorder::Sponsor("ceo")).await.expect("corrected");
+    let saved = store.checkin(pair, Role::Mentor).await.expect("read").expect("recorded");
+    assert_eq!(saved.answers, mentor(4, Some("mostly")));
+    assert_eq!((saved.employee_id.as_str(), saved.recorded_by.as_str(), saved.by_sponsor), ("pm", "ceo", true));
+    assert!(saved.read_at.is_some(), "the sponsor who recorded it has read it");
+    let own = store.save_checkin(pair, "pm", &mentor(1, None), Recorder::Partner).await;
+    assert!(matches!(own, Err(StoreError::Conflict(_))), "{own:?}");
+
+    store.save_checkin(pair, "vp", &leader_checkin("mine"), Recorder::Partner).await.expect("leader's own");
+    let over = store.save_checkin(pair, "vp", &leader_checkin("sponsor's"), Recorder::Sponsor("ceo")).await;
+    assert!(matches!(over, Err(StoreError::Conflict(_))), "{over:?}");
+    let roles: Vec<Role> = store.program_checkins(program).await.expect("all").iter().map(|c| c.role()).collect();
+    assert_eq!(roles, [Role::Leader, Role::Mentor]);
+}
+
+async fn held_session_starts_cover_the_programs_held_sessions_only(db: &TestDb) {
+    let store = seeded(db).await;
+    let (program, pair) = approved_pair(&store).await;
+    let (_, elsewhere) = approved_pair(&store).await;
+    let starts = starts();
+    for p in [pair, elsewhere] {
+        store.plan_sessions(p, &starts, 60).await.expect("plan");
+        let ids: Vec<SessionId> = store.sessions(p).await.expect("sessions").iter().map(|s| s.id).collect();
+        store.hold_session(ids[0], None, None).await.expect("hold");
+        store.hold_session(ids[2], None, None).await.expect("hold");
+        store.cancel_session(ids[1]).await.expect("cancel");
+    }
+    let held = store.held_session_starts(program).await.expect("held");
+    assert_eq!(held, [(pair, starts[0]), (pair, starts[2])]);
+}
+
+async fn insights_are_kept_edited_and_deleted_and_only_shared_text_reaches_sponsors(db: &TestDb) {
+    use plab_domain::Theme;
+    use plab_domain::insight::{InsightKind, NewInsight};
+    let store = seeded(db).await;
+    let (program, pair) = approved_pair(&store).await;
+    store.plan_sessions(pair, &starts(), 60).await.expect("plan");
+    let session = store.sessions(pair).await.expect("sessions")[0].id;
+    let new = |kind, text: &str, shared| NewInsight {
+        kind,
+        theme: Theme::Technology,
+        text: text.into(),
+        session: Some(session),
+        shared,
+    };
+    let a = store.add_insight(pair, "vp", &new(InsightKind::Decision, "private decision", false)).await.expect("add");
+    let b = store.add_insight(pair, "vp", &new(InsightKind::Action, "shared action", true)).await.expect("add");
+    let first = store.insight(a).await.expect("read");
+    assert_eq!((first.pair, first.author_id.as_str(), first.session), (pair, "vp", Some(session)));
+    assert_eq!(
+        (first.kind, first.theme, first.text.as_str(), first.shared),
+        (InsightKind::Decision, Theme::Technology, "private decision", false)
+    );
+
+    let edited =
+        NewInsight { theme: Theme::CultureSafety, session: None, ..new(InsightKind::Decision, "edited", false) };
+    store.update_insight(a, &edited).await.expect("edit");
+    let after = store.insight(a).await.expect("read");
+    assert_eq!((after.theme, after.text.as_str(), after.session), (Theme::CultureSafety, "edited", None));
+    assert_eq!(store.insights(pair).await.expect("log").iter().map(|i| i.id).collect::<Vec<_>>(), [a, b]);
+
+    let shared = store.shared_insights(program).await.expect("shared");
+    assert_eq!(shared.iter().map(|i| i.text.as_str()).collect::<Vec<_>>(), ["shared action"]);
+    let tallies = store.insight_tallies(program).await.expect("tallies");
+    let seen: Vec<(InsightKind, bool, u32)> = tallies.iter().map(|t| (t.kind, t.shared, t.count)).collect();
+    assert_eq!(seen, [(InsightKind::Action, true, 1), (InsightKind::Decision, false, 1)]);
+
+    store.delete_insight(a).await.expect("delete");
+    assert!(matches!(store.insight(a).await, Err(StoreError::NotFound { .. })));
+    assert!(matches!(store.delete_insight(a).await, Err(StoreError::NotFound { .. })));
+    assert!(matches!(store.update_insight(a, &edited).await, Err(StoreError::NotFound { .. })));
+    assert_eq!(store.insights(pair).await.expect("log").len(), 1);
 }

@@ -12,9 +12,11 @@ use utoipa_axum::router::OpenApiRouter;
 pub(crate) mod account;
 pub(crate) mod admin;
 pub(crate) mod health;
+pub(crate) mod measure;
 pub(crate) mod pairs;
 pub(crate) mod perspectives;
 pub(crate) mod programs;
+pub(crate) mod report;
 pub(crate) mod sessions;
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -26,6 +28,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(sessions::routes())
         .merge(perspectives::routes())
         .merge(admin::routes())
+        .merge(measure::routes())
+        .merge(report::routes())
 }
 
 /// `Json` whose rejections (broken JSON, wrong fields, too large) are 4xx JSON errors.

@@ -1,56 +1,84 @@
-// The session timer: counts down each agenda segment in turn. Without
-// JavaScript the agenda is still there; the buttons stay hidden.
+// The session timer: walks the agenda one segment at a time. Each segment
+// counts down its planned minutes, then counts the overrun until the pair
+// presses "Next segment"; the minutes each one actually took are recorded for
+// the measure step. Pause stops the clock. Without JavaScript the agenda is
+// still there; the buttons stay hidden.
 (function () {
   "use strict";
+  var agenda = document.getElementById("agenda");
   var segments = Array.prototype.slice.call(document.querySelectorAll("#agenda .segment"));
   var start = document.getElementById("timer-start");
+  var pause = document.getElementById("timer-pause");
+  var next = document.getElementById("timer-next");
   var stop = document.getElementById("timer-stop");
-  if (!segments.length || !start || !stop) return;
+  var now = document.getElementById("timer-now");
+  if (!agenda || !segments.length || !start || !pause || !next || !stop) return;
   start.hidden = false;
-  var ticker = null;
+  var ticker = null, current = -1, spent = 0, since = 0, paused = false;
 
-  function clear() {
-    segments.forEach(function (li) {
-      li.classList.remove("current", "past");
-      li.querySelector(".remaining").textContent = "";
+  function seconds() {
+    return spent + (paused ? 0 : (Date.now() - since) / 1000);
+  }
+
+  function clock(s) {
+    var m = Math.floor(s / 60), r = Math.floor(s % 60);
+    return m + ":" + (r < 10 ? "0" : "") + r;
+  }
+
+  function show() {
+    segments.forEach(function (li, i) {
+      li.classList.toggle("past", i < current);
+      li.classList.toggle("current", i === current);
+      var label = li.querySelector(".remaining");
+      if (i !== current) { label.textContent = ""; return; }
+      var left = Number(li.dataset.minutes) * 60 - seconds();
+      label.textContent = left >= 0 ? clock(left) + " left" : clock(-left) + " over";
     });
   }
 
-  function tick(startedAt) {
-    var elapsed = (Date.now() - startedAt) / 1000;
-    var offset = 0;
-    segments.forEach(function (li) {
-      var length = Number(li.dataset.minutes) * 60;
-      var remaining = offset + length - elapsed;
-      var label = li.querySelector(".remaining");
-      li.classList.toggle("past", remaining <= 0);
-      li.classList.toggle("current", remaining > 0 && elapsed >= offset);
-      if (remaining > 0 && elapsed >= offset) {
-        var m = Math.floor(remaining / 60), s = Math.floor(remaining % 60);
-        label.textContent = m + ":" + (s < 10 ? "0" : "") + s + " left";
-      } else {
-        label.textContent = "";
-      }
-      offset += length;
-    });
-    if (elapsed >= offset) halt();
+  // A finished segment's minutes go to the server; a failure only costs the measure.
+  function record(i, secs) {
+    var body = new URLSearchParams();
+    body.set("csrf", agenda.dataset.csrf);
+    body.set("segment", segments[i].dataset.name);
+    body.set("minutes", String(Math.round(secs / 60)));
+    fetch(agenda.dataset.record, { method: "POST", body: body, credentials: "same-origin" }).catch(function () {});
+  }
+
+  function enter(i) {
+    current = i; spent = 0; since = Date.now(); paused = false;
+    pause.textContent = "Pause";
+    if (i < segments.length) {
+      now.textContent = "Now: " + segments[i].dataset.name;
+      segments[i].classList.add("changed");
+      setTimeout(function () { segments[i].classList.remove("changed"); }, 1500);
+    }
+    show();
   }
 
   function halt() {
     if (ticker !== null) clearInterval(ticker);
-    ticker = null;
-    start.hidden = false;
-    stop.hidden = true;
+    ticker = null; current = -1;
+    start.hidden = false; pause.hidden = true; next.hidden = true; stop.hidden = true;
+    now.textContent = "";
+    show();
   }
 
   start.addEventListener("click", function () {
-    clear();
-    var startedAt = Date.now();
-    tick(startedAt);
-    ticker = setInterval(function () { tick(startedAt); }, 1000);
-    start.hidden = true;
-    stop.hidden = false;
-    stop.focus();
+    enter(0);
+    ticker = setInterval(show, 1000);
+    start.hidden = true; pause.hidden = false; next.hidden = false; stop.hidden = false;
+    next.focus();
   });
-  stop.addEventListener("click", function () { halt(); clear(); start.focus(); });
+  pause.addEventListener("click", function () {
+    if (paused) { since = Date.now(); paused = false; pause.textContent = "Pause"; }
+    else { spent = seconds(); paused = true; pause.textContent = "Resume"; }
+    show();
+  });
+  next.addEventListener("click", function () {
+    record(current, seconds());
+    if (current + 1 < segments.length) { enter(current + 1); }
+    else { halt(); now.textContent = "Session done: each part's time is recorded."; start.focus(); }
+  });
+  stop.addEventListener("click", function () { halt(); start.focus(); });
 })();

@@ -234,7 +234,12 @@ fn an_import_killed_half_way_leaves_all_or_nothing(db: TestDb) {
     timing.ok(&["import", "people", path.to_str().expect("path")]);
     let full = started.elapsed();
     let mut interrupted = 0;
-    for fraction in [0.3, 0.6, 0.85] {
+    // Timing on a busy machine varies: keep trying other points until three
+    // kills have landed mid-import (every attempt is checked all the same).
+    for fraction in [0.3, 0.6, 0.85, 0.15, 0.45, 0.7, 0.05, 0.95, 0.25, 0.5] {
+        if interrupted >= 3 {
+            break;
+        }
         let mut child = Command::new(env!("CARGO_BIN_EXE_plab"))
             .args(["import", "people", path.to_str().expect("path")])
             .env("PLAB_DATABASE_URL", &plab.db.url)

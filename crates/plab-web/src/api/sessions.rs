@@ -19,6 +19,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(cancel))
         .routes(routes!(reschedule))
         .routes(routes!(my_pulse, answer_pulse))
+        .routes(routes!(record_segment))
 }
 
 /// The pair's sessions, for its partners and its program's sponsors (times and status only).
@@ -111,4 +112,29 @@ pub(crate) async fn answer_pulse(
     ApiJson(body): ApiJson<PulseBody>,
 ) -> Result<Json<BTreeMap<String, u8>>, ApiError> {
     Ok(Json(sessions::answer_pulse(&s.store, &actor, crate::path_session(&id)?, &body.answers).await?))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SegmentBody {
+    /// An agenda segment's name: `Connect`, `Mentor's Lab`, `Reflection` or `Next Steps`.
+    segment: String,
+    /// The minutes it actually took, 0 to 600.
+    minutes: u32,
+}
+
+/// A partner records how long an agenda segment actually took (the session
+/// timer does it at each change of segment). The measure step reads it: a
+/// Mentor's Lab cut short is evidence of the leader's expert reflex.
+#[utoipa::path(post, path = "/api/v1/sessions/{session}/segments", security(("bearer" = [])), request_body = SegmentBody,
+    params(("session" = i64, Path, description = "session id")),
+    responses((status = 204, description = "recorded"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub(crate) async fn record_segment(
+    State(s): State<AppState>,
+    Authed(actor): Authed,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<SegmentBody>,
+) -> Result<axum::http::StatusCode, ApiError> {
+    sessions::record_segment(&s.store, &actor, crate::path_session(&id)?, &body.segment, body.minutes).await?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
 }

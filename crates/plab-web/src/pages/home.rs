@@ -18,10 +18,13 @@ struct HomePage {
     signed_in: Option<String>,
     me: lab::Me,
     pairs: Vec<PairView>,
+    checkins: Vec<plab_app::measure::PendingCheckin>,
 }
 
 async fn home(State(s): State<AppState>, visitor: SignedIn) -> Result<HomePage, PageError> {
     let me = lab::me(&s.store, &s.vault, &visitor.actor).await?;
     let pairs = lab::my_pairs(&s.store, &visitor.actor).await?;
-    Ok(HomePage { signed_in: Some(visitor.csrf), me, pairs })
+    let now = time::OffsetDateTime::now_utc();
+    let checkins = plab_app::measure::my_pending_checkins(&s.store, &visitor.actor, now).await?;
+    Ok(HomePage { signed_in: Some(visitor.csrf), me, pairs, checkins })
 }

@@ -25,6 +25,7 @@ mod account;
 mod admin;
 mod home;
 mod import;
+mod measure;
 mod pair;
 mod participant;
 mod session;
@@ -74,6 +75,7 @@ pub fn routes() -> Router<AppState> {
         .merge(admin::routes())
         .merge(account::routes())
         .merge(session::routes())
+        .merge(measure::routes())
 }
 
 /// A page's failure: back to sign-in, or an error page with its status.

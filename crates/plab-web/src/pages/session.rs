@@ -23,6 +23,28 @@ pub fn routes() -> Router<AppState> {
         .route("/sessions/{session}/cancel", post(cancel))
         .route("/sessions/{session}/reschedule", post(reschedule))
         .route("/sessions/{session}/pulse", post(pulse))
+        .route("/sessions/{session}/segments", post(segment))
+}
+
+#[derive(Deserialize)]
+struct SegmentForm {
+    #[serde(default)]
+    csrf: String,
+    segment: String,
+    minutes: u32,
+}
+
+super::carries_csrf!(SegmentForm);
+
+/// The session timer records a finished segment's minutes (from the page's script).
+async fn segment(
+    State(s): State<AppState>,
+    Path(raw): Path<String>,
+    Checked(visitor, form): Checked<SegmentForm>,
+) -> Result<StatusCode, PageError> {
+    let id = crate::path_session(&raw)?;
+    sessions::record_segment(&s.store, &visitor.actor, id, &form.segment, form.minutes).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// One pulse statement with the partner's own answer, if any.

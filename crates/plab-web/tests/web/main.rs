@@ -28,6 +28,7 @@ pub(crate) use backends;
 mod api;
 mod attacks;
 mod common;
+mod measure;
 mod page_matrix;
 mod pages;
 mod perspectives;

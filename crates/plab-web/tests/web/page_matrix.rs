@@ -46,6 +46,20 @@ async fn sessions(app: &App) -> (i64, i64) {
     (own, other)
 }
 
+/// An insight in the log of each pair of program A: (pair 1's, pair 2's).
+async fn insights(app: &App) -> (i64, i64) {
+    let insight = |text: &str| plab_domain::insight::NewInsight {
+        kind: plab_domain::insight::InsightKind::Action,
+        theme: plab_domain::Theme::Technology,
+        text: text.into(),
+        session: None,
+        shared: false,
+    };
+    let own = app.store.add_insight(plab_domain::PairId(app.pair1), "L1", &insight("own")).await.expect("own");
+    let other = app.store.add_insight(plab_domain::PairId(app.pair2), "L2", &insight("other")).await.expect("other");
+    (own.0, other.0)
+}
+
 fn check(who: Option<&str>, method: &str, uri: &str, status: StatusCode, location: Option<&str>, want: Want) {
     let to_sign_in = status == StatusCode::SEE_OTHER && location == Some("/");
     let ok = match want {
@@ -63,6 +77,7 @@ fn check(who: Option<&str>, method: &str, uri: &str, status: StatusCode, locatio
 async fn every_page_route_by_every_role_over_own_and_others_resources(app: App) {
     let (own_s, other_s) = sessions(&app).await;
     let (p, b, pair1, pair2) = (app.program, app.program + 1, app.pair1, app.pair2);
+    let (own_i, other_i) = insights(&app).await;
     #[rustfmt::skip]
     let gets: Vec<(String, [Want; 8])> = vec![
         //                                   l1 m1 s  l2 s2 m3 admin anon
@@ -80,6 +95,15 @@ async fn every_page_route_by_every_role_over_own_and_others_resources(app: App) 
         (format!("/sessions/{other_s}"),      [H, H, F, A, H, H, H, S]),
         ("/people/import".into(),             [F, F, A, F, A, F, A, S]),
         ("/admin".into(),                     [F, F, F, F, F, F, A, S]),
+        (format!("/pairs/{pair1}/checkin"),   [A, A, F, H, H, H, H, S]),
+        (format!("/pairs/{pair2}/checkin"),   [H, H, F, A, H, H, H, S]),
+        (format!("/pairs/{pair1}/checkins/leader"), [F, F, A, H, H, H, H, S]),
+        (format!("/pairs/{pair1}/checkins/mentor"), [F, F, A, H, H, H, H, S]),
+        (format!("/programs/{p}/checkins"),   [F, F, A, F, H, H, H, S]),
+        (format!("/programs/{p}/insights"),   [F, F, A, F, H, H, H, S]),
+        (format!("/pairs/{pair1}/insights"),  [A, F, F, H, H, H, H, S]),
+        (format!("/insights/{own_i}"),        [A, F, F, H, H, H, H, S]),
+        (format!("/insights/{other_i}"),      [H, H, F, A, H, H, H, S]),
     ];
     let rule = |extra: &[(&str, &str)]| extra.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
     #[rustfmt::skip]
@@ -101,6 +125,14 @@ async fn every_page_route_by_every_role_over_own_and_others_resources(app: App) 
                                                                                                 [A, A, F, H, H, H, H, S]),
         (format!("/sessions/{other_s}/reschedule"), rule(&[("starts_at", "2030-01-14T10:00")]), [H, H, F, A, H, H, H, S]),
         (format!("/sessions/{other_s}/cancel"), rule(&[]),                                      [H, H, F, A, H, H, H, S]),
+        (format!("/pairs/{pair1}/checkin"), rule(&[("insight", "a"), ("change", "b")]),          [A, A, F, H, H, H, H, S]),
+        (format!("/pairs/{pair1}/checkins/mentor"), rule(&[("view_of_organization", "a"), ("heard", "4")]),
+                                                                                                [F, F, A, H, H, H, H, S]),
+        (format!("/pairs/{pair1}/insights"), rule(&[("kind", "action"), ("theme", "technology"), ("text", "tried the chat")]),
+                                                                                                [A, F, F, H, H, H, H, S]),
+        (format!("/insights/{own_i}"), rule(&[("kind", "decision"), ("theme", "technology"), ("text", "edited")]),
+                                                                                                [A, F, F, H, H, H, H, S]),
+        (format!("/insights/{other_i}/delete"), rule(&[]),                                      [H, H, F, A, H, H, H, S]),
         ("/admin/settings".into(), rule(&[("instance_name", "Lab")]),                          [F, F, F, F, F, F, A, S]),
         ("/admin/links".into(), rule(&[("email", "m2@lab.test")]),                              [F, F, F, F, F, F, A, S]),
         ("/account/calendar".into(), rule(&[]),                                                 [A, A, A, A, A, A, A, S]),

@@ -1,0 +1,322 @@
+//! The program's outcome report (docs/interfaces.md): what a sponsor runs the
+//! program for, without reading anyone's notes. The same document comes from
+//! `plab report --program ID --json` (the operator) and
+//! `GET /api/v1/programs/{program}/report` (the program's sponsors), apart
+//! from its generation time. Averages of private answers are released in
+//! steps (`session::next_release`); everything else is a count.
+use crate::accounts::Actor;
+use crate::{AppError, access};
+use plab_domain::coach::Strength;
+use plab_domain::session::SessionStatus;
+use plab_domain::signals::{SignalKind, signals_at};
+use plab_domain::{Date, ProgramId};
+use plab_store::{RetentionGroup, Scope, Store, StoredSession};
+use serde::Serialize;
+use std::collections::{BTreeMap, HashSet};
+use time::OffsetDateTime;
+
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct Report {
+    pub program: i64,
+    pub name: String,
+    pub starts_on: String,
+    /// RFC 3339, UTC: the one field that differs between two reports of the same data.
+    pub generated_at: String,
+    pub pairs: usize,
+    /// Pairs whose leader and mentor work in different departments: silos crossed.
+    pub cross_department_pairs: usize,
+    pub sessions: SessionTotals,
+    pub homework: HomeworkTotals,
+    pub checkins: CheckinTotals,
+    /// Decisions changed and actions taken, logged by the leaders.
+    pub insights: usize,
+    pub questions: QuestionStrengths,
+    /// How many pairs show each signal now.
+    pub signals: SignalCounts,
+    pub at_risk: Vec<AtRisk>,
+    /// Share of the held sessions that took place within a week of their place
+    /// in the cadence (null before any was held).
+    pub cadence_kept: Option<f64>,
+    /// How many current research questions touch each theme.
+    pub question_themes: BTreeMap<String, usize>,
+    /// Week by week from the program's start: sessions and signals over time.
+    pub weeks: Vec<Week>,
+    pub retention: Retention,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, utoipa::ToSchema)]
+pub struct SessionTotals {
+    pub planned: usize,
+    pub held: usize,
+    pub cancelled: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, utoipa::ToSchema)]
+pub struct HomeworkTotals {
+    pub set: usize,
+    pub done: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, utoipa::ToSchema)]
+pub struct CheckinTotals {
+    pub due: usize,
+    pub completed: usize,
+    /// The mentors' "Do you feel your perspective is being heard?" (1-5),
+    /// null until the program's minimum group size of mentors has answered.
+    pub mentor_feels_heard_avg: Option<f64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, utoipa::ToSchema)]
+pub struct QuestionStrengths {
+    pub weak: usize,
+    pub fair: usize,
+    pub strong: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, utoipa::ToSchema)]
+pub struct SignalCounts {
+    pub expert_reflex: usize,
+    pub mentor_apprehension: usize,
+    pub unfocused: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct AtRisk {
+    pub pair: i64,
+    pub signals: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct Week {
+    /// The Monday that starts it.
+    pub starts: String,
+    pub planned: usize,
+    pub held: usize,
+    pub cancelled: usize,
+    /// Pairs showing any signal at the end of the week.
+    pub pairs_at_risk: usize,
+}
+
+/// Participants' retention against comparable non-participants (same
+/// department and level), from the directory's leave dates since the start.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, utoipa::ToSchema)]
+pub struct Retention {
+    pub participants: usize,
+    pub participants_left: usize,
+    pub comparable: usize,
+    pub comparable_left: usize,
+    /// Share of participants still here, null below the minimum group size.
+    pub participants_retained: Option<f64>,
+    pub comparable_retained: Option<f64>,
+}
+
+/// The report as the program's sponsors see it.
+pub async fn for_sponsor(store: &Store, actor: &Actor, program: ProgramId) -> Result<Report, AppError> {
+    access::sponsor_of_program(store, actor, program).await?;
+    build(store, program, OffsetDateTime::now_utc()).await
+}
+
+/// The report as the operator sees it (`plab report`), as of `now`.
+pub async fn build(store: &Store, program: ProgramId, now: OffsetDateTime) -> Result<Report, AppError> {
+    let stored = store.program(program).await?;
+    let settings = &stored.settings;
+    let sessions = store.program_sessions(program).await?;
+    let measures = store.session_measures(Scope::Program(program)).await?;
+    let homework: HashSet<_> = measures.homework.iter().copied().collect();
+    let pulses = store.program_pulse_answers(program).await?;
+    let evidence = crate::signals::evidence_by_pair(settings.cadence_days, &sessions, &measures, &pulses);
+    let departments = store.pair_departments(program).await?;
+    let questions = store.current_questions(program).await?;
+
+    let mut totals = SessionTotals::default();
+    let mut homework_totals = HomeworkTotals::default();
+    for s in &sessions {
+        match s.status {
+            SessionStatus::Planned => totals.planned += 1,
+            SessionStatus::Held => totals.held += 1,
+            SessionStatus::Cancelled => totals.cancelled += 1,
+        }
+        if homework.contains(&s.id) {
+            homework_totals.set += 1;
+        }
+        if s.homework_done {
+            homework_totals.done += 1;
+        }
+    }
+    let mut strengths = QuestionStrengths::default();
+    let mut question_themes = BTreeMap::new();
+    for (_, q) in &questions {
+        match q.assessment.strength {
+            Strength::Weak => strengths.weak += 1,
+            Strength::Fair => strengths.fair += 1,
+            Strength::Strong => strengths.strong += 1,
+        }
+        for theme in &q.assessment.themes {
+            *question_themes.entry(theme.as_str().to_owned()).or_insert(0) += 1;
+        }
+    }
+    let mut signal_counts = SignalCounts::default();
+    let mut at_risk = Vec::new();
+    for (pair, e) in &evidence {
+        let raised = signals_at(e, now);
+        for s in &raised {
+            match s.kind {
+                SignalKind::ExpertReflex => signal_counts.expert_reflex += 1,
+                SignalKind::MentorApprehension => signal_counts.mentor_apprehension += 1,
+                SignalKind::Unfocused => signal_counts.unfocused += 1,
+            }
+        }
+        if !raised.is_empty() {
+            at_risk.push(AtRisk { pair: pair.0, signals: raised.iter().map(|s| s.kind.as_str().to_owned()).collect() });
+        }
+    }
+    let at_risk_at = |t: OffsetDateTime| evidence.values().filter(|e| !signals_at(e, t).is_empty()).count();
+    let since = stored.starts_on;
+    let retention = retention(&store.retention_groups(program, since).await?, settings.min_group_size);
+    Ok(Report {
+        program: program.0,
+        name: stored.name.clone(),
+        starts_on: stored.starts_on.to_string(),
+        generated_at: plab_domain::session::format_instant(now),
+        pairs: departments.len(),
+        cross_department_pairs: departments.iter().filter(|d| d.leader != d.mentor).count(),
+        sessions: totals,
+        homework: homework_totals,
+        checkins: CheckinTotals::default(),
+        insights: 0,
+        questions: strengths,
+        signals: signal_counts,
+        at_risk,
+        cadence_kept: cadence_kept(&sessions, stored.starts_on, settings.cadence_days),
+        question_themes,
+        weeks: weeks(&sessions, stored.starts_on, now, at_risk_at),
+        retention,
+    })
+}
+
+/// Held sessions that took place within a week of their planned place in the
+/// cadence, counted from each pair's first session.
+fn cadence_kept(sessions: &[StoredSession], _starts_on: Date, cadence_days: u32) -> Option<f64> {
+    let mut first_of_pair = BTreeMap::new();
+    for s in sessions {
+        first_of_pair.entry(s.pair_id).or_insert(s.starts_at);
+    }
+    let held: Vec<&StoredSession> = sessions.iter().filter(|s| s.status == SessionStatus::Held).collect();
+    if held.is_empty() {
+        return None;
+    }
+    let on_time = held
+        .iter()
+        .filter(|s| {
+            let first = first_of_pair[&s.pair_id];
+            let planned = first + time::Duration::days(i64::from(cadence_days) * (s.seq - 1));
+            (s.starts_at - planned).abs() <= time::Duration::days(7)
+        })
+        .count();
+    Some(share(on_time, held.len()))
+}
+
+fn share(part: usize, whole: usize) -> f64 {
+    let ratio = part as f64 / whole.max(1) as f64;
+    (ratio * 1000.0).round() / 1000.0
+}
+
+/// Week by week from the Monday of the program's start to this week.
+fn weeks(
+    sessions: &[StoredSession],
+    starts_on: Date,
+    now: OffsetDateTime,
+    at_risk_at: impl Fn(OffsetDateTime) -> usize,
+) -> Vec<Week> {
+    let first = starts_on.monday_of_week();
+    let today = Date::of_instant(now);
+    let mut out = Vec::new();
+    let mut monday = first;
+    while monday <= today && out.len() < 260 {
+        let next = monday.plus_days(7);
+        let (from, to) = (monday.midnight_utc(), next.midnight_utc());
+        let in_week: Vec<&StoredSession> =
+            sessions.iter().filter(|s| s.starts_at >= from && s.starts_at < to).collect();
+        let count = |status| in_week.iter().filter(|s| s.status == status).count();
+        out.push(Week {
+            starts: monday.to_string(),
+            planned: in_week.len(),
+            held: count(SessionStatus::Held),
+            cancelled: count(SessionStatus::Cancelled),
+            pairs_at_risk: at_risk_at(to.min(now)),
+        });
+        monday = next;
+    }
+    out
+}
+
+/// Participants against everyone else in the departments and levels the
+/// participants come from; each share only from the minimum group size.
+fn retention(groups: &[RetentionGroup], min_group_size: u32) -> Retention {
+    let participant_groups: HashSet<(&str, i64)> =
+        groups.iter().filter(|g| g.participant).map(|g| (g.department.as_str(), g.level)).collect();
+    let mut r = Retention::default();
+    for g in groups {
+        let (people, left) = (usize::try_from(g.people).unwrap_or(0), usize::try_from(g.left).unwrap_or(0));
+        if g.participant {
+            r.participants += people;
+            r.participants_left += left;
+        } else if participant_groups.contains(&(g.department.as_str(), g.level)) {
+            r.comparable += people;
+            r.comparable_left += left;
+        }
+    }
+    let min = usize::try_from(min_group_size).unwrap_or(usize::MAX);
+    let retained = |people: usize, left: usize| (people >= min).then(|| share(people - left, people));
+    r.participants_retained = retained(r.participants, r.participants_left);
+    r.comparable_retained = retained(r.comparable, r.comparable_left);
+    r
+}
+
+/// The report as CSV: a `metric,value` row per figure (empty when withheld),
+/// then `week,planned,held,cancelled,pairs_at_risk` rows.
+pub fn to_csv(r: &Report) -> String {
+    let opt = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_default();
+    let mut rows: Vec<(String, String)> = vec![
+        ("program".into(), r.program.to_string()),
+        ("name".into(), r.name.clone()),
+        ("starts_on".into(), r.starts_on.clone()),
+        ("generated_at".into(), r.generated_at.clone()),
+        ("pairs".into(), r.pairs.to_string()),
+        ("cross_department_pairs".into(), r.cross_department_pairs.to_string()),
+        ("sessions.planned".into(), r.sessions.planned.to_string()),
+        ("sessions.held".into(), r.sessions.held.to_string()),
+        ("sessions.cancelled".into(), r.sessions.cancelled.to_string()),
+        ("homework.set".into(), r.homework.set.to_string()),
+        ("homework.done".into(), r.homework.done.to_string()),
+        ("checkins.due".into(), r.checkins.due.to_string()),
+        ("checkins.completed".into(), r.checkins.completed.to_string()),
+        ("checkins.mentor_feels_heard_avg".into(), opt(r.checkins.mentor_feels_heard_avg)),
+        ("insights".into(), r.insights.to_string()),
+        ("questions.weak".into(), r.questions.weak.to_string()),
+        ("questions.fair".into(), r.questions.fair.to_string()),
+        ("questions.strong".into(), r.questions.strong.to_string()),
+        ("signals.expert_reflex".into(), r.signals.expert_reflex.to_string()),
+        ("signals.mentor_apprehension".into(), r.signals.mentor_apprehension.to_string()),
+        ("signals.unfocused".into(), r.signals.unfocused.to_string()),
+        ("at_risk".into(), r.at_risk.len().to_string()),
+        ("cadence_kept".into(), opt(r.cadence_kept)),
+        ("retention.participants_retained".into(), opt(r.retention.participants_retained)),
+        ("retention.comparable_retained".into(), opt(r.retention.comparable_retained)),
+    ];
+    rows.extend(r.question_themes.iter().map(|(t, n)| (format!("question_themes.{t}"), n.to_string())));
+    let mut out = csv::WriterBuilder::new().flexible(true).from_writer(Vec::new());
+    let mut write = |record: &[&str]| out.write_record(record).is_ok();
+    let mut ok = write(&["metric", "value"]);
+    for (metric, value) in &rows {
+        ok &= write(&[metric, value]);
+    }
+    ok &= write(&["week", "planned", "held", "cancelled", "pairs_at_risk"]);
+    for w in &r.weeks {
+        let (p, h, c, a) =
+            (w.planned.to_string(), w.held.to_string(), w.cancelled.to_string(), w.pairs_at_risk.to_string());
+        ok &= write(&[&w.starts, &p, &h, &c, &a]);
+    }
+    debug_assert!(ok, "writing CSV into memory cannot fail");
+    String::from_utf8(out.into_inner().unwrap_or_default()).unwrap_or_default()
+}
