@@ -426,6 +426,15 @@ pub async fn checkin_summary(
     now: OffsetDateTime,
 ) -> Result<CheckinSummary, AppError> {
     access::sponsor_of_program(store, actor, program).await?;
+    summary_of(store, program, now).await
+}
+
+/// The same summary for a caller who has authorized the actor (the report).
+pub(crate) async fn summary_of(
+    store: &Store,
+    program: ProgramId,
+    now: OffsetDateTime,
+) -> Result<CheckinSummary, AppError> {
     let mut out = CheckinSummary::default();
     for (row, stored) in program_rows(store, program, now).await? {
         match row.state.as_str() {

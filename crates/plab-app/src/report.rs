@@ -7,13 +7,16 @@
 use crate::accounts::Actor;
 use crate::{AppError, access};
 use plab_domain::coach::Strength;
-use plab_domain::session::SessionStatus;
+use plab_domain::session::{PersonAnswers, SessionStatus};
 use plab_domain::signals::{SignalKind, signals_at};
 use plab_domain::{Date, ProgramId};
 use plab_store::{RetentionGroup, Scope, Store, StoredSession};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashSet};
 use time::OffsetDateTime;
+
+/// The released-averages key of the mentors' "heard" check-in answer.
+const HEARD_ITEM: &str = "checkin.heard";
 
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Report {
@@ -170,6 +173,22 @@ pub async fn build(store: &Store, program: ProgramId, now: OffsetDateTime) -> Re
             at_risk.push(AtRisk { pair: pair.0, signals: raised.iter().map(|s| s.kind.as_str().to_owned()).collect() });
         }
     }
+    let summary = crate::measure::summary_of(store, program, now).await?;
+    let heard: Vec<PersonAnswers> = summary
+        .heard
+        .iter()
+        .map(|h| PersonAnswers { person: h.mentor.clone(), sum: u32::from(h.heard), count: 1 })
+        .collect();
+    let released = store.released_averages(program).await?;
+    let previous = released.iter().find(|(code, _)| code == HEARD_ITEM).map(|(_, r)| r);
+    let heard_avg =
+        crate::sessions::release_if_due(store, program, HEARD_ITEM, previous, &heard, settings.min_group_size).await?;
+    let checkins = CheckinTotals {
+        due: usize::try_from(summary.due + summary.overdue).unwrap_or(usize::MAX),
+        completed: usize::try_from(summary.done).unwrap_or(usize::MAX),
+        mentor_feels_heard_avg: heard_avg.map(|a| (a.average * 100.0).round() / 100.0),
+    };
+    let insights = store.insight_tallies(program).await?.iter().map(|t| usize::try_from(t.count).unwrap_or(0)).sum();
     let at_risk_at = |t: OffsetDateTime| evidence.values().filter(|e| !signals_at(e, t).is_empty()).count();
     let since = stored.starts_on;
     let retention = retention(&store.retention_groups(program, since).await?, settings.min_group_size);
@@ -182,8 +201,8 @@ pub async fn build(store: &Store, program: ProgramId, now: OffsetDateTime) -> Re
         cross_department_pairs: departments.iter().filter(|d| d.leader != d.mentor).count(),
         sessions: totals,
         homework: homework_totals,
-        checkins: CheckinTotals::default(),
-        insights: 0,
+        checkins,
+        insights,
         questions: strengths,
         signals: signal_counts,
         at_risk,

@@ -8,8 +8,9 @@ use axum::Router;
 use axum::extract::{Path, State};
 use axum::response::Redirect;
 use axum::routing::{get, post};
-use plab_app::lab;
+use plab_app::{lab, signals};
 use plab_domain::charter::{LAB_RULES, LabRule};
+use plab_domain::signals::Signal;
 use serde::Deserialize;
 
 pub fn routes() -> Router<AppState> {
@@ -26,11 +27,15 @@ struct PairPage {
     csrf: String,
     lab: lab::PairOverview,
     rules: &'static [LabRule],
+    /// The signals this visitor may see: the partner's for their role, all for a sponsor.
+    signals: Vec<Signal>,
 }
 
 async fn pair(State(s): State<AppState>, visitor: SignedIn, Path(raw): Path<String>) -> Result<PairPage, PageError> {
-    let lab = lab::overview(&s.store, &s.vault, &visitor.actor, crate::path_pair(&raw)?).await?;
-    Ok(PairPage { signed_in: Some(visitor.csrf.clone()), csrf: visitor.csrf, lab, rules: &LAB_RULES })
+    let id = crate::path_pair(&raw)?;
+    let lab = lab::overview(&s.store, &s.vault, &visitor.actor, id).await?;
+    let signals = signals::for_pair(&s.store, &visitor.actor, id).await?;
+    Ok(PairPage { signed_in: Some(visitor.csrf.clone()), csrf: visitor.csrf, lab, rules: &LAB_RULES, signals })
 }
 
 super::carries_csrf!(NoteForm);

@@ -32,4 +32,5 @@ mod measure;
 mod page_matrix;
 mod pages;
 mod perspectives;
+mod report;
 mod sessions;
