@@ -530,6 +530,28 @@ async function screenshotOfTheLeadersPairPage() {
   console.log(`#   ${file}`);
 }
 
+/** The sponsor's dashboard: health at a glance, server-drawn charts with text alternatives, pairs at risk, exports. */
+async function sponsorsDashboard() {
+  const s = await newSession();
+  await signIn(s, demo.sponsor);
+  await goto(s.page, `/programs/${demo.program}`);
+  for (const id of ['glance', 'charts', 'at-risk', 'themes']) {
+    assert.equal(await s.page.locator(`section#${id}`).count(), 1, `the dashboard has no section#${id}`);
+  }
+  assert.ok((await s.page.locator('#charts svg').count()) >= 2, 'the dashboard draws fewer than two charts');
+  const alts = await s.page.$$eval('#charts [role=img]', (els) => els.map((e) => e.getAttribute('aria-label') || ''));
+  assert.ok(alts.length >= 2 && alts.every((a) => a.length > 20), `charts without a text alternative: ${JSON.stringify(alts)}`);
+  assert.ok((await s.page.locator('#at-risk li.risk').count()) >= 1, 'the demo has no pair at risk on the dashboard');
+  assert.ok(!(await s.page.content()).includes(SECRET), `the dashboard shows "${SECRET}"`);
+  const csv = await s.page.request.get(`${BASE_URL}/programs/${demo.program}/report.csv`);
+  assert.equal(csv.status(), 200, `report.csv: HTTP ${csv.status()}`);
+  assert.ok((await csv.text()).startsWith('metric,value'), 'report.csv does not start with its header');
+  const file = join(ARTIFACTS, 'dashboard.png');
+  await s.page.screenshot({ path: file, fullPage: true });
+  console.log(`#   ${file}`);
+  await signOut(s);
+}
+
 // ---------------------------------------------------------------- runner
 
 // [key, name, function, keys of the steps it cannot run without]
@@ -552,6 +574,8 @@ const steps = [
   ['csrf', 'csrf: a POST to /pairs/{id}/notes without a valid csrf is 403 and stores nothing',
     postWithoutCsrfIsRefused, ['leader']],
   ['shot', "screenshot of the leader's pair page (e2e/artifacts/pair.png)", screenshotOfTheLeadersPairPage, ['leader']],
+  ['dashboard', "sponsor's dashboard: at a glance, charts with text alternatives, pairs at risk, CSV export (e2e/artifacts/dashboard.png)",
+    sponsorsDashboard, ['api', 'browser']],
 ];
 
 let passed = 0;
