@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Hot reads over HTTP: `/healthz`, `/api/v1/me` and a program's pair list,
-# measured with wrk against `plab serve` on a fresh SQLite demo.
+# Hot reads over HTTP: `/healthz`, `/api/v1/me`, a program's pair list and its
+# outcome report, measured with wrk against `plab serve` on a fresh SQLite demo.
 # Usage: scripts/bench-http.sh [PEOPLE] [SECONDS]
 # Needs wrk, curl and jq. THREADS and CONNECTIONS override wrk's -t2 -c32;
 # PLAB=path/to/plab skips the build and measures that binary.
@@ -63,4 +63,6 @@ measure() {
 measure healthz /healthz
 measure me /api/v1/me
 measure pairs "/api/v1/programs/$program/pairs"
+measure report "/api/v1/programs/$program/report"
 awk -v p="${rate[pairs]}" -v h="${rate[healthz]}" 'BEGIN { printf "pair list / healthz: %.2f (target: at least 0.33)\n", p / h }'
+awk -v r="${rate[report]}" 'BEGIN { printf "report: %.0f requests/s (target: at least 1000 with 32 clients)\n", r }'

@@ -333,13 +333,13 @@ async fn program_rows(
         store.program_checkins(program).await?.into_iter().map(|c| ((c.pair, c.role()), c)).collect();
     let mut rows = Vec::with_capacity(pairs.len() * 2);
     for p in pairs {
-        let id = PairId(p.id);
+        let id = p.id;
         let timing = Timing::of(held.get(&id).map_or(&[][..], Vec::as_slice), after);
         for (role, person) in [(Role::Leader, p.leader.clone()), (Role::Mentor, p.mentor.clone())] {
             let stored = saved.remove(&(id, role));
             let state = checkin::state(timing.due, stored.is_some(), now);
             let row = CheckinRow {
-                pair: p.id,
+                pair: p.id.0,
                 role: role.as_str().to_owned(),
                 person: person.into(),
                 state: state.as_str().to_owned(),
@@ -789,7 +789,7 @@ pub async fn program_insights(store: &Store, actor: &Actor, program: ProgramId) 
         by_pair.entry(t.pair).or_default().add(t.kind, t.shared, t.count);
     }
     let pairs = store.listed_pairs(program, None, None, None).await?;
-    let leaders: HashMap<i64, PersonRef> = pairs.iter().map(|p| (p.id, PersonRef::from(p.leader.clone()))).collect();
+    let leaders: HashMap<i64, PersonRef> = pairs.iter().map(|p| (p.id.0, PersonRef::from(p.leader.clone()))).collect();
     let mut shared = Vec::new();
     for i in store.shared_insights(program).await? {
         let leader =
@@ -817,8 +817,8 @@ pub async fn program_insights(store: &Store, actor: &Actor, program: ProgramId) 
         pairs: pairs
             .into_iter()
             .map(|p| PairInsightCounts {
-                pair: p.id,
-                counts: by_pair.get(&PairId(p.id)).copied().unwrap_or_default().into(),
+                pair: p.id.0,
+                counts: by_pair.get(&p.id).copied().unwrap_or_default().into(),
                 leader: p.leader.into(),
             })
             .collect(),

@@ -33,11 +33,11 @@ impl From<Partner> for PersonRef {
 impl From<ListedPair> for PairView {
     fn from(p: ListedPair) -> PairView {
         PairView {
-            id: p.id,
+            id: p.id.0,
             program: p.program.0,
             leader: p.leader.into(),
             mentor: p.mentor.into(),
-            status: p.status,
+            status: p.status.as_str().to_owned(),
             kind: p.kind,
             score: p.score,
         }

@@ -59,9 +59,9 @@ pub struct Pair {
 /// engine's reasons left out.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ListedPair {
-    pub id: i64,
+    pub id: PairId,
     pub program: ProgramId,
-    pub status: String,
+    pub status: PairStatus,
     pub kind: String,
     pub score: f64,
     pub leader: Partner,
@@ -329,9 +329,10 @@ fn listed_pair_from_row(r: &AnyRow) -> Result<ListedPair> {
         Ok(Partner { employee_id: r.try_get(id)?, name: r.try_get(name)?, email: r.try_get(email)? })
     };
     Ok(ListedPair {
-        id: r.try_get("id")?,
+        id: PairId(r.try_get("id")?),
         program: ProgramId(r.try_get("program_id")?),
-        status: r.try_get("status")?,
+        status: PairStatus::parse(&r.try_get::<String, _>("status")?)
+            .ok_or_else(|| StoreError::Corrupt("a pair's status is unknown".into()))?,
         kind: r.try_get("kind")?,
         score: r.try_get("score")?,
         leader: partner("leader_id", "leader_name", "leader_email")?,
