@@ -15,6 +15,7 @@ pub mod pairing;
 pub mod people;
 pub mod programs;
 pub mod report;
+pub mod selfassessment;
 pub mod sessions;
 pub mod settings;
 pub mod signals;

@@ -7,6 +7,7 @@
 use crate::accounts::Actor;
 use crate::{AppError, access};
 use plab_domain::coach::Strength;
+use plab_domain::selfassessment::{Phase, SELF_ITEMS};
 use plab_domain::session::{PersonAnswers, SessionStatus};
 use plab_domain::signals::{SignalKind, signals_at};
 use plab_domain::{Date, ProgramId};
@@ -45,6 +46,20 @@ pub struct Report {
     /// Week by week from the program's start: sessions and signals over time.
     pub weeks: Vec<Week>,
     pub retention: Retention,
+    /// Each self-assessment statement's group average at the start and the
+    /// end, and the change; each null until the minimum group size answered.
+    pub self_assessment: Vec<SelfOutcome>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct SelfOutcome {
+    pub item: String,
+    /// `leader` or `mentor`.
+    pub role: String,
+    pub statement: String,
+    pub baseline: Option<f64>,
+    pub closing: Option<f64>,
+    pub change: Option<f64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, utoipa::ToSchema)]
@@ -189,6 +204,7 @@ pub async fn build(store: &Store, program: ProgramId, now: OffsetDateTime) -> Re
         mentor_feels_heard_avg: heard_avg.map(|a| (a.average * 100.0).round() / 100.0),
     };
     let insights = store.insight_tallies(program).await?.iter().map(|t| usize::try_from(t.count).unwrap_or(0)).sum();
+    let self_assessment = self_outcomes(store, program, &released, settings.min_group_size).await?;
     let at_risk_at = |t: OffsetDateTime| evidence.values().filter(|e| !signals_at(e, t).is_empty()).count();
     let since = stored.starts_on;
     let retention = retention(&store.retention_groups(program, since).await?, settings.min_group_size);
@@ -210,7 +226,44 @@ pub async fn build(store: &Store, program: ProgramId, now: OffsetDateTime) -> Re
         question_themes,
         weeks: weeks(&sessions, stored.starts_on, now, at_risk_at),
         retention,
+        self_assessment,
     })
+}
+
+/// Each statement's released averages per phase, and the change between them.
+async fn self_outcomes(
+    store: &Store,
+    program: ProgramId,
+    released: &[(String, plab_domain::session::Release)],
+    min_group_size: u32,
+) -> Result<Vec<SelfOutcome>, AppError> {
+    let answers = store.self_assessment_answers(program).await?;
+    let mut out = Vec::new();
+    for item in &SELF_ITEMS {
+        let mut figure = [None, None];
+        for (slot, phase) in Phase::ALL.into_iter().enumerate() {
+            let key = format!("self.{}.{}", phase.as_str(), item.code);
+            let live: Vec<PersonAnswers> = answers
+                .iter()
+                .filter(|a| a.phase == phase && a.item == item.code)
+                .map(|a| PersonAnswers { person: a.employee_id.clone(), sum: u32::from(a.value), count: 1 })
+                .collect();
+            let previous = released.iter().find(|(code, _)| *code == key).map(|(_, r)| r);
+            let average =
+                crate::sessions::release_if_due(store, program, &key, previous, &live, min_group_size).await?;
+            figure[slot] = average.map(|a| (a.average * 100.0).round() / 100.0);
+        }
+        let [baseline, closing] = figure;
+        out.push(SelfOutcome {
+            item: item.code.to_owned(),
+            role: item.role.as_str().to_owned(),
+            statement: item.statement.to_owned(),
+            baseline,
+            closing,
+            change: baseline.zip(closing).map(|(b, c)| ((c - b) * 100.0).round() / 100.0),
+        });
+    }
+    Ok(out)
 }
 
 /// Held sessions that took place within a week of their planned place in the
@@ -324,6 +377,11 @@ pub fn to_csv(r: &Report) -> String {
         ("retention.comparable_retained".into(), opt(r.retention.comparable_retained)),
     ];
     rows.extend(r.question_themes.iter().map(|(t, n)| (format!("question_themes.{t}"), n.to_string())));
+    for o in &r.self_assessment {
+        for (phase, v) in [("baseline", o.baseline), ("closing", o.closing), ("change", o.change)] {
+            rows.push((format!("self_assessment.{}.{phase}", o.item), opt(v)));
+        }
+    }
     let mut out = csv::WriterBuilder::new().flexible(true).from_writer(Vec::new());
     let mut write = |record: &[&str]| out.write_record(record).is_ok();
     let mut ok = write(&["metric", "value"]);

@@ -16,6 +16,7 @@ pub mod person;
 pub mod perspective;
 pub mod program;
 pub mod question;
+pub mod selfassessment;
 pub mod session;
 pub mod signals;
 pub mod theme;

@@ -14,6 +14,7 @@ mod people;
 mod programs;
 mod questions;
 mod report;
+mod selfassessment;
 mod sessions;
 mod settings;
 mod sql;
@@ -29,6 +30,7 @@ pub use pairing::{ListedPair, NewProposal, Pair, PairRule, Partner, Proposal, St
 pub use people::ImportSummary;
 pub use programs::{Enrolment, Program, ProgramId};
 pub use report::{PairDepartments, PulseAnswer, RetentionGroup, Scope, SegmentTime, SessionMeasures};
+pub use selfassessment::SelfAnswer;
 pub use sessions::{PersonItemAverage, SealedText, SessionCounts, StoredSession};
 
 use sqlx::AnyPool;

@@ -17,6 +17,7 @@ pub(crate) mod pairs;
 pub(crate) mod perspectives;
 pub(crate) mod programs;
 pub(crate) mod report;
+pub(crate) mod selfassessment;
 pub(crate) mod sessions;
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -30,6 +31,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(admin::routes())
         .merge(measure::routes())
         .merge(report::routes())
+        .merge(selfassessment::routes())
 }
 
 /// `Json` whose rejections (broken JSON, wrong fields, too large) are 4xx JSON errors.

@@ -9,6 +9,7 @@ use plab_domain::Theme;
 use plab_domain::checkin::CheckinAnswers;
 use plab_domain::insight::{InsightKind, NewInsight};
 use plab_domain::program::Role;
+use plab_domain::selfassessment::Phase;
 use plab_domain::session::pulse_items;
 use plab_store::{ProgramId, Recorder, SealedText, Store};
 use time::OffsetDateTime;
@@ -107,6 +108,14 @@ pub(super) async fn build(
                         pulse_items(role).map(|i| (i.code, answer(rng, mood, i.code))).collect();
                     store.save_pulse(s.id, who, role.as_str(), &answers).await?;
                 }
+            }
+        }
+        // Most partners took the baseline self-assessment when the program began.
+        for (role, who) in [(Role::Leader, &pair.pair.leader), (Role::Mentor, &pair.pair.mentor)] {
+            if rng.u32(0..100) < 85 {
+                let answers: Vec<(&str, u8)> =
+                    plab_domain::selfassessment::self_items(role).map(|i| (i.code, rng.u8(2..=4))).collect();
+                store.save_self_assessment(program, who, role, Phase::Baseline, &answers).await?;
             }
         }
         // The check-in falls due after the program's check-in session; most partners answer it.

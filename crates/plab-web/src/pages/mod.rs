@@ -28,6 +28,7 @@ mod import;
 mod measure;
 mod pair;
 mod participant;
+mod selfassessment;
 mod session;
 mod signin;
 mod sponsor;
@@ -74,6 +75,7 @@ pub fn routes() -> Router<AppState> {
         .merge(import::routes())
         .merge(admin::routes())
         .merge(account::routes())
+        .merge(selfassessment::routes())
         .merge(session::routes())
         .merge(measure::routes())
 }

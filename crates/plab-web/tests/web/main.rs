@@ -33,4 +33,5 @@ mod page_matrix;
 mod pages;
 mod perspectives;
 mod report;
+mod selfassessment;
 mod sessions;
