@@ -64,6 +64,7 @@ async fn authorization_matrix_over_every_session_route(app: App) {
         ("PUT", format!("/api/v1/sessions/{}/pulse", own[0]), leader_pulse()),
         ("POST", format!("/api/v1/sessions/{}/cancel", other[5]), None),
         ("GET", format!("/api/v1/pairs/{p2}/sessions"), None),
+        ("POST", format!("/api/v1/sessions/{}/segments", own[0]), body(json!({"segment": "Connect", "minutes": 9}))),
     ];
     use StatusCode as C;
     let (ok, no, hidden, anon) = (C::OK, C::FORBIDDEN, C::NOT_FOUND, C::UNAUTHORIZED);
@@ -71,17 +72,34 @@ async fn authorization_matrix_over_every_session_route(app: App) {
     // then finds it held (409); the mentor's answer to leader items is 422.
     // A session of a pair the caller cannot see is 404 like a missing one;
     // the sponsor sees the sessions but may not act on them (403).
-    let matrix: Vec<(Option<&str>, [C; 7])> = vec![
-        (Some("l1@lab.test"), [ok, ok, ok, ok, ok, hidden, hidden]),
-        (Some("m1@lab.test"), [ok, ok, ok, C::CONFLICT, C::UNPROCESSABLE_ENTITY, hidden, hidden]),
-        (Some("s@lab.test"), [ok, no, no, no, no, no, ok]),
-        (Some("l2@lab.test"), [hidden, hidden, hidden, hidden, hidden, ok, ok]),
-        (Some("s2@lab.test"), [hidden; 7]),
-        (Some("m3@lab.test"), [hidden; 7]),
-        (Some("admin@ops.test"), [hidden; 7]),
-        (None, [anon; 7]),
+    let done = C::NO_CONTENT;
+    let matrix: Vec<(Option<&str>, [C; 8])> = vec![
+        (Some("l1@lab.test"), [ok, ok, ok, ok, ok, hidden, hidden, done]),
+        (Some("m1@lab.test"), [ok, ok, ok, C::CONFLICT, C::UNPROCESSABLE_ENTITY, hidden, hidden, done]),
+        (Some("s@lab.test"), [ok, no, no, no, no, no, ok, no]),
+        (Some("l2@lab.test"), [hidden, hidden, hidden, hidden, hidden, ok, ok, hidden]),
+        (Some("s2@lab.test"), [hidden; 8]),
+        (Some("m3@lab.test"), [hidden; 8]),
+        (Some("admin@ops.test"), [hidden; 8]),
+        (None, [anon; 8]),
     ];
     crate::common::run_api_matrix(&app, &routes, &matrix).await;
+    // The timer's recordings: only the agenda's segments, within ten hours, never on a cancelled session.
+    let leader = app.login("l1@lab.test").await;
+    let segments = format!("/api/v1/sessions/{}/segments", own[0]);
+    for (bad, field) in [
+        (json!({"segment": "Coffee", "minutes": 9}), "segment"),
+        (json!({"segment": "Connect", "minutes": 601}), "minutes"),
+    ] {
+        let (status, value) = app.call("POST", &segments, Some(&leader), body(bad)).await;
+        crate::common::assert_error_json(status, &value, C::UNPROCESSABLE_ENTITY);
+        assert!(value["error"]["message"].as_str().is_some_and(|m| m.contains(field)), "{value}");
+    }
+    let cancelled = format!("/api/v1/sessions/{}/segments", other[5]);
+    let l2 = app.login("l2@lab.test").await;
+    let (status, value) =
+        app.call("POST", &cancelled, Some(&l2), body(json!({"segment": "Connect", "minutes": 9}))).await;
+    crate::common::assert_error_json(status, &value, C::CONFLICT);
 }
 
 async fn a_mentors_private_pulse_never_reaches_the_leader_or_the_sponsor(app: App) {
