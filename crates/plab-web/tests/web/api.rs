@@ -282,6 +282,21 @@ async fn every_account_route_needs_a_token_and_acts_on_ones_own_account_only(app
         )
         .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
+    // Sign out everywhere: each role ends only their own account's tokens.
+    let (status, value) = app.call("POST", "/api/v1/auth/logout-everywhere", None, None).await;
+    assert_error_json(status, &value, StatusCode::UNAUTHORIZED);
+    let bystander = app.login("m2@lab.test").await;
+    // (l1, s and admin changed their passwords in the matrix above.)
+    for who in ["s2@lab.test", "m3@lab.test", "m1@lab.test", "l2@lab.test"] {
+        let (first, second) = (app.login(who).await, app.login(who).await);
+        let (status, _) = app.call("POST", "/api/v1/auth/logout-everywhere", Some(&first), None).await;
+        assert_eq!(status, StatusCode::NO_CONTENT, "{who}");
+        for token in [&first, &second] {
+            let (status, value) = app.call("GET", "/api/v1/me", Some(token), None).await;
+            assert_error_json(status, &value, StatusCode::UNAUTHORIZED);
+        }
+    }
+    assert_eq!(app.call("GET", "/api/v1/me", Some(&bystander), None).await.0, StatusCode::OK, "others stay signed in");
 }
 
 /// The ids of a pair list answer, in the order given.

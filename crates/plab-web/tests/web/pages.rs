@@ -392,6 +392,14 @@ async fn a_password_changed_in_the_browser_ends_every_other_sign_in_and_shows_ea
     let out = send(&app, "POST", "/account/sign-out-everywhere", Some(&here), Some(&form(&[("csrf", &csrf)]))).await;
     assert_eq!(out.location.as_deref(), Some("/"));
     assert_eq!(send(&app, "GET", "/home", Some(&here), None).await.location.as_deref(), Some("/"));
+    // Anonymous or without the form's token, sign out everywhere changes nothing.
+    let anonymous = send(&app, "POST", "/account/sign-out-everywhere", None, Some(&form(&[("csrf", "x")]))).await;
+    assert_eq!(anonymous.location.as_deref(), Some("/"));
+    let (other, _) = sign_in(&app, "m1@lab.test").await;
+    let forged =
+        send(&app, "POST", "/account/sign-out-everywhere", Some(&other), Some(&form(&[("csrf", "0000")]))).await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    assert_eq!(send(&app, "GET", "/home", Some(&other), None).await.status, StatusCode::OK, "still signed in");
 }
 
 async fn a_new_calendar_link_from_the_account_page_ends_the_old_one(app: App) {
