@@ -13,6 +13,10 @@ pub const DEFAULT_PEOPLE: usize = 2_000;
 /// The audit log's actor for what the demo generator does.
 const DEMO: &str = "demo";
 pub const DEFAULT_PASSWORD: &str = "perspective-lab-demo";
+/// How many weeks ago the demo program began (its history's length).
+pub const DEFAULT_WEEKS: u32 = 9;
+/// The longest history `plab demo --weeks` makes: two years.
+pub const MAX_WEEKS: u32 = 104;
 
 /// The demo's calendar is fixed so that a seed always gives the same data.
 const REFERENCE_DAY: &str = "2026-10-01";
@@ -276,11 +280,32 @@ pub fn organisation(n: usize, seed: u64) -> Vec<Person> {
 
 /// Fills the database: the organisation, then a program with a sponsor,
 /// leaders (about 5% of people, senior; not the CEO, whom everyone reports to) with questions, and junior mentors.
-pub async fn build(store: &Store, vault: &Vault, n: usize, seed: u64, password: &str) -> Result<DemoSummary, AppError> {
+/// What `build` makes: `people` in the organisation, the same for the same
+/// `seed`, with a program that began `weeks` ago.
+#[derive(Debug, Clone, Copy)]
+pub struct Size {
+    pub people: usize,
+    pub seed: u64,
+    pub weeks: u32,
+}
+
+impl Default for Size {
+    fn default() -> Size {
+        Size { people: DEFAULT_PEOPLE, seed: 1, weeks: DEFAULT_WEEKS }
+    }
+}
+
+pub async fn build(store: &Store, vault: &Vault, size: Size, password: &str) -> Result<DemoSummary, AppError> {
+    let Size { people: n, seed, weeks } = size;
     // Hash the shared demo password once: argon2id is slow on purpose.
     let password_hash = crate::accounts::hash_password(password)?;
     if !(20..=1_000_000).contains(&n) {
         return Err(AppError::invalid(Problem::new(format!("{n} is outside 20..=1000000")).field("people")));
+    }
+    if !(DEFAULT_WEEKS..=MAX_WEEKS).contains(&weeks) {
+        return Err(AppError::invalid(
+            Problem::new(format!("{weeks} is outside {DEFAULT_WEEKS}..={MAX_WEEKS}")).field("weeks"),
+        ));
     }
     let org = organisation(n, seed);
     let mut rng = fastrand::Rng::with_seed(seed ^ 0x5eed);
@@ -292,13 +317,17 @@ pub async fn build(store: &Store, vault: &Vault, n: usize, seed: u64, password: 
     }
     store.upsert_people(&org, &|_| {}).await?;
 
+    // The program began `weeks` ago, so the pairs have a history of sessions;
+    // a long history plans enough sessions to fill it at the cadence.
+    let defaults = ProgramSettings::default();
     let settings = ProgramSettings {
         adjacent_departments: ADJACENT.iter().map(|(a, b)| ((*a).to_owned(), (*b).to_owned())).collect(),
-        ..ProgramSettings::default()
+        sessions: (weeks * 7 / defaults.cadence_days.max(1) + 1).clamp(defaults.sessions, 52),
+        ..defaults
     };
-    // The program began nine weeks ago, so the pairs have a history of sessions.
     let today = crate::sessions::today();
-    let starts = Date::from_days_since_epoch(today.days_since_epoch() - 63).unwrap_or(today).to_string();
+    let starts =
+        Date::from_days_since_epoch(today.days_since_epoch() - i64::from(weeks) * 7).unwrap_or(today).to_string();
     let program =
         programs::create(store, &format!("Perspective Lab pilot (seed {seed})"), &starts, settings, DEMO).await?;
 
@@ -335,7 +364,7 @@ pub async fn build(store: &Store, vault: &Vault, n: usize, seed: u64, password: 
         crate::accounts::upsert_with_hash(store, p.email.as_str(), &password_hash, false).await?;
     }
     pair_and_accept(store, program, &mut rng).await?;
-    history::build(store, vault, program, today, &mut rng).await?;
+    history::build(store, vault, program, today, weeks, &mut rng).await?;
     Ok(DemoSummary {
         program: program.0,
         admin,

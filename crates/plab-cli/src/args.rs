@@ -278,6 +278,10 @@ pub struct DemoArgs {
     /// The same seed always builds the same organisation and program.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+    /// How many weeks ago the program began: the length of its history of
+    /// sessions, pulses and check-ins (9 to 104).
+    #[arg(long, default_value_t = plab_app::demo::DEFAULT_WEEKS)]
+    pub weeks: u32,
     /// Password of every demo account.
     #[arg(long, default_value = plab_app::demo::DEFAULT_PASSWORD)]
     pub password: String,

@@ -9,7 +9,7 @@ pub async fn serve(store: &Store, args: ServeArgs) -> Result<(), Failure> {
     let vault = vault::open_for(store, &args.notes_key).await?;
     if args.demo && plab_app::programs::list(store).await?.is_empty() {
         eprintln!("empty database: building the demo organisation first…");
-        let summary = demo::build(store, &vault, demo::DEFAULT_PEOPLE, 1, demo::DEFAULT_PASSWORD).await?;
+        let summary = demo::build(store, &vault, demo::Size::default(), demo::DEFAULT_PASSWORD).await?;
         eprintln!(
             "sign in as the sponsor {}, a leader such as {}, or a mentor such as {}; password {}",
             summary.sponsor,

@@ -45,12 +45,14 @@ pub(super) async fn build(
     vault: &Vault,
     program: ProgramId,
     today: Date,
+    weeks: u32,
     rng: &mut fastrand::Rng,
 ) -> Result<(), AppError> {
     let now = OffsetDateTime::now_utc();
     for pair in store.pairs(program).await? {
-        // Pairs turned active five to eight weeks ago.
-        let activated = Date::from_days_since_epoch(today.days_since_epoch() - i64::from(rng.u32(35..56)))
+        // Pairs turned active between four weeks and one week after the program began.
+        let days = weeks * 7;
+        let activated = Date::from_days_since_epoch(today.days_since_epoch() - i64::from(rng.u32(days - 28..days - 7)))
             .ok_or_else(|| AppError::invalid(Problem::new("the demo's dates are out of range")))?;
         sessions::plan_if_active(store, &pair, activated).await?;
         let mood = match rng.u32(0..100) {
