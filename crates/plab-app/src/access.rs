@@ -134,7 +134,7 @@ pub async fn member_of_program(
     // Someone who is no one in the org is in no program, and a missing
     // program is the same 404: no query needed to tell them apart.
     let Some(me) = &actor.employee_id else { return Err(program_not_found(program)) };
-    let roles = store.program_roles(program, me).await?;
+    let roles = store.program_roles(program, me, actor.seen).await?;
     if roles.is_empty() {
         return Err(program_not_found(program));
     }

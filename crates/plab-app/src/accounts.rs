@@ -8,7 +8,7 @@ use argon2::Argon2;
 use argon2::password_hash::rand_core::{OsRng, RngCore};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use plab_domain::person::Email;
-use plab_store::{Account, LinkPurpose, PasswordLink, Store};
+use plab_store::{Account, LinkPurpose, PasswordLink, Revision, Store};
 use sha2::{Digest, Sha256};
 use std::time::Duration;
 use tokio::sync::Semaphore;
@@ -34,6 +34,19 @@ pub struct Actor {
     pub calendar_generation: i64,
     /// Who reset this account's password and when, until the owner dismisses it.
     pub reset_notice: Option<String>,
+    /// The data revision the sign-in check saw. Reads that take it may be
+    /// served from memory as of that revision; a request that changes data
+    /// clears it (`Actor::for_changes`), so its reads see its own writes.
+    pub seen: Option<Revision>,
+}
+
+impl Actor {
+    /// This actor for a request that may change data: every read goes to the database.
+    #[must_use]
+    pub fn for_changes(mut self) -> Actor {
+        self.seen = None;
+        self
+    }
 }
 
 impl From<Account> for Actor {
@@ -45,6 +58,7 @@ impl From<Account> for Actor {
             is_admin: a.is_admin,
             calendar_generation: a.calendar_generation,
             reset_notice: a.reset_notice,
+            seen: None,
         }
     }
 }
@@ -392,7 +406,8 @@ pub fn csrf_for(session_token: &str) -> String {
 /// The actor behind a bearer token: the account's own person, never whoever
 /// holds its e-mail in the directory today.
 pub async fn actor_for_token(store: &Store, token: &str) -> Result<Actor, AppError> {
-    Ok(store.account_by_token(&token_hash(token)).await?.ok_or(AppError::Unauthorized)?.into())
+    let (account, seen) = store.account_by_token(&token_hash(token)).await?.ok_or(AppError::Unauthorized)?;
+    Ok(Actor { seen: Some(seen), ..account.into() })
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ use plab_domain::PairId;
 use plab_domain::session::format_instant;
 use plab_store::{Pair, ProgramId, Store};
 use serde::Serialize;
+use std::sync::Arc;
 
 pub use crate::views::{MAX_PAGE_LIMIT, Page, PairView, PersonRef};
 
@@ -25,7 +26,7 @@ pub async fn list_pairs(
 ) -> Result<Vec<PairView>, AppError> {
     let (me, roles) = access::member_of_program(store, actor, program).await?;
     let only_partner = if roles.contains(&plab_domain::program::Role::Sponsor) { None } else { Some(me.as_str()) };
-    let pairs = store.listed_pairs(program, only_partner, page.after(), page.limit()).await?;
+    let pairs = store.listed_pairs(program, only_partner, page.after(), page.limit(), actor.seen).await?;
     Ok(pairs.into_iter().map(PairView::from).collect())
 }
 
@@ -55,8 +56,13 @@ pub async fn question_strengths(
     store: &Store,
     actor: &Actor,
     program: ProgramId,
-) -> Result<Vec<QuestionStrength>, AppError> {
+) -> Result<Arc<Vec<QuestionStrength>>, AppError> {
     access::sponsor_of_program(store, actor, program).await?;
+    let fresh_for = crate::report::FRESH_FOR;
+    store.remember(actor.seen, "question_strengths", program.0, fresh_for, strengths_now(store, program)).await
+}
+
+async fn strengths_now(store: &Store, program: ProgramId) -> Result<Vec<QuestionStrength>, AppError> {
     let questions = store.current_questions(program).await?;
     let leaders: Vec<&str> = questions.iter().map(|(leader, _)| leader.as_str()).collect();
     let people = person_refs(store, &leaders).await?;

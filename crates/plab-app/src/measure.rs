@@ -324,7 +324,7 @@ async fn program_rows(
     now: OffsetDateTime,
 ) -> Result<Vec<(CheckinRow, Option<StoredCheckin>)>, AppError> {
     let after = store.program(program).await?.settings.checkin_after;
-    let pairs = store.listed_pairs(program, None, None, None).await?;
+    let pairs = store.listed_pairs(program, None, None, None, None).await?;
     let mut held: HashMap<PairId, Vec<OffsetDateTime>> = HashMap::new();
     for (pair, at) in store.held_session_starts(program).await? {
         held.entry(pair).or_default().push(at);
@@ -788,7 +788,7 @@ pub async fn program_insights(store: &Store, actor: &Actor, program: ProgramId) 
         by_theme.entry(t.theme).or_default().add(t.kind, t.shared, t.count);
         by_pair.entry(t.pair).or_default().add(t.kind, t.shared, t.count);
     }
-    let pairs = store.listed_pairs(program, None, None, None).await?;
+    let pairs = store.listed_pairs(program, None, None, None, actor.seen).await?;
     let leaders: HashMap<i64, PersonRef> = pairs.iter().map(|p| (p.id.0, PersonRef::from(p.leader.clone()))).collect();
     let mut shared = Vec::new();
     for i in store.shared_insights(program).await? {

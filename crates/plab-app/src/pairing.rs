@@ -301,6 +301,7 @@ mod tests {
             is_admin: false,
             calendar_generation: 0,
             reset_notice: None,
+            seen: None,
         }
     }
 

@@ -14,6 +14,7 @@ use plab_domain::{Date, ProgramId};
 use plab_store::{RetentionGroup, Scope, Store, StoredSession};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashSet};
+use std::sync::Arc;
 use time::OffsetDateTime;
 
 /// The released-averages key of the mentors' "heard" check-in answer.
@@ -128,10 +129,16 @@ pub struct Retention {
     pub comparable_retained: Option<f64>,
 }
 
-/// The report as the program's sponsors see it.
-pub async fn for_sponsor(store: &Store, actor: &Actor, program: ProgramId) -> Result<Report, AppError> {
+/// How long a report stays in memory while the program's data is unchanged:
+/// the figures that move with the clock alone (signals, due check-ins, the
+/// weeks) are at most this old.
+pub const FRESH_FOR: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// The report as the program's sponsors see it: built again when the data
+/// changes or after `FRESH_FOR` (its `generated_at` says when).
+pub async fn for_sponsor(store: &Store, actor: &Actor, program: ProgramId) -> Result<Arc<Report>, AppError> {
     access::sponsor_of_program(store, actor, program).await?;
-    build(store, program, OffsetDateTime::now_utc()).await
+    store.remember(actor.seen, "report", program.0, FRESH_FOR, build(store, program, OffsetDateTime::now_utc())).await
 }
 
 /// The report as the operator sees it (`plab report`), as of `now`.

@@ -11,6 +11,7 @@ use plab_domain::{Date, PairId, SessionId};
 use plab_store::{Pair, ProgramId, SealedText, Store, StoredSession};
 use serde::Serialize;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use time::OffsetDateTime;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
@@ -290,8 +291,13 @@ pub struct ProgramHealth {
     pub pulse: Vec<ItemAverage>,
 }
 
-pub async fn health(store: &Store, actor: &Actor, program: ProgramId) -> Result<ProgramHealth, AppError> {
+/// Kept in memory like the report (`report::FRESH_FOR`).
+pub async fn health(store: &Store, actor: &Actor, program: ProgramId) -> Result<Arc<ProgramHealth>, AppError> {
     access::sponsor_of_program(store, actor, program).await?;
+    store.remember(actor.seen, "health", program.0, crate::report::FRESH_FOR, health_now(store, program)).await
+}
+
+async fn health_now(store: &Store, program: ProgramId) -> Result<ProgramHealth, AppError> {
     let stored = store.program(program).await?;
     let min_group_size = stored.settings.min_group_size;
     let counts = store.session_counts(program).await?;

@@ -1,7 +1,7 @@
 //! Accounts (who may sign in), the person each belongs to, their API tokens,
 //! one-time set-password links and sign-in attempts.
 use crate::sql::{conflict_or, flag};
-use crate::{ProgramId, Result, Store, StoreError, now_rfc3339};
+use crate::{ProgramId, Result, Revision, Store, StoreError, now_rfc3339};
 use plab_domain::program::Role;
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -193,17 +193,20 @@ impl Store {
         Ok(())
     }
 
-    /// The account a token belongs to, if the token exists and has not expired.
-    pub async fn account_by_token(&self, token_hash: &str) -> Result<Option<Account>> {
+    /// The account a token belongs to, if the token exists and has not
+    /// expired, and the data revision as of this check (read in the same
+    /// query: a request's cached reads cost no second round trip).
+    pub async fn account_by_token(&self, token_hash: &str) -> Result<Option<(Account, Revision)>> {
         let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {COLUMNS} FROM api_tokens t JOIN accounts a ON a.id = t.account_id \
+            "SELECT {COLUMNS}, (SELECT n FROM data_revision WHERE id = 1) AS data_revision \
+             FROM api_tokens t JOIN accounts a ON a.id = t.account_id \
              WHERE t.token_hash = $1 AND t.expires_at > $2"
         )))
         .bind(token_hash)
         .bind(now_rfc3339())
         .fetch_optional(&self.pool)
         .await?;
-        row.as_ref().map(account_from_row).transpose()
+        row.map(|r| Ok((account_from_row(&r)?, Revision(r.try_get("data_revision")?)))).transpose()
     }
 
     /// The employee id of the person whose directory e-mail this is, if any.

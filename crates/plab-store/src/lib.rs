@@ -6,6 +6,7 @@
 
 mod accounts;
 mod audit;
+mod cache;
 mod key_rotation;
 mod measure;
 mod notes;
@@ -23,6 +24,7 @@ pub mod testing;
 
 pub use accounts::{Account, LinkPurpose, PasswordLink};
 pub use audit::AuditEntry;
+pub use cache::Revision;
 pub use key_rotation::Resealed;
 pub use measure::{InsightTally, Recorder, StoredCheckin, StoredInsight};
 pub use notes::SealedNote;
@@ -34,6 +36,7 @@ pub use selfassessment::SelfAnswer;
 pub use sessions::{PersonItemAverage, SealedText, SessionCounts, StoredSession};
 
 use sqlx::AnyPool;
+use sqlx::Row;
 use sqlx::any::AnyPoolOptions;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,6 +68,7 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    cache: std::sync::Arc<cache::Cache>,
 }
 
 impl Store {
@@ -85,7 +89,7 @@ impl Store {
             // WAL lets readers (the web app) proceed during an import's write.
             sqlx::query("PRAGMA journal_mode = WAL").execute(&pool).await?;
         }
-        let store = Store { pool, backend };
+        let store = Store { pool, backend, cache: std::sync::Arc::default() };
         store.migrate().await?;
         Ok(store)
     }
@@ -101,6 +105,29 @@ impl Store {
     /// True when the database answers a trivial query.
     pub async fn ping(&self) -> bool {
         sqlx::query("SELECT 1").execute(&self.pool).await.is_ok()
+    }
+
+    /// The data revision now (see `Revision`).
+    pub async fn revision(&self) -> Result<Revision> {
+        let row = sqlx::query("SELECT n FROM data_revision WHERE id = 1").fetch_one(&self.pool).await?;
+        Ok(Revision(row.try_get("n")?))
+    }
+
+    /// `build`'s value for `(kind, key)`, kept in memory for `fresh_for` as
+    /// long as the data stays at revision `at` (see `Revision`); built anew
+    /// each time when `at` is `None`.
+    pub async fn remember<T, E>(
+        &self,
+        at: Option<Revision>,
+        kind: &'static str,
+        key: i64,
+        fresh_for: std::time::Duration,
+        build: impl std::future::Future<Output = std::result::Result<T, E>>,
+    ) -> std::result::Result<std::sync::Arc<T>, E>
+    where
+        T: Send + Sync + 'static,
+    {
+        self.cache.remember(at, kind, key, fresh_for, build).await
     }
 
     pub async fn close(&self) {

@@ -1,10 +1,11 @@
 //! Pairing: the sponsor's pins and forbids, the engine's stored proposals, and
 //! the approved pairs they become.
-use crate::{ProgramId, Result, Store, StoreError, now_rfc3339};
+use crate::{ProgramId, Result, Revision, Store, StoreError, now_rfc3339};
 use plab_domain::PairId;
 use plab_domain::pair::{PairStatus, ProposalStatus};
 use sqlx::Row;
 use sqlx::any::AnyRow;
+use std::sync::Arc;
 use time::OffsetDateTime;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -287,9 +288,38 @@ impl Store {
     }
 
     /// Up to `limit` of the program's pairs with an id above `after`, in id
-    /// order, with both partners joined in: one query, however long the list.
-    /// `partner` keeps only the pairs that person is the leader or mentor of.
+    /// order, with both partners joined in. `partner` keeps only the pairs
+    /// that person is the leader or mentor of. A request that read revision
+    /// `at` is served from the program's whole list kept in memory (read in
+    /// one query the first time); without one, one query reads just the page.
     pub async fn listed_pairs(
+        &self,
+        program: ProgramId,
+        partner: Option<&str>,
+        after: Option<i64>,
+        limit: Option<u32>,
+        at: Option<Revision>,
+    ) -> Result<Vec<ListedPair>> {
+        let Some(at) = at else { return self.listed_pairs_now(program, partner, after, limit).await };
+        let all = match self.cache.pairs(at, program.0) {
+            Some(all) => all,
+            None => {
+                let all: Arc<[ListedPair]> = self.listed_pairs_now(program, None, None, None).await?.into();
+                self.cache.keep_pairs(at, program.0, Arc::clone(&all));
+                all
+            }
+        };
+        let after = after.unwrap_or(i64::MIN);
+        let limit = limit.map_or(usize::MAX, |l| usize::try_from(l).unwrap_or(usize::MAX));
+        Ok(all
+            .iter()
+            .filter(|p| p.id.0 > after && partner.is_none_or(|me| p.leader.employee_id == me || p.mentor.employee_id == me))
+            .take(limit)
+            .cloned()
+            .collect())
+    }
+
+    async fn listed_pairs_now(
         &self,
         program: ProgramId,
         partner: Option<&str>,

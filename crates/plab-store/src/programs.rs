@@ -1,6 +1,6 @@
 //! Programs and enrolment (who is sponsor, leader or mentor of which program).
 use crate::sql::flag;
-use crate::{Result, Store, StoreError, now_rfc3339};
+use crate::{Result, Revision, Store, StoreError, now_rfc3339};
 use plab_domain::Date;
 use plab_domain::program::{NewProgram, ProgramSettings, Role};
 use sqlx::Row;
@@ -171,7 +171,19 @@ impl Store {
 
     /// `roles_of`, and whether the program exists, in one query: not found
     /// when there is no such program, no roles when the person is not in it.
-    pub async fn program_roles(&self, program: ProgramId, employee_id: &str) -> Result<Vec<Role>> {
+    /// Served from memory for a request that read revision `at` (see `Revision`).
+    pub async fn program_roles(&self, program: ProgramId, employee_id: &str, at: Option<Revision>) -> Result<Vec<Role>> {
+        if let Some(roles) = at.and_then(|at| self.cache.roles(at, program.0, employee_id)) {
+            return Ok(roles);
+        }
+        let roles = self.program_roles_now(program, employee_id).await?;
+        if let Some(at) = at {
+            self.cache.keep_roles(at, program.0, employee_id, &roles);
+        }
+        Ok(roles)
+    }
+
+    async fn program_roles_now(&self, program: ProgramId, employee_id: &str) -> Result<Vec<Role>> {
         let rows = sqlx::query(
             "SELECT e.role FROM programs p \
              LEFT JOIN enrolments e ON e.program_id = p.id AND e.employee_id = $2 \

@@ -67,6 +67,8 @@ contract!(
     a_sponsor_records_a_check_in_and_never_overwrites_the_partners_own,
     held_session_starts_cover_the_programs_held_sessions_only,
     insights_are_kept_edited_and_deleted_and_only_shared_text_reaches_sponsors,
+    every_change_to_program_data_moves_the_revision_and_signing_in_does_not,
+    a_cached_read_follows_a_change_made_through_another_connection,
 );
 
 fn person(id: &str, manager: Option<&str>, level: i32) -> Person {
@@ -693,4 +695,47 @@ async fn insights_are_kept_edited_and_deleted_and_only_shared_text_reaches_spons
     assert!(matches!(store.delete_insight(a).await, Err(StoreError::NotFound { .. })));
     assert!(matches!(store.update_insight(a, &edited).await, Err(StoreError::NotFound { .. })));
     assert_eq!(store.insights(pair).await.expect("log").len(), 1);
+}
+
+async fn every_change_to_program_data_moves_the_revision_and_signing_in_does_not(db: &TestDb) {
+    let store = seeded(db).await;
+    let mut last = store.revision().await.expect("revision");
+    let mut moved = |now: plab_store::Revision, what: &str| {
+        assert!(now > last, "{what} must move the data revision");
+        last = now;
+    };
+    let program = program(&store).await;
+    moved(store.revision().await.expect("revision"), "creating a program");
+    store.enroll(program, Role::Mentor, &[("vp".into(), 1)]).await.expect("enroll");
+    moved(store.revision().await.expect("revision"), "enrolling");
+    store.upsert_people(&[person("new", Some("vp"), 2)], &no_progress).await.expect("people");
+    moved(store.revision().await.expect("revision"), "importing people");
+    store.set_opted_out(program, "vp", true).await.expect("opt out");
+    moved(store.revision().await.expect("revision"), "opting out");
+    let account = store.upsert_account("vp@example.com", Some("vp"), "not-a-hash", false).await.expect("account");
+    store.add_token("hash", account, "2999-01-01T00:00:00Z").await.expect("token");
+    store.reserve_sign_in("attempt", "vp@example.com", "127.0.0.1", "2000-01-01T00:00:00Z").await.expect("attempt");
+    let (_, seen) = store.account_by_token("hash").await.expect("lookup").expect("token");
+    assert_eq!(seen, last, "accounts, tokens and sign-in attempts leave the revision where it was");
+    store.delete_token("hash").await.expect("sign out");
+    assert_eq!(store.revision().await.expect("revision"), last);
+}
+
+async fn a_cached_read_follows_a_change_made_through_another_connection(db: &TestDb) {
+    let store = seeded(db).await;
+    let program = program(&store).await;
+    store.enroll(program, Role::Sponsor, &[("ceo".into(), 1)]).await.expect("enroll");
+    let seen = Some(store.revision().await.expect("revision"));
+    assert_eq!(store.program_roles(program, "ceo", seen).await.expect("roles"), vec![Role::Sponsor]);
+    assert!(store.program_roles(program, "pm", seen).await.expect("roles").is_empty());
+    // Another process (a second pool on the same database) enrols the PM.
+    let other = Store::connect(&db.url).await.expect("second connection");
+    other.enroll(program, Role::Mentor, &[("pm".into(), 1)]).await.expect("enroll elsewhere");
+    assert!(store.program_roles(program, "pm", seen).await.expect("roles").is_empty(), "served as of `seen`");
+    let now = Some(store.revision().await.expect("revision"));
+    assert!(now > seen);
+    assert_eq!(store.program_roles(program, "pm", now).await.expect("roles"), vec![Role::Mentor]);
+    assert!(store.program_roles(program, "pm", seen).await.expect("roles").contains(&Role::Mentor),
+        "an older revision is read from the database, never from memory");
+    other.close().await;
 }

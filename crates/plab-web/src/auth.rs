@@ -24,12 +24,20 @@ fn bearer(parts: &Parts) -> Result<String, AppError> {
         .ok_or(AppError::Unauthorized)
 }
 
+/// The actor behind a token, for this request: a request whose method may
+/// change data (anything but GET, HEAD, OPTIONS) reads nothing from the
+/// store's memory, so what it reads after its own writes is current.
+pub(crate) async fn actor_for_request(state: &AppState, parts: &Parts, token: &str) -> Result<Actor, AppError> {
+    let actor = actor_for_token(&state.store, token).await?;
+    Ok(if parts.method.is_safe() { actor } else { actor.for_changes() })
+}
+
 impl FromRequestParts<AppState> for AuthedToken {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let token = bearer(parts)?;
-        Ok(AuthedToken(actor_for_token(&state.store, &token).await?, token))
+        Ok(AuthedToken(actor_for_request(state, parts, &token).await?, token))
     }
 }
 

@@ -628,6 +628,7 @@ fn partner(employee_id: &str) -> plab_app::accounts::Actor {
         is_admin: false,
         calendar_generation: 0,
         reset_notice: None,
+        seen: None,
     }
 }
 

@@ -23,6 +23,6 @@ pub(crate) async fn program_report(
     State(s): State<AppState>,
     Authed(actor): Authed,
     Path(program): Path<String>,
-) -> Result<Json<Report>, ApiError> {
+) -> Result<Json<std::sync::Arc<Report>>, ApiError> {
     Ok(Json(report::for_sponsor(&s.store, &actor, crate::path_program(&program)?).await?))
 }

@@ -150,7 +150,7 @@ impl FromRequestParts<AppState> for SignedIn {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let jar = CookieJar::from_headers(&parts.headers);
         let token = jar.get(COOKIE).map(|c| c.value().to_owned()).ok_or(PageError::SignIn)?;
-        let actor = accounts::actor_for_token(&state.store, &token).await?;
+        let actor = crate::auth::actor_for_request(state, parts, &token).await?;
         Ok(SignedIn { csrf: accounts::csrf_for(&token), actor, token })
     }
 }

@@ -27,6 +27,7 @@ pub(crate) use backends;
 
 mod api;
 mod attacks;
+mod cache;
 mod common;
 mod measure;
 mod page_matrix;

@@ -143,6 +143,11 @@ pub async fn move_to_past(app: &App, session: i64) {
 }
 
 impl App {
+    /// A second handle on the app's database: another process or instance.
+    pub async fn other_process(&self) -> Store {
+        Store::connect(&self._db.url).await.expect("second connection")
+    }
+
     pub async fn call(
         &self,
         method: &str,
