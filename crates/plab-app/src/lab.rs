@@ -24,8 +24,42 @@ pub async fn list_pairs(
     program: ProgramId,
     page: Page,
 ) -> Result<Vec<PairView>, AppError> {
+    let only_partner = whose_pairs(store, actor, program).await?;
+    pairs_page(store, actor, program, only_partner.as_deref(), page).await
+}
+
+/// `list_pairs` as the API sends it, JSON text. A sponsor's whole list, the
+/// hot read, is written once per data revision and kept like the report.
+pub async fn list_pairs_json(
+    store: &Store,
+    actor: &Actor,
+    program: ProgramId,
+    page: Page,
+) -> Result<Arc<String>, AppError> {
+    let only_partner = whose_pairs(store, actor, program).await?;
+    let json = async {
+        let pairs = pairs_page(store, actor, program, only_partner.as_deref(), page).await?;
+        serde_json::to_string(&pairs).map_err(|e| AppError::Fault(format!("pair list: {e}")))
+    };
+    if only_partner.is_none() && page == Page::ALL {
+        return store.remember(actor.seen, "pair_list_json", program.0, crate::report::FRESH_FOR, json).await;
+    }
+    Ok(Arc::new(json.await?))
+}
+
+/// `None` for a sponsor (every pair), else the partner whose pairs these are.
+async fn whose_pairs(store: &Store, actor: &Actor, program: ProgramId) -> Result<Option<String>, AppError> {
     let (me, roles) = access::member_of_program(store, actor, program).await?;
-    let only_partner = if roles.contains(&plab_domain::program::Role::Sponsor) { None } else { Some(me.as_str()) };
+    Ok(if roles.contains(&plab_domain::program::Role::Sponsor) { None } else { Some(me) })
+}
+
+async fn pairs_page(
+    store: &Store,
+    actor: &Actor,
+    program: ProgramId,
+    only_partner: Option<&str>,
+    page: Page,
+) -> Result<Vec<PairView>, AppError> {
     let pairs = store.listed_pairs(program, only_partner, page.after(), page.limit(), actor.seen).await?;
     Ok(pairs.into_iter().map(PairView::from).collect())
 }

@@ -25,6 +25,9 @@ const MAX_ROLE_ENTRIES: usize = 100_000;
 #[derive(Debug, Default)]
 pub(crate) struct Cache {
     inner: Mutex<Entries>,
+    /// One builder at a time per remembered value: the requests that miss
+    /// together wait for the first one's value instead of each building it.
+    builders: Mutex<HashMap<(&'static str, i64), Arc<tokio::sync::Mutex<()>>>>,
 }
 
 type Remembered = (Instant, Arc<dyn Any + Send + Sync>);
@@ -85,18 +88,25 @@ impl Cache {
     where
         T: Send + Sync + 'static,
     {
-        if let Some(at) = at {
-            let hit = self.at(at).and_then(|entries| {
-                let (made, value) = entries.remembered.get(&(kind, key))?;
-                (made.elapsed() < fresh_for).then(|| Arc::clone(value))
-            });
-            if let Some(value) = hit.and_then(|v| v.downcast::<T>().ok()) {
-                return Ok(value);
-            }
+        let Some(at) = at else { return build.await.map(Arc::new) };
+        let kept = || {
+            let entries = self.at(at)?;
+            let (made, value) = entries.remembered.get(&(kind, key))?;
+            (made.elapsed() < fresh_for).then(|| Arc::clone(value)).and_then(|v| v.downcast::<T>().ok())
+        };
+        if let Some(value) = kept() {
+            return Ok(value);
+        }
+        let builder = Arc::clone(
+            self.builders.lock().unwrap_or_else(PoisonError::into_inner).entry((kind, key)).or_default(),
+        );
+        let _turn = builder.lock().await;
+        if let Some(value) = kept() {
+            return Ok(value);
         }
         let made = Instant::now();
         let value = Arc::new(build.await?);
-        if let Some(mut entries) = at.and_then(|at| self.at(at)) {
+        if let Some(mut entries) = self.at(at) {
             entries.remembered.insert((kind, key), (made, Arc::clone(&value) as Arc<dyn Any + Send + Sync>));
         }
         Ok(value)
@@ -130,5 +140,22 @@ mod tests {
         assert_eq!(*cache.remember(at, "k", 1, Duration::ZERO, build(4)).await.expect("stale"), 4);
         assert_eq!(*cache.remember(None, "k", 1, Duration::from_secs(60), build(5)).await.expect("no revision"), 5);
         assert_eq!(*cache.remember(Some(Revision(2)), "k", 1, Duration::from_secs(60), build(6)).await.expect("newer"), 6);
+    }
+
+    #[tokio::test]
+    async fn requests_that_miss_together_wait_for_one_build() {
+        let cache = Cache::default();
+        let builds = std::sync::atomic::AtomicU32::new(0);
+        let build = || async {
+            builds.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            tokio::task::yield_now().await;
+            Ok::<_, ()>(7)
+        };
+        let at = Some(Revision(3));
+        let fresh = Duration::from_secs(60);
+        let (a, b) =
+            tokio::join!(cache.remember(at, "k", 1, fresh, build()), cache.remember(at, "k", 1, fresh, build()));
+        assert_eq!((*a.expect("a"), *b.expect("b")), (7, 7));
+        assert_eq!(builds.load(std::sync::atomic::Ordering::SeqCst), 1);
     }
 }

@@ -3,8 +3,9 @@ use super::ApiQuery;
 use crate::AppState;
 use crate::auth::Authed;
 use crate::error::{ApiError, ErrorBody};
-use axum::Json;
 use axum::extract::{Path, State};
+use axum::http::header::CONTENT_TYPE;
+use axum::response::IntoResponse;
 use plab_app::lab::{self, Page, PairView};
 use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
@@ -36,8 +37,9 @@ pub(crate) async fn program_pairs(
     Authed(actor): Authed,
     Path(program): Path<String>,
     ApiQuery(query): ApiQuery<PageQuery>,
-) -> Result<Json<Vec<PairView>>, ApiError> {
+) -> Result<impl IntoResponse, ApiError> {
     let program = crate::path_program(&program)?;
     let page = Page::parse(query.limit.as_deref(), query.after.as_deref())?;
-    Ok(Json(lab::list_pairs(&s.store, &actor, program, page).await?))
+    let json = lab::list_pairs_json(&s.store, &actor, program, page).await?;
+    Ok(([(CONTENT_TYPE, "application/json")], String::clone(&json)))
 }
