@@ -276,7 +276,13 @@ async fn run_demo(store: &Store, args: DemoArgs) -> Result<(), Failure> {
     }
     eprintln!("building a demo organisation of {} people (seed {})…", args.people, args.seed);
     let vault = plab_app::vault::open_for(store, &args.notes_key).await?;
-    let summary = demo::build(store, &vault, demo::Size { people: args.people, seed: args.seed, weeks: args.weeks }, &args.password).await?;
+    let summary = demo::build(
+        store,
+        &vault,
+        demo::Size { people: args.people, seed: args.seed, weeks: args.weeks },
+        &args.password,
+    )
+    .await?;
     if args.json {
         return print_json(&summary);
     }

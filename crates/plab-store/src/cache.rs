@@ -27,9 +27,11 @@ pub(crate) struct Cache {
     inner: Mutex<Entries>,
     /// One builder at a time per remembered value: the requests that miss
     /// together wait for the first one's value instead of each building it.
-    builders: Mutex<HashMap<(&'static str, i64), Arc<tokio::sync::Mutex<()>>>>,
+    builders: Mutex<HashMap<Key, Arc<tokio::sync::Mutex<()>>>>,
 }
 
+/// What a remembered value is kept under: its kind and, say, the program.
+type Key = (&'static str, i64);
 type Remembered = (Instant, Arc<dyn Any + Send + Sync>);
 
 #[derive(Debug, Default)]
@@ -37,7 +39,7 @@ struct Entries {
     revision: i64,
     roles: HashMap<(i64, String), Vec<Role>>,
     pairs: HashMap<i64, Arc<[ListedPair]>>,
-    remembered: HashMap<(&'static str, i64), Remembered>,
+    remembered: HashMap<Key, Remembered>,
 }
 
 impl Cache {
@@ -97,9 +99,8 @@ impl Cache {
         if let Some(value) = kept() {
             return Ok(value);
         }
-        let builder = Arc::clone(
-            self.builders.lock().unwrap_or_else(PoisonError::into_inner).entry((kind, key)).or_default(),
-        );
+        let builder =
+            Arc::clone(self.builders.lock().unwrap_or_else(PoisonError::into_inner).entry((kind, key)).or_default());
         let _turn = builder.lock().await;
         if let Some(value) = kept() {
             return Ok(value);
@@ -139,7 +140,10 @@ mod tests {
         assert_eq!(*cache.remember(at, "k", 2, Duration::from_secs(60), build(3)).await.expect("other key"), 3);
         assert_eq!(*cache.remember(at, "k", 1, Duration::ZERO, build(4)).await.expect("stale"), 4);
         assert_eq!(*cache.remember(None, "k", 1, Duration::from_secs(60), build(5)).await.expect("no revision"), 5);
-        assert_eq!(*cache.remember(Some(Revision(2)), "k", 1, Duration::from_secs(60), build(6)).await.expect("newer"), 6);
+        assert_eq!(
+            *cache.remember(Some(Revision(2)), "k", 1, Duration::from_secs(60), build(6)).await.expect("newer"),
+            6
+        );
     }
 
     #[tokio::test]

@@ -313,7 +313,9 @@ impl Store {
         let limit = limit.map_or(usize::MAX, |l| usize::try_from(l).unwrap_or(usize::MAX));
         Ok(all
             .iter()
-            .filter(|p| p.id.0 > after && partner.is_none_or(|me| p.leader.employee_id == me || p.mentor.employee_id == me))
+            .filter(|p| {
+                p.id.0 > after && partner.is_none_or(|me| p.leader.employee_id == me || p.mentor.employee_id == me)
+            })
             .take(limit)
             .cloned()
             .collect())

@@ -172,7 +172,12 @@ impl Store {
     /// `roles_of`, and whether the program exists, in one query: not found
     /// when there is no such program, no roles when the person is not in it.
     /// Served from memory for a request that read revision `at` (see `Revision`).
-    pub async fn program_roles(&self, program: ProgramId, employee_id: &str, at: Option<Revision>) -> Result<Vec<Role>> {
+    pub async fn program_roles(
+        &self,
+        program: ProgramId,
+        employee_id: &str,
+        at: Option<Revision>,
+    ) -> Result<Vec<Role>> {
         if let Some(roles) = at.and_then(|at| self.cache.roles(at, program.0, employee_id)) {
             return Ok(roles);
         }

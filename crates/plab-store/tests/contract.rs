@@ -735,7 +735,9 @@ async fn a_cached_read_follows_a_change_made_through_another_connection(db: &Tes
     let now = Some(store.revision().await.expect("revision"));
     assert!(now > seen);
     assert_eq!(store.program_roles(program, "pm", now).await.expect("roles"), vec![Role::Mentor]);
-    assert!(store.program_roles(program, "pm", seen).await.expect("roles").contains(&Role::Mentor),
-        "an older revision is read from the database, never from memory");
+    assert!(
+        store.program_roles(program, "pm", seen).await.expect("roles").contains(&Role::Mentor),
+        "an older revision is read from the database, never from memory"
+    );
     other.close().await;
 }

@@ -95,6 +95,9 @@ async fn the_report_and_the_dashboard_follow_a_change_at_once(app: App) {
     other.cancel_session(first).await.expect("cancel elsewhere");
     other.close().await;
     let (_, later) = app.call("GET", &report, Some(&sponsor), None).await;
-    assert_eq!((later["sessions"]["planned"].as_u64(), later["sessions"]["cancelled"].as_u64()),
-        (Some(planned as u64 - 1), Some(1)), "{later}");
+    assert_eq!(
+        (later["sessions"]["planned"].as_u64(), later["sessions"]["cancelled"].as_u64()),
+        (Some(planned as u64 - 1), Some(1)),
+        "{later}"
+    );
 }
