@@ -166,6 +166,16 @@ pub fn admin(actor: &Actor) -> Result<(), AppError> {
 
 /// Who may load the organisation's people: administrators, and the sponsors of any program.
 pub async fn importer(store: &Store, actor: &Actor) -> Result<(), AppError> {
+    organiser(store, actor, "import people").await
+}
+
+/// Who may open a new program: administrators, and the sponsors of any program.
+pub async fn program_opener(store: &Store, actor: &Actor) -> Result<(), AppError> {
+    organiser(store, actor, "open programs").await
+}
+
+/// Administrators and the sponsors of any program, for what they alone `do`.
+async fn organiser(store: &Store, actor: &Actor, doing: &str) -> Result<(), AppError> {
     if actor.is_admin {
         return Ok(());
     }
@@ -174,5 +184,5 @@ pub async fn importer(store: &Store, actor: &Actor) -> Result<(), AppError> {
     {
         return Ok(());
     }
-    Err(AppError::Forbidden("only administrators and sponsors import people".into()))
+    Err(AppError::Forbidden(format!("only administrators and sponsors {doing}")))
 }

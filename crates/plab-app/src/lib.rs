@@ -18,6 +18,7 @@ pub mod report;
 pub mod selfassessment;
 pub mod sessions;
 pub mod settings;
+pub mod setup;
 pub mod signals;
 pub mod vault;
 mod views;

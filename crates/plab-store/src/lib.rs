@@ -30,7 +30,7 @@ pub use measure::{InsightTally, Recorder, StoredCheckin, StoredInsight};
 pub use notes::SealedNote;
 pub use pairing::{ListedPair, NewProposal, Pair, PairRule, Partner, Proposal, StoredPair};
 pub use people::ImportSummary;
-pub use programs::{Enrolment, Program, ProgramId};
+pub use programs::{Enrolment, Program, ProgramId, RosterEntry};
 pub use report::{PairDepartments, PulseAnswer, RetentionGroup, Scope, SegmentTime, SessionMeasures};
 pub use selfassessment::SelfAnswer;
 pub use sessions::{PersonItemAverage, SealedText, SessionCounts, StoredSession};

@@ -116,6 +116,32 @@ impl Store {
         Ok(out)
     }
 
+    /// People still with the organisation on `today` whose name, e-mail,
+    /// employee id, title or department contains `text` (any case), at
+    /// `level` when one is given: at most `limit` of them, by name.
+    pub async fn find_people(&self, text: &str, level: Option<i64>, today: &str, limit: u32) -> Result<Vec<Person>> {
+        let like = |column: &str| format!("LOWER(COALESCE({column}, '')) LIKE $1 ESCAPE '!'");
+        let matches =
+            ["name", "email", "employee_id", "title", "department"].map(like).join(" OR ");
+        let level_filter = if level.is_some() { " AND level = $4" } else { "" };
+        let sql = format!(
+            "SELECT {COLUMNS} FROM people WHERE ({matches}) AND (end_date IS NULL OR end_date > $2){level_filter} \
+             ORDER BY name, employee_id LIMIT $3"
+        );
+        let escaped: String = text
+            .trim()
+            .to_lowercase()
+            .chars()
+            .flat_map(|c| if matches!(c, '%' | '_' | '!') { vec!['!', c] } else { vec![c] })
+            .collect();
+        let mut query = sqlx::query(AssertSqlSafe(sql)).bind(format!("%{escaped}%")).bind(today).bind(i64::from(limit));
+        if let Some(level) = level {
+            query = query.bind(level);
+        }
+        let rows = query.fetch_all(&self.pool).await?;
+        rows.iter().map(person_from_row).collect()
+    }
+
     /// `(employee_id, manager_id, email)` of everyone: what an import checks against.
     pub async fn directory_keys(&self) -> Result<Vec<(String, Option<String>, String)>> {
         let rows = sqlx::query("SELECT employee_id, manager_id, email FROM people").fetch_all(&self.pool).await?;

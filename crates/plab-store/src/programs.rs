@@ -27,7 +27,64 @@ pub struct Enrolment {
     pub perspectives: Option<Vec<String>>,
 }
 
+/// One enrolment as the program's setup page shows it: who, in which role,
+/// and how far they are (account ready, question written, rules accepted).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RosterEntry {
+    pub employee_id: String,
+    pub name: String,
+    pub email: String,
+    pub department: String,
+    pub title: Option<String>,
+    pub level: i64,
+    pub role: Role,
+    pub capacity: u32,
+    pub opted_out: bool,
+    /// Their account has a password: they have signed in at least once.
+    pub account_ready: bool,
+    pub has_question: bool,
+    pub accepted_rules: bool,
+}
+
 impl Store {
+    /// Everyone enrolled in the program with how far they are, by role then name.
+    pub async fn roster(&self, program: ProgramId) -> Result<Vec<RosterEntry>> {
+        let rows = sqlx::query(
+            "SELECT e.employee_id, e.role, e.capacity, e.opted_out, p.name, p.email, p.department, p.title, p.level, \
+             CAST(CASE WHEN EXISTS (SELECT 1 FROM accounts a \
+               WHERE a.employee_id = e.employee_id AND a.password_hash IS NOT NULL) THEN 1 ELSE 0 END AS BIGINT) AS account_ready, \
+             CAST(CASE WHEN EXISTS (SELECT 1 FROM questions q \
+               WHERE q.program_id = e.program_id AND q.employee_id = e.employee_id) THEN 1 ELSE 0 END AS BIGINT) AS has_question, \
+             CAST(CASE WHEN EXISTS (SELECT 1 FROM charter_acceptances c JOIN pairs x ON x.id = c.pair_id \
+               WHERE x.program_id = e.program_id AND c.employee_id = e.employee_id) THEN 1 ELSE 0 END AS BIGINT) AS accepted_rules \
+             FROM enrolments e JOIN people p ON p.employee_id = e.employee_id \
+             WHERE e.program_id = $1 ORDER BY e.role, p.name, e.employee_id",
+        )
+        .bind(program.0)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let flag = |column: &str| -> Result<bool> { Ok(r.try_get::<i64, _>(column)? != 0) };
+                Ok(RosterEntry {
+                    employee_id: r.try_get("employee_id")?,
+                    name: r.try_get("name")?,
+                    email: r.try_get("email")?,
+                    department: r.try_get("department")?,
+                    title: r.try_get("title")?,
+                    level: r.try_get("level")?,
+                    role: Role::parse(&r.try_get::<String, _>("role")?).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+                    capacity: u32::try_from(r.try_get::<i64, _>("capacity")?)
+                        .map_err(|_| StoreError::Corrupt("a capacity is out of range".into()))?,
+                    opted_out: flag("opted_out")?,
+                    account_ready: flag("account_ready")?,
+                    has_question: flag("has_question")?,
+                    accepted_rules: flag("accepted_rules")?,
+                })
+            })
+            .collect()
+    }
+
     pub async fn create_program(&self, p: &NewProgram) -> Result<ProgramId> {
         let settings = serde_json::to_string(&p.settings).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let id: i64 = sqlx::query(

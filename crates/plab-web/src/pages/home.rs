@@ -19,6 +19,8 @@ struct HomePage {
     me: lab::Me,
     pairs: Vec<PairView>,
     checkins: Vec<plab_app::measure::PendingCheckin>,
+    /// Administrators and sponsors may open a program.
+    can_open: bool,
 }
 
 async fn home(State(s): State<AppState>, visitor: SignedIn) -> Result<HomePage, PageError> {
@@ -26,5 +28,6 @@ async fn home(State(s): State<AppState>, visitor: SignedIn) -> Result<HomePage, 
     let pairs = lab::my_pairs(&s.store, &visitor.actor).await?;
     let now = time::OffsetDateTime::now_utc();
     let checkins = plab_app::measure::my_pending_checkins(&s.store, &visitor.actor, now).await?;
-    Ok(HomePage { signed_in: Some(visitor.csrf), me, pairs, checkins })
+    let can_open = me.is_admin || me.memberships.iter().any(|m| m.role == "sponsor");
+    Ok(HomePage { signed_in: Some(visitor.csrf), me, pairs, checkins, can_open })
 }

@@ -30,6 +30,7 @@ mod pair;
 mod participant;
 mod selfassessment;
 mod session;
+mod setup;
 mod signin;
 mod sponsor;
 
@@ -71,6 +72,7 @@ pub fn routes() -> Router<AppState> {
         .merge(home::routes())
         .merge(pair::routes())
         .merge(sponsor::routes())
+        .merge(setup::routes())
         .merge(participant::routes())
         .merge(import::routes())
         .merge(admin::routes())

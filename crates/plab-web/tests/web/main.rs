@@ -36,3 +36,4 @@ mod perspectives;
 mod report;
 mod selfassessment;
 mod sessions;
+mod setup;

@@ -97,6 +97,9 @@ async fn every_page_route_by_every_role_over_own_and_others_resources(app: App) 
         (format!("/programs/{p}/report.json"), [F, F, A, F, H, H, H, S]),
         (format!("/programs/{p}/self-assessment/baseline"), [A, A, F, A, H, H, H, S]),
         ("/people/import".into(),             [F, F, A, F, A, F, A, S]),
+        ("/programs/new".into(),              [F, F, A, F, A, F, A, S]),
+        (format!("/programs/{p}/people"),     [F, F, A, F, H, H, H, S]),
+        (format!("/programs/{p}/people?q=name&level=2"), [F, F, A, F, H, H, H, S]),
         ("/admin".into(),                     [F, F, F, F, F, F, A, S]),
         (format!("/pairs/{pair1}/checkin"),   [A, A, F, H, H, H, H, S]),
         (format!("/pairs/{pair2}/checkin"),   [H, H, F, A, H, H, H, S]),
@@ -112,6 +115,10 @@ async fn every_page_route_by_every_role_over_own_and_others_resources(app: App) 
     #[rustfmt::skip]
     let posts: Vec<(String, Fields, [Want; 8])> = vec![
         (format!("/programs/{p}/pairing/run"), rule(&[]),                                       [F, F, A, F, H, H, H, S]),
+        ("/programs/new".into(), rule(&[("name", "Autumn cohort"), ("starts_on", "2031-09-01"), ("sessions", "6"),
+            ("cadence_days", "14"), ("session_minutes", "60"), ("checkin_after", "3"), ("min_group_size", "5"),
+            ("default_mentor_capacity", "1")]),                                                 [F, F, A, F, A, F, A, S]),
+        (format!("/programs/{p}/people"), rule(&[("role", "mentor"), ("person", "CEO")]),       [F, F, A, F, H, H, H, S]),
         (format!("/programs/{p}/pairing/rule"), rule(&[("leader", "L1"), ("mentor", "M2"), ("rule", "forbid")]),
                                                                                                 [F, F, A, F, H, H, H, S]),
         (format!("/programs/{p}/pairing/approve"), rule(&[("proposal", "1")]),                  [F, F, A, F, H, H, H, S]),

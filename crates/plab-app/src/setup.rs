@@ -1,0 +1,140 @@
+//! Setting a program up without a terminal: opening it (its opener becomes
+//! its sponsor), finding people by name, department or level, enrolling them
+//! as leaders, mentors or co-sponsors, and seeing how far each one is.
+//! Who may do what is decided in `access`, first in every service.
+use crate::accounts::Actor;
+use crate::{AppError, Problem, access, programs};
+use plab_domain::program::{ProgramSettings, Role};
+use plab_store::{ProgramId, RosterEntry, Store};
+use serde::Serialize;
+
+/// At most this many people come back from one search.
+pub const MAX_FOUND: u32 = 50;
+
+/// Opens a program; the person who opens it is its first sponsor (an
+/// administrator who is no one in the organisation enrols sponsors next).
+pub async fn open_program(
+    store: &Store,
+    actor: &Actor,
+    name: &str,
+    starts_on: &str,
+    settings: ProgramSettings,
+) -> Result<ProgramId, AppError> {
+    access::program_opener(store, actor).await?;
+    let program = programs::create(store, name, starts_on, settings, &actor.email).await?;
+    if let Some(me) = &actor.employee_id {
+        programs::enroll(store, program, Role::Sponsor, std::slice::from_ref(me), None, &actor.email).await?;
+    }
+    Ok(program)
+}
+
+/// A person found for enrolment, with the roles they already hold here.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct FoundPerson {
+    pub id: String,
+    pub name: String,
+    pub email: String,
+    pub title: Option<String>,
+    pub department: String,
+    pub level: i64,
+    /// `sponsor`, `leader` or `mentor` in this program already.
+    pub roles: Vec<String>,
+}
+
+/// People still with the organisation whose name, e-mail, id, title or
+/// department contains `text`, at `level` when given; the program's sponsors only.
+pub async fn find_people(
+    store: &Store,
+    actor: &Actor,
+    program: ProgramId,
+    text: &str,
+    level: Option<&str>,
+) -> Result<Vec<FoundPerson>, AppError> {
+    access::sponsor_of_program(store, actor, program).await?;
+    let level = match level.map(str::trim).filter(|l| !l.is_empty()) {
+        None => None,
+        Some(raw) => Some(raw.parse::<i64>().map_err(|_| {
+            AppError::invalid(Problem::new(format!("'{raw}' is not a level: use a whole number")).field("level"))
+        })?),
+    };
+    if text.trim().is_empty() && level.is_none() {
+        return Ok(Vec::new());
+    }
+    let today = crate::sessions::today().to_string();
+    let found = store.find_people(text, level, &today, MAX_FOUND).await?;
+    let roster = store.roster(program).await?;
+    Ok(found
+        .into_iter()
+        .map(|p| {
+            let id = p.employee_id.to_string();
+            let roles = roster.iter().filter(|e| e.employee_id == id).map(|e| e.role.as_str().to_owned()).collect();
+            FoundPerson {
+                name: p.name.to_string(),
+                email: p.email.to_string(),
+                title: p.title.as_ref().map(ToString::to_string),
+                department: p.department.to_string(),
+                level: i64::from(p.level.value()),
+                roles,
+                id,
+            }
+        })
+        .collect())
+}
+
+/// Enrols these people in one role (a mentor with this capacity, else the
+/// program's default); the program's sponsors only, so a sponsor adds
+/// co-sponsors. All or nothing: a person who is unknown, has left, or already
+/// takes the other side of the pairing here is named and nobody is enrolled.
+pub async fn enrol(
+    store: &Store,
+    actor: &Actor,
+    program: ProgramId,
+    role: Role,
+    ids: &[String],
+    capacity: Option<u32>,
+) -> Result<usize, AppError> {
+    access::sponsor_of_program(store, actor, program).await?;
+    let ids: Vec<String> = ids.iter().map(|id| id.trim().to_owned()).filter(|id| !id.is_empty()).collect();
+    if ids.is_empty() {
+        return Err(AppError::invalid(Problem::new("choose at least one person").field("people")));
+    }
+    let roster = store.roster(program).await?;
+    let other_side = match role {
+        Role::Leader => Some(Role::Mentor),
+        Role::Mentor => Some(Role::Leader),
+        Role::Sponsor => None,
+    };
+    let today = crate::sessions::today();
+    let mut problems = Vec::new();
+    for id in &ids {
+        match store.person(id).await {
+            Ok(person) if person.end_date.is_some_and(|left| left <= today) => {
+                problems.push(Problem::new(format!("{} has left the organisation", person.name)).at(id.clone()));
+            }
+            Ok(person) => {
+                if let Some(other) = other_side
+                    && roster.iter().any(|e| &e.employee_id == id && e.role == other)
+                {
+                    problems.push(
+                        Problem::new(format!("{} is already a {other} in this program", person.name)).at(id.clone()),
+                    );
+                }
+            }
+            Err(plab_store::StoreError::NotFound { .. }) => {
+                problems.push(Problem::new("nobody in the directory has this employee id").at(id.clone()));
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(AppError::Invalid(problems));
+    }
+    programs::enroll(store, program, role, &ids, capacity, &actor.email).await?;
+    Ok(ids.len())
+}
+
+/// Everyone enrolled, with how far they are; the program's sponsors only.
+pub async fn roster(store: &Store, actor: &Actor, program: ProgramId) -> Result<Vec<RosterEntry>, AppError> {
+    access::sponsor_of_program(store, actor, program).await?;
+    Ok(store.roster(program).await?)
+}

@@ -1,0 +1,157 @@
+//! A program set up in the browser alone: a sponsor opens it (and becomes its
+//! sponsor), finds people by name, department or level, enrols leaders,
+//! mentors and co-sponsors, and sees how far each one is; refused forms show
+//! every error by its field and keep what was typed; nothing half-written.
+use crate::common::App;
+use crate::common::browser::{form, send, sign_in};
+use axum::http::StatusCode;
+use serde_json::Value;
+
+crate::backends!(
+    a_sponsor_opens_a_program_in_the_browser_and_becomes_its_sponsor,
+    a_refused_program_form_shows_every_error_by_its_field_and_keeps_the_input,
+    people_are_found_by_name_department_or_level_and_enrolled_with_their_progress,
+    an_enrolment_naming_someone_on_the_other_side_or_unknown_enrols_nobody,
+    a_co_sponsor_enrolled_by_a_sponsor_sees_the_program,
+    a_forged_program_form_opens_nothing,
+);
+
+fn program_form(csrf: &str, name: &str, starts_on: &str, sessions: &str, cadence: &str) -> String {
+    form(&[
+        ("csrf", csrf),
+        ("name", name),
+        ("starts_on", starts_on),
+        ("sessions", sessions),
+        ("cadence_days", cadence),
+        ("session_minutes", "60"),
+        ("checkin_after", "3"),
+        ("min_group_size", "5"),
+        ("default_mentor_capacity", "1"),
+    ])
+}
+
+async fn programs_of(app: &App, email: &str) -> Vec<(i64, String)> {
+    let token = app.login(email).await;
+    let (_, me) = app.call("GET", "/api/v1/me", Some(&token), None).await;
+    me["memberships"]
+        .as_array()
+        .expect("memberships")
+        .iter()
+        .map(|m: &Value| (m["program"].as_i64().expect("program"), m["role"].as_str().expect("role").to_owned()))
+        .collect()
+}
+
+async fn a_sponsor_opens_a_program_in_the_browser_and_becomes_its_sponsor(app: App) {
+    let (cookie, csrf) = sign_in(&app, "s@lab.test").await;
+    let home = send(&app, "GET", "/home", Some(&cookie), None).await;
+    assert!(home.html.contains("href=\"/programs/new\""), "a sponsor's home offers to open a program");
+    let blank = send(&app, "GET", "/programs/new", Some(&cookie), None).await;
+    assert_eq!(blank.status, StatusCode::OK);
+    assert!(blank.html.contains("id=\"sessions\" name=\"sessions\" type=\"number\" value=\"6\""), "defaults filled in");
+    assert!(blank.html.contains("every two weeks"), "each setting says what it changes");
+    let body = program_form(&csrf, "Autumn cohort", "2031-09-01", "8", "14");
+    let opened = send(&app, "POST", "/programs/new", Some(&cookie), Some(&body)).await;
+    assert_eq!(opened.status, StatusCode::SEE_OTHER, "{}", opened.html);
+    let location = opened.location.expect("to the new program's people");
+    let id: i64 = location
+        .strip_prefix("/programs/")
+        .and_then(|r| r.split('/').next())
+        .and_then(|n| n.parse().ok())
+        .expect("program id in the location");
+    assert!(programs_of(&app, "s@lab.test").await.contains(&(id, "sponsor".to_owned())));
+    let people = send(&app, "GET", &location, Some(&cookie), None).await;
+    assert!(people.html.contains("Autumn cohort") && people.html.contains("you are its sponsor"), "{}", people.html);
+    assert!(people.html.contains("<tr data-person=\"S\">"), "the opener is on the roster");
+    let settings = app.store.program(plab_store::ProgramId(id)).await.expect("program").settings;
+    assert_eq!((settings.sessions, settings.cadence_days), (8, 14));
+}
+
+async fn a_refused_program_form_shows_every_error_by_its_field_and_keeps_the_input(app: App) {
+    let (cookie, csrf) = sign_in(&app, "s@lab.test").await;
+    let before = app.store.programs().await.expect("programs").len();
+    let body = program_form(&csrf, "", "2031-02-30", "six", "200");
+    let refused = send(&app, "POST", "/programs/new", Some(&cookie), Some(&body)).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for field in ["name", "starts_on", "sessions", "cadence_days"] {
+        assert!(refused.html.contains(&format!("id=\"{field}-error\"")), "{field} has its error: {}", refused.html);
+        assert!(refused.html.contains(&format!("aria-describedby=\"{field}-help {field}-error\"")));
+    }
+    assert!(refused.html.contains("value=\"six\"") && refused.html.contains("value=\"200\""), "input kept");
+    assert!(refused.html.contains("value=\"2031-02-30\""));
+    assert!(!refused.html.contains("id=\"session_minutes-error\""), "a good field has no error");
+    assert_eq!(app.store.programs().await.expect("programs").len(), before, "nothing opened");
+}
+
+async fn people_are_found_by_name_department_or_level_and_enrolled_with_their_progress(app: App) {
+    let (cookie, csrf) = sign_in(&app, "s@lab.test").await;
+    let page = |q: &str| format!("/programs/{}/people?{q}", app.program);
+    let sales = send(&app, "GET", &page("q=SALES"), Some(&cookie), None).await;
+    for id in ["L1", "M2", "M3"] {
+        assert!(sales.html.contains(&format!("value=\"{id}\"")), "{id} works in Sales: {}", sales.html);
+    }
+    assert!(!sales.html.contains("value=\"L2\""), "L2 works in Ops");
+    let by_name = send(&app, "GET", &page("q=name+m3"), Some(&cookie), None).await;
+    assert!(by_name.html.contains("value=\"M3\"") && !by_name.html.contains("value=\"M2\""));
+    let level_one = send(&app, "GET", &page("level=1"), Some(&cookie), None).await;
+    assert!(level_one.html.contains("value=\"M3\"") && !level_one.html.contains("value=\"M1\""));
+    let bad_level = send(&app, "GET", &page("level=high"), Some(&cookie), None).await;
+    assert!(bad_level.html.contains("id=\"search-error\" role=\"alert\">&#39;high&#39; is not a level"), "{}", bad_level.html);
+    let none = send(&app, "GET", &page("q=nobody-like-this"), Some(&cookie), None).await;
+    assert!(none.html.contains("id=\"nobody-found\""));
+
+    let body = form(&[("csrf", &csrf), ("role", "mentor"), ("person", "M3"), ("capacity", "2"), ("q", "sales")]);
+    let enrolled = send(&app, "POST", &format!("/programs/{}/people", app.program), Some(&cookie), Some(&body)).await;
+    assert_eq!(enrolled.status, StatusCode::SEE_OTHER, "{}", enrolled.html);
+    let roster = send(&app, "GET", enrolled.location.as_deref().expect("back"), Some(&cookie), None).await;
+    assert!(roster.html.contains("Enrolled 1 as mentors."), "{}", roster.html);
+    let row = |html: &str, id: &str| -> String {
+        html.split(&format!("<tr data-person=\"{id}\">")).nth(1).and_then(|r| r.split("</tr>").next()).expect("row").to_owned()
+    };
+    assert!(row(&roster.html, "M3").contains("mentor (2)"));
+    let l1 = row(&roster.html, "L1");
+    assert!(l1.contains("<td class=\"signed-in\">yes</td>") && l1.contains("<td class=\"question\">not yet</td>"));
+    assert!(l1.contains("<td class=\"rules\">not yet</td>"));
+    crate::common::activate(&app, app.pair1, "l1@lab.test", "m1@lab.test").await;
+    let later = send(&app, "GET", &page(""), Some(&cookie), None).await;
+    assert!(row(&later.html, "L1").contains("<td class=\"rules\">yes</td>"), "rules accepted shows");
+}
+
+async fn an_enrolment_naming_someone_on_the_other_side_or_unknown_enrols_nobody(app: App) {
+    let (cookie, csrf) = sign_in(&app, "s@lab.test").await;
+    let uri = format!("/programs/{}/people", app.program);
+    let body = form(&[("csrf", &csrf), ("role", "mentor"), ("person", "L1"), ("person", "M3"), ("person", "X99")]);
+    let refused = send(&app, "POST", &uri, Some(&cookie), Some(&body)).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.html.contains("Name L1 is already a leader in this program"), "{}", refused.html);
+    assert!(refused.html.contains("X99") && refused.html.contains("nobody in the directory"), "{}", refused.html);
+    assert!(!refused.html.contains("<tr data-person=\"M3\">"), "M3 was not enrolled either");
+    let nobody = form(&[("csrf", &csrf), ("role", "leader")]);
+    let empty = send(&app, "POST", &uri, Some(&cookie), Some(&nobody)).await;
+    assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(empty.html.contains("choose at least one person"));
+}
+
+async fn a_co_sponsor_enrolled_by_a_sponsor_sees_the_program(app: App) {
+    let (other, _) = sign_in(&app, "s2@lab.test").await;
+    let dashboard = format!("/programs/{}", app.program);
+    assert_eq!(send(&app, "GET", &dashboard, Some(&other), None).await.status, StatusCode::NOT_FOUND);
+    let (cookie, csrf) = sign_in(&app, "s@lab.test").await;
+    let body = form(&[("csrf", &csrf), ("role", "sponsor"), ("person", "S2")]);
+    let uri = format!("/programs/{}/people", app.program);
+    assert_eq!(send(&app, "POST", &uri, Some(&cookie), Some(&body)).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(send(&app, "GET", &dashboard, Some(&other), None).await.status, StatusCode::OK);
+    let audit = app.store.audit_log(10).await.expect("audit");
+    assert!(audit.iter().any(|e| e.action == "program.enroll" && e.detail.contains("sponsor: S2")), "audited");
+}
+
+async fn a_forged_program_form_opens_nothing(app: App) {
+    let (cookie, _) = sign_in(&app, "s@lab.test").await;
+    let before = app.store.programs().await.expect("programs").len();
+    let body = program_form("forged", "Autumn cohort", "2031-09-01", "6", "14");
+    assert_eq!(send(&app, "POST", "/programs/new", Some(&cookie), Some(&body)).await.status, StatusCode::FORBIDDEN);
+    let enrol = form(&[("csrf", "forged"), ("role", "sponsor"), ("person", "S2")]);
+    let uri = format!("/programs/{}/people", app.program);
+    assert_eq!(send(&app, "POST", &uri, Some(&cookie), Some(&enrol)).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(app.store.programs().await.expect("programs").len(), before);
+    assert!(!programs_of(&app, "s2@lab.test").await.iter().any(|(p, _)| *p == app.program));
+}
