@@ -11,21 +11,44 @@ use serde::Serialize;
 /// At most this many people come back from one search.
 pub const MAX_FOUND: u32 = 50;
 
-/// Opens a program; the person who opens it is its first sponsor (an
-/// administrator who is no one in the organisation enrols sponsors next).
+/// Opens a program. The person who opens it is its sponsor, with `sponsor`
+/// (an employee id or a directory e-mail) as co-sponsor when given; an
+/// administrator who is no one in the organisation must name that sponsor,
+/// so that no program is left without one. Nothing is written when any of it
+/// is wrong.
 pub async fn open_program(
     store: &Store,
     actor: &Actor,
     name: &str,
     starts_on: &str,
     settings: ProgramSettings,
+    sponsor: Option<&str>,
 ) -> Result<ProgramId, AppError> {
     access::program_opener(store, actor).await?;
-    let program = programs::create(store, name, starts_on, settings, &actor.email).await?;
-    if let Some(me) = &actor.employee_id {
-        programs::enroll(store, program, Role::Sponsor, std::slice::from_ref(me), None, &actor.email).await?;
+    let named = match sponsor.map(str::trim).filter(|s| !s.is_empty()) {
+        None => None,
+        Some(who) => Some(directory_person(store, who).await?.ok_or_else(|| {
+            AppError::invalid(Problem::new(format!("nobody in the directory is '{who}'")).field("sponsor"))
+        })?),
+    };
+    let sponsors: Vec<String> = actor.employee_id.iter().cloned().chain(named).collect();
+    if sponsors.is_empty() {
+        return Err(AppError::invalid(
+            Problem::new("name the program's sponsor: you are not in the directory yourself").field("sponsor"),
+        ));
     }
+    let program = programs::create(store, name, starts_on, settings, &actor.email).await?;
+    programs::enroll(store, program, Role::Sponsor, &sponsors, None, &actor.email).await?;
     Ok(program)
+}
+
+/// The employee id of the person with this id or directory e-mail.
+async fn directory_person(store: &Store, who: &str) -> Result<Option<String>, AppError> {
+    match store.person(who).await {
+        Ok(p) => Ok(Some(p.employee_id.to_string())),
+        Err(plab_store::StoreError::NotFound { .. }) => Ok(store.employee_id_by_email(&who.to_lowercase()).await?),
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// A person found for enrolment, with the roles they already hold here.
@@ -133,8 +156,50 @@ pub async fn enrol(
     Ok(ids.len())
 }
 
-/// Everyone enrolled, with how far they are; the program's sponsors only.
-pub async fn roster(store: &Store, actor: &Actor, program: ProgramId) -> Result<Vec<RosterEntry>, AppError> {
+/// One enrolment and how far the person is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct Enrolled {
+    pub id: String,
+    pub name: String,
+    pub email: String,
+    pub title: Option<String>,
+    pub department: String,
+    pub level: i64,
+    /// `sponsor`, `leader` or `mentor`.
+    pub role: String,
+    /// How many leaders a mentor may be paired with.
+    pub capacity: u32,
+    /// A mentor who stepped out of pairing.
+    pub opted_out: bool,
+    /// They have set a password and signed in at least once.
+    pub signed_in: bool,
+    /// A leader has written a research question.
+    pub has_question: bool,
+    /// They accepted the lab rules in a pair.
+    pub accepted_rules: bool,
+}
+
+impl From<RosterEntry> for Enrolled {
+    fn from(e: RosterEntry) -> Enrolled {
+        Enrolled {
+            id: e.employee_id,
+            name: e.name,
+            email: e.email,
+            title: e.title,
+            department: e.department,
+            level: e.level,
+            role: e.role.as_str().to_owned(),
+            capacity: e.capacity,
+            opted_out: e.opted_out,
+            signed_in: e.account_ready,
+            has_question: e.has_question,
+            accepted_rules: e.accepted_rules,
+        }
+    }
+}
+
+/// Everyone enrolled, with how far they are, by role then name; the program's sponsors only.
+pub async fn roster(store: &Store, actor: &Actor, program: ProgramId) -> Result<Vec<Enrolled>, AppError> {
     access::sponsor_of_program(store, actor, program).await?;
-    Ok(store.roster(program).await?)
+    Ok(store.roster(program).await?.into_iter().map(Enrolled::from).collect())
 }

@@ -121,8 +121,7 @@ impl Store {
     /// `level` when one is given: at most `limit` of them, by name.
     pub async fn find_people(&self, text: &str, level: Option<i64>, today: &str, limit: u32) -> Result<Vec<Person>> {
         let like = |column: &str| format!("LOWER(COALESCE({column}, '')) LIKE $1 ESCAPE '!'");
-        let matches =
-            ["name", "email", "employee_id", "title", "department"].map(like).join(" OR ");
+        let matches = ["name", "email", "employee_id", "title", "department"].map(like).join(" OR ");
         let level_filter = if level.is_some() { " AND level = $4" } else { "" };
         let sql = format!(
             "SELECT {COLUMNS} FROM people WHERE ({matches}) AND (end_date IS NULL OR end_date > $2){level_filter} \

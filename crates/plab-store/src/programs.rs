@@ -73,7 +73,8 @@ impl Store {
                     department: r.try_get("department")?,
                     title: r.try_get("title")?,
                     level: r.try_get("level")?,
-                    role: Role::parse(&r.try_get::<String, _>("role")?).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+                    role: Role::parse(&r.try_get::<String, _>("role")?)
+                        .map_err(|e| StoreError::Corrupt(e.to_string()))?,
                     capacity: u32::try_from(r.try_get::<i64, _>("capacity")?)
                         .map_err(|_| StoreError::Corrupt("a capacity is out of range".into()))?,
                     opted_out: flag("opted_out")?,

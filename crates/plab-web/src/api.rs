@@ -19,6 +19,7 @@ pub(crate) mod programs;
 pub(crate) mod report;
 pub(crate) mod selfassessment;
 pub(crate) mod sessions;
+pub(crate) mod setup;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -32,6 +33,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(measure::routes())
         .merge(report::routes())
         .merge(selfassessment::routes())
+        .merge(setup::routes())
 }
 
 /// `Json` whose rejections (broken JSON, wrong fields, too large) are 4xx JSON errors.

@@ -11,10 +11,9 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum_extra::extract::Form;
-use plab_app::setup::{self, FoundPerson};
+use plab_app::setup::{self, Enrolled, FoundPerson};
 use plab_app::{AppError, Problem};
 use plab_domain::program::{ProgramSettings, Role};
-use plab_store::RosterEntry;
 use serde::Deserialize;
 
 pub fn routes() -> Router<AppState> {
@@ -63,6 +62,8 @@ struct ProgramForm {
     min_group_size: String,
     #[serde(default)]
     default_mentor_capacity: String,
+    #[serde(default)]
+    sponsor: String,
 }
 
 impl CarriesCsrf for ProgramForm {
@@ -86,7 +87,11 @@ const SETTINGS: [(&str, &str, &str); 6] = [
         "Minimum group size",
         "Averages of private answers stay hidden until this many people have answered.",
     ),
-    ("default_mentor_capacity", "Leaders per mentor", "How many leaders a mentor may be paired with unless set per mentor."),
+    (
+        "default_mentor_capacity",
+        "Leaders per mentor",
+        "How many leaders a mentor may be paired with unless set per mentor.",
+    ),
 ];
 
 fn setting_value(s: &ProgramSettings, field: &str) -> u32 {
@@ -122,6 +127,14 @@ fn new_program_page(visitor: &SignedIn, form: &ProgramForm, problems: &[Problem]
             value: form.starts_on.clone(),
             help: "The first day of the program (YYYY-MM-DD).",
             error: error("starts_on"),
+        },
+        Field {
+            name: "sponsor",
+            label: "Co-sponsor (employee id or e-mail)",
+            kind: "text",
+            value: form.sponsor.clone(),
+            help: "Optional: you are the sponsor. An administrator who is not in the directory names the sponsor here.",
+            error: error("sponsor"),
         },
     ];
     for (name, label, help) in SETTINGS {
@@ -185,7 +198,7 @@ async fn open_program(
         }
     }
     let opened = if problems.is_empty() {
-        setup::open_program(&s.store, &visitor.actor, &form.name, &form.starts_on, settings).await
+        setup::open_program(&s.store, &visitor.actor, &form.name, &form.starts_on, settings, Some(&form.sponsor)).await
     } else {
         // Report the fields the service would refuse too, all at once.
         if let Err(errors) = settings.validate() {
@@ -197,6 +210,8 @@ async fn open_program(
         Err(AppError::Invalid(problems))
     };
     match opened {
+        // An administrator who is no one in the organisation is in no program: home, where it is listed.
+        Ok(_) if visitor.actor.employee_id.is_none() => Ok(Redirect::to("/home").into_response()),
         Ok(program) => Ok(Redirect::to(&format!("/programs/{program}/people?opened=1")).into_response()),
         Err(AppError::Invalid(problems)) => {
             Ok((StatusCode::UNPROCESSABLE_ENTITY, new_program_page(&visitor, &form, &problems)).into_response())
@@ -220,12 +235,12 @@ struct PeoplePage {
     level: String,
     found: Vec<FoundPerson>,
     searched: bool,
-    roster: Vec<RosterEntry>,
+    roster: Vec<Enrolled>,
 }
 
 impl PeoplePage {
     fn count(&self, role: &str) -> usize {
-        self.roster.iter().filter(|e| e.role.as_str() == role).count()
+        self.roster.iter().filter(|e| e.role == role).count()
     }
 }
 
@@ -315,12 +330,14 @@ async fn enrol(
 ) -> Result<Response, PageError> {
     visitor.check_csrf(&form.csrf)?;
     let program = crate::path_program(&raw)?;
-    let role = Role::parse(&form.role).map_err(|e| PageError::Status(StatusCode::UNPROCESSABLE_ENTITY, e.to_string()))?;
+    let role =
+        Role::parse(&form.role).map_err(|e| PageError::Status(StatusCode::UNPROCESSABLE_ENTITY, e.to_string()))?;
     let capacity = match form.capacity.trim() {
         "" => Ok(None),
-        raw => raw.parse::<u32>().map(Some).map_err(|_| {
-            AppError::invalid(Problem::new(format!("'{raw}' is not a whole number")).field("capacity"))
-        }),
+        raw => raw
+            .parse::<u32>()
+            .map(Some)
+            .map_err(|_| AppError::invalid(Problem::new(format!("'{raw}' is not a whole number")).field("capacity"))),
     };
     let done = match capacity {
         Ok(capacity) => setup::enrol(&s.store, &visitor.actor, program, role, &form.person, capacity).await,

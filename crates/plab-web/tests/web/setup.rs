@@ -5,7 +5,7 @@
 use crate::common::App;
 use crate::common::browser::{form, send, sign_in};
 use axum::http::StatusCode;
-use serde_json::Value;
+use serde_json::{Value, json};
 
 crate::backends!(
     a_sponsor_opens_a_program_in_the_browser_and_becomes_its_sponsor,
@@ -14,6 +14,10 @@ crate::backends!(
     an_enrolment_naming_someone_on_the_other_side_or_unknown_enrols_nobody,
     a_co_sponsor_enrolled_by_a_sponsor_sees_the_program,
     a_forged_program_form_opens_nothing,
+    a_program_is_opened_and_enrolled_over_the_api_by_its_sponsor,
+    the_setup_api_names_every_bad_field_and_writes_nothing,
+    every_setup_route_by_every_role,
+    an_administrator_outside_the_directory_names_the_first_sponsor,
 );
 
 fn program_form(csrf: &str, name: &str, starts_on: &str, sessions: &str, cadence: &str) -> String {
@@ -95,7 +99,11 @@ async fn people_are_found_by_name_department_or_level_and_enrolled_with_their_pr
     let level_one = send(&app, "GET", &page("level=1"), Some(&cookie), None).await;
     assert!(level_one.html.contains("value=\"M3\"") && !level_one.html.contains("value=\"M1\""));
     let bad_level = send(&app, "GET", &page("level=high"), Some(&cookie), None).await;
-    assert!(bad_level.html.contains("id=\"search-error\" role=\"alert\">&#39;high&#39; is not a level"), "{}", bad_level.html);
+    assert!(
+        bad_level.html.contains("id=\"search-error\" role=\"alert\">&#39;high&#39; is not a level"),
+        "{}",
+        bad_level.html
+    );
     let none = send(&app, "GET", &page("q=nobody-like-this"), Some(&cookie), None).await;
     assert!(none.html.contains("id=\"nobody-found\""));
 
@@ -105,7 +113,11 @@ async fn people_are_found_by_name_department_or_level_and_enrolled_with_their_pr
     let roster = send(&app, "GET", enrolled.location.as_deref().expect("back"), Some(&cookie), None).await;
     assert!(roster.html.contains("Enrolled 1 as mentors."), "{}", roster.html);
     let row = |html: &str, id: &str| -> String {
-        html.split(&format!("<tr data-person=\"{id}\">")).nth(1).and_then(|r| r.split("</tr>").next()).expect("row").to_owned()
+        html.split(&format!("<tr data-person=\"{id}\">"))
+            .nth(1)
+            .and_then(|r| r.split("</tr>").next())
+            .expect("row")
+            .to_owned()
     };
     assert!(row(&roster.html, "M3").contains("mentor (2)"));
     let l1 = row(&roster.html, "L1");
@@ -154,4 +166,104 @@ async fn a_forged_program_form_opens_nothing(app: App) {
     assert_eq!(send(&app, "POST", &uri, Some(&cookie), Some(&enrol)).await.status, StatusCode::FORBIDDEN);
     assert_eq!(app.store.programs().await.expect("programs").len(), before);
     assert!(!programs_of(&app, "s2@lab.test").await.iter().any(|(p, _)| *p == app.program));
+}
+
+async fn a_program_is_opened_and_enrolled_over_the_api_by_its_sponsor(app: App) {
+    let token = app.login("s@lab.test").await;
+    let body = json!({"name": "Autumn cohort", "starts_on": "2031-09-01", "settings": {"sessions": 8}});
+    let (status, opened) = app.call("POST", "/api/v1/programs", Some(&token), Some(body.to_string())).await;
+    assert_eq!(status, StatusCode::CREATED, "{opened}");
+    let id = opened["id"].as_i64().expect("id");
+    let settings = app.store.program(plab_store::ProgramId(id)).await.expect("program").settings;
+    assert_eq!((settings.sessions, settings.cadence_days), (8, 14), "a key left out takes the default");
+    let enrol = json!({"role": "mentor", "employee_ids": ["M3", "M2"], "capacity": 2});
+    let uri = format!("/api/v1/programs/{id}/enrolments");
+    let (status, count) = app.call("POST", &uri, Some(&token), Some(enrol.to_string())).await;
+    assert_eq!((status, count), (StatusCode::OK, json!({"enrolled": 2})));
+    let (_, roster) = app.call("GET", &uri, Some(&token), None).await;
+    let roles: Vec<(&str, &str, u64)> = roster
+        .as_array()
+        .expect("roster")
+        .iter()
+        .map(|e| {
+            (e["id"].as_str().unwrap_or(""), e["role"].as_str().unwrap_or(""), e["capacity"].as_u64().unwrap_or(0))
+        })
+        .collect();
+    assert!(roles.contains(&("M3", "mentor", 2)) && roles.contains(&("M2", "mentor", 2)), "{roster}");
+    assert!(roles.iter().any(|(id, role, _)| *id == "S" && *role == "sponsor"), "the opener sponsors it: {roster}");
+    let (_, found) = app.call("GET", &format!("/api/v1/programs/{id}/people?q=sales"), Some(&token), None).await;
+    let m3 = found.as_array().expect("found").iter().find(|p| p["id"] == "M3").expect("M3 works in Sales");
+    assert_eq!(m3["roles"], json!(["mentor"]), "{found}");
+}
+
+async fn the_setup_api_names_every_bad_field_and_writes_nothing(app: App) {
+    let token = app.login("s@lab.test").await;
+    let before = app.store.programs().await.expect("programs").len();
+    let bad = json!({"name": "", "starts_on": "2031-02-30", "settings": {"sessions": 0}});
+    let (status, body) = app.call("POST", "/api/v1/programs", Some(&token), Some(bad.to_string())).await;
+    crate::common::assert_error_json(status, &body, StatusCode::UNPROCESSABLE_ENTITY);
+    let message = body["error"]["message"].as_str().unwrap_or_default();
+    for field in ["name", "starts_on", "sessions"] {
+        assert!(message.contains(field), "{field} is named: {message}");
+    }
+    let unknown = json!({"name": "X", "starts_on": "2031-09-01", "colour": "red"});
+    let (status, body) = app.call("POST", "/api/v1/programs", Some(&token), Some(unknown.to_string())).await;
+    assert!(status.is_client_error() && body["error"]["message"].as_str().unwrap_or("").contains("colour"), "{body}");
+    assert_eq!(app.store.programs().await.expect("programs").len(), before, "nothing opened");
+    let uri = format!("/api/v1/programs/{}/enrolments", app.program);
+    let other_side = json!({"role": "mentor", "employee_ids": ["L1", "M3"]});
+    let (status, body) = app.call("POST", &uri, Some(&token), Some(other_side.to_string())).await;
+    crate::common::assert_error_json(status, &body, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body["error"]["message"].as_str().unwrap_or("").contains("L1"), "{body}");
+    let (_, roster) = app.call("GET", &uri, Some(&token), None).await;
+    assert!(!roster.as_array().expect("roster").iter().any(|e| e["id"] == "M3"), "nobody enrolled: {roster}");
+    let bad_role = json!({"role": "boss", "employee_ids": ["M3"]});
+    let (status, body) = app.call("POST", &uri, Some(&token), Some(bad_role.to_string())).await;
+    crate::common::assert_error_json(status, &body, StatusCode::UNPROCESSABLE_ENTITY);
+    let (status, body) =
+        app.call("GET", &format!("/api/v1/programs/{}/people?level=high", app.program), Some(&token), None).await;
+    crate::common::assert_error_json(status, &body, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+async fn every_setup_route_by_every_role(app: App) {
+    let p = app.program;
+    let open = json!({"name": "Matrix cohort", "starts_on": "2031-09-01"}).to_string();
+    let enrol = json!({"role": "mentor", "employee_ids": ["CEO"]}).to_string();
+    let routes = [
+        ("POST", "/api/v1/programs".to_owned(), Some(open)),
+        ("GET", format!("/api/v1/programs/{p}/people?q=name"), None),
+        ("GET", format!("/api/v1/programs/{p}/enrolments"), None),
+        ("POST", format!("/api/v1/programs/{p}/enrolments"), Some(enrol)),
+    ];
+    use StatusCode as C;
+    let (no, hidden, anon) = (C::FORBIDDEN, C::NOT_FOUND, C::UNAUTHORIZED);
+    // A leader or mentor of the program sees it but may not set it up (403);
+    // another program's sponsor may open programs but not see this one (404);
+    // an administrator outside the directory must name a sponsor (422).
+    #[rustfmt::skip]
+    let matrix: Vec<(Option<&str>, [C; 4])> = vec![
+        (Some("l1@lab.test"),    [no,         no,     no,     no]),
+        (Some("m1@lab.test"),    [no,         no,     no,     no]),
+        (Some("s2@lab.test"),    [C::CREATED, hidden, hidden, hidden]),
+        (Some("m3@lab.test"),    [no,         hidden, hidden, hidden]),
+        (Some("admin@ops.test"), [C::UNPROCESSABLE_ENTITY, hidden, hidden, hidden]),
+        (None,                   [anon; 4]),
+        (Some("s@lab.test"),     [C::CREATED, C::OK,  C::OK,  C::OK]),
+    ];
+    crate::common::run_api_matrix(&app, &routes, &matrix).await;
+}
+
+async fn an_administrator_outside_the_directory_names_the_first_sponsor(app: App) {
+    let token = app.login("admin@ops.test").await;
+    let body = json!({"name": "Leadership lab", "starts_on": "2031-09-01", "sponsor": "s2@lab.test"});
+    let (status, opened) = app.call("POST", "/api/v1/programs", Some(&token), Some(body.to_string())).await;
+    assert_eq!(status, StatusCode::CREATED, "{opened}");
+    let id = opened["id"].as_i64().expect("id");
+    assert!(programs_of(&app, "s2@lab.test").await.contains(&(id, "sponsor".to_owned())));
+    let (status, _) = app.call("GET", &format!("/api/v1/programs/{id}/enrolments"), Some(&token), None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "the administrator does not see inside the program");
+    let nobody = json!({"name": "Orphan", "starts_on": "2031-09-01", "sponsor": "nobody@lab.test"});
+    let (status, body) = app.call("POST", "/api/v1/programs", Some(&token), Some(nobody.to_string())).await;
+    crate::common::assert_error_json(status, &body, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(!app.store.programs().await.expect("programs").iter().any(|p| p.name.as_str() == "Orphan"));
 }

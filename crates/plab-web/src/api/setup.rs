@@ -1,0 +1,133 @@
+//! Setting a program up over the API: open it, find people, enrol them, and
+//! read who is enrolled and how far each one is. The same services as the
+//! browser's setup pages.
+use super::{ApiJson, ApiQuery};
+use crate::AppState;
+use crate::auth::Authed;
+use crate::error::{ApiError, ErrorBody};
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use plab_app::setup::{self, Enrolled, FoundPerson};
+use plab_app::{AppError, Problem};
+use plab_domain::program::Role;
+use serde::{Deserialize, Serialize};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(open_program)).routes(routes!(find_people)).routes(routes!(enrolled, enrol))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ProgramInput {
+    name: String,
+    /// `YYYY-MM-DD`.
+    starts_on: String,
+    /// Program settings (`sessions`, `cadence_days`, `session_minutes`,
+    /// `checkin_after`, `min_group_size`, `default_mentor_capacity`, …);
+    /// without it, the instance's defaults; a key left out takes the protocol's default.
+    #[schema(value_type = Option<Object>)]
+    settings: Option<serde_json::Value>,
+    /// A co-sponsor's employee id or e-mail; required from an administrator
+    /// who is not in the directory (the caller is otherwise the sponsor).
+    sponsor: Option<String>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct Opened {
+    id: i64,
+}
+
+/// Opens a program; the caller becomes its sponsor. Administrators and the
+/// sponsors of any program only. Every bad field is named in one 422.
+#[utoipa::path(post, path = "/api/v1/programs", security(("bearer" = [])), request_body = ProgramInput,
+    responses((status = 201, body = Opened), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub(crate) async fn open_program(
+    State(s): State<AppState>,
+    Authed(actor): Authed,
+    ApiJson(body): ApiJson<ProgramInput>,
+) -> Result<(StatusCode, Json<Opened>), ApiError> {
+    plab_app::access::program_opener(&s.store, &actor).await?;
+    let settings = match &body.settings {
+        Some(json) => plab_app::programs::settings_from_json("settings", &json.to_string())?,
+        None => plab_app::settings::get(&s.store).await?.program_defaults,
+    };
+    let id =
+        setup::open_program(&s.store, &actor, &body.name, &body.starts_on, settings, body.sponsor.as_deref()).await?;
+    Ok((StatusCode::CREATED, Json(Opened { id: id.0 })))
+}
+
+#[derive(Deserialize)]
+pub(crate) struct FindQuery {
+    q: Option<String>,
+    level: Option<String>,
+}
+
+/// People still with the organisation whose name, e-mail, id, title or
+/// department contains `q` (any case), at `level` when given: at most 50, by
+/// name, each with the roles they already hold in the program. The program's
+/// sponsors only.
+#[utoipa::path(get, path = "/api/v1/programs/{program}/people", security(("bearer" = [])),
+    params(("program" = i64, Path, description = "program id"),
+        ("q" = Option<String>, Query, description = "part of a name, e-mail, employee id, title or department"),
+        ("level" = Option<i64>, Query, description = "only this level")),
+    responses((status = 200, body = [FoundPerson]), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub(crate) async fn find_people(
+    State(s): State<AppState>,
+    Authed(actor): Authed,
+    Path(program): Path<String>,
+    ApiQuery(query): ApiQuery<FindQuery>,
+) -> Result<Json<Vec<FoundPerson>>, ApiError> {
+    let program = crate::path_program(&program)?;
+    let text = query.q.unwrap_or_default();
+    Ok(Json(setup::find_people(&s.store, &actor, program, &text, query.level.as_deref()).await?))
+}
+
+/// Everyone enrolled in the program with how far they are (signed in,
+/// question written, lab rules accepted), by role then name. The program's sponsors only.
+#[utoipa::path(get, path = "/api/v1/programs/{program}/enrolments", security(("bearer" = [])),
+    params(("program" = i64, Path, description = "program id")),
+    responses((status = 200, body = [Enrolled]), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub(crate) async fn enrolled(
+    State(s): State<AppState>,
+    Authed(actor): Authed,
+    Path(program): Path<String>,
+) -> Result<Json<Vec<Enrolled>>, ApiError> {
+    Ok(Json(setup::roster(&s.store, &actor, crate::path_program(&program)?).await?))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct EnrolInput {
+    /// `leader`, `mentor` or `sponsor` (a co-sponsor).
+    role: String,
+    employee_ids: Vec<String>,
+    /// Leaders per mentor (1-10); the program's default when left out.
+    capacity: Option<u32>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct EnrolledCount {
+    enrolled: usize,
+}
+
+/// Enrols these people in one role, all or nothing: an unknown id, someone
+/// who has left, or someone already on the other side of the pairing here is
+/// named in a 422 and nobody is enrolled. Enrolling again updates a mentor's
+/// capacity. The program's sponsors only.
+#[utoipa::path(post, path = "/api/v1/programs/{program}/enrolments", security(("bearer" = [])), request_body = EnrolInput,
+    params(("program" = i64, Path, description = "program id")),
+    responses((status = 200, body = EnrolledCount), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub(crate) async fn enrol(
+    State(s): State<AppState>,
+    Authed(actor): Authed,
+    Path(program): Path<String>,
+    ApiJson(body): ApiJson<EnrolInput>,
+) -> Result<Json<EnrolledCount>, ApiError> {
+    let program = crate::path_program(&program)?;
+    let role = Role::parse(&body.role).map_err(|e| AppError::invalid(Problem::from(e).field("role")))?;
+    let enrolled = setup::enrol(&s.store, &actor, program, role, &body.employee_ids, body.capacity).await?;
+    Ok(Json(EnrolledCount { enrolled }))
+}
