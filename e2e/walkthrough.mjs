@@ -552,6 +552,40 @@ async function sponsorsDashboard() {
   await signOut(s);
 }
 
+/** Program setup in the browser alone: open a program, find people by department, enrol them, see the roster. */
+async function sponsorSetsUpAProgram() {
+  const s = await newSession();
+  await signIn(s, demo.sponsor);
+  await goto(s.page, '/home');
+  await s.page.click('a#open-program');
+  await s.page.waitForURL(/\/programs\/new$/);
+  await assertFormsCarryCsrf(s.page);
+  // A refused form keeps what was typed and names each field at fault.
+  await s.page.fill('#name', 'Browser cohort');
+  await s.page.fill('#sessions', '0');
+  await s.page.click('form#new-program button[type=submit]');
+  assert.equal(await s.page.locator('#sessions-error').count(), 1, 'the bad session count is not shown by its field');
+  assert.equal(await s.page.inputValue('#name'), 'Browser cohort', 'the name typed was lost');
+  await s.page.fill('#sessions', '6');
+  await s.page.click('form#new-program button[type=submit]');
+  await s.page.waitForURL(/\/programs\/\d+\/people\?opened=1$/);
+  assert.ok((await s.page.locator('#notice').innerText()).includes('you are its sponsor'), 'no confirmation of the new program');
+  await s.page.fill('#q', 'engineering');
+  await s.page.click('form#find button[type=submit]');
+  const boxes = s.page.locator('#found input[name=person]');
+  assert.ok((await boxes.count()) >= 2, 'nobody in Engineering was found');
+  await boxes.nth(0).check();
+  await boxes.nth(1).check();
+  await s.page.check('input[name=role][value=mentor]');
+  await s.page.click('form#enrol button[type=submit]');
+  assert.ok((await s.page.locator('#notice').innerText()).includes('Enrolled 2 as mentors'), 'no confirmation of the enrolment');
+  assert.ok((await s.page.locator('#roster tbody tr').count()) >= 3, 'the roster does not list the sponsor and two mentors');
+  const file = join(ARTIFACTS, 'program-setup.png');
+  await s.page.screenshot({ path: file, fullPage: true });
+  console.log(`#   ${file}`);
+  await signOut(s);
+}
+
 // ---------------------------------------------------------------- runner
 
 // [key, name, function, keys of the steps it cannot run without]
@@ -576,6 +610,8 @@ const steps = [
   ['shot', "screenshot of the leader's pair page (e2e/artifacts/pair.png)", screenshotOfTheLeadersPairPage, ['leader']],
   ['dashboard', "sponsor's dashboard: at a glance, charts with text alternatives, pairs at risk, CSV export (e2e/artifacts/dashboard.png)",
     sponsorsDashboard, ['api', 'browser']],
+  ['setup', 'sponsor: opens a program in the browser (errors by field, input kept), finds people, enrols mentors, sees the roster (e2e/artifacts/program-setup.png)',
+    sponsorSetsUpAProgram, ['api', 'browser']],
 ];
 
 let passed = 0;

@@ -58,7 +58,8 @@ impl Store {
              CAST(CASE WHEN EXISTS (SELECT 1 FROM charter_acceptances c JOIN pairs x ON x.id = c.pair_id \
                WHERE x.program_id = e.program_id AND c.employee_id = e.employee_id) THEN 1 ELSE 0 END AS BIGINT) AS accepted_rules \
              FROM enrolments e JOIN people p ON p.employee_id = e.employee_id \
-             WHERE e.program_id = $1 ORDER BY e.role, p.name, e.employee_id",
+             WHERE e.program_id = $1 \
+             ORDER BY CASE e.role WHEN 'sponsor' THEN 0 WHEN 'leader' THEN 1 ELSE 2 END, p.name, e.employee_id",
         )
         .bind(program.0)
         .fetch_all(&self.pool)
