@@ -153,6 +153,7 @@ pub async fn propose(
             total_score: response.total_score,
             solve_ms: response.solve_ms,
             unmatched: &response.unmatched,
+            unmatched_reasons: &response.unmatched_reasons,
             pairs: &pairs,
         };
         let id = store.add_proposal(program, &new).await?;

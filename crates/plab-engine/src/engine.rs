@@ -132,9 +132,11 @@ fn respond(
 ) -> MatchResponse {
     let mut pairs = Vec::new();
     let mut unmatched = Vec::new();
+    let mut unmatched_reasons = Vec::new();
     for (l, choice) in chosen.iter().enumerate() {
         let Some((m, score)) = *choice else {
             unmatched.push(req.leaders[l].id.clone());
+            unmatched_reasons.push(p.why_unmatched(l as u32));
             continue;
         };
         let (kind, mut reasons) = features.explain(p, l as u32, m);
@@ -150,5 +152,5 @@ fn respond(
         });
     }
     let total_score = pairs.iter().map(|pair| pair.score).sum();
-    MatchResponse { pairs, unmatched, total_score, solve_ms }
+    MatchResponse { pairs, unmatched, unmatched_reasons, total_score, solve_ms }
 }

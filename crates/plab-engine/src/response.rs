@@ -7,6 +7,9 @@ pub struct MatchResponse {
     pub pairs: Vec<ProposedPair>,
     /// Leaders left without a mentor, in request order.
     pub unmatched: Vec<String>,
+    /// Why each of `unmatched` got no mentor, in a sentence, in the same order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unmatched_reasons: Vec<String>,
     /// Sum of the pairs' scores.
     pub total_score: f64,
     /// Milliseconds spent in the assignment solver (not parsing, not scoring).

@@ -168,6 +168,55 @@ impl<'r> Participants<'r> {
         &self.excluded[self.excluded_offsets[l as usize]..self.excluded_offsets[l as usize + 1]]
     }
 
+    /// Why leader `l` got no mentor, in a sentence for the sponsor: no mentor
+    /// at all may take them (and which rule rules each out), every one who may
+    /// has no place left, or those who may were given to other leaders.
+    pub(crate) fn why_unmatched(&self, l: u32) -> String {
+        if self.mentor_person.is_empty() {
+            return "No mentor is enrolled in the program.".to_owned();
+        }
+        let lp = self.leader_person[l as usize];
+        let (mut senior, mut chain, mut excluded, mut no_place, mut open) = (0, 0, 0, 0, 0);
+        for m in 0..self.mentor_person.len() as u32 {
+            let mp = self.mentor_person[m as usize];
+            if self.level[mp as usize] >= self.level[lp as usize] {
+                senior += 1;
+            } else if self.in_chain(lp, mp) {
+                chain += 1;
+            } else if self.excluded_for(l).binary_search(&m).is_ok() {
+                excluded += 1;
+            } else if self.free_seats[m as usize] == 0 {
+                no_place += 1;
+            } else {
+                open += 1;
+            }
+        }
+        let count = |n: usize, one: &str, many: &str| if n == 1 { format!("1 {one}") } else { format!("{n} {many}") };
+        if open == 0 && no_place == 0 {
+            let mut why = Vec::new();
+            if senior > 0 {
+                why.push(count(senior, "is not junior to them", "are not junior to them"));
+            }
+            if chain > 0 {
+                why.push(count(chain, "is in their reporting chain", "are in their reporting chain"));
+            }
+            if excluded > 0 {
+                why.push(count(excluded, "is forbidden or was their mentor before", "are forbidden or were their mentors before"));
+            }
+            return format!("No enrolled mentor may take this leader: {}.", why.join(", "));
+        }
+        if open == 0 {
+            return format!(
+                "Every mentor who may take this leader ({no_place}) has stepped out of pairing or has no place left: \
+                 enrol more mentors or raise a capacity."
+            );
+        }
+        format!(
+            "The {} who may take this leader went to other leaders, who fit them better: there are fewer mentor places than leaders they could take.",
+            count(open, "mentor", "mentors")
+        )
+    }
+
     /// Leaders the solver still has to place (not pinned).
     pub(crate) fn open_leaders(&self) -> Vec<u32> {
         (0..self.leader_person.len() as u32).filter(|&l| self.pinned[l as usize].is_none()).collect()

@@ -43,6 +43,9 @@ pub struct Proposal {
     pub total_score: f64,
     pub solve_ms: f64,
     pub unmatched: Vec<String>,
+    /// Why each of `unmatched` got no mentor, in the same order (empty for
+    /// proposals stored before the engine gave reasons).
+    pub unmatched_reasons: Vec<String>,
     pub created_at: OffsetDateTime,
     pub pairs: Vec<StoredPair>,
 }
@@ -83,6 +86,8 @@ pub struct NewProposal<'a> {
     pub total_score: f64,
     pub solve_ms: f64,
     pub unmatched: &'a [String],
+    /// Why each of `unmatched` got no mentor, in the same order.
+    pub unmatched_reasons: &'a [String],
     pub pairs: &'a [StoredPair],
 }
 
@@ -150,14 +155,15 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         let id: i64 = sqlx::query(
-            "INSERT INTO proposals (program_id, status, parameters, total_score, solve_ms, unmatched, created_at) \
-             VALUES ($1, 'proposed', $2, $3, $4, $5, $6) RETURNING id",
+            "INSERT INTO proposals (program_id, status, parameters, total_score, solve_ms, unmatched, unmatched_reasons, created_at) \
+             VALUES ($1, 'proposed', $2, $3, $4, $5, $6, $7) RETURNING id",
         )
         .bind(program.0)
         .bind(p.parameters)
         .bind(p.total_score)
         .bind(p.solve_ms)
         .bind(encode(p.unmatched))
+        .bind(encode(p.unmatched_reasons))
         .bind(now_rfc3339())
         .fetch_one(&mut *tx)
         .await?
@@ -181,7 +187,7 @@ impl Store {
 
     pub async fn proposal(&self, program: ProgramId, id: i64) -> Result<Proposal> {
         let row = sqlx::query(
-            "SELECT status, parameters, total_score, solve_ms, unmatched, created_at FROM proposals \
+            "SELECT status, parameters, total_score, solve_ms, unmatched, unmatched_reasons, created_at FROM proposals \
              WHERE program_id = $1 AND id = $2",
         )
         .bind(program.0)
@@ -202,6 +208,7 @@ impl Store {
             total_score: row.try_get("total_score")?,
             solve_ms: row.try_get("solve_ms")?,
             unmatched: decode(&row.try_get::<String, _>("unmatched")?)?,
+            unmatched_reasons: decode(&row.try_get::<String, _>("unmatched_reasons")?)?,
             created_at: crate::sql::instant(&row, "created_at")?,
             pairs: pairs.iter().map(stored_pair).collect::<Result<_>>()?,
         })

@@ -229,7 +229,7 @@ fn proposed(leader: &str, mentor: &str) -> StoredPair {
 }
 
 async fn propose(store: &Store, program: ProgramId, pairs: &[StoredPair]) -> i64 {
-    let new = NewProposal { parameters: "{}", total_score: 1.5, solve_ms: 0.1, unmatched: &[], pairs };
+    let new = NewProposal { parameters: "{}", total_score: 1.5, solve_ms: 0.1, unmatched: &[], unmatched_reasons: &[], pairs };
     store.add_proposal(program, &new).await.expect("proposal")
 }
 
@@ -515,6 +515,7 @@ async fn a_proposal_keeps_what_the_engine_reported(db: &TestDb) {
         total_score: 2.25,
         solve_ms: 0.5,
         unmatched: &unmatched,
+        unmatched_reasons: &["No enrolled mentor may take this leader: 1 is in their reporting chain.".to_owned()],
         pairs: &pairs,
     };
     let p = store.add_proposal(id, &new).await.expect("proposal");
@@ -522,6 +523,7 @@ async fn a_proposal_keeps_what_the_engine_reported(db: &TestDb) {
     assert_eq!((stored.id, stored.program, stored.status.as_str()), (p, id, "proposed"));
     assert_eq!((stored.parameters.as_str(), stored.total_score, stored.solve_ms), (r#"{"seed":7}"#, 2.25, 0.5));
     assert_eq!((stored.unmatched, stored.pairs), (unmatched, pairs.to_vec()));
+    assert_eq!(stored.unmatched_reasons, ["No enrolled mentor may take this leader: 1 is in their reporting chain."]);
     assert!(stored.created_at.year() >= 2025, "a real creation time: {}", stored.created_at);
     store.approve_proposal(id, p).await.expect("approve");
     let pair = &store.pairs(id).await.expect("pairs")[0];

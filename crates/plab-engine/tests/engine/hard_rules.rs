@@ -22,6 +22,7 @@ fn mentor_in_reporting_chain_is_never_proposed() {
     let resp = run(&chain_org()).expect("valid request");
     assert!(resp.pairs.is_empty());
     assert_eq!(resp.unmatched, ["vp"]);
+    assert_eq!(resp.unmatched_reasons, ["No enrolled mentor may take this leader: 1 is in their reporting chain."]);
 }
 
 #[test]
@@ -88,6 +89,8 @@ fn capacity_limits_how_many_leaders_a_mentor_takes() {
     assert_eq!(resp.pairs.len(), 2);
     assert_eq!(resp.total_score, 5.0);
     assert_eq!(resp.unmatched, ["l3"]);
+    let why = &resp.unmatched_reasons[0];
+    assert!(why.starts_with("The 1 mentor who may take this leader went to other leaders"), "{why}");
 }
 
 #[test]
@@ -95,6 +98,18 @@ fn zero_capacity_mentor_is_never_proposed() {
     let resp = run(&two_mentors_three_leaders(3)).expect("valid request");
     assert!(resp.pairs.iter().all(|p| p.mentor != "m2"));
     assert_eq!(resp.pairs.len(), 3);
+}
+
+#[test]
+fn a_leader_whose_mentors_all_stepped_out_is_told_so() {
+    let mut req = two_mentors_three_leaders(3);
+    req.opted_out = vec!["m1".into()];
+    let resp = run(&req).expect("valid request");
+    assert_eq!(resp.unmatched.len(), 3);
+    assert_eq!(resp.unmatched_reasons.len(), 3);
+    for why in &resp.unmatched_reasons {
+        assert!(why.starts_with("Every mentor who may take this leader (2) has stepped out"), "{why}");
+    }
 }
 
 #[test]

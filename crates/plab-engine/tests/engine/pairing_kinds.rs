@@ -48,6 +48,8 @@ fn ceo_has_everyone_in_their_reporting_chain_so_stays_unmatched() {
     let resp = run(&req).expect("valid request");
     assert!(resp.pairs.is_empty());
     assert_eq!(resp.unmatched, ["ceo"]);
+    assert_eq!(resp.unmatched_reasons.len(), 1);
+    assert!(resp.unmatched_reasons[0].contains("in their reporting chain"), "{:?}", resp.unmatched_reasons);
 }
 
 #[test]
@@ -197,7 +199,8 @@ fn response_serializes_as_the_contract_says() {
     let resp = run(&tech_question_request()).expect("valid request");
     let json = serde_json::to_value(&resp).expect("serialize");
     let keys: Vec<&str> = json.as_object().expect("object").keys().map(String::as_str).collect();
-    assert_eq!(keys.len(), 4);
+    // `unmatched_reasons` is added only when a leader is unmatched.
+    assert_eq!(keys.len(), 4, "{keys:?}");
     for key in ["pairs", "unmatched", "total_score", "solve_ms"] {
         assert!(json.get(key).is_some(), "missing {key}");
     }
