@@ -261,6 +261,100 @@ pub mod sponsor {
             None => Ok(None),
         }
     }
+
+    /// Someone as the pairing review names them.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct Card {
+        pub id: String,
+        pub name: String,
+        pub title: Option<String>,
+        pub department: String,
+    }
+
+    /// A proposed pair with both people named and the leader's question strength.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct ReviewedPair {
+        pub leader: Card,
+        pub mentor: Card,
+        pub kind: String,
+        pub score: f64,
+        pub reasons: Vec<String>,
+        /// `weak`, `fair` or `strong`: a weak question is worth sharpening before the pair starts.
+        pub question: Option<&'static str>,
+    }
+
+    /// The newest proposal in names, with why each unmatched leader got no mentor.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct ReviewedProposal {
+        pub id: i64,
+        pub status: plab_domain::pair::ProposalStatus,
+        pub total_score: f64,
+        pub pairs: Vec<ReviewedPair>,
+        pub unmatched: Vec<(Card, String)>,
+    }
+
+    /// What the sponsor's pairing page shows: the newest proposal, and the
+    /// enrolled leaders and mentors to pin or forbid by name.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Review {
+        pub proposal: Option<ReviewedProposal>,
+        pub leaders: Vec<Card>,
+        pub mentors: Vec<Card>,
+    }
+
+    pub async fn review(store: &Store, actor: &Actor, program: ProgramId) -> Result<Review, AppError> {
+        let latest = latest(store, actor, program).await?;
+        let roster = store.roster(program).await?;
+        let card = |id: &str| {
+            roster.iter().find(|e| e.employee_id == id).map_or_else(
+                || Card { id: id.to_owned(), name: id.to_owned(), title: None, department: String::new() },
+                |e| Card {
+                    id: id.to_owned(),
+                    name: e.name.clone(),
+                    title: e.title.clone(),
+                    department: e.department.clone(),
+                },
+            )
+        };
+        let of_role = |role: Role| -> Vec<Card> {
+            let mut cards: Vec<Card> = roster.iter().filter(|e| e.role == role).map(|e| card(&e.employee_id)).collect();
+            cards.sort_by(|a, b| a.name.cmp(&b.name));
+            cards
+        };
+        let strengths: std::collections::HashMap<String, &'static str> = store
+            .current_questions(program)
+            .await?
+            .into_iter()
+            .map(|(leader, q)| (leader, q.assessment.strength.as_str()))
+            .collect();
+        let proposal = latest.map(|p| ReviewedProposal {
+            id: p.id,
+            status: p.status,
+            total_score: p.total_score,
+            pairs: p
+                .pairs
+                .iter()
+                .map(|pair| ReviewedPair {
+                    leader: card(&pair.leader),
+                    mentor: card(&pair.mentor),
+                    kind: pair.kind.clone(),
+                    score: pair.score,
+                    reasons: pair.reasons.clone(),
+                    question: strengths.get(&pair.leader).copied(),
+                })
+                .collect(),
+            unmatched: p
+                .unmatched
+                .iter()
+                .enumerate()
+                .map(|(i, id)| {
+                    let why = p.unmatched_reasons.get(i).cloned().unwrap_or_else(|| "No reason was kept.".to_owned());
+                    (card(id), why)
+                })
+                .collect(),
+        });
+        Ok(Review { proposal, leaders: of_role(Role::Leader), mentors: of_role(Role::Mentor) })
+    }
 }
 
 #[cfg(test)]

@@ -201,7 +201,11 @@ impl<'r> Participants<'r> {
                 why.push(count(chain, "is in their reporting chain", "are in their reporting chain"));
             }
             if excluded > 0 {
-                why.push(count(excluded, "is forbidden or was their mentor before", "are forbidden or were their mentors before"));
+                why.push(count(
+                    excluded,
+                    "is forbidden or was their mentor before",
+                    "are forbidden or were their mentors before",
+                ));
             }
             return format!("No enrolled mentor may take this leader: {}.", why.join(", "));
         }

@@ -116,7 +116,14 @@ pub async fn approve_pairs(store: &crate::Store, program: crate::ProgramId, pair
             reasons: vec![],
         })
         .collect();
-    let new = crate::NewProposal { parameters: "{}", total_score: 1.0, solve_ms: 0.0, unmatched: &[], unmatched_reasons: &[], pairs: &pairs };
+    let new = crate::NewProposal {
+        parameters: "{}",
+        total_score: 1.0,
+        solve_ms: 0.0,
+        unmatched: &[],
+        unmatched_reasons: &[],
+        pairs: &pairs,
+    };
     let id = store.add_proposal(program, &new).await.expect("proposal");
     store.approve_proposal(program, id).await.expect("approve");
 }

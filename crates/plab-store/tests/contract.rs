@@ -229,7 +229,14 @@ fn proposed(leader: &str, mentor: &str) -> StoredPair {
 }
 
 async fn propose(store: &Store, program: ProgramId, pairs: &[StoredPair]) -> i64 {
-    let new = NewProposal { parameters: "{}", total_score: 1.5, solve_ms: 0.1, unmatched: &[], unmatched_reasons: &[], pairs };
+    let new = NewProposal {
+        parameters: "{}",
+        total_score: 1.5,
+        solve_ms: 0.1,
+        unmatched: &[],
+        unmatched_reasons: &[],
+        pairs,
+    };
     store.add_proposal(program, &new).await.expect("proposal")
 }
 

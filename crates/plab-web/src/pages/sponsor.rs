@@ -16,7 +16,7 @@ use plab_app::pairing::sponsor;
 use plab_app::report::{self, Report};
 use plab_app::sessions::{self, ProgramHealth};
 use plab_domain::signals::SignalKind;
-use plab_store::{PairRule, Proposal};
+use plab_store::PairRule;
 use serde::Deserialize;
 
 pub fn routes() -> Router<AppState> {
@@ -136,7 +136,25 @@ struct PairingPage {
     signed_in: Option<String>,
     csrf: String,
     program: i64,
-    proposal: Option<Proposal>,
+    review: sponsor::Review,
+    /// Why the last action was refused, in sentences.
+    problems: Vec<String>,
+}
+
+async fn pairing_page(
+    s: &AppState,
+    visitor: &SignedIn,
+    program: plab_store::ProgramId,
+    problems: Vec<String>,
+) -> Result<PairingPage, PageError> {
+    let review = sponsor::review(&s.store, &visitor.actor, program).await?;
+    Ok(PairingPage {
+        signed_in: Some(visitor.csrf.clone()),
+        csrf: visitor.csrf.clone(),
+        program: program.0,
+        review,
+        problems,
+    })
 }
 
 async fn review(
@@ -144,19 +162,40 @@ async fn review(
     visitor: SignedIn,
     Path(raw): Path<String>,
 ) -> Result<PairingPage, PageError> {
-    let program = crate::path_program(&raw)?;
-    let proposal = sponsor::latest(&s.store, &visitor.actor, program).await?;
-    Ok(PairingPage { signed_in: Some(visitor.csrf.clone()), csrf: visitor.csrf, program: program.0, proposal })
+    pairing_page(&s, &visitor, crate::path_program(&raw)?, Vec::new()).await
+}
+
+/// A refusal the sponsor can act on is shown on the pairing page itself.
+async fn refused_here(
+    s: &AppState,
+    visitor: &SignedIn,
+    program: plab_store::ProgramId,
+    e: plab_app::AppError,
+) -> Result<Response, PageError> {
+    match e {
+        plab_app::AppError::Invalid(problems) => {
+            let lines = problems.iter().map(|p| p.message.clone()).collect();
+            let page = pairing_page(s, visitor, program, lines).await?;
+            Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        plab_app::AppError::Conflict(message) => {
+            let page = pairing_page(s, visitor, program, vec![message]).await?;
+            Ok((axum::http::StatusCode::CONFLICT, page).into_response())
+        }
+        other => Err(other.into()),
+    }
 }
 
 async fn run(
     State(s): State<AppState>,
     Path(raw): Path<String>,
     Checked(visitor, _): Checked<CsrfForm>,
-) -> Result<Redirect, PageError> {
+) -> Result<Response, PageError> {
     let program = crate::path_program(&raw)?;
-    sponsor::propose(&s.store, &visitor.actor, program).await?;
-    Ok(Redirect::to(&format!("/programs/{program}/pairing")))
+    match sponsor::propose(&s.store, &visitor.actor, program).await {
+        Ok(_) => Ok(Redirect::to(&format!("/programs/{program}/pairing")).into_response()),
+        Err(e) => refused_here(&s, &visitor, program, e).await,
+    }
 }
 
 #[derive(Deserialize)]
@@ -190,7 +229,7 @@ async fn rule(
     State(s): State<AppState>,
     Path(raw): Path<String>,
     Checked(visitor, form): Checked<RuleForm>,
-) -> Result<Redirect, PageError> {
+) -> Result<Response, PageError> {
     let program = crate::path_program(&raw)?;
     let rule = match form.rule.as_str() {
         "pin" => PairRule::Pin,
@@ -202,8 +241,10 @@ async fn rule(
             ));
         }
     };
-    sponsor::set_rule(&s.store, &visitor.actor, program, &form.leader, &form.mentor, rule).await?;
-    Ok(Redirect::to(&format!("/programs/{program}/pairing")))
+    match sponsor::set_rule(&s.store, &visitor.actor, program, &form.leader, &form.mentor, rule).await {
+        Ok(()) => Ok(Redirect::to(&format!("/programs/{program}/pairing")).into_response()),
+        Err(e) => refused_here(&s, &visitor, program, e).await,
+    }
 }
 
 super::carries_csrf!(ApproveForm, RuleForm);

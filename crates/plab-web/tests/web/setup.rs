@@ -18,6 +18,7 @@ crate::backends!(
     the_setup_api_names_every_bad_field_and_writes_nothing,
     every_setup_route_by_every_role,
     an_administrator_outside_the_directory_names_the_first_sponsor,
+    a_sponsor_pairs_by_name_hears_why_a_leader_is_left_out_and_approves,
 );
 
 fn program_form(csrf: &str, name: &str, starts_on: &str, sessions: &str, cadence: &str) -> String {
@@ -266,4 +267,93 @@ async fn an_administrator_outside_the_directory_names_the_first_sponsor(app: App
     let (status, body) = app.call("POST", "/api/v1/programs", Some(&token), Some(nobody.to_string())).await;
     crate::common::assert_error_json(status, &body, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(!app.store.programs().await.expect("programs").iter().any(|p| p.name.as_str() == "Orphan"));
+}
+
+const STRONG: &str = "Why do analysts in their first year skip our Friday demo, and what would make them present their own work there by March?";
+const WEAK: &str = "Tell me about young people.";
+
+async fn a_sponsor_pairs_by_name_hears_why_a_leader_is_left_out_and_approves(app: App) {
+    let (cookie, csrf) = sign_in(&app, "s@lab.test").await;
+    let opened = send(
+        &app,
+        "POST",
+        "/programs/new",
+        Some(&cookie),
+        Some(&program_form(&csrf, "Pairs by name", "2031-09-01", "6", "14")),
+    )
+    .await;
+    let people = opened.location.expect("opened");
+    let program: i64 = people.split('/').nth(2).and_then(|n| n.parse().ok()).expect("id");
+    let enrol = |role: &str, ids: &[&str]| {
+        let mut fields = vec![("csrf", csrf.as_str()), ("role", role)];
+        fields.extend(ids.iter().map(|id| ("person", *id)));
+        form(&fields)
+    };
+    let uri = format!("/programs/{program}/people");
+    for (role, ids) in [("leader", &["L1", "L2", "S2"][..]), ("mentor", &["M1", "M3"][..])] {
+        let done = send(&app, "POST", &uri, Some(&cookie), Some(&enrol(role, ids))).await;
+        assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.html);
+    }
+    let id = plab_store::ProgramId(program);
+    for (leader, text) in [("L1", STRONG), ("L2", STRONG), ("S2", WEAK)] {
+        plab_app::programs::set_question(&app.store, id, leader, text).await.expect("question");
+    }
+    let pairing = format!("/programs/{program}/pairing");
+    let run = send(&app, "POST", &format!("{pairing}/run"), Some(&cookie), Some(&form(&[("csrf", &csrf)]))).await;
+    assert_eq!(run.status, StatusCode::SEE_OTHER, "{}", run.html);
+    let review = send(&app, "GET", &pairing, Some(&cookie), None).await;
+    assert_eq!(review.status, StatusCode::OK);
+    let rows = review.html.matches("<tr class=\"proposed\"").count();
+    assert_eq!(rows, 2, "two mentors, one place each: {}", review.html);
+    assert!(review.html.contains("<td>Name M1<br>") || review.html.contains("<td>Name M3<br>"), "mentors by name");
+    assert!(!review.html.contains("<td>M1</td>") && !review.html.contains("<td>L1</td>"), "never a bare id");
+    // L1 was M1's leader in the other program and manages M3: told so, by name, in a sentence.
+    let unmatched = review.html.split("<ul id=\"unmatched\">").nth(1).expect("a leader is left out");
+    assert!(
+        unmatched.contains(
+            "<li data-leader=\"L1\"><strong>Name L1</strong>: No enrolled mentor may take this leader: \
+             1 is in their reporting chain, 1 is forbidden or was their mentor before."
+        ),
+        "{unmatched}"
+    );
+    assert!(review.html.contains("data-leader=\"S2\" data-mentor"), "S2 is paired");
+    assert!(review.html.contains("Weak research question"), "S2's weak question is flagged");
+    assert!(review.html.contains("<option value=\"M3\">Name M3</option>"), "pin and forbid by name");
+    // Never this pair, then run again: the engine keeps to it.
+    let first = review.html.split("<tr class=\"proposed\" data-leader=\"").nth(1).expect("a row");
+    let (leader, rest) = first.split_once('"').expect("leader");
+    let mentor = rest.split("data-mentor=\"").nth(1).and_then(|r| r.split('"').next()).expect("mentor");
+    let never = form(&[("csrf", &csrf), ("leader", leader), ("mentor", mentor), ("rule", "forbid")]);
+    assert_eq!(
+        send(&app, "POST", &format!("{pairing}/rule"), Some(&cookie), Some(&never)).await.status,
+        StatusCode::SEE_OTHER
+    );
+    send(&app, "POST", &format!("{pairing}/run"), Some(&cookie), Some(&form(&[("csrf", &csrf)]))).await;
+    let again = send(&app, "GET", &pairing, Some(&cookie), None).await;
+    assert!(
+        !again.html.contains(&format!("data-leader=\"{leader}\" data-mentor=\"{mentor}\"")),
+        "the forbidden pair is gone"
+    );
+    let proposed = again.html.matches("<tr class=\"proposed\"").count();
+    assert!(proposed >= 1, "{}", again.html);
+    let proposal =
+        again.html.split("name=\"proposal\" value=\"").nth(1).and_then(|r| r.split('"').next()).expect("proposal");
+    let approve = form(&[("csrf", &csrf), ("proposal", proposal)]);
+    assert_eq!(
+        send(&app, "POST", &format!("{pairing}/approve"), Some(&cookie), Some(&approve)).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let pairs = app.store.pairs(id).await.expect("pairs");
+    assert_eq!(pairs.len(), proposed, "the approved pairs start");
+    assert!(pairs.iter().all(|p| p.status == plab_domain::pair::PairStatus::Forming));
+    // Nobody left can be paired: the page says why, with its forms, instead of a bare error page.
+    let empty = send(&app, "POST", &format!("{pairing}/run"), Some(&cookie), Some(&form(&[("csrf", &csrf)]))).await;
+    assert!(empty.status.is_client_error());
+    assert!(
+        empty.html.contains("id=\"pairing-problems\"")
+            && (empty.html.contains("no leader is waiting") || empty.html.contains("no pair can be proposed")),
+        "{}",
+        empty.html
+    );
+    assert!(empty.html.contains("id=\"run-pairing\""), "the page keeps its forms");
 }
