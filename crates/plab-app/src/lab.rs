@@ -3,7 +3,7 @@
 use crate::access::{self, PairAccess};
 use crate::accounts::Actor;
 use crate::vault::Vault;
-use crate::views::{person_refs, view, views};
+use crate::views::{person_refs, view};
 use crate::{AppError, Problem};
 use plab_domain::PairId;
 use plab_domain::session::format_instant;
@@ -62,13 +62,6 @@ async fn pairs_page(
 ) -> Result<Vec<PairView>, AppError> {
     let pairs = store.listed_pairs(program, only_partner, page.after(), page.limit(), actor.seen).await?;
     Ok(pairs.into_iter().map(PairView::from).collect())
-}
-
-/// The pairs the actor is a partner in, across programs (their home page).
-pub async fn my_pairs(store: &Store, actor: &Actor) -> Result<Vec<PairView>, AppError> {
-    let Some(me) = &actor.employee_id else { return Ok(Vec::new()) };
-    let pairs = store.pairs_of_person(me).await?;
-    views(store, &pairs.iter().collect::<Vec<_>>()).await
 }
 
 pub async fn get_pair(store: &Store, actor: &Actor, pair: PairId) -> Result<PairView, AppError> {

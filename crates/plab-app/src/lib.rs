@@ -8,6 +8,7 @@ pub mod accounts;
 pub mod audit;
 pub mod demo;
 mod error;
+pub mod home;
 pub mod key_rotation;
 pub mod lab;
 pub mod measure;

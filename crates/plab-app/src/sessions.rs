@@ -34,7 +34,7 @@ impl SessionView {
     }
 }
 
-fn view(s: &StoredSession) -> SessionView {
+pub(crate) fn view(s: &StoredSession) -> SessionView {
     SessionView {
         id: s.id.0,
         pair: s.pair_id.0,

@@ -106,6 +106,12 @@ pub fn human_instant(t: OffsetDateTime) -> String {
     t.to_offset(UtcOffset::UTC).format(format).unwrap_or_default()
 }
 
+/// How a day reads on a page: `Mon 11 Jan 2027`.
+pub fn human_date(day: crate::Date) -> String {
+    let format = time::macros::format_description!("[weekday repr:short] [day padding:none] [month repr:short] [year]");
+    day.midnight_utc().format(format).unwrap_or_else(|_| day.to_string())
+}
+
 /// A start time as RFC 3339 (`2026-12-01T10:00:00Z`, any offset) or as a
 /// browser's `datetime-local` value (`2026-12-01T10:00`), read as UTC.
 pub fn parse_instant(raw: &str) -> Result<OffsetDateTime, FieldError> {

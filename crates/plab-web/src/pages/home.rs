@@ -6,7 +6,7 @@ use askama_web::WebTemplate;
 use axum::Router;
 use axum::extract::State;
 use axum::routing::get;
-use plab_app::lab::{self, PairView};
+use plab_app::lab;
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/home", get(home))
@@ -17,7 +17,8 @@ pub fn routes() -> Router<AppState> {
 struct HomePage {
     signed_in: Option<String>,
     me: lab::Me,
-    pairs: Vec<PairView>,
+    pairs: Vec<plab_app::home::PairHome>,
+    programs: Vec<plab_app::home::ProgramHome>,
     checkins: Vec<plab_app::measure::PendingCheckin>,
     /// Administrators and sponsors may open a program.
     can_open: bool,
@@ -25,9 +26,10 @@ struct HomePage {
 
 async fn home(State(s): State<AppState>, visitor: SignedIn) -> Result<HomePage, PageError> {
     let me = lab::me(&s.store, &s.vault, &visitor.actor).await?;
-    let pairs = lab::my_pairs(&s.store, &visitor.actor).await?;
     let now = time::OffsetDateTime::now_utc();
+    let pairs = plab_app::home::my_pairs(&s.store, &s.vault, &visitor.actor, now).await?;
+    let programs = plab_app::home::my_programs(&s.store, &visitor.actor).await?;
     let checkins = plab_app::measure::my_pending_checkins(&s.store, &visitor.actor, now).await?;
     let can_open = me.is_admin || me.memberships.iter().any(|m| m.role == "sponsor");
-    Ok(HomePage { signed_in: Some(visitor.csrf), me, pairs, checkins, can_open })
+    Ok(HomePage { signed_in: Some(visitor.csrf), me, pairs, programs, checkins, can_open })
 }

@@ -29,6 +29,7 @@ mod api;
 mod attacks;
 mod cache;
 mod common;
+mod home;
 mod measure;
 mod page_matrix;
 mod pages;
