@@ -62,8 +62,7 @@ pub async fn my_pairs(
         let shown = view(store, &pair).await?;
         let partner = if i_lead { shown.mentor.clone() } else { shown.leader.clone() };
         let accepted = store.charter_accepted_by(pair.id).await?;
-        let (i_accepted, partner_accepted) =
-            (accepted.iter().any(|a| a == me), accepted.iter().any(|a| *a == partner.id));
+        let (i_accepted, partner_accepted) = (accepted.iter().any(|a| a == me), accepted.contains(&partner.id));
         let question = leader_question(store, pair.program, &pair.pair.leader).await?;
         let sessions = store.sessions(pair.id).await?;
         let next = sessions.iter().find(|s| s.status == SessionStatus::Planned && s.starts_at > now);
