@@ -173,17 +173,21 @@ pub struct PairOverview {
     pub sessions: Vec<crate::sessions::SessionView>,
     /// `Some` for the two partners only.
     pub notes: Option<Vec<NoteView>>,
+    /// The leader's current research question, for the two partners only
+    /// (sponsors see its strength on their dashboard, never its wording).
+    pub question: Option<String>,
 }
 
 pub async fn overview(store: &Store, vault: &Vault, actor: &Actor, pair: PairId) -> Result<PairOverview, AppError> {
     let (p, access) = access::pair(store, actor, pair).await?;
     let accepted_by = store.charter_accepted_by(pair).await?;
-    let (notes, can_accept) = match access {
+    let (notes, can_accept, question) = match access {
         PairAccess::Partner(_) => {
             let me = actor.employee_id.as_deref().unwrap_or_default();
-            (Some(open_notes(store, vault, pair).await?), !accepted_by.iter().any(|a| a == me))
+            let question = crate::home::leader_question(store, p.program, &p.pair.leader).await?.map(|q| q.text);
+            (Some(open_notes(store, vault, pair).await?), !accepted_by.iter().any(|a| a == me), question)
         }
-        PairAccess::Sponsor => (None, false),
+        PairAccess::Sponsor => (None, false, None),
     };
     Ok(PairOverview {
         pair: view(store, &p).await?,
@@ -191,6 +195,7 @@ pub async fn overview(store: &Store, vault: &Vault, actor: &Actor, pair: PairId)
         can_accept,
         sessions: crate::sessions::of_pair(store, pair).await?,
         notes,
+        question,
     })
 }
 

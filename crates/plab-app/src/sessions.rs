@@ -80,6 +80,8 @@ pub(crate) async fn of_pair(store: &Store, pair: PairId) -> Result<Vec<SessionVi
 pub struct SessionDetail {
     pub session: SessionView,
     pub pair: views::PairView,
+    /// The leader's current research question: the session works on it.
+    pub question: Option<String>,
     pub agenda: Vec<Segment>,
     /// Homework agreed at the previous held session, shown at the start of this one.
     pub homework_from_last_time: Option<String>,
@@ -117,6 +119,7 @@ pub async fn detail(
         my_pulse: store.own_pulse(s.id, &me).await?.into_iter().collect(),
         can_hold: s.status == SessionStatus::Planned && session::can_hold(s.starts_at, now),
         min_group_size: store.program(pair.program).await?.settings.min_group_size,
+        question: crate::home::leader_question(store, pair.program, &pair.pair.leader).await?.map(|q| q.text),
         session: view(&s),
         pair: views::view(store, &pair).await?,
     })

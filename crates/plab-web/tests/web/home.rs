@@ -37,6 +37,19 @@ async fn a_partners_home_says_what_to_do_next_and_follows_the_pair(app: App) {
     assert!(mentor_home.contains("Name L1 has accepted the lab rules."));
     assert!(mentor_home.contains("<strong>Next session:</strong>"), "{mentor_home}");
     assert!(!mentor_home.contains("Read and accept the lab rules"), "done, so no longer waiting");
+    // Where the lab happens, the mentor sees the question too; the sponsor never its wording.
+    let (mentor_cookie, _) = sign_in(&app, "m1@lab.test").await;
+    let pair_page = send(&app, "GET", &format!("/pairs/{}", app.pair1), Some(&mentor_cookie), None).await;
+    assert!(pair_page.html.contains(&format!("<strong>Research question:</strong> {QUESTION}")));
+    let session_page = send(&app, "GET", &format!("/sessions/{}", sessions[1]), Some(&mentor_cookie), None).await;
+    let agenda_at = session_page.html.find("id=\"agenda\"").expect("agenda");
+    let question_at = session_page.html.find(QUESTION).expect("the question on the session page");
+    let rules_at = session_page.html.find("id=\"lab-rules\"").expect("the lab rules");
+    assert!(question_at < agenda_at && agenda_at < rules_at, "question, then the timer, then the rules");
+    let (sponsor_cookie, _) = sign_in(&app, "s@lab.test").await;
+    let as_sponsor = send(&app, "GET", &format!("/pairs/{}", app.pair1), Some(&sponsor_cookie), None).await;
+    assert_eq!(as_sponsor.status, StatusCode::OK);
+    assert!(!as_sponsor.html.contains(QUESTION), "the sponsor sees the pair, not the question's wording");
 
     // Session 1 is held with homework: both see it, and each is asked for their own pulse.
     move_to_past(&app, sessions[0]).await;
