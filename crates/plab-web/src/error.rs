@@ -85,10 +85,33 @@ impl IntoResponse for ApiError {
     }
 }
 
-pub async fn not_found() -> ApiError {
-    ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such route")
+/// A browser asking for a page (not the API) gets the site's HTML error page;
+/// scripts and the API get the JSON error.
+fn wants_page(uri: &axum::http::Uri, headers: &axum::http::HeaderMap) -> bool {
+    !uri.path().starts_with("/api/")
+        && headers
+            .get(axum::http::header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|accept| accept.contains("text/html"))
 }
 
-pub async fn method_not_allowed() -> ApiError {
+pub async fn not_found(uri: axum::http::Uri, headers: axum::http::HeaderMap) -> Response {
+    if wants_page(&uri, &headers) {
+        return crate::pages::error_page(
+            StatusCode::NOT_FOUND,
+            "There is no page at this address. Check the link, or start again from your home page.",
+        );
+    }
+    ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such route").into_response()
+}
+
+pub async fn method_not_allowed(uri: axum::http::Uri, headers: axum::http::HeaderMap) -> Response {
+    if wants_page(&uri, &headers) {
+        return crate::pages::error_page(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "This address does not take that kind of request.",
+        );
+    }
     ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "this route does not take that method")
+        .into_response()
 }

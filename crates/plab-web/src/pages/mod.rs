@@ -134,6 +134,11 @@ impl IntoResponse for PageError {
     }
 }
 
+/// The site's HTML error page, for a browser that reached no page.
+pub(crate) fn error_page(status: StatusCode, message: &str) -> Response {
+    PageError::Status(status, message.to_owned()).into_response()
+}
+
 /// A signed-in browser: the actor, and the CSRF token its forms must carry.
 pub struct SignedIn {
     actor: Actor,

@@ -438,4 +438,22 @@ crate::backends!(
     every_response_carries_the_protective_headers_and_only_static_files_may_be_cached,
     a_password_changed_in_the_browser_ends_every_other_sign_in_and_shows_each_problem_at_its_field,
     a_new_calendar_link_from_the_account_page_ends_the_old_one,
+    an_unknown_address_answers_a_browser_with_a_page_and_a_script_with_json,
 );
+
+async fn an_unknown_address_answers_a_browser_with_a_page_and_a_script_with_json(app: App) {
+    let browser = [("accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8")];
+    let page = crate::common::browser::send_with(&app, "GET", "/no/such/page", None, &browser, None).await;
+    assert_eq!(page.status, StatusCode::NOT_FOUND);
+    assert!(page.html.starts_with("<!doctype html>") && page.html.contains("There is no page at this address"));
+    assert!(page.html.contains("href=\"/home\""), "the site's layout, with a way back");
+    let api = crate::common::browser::send_with(&app, "GET", "/api/v1/no-such-route", None, &browser, None).await;
+    assert_eq!(api.status, StatusCode::NOT_FOUND);
+    let body: serde_json::Value = serde_json::from_str(&api.html).expect("the API answers JSON even to a browser");
+    assert_eq!(body["error"]["code"], "not_found");
+    let (status, script) = app.call("GET", "/no/such/page", None, None).await;
+    assert_eq!((status, script["error"]["code"].as_str()), (StatusCode::NOT_FOUND, Some("not_found")));
+    let wrong_method = crate::common::browser::send_with(&app, "DELETE", "/home", None, &browser, None).await;
+    assert_eq!(wrong_method.status, StatusCode::METHOD_NOT_ALLOWED);
+    assert!(wrong_method.html.starts_with("<!doctype html>"));
+}
