@@ -84,7 +84,8 @@ pub fn routes() -> Router<AppState> {
 
 /// A page's failure: back to sign-in, or an error page with its status.
 pub enum PageError {
-    SignIn,
+    /// Not signed in: to the sign-in page, then back to this address (a page the browser asked for).
+    SignIn(Option<String>),
     Status(StatusCode, String),
 }
 
@@ -101,7 +102,7 @@ impl PageError {
 impl From<AppError> for PageError {
     fn from(e: AppError) -> PageError {
         match crate::error::classify(&e).0 {
-            StatusCode::UNAUTHORIZED => PageError::SignIn,
+            StatusCode::UNAUTHORIZED => PageError::SignIn(None),
             s if s.is_server_error() => PageError::Status(s, "Something went wrong on our side.".into()),
             s => PageError::Status(s, e.to_string()),
         }
@@ -125,13 +126,38 @@ struct ErrorPage {
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         match self {
-            PageError::SignIn => Redirect::to("/").into_response(),
+            PageError::SignIn(None) => Redirect::to("/").into_response(),
+            PageError::SignIn(Some(next)) => Redirect::to(&format!("/?next={}", percent_encode(&next))).into_response(),
             PageError::Status(status, message) => {
                 let title = status.canonical_reason().unwrap_or("Error").to_owned();
                 (status, ErrorPage { signed_in: None, title, message }).into_response()
             }
         }
     }
+}
+
+/// Where sign-in may lead back to: a path on this site only (never another
+/// site's address, `//host` or a backslash trick), so the sign-in page cannot
+/// be used to send someone elsewhere.
+pub(crate) fn safe_next(next: &str) -> Option<&str> {
+    let ok = next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.contains('\\')
+        && next.len() <= 2_000
+        && !next.chars().any(char::is_control);
+    ok.then_some(next)
+}
+
+fn percent_encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
 }
 
 /// The site's HTML error page, for a browser that reached no page.
@@ -156,8 +182,20 @@ impl FromRequestParts<AppState> for SignedIn {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let jar = CookieJar::from_headers(&parts.headers);
-        let token = jar.get(COOKIE).map(|c| c.value().to_owned()).ok_or(PageError::SignIn)?;
-        let actor = crate::auth::actor_for_request(state, parts, &token).await?;
+        // A page asked for while signed out is where sign-in leads back to.
+        let back = (parts.method == axum::http::Method::GET)
+            .then(|| parts.uri.path_and_query().map(|p| p.as_str().to_owned()))
+            .flatten();
+        let token = jar.get(COOKIE).map(|c| c.value().to_owned()).ok_or_else(|| PageError::SignIn(back.clone()))?;
+        let actor = match crate::auth::actor_for_request(state, parts, &token).await {
+            Ok(actor) => actor,
+            Err(e) => {
+                return Err(match PageError::from(e) {
+                    PageError::SignIn(_) => PageError::SignIn(back),
+                    other => other,
+                });
+            }
+        };
         Ok(SignedIn { csrf: accounts::csrf_for(&token), actor, token })
     }
 }

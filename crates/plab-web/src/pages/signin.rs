@@ -27,20 +27,33 @@ struct SignInPage {
     csrf: String,
     error: Option<String>,
     email: String,
+    /// Where to go once signed in (a path on this site), kept through the form.
+    next: String,
 }
 
-async fn index(State(s): State<AppState>, headers: HeaderMap, jar: CookieJar) -> Response {
+#[derive(Deserialize)]
+struct NextQuery {
+    next: Option<String>,
+}
+
+async fn index(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    jar: CookieJar,
+    axum::extract::Query(query): axum::extract::Query<NextQuery>,
+) -> Response {
+    let next = query.next.as_deref().and_then(super::safe_next).unwrap_or_default().to_owned();
     if let Some(c) = jar.get(COOKIE)
         && accounts::actor_for_token(&s.store, c.value()).await.is_ok()
     {
-        return Redirect::to("/home").into_response();
+        return Redirect::to(if next.is_empty() { "/home" } else { &next }).into_response();
     }
     let (jar, csrf) = pre_session_token(jar, &headers);
     let instance_name = match settings::get(&s.store).await {
         Ok(settings) => settings.instance_name,
         Err(e) => return PageError::from(e).into_response(),
     };
-    (jar, SignInPage { signed_in: None, instance_name, csrf, error: None, email: String::new() }).into_response()
+    (jar, SignInPage { signed_in: None, instance_name, csrf, error: None, email: String::new(), next }).into_response()
 }
 
 #[derive(Deserialize)]
@@ -49,6 +62,8 @@ struct LoginForm {
     csrf: String,
     email: String,
     password: String,
+    #[serde(default)]
+    next: String,
 }
 
 async fn login(
@@ -71,7 +86,8 @@ async fn login(
                 .secure(behind_tls(&headers))
                 .max_age(time::Duration::seconds(signed_in.lifetime_secs))
                 .build();
-            Ok((jar.add(cookie), Redirect::to("/home")).into_response())
+            let to = super::safe_next(&form.next).unwrap_or("/home");
+            Ok((jar.add(cookie), Redirect::to(to)).into_response())
         }
         Err(e @ (AppError::Unauthorized | AppError::TooManyAttempts)) => {
             let (status, message) = match e {
@@ -79,8 +95,15 @@ async fn login(
                 _ => (StatusCode::UNAUTHORIZED, "That e-mail and password do not match.".to_owned()),
             };
             let instance_name = settings::get(&s.store).await?.instance_name;
-            let page =
-                SignInPage { signed_in: None, instance_name, csrf: form.csrf, error: Some(message), email: form.email };
+            let next = super::safe_next(&form.next).unwrap_or_default().to_owned();
+            let page = SignInPage {
+                signed_in: None,
+                instance_name,
+                csrf: form.csrf,
+                error: Some(message),
+                email: form.email,
+                next,
+            };
             Ok((status, page).into_response())
         }
         Err(other) => Err(other.into()),

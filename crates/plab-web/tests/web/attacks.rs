@@ -143,7 +143,7 @@ async fn a_token_stops_working_after_logout_and_others_after_a_password_change(a
     assert_eq!(changed.status, StatusCode::NO_CONTENT, "{}", changed.body);
     assert_eq!(server.json("GET", "/api/v1/me", Some(&other), None).await.status, StatusCode::UNAUTHORIZED);
     let page = server.send("GET", "/home", Req { cookie: Some(&browser), ..Req::default() }).await;
-    assert_eq!(page.header("location"), Some("/"), "the browser session ended too");
+    assert_eq!(page.header("location"), Some("/?next=%2Fhome"), "the browser session ended too");
     assert_eq!(server.json("GET", "/api/v1/me", Some(&keep), None).await.status, StatusCode::OK);
     let refused =
         server.json("POST", "/api/v1/auth/login", None, Some(json!({"email": "m1@lab.test", "password": PASSWORD})));

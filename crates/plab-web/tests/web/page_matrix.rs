@@ -60,8 +60,27 @@ async fn insights(app: &App) -> (i64, i64) {
     (own.0, other.0)
 }
 
+/// Where a signed-out browser is sent: the sign-in page, which leads back to
+/// the page it asked for (a form post just goes to sign in).
+fn sign_in_for(method: &str, uri: &str) -> String {
+    if method != "GET" {
+        return "/".to_owned();
+    }
+    let encoded: String = uri
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    format!("/?next={encoded}")
+}
+
 fn check(who: Option<&str>, method: &str, uri: &str, status: StatusCode, location: Option<&str>, want: Want) {
-    let to_sign_in = status == StatusCode::SEE_OTHER && location == Some("/");
+    let to_sign_in = status == StatusCode::SEE_OTHER && location == Some(sign_in_for(method, uri).as_str());
     let ok = match want {
         A => {
             let refused = [StatusCode::BAD_REQUEST, StatusCode::FORBIDDEN, StatusCode::NOT_FOUND];

@@ -18,7 +18,7 @@ async fn signing_in_through_the_form_leads_home_and_a_wrong_password_does_not(ap
     let (cookie, _) = sign_in(&app, "l1@lab.test").await;
     let home = send(&app, "GET", "/home", Some(&cookie), None).await;
     assert!(home.html.contains(&format!("href=\"/pairs/{}\"", app.pair1)));
-    assert_eq!(send(&app, "GET", "/home", None, None).await.location.as_deref(), Some("/"));
+    assert_eq!(send(&app, "GET", "/home", None, None).await.location.as_deref(), Some("/?next=%2Fhome"));
 }
 
 async fn forms_without_the_csrf_token_are_refused(app: App) {
@@ -82,7 +82,7 @@ async fn signing_out_ends_the_session_everywhere(app: App) {
     let (cookie, csrf) = sign_in(&app, "m2@lab.test").await;
     let out = send(&app, "POST", "/logout", Some(&cookie), Some(&form(&[("csrf", &csrf)]))).await;
     assert_eq!(out.location.as_deref(), Some("/"));
-    assert_eq!(send(&app, "GET", "/home", Some(&cookie), None).await.location.as_deref(), Some("/"));
+    assert_eq!(send(&app, "GET", "/home", Some(&cookie), None).await.location.as_deref(), Some("/?next=%2Fhome"));
 }
 
 async fn a_leader_writes_their_question_with_the_coach_and_no_one_else_can(app: App) {
@@ -386,12 +386,12 @@ async fn a_password_changed_in_the_browser_ends_every_other_sign_in_and_shows_ea
     let page = send(&app, "POST", "/account/password", Some(&here), Some(&right)).await;
     assert_eq!(page.location.as_deref(), Some("/account?done=password"));
     assert_eq!(send(&app, "GET", "/home", Some(&here), None).await.status, StatusCode::OK, "this browser stays");
-    assert_eq!(send(&app, "GET", "/home", Some(&elsewhere), None).await.location.as_deref(), Some("/"));
+    assert_eq!(send(&app, "GET", "/home", Some(&elsewhere), None).await.location.as_deref(), Some("/?next=%2Fhome"));
     assert_eq!(app.call("GET", "/api/v1/me", Some(&token), None).await.0, StatusCode::UNAUTHORIZED);
     // Sign out everywhere ends this browser too.
     let out = send(&app, "POST", "/account/sign-out-everywhere", Some(&here), Some(&form(&[("csrf", &csrf)]))).await;
     assert_eq!(out.location.as_deref(), Some("/"));
-    assert_eq!(send(&app, "GET", "/home", Some(&here), None).await.location.as_deref(), Some("/"));
+    assert_eq!(send(&app, "GET", "/home", Some(&here), None).await.location.as_deref(), Some("/?next=%2Fhome"));
     // Anonymous or without the form's token, sign out everywhere changes nothing.
     let anonymous = send(&app, "POST", "/account/sign-out-everywhere", None, Some(&form(&[("csrf", "x")]))).await;
     assert_eq!(anonymous.location.as_deref(), Some("/"));
@@ -439,6 +439,7 @@ crate::backends!(
     a_password_changed_in_the_browser_ends_every_other_sign_in_and_shows_each_problem_at_its_field,
     a_new_calendar_link_from_the_account_page_ends_the_old_one,
     an_unknown_address_answers_a_browser_with_a_page_and_a_script_with_json,
+    signing_in_leads_back_to_the_page_asked_for_and_never_to_another_site,
 );
 
 async fn an_unknown_address_answers_a_browser_with_a_page_and_a_script_with_json(app: App) {
@@ -456,4 +457,30 @@ async fn an_unknown_address_answers_a_browser_with_a_page_and_a_script_with_json
     let wrong_method = crate::common::browser::send_with(&app, "DELETE", "/home", None, &browser, None).await;
     assert_eq!(wrong_method.status, StatusCode::METHOD_NOT_ALLOWED);
     assert!(wrong_method.html.starts_with("<!doctype html>"));
+}
+
+async fn signing_in_leads_back_to_the_page_asked_for_and_never_to_another_site(app: App) {
+    let asked = format!("/programs/{}/pairing", app.program);
+    let bounced = send(&app, "GET", &asked, None, None).await;
+    let location = bounced.location.expect("to sign in");
+    assert_eq!(location, format!("/?next=%2Fprograms%2F{}%2Fpairing", app.program));
+    let sign_in_page = send(&app, "GET", &location, None, None).await;
+    assert!(sign_in_page.html.contains(&format!("name=\"next\" value=\"{asked}\"")), "the form keeps it");
+    let cookie = sign_in_page.set_cookie.expect("pre-session").split(';').next().expect("cookie").to_owned();
+    let csrf = crate::common::browser::csrf_in(&sign_in_page.html);
+    let login = |next: &str| {
+        form(&[("csrf", &csrf), ("email", "s@lab.test"), ("password", crate::common::PASSWORD), ("next", next)])
+    };
+    let back = send(&app, "POST", "/login", Some(&cookie), Some(&login(&asked))).await;
+    assert_eq!((back.status, back.location.as_deref()), (StatusCode::SEE_OTHER, Some(asked.as_str())));
+    for elsewhere in ["//evil.example/x", "https://evil.example/", "/\\evil.example", "javascript:alert(1)"] {
+        let refused = send(&app, "POST", "/login", Some(&cookie), Some(&login(elsewhere))).await;
+        assert_eq!(refused.location.as_deref(), Some("/home"), "{elsewhere} is not followed");
+        let page = send(&app, "GET", &format!("/?next={}", elsewhere.replace('/', "%2F")), None, None).await;
+        assert!(!page.html.contains("name=\"next\""), "{elsewhere} is not kept");
+    }
+    // A wrong password keeps where the person was going.
+    let wrong = form(&[("csrf", &csrf), ("email", "s@lab.test"), ("password", "not the password"), ("next", &asked)]);
+    let again = send(&app, "POST", "/login", Some(&cookie), Some(&wrong)).await;
+    assert!(again.html.contains(&format!("name=\"next\" value=\"{asked}\"")));
 }
