@@ -114,6 +114,15 @@ pub struct NoteView {
     pub created_at: String,
 }
 
+impl NoteView {
+    /// When it was written, as a page shows it (`Thu 29 Oct 2026, 10:00 UTC`).
+    pub fn when(&self) -> String {
+        plab_domain::session::parse_instant(&self.created_at)
+            .map(plab_domain::session::human_instant)
+            .unwrap_or_else(|_| self.created_at.clone())
+    }
+}
+
 pub async fn notes(store: &Store, vault: &Vault, actor: &Actor, pair: PairId) -> Result<Vec<NoteView>, AppError> {
     access::partner_of_pair(store, actor, pair).await?;
     open_notes(store, vault, pair).await

@@ -196,10 +196,31 @@ fn require_planned(s: &StoredSession) -> Result<(), AppError> {
     }
 }
 
-pub async fn cancel(store: &Store, actor: &Actor, id: SessionId) -> Result<SessionView, AppError> {
+/// The longest reason a cancellation may carry.
+pub const MAX_CANCEL_REASON_CHARS: usize = 500;
+
+/// A partner cancels a planned session. An optional reason goes to the
+/// partner as a note of the pair (sealed like every note: never a sponsor's).
+pub async fn cancel(
+    store: &Store,
+    vault: &Vault,
+    actor: &Actor,
+    id: SessionId,
+    reason: Option<&str>,
+) -> Result<SessionView, AppError> {
+    let reason = reason.map(str::trim).filter(|r| !r.is_empty());
+    if reason.is_some_and(|r| r.chars().count() > MAX_CANCEL_REASON_CHARS) {
+        return Err(AppError::invalid(
+            Problem::new(format!("keep the reason to {MAX_CANCEL_REASON_CHARS} characters")).field("reason"),
+        ));
+    }
     let (s, ..) = access::partner_of_session(store, actor, id).await?;
     require_planned(&s)?;
     store.cancel_session(id).await?;
+    if let Some(reason) = reason {
+        let note = format!("Session {} ({}) cancelled: {reason}", s.seq, session::human_instant(s.starts_at));
+        crate::lab::add_note(store, vault, actor, s.pair_id, &note).await?;
+    }
     Ok(view(&store.session(id).await?))
 }
 

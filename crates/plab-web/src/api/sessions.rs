@@ -48,16 +48,35 @@ pub(crate) async fn hold(
     Ok(Json(sessions::hold(&s.store, &s.vault, &actor, id, &body, OffsetDateTime::now_utc()).await?))
 }
 
-/// A partner cancels a planned session.
+/// Why a session is cancelled; the body may also be left empty.
+#[derive(serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct CancelInput {
+    /// Goes to the partner as a note of the pair (at most 500 characters).
+    reason: Option<String>,
+}
+
+/// A partner cancels a planned session, with an optional `reason` for the partner.
 #[utoipa::path(post, path = "/api/v1/sessions/{session}/cancel", security(("bearer" = [])),
+    request_body(content = Option<CancelInput>, description = "optional; an empty body cancels without a reason"),
     params(("session" = i64, Path, description = "session id")),
-    responses((status = 200, body = SessionView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    responses((status = 200, body = SessionView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub(crate) async fn cancel(
     State(s): State<AppState>,
     Authed(actor): Authed,
     Path(id): Path<String>,
+    body: axum::body::Bytes,
 ) -> Result<Json<SessionView>, ApiError> {
-    Ok(Json(sessions::cancel(&s.store, &actor, crate::path_session(&id)?).await?))
+    let reason = if body.iter().all(u8::is_ascii_whitespace) {
+        None
+    } else {
+        let input: CancelInput = serde_json::from_slice(&body).map_err(|e| {
+            plab_app::AppError::invalid(plab_app::Problem::new(format!("the body is not a cancellation: {e}")))
+        })?;
+        input.reason
+    };
+    let id = crate::path_session(&id)?;
+    Ok(Json(sessions::cancel(&s.store, &s.vault, &actor, id, reason.as_deref()).await?))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]

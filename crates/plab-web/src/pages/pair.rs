@@ -29,13 +29,33 @@ struct PairPage {
     rules: &'static [LabRule],
     /// The signals this visitor may see: the partner's for their role, all for a sponsor.
     signals: Vec<Signal>,
+    /// What the last action did, in a sentence.
+    notice: Option<&'static str>,
 }
 
-async fn pair(State(s): State<AppState>, visitor: SignedIn, Path(raw): Path<String>) -> Result<PairPage, PageError> {
+#[derive(Deserialize)]
+struct DoneQuery {
+    done: Option<String>,
+}
+
+async fn pair(
+    State(s): State<AppState>,
+    visitor: SignedIn,
+    Path(raw): Path<String>,
+    axum::extract::Query(query): axum::extract::Query<DoneQuery>,
+) -> Result<PairPage, PageError> {
     let id = crate::path_pair(&raw)?;
     let lab = lab::overview(&s.store, &s.vault, &visitor.actor, id).await?;
     let signals = signals::for_pair(&s.store, &visitor.actor, id).await?;
-    Ok(PairPage { signed_in: Some(visitor.csrf.clone()), csrf: visitor.csrf, lab, rules: &LAB_RULES, signals })
+    let notice = match query.done.as_deref() {
+        Some("accepted") if lab.pair.status == "active" => {
+            Some("You accepted the lab rules. You both have: your sessions are planned.")
+        }
+        Some("accepted") => Some("You accepted the lab rules. The pair starts once your partner accepts them too."),
+        Some("note") => Some("Your note is saved. Only the two of you can read it."),
+        _ => None,
+    };
+    Ok(PairPage { signed_in: Some(visitor.csrf.clone()), csrf: visitor.csrf, lab, rules: &LAB_RULES, signals, notice })
 }
 
 super::carries_csrf!(NoteForm);
@@ -54,7 +74,7 @@ async fn add_note(
 ) -> Result<Redirect, PageError> {
     let id = crate::path_pair(&raw)?;
     lab::add_note(&s.store, &s.vault, &visitor.actor, id, &form.body).await?;
-    Ok(Redirect::to(&format!("/pairs/{id}#notes")))
+    Ok(Redirect::to(&format!("/pairs/{id}?done=note#notes")))
 }
 
 async fn accept_charter(
@@ -64,5 +84,5 @@ async fn accept_charter(
 ) -> Result<Redirect, PageError> {
     let id = crate::path_pair(&raw)?;
     lab::accept_charter(&s.store, &visitor.actor, id).await?;
-    Ok(Redirect::to(&format!("/pairs/{id}")))
+    Ok(Redirect::to(&format!("/pairs/{id}?done=accepted")))
 }

@@ -163,6 +163,9 @@ struct OptOutForm {
     csrf: String,
     /// `out` to step out of pairing, `in` to step back in.
     pairing: String,
+    /// Stepping out is confirmed with a ticked box: `yes`.
+    #[serde(default)]
+    confirm: String,
 }
 
 async fn save_opt_out(
@@ -171,7 +174,17 @@ async fn save_opt_out(
     Checked(visitor, form): Checked<OptOutForm>,
 ) -> Result<Redirect, PageError> {
     let program = crate::path_program(&raw)?;
-    participant::set_my_opt_out(&s.store, &visitor.actor, program, form.pairing == "out").await?;
+    let out = form.pairing == "out";
+    if out && form.confirm != "yes" {
+        // Who may is decided first: only the program's mentors reach the form's rules.
+        plab_app::access::role_in_program(&s.store, &visitor.actor, program, plab_domain::program::Role::Mentor)
+            .await?;
+        return Err(PageError::Status(
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+            "You are still in pairing: tick the box that confirms you step out.".into(),
+        ));
+    }
+    participant::set_my_opt_out(&s.store, &visitor.actor, program, out).await?;
     Ok(Redirect::to(&format!("/programs/{program}/mentor")))
 }
 

@@ -1,14 +1,14 @@
 //! The session page: the lab rules, the agenda with a timer, last time's
 //! homework, closing the session, and the partner's private pulse. The
 //! services decide who may see and do what; this module only renders.
-use super::{Checked, CsrfForm, PageError, SignedIn};
+use super::{Checked, PageError, SignedIn};
 use crate::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::Redirect;
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use plab_app::sessions::{self, HoldInput, SessionDetail};
 use plab_domain::charter::{LAB_RULES, LabRule};
@@ -62,10 +62,43 @@ struct SessionPage {
     detail: SessionDetail,
     rules: &'static [LabRule],
     pulse: Vec<PulseRow>,
+    /// What the last action did, in a sentence.
+    notice: Option<&'static str>,
+    /// A refused reschedule: why, and the time that was typed.
+    reschedule_error: Option<String>,
+    reschedule_value: String,
 }
 
-async fn page(State(s): State<AppState>, visitor: SignedIn, Path(raw): Path<String>) -> Result<SessionPage, PageError> {
+#[derive(Deserialize, Default)]
+struct DoneQuery {
+    done: Option<String>,
+}
+
+async fn page(
+    State(s): State<AppState>,
+    visitor: SignedIn,
+    Path(raw): Path<String>,
+    axum::extract::Query(query): axum::extract::Query<DoneQuery>,
+) -> Result<SessionPage, PageError> {
     let id = crate::path_session(&raw)?;
+    let notice = match query.done.as_deref() {
+        Some("held") => Some("The session is marked held. Now answer your pulse: only you see your answers."),
+        Some("pulse") => Some("Your pulse is saved. Only you see your answers."),
+        Some("moved") => Some("The session is moved; your partner's calendar follows."),
+        Some("cancelled") => Some("This session is cancelled."),
+        _ => None,
+    };
+    session_page(&s, visitor, id, notice, None, String::new()).await
+}
+
+async fn session_page(
+    s: &AppState,
+    visitor: SignedIn,
+    id: plab_domain::SessionId,
+    notice: Option<&'static str>,
+    reschedule_error: Option<String>,
+    reschedule_value: String,
+) -> Result<SessionPage, PageError> {
     let detail = sessions::detail(&s.store, &s.vault, &visitor.actor, id, OffsetDateTime::now_utc()).await?;
     let pulse = detail
         .pulse_items
@@ -76,11 +109,16 @@ async fn page(State(s): State<AppState>, visitor: SignedIn, Path(raw): Path<Stri
             answer: detail.my_pulse.get(i.code).copied().unwrap_or(0),
         })
         .collect();
-    Ok(SessionPage { signed_in: Some(visitor.csrf.clone()), csrf: visitor.csrf, detail, rules: &LAB_RULES, pulse })
-}
-
-fn back(id: plab_domain::SessionId) -> Redirect {
-    Redirect::to(&format!("/sessions/{id}"))
+    Ok(SessionPage {
+        signed_in: Some(visitor.csrf.clone()),
+        csrf: visitor.csrf,
+        detail,
+        rules: &LAB_RULES,
+        pulse,
+        notice,
+        reschedule_error,
+        reschedule_value,
+    })
 }
 
 #[derive(Deserialize)]
@@ -103,17 +141,36 @@ async fn hold(
     let input =
         HoldInput { homework: Some(form.homework), previous_homework_done: form.previous_homework_done.is_some() };
     sessions::hold(&s.store, &s.vault, &visitor.actor, id, &input, OffsetDateTime::now_utc()).await?;
-    Ok(Redirect::to(&format!("/sessions/{id}#pulse")))
+    Ok(Redirect::to(&format!("/sessions/{id}?done=held#pulse")))
+}
+
+#[derive(Deserialize)]
+struct CancelForm {
+    #[serde(default)]
+    csrf: String,
+    /// The box that confirms it: `yes`.
+    #[serde(default)]
+    confirm: String,
+    #[serde(default)]
+    reason: String,
 }
 
 async fn cancel(
     State(s): State<AppState>,
     Path(raw): Path<String>,
-    Checked(visitor, _): Checked<CsrfForm>,
+    Checked(visitor, form): Checked<CancelForm>,
 ) -> Result<Redirect, PageError> {
     let id = crate::path_session(&raw)?;
-    sessions::cancel(&s.store, &visitor.actor, id).await?;
-    Ok(back(id))
+    // Who may cancel is decided before whether the form is complete.
+    plab_app::access::partner_of_session(&s.store, &visitor.actor, id).await?;
+    if form.confirm != "yes" {
+        return Err(PageError::Status(
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+            "Nothing was cancelled: tick the box that confirms the cancellation.".into(),
+        ));
+    }
+    sessions::cancel(&s.store, &s.vault, &visitor.actor, id, Some(&form.reason)).await?;
+    Ok(Redirect::to(&format!("/sessions/{id}?done=cancelled")))
 }
 
 #[derive(Deserialize)]
@@ -123,14 +180,22 @@ struct RescheduleForm {
     starts_at: String,
 }
 
+/// A refused time is shown by the reschedule field, with what was typed.
 async fn reschedule(
     State(s): State<AppState>,
     Path(raw): Path<String>,
     Checked(visitor, form): Checked<RescheduleForm>,
-) -> Result<Redirect, PageError> {
+) -> Result<Response, PageError> {
     let id = crate::path_session(&raw)?;
-    sessions::reschedule(&s.store, &visitor.actor, id, &form.starts_at, OffsetDateTime::now_utc()).await?;
-    Ok(back(id))
+    match sessions::reschedule(&s.store, &visitor.actor, id, &form.starts_at, OffsetDateTime::now_utc()).await {
+        Ok(_) => Ok(Redirect::to(&format!("/sessions/{id}?done=moved")).into_response()),
+        Err(plab_app::AppError::Invalid(problems)) => {
+            let why = problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ");
+            let page = session_page(&s, visitor, id, None, Some(why), form.starts_at).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(other) => Err(other.into()),
+    }
 }
 
 /// The pulse form posts `csrf` and one 1-5 value per item of the partner's role.
@@ -148,10 +213,10 @@ async fn pulse(
         answers.insert(key, value);
     }
     sessions::answer_pulse(&s.store, &visitor.actor, id, &answers).await?;
-    Ok(Redirect::to(&format!("/sessions/{id}#pulse")))
+    Ok(Redirect::to(&format!("/sessions/{id}?done=pulse#pulse")))
 }
 
-super::carries_csrf!(HoldForm, RescheduleForm);
+super::carries_csrf!(HoldForm, RescheduleForm, CancelForm);
 
 /// The pulse form's fields are the items themselves, so it arrives as a map.
 impl super::CarriesCsrf for BTreeMap<String, String> {

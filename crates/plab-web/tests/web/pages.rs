@@ -60,13 +60,18 @@ async fn a_note_with_markup_is_shown_as_text_to_the_pair_and_never_to_the_sponso
 
 async fn accepting_the_lab_rules_in_the_browser_activates_the_pair(app: App) {
     let pair = format!("/pairs/{}", app.pair1);
-    for who in ["l1@lab.test", "m1@lab.test"] {
+    for (who, said) in [
+        ("l1@lab.test", "The pair starts once your partner accepts them too."),
+        ("m1@lab.test", "You both have: your sessions are planned."),
+    ] {
         let (cookie, csrf) = sign_in(&app, who).await;
         let page = send(&app, "GET", &pair, Some(&cookie), None).await;
         assert!(page.html.contains("form id=\"accept-rules\""));
         let done = send(&app, "POST", &format!("{pair}/charter"), Some(&cookie), Some(&form(&[("csrf", &csrf)]))).await;
         assert_eq!(done.status, StatusCode::SEE_OTHER);
-        assert!(!send(&app, "GET", &pair, Some(&cookie), None).await.html.contains("form id=\"accept-rules\""));
+        let after = send(&app, "GET", done.location.as_deref().expect("back to the pair"), Some(&cookie), None).await;
+        assert!(!after.html.contains("form id=\"accept-rules\""));
+        assert!(after.html.contains(said), "{who} is told what happened: {}", after.html);
     }
     let (sponsor, _) = sign_in(&app, "s@lab.test").await;
     let program = send(&app, "GET", &format!("/programs/{}", app.program), Some(&sponsor), None).await;
@@ -121,7 +126,13 @@ async fn a_mentor_steps_out_of_pairing_from_their_page(app: App) {
     let (mentor, csrf) = sign_in(&app, "m1@lab.test").await;
     let uri = format!("/programs/{}/mentor", app.program);
     assert!(send(&app, "GET", &uri, Some(&mentor), None).await.html.contains("Step out of pairing"));
-    let out = send(&app, "POST", &uri, Some(&mentor), Some(&form(&[("csrf", &csrf), ("pairing", "out")]))).await;
+    let unconfirmed =
+        send(&app, "POST", &uri, Some(&mentor), Some(&form(&[("csrf", &csrf), ("pairing", "out")]))).await;
+    assert_eq!(unconfirmed.status, StatusCode::UNPROCESSABLE_ENTITY, "stepping out is confirmed first");
+    let still = app.store.enrolments(plab_store::ProgramId(app.program)).await.expect("enrolments");
+    assert!(still.iter().any(|e| e.employee_id == "M1" && !e.opted_out), "nothing changed");
+    let confirmed = form(&[("csrf", &csrf), ("pairing", "out"), ("confirm", "yes")]);
+    let out = send(&app, "POST", &uri, Some(&mentor), Some(&confirmed)).await;
     assert_eq!(out.status, StatusCode::SEE_OTHER);
     assert!(send(&app, "GET", &uri, Some(&mentor), None).await.html.contains("Step back in"));
     let opted = app.store.enrolments(plab_store::ProgramId(app.program)).await.expect("enrolments");

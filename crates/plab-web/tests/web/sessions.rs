@@ -369,7 +369,8 @@ async fn partners_cancel_and_reschedule_from_the_session_page(app: App) {
     )
     .await;
     assert_eq!(moved.status, StatusCode::SEE_OTHER, "{}", moved.html);
-    let page = send(&app, "GET", &format!("/sessions/{}", ids[2]), Some(&mentor), None).await;
+    let page = send(&app, "GET", moved.location.as_deref().expect("back"), Some(&mentor), None).await;
+    assert!(page.html.contains("The session is moved"), "the action confirms what happened");
     assert!(page.html.contains(&next_month(0)), "{}", page.html);
     let bad = send(
         &app,
@@ -381,13 +382,28 @@ async fn partners_cancel_and_reschedule_from_the_session_page(app: App) {
     .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(bad.html.contains("starts_at") && bad.html.contains("weekend"), "{}", bad.html);
+    assert!(bad.html.contains("id=\"starts_at-error\"") && bad.html.contains("id=\"reschedule\""), "by its field");
+    assert!(bad.html.contains(&format!("value=\"{}\"", &next_month(5)[..16])), "the time typed is kept");
+    assert!(bad.html.contains("id=\"agenda\""), "on the session page itself, not a bare error page");
     let cancel = format!("/sessions/{}/cancel", ids[3]);
-    assert_eq!(
-        send(&app, "POST", &cancel, Some(&mentor), Some(&form(&[("csrf", &csrf)]))).await.status,
-        StatusCode::SEE_OTHER
-    );
+    let unconfirmed = send(&app, "POST", &cancel, Some(&mentor), Some(&form(&[("csrf", &csrf)]))).await;
+    assert_eq!(unconfirmed.status, StatusCode::UNPROCESSABLE_ENTITY, "a cancellation is confirmed first");
     let page = send(&app, "GET", &format!("/sessions/{}", ids[3]), Some(&mentor), None).await;
+    assert!(page.html.contains("id=\"session-status\">planned<"), "nothing was cancelled");
+    let reason = "My team has a release that week";
+    let confirmed = form(&[("csrf", &csrf), ("confirm", "yes"), ("reason", reason)]);
+    let done = send(&app, "POST", &cancel, Some(&mentor), Some(&confirmed)).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER);
+    let page = send(&app, "GET", done.location.as_deref().expect("back to the session"), Some(&mentor), None).await;
     assert!(page.html.contains("id=\"session-status\">cancelled<") && !page.html.contains("id=\"hold\""));
+    assert!(page.html.contains("This session is cancelled."), "the action confirms what happened");
+    // The reason reaches the partner, as a note of the pair; never the sponsor.
+    let (leader, _) = sign_in(&app, "l1@lab.test").await;
+    let pair_page = send(&app, "GET", &format!("/pairs/{}", app.pair1), Some(&leader), None).await;
+    assert!(pair_page.html.contains("Session 4 (") && pair_page.html.contains(reason), "{}", pair_page.html);
+    let (sponsor, _) = sign_in(&app, "s@lab.test").await;
+    let as_sponsor = send(&app, "GET", &format!("/pairs/{}", app.pair1), Some(&sponsor), None).await;
+    assert!(!as_sponsor.html.contains(reason));
 }
 
 crate::backends!(
