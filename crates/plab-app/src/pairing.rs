@@ -167,13 +167,38 @@ pub async fn propose(
 /// Approves a proposal (the newest one when `id` is None); its pairs become the
 /// program's pairs with status `forming`.
 pub async fn approve(store: &Store, program: ProgramId, id: Option<i64>, by: &str) -> Result<Proposal, AppError> {
+    approve_some(store, program, id, None, by).await
+}
+
+/// Approves only the pairs of these leaders (every pair with `None`); a
+/// leader who is not in the proposal is named and nothing is approved.
+pub async fn approve_some(
+    store: &Store,
+    program: ProgramId,
+    id: Option<i64>,
+    only: Option<&[String]>,
+    by: &str,
+) -> Result<Proposal, AppError> {
     let id = match id {
         Some(id) => id,
         None => store.latest_proposal_id(program).await?.ok_or_else(|| {
             AppError::invalid(Problem::new("the program has no proposal yet: run `plab match --program` first"))
         })?,
     };
-    let pairs = store.approve_proposal(program, id).await?;
+    if let Some(only) = only {
+        if only.is_empty() {
+            return Err(AppError::invalid(Problem::new("choose at least one pair to approve").field("leader")));
+        }
+        let proposal = store.proposal(program, id).await?;
+        let unknown: Vec<&str> =
+            only.iter().filter(|l| !proposal.pairs.iter().any(|p| &p.leader == *l)).map(String::as_str).collect();
+        if !unknown.is_empty() {
+            return Err(AppError::invalid(
+                Problem::new(format!("not in proposal {id}: {}", unknown.join(", "))).field("leader"),
+            ));
+        }
+    }
+    let pairs = store.approve_proposal_pairs(program, id, only).await?;
     store.audit(by, "pairing.approve", &format!("program {program}"), &format!("proposal {id}: {pairs} pairs")).await?;
     Ok(store.proposal(program, id).await?)
 }
@@ -236,9 +261,16 @@ pub mod sponsor {
         super::propose(store, program, false, |_| {}, &actor.email).await
     }
 
-    pub async fn approve(store: &Store, actor: &Actor, program: ProgramId, id: i64) -> Result<Proposal, AppError> {
+    /// Approves the proposal, or only the pairs of the leaders in `only`.
+    pub async fn approve(
+        store: &Store,
+        actor: &Actor,
+        program: ProgramId,
+        id: i64,
+        only: Option<&[String]>,
+    ) -> Result<Proposal, AppError> {
         require_sponsor(store, actor, program).await?;
-        super::approve(store, program, Some(id), &actor.email).await
+        super::approve_some(store, program, Some(id), only, &actor.email).await
     }
 
     pub async fn set_rule(

@@ -225,7 +225,16 @@ impl Store {
 
     /// Turns an open proposal into the program's pairs (status `forming`), all or nothing.
     pub async fn approve_proposal(&self, program: ProgramId, id: i64) -> Result<usize> {
-        let proposal = self.proposal(program, id).await?;
+        self.approve_proposal_pairs(program, id, None).await
+    }
+
+    /// Approves the proposal with only the pairs of these leaders (all of
+    /// them with `None`); the others are left for a later run.
+    pub async fn approve_proposal_pairs(&self, program: ProgramId, id: i64, only: Option<&[String]>) -> Result<usize> {
+        let mut proposal = self.proposal(program, id).await?;
+        if let Some(only) = only {
+            proposal.pairs.retain(|p| only.contains(&p.leader));
+        }
         if !proposal.status.is_open() {
             return Err(StoreError::Conflict(format!("proposal {id} is {}, not open for approval", proposal.status)));
         }

@@ -203,16 +203,26 @@ struct ApproveForm {
     #[serde(default)]
     csrf: String,
     proposal: i64,
+    /// Set by the review page: approve only the ticked `leader`s.
+    #[serde(default)]
+    selection: Option<String>,
+    #[serde(default)]
+    leader: Vec<String>,
 }
 
 async fn approve(
     State(s): State<AppState>,
+    visitor: SignedIn,
     Path(raw): Path<String>,
-    Checked(visitor, form): Checked<ApproveForm>,
-) -> Result<Redirect, PageError> {
+    axum_extra::extract::Form(form): axum_extra::extract::Form<ApproveForm>,
+) -> Result<Response, PageError> {
+    visitor.check_csrf(&form.csrf)?;
     let program = crate::path_program(&raw)?;
-    sponsor::approve(&s.store, &visitor.actor, program, form.proposal).await?;
-    Ok(Redirect::to(&format!("/programs/{program}")))
+    let only = form.selection.is_some().then_some(form.leader.as_slice());
+    match sponsor::approve(&s.store, &visitor.actor, program, form.proposal, only).await {
+        Ok(_) => Ok(Redirect::to(&format!("/programs/{program}")).into_response()),
+        Err(e) => refused_here(&s, &visitor, program, e).await,
+    }
 }
 
 #[derive(Deserialize)]
@@ -247,4 +257,4 @@ async fn rule(
     }
 }
 
-super::carries_csrf!(ApproveForm, RuleForm);
+super::carries_csrf!(RuleForm);

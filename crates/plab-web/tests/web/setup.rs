@@ -338,7 +338,20 @@ async fn a_sponsor_pairs_by_name_hears_why_a_leader_is_left_out_and_approves(app
     assert!(proposed >= 1, "{}", again.html);
     let proposal =
         again.html.split("name=\"proposal\" value=\"").nth(1).and_then(|r| r.split('"').next()).expect("proposal");
-    let approve = form(&[("csrf", &csrf), ("proposal", proposal)]);
+    // Approve a selection: only the first ticked pair; the others wait.
+    let first_leader = again
+        .html
+        .split("name=\"leader\" value=\"")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .expect("a tick box per pair")
+        .to_owned();
+    let nothing = form(&[("csrf", &csrf), ("proposal", proposal), ("selection", "1")]);
+    let refused = send(&app, "POST", &format!("{pairing}/approve"), Some(&cookie), Some(&nothing)).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.html.contains("choose at least one pair"), "{}", refused.html);
+    let proposed = 1;
+    let approve = form(&[("csrf", &csrf), ("proposal", proposal), ("selection", "1"), ("leader", &first_leader)]);
     assert_eq!(
         send(&app, "POST", &format!("{pairing}/approve"), Some(&cookie), Some(&approve)).await.status,
         StatusCode::SEE_OTHER
