@@ -586,6 +586,39 @@ async function sponsorSetsUpAProgram() {
   await signOut(s);
 }
 
+/** Each role's home says what to do next; the pairing review names people. Screenshots of each. */
+async function homesAndPairingReview() {
+  const shots = [
+    [demo.sponsor, 'home-sponsor.png', 'section.program-home', 'a sponsored program with its progress'],
+    [w.leaderEmail, 'home-leader.png', 'section.pair-home', "the leader's pair with their partner"],
+    [w.mentorEmail, 'home-mentor.png', 'section.pair-home', "the mentor's pair with their partner"],
+  ];
+  for (const [email, file, selector, what] of shots) {
+    const s = await newSession();
+    await signIn(s, email);
+    await goto(s.page, '/home');
+    assert.ok((await s.page.locator(selector).count()) >= 1, `${email}'s home shows no ${what}`);
+    if (selector === 'section.pair-home') {
+      const text = await s.page.locator(selector).first().innerText();
+      assert.ok(/Research question|No research question yet/.test(text), `${email}'s home does not show the research question`);
+      assert.ok(/accepted the lab rules/.test(text), `${email}'s home does not say whether the partner accepted the rules`);
+    }
+    const path = join(ARTIFACTS, file);
+    await s.page.screenshot({ path, fullPage: true });
+    console.log(`#   ${path}`);
+    if (email === demo.sponsor) {
+      await goto(s.page, `/programs/${demo.program}/pairing`);
+      const firstLeader = await s.page.locator('#proposal tr.proposed td').first().innerText();
+      assert.ok(!/^D\d+$/.test(firstLeader.trim()), `the pairing review shows a bare id: ${firstLeader}`);
+      assert.ok((await s.page.locator('#rule-leader option').count()) >= 1, 'pin and forbid offer no names');
+      const review = join(ARTIFACTS, 'pairing-review.png');
+      await s.page.screenshot({ path: review, fullPage: true });
+      console.log(`#   ${review}`);
+    }
+    await signOut(s);
+  }
+}
+
 // ---------------------------------------------------------------- runner
 
 // [key, name, function, keys of the steps it cannot run without]
@@ -612,6 +645,8 @@ const steps = [
     sponsorsDashboard, ['api', 'browser']],
   ['setup', 'sponsor: opens a program in the browser (errors by field, input kept), finds people, enrols mentors, sees the roster (e2e/artifacts/program-setup.png)',
     sponsorSetsUpAProgram, ['api', 'browser']],
+  ['homes', "each role's home says what to do next; the pairing review names people (e2e/artifacts/home-{sponsor,leader,mentor}.png, pairing-review.png)",
+    homesAndPairingReview, ['api', 'browser']],
 ];
 
 let passed = 0;

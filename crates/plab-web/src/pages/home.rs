@@ -22,6 +22,8 @@ struct HomePage {
     checkins: Vec<plab_app::measure::PendingCheckin>,
     /// Administrators and sponsors may open a program.
     can_open: bool,
+    /// Each membership's program name, in the order of `me.memberships`.
+    program_names: Vec<String>,
 }
 
 async fn home(State(s): State<AppState>, visitor: SignedIn) -> Result<HomePage, PageError> {
@@ -31,5 +33,10 @@ async fn home(State(s): State<AppState>, visitor: SignedIn) -> Result<HomePage, 
     let programs = plab_app::home::my_programs(&s.store, &visitor.actor).await?;
     let checkins = plab_app::measure::my_pending_checkins(&s.store, &visitor.actor, now).await?;
     let can_open = me.is_admin || me.memberships.iter().any(|m| m.role == "sponsor");
-    Ok(HomePage { signed_in: Some(visitor.csrf), me, pairs, programs, checkins, can_open })
+    let mut program_names = Vec::with_capacity(me.memberships.len());
+    for m in &me.memberships {
+        let program = s.store.program(plab_store::ProgramId(m.program)).await.map_err(plab_app::AppError::from)?;
+        program_names.push(program.name.to_string());
+    }
+    Ok(HomePage { signed_in: Some(visitor.csrf), me, pairs, programs, checkins, can_open, program_names })
 }
