@@ -69,6 +69,18 @@ pub fn with_fields(current: &InstanceSettings, fields: &[(&str, &str)]) -> Resul
         }
     }
     if !errors.is_empty() {
+        // Also name what the fields that did fit break, so the form shows every problem at once.
+        if let Ok(partial) = serde_json::from_value::<InstanceSettings>(value)
+            && let Err(rules) = partial.parse()
+        {
+            let reported = |field: &str| errors.iter().any(|p| p.field.as_deref() == Some(field));
+            let more: Vec<Problem> = rules
+                .into_iter()
+                .filter(|e| !reported(&e.field))
+                .map(|e| Problem::new(e.message).field(e.field))
+                .collect();
+            errors.extend(more);
+        }
         return Err(AppError::Invalid(errors));
     }
     serde_json::from_value(value).map_err(|e| AppError::invalid(Problem::new(e.to_string())))

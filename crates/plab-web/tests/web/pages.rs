@@ -307,6 +307,11 @@ async fn a_bad_setting_is_shown_beside_its_field_and_nothing_is_saved(app: App) 
         page.html.contains("name=\"session_hours\" value=\"forever\" aria-invalid=\"true\""),
         "the typed value is kept"
     );
+    assert!(
+        page.html.contains("id=\"setting-program_defaults-checkin_after-error\""),
+        "every error at once, not only the first: {}",
+        page.html
+    );
     let posted = settings_form(Some(&csrf), &[("instance_name", "Renamed"), ("program_defaults.checkin_after", "9")]);
     let page = send(&app, "POST", "/admin/settings", Some(&admin), Some(&posted)).await;
     assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
