@@ -223,7 +223,11 @@ async fn login_for(
     let ok = check_password(password, account.as_ref().and_then(|a| a.password_hash.clone())).await?;
     // A failure leaves its reserved attempt counted; a success forgets the e-mail's.
     let Some(account) = account.filter(|_| ok) else { return Err(AppError::Unauthorized) };
+    if account.disabled_at.is_some() {
+        return Err(AppError::Forbidden("this account is disabled: ask your administrator".into()));
+    }
     store.forget_sign_in_attempts(&email).await?;
+    store.note_sign_in(account.id).await?;
     let token = random_hex(32);
     store.add_token(&token_hash(&token), account.id, &rfc3339_from_now(lifetime_secs)).await?;
     Ok(token)
@@ -247,6 +251,80 @@ const LINK_DAYS: i64 = 3;
 pub async fn list(store: &Store, actor: &Actor) -> Result<Vec<Account>, AppError> {
     access::admin(actor)?;
     Ok(store.accounts().await?)
+}
+
+/// An account as the administrator's list shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Listed {
+    pub email: String,
+    /// The person's name, when the account belongs to someone in the directory.
+    pub name: Option<String>,
+    pub employee_id: Option<String>,
+    pub is_admin: bool,
+    pub has_password: bool,
+    pub last_sign_in: Option<String>,
+    pub disabled: bool,
+}
+
+/// Every account whose e-mail, name or employee id contains `search` (any
+/// case; every account when empty), by e-mail. Administrators only.
+pub async fn listing(store: &Store, actor: &Actor, search: &str) -> Result<Vec<Listed>, AppError> {
+    access::admin(actor)?;
+    let accounts = store.accounts().await?;
+    let ids: Vec<&str> = accounts.iter().filter_map(|a| a.employee_id.as_deref()).collect();
+    let people = store.names_and_emails(&ids).await?;
+    let needle = search.trim().to_lowercase();
+    let human = |at: &Option<String>| {
+        at.as_deref().map(|t| {
+            plab_domain::session::parse_instant(t)
+                .map(plab_domain::session::human_instant)
+                .unwrap_or_else(|_| t.to_owned())
+        })
+    };
+    Ok(accounts
+        .iter()
+        .map(|a| Listed {
+            email: a.email.clone(),
+            name: a.employee_id.as_ref().and_then(|id| people.get(id)).map(|(name, _)| name.clone()),
+            employee_id: a.employee_id.clone(),
+            is_admin: a.is_admin,
+            has_password: a.password_hash.is_some(),
+            last_sign_in: human(&a.last_sign_in_at),
+            disabled: a.disabled_at.is_some(),
+        })
+        .filter(|l| {
+            needle.is_empty()
+                || [Some(&l.email), l.name.as_ref(), l.employee_id.as_ref()]
+                    .into_iter()
+                    .flatten()
+                    .any(|text| text.to_lowercase().contains(&needle))
+        })
+        .collect())
+}
+
+/// Disables an account (it signs in no more, and every sign-in of it ends) or
+/// enables it again; audited. An administrator cannot disable themselves, nor
+/// the last administrator who can still sign in.
+pub async fn set_disabled(store: &Store, actor: &Actor, email: &str, disabled: bool) -> Result<(), AppError> {
+    access::admin(actor)?;
+    let email = email.trim().to_lowercase();
+    let account = store
+        .account_by_email(&email)
+        .await?
+        .ok_or_else(|| AppError::NotFound { what: "account", id: email.clone() })?;
+    if disabled && account.id == actor.account_id {
+        return Err(AppError::Conflict("you cannot disable your own account".into()));
+    }
+    if disabled && account.is_admin {
+        let others = store.accounts().await?;
+        if !others.iter().any(|a| a.is_admin && a.id != account.id && a.disabled_at.is_none()) {
+            return Err(AppError::Conflict("this is the last administrator who can sign in".into()));
+        }
+    }
+    store.set_account_disabled(account.id, disabled).await?;
+    let action = if disabled { "account.disable" } else { "account.enable" };
+    store.audit(&actor.email, action, &email, "").await?;
+    Ok(())
 }
 
 /// The operator's one-time link with which `email` sets their password;

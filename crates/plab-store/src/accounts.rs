@@ -19,10 +19,13 @@ pub struct Account {
     pub calendar_generation: i64,
     /// Who reset the password and when, for the owner to see.
     pub reset_notice: Option<String>,
+    /// When an administrator disabled it: it signs in no more.
+    pub disabled_at: Option<String>,
+    pub last_sign_in_at: Option<String>,
 }
 
-const COLUMNS: &str =
-    "a.id, a.email, a.employee_id, a.password_hash, a.is_admin, a.calendar_generation, a.reset_notice";
+const COLUMNS: &str = "a.id, a.email, a.employee_id, a.password_hash, a.is_admin, a.calendar_generation, a.reset_notice, \
+     a.disabled_at, a.last_sign_in_at";
 
 fn account_from_row(r: &AnyRow) -> Result<Account> {
     Ok(Account {
@@ -33,6 +36,8 @@ fn account_from_row(r: &AnyRow) -> Result<Account> {
         is_admin: r.try_get::<i64, _>("is_admin")? != 0,
         calendar_generation: r.try_get("calendar_generation")?,
         reset_notice: r.try_get("reset_notice")?,
+        disabled_at: r.try_get("disabled_at")?,
+        last_sign_in_at: r.try_get("last_sign_in_at")?,
     })
 }
 
@@ -187,6 +192,32 @@ impl Store {
         Ok(())
     }
 
+    /// Disables the account (ending every sign-in of it) or enables it again;
+    /// false when there is no such account.
+    pub async fn set_account_disabled(&self, account: i64, disabled: bool) -> Result<bool> {
+        let mut tx = self.pool.begin().await?;
+        let at = disabled.then(now_rfc3339);
+        let done = sqlx::query("UPDATE accounts SET disabled_at = $1 WHERE id = $2")
+            .bind(at)
+            .bind(account)
+            .execute(&mut *tx)
+            .await?;
+        if disabled {
+            sqlx::query("DELETE FROM api_tokens WHERE account_id = $1").bind(account).execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    pub async fn note_sign_in(&self, account: i64) -> Result<()> {
+        sqlx::query("UPDATE accounts SET last_sign_in_at = $1 WHERE id = $2")
+            .bind(now_rfc3339())
+            .bind(account)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
     /// Ends every token and browser session of the account.
     pub async fn delete_tokens_of(&self, account: i64) -> Result<()> {
         sqlx::query("DELETE FROM api_tokens WHERE account_id = $1").bind(account).execute(&self.pool).await?;
@@ -200,7 +231,7 @@ impl Store {
         let row = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT {COLUMNS}, (SELECT n FROM data_revision WHERE id = 1) AS data_revision \
              FROM api_tokens t JOIN accounts a ON a.id = t.account_id \
-             WHERE t.token_hash = $1 AND t.expires_at > $2"
+             WHERE t.token_hash = $1 AND t.expires_at > $2 AND a.disabled_at IS NULL"
         )))
         .bind(token_hash)
         .bind(now_rfc3339())

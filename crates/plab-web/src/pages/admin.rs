@@ -18,7 +18,6 @@ use axum_extra::extract::CookieJar;
 use plab_app::accounts::LinkRequest;
 use plab_app::{AppError, Problem, accounts, settings};
 use plab_domain::instance::InstanceSettings;
-use plab_store::Account;
 use serde::Deserialize;
 
 pub fn routes() -> Router<AppState> {
@@ -26,6 +25,7 @@ pub fn routes() -> Router<AppState> {
         .route("/admin", get(admin))
         .route("/admin/settings", post(save_settings))
         .route("/admin/links", post(issue_link))
+        .route("/admin/accounts", post(set_account_state))
         .route("/set-password/{secret}", get(set_password_form).post(set_password))
 }
 
@@ -92,7 +92,11 @@ struct AdminPage {
     settings: Vec<SettingInput>,
     settings_saved: bool,
     settings_problems: Vec<String>,
-    accounts: Vec<Account>,
+    accounts: Vec<accounts::Listed>,
+    /// The account search as typed.
+    search: String,
+    /// What the last account action did.
+    account_notice: Option<String>,
     link: Option<(String, String)>,
     /// A reset was asked for an account that has a password: no link is shown.
     owner_only: Option<String>,
@@ -101,8 +105,10 @@ struct AdminPage {
 impl AdminPage {
     async fn load(s: &AppState, visitor: &SignedIn) -> Result<AdminPage, PageError> {
         let current: InstanceSettings = settings::get_as(&s.store, &visitor.actor).await?;
-        let accounts = accounts::list(&s.store, &visitor.actor).await?;
+        let accounts = accounts::listing(&s.store, &visitor.actor, "").await?;
         Ok(AdminPage {
+            search: String::new(),
+            account_notice: None,
             signed_in: Some(visitor.csrf.clone()),
             csrf: visitor.csrf.clone(),
             settings: setting_inputs(&settings::fields(&current), &[]),
@@ -119,6 +125,9 @@ impl AdminPage {
 #[derive(Deserialize)]
 struct AdminQuery {
     saved: Option<String>,
+    q: Option<String>,
+    disabled: Option<String>,
+    enabled: Option<String>,
 }
 
 async fn admin(
@@ -128,7 +137,57 @@ async fn admin(
 ) -> Result<AdminPage, PageError> {
     let mut page = AdminPage::load(&s, &visitor).await?;
     page.settings_saved = query.saved.is_some();
+    if let Some(q) = query.q.filter(|q| !q.trim().is_empty()) {
+        page.accounts = accounts::listing(&s.store, &visitor.actor, &q).await?;
+        page.search = q;
+    }
+    page.account_notice = match (query.disabled, query.enabled) {
+        (Some(email), _) => Some(format!("{email} is disabled: it cannot sign in, and its sign-ins have ended.")),
+        (_, Some(email)) => Some(format!("{email} can sign in again.")),
+        _ => None,
+    };
     Ok(page)
+}
+
+#[derive(Deserialize)]
+struct AccountStateForm {
+    #[serde(default)]
+    csrf: String,
+    email: String,
+    /// `disable` or `enable`.
+    action: String,
+}
+
+/// Disables or enables an account, then back to the list saying which.
+async fn set_account_state(
+    State(s): State<AppState>,
+    super::Checked(visitor, form): super::Checked<AccountStateForm>,
+) -> Result<Redirect, PageError> {
+    let disable = match form.action.as_str() {
+        "disable" => true,
+        "enable" => false,
+        other => {
+            return Err(PageError::Status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                format!("'{other}' is neither disable nor enable"),
+            ));
+        }
+    };
+    accounts::set_disabled(&s.store, &visitor.actor, &form.email, disable).await?;
+    let key = if disable { "disabled" } else { "enabled" };
+    let email: String = form
+        .email
+        .trim()
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    Ok(Redirect::to(&format!("/admin?{key}={email}#accounts-heading")))
 }
 
 /// The settings form as posted: every `name=value` pair, `csrf` among them.
@@ -248,4 +307,4 @@ async fn set_password(
     }
 }
 
-super::carries_csrf!(LinkForm);
+super::carries_csrf!(LinkForm, AccountStateForm);

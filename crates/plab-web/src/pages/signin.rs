@@ -89,9 +89,10 @@ async fn login(
             let to = super::safe_next(&form.next).unwrap_or("/home");
             Ok((jar.add(cookie), Redirect::to(to)).into_response())
         }
-        Err(e @ (AppError::Unauthorized | AppError::TooManyAttempts)) => {
+        Err(e @ (AppError::Unauthorized | AppError::TooManyAttempts | AppError::Forbidden(_))) => {
             let (status, message) = match e {
                 AppError::TooManyAttempts => (StatusCode::TOO_MANY_REQUESTS, e.to_string()),
+                AppError::Forbidden(why) => (StatusCode::FORBIDDEN, format!("You cannot sign in: {why}.")),
                 _ => (StatusCode::UNAUTHORIZED, "That e-mail and password do not match.".to_owned()),
             };
             let instance_name = settings::get(&s.store).await?.instance_name;

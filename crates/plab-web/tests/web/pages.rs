@@ -456,6 +456,7 @@ crate::backends!(
     a_new_calendar_link_from_the_account_page_ends_the_old_one,
     an_unknown_address_answers_a_browser_with_a_page_and_a_script_with_json,
     signing_in_leads_back_to_the_page_asked_for_and_never_to_another_site,
+    an_administrator_finds_accounts_and_disables_one_which_ends_its_sign_ins,
 );
 
 async fn an_unknown_address_answers_a_browser_with_a_page_and_a_script_with_json(app: App) {
@@ -499,4 +500,64 @@ async fn signing_in_leads_back_to_the_page_asked_for_and_never_to_another_site(a
     let wrong = form(&[("csrf", &csrf), ("email", "s@lab.test"), ("password", "not the password"), ("next", &asked)]);
     let again = send(&app, "POST", "/login", Some(&cookie), Some(&wrong)).await;
     assert!(again.html.contains(&format!("name=\"next\" value=\"{asked}\"")));
+}
+
+async fn an_administrator_finds_accounts_and_disables_one_which_ends_its_sign_ins(app: App) {
+    let (leader, _) = sign_in(&app, "l1@lab.test").await;
+    let (admin, csrf) = sign_in(&app, "admin@ops.test").await;
+    let found = send(&app, "GET", "/admin?q=name+l1", Some(&admin), None).await;
+    let row = |html: &str, email: &str| -> String {
+        html.split(&format!("<tr data-email=\"{email}\">"))
+            .nth(1)
+            .and_then(|r| r.split("</tr>").next())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let l1 = row(&found.html, "l1@lab.test");
+    assert!(l1.contains("Name L1 (L1)") && l1.contains(" UTC</td>"), "name and last sign-in: {l1}");
+    assert!(row(&found.html, "m1@lab.test").is_empty(), "the search keeps only matching accounts");
+    let all = send(&app, "GET", "/admin", Some(&admin), None).await;
+    assert!(row(&all.html, "m2@lab.test").contains("<td class=\"last-sign-in\">never</td>"));
+
+    let disable = form(&[("csrf", &csrf), ("email", "l1@lab.test"), ("action", "disable")]);
+    let done = send(&app, "POST", "/admin/accounts", Some(&admin), Some(&disable)).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER);
+    let page = send(&app, "GET", done.location.as_deref().expect("back"), Some(&admin), None).await;
+    assert!(page.html.contains("l1@lab.test is disabled"), "the action says what it did");
+    assert!(row(&page.html, "l1@lab.test").contains("disabled"));
+    assert_eq!(send(&app, "GET", "/home", Some(&leader), None).await.status, StatusCode::SEE_OTHER, "signed out");
+    let login = serde_json::json!({"email": "l1@lab.test", "password": crate::common::PASSWORD}).to_string();
+    let (status, body) = app.call("POST", "/api/v1/auth/login", None, Some(login.clone())).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    assert!(body["error"]["message"].as_str().unwrap_or("").contains("disabled"), "{body}");
+    let browser = crate::common::browser::post_sign_in(&app, "l1@lab.test", crate::common::PASSWORD).await;
+    assert!(browser.html.contains("You cannot sign in: this account is disabled"), "{}", browser.html);
+    let wrong = crate::common::browser::post_sign_in(&app, "l1@lab.test", "not the password").await;
+    assert!(!wrong.html.contains("disabled"), "a wrong password learns nothing about the account");
+
+    let myself = form(&[("csrf", &csrf), ("email", "admin@ops.test"), ("action", "disable")]);
+    assert_eq!(send(&app, "POST", "/admin/accounts", Some(&admin), Some(&myself)).await.status, StatusCode::CONFLICT);
+    let enable = form(&[("csrf", &csrf), ("email", "l1@lab.test"), ("action", "enable")]);
+    assert_eq!(send(&app, "POST", "/admin/accounts", Some(&admin), Some(&enable)).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(app.call("POST", "/api/v1/auth/login", None, Some(login)).await.0, StatusCode::OK);
+    let audit = app.store.audit_log(10).await.expect("audit");
+    assert!(audit.iter().any(|e| e.action == "account.disable" && e.subject == "l1@lab.test"));
+    // Nobody else may: a sponsor's try is refused and changes nothing.
+    let (sponsor, sponsor_csrf) = sign_in(&app, "s@lab.test").await;
+    let attempt = form(&[("csrf", &sponsor_csrf), ("email", "l1@lab.test"), ("action", "disable")]);
+    assert_eq!(
+        send(&app, "POST", "/admin/accounts", Some(&sponsor), Some(&attempt)).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        app.call(
+            "POST",
+            "/api/v1/auth/login",
+            None,
+            Some(serde_json::json!({"email": "l1@lab.test", "password": crate::common::PASSWORD}).to_string())
+        )
+        .await
+        .0,
+        StatusCode::OK
+    );
 }
