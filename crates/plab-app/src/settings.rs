@@ -12,6 +12,14 @@ pub async fn get(store: &Store) -> Result<InstanceSettings, AppError> {
     Ok(store.instance_settings().await?)
 }
 
+/// The instance's name for every page's header, kept in memory while the
+/// settings are unchanged (see `Store::remember`).
+pub async fn instance_name(store: &Store, seen: Option<plab_store::Revision>) -> Result<String, AppError> {
+    let fresh_for = std::time::Duration::from_secs(3600);
+    let settings = store.remember(seen, "instance_settings", 0, fresh_for, get(store)).await?;
+    Ok(settings.instance_name.clone())
+}
+
 /// The settings, for an administrator's screen.
 pub async fn get_as(store: &Store, actor: &Actor) -> Result<InstanceSettings, AppError> {
     crate::access::admin(actor)?;

@@ -26,7 +26,7 @@ pub fn routes() -> Router<AppState> {
 #[derive(Template, WebTemplate)]
 #[template(path = "account.html")]
 struct AccountPage {
-    signed_in: Option<String>,
+    signed_in: Option<super::Chrome>,
     csrf: String,
     me: lab::Me,
     done: Option<&'static str>,
@@ -39,7 +39,7 @@ impl AccountPage {
         let mut me = lab::me(&s.store, &s.vault, &visitor.actor).await?;
         me.calendar_url = format!("{}{}", super::base_url(headers), me.calendar_url);
         Ok(AccountPage {
-            signed_in: Some(visitor.csrf.clone()),
+            signed_in: Some(visitor.chrome()),
             csrf: visitor.csrf.clone(),
             me,
             done: None,

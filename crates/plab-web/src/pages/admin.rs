@@ -86,7 +86,7 @@ fn unplaced(problems: Vec<Problem>) -> Vec<String> {
 #[derive(Template, WebTemplate)]
 #[template(path = "admin.html")]
 struct AdminPage {
-    signed_in: Option<String>,
+    signed_in: Option<super::Chrome>,
     csrf: String,
     instance_name: String,
     settings: Vec<SettingInput>,
@@ -109,7 +109,7 @@ impl AdminPage {
         Ok(AdminPage {
             search: String::new(),
             account_notice: None,
-            signed_in: Some(visitor.csrf.clone()),
+            signed_in: Some(visitor.chrome()),
             csrf: visitor.csrf.clone(),
             settings: setting_inputs(&settings::fields(&current), &[]),
             instance_name: current.instance_name,
@@ -263,7 +263,7 @@ async fn issue_link(
 #[derive(Template, WebTemplate)]
 #[template(path = "set_password.html")]
 struct SetPasswordPage {
-    signed_in: Option<String>,
+    signed_in: Option<super::Chrome>,
     csrf: String,
     email: String,
     error: Option<String>,

@@ -15,7 +15,7 @@ pub fn routes() -> Router<AppState> {
 #[derive(Template, WebTemplate)]
 #[template(path = "home.html")]
 struct HomePage {
-    signed_in: Option<String>,
+    signed_in: Option<super::Chrome>,
     me: lab::Me,
     pairs: Vec<plab_app::home::PairHome>,
     programs: Vec<plab_app::home::ProgramHome>,
@@ -38,5 +38,5 @@ async fn home(State(s): State<AppState>, visitor: SignedIn) -> Result<HomePage, 
         let program = s.store.program(plab_store::ProgramId(m.program)).await.map_err(plab_app::AppError::from)?;
         program_names.push(program.name.to_string());
     }
-    Ok(HomePage { signed_in: Some(visitor.csrf), me, pairs, programs, checkins, can_open, program_names })
+    Ok(HomePage { signed_in: Some(visitor.chrome()), me, pairs, programs, checkins, can_open, program_names })
 }

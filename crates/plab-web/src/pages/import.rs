@@ -23,14 +23,14 @@ pub fn routes() -> Router<AppState> {
 #[derive(Template, WebTemplate)]
 #[template(path = "import.html")]
 struct ImportPage {
-    signed_in: Option<String>,
+    signed_in: Option<super::Chrome>,
     csrf: String,
     imported: Option<String>,
     problems: Vec<String>,
 }
 
 fn page(visitor: &SignedIn, imported: Option<String>, problems: Vec<String>) -> ImportPage {
-    ImportPage { signed_in: Some(visitor.csrf.clone()), csrf: visitor.csrf.clone(), imported, problems }
+    ImportPage { signed_in: Some(visitor.chrome()), csrf: visitor.csrf.clone(), imported, problems }
 }
 
 async fn form(State(s): State<AppState>, visitor: SignedIn) -> Result<ImportPage, PageError> {

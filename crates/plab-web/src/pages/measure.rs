@@ -140,7 +140,7 @@ struct Standing {
 #[derive(Template, WebTemplate)]
 #[template(path = "checkin.html")]
 struct CheckinPage {
-    signed_in: Option<String>,
+    signed_in: Option<super::Chrome>,
     csrf: String,
     pair: i64,
     /// The partner's name when a sponsor records for them; None on the partner's own page.
@@ -166,7 +166,7 @@ impl CheckinPage {
 
     fn own(visitor: &SignedIn, c: MyCheckin, saved: bool) -> CheckinPage {
         CheckinPage {
-            signed_in: Some(visitor.csrf.clone()),
+            signed_in: Some(visitor.chrome()),
             csrf: visitor.csrf.clone(),
             pair: c.pair,
             recording_for: None,
@@ -193,7 +193,7 @@ impl CheckinPage {
     fn for_sponsor(visitor: &SignedIn, r: CheckinRow, questions: Vec<CheckinQuestionView>, saved: bool) -> CheckinPage {
         let answered = r.answers.is_some();
         CheckinPage {
-            signed_in: Some(visitor.csrf.clone()),
+            signed_in: Some(visitor.chrome()),
             csrf: visitor.csrf.clone(),
             pair: r.pair,
             recording_for: Some(r.person.name.clone()),
@@ -297,7 +297,7 @@ async fn record_checkin(
 #[derive(Template, WebTemplate)]
 #[template(path = "checkins.html")]
 struct CheckinsPage {
-    signed_in: Option<String>,
+    signed_in: Option<super::Chrome>,
     program: i64,
     due: Vec<CheckinRow>,
     rows: Vec<CheckinRow>,
@@ -312,7 +312,7 @@ async fn program_checkins(
     let rows = measure::program_checkins(&s.store, &visitor.actor, program, now()).await?;
     let mut due: Vec<CheckinRow> = rows.iter().filter(|r| r.is_pending()).cloned().collect();
     due.sort_by_key(|r| (r.state != "overdue", r.due_at.clone(), r.pair));
-    Ok(CheckinsPage { signed_in: Some(visitor.csrf), program: program.0, due, rows })
+    Ok(CheckinsPage { signed_in: Some(visitor.chrome()), program: program.0, due, rows })
 }
 
 /// An insight form as typed.
@@ -386,7 +386,7 @@ impl Choices {
 #[derive(Template, WebTemplate)]
 #[template(path = "insights.html")]
 struct InsightsPage {
-    signed_in: Option<String>,
+    signed_in: Option<super::Chrome>,
     csrf: String,
     pair: i64,
     insights: Vec<InsightView>,
@@ -399,7 +399,7 @@ impl InsightsPage {
     async fn load(s: &AppState, visitor: &SignedIn, pair: plab_domain::PairId) -> Result<InsightsPage, PageError> {
         let log = measure::my_insights(&s.store, &visitor.actor, pair).await?;
         Ok(InsightsPage {
-            signed_in: Some(visitor.csrf.clone()),
+            signed_in: Some(visitor.chrome()),
             csrf: visitor.csrf.clone(),
             pair: log.pair,
             insights: log.insights,
@@ -447,7 +447,7 @@ async fn add_insight(
 #[derive(Template, WebTemplate)]
 #[template(path = "insight.html")]
 struct InsightPage {
-    signed_in: Option<String>,
+    signed_in: Option<super::Chrome>,
     csrf: String,
     id: i64,
     pair: i64,
@@ -460,7 +460,7 @@ impl InsightPage {
     async fn load(s: &AppState, visitor: &SignedIn, id: InsightId) -> Result<InsightPage, PageError> {
         let (view, sessions) = measure::insight(&s.store, &visitor.actor, id).await?;
         Ok(InsightPage {
-            signed_in: Some(visitor.csrf.clone()),
+            signed_in: Some(visitor.chrome()),
             csrf: visitor.csrf.clone(),
             id: view.id,
             pair: view.pair,
@@ -521,7 +521,7 @@ async fn delete_insight(
 #[derive(Template, WebTemplate)]
 #[template(path = "program_insights.html")]
 struct ProgramInsightsPage {
-    signed_in: Option<String>,
+    signed_in: Option<super::Chrome>,
     program: i64,
     insights: ProgramInsights,
 }
@@ -533,7 +533,7 @@ async fn program_insights(
 ) -> Result<ProgramInsightsPage, PageError> {
     let program = crate::path_program(&raw)?;
     let insights = measure::program_insights(&s.store, &visitor.actor, program).await?;
-    Ok(ProgramInsightsPage { signed_in: Some(visitor.csrf), program: program.0, insights })
+    Ok(ProgramInsightsPage { signed_in: Some(visitor.chrome()), program: program.0, insights })
 }
 
 super::carries_csrf!(CheckinForm, InsightForm);

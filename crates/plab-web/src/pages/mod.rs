@@ -118,7 +118,7 @@ impl From<FormRejection> for PageError {
 #[derive(Template, WebTemplate)]
 #[template(path = "error.html")]
 struct ErrorPage {
-    signed_in: Option<String>,
+    signed_in: Option<Chrome>,
     title: String,
     message: String,
 }
@@ -170,6 +170,14 @@ pub struct SignedIn {
     actor: Actor,
     token: String,
     csrf: String,
+    instance_name: String,
+}
+
+/// What every signed-in page's frame shows: the instance's name in the
+/// header and title, and the sign-out form's CSRF token.
+pub(crate) struct Chrome {
+    pub csrf: String,
+    pub instance_name: String,
 }
 
 /// The session cookie is removed when the server ends the session.
@@ -196,11 +204,16 @@ impl FromRequestParts<AppState> for SignedIn {
                 });
             }
         };
-        Ok(SignedIn { csrf: accounts::csrf_for(&token), actor, token })
+        let instance_name = plab_app::settings::instance_name(&state.store, actor.seen).await?;
+        Ok(SignedIn { csrf: accounts::csrf_for(&token), actor, token, instance_name })
     }
 }
 
 impl SignedIn {
+    pub(crate) fn chrome(&self) -> Chrome {
+        Chrome { csrf: self.csrf.clone(), instance_name: self.instance_name.clone() }
+    }
+
     pub(crate) fn check_csrf(&self, sent: &str) -> Result<(), PageError> {
         if sent == self.csrf { Ok(()) } else { Err(PageError::csrf_refused()) }
     }

@@ -23,7 +23,7 @@ pub fn routes() -> Router<AppState> {
 #[derive(Template, WebTemplate)]
 #[template(path = "pair.html")]
 struct PairPage {
-    signed_in: Option<String>,
+    signed_in: Option<super::Chrome>,
     csrf: String,
     lab: lab::PairOverview,
     rules: &'static [LabRule],
@@ -55,7 +55,7 @@ async fn pair(
         Some("note") => Some("Your note is saved. Only the two of you can read it."),
         _ => None,
     };
-    Ok(PairPage { signed_in: Some(visitor.csrf.clone()), csrf: visitor.csrf, lab, rules: &LAB_RULES, signals, notice })
+    Ok(PairPage { signed_in: Some(visitor.chrome()), csrf: visitor.csrf, lab, rules: &LAB_RULES, signals, notice })
 }
 
 super::carries_csrf!(NoteForm);

@@ -40,7 +40,7 @@ async fn coach(Checked(_, form): Checked<CoachForm>) -> Result<Json<Assessment>,
 #[derive(Template, WebTemplate)]
 #[template(path = "question.html")]
 struct QuestionPage {
-    signed_in: Option<String>,
+    signed_in: Option<super::Chrome>,
     csrf: String,
     program: i64,
     history: Vec<QuestionVersion>,
@@ -54,7 +54,7 @@ async fn question(
     let program = crate::path_program(&raw)?;
     let mut history = participant::my_questions(&s.store, &visitor.actor, program).await?;
     history.reverse();
-    Ok(QuestionPage { signed_in: Some(visitor.csrf.clone()), csrf: visitor.csrf, program: program.0, history })
+    Ok(QuestionPage { signed_in: Some(visitor.chrome()), csrf: visitor.csrf, program: program.0, history })
 }
 
 #[derive(Deserialize)]
@@ -77,7 +77,7 @@ async fn save_question(
 #[derive(Template, WebTemplate)]
 #[template(path = "mentor.html")]
 struct MentorPage {
-    signed_in: Option<String>,
+    signed_in: Option<super::Chrome>,
     csrf: String,
     program: i64,
     profile: participant::MentorProfile,
@@ -91,7 +91,7 @@ impl MentorPage {
     async fn load(s: &AppState, visitor: &SignedIn, program: plab_store::ProgramId) -> Result<MentorPage, PageError> {
         let profile = participant::my_mentor_profile(&s.store, &visitor.actor, program).await?;
         Ok(MentorPage {
-            signed_in: Some(visitor.csrf.clone()),
+            signed_in: Some(visitor.chrome()),
             csrf: visitor.csrf.clone(),
             program: program.0,
             draft: profile.perspectives.as_lines(),

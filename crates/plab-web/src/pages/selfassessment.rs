@@ -20,7 +20,7 @@ pub fn routes() -> Router<AppState> {
 #[derive(Template, WebTemplate)]
 #[template(path = "self_assessment.html")]
 struct SelfAssessmentPage {
-    signed_in: Option<String>,
+    signed_in: Option<super::Chrome>,
     csrf: String,
     program: i64,
     mine: MySelfAssessment,
@@ -37,7 +37,7 @@ async fn page(
     let (program, phase) = (crate::path_program(&program)?, selfassessment::phase(&phase)?);
     let mine = selfassessment::mine(&s.store, &visitor.actor, program, phase).await?;
     Ok(SelfAssessmentPage {
-        signed_in: Some(visitor.csrf.clone()),
+        signed_in: Some(visitor.chrome()),
         csrf: visitor.csrf,
         program: program.0,
         mine,
@@ -60,7 +60,7 @@ async fn save(
         .collect();
     match selfassessment::answer(&s.store, &visitor.actor, program, phase, &answers).await {
         Ok(mine) => Ok(SelfAssessmentPage {
-            signed_in: Some(visitor.csrf.clone()),
+            signed_in: Some(visitor.chrome()),
             csrf: visitor.csrf,
             program: program.0,
             mine,
@@ -75,7 +75,7 @@ async fn save(
             }
             let errors = problems.into_iter().filter_map(|p| Some((p.field?, p.message))).collect();
             let page = SelfAssessmentPage {
-                signed_in: Some(visitor.csrf.clone()),
+                signed_in: Some(visitor.chrome()),
                 csrf: visitor.csrf,
                 program: program.0,
                 mine,

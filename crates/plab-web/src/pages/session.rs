@@ -57,7 +57,7 @@ struct PulseRow {
 #[derive(Template, WebTemplate)]
 #[template(path = "session.html")]
 struct SessionPage {
-    signed_in: Option<String>,
+    signed_in: Option<super::Chrome>,
     csrf: String,
     detail: SessionDetail,
     rules: &'static [LabRule],
@@ -110,7 +110,7 @@ async fn session_page(
         })
         .collect();
     Ok(SessionPage {
-        signed_in: Some(visitor.csrf.clone()),
+        signed_in: Some(visitor.chrome()),
         csrf: visitor.csrf,
         detail,
         rules: &LAB_RULES,

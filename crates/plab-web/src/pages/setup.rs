@@ -35,7 +35,7 @@ struct Field {
 #[derive(Template, WebTemplate)]
 #[template(path = "program_new.html")]
 struct NewProgramPage {
-    signed_in: Option<String>,
+    signed_in: Option<super::Chrome>,
     csrf: String,
     fields: Vec<Field>,
     /// Problems that belong to no field of the form.
@@ -150,7 +150,7 @@ fn new_program_page(visitor: &SignedIn, form: &ProgramForm, problems: &[Problem]
     }
     let known = |p: &&Problem| p.field.as_deref().is_some_and(|f| fields.iter().any(|field| field.name == f));
     let other_problems = problems.iter().filter(|p| !known(p)).map(ToString::to_string).collect();
-    NewProgramPage { signed_in: Some(visitor.csrf.clone()), csrf: visitor.csrf.clone(), fields, other_problems }
+    NewProgramPage { signed_in: Some(visitor.chrome()), csrf: visitor.csrf.clone(), fields, other_problems }
 }
 
 async fn new_program(State(s): State<AppState>, visitor: SignedIn) -> Result<NewProgramPage, PageError> {
@@ -223,7 +223,7 @@ async fn open_program(
 #[derive(Template, WebTemplate)]
 #[template(path = "program_people.html")]
 struct PeoplePage {
-    signed_in: Option<String>,
+    signed_in: Option<super::Chrome>,
     csrf: String,
     program: i64,
     program_name: String,
@@ -276,7 +276,7 @@ async fn people_page(
         Err(other) => return Err(other.into()),
     };
     Ok(PeoplePage {
-        signed_in: Some(visitor.csrf.clone()),
+        signed_in: Some(visitor.chrome()),
         csrf: visitor.csrf.clone(),
         program: program.0,
         program_name,

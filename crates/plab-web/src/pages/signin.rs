@@ -22,7 +22,7 @@ pub fn routes() -> Router<AppState> {
 #[derive(Template, WebTemplate)]
 #[template(path = "signin.html")]
 struct SignInPage {
-    signed_in: Option<String>,
+    signed_in: Option<super::Chrome>,
     instance_name: String,
     csrf: String,
     error: Option<String>,

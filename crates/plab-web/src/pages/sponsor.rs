@@ -33,7 +33,7 @@ pub fn routes() -> Router<AppState> {
 #[derive(Template, WebTemplate)]
 #[template(path = "program.html")]
 struct ProgramPage {
-    signed_in: Option<String>,
+    signed_in: Option<super::Chrome>,
     program: i64,
     pairs: Vec<PairView>,
     questions: std::sync::Arc<Vec<QuestionStrength>>,
@@ -88,7 +88,7 @@ async fn program(
         .collect();
     let (sessions_chart, signals_chart) = (charts::sessions_over_time(&report), charts::signals_over_time(&report));
     Ok(ProgramPage {
-        signed_in: Some(visitor.csrf),
+        signed_in: Some(visitor.chrome()),
         program: id.0,
         pairs,
         questions,
@@ -133,7 +133,7 @@ fn download(name: &str, content_type: &'static str, body: String) -> Response {
 #[derive(Template, WebTemplate)]
 #[template(path = "pairing.html")]
 struct PairingPage {
-    signed_in: Option<String>,
+    signed_in: Option<super::Chrome>,
     csrf: String,
     program: i64,
     review: sponsor::Review,
@@ -149,7 +149,7 @@ async fn pairing_page(
 ) -> Result<PairingPage, PageError> {
     let review = sponsor::review(&s.store, &visitor.actor, program).await?;
     Ok(PairingPage {
-        signed_in: Some(visitor.csrf.clone()),
+        signed_in: Some(visitor.chrome()),
         csrf: visitor.csrf.clone(),
         program: program.0,
         review,

@@ -276,6 +276,12 @@ async fn an_admin_saves_the_settings_form_and_the_instance_name_shows(app: App) 
     // The browser sign-in now lasts the hour the administrator set.
     let fresh = post_sign_in(&app, "l1@lab.test", PASSWORD).await;
     assert!(fresh.set_cookie.as_deref().is_some_and(|c| c.contains("Max-Age=3600")), "{:?}", fresh.set_cookie);
+    // The instance's name heads every page once signed in, not only sign-in and administration.
+    let (leader, _) = sign_in(&app, "l1@lab.test").await;
+    for page in ["/home", &format!("/pairs/{}", app.pair1), "/account"] {
+        let html = send(&app, "GET", page, Some(&leader), None).await.html;
+        assert!(html.contains("<a class=\"brand\" href=\"/home\">Acme &#60;Lab&#62;</a>"), "{page}: {html}");
+    }
 }
 
 async fn a_settings_form_without_its_csrf_token_or_from_a_non_admin_is_refused(app: App) {
