@@ -319,6 +319,11 @@ async fn a_sponsor_pairs_by_name_hears_why_a_leader_is_left_out_and_approves(app
     assert!(review.html.contains("data-leader=\"S2\" data-mentor"), "S2 is paired");
     assert!(review.html.contains("Weak research question"), "S2's weak question is flagged");
     assert!(review.html.contains("<option value=\"M3\">Name M3</option>"), "pin and forbid by name");
+    let s2_row = review.html.split("data-leader=\"S2\" data-mentor=\"").nth(1).expect("S2's row");
+    let s2_mentor = s2_row.split('"').next().expect("S2's mentor");
+    let swap =
+        s2_row.split("class=\"swap-row\"").nth(1).and_then(|r| r.split("</form>").next()).expect("a swap per row");
+    assert!(!swap.contains(&format!("<option value=\"{s2_mentor}\">")), "the swap offers the other mentors: {swap}");
     // Never this pair, then run again: the engine keeps to it.
     let first = review.html.split("<tr class=\"proposed\" data-leader=\"").nth(1).expect("a row");
     let (leader, rest) = first.split_once('"').expect("leader");
