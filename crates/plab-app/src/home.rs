@@ -116,6 +116,35 @@ pub async fn my_pairs(
     Ok(homes)
 }
 
+/// A sponsor's asks to sharpen the actor's research question, in every program
+/// where they lead and have not saved a new version since: each with the
+/// coach's suggestions for the current one.
+pub async fn sharpen_asks(store: &Store, actor: &Actor) -> Result<Vec<Todo>, AppError> {
+    let Some(me) = actor.employee_id.as_deref() else { return Ok(Vec::new()) };
+    let mut asks = Vec::new();
+    for (program, role) in store.memberships(me).await? {
+        if role != Role::Leader {
+            continue;
+        }
+        let Some(asked) = store.sharpen_asked_version(program, me).await? else { continue };
+        let question = leader_question(store, program, me).await?;
+        if question.as_ref().is_some_and(|q| q.version > asked) {
+            continue;
+        }
+        let suggestions = question
+            .map(|q| q.assessment.findings.iter().map(|f| f.suggestion.clone()).collect::<Vec<_>>().join("; "))
+            .unwrap_or_default();
+        let name = store.program(program).await?.name.to_string();
+        asks.push(Todo {
+            text: format!("Your sponsor asks you to sharpen your research question for {name}. {suggestions}")
+                .trim()
+                .to_owned(),
+            href: format!("/programs/{program}/question"),
+        });
+    }
+    Ok(asks)
+}
+
 /// A program as its sponsor's home shows it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProgramHome {

@@ -294,6 +294,27 @@ pub mod sponsor {
         }
     }
 
+    /// Asks an enrolled leader to sharpen their research question: a to-do
+    /// with the coach's findings on their home until they save a new version.
+    pub async fn ask_to_sharpen(
+        store: &Store,
+        actor: &Actor,
+        program: ProgramId,
+        leader: &str,
+    ) -> Result<(), AppError> {
+        require_sponsor(store, actor, program).await?;
+        let leader = leader.trim();
+        if !store.roles_of(program, leader).await?.contains(&Role::Leader) {
+            return Err(AppError::invalid(
+                Problem::new(format!("'{leader}' is not a leader of program {program}")).field("leader"),
+            ));
+        }
+        let version = store.question_history(program, leader).await?.last().map_or(0, |q| q.version);
+        store.ask_to_sharpen(program, leader, version, &actor.email).await?;
+        store.audit(&actor.email, "question.ask_to_sharpen", &format!("program {program}"), leader).await?;
+        Ok(())
+    }
+
     /// Someone as the pairing review names them.
     #[derive(Debug, Clone, PartialEq, Eq)]
     pub struct Card {

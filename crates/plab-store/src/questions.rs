@@ -92,3 +92,37 @@ fn version_from_row(r: &AnyRow) -> Result<QuestionVersion> {
         created_at: crate::sql::instant(r, "created_at")?,
     })
 }
+
+impl Store {
+    /// A sponsor asks the leader to sharpen their question, as it stands at
+    /// `version` (0: none yet); asking again replaces the earlier ask.
+    pub async fn ask_to_sharpen(&self, program: ProgramId, leader: &str, version: u32, by: &str) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO sharpen_requests (program_id, leader_id, asked_version, asked_by, asked_at) \
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (program_id, leader_id) DO UPDATE SET \
+             asked_version = excluded.asked_version, asked_by = excluded.asked_by, asked_at = excluded.asked_at",
+        )
+        .bind(program.0)
+        .bind(leader)
+        .bind(i64::from(version))
+        .bind(by)
+        .bind(crate::now_rfc3339())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// The question version a sponsor last asked the leader to sharpen, if they did.
+    pub async fn sharpen_asked_version(&self, program: ProgramId, leader: &str) -> Result<Option<u32>> {
+        let row = sqlx::query("SELECT asked_version FROM sharpen_requests WHERE program_id = $1 AND leader_id = $2")
+            .bind(program.0)
+            .bind(leader)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| {
+            u32::try_from(r.try_get::<i64, _>("asked_version")?)
+                .map_err(|_| StoreError::Corrupt("a sharpen request's version is out of range".into()))
+        })
+        .transpose()
+    }
+}

@@ -24,6 +24,8 @@ struct HomePage {
     can_open: bool,
     /// Each membership's program name, in the order of `me.memberships`.
     program_names: Vec<String>,
+    /// A sponsor's asks to sharpen one's research question.
+    asks: Vec<plab_app::home::Todo>,
 }
 
 async fn home(State(s): State<AppState>, visitor: SignedIn) -> Result<HomePage, PageError> {
@@ -31,6 +33,7 @@ async fn home(State(s): State<AppState>, visitor: SignedIn) -> Result<HomePage, 
     let now = time::OffsetDateTime::now_utc();
     let pairs = plab_app::home::my_pairs(&s.store, &s.vault, &visitor.actor, now).await?;
     let programs = plab_app::home::my_programs(&s.store, &visitor.actor).await?;
+    let asks = plab_app::home::sharpen_asks(&s.store, &visitor.actor).await?;
     let checkins = plab_app::measure::my_pending_checkins(&s.store, &visitor.actor, now).await?;
     let can_open = me.is_admin || me.memberships.iter().any(|m| m.role == "sponsor");
     let mut program_names = Vec::with_capacity(me.memberships.len());
@@ -38,5 +41,5 @@ async fn home(State(s): State<AppState>, visitor: SignedIn) -> Result<HomePage, 
         let program = s.store.program(plab_store::ProgramId(m.program)).await.map_err(plab_app::AppError::from)?;
         program_names.push(program.name.to_string());
     }
-    Ok(HomePage { signed_in: Some(visitor.chrome()), me, pairs, programs, checkins, can_open, program_names })
+    Ok(HomePage { signed_in: Some(visitor.chrome()), me, pairs, programs, checkins, can_open, program_names, asks })
 }

@@ -28,6 +28,7 @@ pub fn routes() -> Router<AppState> {
         .route("/programs/{program}/pairing/run", post(run))
         .route("/programs/{program}/pairing/approve", post(approve))
         .route("/programs/{program}/pairing/rule", post(rule))
+        .route("/programs/{program}/pairing/sharpen", post(ask_to_sharpen))
 }
 
 #[derive(Template, WebTemplate)]
@@ -139,6 +140,8 @@ struct PairingPage {
     review: sponsor::Review,
     /// Why the last action was refused, in sentences.
     problems: Vec<String>,
+    /// What the last action did.
+    notice: Option<&'static str>,
 }
 
 async fn pairing_page(
@@ -154,15 +157,45 @@ async fn pairing_page(
         program: program.0,
         review,
         problems,
+        notice: None,
     })
+}
+
+#[derive(Deserialize)]
+struct ReviewQuery {
+    asked: Option<String>,
 }
 
 async fn review(
     State(s): State<AppState>,
     visitor: SignedIn,
     Path(raw): Path<String>,
+    axum::extract::Query(query): axum::extract::Query<ReviewQuery>,
 ) -> Result<PairingPage, PageError> {
-    pairing_page(&s, &visitor, crate::path_program(&raw)?, Vec::new()).await
+    let mut page = pairing_page(&s, &visitor, crate::path_program(&raw)?, Vec::new()).await?;
+    if query.asked.is_some() {
+        page.notice = Some("Asked: the leader's home shows the coach's findings until they save a sharper question.");
+    }
+    Ok(page)
+}
+
+#[derive(Deserialize)]
+struct SharpenForm {
+    #[serde(default)]
+    csrf: String,
+    leader: String,
+}
+
+async fn ask_to_sharpen(
+    State(s): State<AppState>,
+    Path(raw): Path<String>,
+    Checked(visitor, form): Checked<SharpenForm>,
+) -> Result<Response, PageError> {
+    let program = crate::path_program(&raw)?;
+    match sponsor::ask_to_sharpen(&s.store, &visitor.actor, program, &form.leader).await {
+        Ok(()) => Ok(Redirect::to(&format!("/programs/{program}/pairing?asked=1")).into_response()),
+        Err(e) => refused_here(&s, &visitor, program, e).await,
+    }
 }
 
 /// A refusal the sponsor can act on is shown on the pairing page itself.
@@ -257,4 +290,4 @@ async fn rule(
     }
 }
 
-super::carries_csrf!(RuleForm);
+super::carries_csrf!(RuleForm, SharpenForm);

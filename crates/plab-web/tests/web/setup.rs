@@ -318,6 +318,27 @@ async fn a_sponsor_pairs_by_name_hears_why_a_leader_is_left_out_and_approves(app
     );
     assert!(review.html.contains("data-leader=\"S2\" data-mentor"), "S2 is paired");
     assert!(review.html.contains("Weak research question"), "S2's weak question is flagged");
+    // Ask to sharpen: a to-do with the coach's suggestions on S2's home, until a new version is saved.
+    let ask = form(&[("csrf", &csrf), ("leader", "S2")]);
+    let asked = send(&app, "POST", &format!("{pairing}/sharpen"), Some(&cookie), Some(&ask)).await;
+    assert_eq!(asked.status, StatusCode::SEE_OTHER);
+    let notice = send(&app, "GET", asked.location.as_deref().expect("back"), Some(&cookie), None).await;
+    assert!(notice.html.contains("id=\"notice\""), "the action says what it did");
+    let (s2, _) = sign_in(&app, "s2@lab.test").await;
+    let s2_home = send(&app, "GET", "/home", Some(&s2), None).await.html;
+    let ask_text = s2_home.split("<li class=\"sharpen-ask\">").nth(1).expect("the ask on S2's home");
+    assert!(ask_text.contains("Your sponsor asks you to sharpen your research question for Pairs by name."));
+    let suggestion =
+        plab_domain::coach::assess(WEAK).findings.first().map(|f| f.suggestion.clone()).unwrap_or_default();
+    assert!(
+        !suggestion.is_empty() && ask_text.contains(&suggestion.replace('\'', "&#39;")),
+        "with the coach's suggestions: {ask_text}"
+    );
+    plab_app::programs::set_question(&app.store, id, "S2", STRONG).await.expect("a sharper question");
+    assert!(!send(&app, "GET", "/home", Some(&s2), None).await.html.contains("sharpen-ask"), "asked and answered");
+    let not_a_leader = form(&[("csrf", &csrf), ("leader", "M1")]);
+    let refused = send(&app, "POST", &format!("{pairing}/sharpen"), Some(&cookie), Some(&not_a_leader)).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(review.html.contains("<option value=\"M3\">Name M3</option>"), "pin and forbid by name");
     let s2_row = review.html.split("data-leader=\"S2\" data-mentor=\"").nth(1).expect("S2's row");
     let s2_mentor = s2_row.split('"').next().expect("S2's mentor");
