@@ -148,7 +148,8 @@ pub(crate) fn safe_next(next: &str) -> Option<&str> {
     ok.then_some(next)
 }
 
-fn percent_encode(text: &str) -> String {
+/// `text` as one URL query value.
+pub(crate) fn percent_encode(text: &str) -> String {
     text.bytes()
         .map(|b| {
             if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
