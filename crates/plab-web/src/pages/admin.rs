@@ -175,18 +175,7 @@ async fn set_account_state(
     };
     accounts::set_disabled(&s.store, &visitor.actor, &form.email, disable).await?;
     let key = if disable { "disabled" } else { "enabled" };
-    let email: String = form
-        .email
-        .trim()
-        .bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect();
+    let email = super::percent_encode(form.email.trim());
     Ok(Redirect::to(&format!("/admin?{key}={email}#accounts-heading")))
 }
 
