@@ -569,6 +569,7 @@ async function sponsorSetsUpAProgram() {
   await s.page.fill('#sessions', '6');
   await s.page.click('form#new-program button[type=submit]');
   await s.page.waitForURL(/\/programs\/\d+\/people\?opened=1$/);
+  w.newProgram = Number(new URL(s.page.url()).pathname.split('/')[2]);
   assert.ok((await s.page.locator('#notice').innerText()).includes('you are its sponsor'), 'no confirmation of the new program');
   await s.page.fill('#q', 'engineering');
   await s.page.click('form#find button[type=submit]');
@@ -619,6 +620,61 @@ async function homesAndPairingReview() {
   }
 }
 
+/** The new program, browser only: enrol a leader and mentors by name, the leader writes a question, the sponsor pairs by name, approves, and sees the pair start. */
+async function newProgramPairsAndStarts() {
+  assert.ok(Number.isInteger(w.newProgram), 'the setup step left no program');
+  const leaderEmail = demo.leaders?.[1] ?? w.leaderEmail;
+  const s = await newSession();
+  await signIn(s, demo.sponsor);
+  const people = `/programs/${w.newProgram}/people`;
+  await goto(s.page, `${people}?q=${encodeURIComponent(leaderEmail)}`);
+  await s.page.locator('#found input[name=person]').first().check();
+  await s.page.check('input[name=role][value=leader]');
+  await s.page.click('form#enrol button[type=submit]');
+  assert.ok((await s.page.locator('#notice').innerText()).includes('Enrolled 1 as leaders'), 'the leader was not enrolled');
+  await goto(s.page, `${people}?level=1`);
+  const juniors = s.page.locator('#found input[name=person]');
+  const count = Math.min(await juniors.count(), 4);
+  assert.ok(count >= 1, 'nobody at level 1 was found');
+  for (let i = 0; i < count; i += 1) await juniors.nth(i).check();
+  await s.page.check('input[name=role][value=mentor]');
+  await s.page.click('form#enrol button[type=submit]');
+  await signOut(s);
+
+  const leader = await newSession();
+  await signIn(leader, leaderEmail);
+  await goto(leader.page, `/programs/${w.newProgram}/question`);
+  await leader.page.fill('#question-text',
+    'Why do analysts in their first year skip our Friday demo, and what would make them present their own work there by March?');
+  await leader.page.click('form#question button[type=submit]');
+  await signOut(leader);
+
+  const sponsor = await newSession();
+  await signIn(sponsor, demo.sponsor);
+  await goto(sponsor.page, `/programs/${w.newProgram}/pairing`);
+  await sponsor.page.click('form#run-pairing button[type=submit]');
+  await sponsor.page.waitForURL(/\/pairing$/);
+  const rows = sponsor.page.locator('#proposal tr.proposed');
+  assert.equal(await rows.count(), 1, `the engine proposed no pair: ${await sponsor.page.locator('main').innerText()}`);
+  const leaderCell = await rows.first().locator('td').nth(1).innerText();
+  assert.ok(!/^D\d+/.test(leaderCell.trim()) && leaderCell.trim().length > 0, `a bare id on the review: ${leaderCell}`);
+  const review = join(ARTIFACTS, 'pairing-new-program.png');
+  await sponsor.page.screenshot({ path: review, fullPage: true });
+  console.log(`#   ${review}`);
+  await sponsor.page.click('form#approve button[type=submit]');
+  await sponsor.page.waitForURL(new RegExp(`/programs/${w.newProgram}$`));
+  assert.ok((await sponsor.page.locator('td.status').allInnerTexts()).includes('forming'), 'the approved pair is not listed as forming');
+  await signOut(sponsor);
+
+  const started = await newSession();
+  await signIn(started, leaderEmail);
+  await goto(started.page, '/home');
+  const homes = await started.page.locator('section.pair-home').allInnerTexts();
+  assert.ok(homes.some((h) => h.includes('Browser cohort') && h.includes('Read and accept the lab rules')),
+    `the leader's home does not show the new pair's next step: ${JSON.stringify(homes)}`);
+  await signOut(started);
+}
+
 // ---------------------------------------------------------------- runner
 
 // [key, name, function, keys of the steps it cannot run without]
@@ -645,6 +701,8 @@ const steps = [
     sponsorsDashboard, ['api', 'browser']],
   ['setup', 'sponsor: opens a program in the browser (errors by field, input kept), finds people, enrols mentors, sees the roster (e2e/artifacts/program-setup.png)',
     sponsorSetsUpAProgram, ['api', 'browser']],
+  ['newpairs', 'the new program in the browser alone: a leader and mentors enrolled by name, a question written, pairs reviewed by name and approved, the pair on the leader\'s home (e2e/artifacts/pairing-new-program.png)',
+    newProgramPairsAndStarts, ['setup']],
   ['homes', "each role's home says what to do next; the pairing review names people (e2e/artifacts/home-{sponsor,leader,mentor}.png, pairing-review.png)",
     homesAndPairingReview, ['api', 'browser']],
 ];

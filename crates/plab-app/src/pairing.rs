@@ -350,6 +350,7 @@ pub mod sponsor {
     /// enrolled leaders and mentors to pin or forbid by name.
     #[derive(Debug, Clone, PartialEq)]
     pub struct Review {
+        pub program_name: String,
         pub proposal: Option<ReviewedProposal>,
         pub leaders: Vec<Card>,
         pub mentors: Vec<Card>,
@@ -406,7 +407,8 @@ pub mod sponsor {
                 })
                 .collect(),
         });
-        Ok(Review { proposal, leaders: of_role(Role::Leader), mentors: of_role(Role::Mentor) })
+        let program_name = store.program(program).await?.name.to_string();
+        Ok(Review { program_name, proposal, leaders: of_role(Role::Leader), mentors: of_role(Role::Mentor) })
     }
 }
 
