@@ -76,8 +76,8 @@ async function apiLogin(email) {
 
 const path = (page) => new URL(page.url()).pathname;
 
-async function newSession() {
-  const context = await w.browser.newContext({ baseURL: BASE_URL, viewport: { width: 1280, height: 900 } });
+async function newSession(viewport = { width: 1280, height: 900 }) {
+  const context = await w.browser.newContext({ baseURL: BASE_URL, viewport });
   context.setDefaultTimeout(TIMEOUT_MS);
   context.setDefaultNavigationTimeout(TIMEOUT_MS);
   const page = await context.newPage();
@@ -675,6 +675,30 @@ async function newProgramPairsAndStarts() {
   await signOut(started);
 }
 
+/** On a 390 px phone, the pages with wide tables stay within the screen: the tables scroll in their box. */
+async function tablesFitAPhone() {
+  const s = await newSession({ width: 390, height: 844 });
+  await signIn(s, demo.sponsor);
+  const pages = [`/programs/${demo.program}`, `/programs/${demo.program}/pairing`, `/programs/${demo.program}/people?level=1`, '/home'];
+  for (const path of pages) {
+    await goto(s.page, path);
+    const [scroll, inner, wide] = await s.page.evaluate(() => {
+      const w = window.innerWidth;
+      const over = [...document.querySelectorAll('body *')]
+        .filter((e) => e.getBoundingClientRect().right > w + 1 && !e.closest('.table-wrap, .chart, table'))
+        .slice(0, 5)
+        .map((e) => `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''}${e.className ? '.' + String(e.className).split(' ')[0] : ''}`);
+      return [document.documentElement.scrollWidth, w, over];
+    });
+    assert.ok(scroll <= inner + 1, `${path} is ${scroll} px wide on a ${inner} px phone (too wide: ${wide.join(', ')})`);
+  }
+  const file = join(ARTIFACTS, 'phone-dashboard.png');
+  await goto(s.page, `/programs/${demo.program}`);
+  await s.page.screenshot({ path: file });
+  console.log(`#   ${file}`);
+  await signOut(s);
+}
+
 // ---------------------------------------------------------------- runner
 
 // [key, name, function, keys of the steps it cannot run without]
@@ -703,6 +727,8 @@ const steps = [
     sponsorSetsUpAProgram, ['api', 'browser']],
   ['newpairs', 'the new program in the browser alone: a leader and mentors enrolled by name, a question written, pairs reviewed by name and approved, the pair on the leader\'s home (e2e/artifacts/pairing-new-program.png)',
     newProgramPairsAndStarts, ['setup']],
+  ['phone', 'on a 390 px phone the dashboard, pairing review, people and home pages stay within the screen (e2e/artifacts/phone-dashboard.png)',
+    tablesFitAPhone, ['api', 'browser']],
   ['homes', "each role's home says what to do next; the pairing review names people (e2e/artifacts/home-{sponsor,leader,mentor}.png, pairing-review.png)",
     homesAndPairingReview, ['api', 'browser']],
 ];
