@@ -307,14 +307,20 @@ pub async fn listing(store: &Store, actor: &Actor, search: &str) -> Result<Vec<L
 /// the last administrator who can still sign in.
 pub async fn set_disabled(store: &Store, actor: &Actor, email: &str, disabled: bool) -> Result<(), AppError> {
     access::admin(actor)?;
+    let account = store.account_by_email(&email.trim().to_lowercase()).await?;
+    if disabled && account.is_some_and(|a| a.id == actor.account_id) {
+        return Err(AppError::Conflict("you cannot disable your own account".into()));
+    }
+    set_disabled_as(store, email, disabled, &actor.email).await
+}
+
+/// `set_disabled` as the operator at the machine (`plab user disable|enable`).
+pub async fn set_disabled_as(store: &Store, email: &str, disabled: bool, by: &str) -> Result<(), AppError> {
     let email = email.trim().to_lowercase();
     let account = store
         .account_by_email(&email)
         .await?
         .ok_or_else(|| AppError::NotFound { what: "account", id: email.clone() })?;
-    if disabled && account.id == actor.account_id {
-        return Err(AppError::Conflict("you cannot disable your own account".into()));
-    }
     if disabled && account.is_admin {
         let others = store.accounts().await?;
         if !others.iter().any(|a| a.is_admin && a.id != account.id && a.disabled_at.is_none()) {
@@ -323,7 +329,7 @@ pub async fn set_disabled(store: &Store, actor: &Actor, email: &str, disabled: b
     }
     store.set_account_disabled(account.id, disabled).await?;
     let action = if disabled { "account.disable" } else { "account.enable" };
-    store.audit(&actor.email, action, &email, "").await?;
+    store.audit(by, action, &email, "").await?;
     Ok(())
 }
 

@@ -107,6 +107,16 @@ pub enum UserCmd {
         #[arg(long)]
         admin: bool,
     },
+    /// Disable an account: it cannot sign in, and every sign-in of it ends (audited).
+    Disable {
+        #[arg(long)]
+        email: String,
+    },
+    /// Let a disabled account sign in again (audited).
+    Enable {
+        #[arg(long)]
+        email: String,
+    },
     /// Change the e-mail an account signs in with (audited; a directory import never does).
     SetEmail {
         #[arg(long)]

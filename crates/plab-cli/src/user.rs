@@ -1,5 +1,5 @@
 //! `plab user`: the operator's account commands (set a password, print a
-//! one-time link, change a sign-in e-mail), each audited.
+//! one-time link, change a sign-in e-mail, disable or enable), each audited.
 use crate::args::UserCmd;
 use crate::output::cli_actor;
 use crate::{Failure, out};
@@ -15,6 +15,14 @@ pub async fn user(store: &Store, cmd: UserCmd) -> Result<(), Failure> {
             let password = password.trim_end_matches(['\r', '\n']);
             accounts::set_password(store, &email, password, admin, &cli_actor()).await?;
             out!("password set for {email}{}", if admin { " (administrator)" } else { "" });
+        }
+        UserCmd::Disable { email } => {
+            accounts::set_disabled_as(store, &email, true, &cli_actor()).await?;
+            out!("{email} is disabled: it cannot sign in, and its sign-ins have ended");
+        }
+        UserCmd::Enable { email } => {
+            accounts::set_disabled_as(store, &email, false, &cli_actor()).await?;
+            out!("{email} can sign in again");
         }
         UserCmd::SetEmail { email, new_email } => {
             accounts::change_sign_in_email(store, &email, &new_email, &cli_actor()).await?;

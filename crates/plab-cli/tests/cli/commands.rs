@@ -821,6 +821,14 @@ fn a_sign_in_email_changes_only_by_its_own_audited_command_and_an_import_cannot_
         actions.contains(&"account.change_sign_in_email") && actions.contains(&"account.password_link"),
         "{actions:?}"
     );
+    // Disable and enable: audited; an unknown account exits 2 naming it.
+    plab.ok(&["user", "disable", "--email", "victor@acme.test"]);
+    let listed = plab.json(&["audit", "--json"]);
+    assert!(listed.as_array().expect("entries").iter().any(|e| e["action"] == "account.disable"));
+    plab.ok(&["user", "enable", "--email", "victor@acme.test"]);
+    let unknown = plab.run(&["user", "disable", "--email", "nobody@acme.test"]);
+    assert_eq!(status(&unknown), 2, "{}", stderr(&unknown));
+    assert!(stderr(&unknown).contains("nobody@acme.test"));
 }
 
 crate::backends!(
