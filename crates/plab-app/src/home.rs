@@ -185,7 +185,7 @@ pub async fn my_programs(store: &Store, actor: &Actor) -> Result<Vec<ProgramHome
                 "not written a research question yet.",
             ));
         }
-        let not_signed_in = roster.iter().filter(|e| e.role != Role::Sponsor && !e.account_ready).count();
+        let not_signed_in = roster.iter().filter(|e| e.role != Role::Sponsor && e.last_sign_in.is_none()).count();
         if not_signed_in > 0 {
             attention.push(plural(not_signed_in, "participant has", "participants have", "never signed in."));
         }

@@ -173,6 +173,10 @@ pub struct Enrolled {
     pub opted_out: bool,
     /// They have set a password and signed in at least once.
     pub signed_in: bool,
+    /// When they last signed in, as a page shows it (`Thu 29 Oct 2026, 10:00 UTC`).
+    pub last_sign_in: Option<String>,
+    /// Their account has a password (they can sign in).
+    pub account_ready: bool,
     /// A leader has written a research question.
     pub has_question: bool,
     /// They accepted the lab rules in a pair.
@@ -191,7 +195,13 @@ impl From<RosterEntry> for Enrolled {
             role: e.role.as_str().to_owned(),
             capacity: e.capacity,
             opted_out: e.opted_out,
-            signed_in: e.account_ready,
+            signed_in: e.last_sign_in.is_some(),
+            last_sign_in: e.last_sign_in.as_deref().map(|t| {
+                plab_domain::session::parse_instant(t)
+                    .map(plab_domain::session::human_instant)
+                    .unwrap_or_else(|_| t.to_owned())
+            }),
+            account_ready: e.account_ready,
             has_question: e.has_question,
             accepted_rules: e.accepted_rules,
         }

@@ -40,8 +40,10 @@ pub struct RosterEntry {
     pub role: Role,
     pub capacity: u32,
     pub opted_out: bool,
-    /// Their account has a password: they have signed in at least once.
+    /// Their account has a password.
     pub account_ready: bool,
+    /// When they last signed in, if ever.
+    pub last_sign_in: Option<String>,
     pub has_question: bool,
     pub accepted_rules: bool,
 }
@@ -53,6 +55,7 @@ impl Store {
             "SELECT e.employee_id, e.role, e.capacity, e.opted_out, p.name, p.email, p.department, p.title, p.level, \
              CAST(CASE WHEN EXISTS (SELECT 1 FROM accounts a \
                WHERE a.employee_id = e.employee_id AND a.password_hash IS NOT NULL) THEN 1 ELSE 0 END AS BIGINT) AS account_ready, \
+             (SELECT MAX(a.last_sign_in_at) FROM accounts a WHERE a.employee_id = e.employee_id) AS last_sign_in, \
              CAST(CASE WHEN EXISTS (SELECT 1 FROM questions q \
                WHERE q.program_id = e.program_id AND q.employee_id = e.employee_id) THEN 1 ELSE 0 END AS BIGINT) AS has_question, \
              CAST(CASE WHEN EXISTS (SELECT 1 FROM charter_acceptances c JOIN pairs x ON x.id = c.pair_id \
@@ -80,6 +83,7 @@ impl Store {
                         .map_err(|_| StoreError::Corrupt("a capacity is out of range".into()))?,
                     opted_out: flag("opted_out")?,
                     account_ready: flag("account_ready")?,
+                    last_sign_in: r.try_get("last_sign_in")?,
                     has_question: flag("has_question")?,
                     accepted_rules: flag("accepted_rules")?,
                 })

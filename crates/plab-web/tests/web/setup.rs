@@ -122,11 +122,13 @@ async fn people_are_found_by_name_department_or_level_and_enrolled_with_their_pr
     };
     assert!(row(&roster.html, "M3").contains("mentor (2)"));
     let l1 = row(&roster.html, "L1");
-    assert!(l1.contains("<td class=\"signed-in\">yes</td>") && l1.contains("<td class=\"question\">not yet</td>"));
-    assert!(l1.contains("<td class=\"rules\">not yet</td>"));
+    assert!(l1.contains("<td class=\"signed-in\">not yet (has a password)</td>"), "never signed in: {l1}");
+    assert!(l1.contains("<td class=\"question\">not yet</td>") && l1.contains("<td class=\"rules\">not yet</td>"));
     crate::common::activate(&app, app.pair1, "l1@lab.test", "m1@lab.test").await;
     let later = send(&app, "GET", &page(""), Some(&cookie), None).await;
-    assert!(row(&later.html, "L1").contains("<td class=\"rules\">yes</td>"), "rules accepted shows");
+    let l1 = row(&later.html, "L1");
+    assert!(l1.contains("<td class=\"rules\">yes</td>"), "rules accepted shows");
+    assert!(l1.contains("<td class=\"signed-in\">last ") && l1.contains(" UTC</td>"), "signed in, and when: {l1}");
 }
 
 async fn an_enrolment_naming_someone_on_the_other_side_or_unknown_enrols_nobody(app: App) {
