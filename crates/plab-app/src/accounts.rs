@@ -38,6 +38,8 @@ pub struct Actor {
     /// served from memory as of that revision; a request that changes data
     /// clears it (`Actor::for_changes`), so its reads see its own writes.
     pub seen: Option<Revision>,
+    /// The time zone the person chose on their account page, if any.
+    pub timezone: Option<String>,
 }
 
 impl Actor {
@@ -59,6 +61,7 @@ impl From<Account> for Actor {
             calendar_generation: a.calendar_generation,
             reset_notice: a.reset_notice,
             seen: None,
+            timezone: a.timezone,
         }
     }
 }
@@ -479,6 +482,32 @@ pub async fn change_sign_in_email(store: &Store, from: &str, to: &str, by: &str)
     }
     store.audit(by, "account.change_sign_in_email", from.as_str(), &format!("now {}", to.as_str())).await?;
     Ok(())
+}
+
+/// The zone times are shown in for this person: the one they chose, else the
+/// directory's, else UTC.
+pub async fn zone_of(store: &Store, actor: &Actor) -> Result<plab_domain::zone::Zone, AppError> {
+    let directory = match &actor.employee_id {
+        Some(id) => store.person(id).await?.timezone,
+        None => None,
+    };
+    Ok(actor
+        .timezone
+        .iter()
+        .chain(directory.iter())
+        .find_map(|name| plab_domain::zone::Zone::parse(name).ok())
+        .unwrap_or_else(plab_domain::zone::Zone::utc))
+}
+
+/// Sets the person's own time zone (an IANA name), or with an empty one
+/// goes back to the directory's.
+pub async fn set_my_timezone(store: &Store, actor: &Actor, raw: &str) -> Result<plab_domain::zone::Zone, AppError> {
+    let chosen = match raw.trim() {
+        "" => None,
+        name => Some(plab_domain::zone::Zone::parse(name).map_err(|e| AppError::invalid(Problem::from(e)))?),
+    };
+    store.set_account_timezone(actor.account_id, chosen.as_ref().map(plab_domain::zone::Zone::name)).await?;
+    zone_of(store, &Actor { timezone: chosen.map(|z| z.name().to_owned()), ..actor.clone() }).await
 }
 
 /// The anti-forgery token of a browser session: derived from the session

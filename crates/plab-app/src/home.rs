@@ -34,6 +34,8 @@ pub struct PairHome {
     /// The leader's current research question, which both partners work on.
     pub question: Option<String>,
     pub next_session: Option<SessionView>,
+    /// When the next session starts, in the visitor's time zone with the zone named.
+    pub next_session_when: Option<String>,
     /// The homework agreed at the last held session.
     pub last_homework: Option<String>,
     pub todo: Vec<Todo>,
@@ -56,6 +58,7 @@ pub async fn my_pairs(
     now: OffsetDateTime,
 ) -> Result<Vec<PairHome>, AppError> {
     let Some(me) = actor.employee_id.as_deref() else { return Ok(Vec::new()) };
+    let zone = crate::accounts::zone_of(store, actor).await?;
     let mut homes = Vec::new();
     for pair in store.pairs_of_person(me).await? {
         let i_lead = pair.pair.leader == me;
@@ -108,6 +111,7 @@ pub async fn my_pairs(
             i_accepted,
             question: question.map(|q| q.text),
             next_session: next.map(crate::sessions::view),
+            next_session_when: next.map(|s| zone.human(s.starts_at)),
             last_homework,
             todo,
             pair: shown,

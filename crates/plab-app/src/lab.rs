@@ -228,6 +228,9 @@ pub struct Me {
     /// Who reset this account's password and when, until the owner dismisses it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reset_notice: Option<String>,
+    /// The IANA time zone times are shown in: the person's own choice, else
+    /// the directory's, else `UTC`.
+    pub timezone: String,
 }
 
 pub async fn me(store: &Store, vault: &Vault, actor: &Actor) -> Result<Me, AppError> {
@@ -252,6 +255,7 @@ pub async fn me(store: &Store, vault: &Vault, actor: &Actor) -> Result<Me, AppEr
         memberships,
         calendar_url: calendar_path(vault, actor.account_id, actor.calendar_generation),
         reset_notice: actor.reset_notice.clone(),
+        timezone: crate::accounts::zone_of(store, actor).await?.name().to_owned(),
     })
 }
 

@@ -452,6 +452,7 @@ mod tests {
             calendar_generation: 0,
             reset_notice: None,
             seen: None,
+            timezone: None,
         }
     }
 

@@ -357,6 +357,22 @@ mod tests {
     }
 
     #[test]
+    fn a_time_zone_must_be_one_the_tz_database_knows_and_is_named_with_its_line() {
+        let csv = "employee_id,name,email,department,manager_id,hire_date,level,timezone\n\
+                   A,Ann,a@x.io,Ops,,2010-01-01,7,Europe/Berlin\n\
+                   B,Bo,b@x.io,Ops,A,2011-01-01,3,Mars/Olympus\n";
+        let problems: Vec<String> = match parse_csv("p.csv", csv.as_bytes()) {
+            Ok(_) => Vec::new(),
+            Err(p) => p.iter().map(ToString::to_string).collect(),
+        };
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].starts_with("p.csv:3: timezone: 'Mars/Olympus' is not an IANA time zone"), "{problems:?}");
+        let good = "employee_id,name,email,department,manager_id,hire_date,level,timezone\nA,Ann,a@x.io,Ops,,2010-01-01,7,America/New_York\n";
+        let rows = parse_csv("p.csv", good.as_bytes()).expect("valid");
+        assert_eq!(rows[0].person.timezone.as_deref(), Some("America/New_York"));
+    }
+
+    #[test]
     fn a_missing_required_column_is_named() {
         let errs = parse_csv("p.csv", "employee_id,name\nA,Ann\n".as_bytes()).expect_err("invalid");
         assert_eq!(

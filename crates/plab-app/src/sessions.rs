@@ -82,6 +82,8 @@ pub struct SessionDetail {
     pub pair: views::PairView,
     /// The leader's current research question: the session works on it.
     pub question: Option<String>,
+    /// When it starts, in the visitor's time zone with the zone named.
+    pub when_local: String,
     pub agenda: Vec<Segment>,
     /// Homework agreed at the previous held session, shown at the start of this one.
     pub homework_from_last_time: Option<String>,
@@ -120,6 +122,7 @@ pub async fn detail(
         can_hold: s.status == SessionStatus::Planned && session::can_hold(s.starts_at, now),
         min_group_size: store.program(pair.program).await?.settings.min_group_size,
         question: crate::home::leader_question(store, pair.program, &pair.pair.leader).await?.map(|q| q.text),
+        when_local: crate::accounts::zone_of(store, actor).await?.human(s.starts_at),
         session: view(&s),
         pair: views::view(store, &pair).await?,
     })

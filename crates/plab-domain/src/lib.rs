@@ -20,6 +20,7 @@ pub mod selfassessment;
 pub mod session;
 pub mod signals;
 pub mod theme;
+pub mod zone;
 
 pub use date::Date;
 pub use ids::{PairId, ProgramId, SessionId};

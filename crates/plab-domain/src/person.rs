@@ -211,6 +211,9 @@ impl RawPerson {
         let hire_date =
             keep(&mut errors, Date::parse(&self.hire_date).map_err(|e| FieldError::new("hire_date", e.to_string())));
         let level = keep(&mut errors, Level::parse(&self.level));
+        if !self.timezone.trim().is_empty() {
+            keep(&mut errors, crate::zone::Zone::parse(&self.timezone));
+        }
         let end_date = match self.end_date.trim() {
             "" => Some(None),
             d => keep(&mut errors, Date::parse(d).map(Some).map_err(|e| FieldError::new("end_date", e.to_string()))),
@@ -245,7 +248,7 @@ impl RawPerson {
                 level,
                 title: optional(&self.title),
                 location: optional(&self.location),
-                timezone: optional(&self.timezone),
+                timezone: optional(self.timezone.trim()),
                 perspectives: parse_perspectives(&self.perspectives),
                 end_date,
             }),

@@ -22,10 +22,12 @@ pub struct Account {
     /// When an administrator disabled it: it signs in no more.
     pub disabled_at: Option<String>,
     pub last_sign_in_at: Option<String>,
+    /// The time zone the person chose; `None` follows the directory's.
+    pub timezone: Option<String>,
 }
 
 const COLUMNS: &str = "a.id, a.email, a.employee_id, a.password_hash, a.is_admin, a.calendar_generation, a.reset_notice, \
-     a.disabled_at, a.last_sign_in_at";
+     a.disabled_at, a.last_sign_in_at, a.timezone";
 
 fn account_from_row(r: &AnyRow) -> Result<Account> {
     Ok(Account {
@@ -38,6 +40,7 @@ fn account_from_row(r: &AnyRow) -> Result<Account> {
         reset_notice: r.try_get("reset_notice")?,
         disabled_at: r.try_get("disabled_at")?,
         last_sign_in_at: r.try_get("last_sign_in_at")?,
+        timezone: r.try_get("timezone")?,
     })
 }
 
@@ -207,6 +210,16 @@ impl Store {
         }
         tx.commit().await?;
         Ok(done.rows_affected() == 1)
+    }
+
+    /// The account's own time zone (`None`: follow the directory's).
+    pub async fn set_account_timezone(&self, account: i64, timezone: Option<&str>) -> Result<()> {
+        sqlx::query("UPDATE accounts SET timezone = $1 WHERE id = $2")
+            .bind(timezone)
+            .bind(account)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
     }
 
     pub async fn note_sign_in(&self, account: i64) -> Result<()> {

@@ -629,6 +629,7 @@ fn partner(employee_id: &str) -> plab_app::accounts::Actor {
         calendar_generation: 0,
         reset_notice: None,
         seen: None,
+        timezone: None,
     }
 }
 

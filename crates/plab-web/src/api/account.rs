@@ -23,6 +23,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(change_password))
         .routes(routes!(new_calendar_secret))
         .routes(routes!(dismiss_reset_notice))
+        .routes(routes!(set_timezone))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -136,4 +137,30 @@ pub(crate) async fn dismiss_reset_notice(
 ) -> Result<StatusCode, ApiError> {
     accounts::dismiss_reset_notice(&s.store, &actor).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct TimezoneBody {
+    /// An IANA name such as `Europe/Berlin`; empty to follow the directory's again.
+    timezone: String,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct TimezoneView {
+    /// The zone times are now shown in.
+    timezone: String,
+}
+
+/// Sets the time zone my times are shown in (an IANA name), or with an
+/// empty one goes back to the directory's. An unknown zone is a 422 naming `timezone`.
+#[utoipa::path(put, path = "/api/v1/me/timezone", security(("bearer" = [])), request_body = TimezoneBody,
+    responses((status = 200, body = TimezoneView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub(crate) async fn set_timezone(
+    State(s): State<AppState>,
+    Authed(actor): Authed,
+    ApiJson(body): ApiJson<TimezoneBody>,
+) -> Result<Json<TimezoneView>, ApiError> {
+    let zone = accounts::set_my_timezone(&s.store, &actor, &body.timezone).await?;
+    Ok(Json(TimezoneView { timezone: zone.name().to_owned() }))
 }

@@ -21,6 +21,7 @@ pub fn routes() -> Router<AppState> {
         .route("/account/sign-out-everywhere", post(sign_out_everywhere))
         .route("/account/calendar", post(new_calendar_url))
         .route("/account/reset-notice", post(dismiss_notice))
+        .route("/account/timezone", post(set_timezone))
 }
 
 #[derive(Template, WebTemplate)]
@@ -32,6 +33,8 @@ struct AccountPage {
     done: Option<&'static str>,
     current_error: Option<String>,
     new_error: Option<String>,
+    /// A refused time zone: why, and what was typed.
+    timezone_error: Option<(String, String)>,
 }
 
 impl AccountPage {
@@ -45,6 +48,7 @@ impl AccountPage {
             done: None,
             current_error: None,
             new_error: None,
+            timezone_error: None,
         })
     }
 }
@@ -67,6 +71,7 @@ async fn page(
             Some("New calendar link made. The old one no longer works: subscribe again with the link below.")
         }
         Some("notice") => Some("Notice dismissed."),
+        Some("timezone") => Some("Time zone saved: times are shown in it from now on."),
         _ => None,
     };
     Ok(page)
@@ -125,4 +130,33 @@ async fn dismiss_notice(
 ) -> Result<Redirect, PageError> {
     accounts::dismiss_reset_notice(&s.store, &visitor.actor).await?;
     Ok(Redirect::to("/account?done=notice"))
+}
+
+#[derive(Deserialize)]
+struct TimezoneForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    timezone: String,
+}
+
+super::carries_csrf!(TimezoneForm);
+
+/// Saves my time zone, or shows the form again with the zone typed and why it was refused.
+async fn set_timezone(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    super::Checked(visitor, form): super::Checked<TimezoneForm>,
+) -> Result<axum::response::Response, PageError> {
+    use axum::response::IntoResponse;
+    match plab_app::accounts::set_my_timezone(&s.store, &visitor.actor, &form.timezone).await {
+        Ok(_) => Ok(axum::response::Redirect::to("/account?done=timezone#timezone").into_response()),
+        Err(plab_app::AppError::Invalid(problems)) => {
+            let mut page = AccountPage::load(&s, &headers, &visitor).await?;
+            let why = problems.iter().map(|p| p.message.clone()).collect::<Vec<_>>().join("; ");
+            page.timezone_error = Some((why, form.timezone));
+            Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(other) => Err(other.into()),
+    }
 }

@@ -38,3 +38,4 @@ mod report;
 mod selfassessment;
 mod sessions;
 mod setup;
+mod zones;

@@ -138,6 +138,7 @@ async fn every_page_route_by_every_role_over_own_and_others_resources(app: App) 
             ("cadence_days", "14"), ("session_minutes", "60"), ("checkin_after", "3"), ("min_group_size", "5"),
             ("default_mentor_capacity", "1")]),                                                 [F, F, A, F, A, F, A, S]),
         (format!("/programs/{p}/pairing/sharpen"), rule(&[("leader", "L1")]),                 [F, F, A, F, H, H, H, S]),
+        ("/account/timezone".into(), rule(&[("timezone", "Europe/Berlin")]),                   [A, A, A, A, A, A, A, S]),
         ("/admin/accounts".into(), rule(&[("email", "nobody@lab.test"), ("action", "disable")]),   [F, F, F, F, F, F, H, S]),
         (format!("/programs/{p}/people"), rule(&[("role", "mentor"), ("person", "CEO")]),       [F, F, A, F, H, H, H, S]),
         (format!("/programs/{p}/pairing/rule"), rule(&[("leader", "L1"), ("mentor", "M2"), ("rule", "forbid")]),

@@ -1,0 +1,82 @@
+//! Times shown where people live: each person's IANA time zone comes from the
+//! directory, or from their own choice on the account page (page and API),
+//! and their pages show session times in it with the zone named.
+use crate::common::browser::{form, send, sign_in};
+use crate::common::{App, activate};
+use axum::http::StatusCode;
+use plab_domain::person::RawPerson;
+use serde_json::json;
+
+crate::backends!(times_show_in_the_viewers_own_zone_from_the_directory_or_their_choice);
+
+async fn zone_of(app: &App, email: &str) -> String {
+    let token = app.login(email).await;
+    let (_, me) = app.call("GET", "/api/v1/me", Some(&token), None).await;
+    me["timezone"].as_str().expect("timezone").to_owned()
+}
+
+async fn times_show_in_the_viewers_own_zone_from_the_directory_or_their_choice(app: App) {
+    assert_eq!(zone_of(&app, "l1@lab.test").await, "UTC", "no zone anywhere: UTC");
+    // The directory gives M1 a zone.
+    let tokyo = RawPerson {
+        employee_id: "M1".into(),
+        name: "Name M1".into(),
+        email: "m1@lab.test".into(),
+        department: "Ops".into(),
+        manager_id: "L2".into(),
+        hire_date: "2015-03-01".into(),
+        level: "2".into(),
+        timezone: "Asia/Tokyo".into(),
+        ..RawPerson::default()
+    }
+    .parse()
+    .expect("person");
+    app.store.upsert_people(&[tokyo], &|_| {}).await.expect("import");
+    assert_eq!(zone_of(&app, "m1@lab.test").await, "Asia/Tokyo");
+
+    // L1 chooses New York over the API; a zone the tz database does not know is refused by name.
+    let leader = app.login("l1@lab.test").await;
+    let set = |zone: &str| json!({"timezone": zone}).to_string();
+    let (status, body) = app.call("PUT", "/api/v1/me/timezone", Some(&leader), Some(set("Mars/Olympus"))).await;
+    crate::common::assert_error_json(status, &body, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body["error"]["message"].as_str().unwrap_or("").contains("timezone"), "{body}");
+    let (status, body) = app.call("PUT", "/api/v1/me/timezone", Some(&leader), Some(set("America/New_York"))).await;
+    assert_eq!((status, body), (StatusCode::OK, json!({"timezone": "America/New_York"})));
+
+    let sessions = activate(&app, app.pair1, "l1@lab.test", "m1@lab.test").await;
+    let (l1, _) = sign_in(&app, "l1@lab.test").await;
+    let home = send(&app, "GET", "/home", Some(&l1), None).await.html;
+    assert!(home.contains("(America/New_York)</a>") && !home.contains("10:00 UTC"), "{home}");
+    let page = send(&app, "GET", &format!("/sessions/{}", sessions[0]), Some(&l1), None).await.html;
+    let local = page.split("<time datetime=\"").nth(1).and_then(|r| r.split("</time>").next()).expect("time");
+    assert!(local.ends_with("(America/New_York)") && !local.contains(", 10:00 "), "{local}");
+    let (m1, m1_csrf) = sign_in(&app, "m1@lab.test").await;
+    let theirs = send(&app, "GET", &format!("/sessions/{}", sessions[0]), Some(&m1), None).await.html;
+    assert!(theirs.contains(", 19:00 (Asia/Tokyo)</time>"), "10:00 UTC is 19:00 in Tokyo (no DST there)");
+
+    // In the browser: a bad zone keeps what was typed; an empty one goes back to the directory's.
+    let bad = send(
+        &app,
+        "POST",
+        "/account/timezone",
+        Some(&m1),
+        Some(&form(&[("csrf", &m1_csrf), ("timezone", "Nowhere/Land")])),
+    )
+    .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.html.contains("value=\"Nowhere/Land\"") && bad.html.contains("id=\"timezone-error\""));
+    let berlin = send(
+        &app,
+        "POST",
+        "/account/timezone",
+        Some(&m1),
+        Some(&form(&[("csrf", &m1_csrf), ("timezone", "Europe/Berlin")])),
+    )
+    .await;
+    assert_eq!(berlin.status, StatusCode::SEE_OTHER);
+    assert_eq!(zone_of(&app, "m1@lab.test").await, "Europe/Berlin");
+    let back =
+        send(&app, "POST", "/account/timezone", Some(&m1), Some(&form(&[("csrf", &m1_csrf), ("timezone", "")]))).await;
+    assert_eq!(back.status, StatusCode::SEE_OTHER);
+    assert_eq!(zone_of(&app, "m1@lab.test").await, "Asia/Tokyo", "the directory's again");
+}
