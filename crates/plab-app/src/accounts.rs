@@ -277,13 +277,8 @@ pub async fn listing(store: &Store, actor: &Actor, search: &str) -> Result<Vec<L
     let ids: Vec<&str> = accounts.iter().filter_map(|a| a.employee_id.as_deref()).collect();
     let people = store.names_and_emails(&ids).await?;
     let needle = search.trim().to_lowercase();
-    let human = |at: &Option<String>| {
-        at.as_deref().map(|t| {
-            plab_domain::session::parse_instant(t)
-                .map(plab_domain::session::human_instant)
-                .unwrap_or_else(|_| t.to_owned())
-        })
-    };
+    let zone = zone_of(store, actor).await?;
+    let human = |at: &Option<String>| at.as_deref().map(|t| zone.human_text(t));
     Ok(accounts
         .iter()
         .map(|a| Listed {

@@ -114,15 +114,6 @@ pub struct NoteView {
     pub created_at: String,
 }
 
-impl NoteView {
-    /// When it was written, as a page shows it (`Thu 29 Oct 2026, 10:00 UTC`).
-    pub fn when(&self) -> String {
-        plab_domain::session::parse_instant(&self.created_at)
-            .map(plab_domain::session::human_instant)
-            .unwrap_or_else(|_| self.created_at.clone())
-    }
-}
-
 pub async fn notes(store: &Store, vault: &Vault, actor: &Actor, pair: PairId) -> Result<Vec<NoteView>, AppError> {
     access::partner_of_pair(store, actor, pair).await?;
     open_notes(store, vault, pair).await
@@ -185,6 +176,24 @@ pub struct PairOverview {
     /// The leader's current research question, for the two partners only
     /// (sponsors see its strength on their dashboard, never its wording).
     pub question: Option<String>,
+    /// The visitor's time zone: the page shows every time in it.
+    pub zone: plab_domain::zone::Zone,
+}
+
+impl PairOverview {
+    /// A session's start in the visitor's zone, named.
+    pub fn session_when(&self, s: &crate::sessions::SessionView) -> String {
+        self.local(&s.starts_at)
+    }
+
+    /// When a note was written, in the visitor's zone, named.
+    pub fn note_when(&self, n: &NoteView) -> String {
+        self.local(&n.created_at)
+    }
+
+    fn local(&self, rfc3339: &str) -> String {
+        self.zone.human_text(rfc3339)
+    }
 }
 
 pub async fn overview(store: &Store, vault: &Vault, actor: &Actor, pair: PairId) -> Result<PairOverview, AppError> {
@@ -205,6 +214,7 @@ pub async fn overview(store: &Store, vault: &Vault, actor: &Actor, pair: PairId)
         sessions: crate::sessions::of_pair(store, pair).await?,
         notes,
         question,
+        zone: crate::accounts::zone_of(store, actor).await?,
     })
 }
 

@@ -183,9 +183,12 @@ pub struct Enrolled {
     pub accepted_rules: bool,
 }
 
-impl From<RosterEntry> for Enrolled {
-    fn from(e: RosterEntry) -> Enrolled {
+impl Enrolled {
+    /// The entry, with its last sign-in shown in `zone`.
+    fn of(e: RosterEntry, zone: &plab_domain::zone::Zone) -> Enrolled {
         Enrolled {
+            last_sign_in: e.last_sign_in.as_deref().map(|t| zone.human_text(t)),
+            signed_in: e.last_sign_in.is_some(),
             id: e.employee_id,
             name: e.name,
             email: e.email,
@@ -195,12 +198,6 @@ impl From<RosterEntry> for Enrolled {
             role: e.role.as_str().to_owned(),
             capacity: e.capacity,
             opted_out: e.opted_out,
-            signed_in: e.last_sign_in.is_some(),
-            last_sign_in: e.last_sign_in.as_deref().map(|t| {
-                plab_domain::session::parse_instant(t)
-                    .map(plab_domain::session::human_instant)
-                    .unwrap_or_else(|_| t.to_owned())
-            }),
             account_ready: e.account_ready,
             has_question: e.has_question,
             accepted_rules: e.accepted_rules,
@@ -211,5 +208,6 @@ impl From<RosterEntry> for Enrolled {
 /// Everyone enrolled, with how far they are, by role then name; the program's sponsors only.
 pub async fn roster(store: &Store, actor: &Actor, program: ProgramId) -> Result<Vec<Enrolled>, AppError> {
     access::sponsor_of_program(store, actor, program).await?;
-    Ok(store.roster(program).await?.into_iter().map(Enrolled::from).collect())
+    let zone = crate::accounts::zone_of(store, actor).await?;
+    Ok(store.roster(program).await?.into_iter().map(|e| Enrolled::of(e, &zone)).collect())
 }

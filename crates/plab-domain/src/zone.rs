@@ -41,6 +41,13 @@ impl Zone {
     }
 }
 
+impl Zone {
+    /// An RFC 3339 instant as `human` shows it; text that is not one is shown as it is.
+    pub fn human_text(&self, rfc3339: &str) -> String {
+        crate::session::parse_instant(rfc3339).map(|t| self.human(t)).unwrap_or_else(|_| rfc3339.to_owned())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -520,7 +520,7 @@ async fn an_administrator_finds_accounts_and_disables_one_which_ends_its_sign_in
             .to_owned()
     };
     let l1 = row(&found.html, "l1@lab.test");
-    assert!(l1.contains("Name L1 (L1)") && l1.contains(" UTC</td>"), "name and last sign-in: {l1}");
+    assert!(l1.contains("Name L1 (L1)") && l1.contains(" (UTC)</td>"), "name and last sign-in: {l1}");
     assert!(row(&found.html, "m1@lab.test").is_empty(), "the search keeps only matching accounts");
     let all = send(&app, "GET", "/admin", Some(&admin), None).await;
     assert!(row(&all.html, "m2@lab.test").contains("<td class=\"last-sign-in\">never</td>"));

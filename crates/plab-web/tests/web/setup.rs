@@ -128,7 +128,7 @@ async fn people_are_found_by_name_department_or_level_and_enrolled_with_their_pr
     let later = send(&app, "GET", &page(""), Some(&cookie), None).await;
     let l1 = row(&later.html, "L1");
     assert!(l1.contains("<td class=\"rules\">yes</td>"), "rules accepted shows");
-    assert!(l1.contains("<td class=\"signed-in\">last ") && l1.contains(" UTC</td>"), "signed in, and when: {l1}");
+    assert!(l1.contains("<td class=\"signed-in\">last ") && l1.contains(" (UTC)</td>"), "signed in, and when: {l1}");
 }
 
 async fn an_enrolment_naming_someone_on_the_other_side_or_unknown_enrols_nobody(app: App) {

@@ -50,6 +50,8 @@ async fn times_show_in_the_viewers_own_zone_from_the_directory_or_their_choice(a
     let page = send(&app, "GET", &format!("/sessions/{}", sessions[0]), Some(&l1), None).await.html;
     let local = page.split("<time datetime=\"").nth(1).and_then(|r| r.split("</time>").next()).expect("time");
     assert!(local.ends_with("(America/New_York)") && !local.contains(", 10:00 "), "{local}");
+    let pair = send(&app, "GET", &format!("/pairs/{}", app.pair1), Some(&l1), None).await.html;
+    assert!(pair.contains("(America/New_York)</time>") && !pair.contains(" UTC</time>"), "the pair page too: {pair}");
     let (m1, m1_csrf) = sign_in(&app, "m1@lab.test").await;
     let theirs = send(&app, "GET", &format!("/sessions/{}", sessions[0]), Some(&m1), None).await.html;
     assert!(theirs.contains(", 19:00 (Asia/Tokyo)</time>"), "10:00 UTC is 19:00 in Tokyo (no DST there)");
