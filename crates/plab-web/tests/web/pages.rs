@@ -389,6 +389,33 @@ async fn every_response_carries_the_protective_headers_and_only_static_files_may
         assert_protected(what, &headers);
         assert_eq!(headers.get("cache-control").and_then(|v| v.to_str().ok()), Some("no-store"), "{what}");
     }
+    // Every private answer added with the measure step and program setup: never kept by a cache.
+    let (sponsor, _) = sign_in(&app, "s@lab.test").await;
+    let sponsor_token = app.login("s@lab.test").await;
+    let (p, pair1) = (app.program, app.pair1);
+    let private: Vec<(String, Option<&str>, Option<&str>)> = vec![
+        (format!("/api/v1/programs/{p}/me/self-assessment/baseline"), None, Some(token.as_str())),
+        (format!("/programs/{p}/self-assessment/baseline"), Some(leader.as_str()), None),
+        (format!("/api/v1/pairs/{pair1}/checkins/me"), None, Some(token.as_str())),
+        (format!("/pairs/{pair1}/checkin"), Some(leader.as_str()), None),
+        (format!("/api/v1/pairs/{pair1}/insights"), None, Some(token.as_str())),
+        ("/api/v1/me".to_owned(), None, Some(token.as_str())),
+        (format!("/api/v1/programs/{p}/report"), None, Some(sponsor_token.as_str())),
+        (format!("/programs/{p}/report.csv"), Some(sponsor.as_str()), None),
+        (format!("/programs/{p}/report.json"), Some(sponsor.as_str()), None),
+        (format!("/api/v1/programs/{p}/checkins"), None, Some(sponsor_token.as_str())),
+        (format!("/api/v1/programs/{p}/insights"), None, Some(sponsor_token.as_str())),
+        (format!("/api/v1/programs/{p}/enrolments"), None, Some(sponsor_token.as_str())),
+        (format!("/api/v1/programs/{p}/people?q=name"), None, Some(sponsor_token.as_str())),
+        (format!("/programs/{p}/people"), Some(sponsor.as_str()), None),
+        (format!("/programs/{p}/pairing"), Some(sponsor.as_str()), None),
+    ];
+    for (uri, cookie, token) in &private {
+        let (status, headers) = headers_of(&app, uri, *cookie, *token).await;
+        assert!(status.is_success(), "{uri}: {status}");
+        assert_protected(uri, &headers);
+        assert_eq!(headers.get("cache-control").and_then(|v| v.to_str().ok()), Some("no-store"), "{uri}");
+    }
     let (status, headers) = headers_of(&app, "/static/app.css", None, None).await;
     assert_eq!(status, StatusCode::OK);
     assert_protected("the stylesheet", &headers);

@@ -22,20 +22,26 @@ async fn only_leaders_and_mentors_assess_themselves_and_read_only_their_own(app:
     let (status, theirs) = app.call("GET", &uri, Some(&app.login("m1@lab.test").await), None).await;
     assert_eq!((status, theirs["role"].as_str()), (StatusCode::OK, Some("mentor")));
     assert!(theirs["statements"].as_array().expect("statements").iter().all(|s| s["answer"].is_null()), "{theirs}");
-    for (who, want) in [
-        (Some("s@lab.test"), StatusCode::FORBIDDEN),
-        (Some("s2@lab.test"), StatusCode::NOT_FOUND),
-        (Some("admin@ops.test"), StatusCode::NOT_FOUND),
-        (None, StatusCode::UNAUTHORIZED),
-    ] {
-        let token = match who {
-            Some(email) => Some(app.login(email).await),
-            None => None,
-        };
-        let (status, body) = app.call("GET", &uri, token.as_deref(), None).await;
-        assert_error_json(status, &body, want);
-        assert!(!body.to_string().contains("\"answer\":2"), "{body}");
-    }
+    // Every role on both routes: one's own assessment only; a sponsor sees the
+    // program but no one's answers (403); outsiders and administrators 404.
+    let put = leader_answers(3);
+    let routes = [("GET", uri.clone(), None), ("PUT", uri.clone(), put)];
+    use StatusCode as C;
+    #[rustfmt::skip]
+    let matrix: Vec<(Option<&str>, [C; 2])> = vec![
+        (Some("s@lab.test"),     [C::FORBIDDEN, C::FORBIDDEN]),
+        (Some("s2@lab.test"),    [C::NOT_FOUND, C::NOT_FOUND]),
+        (Some("admin@ops.test"), [C::NOT_FOUND, C::NOT_FOUND]),
+        (None,                   [C::UNAUTHORIZED; 2]),
+        // The other pair's leader answers their own, never reads L1's.
+        (Some("l2@lab.test"),    [C::OK, C::OK]),
+        // The mentor's statements are not the leader's: the leader's answers are refused.
+        (Some("m1@lab.test"),    [C::OK, C::UNPROCESSABLE_ENTITY]),
+    ];
+    let refusals = crate::common::api_matrix_refusals(&app, &routes, &matrix).await;
+    assert!(refusals.iter().all(|body| !body.to_string().contains("\"answer\":2")), "{refusals:?}");
+    let (_, l2) = app.call("GET", &uri, Some(&app.login("l2@lab.test").await), None).await;
+    assert_eq!(l2["statements"][0]["answer"], 3, "L2 reads their own answer, not L1's");
     let other_phase = format!("/api/v1/programs/{}/me/self-assessment/midterm", app.program);
     let (status, body) = app.call("GET", &other_phase, Some(&leader), None).await;
     assert_error_json(status, &body, StatusCode::NOT_FOUND);

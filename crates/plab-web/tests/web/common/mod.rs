@@ -101,7 +101,18 @@ pub async fn run_api_matrix<const N: usize>(
     routes: &[(&str, String, Option<String>)],
     matrix: &[(Option<&str>, [StatusCode; N])],
 ) {
+    api_matrix_refusals(app, routes, matrix).await;
+}
+
+/// `run_api_matrix`, returning every refusal's body, for a test that also
+/// checks what no refusal may carry.
+pub async fn api_matrix_refusals<const N: usize>(
+    app: &App,
+    routes: &[(&str, String, Option<String>)],
+    matrix: &[(Option<&str>, [StatusCode; N])],
+) -> Vec<Value> {
     assert_eq!(routes.len(), N, "one expected status per route");
+    let mut refusals = Vec::new();
     for (who, expected) in matrix {
         let token = match who {
             Some(email) => Some(app.login(email).await),
@@ -112,9 +123,11 @@ pub async fn run_api_matrix<const N: usize>(
             assert_eq!(status, *want, "{who:?} {method} {uri}: {value}");
             if !status.is_success() {
                 assert!(value["error"]["code"].is_string() && value["error"]["message"].is_string(), "{value}");
+                refusals.push(value);
             }
         }
     }
+    refusals
 }
 
 /// An error answer: this status, and the JSON error shape.
