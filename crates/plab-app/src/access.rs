@@ -180,7 +180,7 @@ async fn organiser(store: &Store, actor: &Actor, doing: &str) -> Result<(), AppE
         return Ok(());
     }
     if let Some(me) = &actor.employee_id
-        && store.memberships(me).await?.iter().any(|(_, role)| *role == Role::Sponsor)
+        && store.memberships(me).await?.iter().any(|(_, role, _)| *role == Role::Sponsor)
     {
         return Ok(());
     }

@@ -6,7 +6,7 @@ use crate::accounts::Actor;
 use crate::sessions::SessionView;
 use crate::vault::Vault;
 use crate::views::{PairView, PersonRef, view};
-use crate::{AppError, access, report};
+use crate::{AppError, report};
 use plab_domain::pair::PairStatus;
 use plab_domain::program::Role;
 use plab_domain::question::QuestionVersion;
@@ -126,7 +126,7 @@ pub async fn my_pairs(
 pub async fn sharpen_asks(store: &Store, actor: &Actor) -> Result<Vec<Todo>, AppError> {
     let Some(me) = actor.employee_id.as_deref() else { return Ok(Vec::new()) };
     let mut asks = Vec::new();
-    for (program, role) in store.memberships(me).await? {
+    for (program, role, name) in store.memberships(me).await? {
         if role != Role::Leader {
             continue;
         }
@@ -138,7 +138,6 @@ pub async fn sharpen_asks(store: &Store, actor: &Actor) -> Result<Vec<Todo>, App
         let suggestions = question
             .map(|q| q.assessment.findings.iter().map(|f| f.suggestion.clone()).collect::<Vec<_>>().join("; "))
             .unwrap_or_default();
-        let name = store.program(program).await?.name.to_string();
         asks.push(Todo {
             text: format!("Your sponsor asks you to sharpen your research question for {name}. {suggestions}")
                 .trim()
@@ -167,12 +166,11 @@ pub struct ProgramHome {
 pub async fn my_programs(store: &Store, actor: &Actor) -> Result<Vec<ProgramHome>, AppError> {
     let Some(me) = actor.employee_id.as_deref() else { return Ok(Vec::new()) };
     let mut homes = Vec::new();
-    for (program, role) in store.memberships(me).await? {
+    for (program, role, name) in store.memberships(me).await? {
         if role != Role::Sponsor {
             continue;
         }
-        access::sponsor_of_program(store, actor, program).await?;
-        let stored = store.program(program).await?;
+        // The report authorizes the sponsor; the rest is read for them alone.
         let report = report::for_sponsor(store, actor, program).await?;
         let pairs = store.listed_pairs(program, None, None, None, actor.seen).await?;
         let roster = store.roster(program).await?;
@@ -210,8 +208,9 @@ pub async fn my_programs(store: &Store, actor: &Actor) -> Result<Vec<ProgramHome
         }
         homes.push(ProgramHome {
             program: program.0,
-            name: stored.name.to_string(),
-            starts_on: plab_domain::session::human_date(stored.starts_on),
+            starts_on: plab_domain::Date::parse(&report.starts_on)
+                .map_or_else(|_| report.starts_on.clone(), plab_domain::session::human_date),
+            name,
             pairs: pairs.len(),
             active_pairs: pairs.iter().filter(|p| p.status == PairStatus::Active).count(),
             sessions_held: report.sessions.held,

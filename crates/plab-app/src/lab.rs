@@ -222,6 +222,8 @@ pub async fn overview(store: &Store, vault: &Vault, actor: &Actor, pair: PairId)
 pub struct Membership {
     pub program: i64,
     pub role: String,
+    /// The program's name.
+    pub name: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
@@ -251,7 +253,7 @@ pub async fn me(store: &Store, vault: &Vault, actor: &Actor) -> Result<Me, AppEr
                 .memberships(e)
                 .await?
                 .into_iter()
-                .map(|(program, role)| Membership { program: program.0, role: role.as_str().to_owned() })
+                .map(|(program, role, name)| Membership { program: program.0, role: role.as_str().to_owned(), name })
                 .collect();
             (e.clone(), person.name.to_string(), memberships)
         }

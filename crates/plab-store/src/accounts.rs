@@ -262,18 +262,20 @@ impl Store {
         Ok(row.map(|r| r.try_get("employee_id")).transpose()?)
     }
 
-    /// `(program, role)` of every enrolment of a person.
-    pub async fn memberships(&self, employee_id: &str) -> Result<Vec<(ProgramId, Role)>> {
-        let rows =
-            sqlx::query("SELECT program_id, role FROM enrolments WHERE employee_id = $1 ORDER BY program_id, role")
-                .bind(employee_id)
-                .fetch_all(&self.pool)
-                .await?;
+    /// `(program, role, program name)` of every enrolment of a person.
+    pub async fn memberships(&self, employee_id: &str) -> Result<Vec<(ProgramId, Role, String)>> {
+        let rows = sqlx::query(
+            "SELECT e.program_id, e.role, p.name FROM enrolments e JOIN programs p ON p.id = e.program_id \
+             WHERE e.employee_id = $1 ORDER BY e.program_id, e.role",
+        )
+        .bind(employee_id)
+        .fetch_all(&self.pool)
+        .await?;
         rows.iter()
             .map(|r| {
                 let role =
                     Role::parse(&r.try_get::<String, _>("role")?).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-                Ok((ProgramId(r.try_get("program_id")?), role))
+                Ok((ProgramId(r.try_get("program_id")?), role, r.try_get("name")?))
             })
             .collect()
     }

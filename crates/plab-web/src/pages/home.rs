@@ -22,8 +22,6 @@ struct HomePage {
     checkins: Vec<plab_app::measure::PendingCheckin>,
     /// Administrators and sponsors may open a program.
     can_open: bool,
-    /// Each membership's program name, in the order of `me.memberships`.
-    program_names: Vec<String>,
     /// A sponsor's asks to sharpen one's research question.
     asks: Vec<plab_app::home::Todo>,
 }
@@ -36,10 +34,5 @@ async fn home(State(s): State<AppState>, visitor: SignedIn) -> Result<HomePage, 
     let asks = plab_app::home::sharpen_asks(&s.store, &visitor.actor).await?;
     let checkins = plab_app::measure::my_pending_checkins(&s.store, &visitor.actor, now).await?;
     let can_open = me.is_admin || me.memberships.iter().any(|m| m.role == "sponsor");
-    let mut program_names = Vec::with_capacity(me.memberships.len());
-    for m in &me.memberships {
-        let program = s.store.program(plab_store::ProgramId(m.program)).await.map_err(plab_app::AppError::from)?;
-        program_names.push(program.name.to_string());
-    }
-    Ok(HomePage { signed_in: Some(visitor.chrome()), me, pairs, programs, checkins, can_open, program_names, asks })
+    Ok(HomePage { signed_in: Some(visitor.chrome()), me, pairs, programs, checkins, can_open, asks })
 }

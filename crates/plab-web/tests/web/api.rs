@@ -92,7 +92,7 @@ async fn me_lists_memberships_and_a_working_calendar_url(app: App) {
     let (status, me) = app.call("GET", "/api/v1/me", Some(&token), None).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!((me["id"].as_str(), me["email"].as_str()), (Some("L1"), Some("l1@lab.test")));
-    assert_eq!(me["memberships"], json!([{"program": app.program, "role": "leader"}]));
+    assert_eq!(me["memberships"], json!([{"program": app.program, "role": "leader", "name": "A"}]));
     let url = me["calendar_url"].as_str().expect("calendar_url");
     let path = url.strip_prefix("http://localhost").expect("an absolute URL");
     let (status, body) = app.call("GET", path, None, None).await;
