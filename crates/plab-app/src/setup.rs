@@ -205,9 +205,17 @@ impl Enrolled {
     }
 }
 
+/// A program's name and everyone enrolled in it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Roster {
+    pub program_name: String,
+    pub people: Vec<Enrolled>,
+}
+
 /// Everyone enrolled, with how far they are, by role then name; the program's sponsors only.
-pub async fn roster(store: &Store, actor: &Actor, program: ProgramId) -> Result<Vec<Enrolled>, AppError> {
+pub async fn roster(store: &Store, actor: &Actor, program: ProgramId) -> Result<Roster, AppError> {
     access::sponsor_of_program(store, actor, program).await?;
     let zone = crate::accounts::zone_of(store, actor).await?;
-    Ok(store.roster(program).await?.into_iter().map(|e| Enrolled::of(e, &zone)).collect())
+    let people = store.roster(program).await?.into_iter().map(|e| Enrolled::of(e, &zone)).collect();
+    Ok(Roster { program_name: store.program(program).await?.name.to_string(), people })
 }

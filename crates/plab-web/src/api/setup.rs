@@ -95,7 +95,7 @@ pub(crate) async fn enrolled(
     Authed(actor): Authed,
     Path(program): Path<String>,
 ) -> Result<Json<Vec<Enrolled>>, ApiError> {
-    Ok(Json(setup::roster(&s.store, &actor, crate::path_program(&program)?).await?))
+    Ok(Json(setup::roster(&s.store, &actor, crate::path_program(&program)?).await?.people))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]

@@ -261,8 +261,7 @@ async fn people_page(
     notice: Option<String>,
     problems: Vec<String>,
 ) -> Result<PeoplePage, PageError> {
-    let roster = setup::roster(&s.store, &visitor.actor, program).await?;
-    let program_name = s.store.program(program).await.map_err(AppError::from)?.name.to_string();
+    let setup::Roster { program_name, people: roster } = setup::roster(&s.store, &visitor.actor, program).await?;
     let text = query.q.clone().unwrap_or_default();
     let level = query.level.clone().unwrap_or_default();
     let searched = !text.trim().is_empty() || !level.trim().is_empty();
