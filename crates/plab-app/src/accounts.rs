@@ -336,6 +336,13 @@ pub async fn set_disabled_as(store: &Store, email: &str, disabled: bool, by: &st
 /// already has a password it is a reset link, for its owner's address only:
 /// using it ends every sign-in of the account and tells the owner who reset it.
 pub async fn issue_password_link(store: &Store, email: &str, by: &str) -> Result<String, AppError> {
+    let (secret, link) = new_password_link(store, email, by).await?;
+    store.add_password_link(&token_hash(&secret), &link, &rfc3339_from_now(LINK_DAYS * 86_400), &[]).await?;
+    audit_link(store, &link, by).await?;
+    Ok(secret)
+}
+
+async fn new_password_link(store: &Store, email: &str, by: &str) -> Result<(String, PasswordLink), AppError> {
     let email = Email::parse(email)?;
     let account = store.account_by_email(email.as_str()).await?;
     let purpose = match &account {
@@ -347,11 +354,70 @@ pub async fn issue_password_link(store: &Store, email: &str, by: &str) -> Result
         None => store.employee_id_by_email(email.as_str()).await?,
     };
     let link = PasswordLink { email: email.as_str().to_owned(), employee_id, purpose, created_by: by.to_owned() };
-    let secret = random_hex(32);
-    store.add_password_link(&token_hash(&secret), &link, &rfc3339_from_now(LINK_DAYS * 86_400)).await?;
-    let detail = if purpose == LinkPurpose::Reset { "reset link issued" } else { "onboarding link issued" };
-    store.audit(by, "account.password_link", email.as_str(), detail).await?;
-    Ok(secret)
+    Ok((random_hex(32), link))
+}
+
+async fn audit_link(store: &Store, link: &PasswordLink, by: &str) -> Result<(), AppError> {
+    let detail = if link.purpose == LinkPurpose::Reset { "reset link issued" } else { "onboarding link issued" };
+    store.audit(by, "account.password_link", &link.email, detail).await?;
+    Ok(())
+}
+
+/// What someone who asked for a set-password link is told, whatever happened.
+pub const FORGOT_ANSWER: &str =
+    "If an account uses this address, a link to set its password is on its way there. It works once, for 3 days.";
+
+/// Sends a set-password link to the account's own address, written to the
+/// outbox with the link itself. Nothing happens for an address without an
+/// account, a disabled account, or a second request within the hour, and the
+/// caller cannot tell these apart from a sent link (no probing who has an
+/// account). Only while mail is on.
+pub async fn mail_password_link(
+    store: &Store,
+    vault: &crate::vault::Vault,
+    post: &crate::mail::Post,
+    email: &str,
+    by: &str,
+) -> Result<(), AppError> {
+    if !post.is_on() {
+        return Err(AppError::Conflict(
+            "this instance sends no e-mail; ask your administrator for a set-password link".into(),
+        ));
+    }
+    let parsed = Email::parse(email)?;
+    let Some(account) = store.account_by_email(parsed.as_str()).await?.filter(|a| a.disabled_at.is_none()) else {
+        return Ok(());
+    };
+    let hour = time::OffsetDateTime::now_utc().unix_timestamp() / 3_600;
+    let key = format!("password_link:{}:{hour}", account.id);
+    if store.mail_exists(&key).await? {
+        return Ok(());
+    }
+    let (secret, link) = new_password_link(store, parsed.as_str(), by).await?;
+    let name = match &link.employee_id {
+        Some(id) => store.recipients(&[id.as_str()]).await?.pop().map(|r| r.name),
+        None => None,
+    };
+    let letter = crate::mail::Letter {
+        kind: "password_link",
+        key,
+        to: crate::mail::To { name: name.unwrap_or_else(|| account.email.clone()), email: account.email.clone() },
+        subject: "Your Perspective Lab set-password link".to_owned(),
+        paragraphs: vec![
+            format!(
+                "Someone asked for a link to set the password of {} on Perspective Lab. \
+                 It works once, for {LINK_DAYS} days.",
+                account.email
+            ),
+            "If it was not you, ignore this message: your password stays as it is.".to_owned(),
+        ],
+        link: Some(("Set your password".to_owned(), format!("/set-password/{secret}"))),
+        calendar: None,
+        can_opt_out: false,
+    };
+    let outgoing: Vec<_> = post.seal(vault, &letter)?.into_iter().collect();
+    store.add_password_link(&token_hash(&secret), &link, &rfc3339_from_now(LINK_DAYS * 86_400), &outgoing).await?;
+    audit_link(store, &link, by).await
 }
 
 /// What an administrator's request for a set-password link gives them.
@@ -366,13 +432,22 @@ pub enum LinkRequest {
 
 /// An administrator asks for a set-password link. Only an account that has
 /// never had a password gets a link the administrator sees; for any other the
-/// request is recorded and the link is the owner's alone (until e-mail
-/// delivery exists, the operator prints it with `plab user link`).
-pub async fn request_password_link(store: &Store, actor: &Actor, email: &str) -> Result<LinkRequest, AppError> {
+/// request is recorded and the link is mailed to the owner's address (with
+/// mail off, the operator prints it with `plab user link`).
+pub async fn request_password_link(
+    store: &Store,
+    vault: &crate::vault::Vault,
+    post: &crate::mail::Post,
+    actor: &Actor,
+    email: &str,
+) -> Result<LinkRequest, AppError> {
     access::admin(actor)?;
     let parsed = Email::parse(email)?;
     if store.account_by_email(parsed.as_str()).await?.is_some_and(|a| a.password_hash.is_some()) {
         store.audit(&actor.email, "account.reset_requested", parsed.as_str(), "for the owner's address only").await?;
+        if post.is_on() {
+            mail_password_link(store, vault, post, parsed.as_str(), &actor.email).await?;
+        }
         return Ok(LinkRequest::ForOwnerOnly);
     }
     Ok(LinkRequest::Onboarding(issue_password_link(store, parsed.as_str(), &actor.email).await?))

@@ -150,11 +150,17 @@ pub struct CharterView {
 }
 
 /// A partner accepts the lab rules; the pair is active once both have.
-pub async fn accept_charter(store: &Store, actor: &Actor, pair: PairId) -> Result<CharterView, AppError> {
+pub async fn accept_charter(
+    store: &Store,
+    vault: &Vault,
+    post: &crate::mail::Post,
+    actor: &Actor,
+    pair: PairId,
+) -> Result<CharterView, AppError> {
     let (p, _, me) = access::partner_of_pair(store, actor, pair).await?;
     let status = store.accept_charter(pair, &me).await?;
     let now = Pair { status, ..p };
-    crate::sessions::plan_if_active(store, &now, crate::sessions::today()).await?;
+    crate::sessions::plan_if_active(store, vault, post, &now, crate::sessions::today()).await?;
     Ok(CharterView { status: status.as_str().to_owned(), accepted_by: store.charter_accepted_by(pair).await? })
 }
 
@@ -243,6 +249,27 @@ pub struct Me {
     /// The IANA time zone times are shown in: the person's own choice, else
     /// the directory's, else `UTC`.
     pub timezone: String,
+    /// Which mail that can be turned off this person gets.
+    pub mail: MailPreferences,
+}
+
+/// Reminders (a day before each session, "check-in due") and the sponsor's
+/// weekly digest can be turned off; invitations and sign-in mail cannot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MailPreferences {
+    pub reminders: bool,
+    pub digests: bool,
+}
+
+/// Turns my reminders and digests on or off.
+pub async fn set_mail_preferences(
+    store: &Store,
+    actor: &Actor,
+    wanted: MailPreferences,
+) -> Result<MailPreferences, AppError> {
+    store.set_mail_preferences(actor.account_id, wanted.reminders, wanted.digests).await?;
+    Ok(wanted)
 }
 
 pub async fn me(store: &Store, vault: &Vault, actor: &Actor) -> Result<Me, AppError> {
@@ -268,6 +295,10 @@ pub async fn me(store: &Store, vault: &Vault, actor: &Actor) -> Result<Me, AppEr
         calendar_url: calendar_path(vault, actor.account_id, actor.calendar_generation),
         reset_notice: actor.reset_notice.clone(),
         timezone: crate::accounts::zone_of(store, actor).await?.name().to_owned(),
+        mail: match store.account(actor.account_id).await? {
+            Some(a) => MailPreferences { reminders: a.mail_reminders, digests: a.mail_digests },
+            None => MailPreferences { reminders: true, digests: true },
+        },
     })
 }
 

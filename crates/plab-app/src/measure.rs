@@ -356,6 +356,15 @@ async fn program_rows(
     Ok(rows)
 }
 
+/// The check-ins of a program that are due or overdue and unanswered (for mail; no authorization).
+pub(crate) async fn pending_rows(
+    store: &Store,
+    program: ProgramId,
+    now: OffsetDateTime,
+) -> Result<Vec<CheckinRow>, AppError> {
+    Ok(program_rows(store, program, now).await?.into_iter().map(|(r, _)| r).filter(CheckinRow::is_pending).collect())
+}
+
 /// The check-ins of a program that are due or overdue and unanswered, for its
 /// sponsors (no answers: nothing here is read). Overdue ones first.
 pub async fn checkins_due(
@@ -365,8 +374,7 @@ pub async fn checkins_due(
     now: OffsetDateTime,
 ) -> Result<Vec<CheckinRow>, AppError> {
     access::sponsor_of_program(store, actor, program).await?;
-    let mut due: Vec<CheckinRow> =
-        program_rows(store, program, now).await?.into_iter().map(|(r, _)| r).filter(CheckinRow::is_pending).collect();
+    let mut due = pending_rows(store, program, now).await?;
     due.sort_by_key(|r| (r.state != "overdue", r.due_at.clone(), r.pair));
     Ok(due)
 }

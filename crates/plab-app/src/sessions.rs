@@ -2,13 +2,15 @@
 //! rescheduled by the partners, each followed by a private pulse. Who may do
 //! what is decided by `access`, as for every pair resource.
 use crate::accounts::Actor;
+use crate::mail::{self, Post, SessionFacts, zone_named};
 use crate::vault::Vault;
 use crate::{AppError, Problem};
 use crate::{access, views};
 use plab_domain::pair::PairStatus;
 use plab_domain::session::{self, GroupAverage, PersonAnswers, Pulse, PulseItem, Release, Segment, SessionStatus};
+use plab_domain::zone::Zone;
 use plab_domain::{Date, PairId, SessionId};
-use plab_store::{Pair, ProgramId, SealedText, Store, StoredSession};
+use plab_store::{Pair, ProgramId, Recipient, SealedText, Store, StoredSession};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -50,17 +52,102 @@ pub fn today() -> Date {
     Date::of_instant(OffsetDateTime::now_utc())
 }
 
-/// Plans the program's number of sessions once a pair is active; harmless to
-/// call again (from another instance, or for a pair that already has them).
-pub async fn plan_if_active(store: &Store, pair: &Pair, today: Date) -> Result<usize, AppError> {
+/// Plans the program's number of sessions once a pair is active, at one
+/// local time inside both partners' working hours (`session::plan_series`),
+/// and writes the invitations with them; harmless to call again (from
+/// another instance, or for a pair that already has them).
+pub async fn plan_if_active(
+    store: &Store,
+    vault: &Vault,
+    post: &Post,
+    pair: &Pair,
+    today: Date,
+) -> Result<usize, AppError> {
     if pair.status != PairStatus::Active || !store.sessions(pair.id).await?.is_empty() {
         return Ok(0);
     }
     let program = store.program(pair.program).await?;
     let s = &program.settings;
+    let (leader, mentor) = partners(store, pair).await?;
     let first = session::first_session_day(program.starts_on, today);
-    let starts = session::schedule(first, s.cadence_days, s.sessions);
-    Ok(store.plan_sessions(pair.id, &starts, i64::from(s.session_minutes)).await?)
+    let series = session::plan_series(
+        first,
+        s.cadence_days,
+        s.sessions,
+        s.session_minutes,
+        &zone_named(leader.timezone.as_deref()),
+        &zone_named(mentor.timezone.as_deref()),
+    );
+    let minutes = i64::from(s.session_minutes);
+    let mut letters = Vec::new();
+    if post.is_on() {
+        let question = crate::home::leader_question(store, pair.program, &pair.pair.leader).await?.map(|q| q.text);
+        let now = OffsetDateTime::now_utc();
+        for (i, starts) in series.starts.iter().enumerate() {
+            let facts = SessionFacts {
+                pair: pair.id,
+                number: i64::try_from(i).unwrap_or(i64::MAX) + 1,
+                starts: *starts,
+                minutes,
+                status: SessionStatus::Planned,
+                sequence: 0,
+                updated_at: now,
+                leader: leader.clone(),
+                mentor: mentor.clone(),
+                question: question.clone(),
+                homework: None,
+            };
+            letters.extend(mail::to_both(&facts, post, now));
+        }
+    }
+    let outgoing = post.seal_all(vault, &letters)?;
+    Ok(store.plan_sessions(pair.id, &series.starts, minutes, &outgoing).await?)
+}
+
+/// The pair's leader and mentor as mail reaches them.
+pub(crate) async fn partners(store: &Store, pair: &Pair) -> Result<(Recipient, Recipient), AppError> {
+    let ids = [pair.pair.leader.as_str(), pair.pair.mentor.as_str()];
+    let mut found = store.recipients(&ids).await?.into_iter();
+    match (found.next(), found.next()) {
+        (Some(l), Some(m)) => Ok((l, m)),
+        _ => Err(AppError::Fault(format!("pair {} has a partner the directory does not know", pair.id))),
+    }
+}
+
+/// What the calendar and mail say about each of these sessions of one pair:
+/// the partners, the leader's research question, and the homework agreed at
+/// the held session before each.
+pub(crate) async fn facts_of(
+    store: &Store,
+    vault: &Vault,
+    pair: &Pair,
+    sessions: &[StoredSession],
+) -> Result<Vec<SessionFacts>, AppError> {
+    let (leader, mentor) = partners(store, pair).await?;
+    let question = crate::home::leader_question(store, pair.program, &pair.pair.leader).await?.map(|q| q.text);
+    let all = store.sessions(pair.id).await?;
+    let mut out = Vec::with_capacity(sessions.len());
+    for s in sessions {
+        let previous = all.iter().rfind(|p| p.seq < s.seq && p.status == SessionStatus::Held);
+        let homework = match previous {
+            Some(p) => open_homework(store, vault, pair.id, p.id).await?,
+            None => None,
+        };
+        out.push(SessionFacts {
+            pair: pair.id,
+            number: s.seq,
+            starts: s.starts_at,
+            minutes: s.minutes,
+            status: s.status,
+            sequence: s.sequence,
+            updated_at: s.updated_at,
+            leader: leader.clone(),
+            mentor: mentor.clone(),
+            question: question.clone(),
+            homework,
+        });
+    }
+    Ok(out)
 }
 
 /// The pair's sessions: for its partners and its program's sponsors (times and
@@ -84,6 +171,10 @@ pub struct SessionDetail {
     pub question: Option<String>,
     /// When it starts, in the visitor's time zone with the zone named.
     pub when_local: String,
+    /// The visitor's time zone: a time typed without offset is read in it.
+    pub my_zone: String,
+    /// When it starts on each partner's clock: (name, local time with zone).
+    pub both_local: Vec<(String, String)>,
     pub agenda: Vec<Segment>,
     /// Homework agreed at the previous held session, shown at the start of this one.
     pub homework_from_last_time: Option<String>,
@@ -107,6 +198,8 @@ pub async fn detail(
     now: OffsetDateTime,
 ) -> Result<SessionDetail, AppError> {
     let (s, pair, role, me) = access::partner_of_session(store, actor, id).await?;
+    let mine = crate::accounts::zone_of(store, actor).await?;
+    let (leader, mentor) = partners(store, &pair).await?;
     let previous = previous_held(store, &s).await?;
     let homework_from_last_time = match &previous {
         Some(p) => open_homework(store, vault, pair.id, p.id).await?,
@@ -122,7 +215,12 @@ pub async fn detail(
         can_hold: s.status == SessionStatus::Planned && session::can_hold(s.starts_at, now),
         min_group_size: store.program(pair.program).await?.settings.min_group_size,
         question: crate::home::leader_question(store, pair.program, &pair.pair.leader).await?.map(|q| q.text),
-        when_local: crate::accounts::zone_of(store, actor).await?.human(s.starts_at),
+        when_local: mine.human(s.starts_at),
+        my_zone: mine.name().to_owned(),
+        both_local: [&leader, &mentor]
+            .iter()
+            .map(|p| (p.name.clone(), zone_named(p.timezone.as_deref()).human(s.starts_at)))
+            .collect(),
         session: view(&s),
         pair: views::view(store, &pair).await?,
     })
@@ -207,6 +305,7 @@ pub const MAX_CANCEL_REASON_CHARS: usize = 500;
 pub async fn cancel(
     store: &Store,
     vault: &Vault,
+    post: &Post,
     actor: &Actor,
     id: SessionId,
     reason: Option<&str>,
@@ -217,9 +316,16 @@ pub async fn cancel(
             Problem::new(format!("keep the reason to {MAX_CANCEL_REASON_CHARS} characters")).field("reason"),
         ));
     }
-    let (s, ..) = access::partner_of_session(store, actor, id).await?;
+    let (s, pair, ..) = access::partner_of_session(store, actor, id).await?;
     require_planned(&s)?;
-    store.cancel_session(id).await?;
+    let mut outgoing = Vec::new();
+    if post.is_on() {
+        let cancelled = StoredSession { status: SessionStatus::Cancelled, sequence: s.sequence + 1, ..s.clone() };
+        for facts in facts_of(store, vault, &pair, &[cancelled]).await? {
+            outgoing.extend(post.seal_all(vault, &mail::to_both(&facts, post, OffsetDateTime::now_utc()))?);
+        }
+    }
+    store.cancel_session(id, &outgoing).await?;
     if let Some(reason) = reason {
         let note = format!("Session {} ({}) cancelled: {reason}", s.seq, session::human_instant(s.starts_at));
         crate::lab::add_note(store, vault, actor, s.pair_id, &note).await?;
@@ -227,19 +333,158 @@ pub async fn cancel(
     Ok(view(&store.session(id).await?))
 }
 
-pub async fn reschedule(
+/// Which sessions a move takes along.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum MoveScope {
+    /// This session only.
+    #[default]
+    One,
+    /// This session and every later planned one, to the same weekday and
+    /// local time (on the leader's clock), keeping the cadence.
+    Rest,
+}
+
+/// A partner's request to move a session.
+#[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RescheduleInput {
+    /// RFC 3339 (`2027-01-12T15:00:00Z`, any offset), or a local time without
+    /// offset (`2027-01-12T10:00`) read in the mover's own time zone.
+    pub starts_at: String,
+    #[serde(default)]
+    pub scope: MoveScope,
+}
+
+/// One session's move as both partners will see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct PlannedMove {
+    pub session: i64,
+    pub number: i64,
+    /// RFC 3339, UTC.
+    pub from: String,
+    pub to: String,
+    /// The new start on the leader's clock and on the mentor's, zones named.
+    pub leader_local: String,
+    pub mentor_local: String,
+    /// Whether the new time is inside both partners' working hours.
+    pub inside_working_hours: bool,
+}
+
+/// What a move would do, without doing it: the page shows it so the partner
+/// choosing sees both local times.
+pub async fn preview_move(
     store: &Store,
     actor: &Actor,
     id: SessionId,
-    starts_at: &str,
+    input: &RescheduleInput,
+    now: OffsetDateTime,
+) -> Result<Vec<PlannedMove>, AppError> {
+    Ok(plan_move(store, actor, id, input, now).await?.1)
+}
+
+async fn plan_move(
+    store: &Store,
+    actor: &Actor,
+    id: SessionId,
+    input: &RescheduleInput,
+    now: OffsetDateTime,
+) -> Result<(Pair, Vec<PlannedMove>, Vec<StoredSession>), AppError> {
+    let (s, pair, ..) = access::partner_of_session(store, actor, id).await?;
+    require_planned(&s)?;
+    let mine = crate::accounts::zone_of(store, actor).await?;
+    let at = parse_start(&input.starts_at, &mine)?;
+    session::check_reschedule(at, now, &mine)?;
+    let (leader, mentor) = partners(store, &pair).await?;
+    let (lz, mz) = (zone_named(leader.timezone.as_deref()), zone_named(mentor.timezone.as_deref()));
+    let mut moved = vec![(s.starts_at, StoredSession { starts_at: at, ..s.clone() })];
+    if input.scope == MoveScope::Rest {
+        // Later sessions keep their distance in days on the leader's calendar, at the new local time.
+        let new = lz.local(at);
+        let shift = new.day.days_since_epoch() - lz.local(s.starts_at).day.days_since_epoch();
+        let later =
+            store.sessions(pair.id).await?.into_iter().filter(|l| l.seq > s.seq && l.status == SessionStatus::Planned);
+        for l in later {
+            let day = lz.local(l.starts_at).day.plus_days(shift);
+            let starts_at = lz.at_local(day, new.hour, new.minute).ok_or_else(|| {
+                AppError::invalid(
+                    Problem::new(format!("session {} would move off the calendar", l.seq)).field("starts_at"),
+                )
+            })?;
+            session::check_reschedule(starts_at, now, &mine).map_err(|e| {
+                AppError::invalid(
+                    Problem::new(format!("session {} would move to a time that {}", l.seq, e.message))
+                        .field("starts_at"),
+                )
+            })?;
+            moved.push((l.starts_at, StoredSession { starts_at, ..l }));
+        }
+    }
+    let inside = |m: &StoredSession| {
+        let minutes = u32::try_from(m.minutes).unwrap_or(60);
+        [&lz, &mz].iter().all(|z| session::minutes_outside_working_hours(z, m.starts_at, minutes) == 0)
+    };
+    let moves = moved
+        .iter()
+        .map(|(from, m)| PlannedMove {
+            session: m.id.0,
+            number: m.seq,
+            from: session::format_instant(*from),
+            to: session::format_instant(m.starts_at),
+            leader_local: lz.human(m.starts_at),
+            mentor_local: mz.human(m.starts_at),
+            inside_working_hours: inside(m),
+        })
+        .collect();
+    let moved = moved.into_iter().map(|(_, m)| m).collect();
+    Ok((pair, moves, moved))
+}
+
+/// A partner moves a planned session, or it and the rest of the series;
+/// both partners get the update (same `UID`, higher `SEQUENCE`).
+pub async fn reschedule(
+    store: &Store,
+    vault: &Vault,
+    post: &Post,
+    actor: &Actor,
+    id: SessionId,
+    input: &RescheduleInput,
     now: OffsetDateTime,
 ) -> Result<SessionView, AppError> {
-    let (s, ..) = access::partner_of_session(store, actor, id).await?;
-    require_planned(&s)?;
-    let at = session::parse_instant(starts_at)?;
-    session::check_reschedule(at, now)?;
-    store.reschedule_session(id, at).await?;
+    let (pair, _, moved) = plan_move(store, actor, id, input, now).await?;
+    let mut outgoing = Vec::new();
+    if post.is_on() {
+        let after: Vec<StoredSession> =
+            moved.iter().map(|m| StoredSession { sequence: m.sequence + 1, ..m.clone() }).collect();
+        for facts in facts_of(store, vault, &pair, &after).await? {
+            outgoing.extend(post.seal_all(vault, &mail::to_both(&facts, post, now))?);
+        }
+    }
+    let moves: Vec<_> = moved.iter().map(|m| (m.id, m.sequence, m.starts_at)).collect();
+    store.reschedule_sessions(&moves, &outgoing).await?;
     Ok(view(&store.session(id).await?))
+}
+
+/// A start as RFC 3339, or as a local `YYYY-MM-DDTHH:MM` (a browser's
+/// `datetime-local`) read in `zone`.
+pub fn parse_start(raw: &str, zone: &Zone) -> Result<OffsetDateTime, AppError> {
+    let raw = raw.trim();
+    if let Ok(t) = OffsetDateTime::parse(raw, &time::format_description::well_known::Rfc3339) {
+        return Ok(t);
+    }
+    let local = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]");
+    time::PrimitiveDateTime::parse(raw, local)
+        .ok()
+        .and_then(|t| zone.at_local(Date::of_instant(t.assume_utc()), t.hour(), t.minute()))
+        .ok_or_else(|| {
+            AppError::invalid(
+                Problem::new(format!(
+                    "'{raw}' is not a time like 2027-01-12T15:00:00Z or 2027-01-12T10:00 (your time zone, {})",
+                    zone.name()
+                ))
+                .field("starts_at"),
+            )
+        })
 }
 
 /// The most minutes one agenda segment can be recorded at (ten hours).
@@ -378,10 +623,11 @@ pub(crate) async fn release_if_due(
 }
 
 /// A person's calendar feed (RFC 5545): every planned or held session, and
-/// cancelled ones marked `STATUS:CANCELLED` so subscribed calendars drop them.
-/// The secret in the URL is the credential.
-pub async fn calendar(store: &Store, vault: &Vault, file: &str) -> Result<String, AppError> {
-    use icalendar::{Calendar, Component, Event, EventLike, EventStatus, Property};
+/// cancelled ones marked `STATUS:CANCELLED` so subscribed calendars drop them;
+/// each event as invitations carry it (`SessionFacts::event`). The secret in
+/// the URL is the credential.
+pub async fn calendar(store: &Store, vault: &Vault, post: &Post, file: &str) -> Result<String, AppError> {
+    use icalendar::{Calendar, Property};
     let not_found = || AppError::NotFound { what: "calendar", id: "…".into() };
     let (account, secret) = file.strip_suffix(".ics").unwrap_or(file).split_once('-').ok_or_else(not_found)?;
     let account = store.account(account.parse().map_err(|_| not_found())?).await?.ok_or_else(not_found)?;
@@ -397,28 +643,16 @@ pub async fn calendar(store: &Store, vault: &Vault, file: &str) -> Result<String
     let Some(me) = account.employee_id else {
         return Ok(cal.done().to_string());
     };
-    let sessions = store.sessions_of_person(&me).await?;
-    let partners: Vec<&str> = sessions.iter().map(|(_, l, m)| if *l == me { m.as_str() } else { l.as_str() }).collect();
-    let names = store.names_and_emails(&partners).await?;
-    for ((s, ..), partner) in sessions.iter().zip(&partners) {
-        let other_name = names.get(*partner).map_or(*partner, |(name, _)| name.as_str());
-        let starts = s.starts_at;
-        let agenda: Vec<String> = session::agenda(u32::try_from(s.minutes).unwrap_or(60))
-            .iter()
-            .map(|a| format!("{} {} min", a.name, a.minutes))
-            .collect();
-        let mut event = Event::new();
-        event
-            .uid(&format!("session-{}@perspective-lab", s.id))
-            .summary(&format!("Reverse mentoring: session {} with {other_name}", s.seq))
-            .description(&format!("Agenda: {}.", agenda.join(" / ")))
-            .starts(starts)
-            .ends(starts + time::Duration::minutes(s.minutes))
-            .status(match s.status {
-                SessionStatus::Cancelled => EventStatus::Cancelled,
-                SessionStatus::Planned | SessionStatus::Held => EventStatus::Confirmed,
-            });
-        cal.push(event.done());
+    let mut by_pair: BTreeMap<PairId, Vec<StoredSession>> = BTreeMap::new();
+    for (s, ..) in store.sessions_of_person(&me).await? {
+        by_pair.entry(s.pair_id).or_default().push(s);
+    }
+    let now = OffsetDateTime::now_utc();
+    for (pair, sessions) in by_pair {
+        let pair = store.pair(pair).await?;
+        for facts in facts_of(store, vault, &pair, &sessions).await? {
+            cal.push(facts.event(&post.organizer(), post.base(), now));
+        }
     }
     Ok(cal.done().to_string())
 }

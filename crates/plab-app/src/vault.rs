@@ -153,6 +153,28 @@ impl Vault {
     }
 }
 
+impl Vault {
+    /// Seals a whole e-mail message for the outbox, bound to its dedupe key:
+    /// mail may carry homework or a sign-in link, which the database never
+    /// holds in the clear.
+    pub fn seal_mail(&self, dedupe_key: &str, message: &[u8]) -> Result<(Vec<u8>, Vec<u8>), AppError> {
+        let nonce = XChaCha20Poly1305::generate_nonce(&mut OsRng);
+        let aad = format!("plab-mail\0{dedupe_key}").into_bytes();
+        let ciphertext = self
+            .cipher
+            .encrypt(&nonce, Payload { msg: message, aad: &aad })
+            .map_err(|_| AppError::Fault("cannot encrypt a message".into()))?;
+        Ok((nonce.to_vec(), ciphertext))
+    }
+
+    pub fn open_mail(&self, dedupe_key: &str, nonce: &[u8], ciphertext: &[u8]) -> Result<Vec<u8>, AppError> {
+        let damaged = || AppError::Conflict("an outbox message cannot be decrypted with this key".into());
+        let nonce: [u8; 24] = nonce.try_into().map_err(|_| damaged())?;
+        let aad = format!("plab-mail\0{dedupe_key}").into_bytes();
+        self.cipher.decrypt(&XNonce::from(nonce), Payload { msg: ciphertext, aad: &aad }).map_err(|_| damaged())
+    }
+}
+
 fn associated_data(pair: PairId, author: &str) -> Vec<u8> {
     format!("plab-note\0{pair}\0{author}").into_bytes()
 }

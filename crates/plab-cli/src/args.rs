@@ -71,10 +71,22 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The e-mail outbox that `plab serve` delivers.
+    #[command(subcommand)]
+    Mail(MailCmd),
     /// Sponsor and admin actions, newest first (never the content of notes).
     Audit {
         #[arg(long, default_value_t = 50)]
         limit: u32,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum MailCmd {
+    /// Messages waiting, being sent, sent, failed and skipped, and the latest errors.
+    Status {
         #[arg(long)]
         json: bool,
     },

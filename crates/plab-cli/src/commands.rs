@@ -44,6 +44,7 @@ async fn with_store(db: &str, command: Command) -> Result<(), Failure> {
         Command::Serve(args) => crate::serve::serve(&store, args).await,
         Command::User(cmd) => crate::user::user(&store, cmd).await,
         Command::Audit { limit, json } => audit(&store, limit, json).await,
+        Command::Mail(crate::args::MailCmd::Status { json }) => mail_status(&store, json).await,
         Command::Report { program, json } => crate::report::report(&store, &program, json).await,
         Command::Settings(cmd) => crate::admin::settings_cmd(&store, cmd).await,
         Command::Notes(cmd) => crate::admin::notes_cmd(&store, cmd).await,
@@ -157,6 +158,29 @@ async fn audit(store: &Store, limit: u32, json: bool) -> Result<(), Failure> {
     }
     for e in entries {
         out!("{}  {:<20} {:<22} {:<14} {}", e.at, e.actor, e.action, e.subject, e.detail);
+    }
+    Ok(())
+}
+
+async fn mail_status(store: &Store, json: bool) -> Result<(), Failure> {
+    let status = plab_app::mail::status(store, &plab_app::mail::Post::from_env("")?).await?;
+    if json {
+        return print_json(&status);
+    }
+    out!(
+        "mail {}: {} pending, {} sending, {} sent, {} failed, {} skipped (turned off by the person)",
+        if status.configured { "on" } else { "off (PLAB_SMTP_URL is not set)" },
+        status.pending,
+        status.sending,
+        status.sent,
+        status.failed,
+        status.skipped
+    );
+    if let Some(t) = &status.oldest_waiting {
+        out!("oldest waiting since {t}");
+    }
+    for e in &status.recent_errors {
+        out!("#{} {} to {} ({}, {} attempts): {}", e.id, e.kind, e.recipient, e.status, e.attempts, e.error);
     }
     Ok(())
 }

@@ -2,7 +2,7 @@
 use crate::Failure;
 use crate::args::ServeArgs;
 use anyhow::Context;
-use plab_app::{Store, demo, vault};
+use plab_app::{Store, demo, mail, vault};
 use std::sync::Arc;
 
 pub async fn serve(store: &Store, args: ServeArgs) -> Result<(), Failure> {
@@ -23,10 +23,38 @@ pub async fn serve(store: &Store, args: ServeArgs) -> Result<(), Failure> {
         .map_err(|e| Failure::User(format!("--addr {}: cannot listen: {e}", args.addr)))?;
     let addr = listener.local_addr().context("reading the bound address")?;
     eprintln!("serving on http://{addr} (API under /api/v1/, OpenAPI at /api/openapi.json); Ctrl-C stops");
-    let state = plab_web::AppState::new(store.clone(), Arc::new(vault)).trusting_proxies(args.trusted_proxies.clone());
+    let post = mail::Post::from_env(&format!("http://{addr}"))?;
+    let vault = Arc::new(vault);
+    if post.is_on() {
+        eprintln!("mail on: delivering the outbox ({})", mail::SMTP_URL_ENV);
+        tokio::spawn(deliver_forever(store.clone(), vault.clone(), post.clone()));
+    }
+    let state =
+        plab_web::AppState::new(store.clone(), vault).with_post(post).trusting_proxies(args.trusted_proxies.clone());
     let shutdown = async {
         let _ = tokio::signal::ctrl_c().await;
     };
     plab_web::serve(listener, state, shutdown).await.context("serving HTTP")?;
     Ok(())
+}
+
+/// Every few seconds: writes the reminders, check-in notices and digests
+/// that came due, then delivers what is due in the outbox. A failed round
+/// (the database away) is logged and tried again; it never stops the server.
+async fn deliver_forever(store: Store, vault: Arc<plab_app::vault::Vault>, post: mail::Post) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(2));
+    let mut last_scan: Option<std::time::Instant> = None;
+    loop {
+        tick.tick().await;
+        let now = time::OffsetDateTime::now_utc();
+        if last_scan.is_none_or(|t| t.elapsed() >= std::time::Duration::from_secs(60)) {
+            last_scan = Some(std::time::Instant::now());
+            if let Err(e) = plab_app::notices::enqueue_due(&store, &vault, &post, now).await {
+                tracing::error!("writing reminders and digests: {e}");
+            }
+        }
+        if let Err(e) = mail::deliver_due(&store, &vault, &post, now).await {
+            tracing::error!("delivering mail: {e}");
+        }
+    }
 }

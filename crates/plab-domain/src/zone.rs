@@ -1,8 +1,18 @@
 //! Time zones: the IANA zone a person lives in, checked against the tz
 //! database bundled with `jiff` (the same on every machine, no hand-written
 //! offsets), and instants shown as that person's local time with the zone named.
+use crate::date::Date;
 use crate::person::FieldError;
 use time::OffsetDateTime;
+
+/// A wall-clock reading of an instant in one zone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LocalTime {
+    pub day: Date,
+    pub weekday: time::Weekday,
+    pub hour: u8,
+    pub minute: u8,
+}
 
 /// An IANA time zone name that the tz database knows, e.g. `Europe/Berlin`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,6 +58,57 @@ impl Zone {
     }
 }
 
+impl Zone {
+    /// The instant at which this zone's clocks read `hour:minute` on `day`.
+    /// A time skipped by a daylight-saving change is read after the jump
+    /// (02:30 becomes 03:30) and a repeated one as its first occurrence, as
+    /// calendars do ("compatible" disambiguation). None for an hour or minute
+    /// out of range or a day beyond the tz database's years.
+    pub fn at_local(&self, day: Date, hour: u8, minute: u8) -> Option<OffsetDateTime> {
+        let date = day.midnight_utc().date();
+        let civil = jiff::civil::DateTime::new(
+            i16::try_from(date.year()).ok()?,
+            i8::try_from(u8::from(date.month())).ok()?,
+            i8::try_from(date.day()).ok()?,
+            i8::try_from(hour).ok()?,
+            i8::try_from(minute).ok()?,
+            0,
+            0,
+        )
+        .ok()?;
+        let instant = self.tz.to_timestamp(civil).ok()?;
+        OffsetDateTime::from_unix_timestamp(instant.as_second()).ok()
+    }
+
+    /// `t` as this zone's clocks read it; UTC for an instant the tz database cannot place.
+    pub fn local(&self, t: OffsetDateTime) -> LocalTime {
+        let civil = jiff::Timestamp::from_second(t.unix_timestamp()).ok().map(|instant| self.tz.to_datetime(instant));
+        let day = civil.and_then(|c| {
+            let month = u8::try_from(c.month()).ok()?;
+            let day = u8::try_from(c.day()).ok()?;
+            Date::from_ymd(i32::from(c.year()), month, day)
+        });
+        match (civil, day) {
+            (Some(c), Some(day)) => LocalTime {
+                day,
+                weekday: day.midnight_utc().weekday(),
+                hour: u8::try_from(c.hour()).unwrap_or(0),
+                minute: u8::try_from(c.minute()).unwrap_or(0),
+            },
+            _ => {
+                let utc = t.to_offset(time::UtcOffset::UTC);
+                LocalTime { day: Date::of_instant(utc), weekday: utc.weekday(), hour: utc.hour(), minute: utc.minute() }
+            }
+        }
+    }
+
+    /// The local clock time of `t` in this zone, like `09:30`.
+    pub fn hhmm(&self, t: OffsetDateTime) -> String {
+        let local = self.local(t);
+        format!("{:02}:{:02}", local.hour, local.minute)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -71,5 +132,51 @@ mod tests {
         let berlin = Zone::parse("Europe/Berlin").expect("zone");
         assert_eq!(berlin.human(winter), "Mon 14 Dec 2026, 16:00 (Europe/Berlin)");
         assert_eq!(Zone::utc().human(winter), "Mon 14 Dec 2026, 15:00 (UTC)");
+    }
+
+    fn day(s: &str) -> Date {
+        Date::parse(s).expect("date")
+    }
+
+    #[test]
+    fn a_local_time_is_the_instant_the_zone_clocks_show_it() {
+        let ny = Zone::parse("America/New_York").expect("zone");
+        let winter = ny.at_local(day("2027-01-11"), 10, 0).expect("instant");
+        assert_eq!(winter, time::macros::datetime!(2027-01-11 15:00 UTC));
+        let summer = ny.at_local(day("2027-07-12"), 10, 0).expect("instant");
+        assert_eq!(summer, time::macros::datetime!(2027-07-12 14:00 UTC));
+        assert_eq!(ny.hhmm(winter), "10:00");
+        assert_eq!(ny.hhmm(summer), "10:00");
+        assert_eq!(ny.at_local(day("2027-01-11"), 24, 0), None);
+        assert_eq!(ny.at_local(day("2027-01-11"), 9, 60), None);
+    }
+
+    #[test]
+    fn an_instant_reads_as_the_local_day_weekday_and_clock_time() {
+        // Monday 00:30 UTC is still Sunday evening in Los Angeles and Monday morning in Tokyo.
+        let t = time::macros::datetime!(2027-01-11 00:30 UTC);
+        let la = Zone::parse("America/Los_Angeles").expect("zone").local(t);
+        assert_eq!(la, LocalTime { day: day("2027-01-10"), weekday: time::Weekday::Sunday, hour: 16, minute: 30 });
+        let tokyo = Zone::parse("Asia/Tokyo").expect("zone").local(t);
+        assert_eq!(tokyo, LocalTime { day: day("2027-01-11"), weekday: time::Weekday::Monday, hour: 9, minute: 30 });
+        assert_eq!(Zone::parse("Asia/Kolkata").expect("zone").hhmm(t), "06:00");
+    }
+
+    #[test]
+    fn a_local_time_skipped_by_daylight_saving_resolves_after_the_jump() {
+        // New York clocks jump from 02:00 to 03:00 on 2027-03-14: 02:30 does not exist.
+        let ny = Zone::parse("America/New_York").expect("zone");
+        let t = ny.at_local(day("2027-03-14"), 2, 30).expect("a gap still gives an instant");
+        assert_eq!(t, time::macros::datetime!(2027-03-14 07:30 UTC));
+        assert_eq!(ny.hhmm(t), "03:30");
+    }
+
+    #[test]
+    fn a_local_time_repeated_by_daylight_saving_resolves_to_its_first_occurrence() {
+        // New York clocks go back from 02:00 to 01:00 on 2027-11-07: 01:30 happens twice.
+        let ny = Zone::parse("America/New_York").expect("zone");
+        let t = ny.at_local(day("2027-11-07"), 1, 30).expect("instant");
+        assert_eq!(t, time::macros::datetime!(2027-11-07 05:30 UTC));
+        assert_eq!(ny.hhmm(t), "01:30");
     }
 }

@@ -24,10 +24,27 @@ pub struct Account {
     pub last_sign_in_at: Option<String>,
     /// The time zone the person chose; `None` follows the directory's.
     pub timezone: Option<String>,
+    /// Whether session reminders and "check-in due" mail go out to this person.
+    pub mail_reminders: bool,
+    /// Whether a sponsor gets the weekly digest of pairs at risk.
+    pub mail_digests: bool,
+}
+
+/// Someone mail goes to: their directory address and name, the zone their
+/// times are shown in and what they turned off.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recipient {
+    pub employee_id: String,
+    pub name: String,
+    pub email: String,
+    /// The account's chosen zone, else the directory's (unchecked text).
+    pub timezone: Option<String>,
+    pub reminders: bool,
+    pub digests: bool,
 }
 
 const COLUMNS: &str = "a.id, a.email, a.employee_id, a.password_hash, a.is_admin, a.calendar_generation, a.reset_notice, \
-     a.disabled_at, a.last_sign_in_at, a.timezone";
+     a.disabled_at, a.last_sign_in_at, a.timezone, a.mail_reminders, a.mail_digests";
 
 fn account_from_row(r: &AnyRow) -> Result<Account> {
     Ok(Account {
@@ -41,6 +58,8 @@ fn account_from_row(r: &AnyRow) -> Result<Account> {
         disabled_at: r.try_get("disabled_at")?,
         last_sign_in_at: r.try_get("last_sign_in_at")?,
         timezone: r.try_get("timezone")?,
+        mail_reminders: r.try_get::<i64, _>("mail_reminders")? != 0,
+        mail_digests: r.try_get::<i64, _>("mail_digests")? != 0,
     })
 }
 
@@ -222,6 +241,44 @@ impl Store {
         Ok(())
     }
 
+    /// Turns reminders and digests on or off for the account.
+    pub async fn set_mail_preferences(&self, account: i64, reminders: bool, digests: bool) -> Result<()> {
+        sqlx::query("UPDATE accounts SET mail_reminders = $1, mail_digests = $2 WHERE id = $3")
+            .bind(i64::from(reminders))
+            .bind(i64::from(digests))
+            .bind(account)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// The people with these ids as mail reaches them, in the order asked;
+    /// ids the directory does not know are left out.
+    pub async fn recipients(&self, ids: &[&str]) -> Result<Vec<Recipient>> {
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            let row = sqlx::query(
+                "SELECT p.employee_id, p.name, p.email, COALESCE(a.timezone, p.timezone) AS timezone, \
+                 COALESCE(a.mail_reminders, 1) AS reminders, COALESCE(a.mail_digests, 1) AS digests \
+                 FROM people p LEFT JOIN accounts a ON a.employee_id = p.employee_id WHERE p.employee_id = $1",
+            )
+            .bind(*id)
+            .fetch_optional(&self.pool)
+            .await?;
+            if let Some(r) = row {
+                out.push(Recipient {
+                    employee_id: r.try_get("employee_id")?,
+                    name: r.try_get("name")?,
+                    email: r.try_get("email")?,
+                    timezone: r.try_get("timezone")?,
+                    reminders: r.try_get::<i64, _>("reminders")? != 0,
+                    digests: r.try_get::<i64, _>("digests")? != 0,
+                });
+            }
+        }
+        Ok(out)
+    }
+
     pub async fn note_sign_in(&self, account: i64) -> Result<()> {
         sqlx::query("UPDATE accounts SET last_sign_in_at = $1 WHERE id = $2")
             .bind(now_rfc3339())
@@ -288,7 +345,15 @@ impl Store {
         rows.iter().map(account_from_row).collect()
     }
 
-    pub async fn add_password_link(&self, token_hash: &str, link: &PasswordLink, expires_at: &str) -> Result<()> {
+    /// Stores a link, and the message that carries it (if any) in the same transaction.
+    pub async fn add_password_link(
+        &self,
+        token_hash: &str,
+        link: &PasswordLink,
+        expires_at: &str,
+        mail: &[crate::Outgoing],
+    ) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
         sqlx::query(
             "INSERT INTO password_links (token_hash, email, employee_id, purpose, created_by, expires_at) \
              VALUES ($1, $2, $3, $4, $5, $6)",
@@ -299,8 +364,10 @@ impl Store {
         .bind(link.purpose.as_str())
         .bind(&link.created_by)
         .bind(expires_at)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
+        crate::outbox::enqueue_in(&mut tx, mail).await?;
+        tx.commit().await?;
         Ok(())
     }
 

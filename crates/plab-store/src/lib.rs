@@ -10,6 +10,7 @@ mod cache;
 mod key_rotation;
 mod measure;
 mod notes;
+mod outbox;
 mod pairing;
 mod people;
 mod programs;
@@ -22,12 +23,13 @@ mod sql;
 #[cfg(feature = "testing")]
 pub mod testing;
 
-pub use accounts::{Account, LinkPurpose, PasswordLink};
+pub use accounts::{Account, LinkPurpose, PasswordLink, Recipient};
 pub use audit::AuditEntry;
 pub use cache::Revision;
 pub use key_rotation::Resealed;
 pub use measure::{InsightTally, Recorder, StoredCheckin, StoredInsight};
 pub use notes::SealedNote;
+pub use outbox::{Claimed, MailCounts, MailError, Outgoing};
 pub use pairing::{ListedPair, NewProposal, Pair, PairRule, Partner, Proposal, StoredPair};
 pub use people::ImportSummary;
 pub use programs::{Enrolment, Program, ProgramId, RosterEntry};

@@ -1,6 +1,6 @@
 //! Sessions, homework, private pulse answers and the averages released to sponsors.
 use crate::notes::sealed_note;
-use crate::{ProgramId, Result, SealedNote, Store, StoreError, now_rfc3339};
+use crate::{Outgoing, ProgramId, Result, SealedNote, Store, StoreError, now_rfc3339};
 use plab_domain::program::Role;
 use plab_domain::session::{GroupAverage, PersonAnswers, Release, SessionStatus};
 use plab_domain::{PairId, SessionId};
@@ -18,12 +18,15 @@ pub struct StoredSession {
     pub minutes: i64,
     pub status: SessionStatus,
     pub homework_done: bool,
+    /// RFC 5545 `SEQUENCE`: moved forward on every change of time or status.
+    pub sequence: i64,
+    pub updated_at: OffsetDateTime,
 }
 
 /// The `sessions` columns `session` reads, for a query that calls the table `s`.
 macro_rules! columns {
     () => {
-        "s.id, s.pair_id, s.seq, s.starts_at, s.minutes, s.status, s.homework_done"
+        "s.id, s.pair_id, s.seq, s.starts_at, s.minutes, s.status, s.homework_done, s.sequence, s.updated_at"
     };
 }
 
@@ -37,6 +40,8 @@ pub(crate) fn session(r: &AnyRow) -> Result<StoredSession> {
         status: SessionStatus::parse(&r.try_get::<String, _>("status")?)
             .ok_or_else(|| StoreError::Corrupt("a session's status is unknown".into()))?,
         homework_done: r.try_get::<i64, _>("homework_done")? != 0,
+        sequence: r.try_get("sequence")?,
+        updated_at: crate::sql::instant(r, "updated_at")?,
     })
 }
 
@@ -75,8 +80,15 @@ fn count(r: &AnyRow, column: &str) -> Result<u32> {
 }
 
 impl Store {
-    /// Plans a pair's sessions; a second call (another instance, a retry) adds nothing.
-    pub async fn plan_sessions(&self, pair: PairId, starts: &[OffsetDateTime], minutes: i64) -> Result<usize> {
+    /// Plans a pair's sessions and writes their invitations; a second call
+    /// (another instance, a retry) adds nothing and writes no mail.
+    pub async fn plan_sessions(
+        &self,
+        pair: PairId,
+        starts: &[OffsetDateTime],
+        minutes: i64,
+        mail: &[Outgoing],
+    ) -> Result<usize> {
         let mut tx = self.pool.begin().await?;
         let mut added = 0;
         for (seq, at) in starts.iter().enumerate() {
@@ -92,6 +104,9 @@ impl Store {
             .execute(&mut *tx)
             .await?;
             added += usize::try_from(done.rows_affected()).unwrap_or(0);
+        }
+        if added > 0 {
+            crate::outbox::enqueue_in(&mut tx, mail).await?;
         }
         tx.commit().await?;
         Ok(added)
@@ -114,6 +129,24 @@ impl Store {
         session(&row)
     }
 
+    /// Planned sessions starting at or after `from` and before `to` (RFC 3339, UTC), for reminders.
+    pub async fn planned_sessions_starting(
+        &self,
+        from: OffsetDateTime,
+        to: OffsetDateTime,
+    ) -> Result<Vec<StoredSession>> {
+        let rows = sqlx::query(concat!(
+            "SELECT ",
+            columns!(),
+            " FROM sessions s WHERE s.status = 'planned' AND s.starts_at >= $1 AND s.starts_at < $2 ORDER BY s.starts_at, s.id"
+        ))
+        .bind(crate::sql::instant_text(from))
+        .bind(crate::sql::instant_text(to))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(session).collect()
+    }
+
     /// Every session of the pairs a person is a partner in, with the pair's
     /// leader and mentor ids, for their calendar.
     pub async fn sessions_of_person(&self, employee_id: &str) -> Result<Vec<(StoredSession, String, String)>> {
@@ -132,12 +165,15 @@ impl Store {
     /// Moves a planned session to `held` or `cancelled`. Fails with a conflict
     /// when the session is no longer planned (another partner was quicker).
     async fn leave_planned(tx: &mut sqlx::AnyConnection, id: SessionId, status: SessionStatus) -> Result<()> {
-        let done = sqlx::query("UPDATE sessions SET status = $1, updated_at = $2 WHERE id = $3 AND status = 'planned'")
-            .bind(status.as_str())
-            .bind(now_rfc3339())
-            .bind(id.0)
-            .execute(&mut *tx)
-            .await?;
+        let done = sqlx::query(
+            "UPDATE sessions SET status = $1, updated_at = $2, sequence = sequence + 1 \
+             WHERE id = $3 AND status = 'planned'",
+        )
+        .bind(status.as_str())
+        .bind(now_rfc3339())
+        .bind(id.0)
+        .execute(&mut *tx)
+        .await?;
         if done.rows_affected() == 1 {
             Ok(())
         } else {
@@ -145,9 +181,11 @@ impl Store {
         }
     }
 
-    pub async fn cancel_session(&self, id: SessionId) -> Result<()> {
+    /// Cancels a planned session and writes the cancellations.
+    pub async fn cancel_session(&self, id: SessionId, mail: &[Outgoing]) -> Result<()> {
         let mut tx = self.pool.begin().await?;
         Self::leave_planned(&mut tx, id, SessionStatus::Cancelled).await?;
+        crate::outbox::enqueue_in(&mut tx, mail).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -186,21 +224,43 @@ impl Store {
         Ok(())
     }
 
-    pub async fn reschedule_session(&self, id: SessionId, starts_at: OffsetDateTime) -> Result<()> {
-        let done = sqlx::query(
-            "UPDATE sessions SET starts_at = $1, updated_at = $2, reschedules = reschedules + 1 \
-                 WHERE id = $3 AND status = 'planned'",
-        )
-        .bind(crate::sql::instant_text(starts_at))
-        .bind(now_rfc3339())
-        .bind(id.0)
-        .execute(&self.pool)
-        .await?;
-        if done.rows_affected() == 1 {
-            Ok(())
-        } else {
-            Err(StoreError::Conflict(format!("session {id} is no longer planned")))
+    /// Moves planned sessions to new times and writes the updates, all or
+    /// nothing. Each move names the `SEQUENCE` it was decided on: a session
+    /// changed meanwhile (by the other partner, another instance) is a
+    /// conflict, so no update goes out with a stale time.
+    pub async fn reschedule_sessions(
+        &self,
+        moves: &[(SessionId, i64, OffsetDateTime)],
+        mail: &[Outgoing],
+    ) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        for (id, sequence, starts_at) in moves {
+            let done = sqlx::query(
+                "UPDATE sessions SET starts_at = $1, updated_at = $2, reschedules = reschedules + 1, \
+                 sequence = sequence + 1 WHERE id = $3 AND status = 'planned' AND sequence = $4",
+            )
+            .bind(crate::sql::instant_text(*starts_at))
+            .bind(now_rfc3339())
+            .bind(id.0)
+            .bind(sequence)
+            .execute(&mut *tx)
+            .await?;
+            if done.rows_affected() != 1 {
+                return Err(StoreError::Conflict(format!(
+                    "session {id} changed meanwhile or is no longer planned; reload and try again"
+                )));
+            }
         }
+        crate::outbox::enqueue_in(&mut tx, mail).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Moves one planned session, whatever its `SEQUENCE`, writing no mail
+    /// (the demo's history, tests).
+    pub async fn reschedule_session(&self, id: SessionId, starts_at: OffsetDateTime) -> Result<()> {
+        let current = self.session(id).await?;
+        self.reschedule_sessions(&[(id, current.sequence, starts_at)], &[]).await
     }
 
     /// The homework agreed at a session, still sealed.

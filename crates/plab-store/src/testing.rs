@@ -128,6 +128,27 @@ pub async fn approve_pairs(store: &crate::Store, program: crate::ProgramId, pair
     store.approve_proposal(program, id).await.expect("approve");
 }
 
+/// Every byte the outbox holds (keys, recipients, sealed messages), for tests
+/// that check a secret never sits there in the clear.
+pub async fn outbox_bytes(store: &crate::Store) -> Vec<u8> {
+    use sqlx::Row;
+    let rows = sqlx::query("SELECT dedupe_key, kind, recipient, nonce, sealed, last_error FROM outbox")
+        .fetch_all(&store.pool)
+        .await
+        .expect("outbox");
+    let mut out = Vec::new();
+    for r in rows {
+        for text in ["dedupe_key", "kind", "recipient"] {
+            out.extend(r.try_get::<String, _>(text).expect("text").into_bytes());
+        }
+        out.extend(r.try_get::<Option<String>, _>("last_error").expect("error").unwrap_or_default().into_bytes());
+        for bytes in ["nonce", "sealed"] {
+            out.extend(r.try_get::<Vec<u8>, _>(bytes).expect("bytes"));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

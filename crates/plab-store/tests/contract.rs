@@ -330,8 +330,8 @@ async fn sessions_are_planned_once_per_pair(db: &TestDb) {
     let store = seeded(db).await;
     let (_, pair) = approved_pair(&store).await;
     let starts = starts();
-    assert_eq!(store.plan_sessions(pair, &starts, 60).await.expect("plan"), 3);
-    assert_eq!(store.plan_sessions(pair, &starts, 60).await.expect("plan again"), 0);
+    assert_eq!(store.plan_sessions(pair, &starts, 60, &[]).await.expect("plan"), 3);
+    assert_eq!(store.plan_sessions(pair, &starts, 60, &[]).await.expect("plan again"), 0);
     let sessions = store.sessions(pair).await.expect("sessions");
     let seen: Vec<(i64, String, SessionStatus)> =
         sessions.iter().map(|s| (s.seq, plab_domain::session::format_instant(s.starts_at), s.status)).collect();
@@ -348,18 +348,18 @@ async fn a_session_leaves_planned_once_and_keeps_its_homework_apart_from_notes(d
     let store = seeded(db).await;
     let (program, pair) = approved_pair(&store).await;
     let starts = starts();
-    store.plan_sessions(pair, &starts, 60).await.expect("plan");
+    store.plan_sessions(pair, &starts, 60, &[]).await.expect("plan");
     let ids: Vec<SessionId> = store.sessions(pair).await.expect("sessions").iter().map(|s| s.id).collect();
     let sealed = SealedText { author: "vp", key_id: "k1", nonce: &[7; 24], ciphertext: b"sealed homework" };
     store.hold_session(ids[0], None, Some(sealed)).await.expect("hold");
     assert!(matches!(store.hold_session(ids[0], None, None).await, Err(StoreError::Conflict(_))));
-    assert!(matches!(store.cancel_session(ids[0]).await, Err(StoreError::Conflict(_))));
+    assert!(matches!(store.cancel_session(ids[0], &[]).await, Err(StoreError::Conflict(_))));
     assert!(matches!(store.reschedule_session(ids[0], starts[2]).await, Err(StoreError::Conflict(_))));
     let homework = store.homework(ids[0]).await.expect("homework").expect("set");
     assert_eq!(homework.ciphertext, b"sealed homework");
     assert!(store.notes(pair).await.expect("notes").is_empty(), "homework is not a note");
     store.hold_session(ids[1], Some(ids[0]), None).await.expect("hold the second, homework done");
-    store.cancel_session(ids[2]).await.expect("cancel");
+    store.cancel_session(ids[2], &[]).await.expect("cancel");
     let done: Vec<bool> = store.sessions(pair).await.expect("sessions").iter().map(|s| s.homework_done).collect();
     assert_eq!(done, [true, false, false], "the first session's homework was done");
     let counts = store.session_counts(program).await.expect("counts");
@@ -372,7 +372,7 @@ async fn a_pulse_is_replaced_by_its_author_and_averaged_per_person(db: &TestDb) 
     let store = seeded(db).await;
     let (program, pair) = approved_pair(&store).await;
     let starts = starts();
-    store.plan_sessions(pair, &starts, 60).await.expect("plan");
+    store.plan_sessions(pair, &starts, 60, &[]).await.expect("plan");
     let ids: Vec<SessionId> = store.sessions(pair).await.expect("sessions").iter().map(|s| s.id).collect();
     store.save_pulse(ids[0], "pm", "mentor", &[("heard", 1), ("led", 2)]).await.expect("first answer");
     store.save_pulse(ids[0], "pm", "mentor", &[("heard", 2), ("led", 3)]).await.expect("changed answer");
@@ -468,7 +468,7 @@ async fn resealing_crosses_its_batches_and_includes_homework(db: &TestDb) {
         store.add_note(pair, "vp", "old", &[0; 24], &i.to_be_bytes()).await.expect("note");
     }
     let starts = starts();
-    store.plan_sessions(pair, &starts, 60).await.expect("plan");
+    store.plan_sessions(pair, &starts, 60, &[]).await.expect("plan");
     let session = store.sessions(pair).await.expect("sessions")[0].id;
     let homework = SealedText { author: "vp", key_id: "old", nonce: &[0; 24], ciphertext: b"homework" };
     store.hold_session(session, None, Some(homework)).await.expect("hold");
@@ -653,11 +653,11 @@ async fn held_session_starts_cover_the_programs_held_sessions_only(db: &TestDb) 
     let (_, elsewhere) = approved_pair(&store).await;
     let starts = starts();
     for p in [pair, elsewhere] {
-        store.plan_sessions(p, &starts, 60).await.expect("plan");
+        store.plan_sessions(p, &starts, 60, &[]).await.expect("plan");
         let ids: Vec<SessionId> = store.sessions(p).await.expect("sessions").iter().map(|s| s.id).collect();
         store.hold_session(ids[0], None, None).await.expect("hold");
         store.hold_session(ids[2], None, None).await.expect("hold");
-        store.cancel_session(ids[1]).await.expect("cancel");
+        store.cancel_session(ids[1], &[]).await.expect("cancel");
     }
     let held = store.held_session_starts(program).await.expect("held");
     assert_eq!(held, [(pair, starts[0]), (pair, starts[2])]);
@@ -668,7 +668,7 @@ async fn insights_are_kept_edited_and_deleted_and_only_shared_text_reaches_spons
     use plab_domain::insight::{InsightKind, NewInsight};
     let store = seeded(db).await;
     let (program, pair) = approved_pair(&store).await;
-    store.plan_sessions(pair, &starts(), 60).await.expect("plan");
+    store.plan_sessions(pair, &starts(), 60, &[]).await.expect("plan");
     let session = store.sessions(pair).await.expect("sessions")[0].id;
     let new = |kind, text: &str, shared| NewInsight {
         kind,

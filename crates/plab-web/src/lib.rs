@@ -50,13 +50,21 @@ pub const MAX_BODY_BYTES: usize = 128 * 1024;
 pub struct AppState {
     pub store: Store,
     pub vault: Arc<Vault>,
+    /// Where mail goes (off unless configured).
+    pub post: plab_app::mail::Post,
     /// Proxies whose `X-Forwarded-For` names the client; anyone else's is ignored.
     trusted_proxies: Arc<Vec<IpAddr>>,
 }
 
 impl AppState {
     pub fn new(store: Store, vault: Arc<Vault>) -> AppState {
-        AppState { store, vault, trusted_proxies: Arc::new(Vec::new()) }
+        AppState { store, vault, post: plab_app::mail::Post::off(""), trusted_proxies: Arc::new(Vec::new()) }
+    }
+
+    /// Sends mail through `post` (see `plab_app::mail`).
+    pub fn with_post(mut self, post: plab_app::mail::Post) -> AppState {
+        self.post = post;
+        self
     }
 
     /// Trust `X-Forwarded-For` from these peers (a TLS-terminating proxy in front of `plab serve`).

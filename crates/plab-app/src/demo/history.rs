@@ -54,7 +54,7 @@ pub(super) async fn build(
         let days = weeks * 7;
         let activated = Date::from_days_since_epoch(today.days_since_epoch() - i64::from(rng.u32(days - 28..days - 7)))
             .ok_or_else(|| AppError::invalid(Problem::new("the demo's dates are out of range")))?;
-        sessions::plan_if_active(store, &pair, activated).await?;
+        sessions::plan_if_active(store, vault, &crate::mail::Post::off(""), &pair, activated).await?;
         let mood = match rng.u32(0..100) {
             0..15 => Mood::ExpertReflex,
             15..30 => Mood::Apprehensive,
@@ -68,7 +68,7 @@ pub(super) async fn build(
             }
             match rng.u32(0..100) {
                 0..8 => {
-                    store.cancel_session(s.id).await?;
+                    store.cancel_session(s.id, &[]).await?;
                     continue;
                 }
                 8..12 => continue, // never recorded: a gap the sponsor will notice

@@ -24,6 +24,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(new_calendar_secret))
         .routes(routes!(dismiss_reset_notice))
         .routes(routes!(set_timezone))
+        .routes(routes!(set_mail_preferences))
+        .routes(routes!(mail_password_link))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -163,4 +165,39 @@ pub(crate) async fn set_timezone(
 ) -> Result<Json<TimezoneView>, ApiError> {
     let zone = accounts::set_my_timezone(&s.store, &actor, &body.timezone).await?;
     Ok(Json(TimezoneView { timezone: zone.name().to_owned() }))
+}
+
+/// Turns my reminders and digests on or off (invitations and sign-in mail always go out).
+#[utoipa::path(put, path = "/api/v1/me/mail", security(("bearer" = [])), request_body = lab::MailPreferences,
+    responses((status = 200, body = lab::MailPreferences), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub(crate) async fn set_mail_preferences(
+    State(s): State<AppState>,
+    Authed(actor): Authed,
+    ApiJson(body): ApiJson<lab::MailPreferences>,
+) -> Result<Json<lab::MailPreferences>, ApiError> {
+    Ok(Json(lab::set_mail_preferences(&s.store, &actor, body).await?))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ForgotBody {
+    email: String,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct ForgotView {
+    message: String,
+}
+
+/// "I forgot my password": a set-password link goes to the account's own
+/// address. The answer is the same whether or not the address has an
+/// account; at most one link an hour is sent. 409 while the instance sends no mail.
+#[utoipa::path(post, path = "/api/v1/auth/password-link", request_body = ForgotBody,
+    responses((status = 202, body = ForgotView), (status = 400, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub(crate) async fn mail_password_link(
+    State(s): State<AppState>,
+    ApiJson(body): ApiJson<ForgotBody>,
+) -> Result<(StatusCode, Json<ForgotView>), ApiError> {
+    accounts::mail_password_link(&s.store, &s.vault, &s.post, &body.email, "self-service").await?;
+    Ok((StatusCode::ACCEPTED, Json(ForgotView { message: accounts::FORGOT_ANSWER.to_owned() })))
 }

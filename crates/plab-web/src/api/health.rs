@@ -25,6 +25,6 @@ pub(crate) async fn calendar(
     State(s): State<AppState>,
     Path(file): Path<String>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let body = plab_app::sessions::calendar(&s.store, &s.vault, &file).await?;
+    let body = plab_app::sessions::calendar(&s.store, &s.vault, &s.post, &file).await?;
     Ok(([(header::CONTENT_TYPE, "text/calendar; charset=utf-8")], body))
 }

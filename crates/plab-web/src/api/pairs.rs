@@ -88,5 +88,5 @@ pub(crate) async fn accept_charter(
     Authed(actor): Authed,
     Path(pair): Path<String>,
 ) -> Result<Json<CharterView>, ApiError> {
-    Ok(Json(lab::accept_charter(&s.store, &actor, crate::path_pair(&pair)?).await?))
+    Ok(Json(lab::accept_charter(&s.store, &s.vault, &s.post, &actor, crate::path_pair(&pair)?).await?))
 }

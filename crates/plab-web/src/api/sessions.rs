@@ -5,7 +5,7 @@ use crate::auth::Authed;
 use crate::error::{ApiError, ErrorBody};
 use axum::Json;
 use axum::extract::{Path, State};
-use plab_app::sessions::{self, HoldInput, SessionView};
+use plab_app::sessions::{self, HoldInput, PlannedMove, RescheduleInput, SessionView};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use time::OffsetDateTime;
@@ -18,6 +18,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(hold))
         .routes(routes!(cancel))
         .routes(routes!(reschedule))
+        .routes(routes!(preview_reschedule))
         .routes(routes!(my_pulse, answer_pulse))
         .routes(routes!(record_segment))
 }
@@ -76,28 +77,37 @@ pub(crate) async fn cancel(
         input.reason
     };
     let id = crate::path_session(&id)?;
-    Ok(Json(sessions::cancel(&s.store, &s.vault, &actor, id, reason.as_deref()).await?))
+    Ok(Json(sessions::cancel(&s.store, &s.vault, &s.post, &actor, id, reason.as_deref()).await?))
 }
 
-#[derive(Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct RescheduleBody {
-    /// RFC 3339, e.g. `2026-12-01T10:00:00Z`: a weekday, not in the past, within a year.
-    starts_at: String,
-}
-
-/// A partner moves a planned session.
-#[utoipa::path(post, path = "/api/v1/sessions/{session}/reschedule", security(("bearer" = [])), request_body = RescheduleBody,
+/// A partner moves a planned session (`scope: "one"`, the default) or it and
+/// every later planned one (`"rest"`); both partners get the update by mail.
+#[utoipa::path(post, path = "/api/v1/sessions/{session}/reschedule", security(("bearer" = [])), request_body = RescheduleInput,
     params(("session" = i64, Path, description = "session id")),
     responses((status = 200, body = SessionView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub(crate) async fn reschedule(
     State(s): State<AppState>,
     Authed(actor): Authed,
     Path(id): Path<String>,
-    ApiJson(body): ApiJson<RescheduleBody>,
+    ApiJson(body): ApiJson<RescheduleInput>,
 ) -> Result<Json<SessionView>, ApiError> {
     let id = crate::path_session(&id)?;
-    Ok(Json(sessions::reschedule(&s.store, &actor, id, &body.starts_at, OffsetDateTime::now_utc()).await?))
+    Ok(Json(sessions::reschedule(&s.store, &s.vault, &s.post, &actor, id, &body, OffsetDateTime::now_utc()).await?))
+}
+
+/// What a move would do, without doing it: each session's new start on both
+/// partners' clocks and whether it is inside both working days.
+#[utoipa::path(post, path = "/api/v1/sessions/{session}/reschedule/preview", security(("bearer" = [])), request_body = RescheduleInput,
+    params(("session" = i64, Path, description = "session id")),
+    responses((status = 200, body = [PlannedMove]), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub(crate) async fn preview_reschedule(
+    State(s): State<AppState>,
+    Authed(actor): Authed,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<RescheduleInput>,
+) -> Result<Json<Vec<PlannedMove>>, ApiError> {
+    let id = crate::path_session(&id)?;
+    Ok(Json(sessions::preview_move(&s.store, &actor, id, &body, OffsetDateTime::now_utc()).await?))
 }
 
 /// My own pulse answers for a session (item code → 1-5). The partner's answers are never shown.

@@ -22,6 +22,7 @@ pub fn routes() -> Router<AppState> {
         .route("/account/calendar", post(new_calendar_url))
         .route("/account/reset-notice", post(dismiss_notice))
         .route("/account/timezone", post(set_timezone))
+        .route("/account/mail", post(set_mail))
 }
 
 #[derive(Template, WebTemplate)]
@@ -72,6 +73,7 @@ async fn page(
         }
         Some("notice") => Some("Notice dismissed."),
         Some("timezone") => Some("Time zone saved: times are shown in it from now on."),
+        Some("mail") => Some("E-mail choices saved."),
         _ => None,
     };
     Ok(page)
@@ -159,4 +161,26 @@ async fn set_timezone(
         }
         Err(other) => Err(other.into()),
     }
+}
+
+#[derive(Deserialize)]
+struct MailForm {
+    #[serde(default)]
+    csrf: String,
+    /// A checked box sends "on"; an unchecked one sends nothing.
+    #[serde(default)]
+    reminders: Option<String>,
+    #[serde(default)]
+    digests: Option<String>,
+}
+
+super::carries_csrf!(MailForm);
+
+async fn set_mail(
+    State(s): State<AppState>,
+    super::Checked(visitor, form): super::Checked<MailForm>,
+) -> Result<Redirect, PageError> {
+    let wanted = lab::MailPreferences { reminders: form.reminders.is_some(), digests: form.digests.is_some() };
+    lab::set_mail_preferences(&s.store, &visitor.actor, wanted).await?;
+    Ok(Redirect::to("/account?done=mail#mail"))
 }

@@ -238,7 +238,7 @@ async fn issue_link(
     headers: HeaderMap,
     Checked(visitor, form): Checked<LinkForm>,
 ) -> Result<AdminPage, PageError> {
-    let request = accounts::request_password_link(&s.store, &visitor.actor, &form.email).await?;
+    let request = accounts::request_password_link(&s.store, &s.vault, &s.post, &visitor.actor, &form.email).await?;
     let mut page = AdminPage::load(&s, &visitor).await?;
     match request {
         LinkRequest::Onboarding(secret) => {

@@ -83,6 +83,6 @@ async fn accept_charter(
     Checked(visitor, _): Checked<CsrfForm>,
 ) -> Result<Redirect, PageError> {
     let id = crate::path_pair(&raw)?;
-    lab::accept_charter(&s.store, &visitor.actor, id).await?;
+    lab::accept_charter(&s.store, &s.vault, &s.post, &visitor.actor, id).await?;
     Ok(Redirect::to(&format!("/pairs/{id}?done=accepted")))
 }

@@ -67,6 +67,10 @@ struct SessionPage {
     /// A refused reschedule: why, and the time that was typed.
     reschedule_error: Option<String>,
     reschedule_value: String,
+    /// Whether the move typed takes the rest of the series along.
+    reschedule_rest: bool,
+    /// A move shown before it is made: each session on both partners' clocks.
+    preview: Vec<plab_app::sessions::PlannedMove>,
 }
 
 #[derive(Deserialize, Default)]
@@ -88,7 +92,17 @@ async fn page(
         Some("cancelled") => Some("This session is cancelled."),
         _ => None,
     };
-    session_page(&s, visitor, id, notice, None, String::new()).await
+    session_page(&s, visitor, id, notice, Retyped::default()).await
+}
+
+/// What the reschedule form shows again: the time typed, the scope, and
+/// either why it was refused or what it would do.
+#[derive(Default)]
+struct Retyped {
+    error: Option<String>,
+    value: String,
+    rest: bool,
+    preview: Vec<plab_app::sessions::PlannedMove>,
 }
 
 async fn session_page(
@@ -96,8 +110,7 @@ async fn session_page(
     visitor: SignedIn,
     id: plab_domain::SessionId,
     notice: Option<&'static str>,
-    reschedule_error: Option<String>,
-    reschedule_value: String,
+    retyped: Retyped,
 ) -> Result<SessionPage, PageError> {
     let detail = sessions::detail(&s.store, &s.vault, &visitor.actor, id, OffsetDateTime::now_utc()).await?;
     let pulse = detail
@@ -116,8 +129,10 @@ async fn session_page(
         rules: &LAB_RULES,
         pulse,
         notice,
-        reschedule_error,
-        reschedule_value,
+        reschedule_error: retyped.error,
+        reschedule_value: retyped.value,
+        reschedule_rest: retyped.rest,
+        preview: retyped.preview,
     })
 }
 
@@ -169,7 +184,7 @@ async fn cancel(
             "Nothing was cancelled: tick the box that confirms the cancellation.".into(),
         ));
     }
-    sessions::cancel(&s.store, &s.vault, &visitor.actor, id, Some(&form.reason)).await?;
+    sessions::cancel(&s.store, &s.vault, &s.post, &visitor.actor, id, Some(&form.reason)).await?;
     Ok(Redirect::to(&format!("/sessions/{id}?done=cancelled")))
 }
 
@@ -178,20 +193,41 @@ struct RescheduleForm {
     #[serde(default)]
     csrf: String,
     starts_at: String,
+    /// `one` (default) or `rest`.
+    #[serde(default)]
+    scope: String,
+    /// `preview` shows both partners' local times without moving anything.
+    #[serde(default)]
+    action: String,
 }
 
-/// A refused time is shown by the reschedule field, with what was typed.
+/// Moves the session (or the rest of the series), or with `action=preview`
+/// shows what the move would be on both partners' clocks. A refused time is
+/// shown by the reschedule field, with what was typed.
 async fn reschedule(
     State(s): State<AppState>,
     Path(raw): Path<String>,
     Checked(visitor, form): Checked<RescheduleForm>,
 ) -> Result<Response, PageError> {
     let id = crate::path_session(&raw)?;
-    match sessions::reschedule(&s.store, &visitor.actor, id, &form.starts_at, OffsetDateTime::now_utc()).await {
-        Ok(_) => Ok(Redirect::to(&format!("/sessions/{id}?done=moved")).into_response()),
+    let rest = form.scope == "rest";
+    let input = sessions::RescheduleInput {
+        starts_at: form.starts_at.clone(),
+        scope: if rest { sessions::MoveScope::Rest } else { sessions::MoveScope::One },
+    };
+    let now = OffsetDateTime::now_utc();
+    let outcome = if form.action == "preview" {
+        sessions::preview_move(&s.store, &visitor.actor, id, &input, now).await.map(Some)
+    } else {
+        sessions::reschedule(&s.store, &s.vault, &s.post, &visitor.actor, id, &input, now).await.map(|_| None)
+    };
+    let retyped = |error, preview| Retyped { error, value: form.starts_at.clone(), rest, preview };
+    match outcome {
+        Ok(None) => Ok(Redirect::to(&format!("/sessions/{id}?done=moved")).into_response()),
+        Ok(Some(preview)) => Ok(session_page(&s, visitor, id, None, retyped(None, preview)).await?.into_response()),
         Err(plab_app::AppError::Invalid(problems)) => {
             let why = problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ");
-            let page = session_page(&s, visitor, id, None, Some(why), form.starts_at).await?;
+            let page = session_page(&s, visitor, id, None, retyped(Some(why), Vec::new())).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
         Err(other) => Err(other.into()),

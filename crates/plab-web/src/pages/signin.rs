@@ -16,7 +16,69 @@ use plab_app::{AppError, accounts, settings};
 use serde::Deserialize;
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/", get(index)).route("/login", post(login)).route("/logout", post(logout))
+    Router::new()
+        .route("/", get(index))
+        .route("/login", post(login))
+        .route("/logout", post(logout))
+        .route("/forgot-password", get(forgot_form).post(forgot))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "forgot_password.html")]
+struct ForgotPage {
+    signed_in: Option<super::Chrome>,
+    csrf: String,
+    /// Whether this instance sends mail: without it, the page says whom to ask.
+    mail_on: bool,
+    /// After a request: the same sentence whoever asked.
+    sent: Option<&'static str>,
+    error: Option<String>,
+    email: String,
+}
+
+async fn forgot_form(State(s): State<AppState>, headers: HeaderMap, jar: CookieJar) -> Response {
+    let (jar, csrf) = pre_session_token(jar, &headers);
+    let page =
+        ForgotPage { signed_in: None, csrf, mail_on: s.post.is_on(), sent: None, error: None, email: String::new() };
+    (jar, page).into_response()
+}
+
+#[derive(Deserialize)]
+struct ForgotForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    email: String,
+}
+
+/// Sends a set-password link to the account's own address; the page answers
+/// alike whether or not the address has an account.
+async fn forgot(
+    State(s): State<AppState>,
+    jar: CookieJar,
+    form: Result<Form<ForgotForm>, FormRejection>,
+) -> Result<Response, PageError> {
+    let Form(form) = form?;
+    check_pre_session(&jar, &form.csrf)?;
+    let mut page = ForgotPage {
+        signed_in: None,
+        csrf: form.csrf,
+        mail_on: s.post.is_on(),
+        sent: None,
+        error: None,
+        email: form.email,
+    };
+    match accounts::mail_password_link(&s.store, &s.vault, &s.post, &page.email, "self-service").await {
+        Ok(()) => {
+            page.sent = Some(accounts::FORGOT_ANSWER);
+            Ok(page.into_response())
+        }
+        Err(AppError::Invalid(problems)) => {
+            page.error = Some(problems.iter().map(|p| p.message.clone()).collect::<Vec<_>>().join("; "));
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(other) => Err(other.into()),
+    }
 }
 
 #[derive(Template, WebTemplate)]

@@ -104,9 +104,15 @@ async fn an_onboarding_link_stops_working_once_the_account_has_a_password(app: A
     let admin = plab_app::accounts::Actor::from(
         app.store.account_by_email("admin@ops.test").await.expect("db").expect("admin account"),
     );
-    let plab_app::accounts::LinkRequest::Onboarding(link) =
-        plab_app::accounts::request_password_link(&app.store, &admin, "l3.new@lab.test").await.expect("link")
-    else {
+    let plab_app::accounts::LinkRequest::Onboarding(link) = plab_app::accounts::request_password_link(
+        &app.store,
+        &app.state.vault,
+        &app.state.post,
+        &admin,
+        "l3.new@lab.test",
+    )
+    .await
+    .expect("link") else {
         panic!("an account that does not exist gets an onboarding link");
     };
     plab_app::accounts::set_password(&app.store, "l3.new@lab.test", "the owner's own 1", false, "cli:operator")

@@ -92,7 +92,7 @@ async fn the_report_and_the_dashboard_follow_a_change_at_once(app: App) {
     // Another process cancels one of them: the next report counts it.
     let other = app.other_process().await;
     let first = other.sessions(PairId(app.pair1)).await.expect("sessions")[0].id;
-    other.cancel_session(first).await.expect("cancel elsewhere");
+    other.cancel_session(first, &[]).await.expect("cancel elsewhere");
     other.close().await;
     let (_, later) = app.call("GET", &report, Some(&sponsor), None).await;
     assert_eq!(

@@ -30,6 +30,7 @@ mod attacks;
 mod cache;
 mod common;
 mod home;
+mod mail;
 mod measure;
 mod page_matrix;
 mod pages;

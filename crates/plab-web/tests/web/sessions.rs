@@ -269,8 +269,8 @@ async fn the_calendar_feed_has_an_event_per_session_and_marks_cancelled_ones(app
     assert_eq!(feed.matches("BEGIN:VEVENT").count(), 6);
     assert_eq!(feed.matches("STATUS:CANCELLED").count(), 1);
     assert!(feed.contains("DTSTART:20300107T100000Z") && feed.contains("DTEND:20300107T110000Z"), "{feed}");
-    assert!(feed.contains(&format!("UID:session-{}@perspective-lab", ids[0])));
-    assert!(feed.contains("with Name L1"), "the mentor's entry names the leader");
+    assert!(feed.contains(&format!("UID:pair-{}-session-1@perspective-lab", app.pair1)), "{feed}");
+    assert!(feed.contains("of Name L1 and Name M1"), "the entry names both partners");
     // Someone with no pair gets a valid, empty calendar; a wrong secret is 404.
     let s = app.login("s@lab.test").await;
     let (_, me) = app.call("GET", "/api/v1/me", Some(&s), None).await;

@@ -1,6 +1,7 @@
 //! A seeded app for the web tests: two programs, pairs, accounts.
 #![allow(dead_code)]
 pub mod browser;
+pub mod smtp;
 pub mod wire;
 
 use axum::body::Body;
