@@ -22,19 +22,31 @@ pub async fn rekey_notes(store: &Store, old: &Vault, new: &Vault, by: &str) -> R
         return Err(AppError::invalid(Problem::new("the old and the new key are the same key").field("--new-key")));
     }
     let done = store
-        .reseal_notes(new.key_id(), |note| {
-            let plain = old.open(note.pair_id, &note.author_id, &note.nonce, &note.ciphertext).map_err(|_| {
-                AppError::invalid(
-                    Problem::new(format!(
-                        "the old key cannot open it (it is under key {}, the old key is {}); nothing was changed",
-                        note.key_id,
-                        old.key_id()
-                    ))
-                    .at(format!("note {}", note.id)),
-                )
-            })?;
-            new.seal(note.pair_id, &note.author_id, &plain)
-        })
+        .reseal_notes(
+            new.key_id(),
+            |note| {
+                let plain = old.open(note.pair_id, &note.author_id, &note.nonce, &note.ciphertext).map_err(|_| {
+                    AppError::invalid(
+                        Problem::new(format!(
+                            "the old key cannot open it (it is under key {}, the old key is {}); nothing was changed",
+                            note.key_id,
+                            old.key_id()
+                        ))
+                        .at(format!("note {}", note.id)),
+                    )
+                })?;
+                new.seal(note.pair_id, &note.author_id, &plain)
+            },
+            |key, nonce, sealed| {
+                let message = old.open_mail(key, nonce, sealed).map_err(|_| {
+                    AppError::invalid(
+                        Problem::new("the old key cannot open this waiting message; nothing was changed")
+                            .at(format!("outbox message {key}")),
+                    )
+                })?;
+                new.seal_mail(key, &message)
+            },
+        )
         .await?;
     store
         .audit(

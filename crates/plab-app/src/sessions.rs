@@ -70,7 +70,7 @@ pub async fn plan_if_active(
     let s = &program.settings;
     let (leader, mentor) = partners(store, pair).await?;
     let first = session::first_session_day(program.starts_on, today);
-    let series = session::plan_series(
+    let series = plab_domain::series::plan_series(
         first,
         s.cadence_days,
         s.sessions,
@@ -422,7 +422,7 @@ async fn plan_move(
     }
     let inside = |m: &StoredSession| {
         let minutes = u32::try_from(m.minutes).unwrap_or(60);
-        [&lz, &mz].iter().all(|z| session::minutes_outside_working_hours(z, m.starts_at, minutes) == 0)
+        [&lz, &mz].iter().all(|z| plab_domain::series::minutes_outside_working_hours(z, m.starts_at, minutes) == 0)
     };
     let moves = moved
         .iter()

@@ -18,6 +18,8 @@ pub async fn serve(store: &Store, args: ServeArgs) -> Result<(), Failure> {
             demo::DEFAULT_PASSWORD
         );
     }
+    // Bad mail settings stop the start before anything listens.
+    mail::Post::from_env("")?;
     let listener = tokio::net::TcpListener::bind(&args.addr)
         .await
         .map_err(|e| Failure::User(format!("--addr {}: cannot listen: {e}", args.addr)))?;

@@ -17,6 +17,7 @@ pub mod perspective;
 pub mod program;
 pub mod question;
 pub mod selfassessment;
+pub mod series;
 pub mod session;
 pub mod signals;
 pub mod theme;

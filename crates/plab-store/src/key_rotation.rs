@@ -17,12 +17,15 @@ const BATCH: i64 = 500;
 
 impl Store {
     /// Gives every note not yet under `new_key_id` to `reseal`, which returns its
-    /// new nonce and ciphertext. The first error `reseal` returns rolls the whole
-    /// run back: either every row moves to the new key or none does.
+    /// new nonce and ciphertext, and every outbox message still waiting to
+    /// `reseal_mail` (its dedupe key, nonce and sealed bytes; sent messages
+    /// keep no content). The first error rolls the whole run back: either
+    /// every row moves to the new key or none does.
     pub async fn reseal_notes<E: From<StoreError>>(
         &self,
         new_key_id: &str,
         mut reseal: impl FnMut(&SealedNote) -> std::result::Result<(Vec<u8>, Vec<u8>), E>,
+        mut reseal_mail: impl FnMut(&str, &[u8], &[u8]) -> std::result::Result<(Vec<u8>, Vec<u8>), E>,
     ) -> std::result::Result<Resealed, E> {
         let mut tx = self.pool.begin().await.map_err(StoreError::from)?;
         let mut outcome = Resealed::default();
@@ -47,6 +50,30 @@ impl Store {
                     .map_err(StoreError::from)?;
                 outcome.resealed += 1;
             }
+        }
+        let waiting = sqlx::query(
+            "SELECT id, dedupe_key, nonce, sealed FROM outbox WHERE status IN ('pending', 'sending') AND key_id <> $1",
+        )
+        .bind(new_key_id)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(StoreError::from)?;
+        for r in waiting {
+            use sqlx::Row;
+            let read = |e: sqlx::Error| StoreError::from(e);
+            let id: i64 = r.try_get("id").map_err(read)?;
+            let key: String = r.try_get("dedupe_key").map_err(read)?;
+            let (nonce, sealed): (Vec<u8>, Vec<u8>) =
+                (r.try_get("nonce").map_err(read)?, r.try_get("sealed").map_err(read)?);
+            let (nonce, sealed) = reseal_mail(&key, &nonce, &sealed)?;
+            sqlx::query("UPDATE outbox SET key_id = $1, nonce = $2, sealed = $3 WHERE id = $4")
+                .bind(new_key_id)
+                .bind(nonce)
+                .bind(sealed)
+                .bind(id)
+                .execute(&mut *tx)
+                .await
+                .map_err(StoreError::from)?;
         }
         tx.commit().await.map_err(StoreError::from)?;
         Ok(outcome)

@@ -171,13 +171,17 @@ impl Store {
         Ok(out)
     }
 
-    /// The SMTP server took the message.
+    /// The SMTP server took the message. Its content is dropped: the outbox
+    /// keeps no copy of what was sent, only that it was.
     pub async fn mail_sent(&self, id: i64) -> Result<()> {
-        let done = sqlx::query("UPDATE outbox SET status = 'sent', sent_at = $1, lease_until = NULL WHERE id = $2")
-            .bind(now_rfc3339())
-            .bind(id)
-            .execute(&self.pool)
-            .await?;
+        let done = sqlx::query(
+            "UPDATE outbox SET status = 'sent', sent_at = $1, lease_until = NULL, nonce = $3, sealed = $3 WHERE id = $2",
+        )
+        .bind(now_rfc3339())
+        .bind(id)
+        .bind(Vec::<u8>::new())
+        .execute(&self.pool)
+        .await?;
         one_row(done.rows_affected(), id)
     }
 

@@ -69,6 +69,7 @@ contract!(
     insights_are_kept_edited_and_deleted_and_only_shared_text_reaches_sponsors,
     every_change_to_program_data_moves_the_revision_and_signing_in_does_not,
     a_cached_read_follows_a_change_made_through_another_connection,
+    an_outbox_message_is_written_once_claimed_once_and_keeps_no_content_once_sent,
 );
 
 fn person(id: &str, manager: Option<&str>, level: i32) -> Person {
@@ -448,16 +449,74 @@ async fn resealing_notes_moves_every_row_or_none(db: &TestDb) {
             Ok((vec![1; 24], b"x".to_vec()))
         }
     };
-    assert!(matches!(store.reseal_notes("new", refuse_bad).await, Err(StoreError::Conflict(_))));
+    assert!(matches!(store.reseal_notes("new", refuse_bad, same_mail).await, Err(StoreError::Conflict(_))));
     assert_eq!(store.notes(pair).await.expect("notes"), before, "a failed run writes nothing");
     let upper = |n: &plab_store::SealedNote| Ok::<_, StoreError>((vec![1; 24], n.ciphertext.to_ascii_uppercase()));
-    assert_eq!(store.reseal_notes("new", upper).await.expect("reseal"), Resealed { resealed: 3, skipped: 1 });
+    assert_eq!(
+        store.reseal_notes("new", upper, same_mail).await.expect("reseal"),
+        Resealed { resealed: 3, skipped: 1 }
+    );
     let after = store.notes(pair).await.expect("notes");
     let bodies: Vec<&[u8]> = after.iter().map(|n| n.ciphertext.as_slice()).collect();
     assert_eq!(bodies, [b"ONE".as_slice(), b"TWO", b"new", b"BAD"]);
     assert!(after.iter().all(|n| n.key_id == "new"));
     assert_eq!((after[0].nonce.clone(), after[2].nonce.clone()), (vec![1; 24], vec![0; 24]), "skipped rows untouched");
-    assert_eq!(store.reseal_notes("new", upper).await.expect("rerun"), Resealed { resealed: 0, skipped: 4 });
+    assert_eq!(store.reseal_notes("new", upper, same_mail).await.expect("rerun"), Resealed { resealed: 0, skipped: 4 });
+}
+
+/// Leaves an outbox message's sealed bytes as they are.
+fn same_mail(_: &str, nonce: &[u8], sealed: &[u8]) -> Result<(Vec<u8>, Vec<u8>), StoreError> {
+    Ok((nonce.to_vec(), sealed.to_vec()))
+}
+
+fn outgoing(key: &str, key_id: &str, body: &[u8]) -> plab_store::Outgoing {
+    plab_store::Outgoing {
+        dedupe_key: key.into(),
+        kind: "invitation",
+        recipient: "vp@example.com".into(),
+        key_id: key_id.into(),
+        nonce: vec![0; 24],
+        sealed: body.to_vec(),
+    }
+}
+
+async fn an_outbox_message_is_written_once_claimed_once_and_keeps_no_content_once_sent(db: &TestDb) {
+    let store = seeded(db).await;
+    let (_, pair) = approved_pair(&store).await;
+    // Written with the change that causes it: a second plan (another instance) writes neither.
+    let mail = [outgoing("a", "k", b"first"), outgoing("b", "k", b"second")];
+    store.plan_sessions(pair, &starts(), 60, &mail).await.expect("plan");
+    store.plan_sessions(pair, &starts(), 60, &[outgoing("c", "k", b"third")]).await.expect("plan again");
+    assert_eq!(store.enqueue_mail(&[outgoing("a", "k", b"again")]).await.expect("enqueue"), 0, "same key");
+    assert!(store.mail_exists("a").await.expect("exists") && !store.mail_exists("c").await.expect("exists"));
+    // Two claims at the same moment: each message goes to one of them.
+    let (now, lease) = ("2030-01-01T00:00:00Z", "2030-01-01T00:02:00Z");
+    let other = Store::connect(&db.url).await.expect("second connection");
+    let (x, y) = tokio::join!(store.claim_due_mail(now, lease, 10), other.claim_due_mail(now, lease, 10));
+    let (x, y) = (x.expect("claim"), y.expect("claim"));
+    assert_eq!(x.len() + y.len(), 2, "{x:?} {y:?}");
+    assert!(store.claim_due_mail(now, lease, 10).await.expect("claim").is_empty(), "held by their lease");
+    // A lease that ran out (the instance died) lets another take the message again.
+    let again = store.claim_due_mail(lease, "2030-01-01T00:04:00Z", 10).await.expect("after the lease");
+    assert_eq!(again.len(), 2);
+    assert!(again.iter().all(|m| m.attempts == 2));
+    store.mail_retry(again[0].id, "2030-01-01T01:00:00Z", "connection refused").await.expect("retry");
+    store.mail_sent(again[1].id).await.expect("sent");
+    let counts = store.mail_counts().await.expect("counts");
+    assert_eq!((counts.pending, counts.sending, counts.sent, counts.failed), (1, 0, 1, 0));
+    assert_eq!(counts.recent_errors[0].error, "connection refused");
+    assert!(store.claim_due_mail("2030-01-01T00:30:00Z", lease, 10).await.expect("claim").is_empty(), "backing off");
+    let bytes = plab_store::testing::outbox_bytes(&store).await;
+    let sent_body: &[u8] = if again[1].dedupe_key == "a" { b"first" } else { b"second" };
+    assert!(!bytes.windows(sent_body.len()).any(|w| w == sent_body), "a sent message's content is dropped");
+    // Rotating the notes key moves a waiting message too.
+    let upper = |n: &plab_store::SealedNote| Ok::<_, StoreError>((n.nonce.clone(), n.ciphertext.clone()));
+    let shout = |_: &str, n: &[u8], s: &[u8]| Ok::<_, StoreError>((n.to_vec(), s.to_ascii_uppercase()));
+    store.reseal_notes("new", upper, shout).await.expect("rekey");
+    let waiting = store.claim_due_mail("2030-01-01T02:00:00Z", "2030-01-01T02:02:00Z", 10).await.expect("claim");
+    assert_eq!(waiting.len(), 1);
+    assert_eq!(waiting[0].key_id, "new");
+    assert!(waiting[0].sealed == b"FIRST" || waiting[0].sealed == b"SECOND");
 }
 
 async fn resealing_crosses_its_batches_and_includes_homework(db: &TestDb) {
@@ -475,7 +534,10 @@ async fn resealing_crosses_its_batches_and_includes_homework(db: &TestDb) {
     let reversed = |n: &plab_store::SealedNote| {
         Ok::<_, StoreError>((vec![2; 24], n.ciphertext.iter().rev().copied().collect::<Vec<u8>>()))
     };
-    assert_eq!(store.reseal_notes("new", reversed).await.expect("reseal"), Resealed { resealed: 1_204, skipped: 0 });
+    assert_eq!(
+        store.reseal_notes("new", reversed, same_mail).await.expect("reseal"),
+        Resealed { resealed: 1_204, skipped: 0 }
+    );
     let notes = store.notes(pair).await.expect("notes");
     assert_eq!(notes.len(), 1_203);
     assert!(notes.iter().all(|n| n.key_id == "new" && n.nonce == vec![2; 24]));

@@ -26,4 +26,5 @@ macro_rules! backends {
 pub(crate) use backends;
 
 mod commands;
+mod mail;
 mod serve;

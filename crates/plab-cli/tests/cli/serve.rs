@@ -8,9 +8,9 @@ use std::process::{Child, Command, Stdio};
 
 const KEY: &str = "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0";
 
-struct Server {
+pub(crate) struct Server {
     child: Child,
-    addr: String,
+    pub(crate) addr: String,
     /// The rest of the server's stderr: its logs.
     stderr: std::io::Lines<BufReader<std::process::ChildStderr>>,
 }
@@ -31,14 +31,25 @@ impl Drop for Server {
     }
 }
 
-fn plab(db: &str, dir: &std::path::Path) -> Command {
+/// `plab` on `db` from `dir`, with the test's notes key and none of the
+/// mail settings of the shell that runs the tests.
+pub(crate) fn plab(db: &str, dir: &std::path::Path) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_plab"));
     c.env("PLAB_DATABASE_URL", db).env("PLAB_NOTES_KEY", KEY).current_dir(dir);
+    for name in ["PLAB_SMTP_URL", "PLAB_MAIL_FROM", "PLAB_PUBLIC_URL", "PLAB_MAIL_RETRY_SECONDS"] {
+        c.env_remove(name);
+    }
     c
 }
 
 fn start(db: &str, dir: &std::path::Path) -> Server {
+    start_with(db, dir, &[])
+}
+
+/// `plab serve` on a free port with `env` added, once it says it is serving.
+pub(crate) fn start_with(db: &str, dir: &std::path::Path, env: &[(&str, &str)]) -> Server {
     let mut child = plab(db, dir)
+        .envs(env.iter().copied())
         .args(["serve", "--addr", "127.0.0.1:0"])
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
@@ -56,7 +67,7 @@ fn start(db: &str, dir: &std::path::Path) -> Server {
 }
 
 /// A minimal HTTP/1.1 client: enough to talk to our own server in a test.
-fn http(addr: &str, method: &str, path: &str, token: Option<&str>, body: Option<&Value>) -> (u16, Value) {
+pub(crate) fn http(addr: &str, method: &str, path: &str, token: Option<&str>, body: Option<&Value>) -> (u16, Value) {
     let mut stream = TcpStream::connect(addr).expect("connect");
     let body = body.map(Value::to_string).unwrap_or_default();
     let auth = token.map(|t| format!("Authorization: Bearer {t}\r\n")).unwrap_or_default();
@@ -73,7 +84,7 @@ fn http(addr: &str, method: &str, path: &str, token: Option<&str>, body: Option<
     (status, serde_json::from_str(payload).unwrap_or(Value::Null))
 }
 
-fn login(addr: &str, email: &str) -> String {
+pub(crate) fn login(addr: &str, email: &str) -> String {
     let (status, body) = http(
         addr,
         "POST",

@@ -252,16 +252,17 @@ async fn every_account_route_needs_a_token_and_acts_on_ones_own_account_only(app
         ("POST", "/api/v1/me/calendar-secret".into(), None),
         ("DELETE", "/api/v1/me/reset-notice".into(), None),
         ("PUT", "/api/v1/me/timezone".into(), Some(json!({"timezone": "Europe/Berlin"}).to_string())),
+        ("PUT", "/api/v1/me/mail".into(), Some(json!({"reminders": false, "digests": false}).to_string())),
         ("POST", "/api/v1/me/password".into(), password),
         ("POST", "/api/v1/auth/logout".into(), None),
     ];
     use StatusCode as C;
-    let done = [C::OK, C::OK, C::NO_CONTENT, C::OK, C::NO_CONTENT, C::NO_CONTENT];
-    let matrix: Vec<(Option<&str>, [C; 6])> = vec![
+    let done = [C::OK, C::OK, C::NO_CONTENT, C::OK, C::OK, C::NO_CONTENT, C::NO_CONTENT];
+    let matrix: Vec<(Option<&str>, [C; 7])> = vec![
         (Some("l1@lab.test"), done),
         (Some("s@lab.test"), done),
         (Some("admin@ops.test"), done),
-        (None, [C::UNAUTHORIZED; 6]),
+        (None, [C::UNAUTHORIZED; 7]),
     ];
     crate::common::run_api_matrix(&app, &routes, &matrix).await;
     // Each changed only their own password and zone: the others still sign in with theirs, in UTC.

@@ -22,6 +22,7 @@ crate::backends!(
     reminders_carry_last_sessions_homework_and_go_only_to_those_who_want_them,
     a_forgotten_password_link_goes_to_the_accounts_own_address_only,
     without_smtp_configured_nothing_is_written_to_the_outbox,
+    check_ins_due_and_the_weekly_digest_reach_the_sponsor_without_a_word_of_the_pairs,
 );
 
 const QUESTION: &str =
@@ -126,7 +127,7 @@ async fn feed(app: &App, who: &str) -> Vec<Event> {
 }
 
 fn inside_working_hours(zone: &Zone, start: OffsetDateTime, minutes: u32) -> bool {
-    plab_domain::session::minutes_outside_working_hours(zone, start, minutes) == 0
+    plab_domain::series::minutes_outside_working_hours(zone, start, minutes) == 0
 }
 
 async fn a_new_york_and_berlin_pair_is_invited_at_both_addresses_and_kept_in_step(app: App) {
@@ -309,6 +310,7 @@ async fn reminders_carry_last_sessions_homework_and_go_only_to_those_who_want_th
     assert_eq!(written.reminders, 1);
     let again = notices::enqueue_due(&app.store, &app.state.vault, &app.state.post, before).await.expect("again");
     assert_eq!(again.reminders, 0, "written once, however often the clock ticks");
+    assert!(!holds(&outbox_bytes(&app).await, homework), "a waiting message is sealed: no homework in the clear");
     assert_eq!(deliver(&app, OffsetDateTime::now_utc()).await.sent, 1);
     let mails = sink.take();
     assert_eq!(mails.len(), 1);
@@ -319,21 +321,16 @@ async fn reminders_carry_last_sessions_homework_and_go_only_to_those_who_want_th
     let ny = Zone::parse("America/New_York").expect("ny");
     assert!(r.subject.contains(&ny.human(second)), "{}", r.subject);
     assert!(r.text.contains("/account"), "says how to turn reminders off");
-    // The outbox never holds the homework in the clear.
-    assert!(outbox_bytes(&app).await.windows(homework.len()).all(|w| w != homework.as_bytes()));
+    assert!(!holds(&outbox_bytes(&app).await, homework), "nor once sent");
 }
 
-/// Every byte the outbox table holds for sent messages.
+/// Every byte the outbox table holds.
 async fn outbox_bytes(app: &App) -> Vec<u8> {
-    let counts = app.store.mail_counts().await.expect("counts");
-    assert!(counts.sent > 0);
-    let claimed = app
-        .store
-        .claim_due_mail("9999-12-31T00:00:00Z", "9999-12-31T00:00:00Z", 1000)
-        .await
-        .expect("nothing due: all sent");
-    assert!(claimed.is_empty());
     plab_store::testing::outbox_bytes(&app.store).await
+}
+
+fn holds(haystack: &[u8], needle: &str) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle.as_bytes())
 }
 
 async fn a_forgotten_password_link_goes_to_the_accounts_own_address_only(app: App) {
@@ -348,6 +345,8 @@ async fn a_forgotten_password_link_goes_to_the_accounts_own_address_only(app: Ap
     crate::common::assert_error_json(status, &body, StatusCode::UNPROCESSABLE_ENTITY);
     // A second request within the hour sends nothing more.
     app.call("POST", "/api/v1/auth/password-link", None, Some(ask("l1@lab.test"))).await;
+    let waiting = outbox_bytes(&app).await;
+    assert!(!holds(&waiting, "set-password"), "the waiting message, link and all, is sealed");
     assert_eq!(deliver(&app, OffsetDateTime::now_utc()).await.sent, 1);
     let mails = sink.take();
     assert_eq!(mails[0].to, ["l1@lab.test"]);
@@ -361,7 +360,7 @@ async fn a_forgotten_password_link_goes_to_the_accounts_own_address_only(app: Ap
     let page = crate::common::browser::send(&app, "GET", &format!("/set-password/{link}"), None, None).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.html.contains("l1@lab.test"));
-    assert!(outbox_bytes(&app).await.windows(link.len()).all(|w| w != link.as_bytes()), "the link is sealed");
+    assert!(!holds(&waiting, &link) && !holds(&outbox_bytes(&app).await, &link), "the link is never in the clear");
     // The sign-in page offers it; the forgot page answers alike for anyone.
     let (cookie, csrf) = crate::common::browser::pre_session(&app, "/forgot-password").await;
     let form = crate::common::browser::form(&[("csrf", &csrf), ("email", "nobody@lab.test")]);
@@ -380,4 +379,42 @@ async fn without_smtp_configured_nothing_is_written_to_the_outbox(app: App) {
     crate::common::assert_error_json(status, &body, StatusCode::CONFLICT);
     let page = crate::common::browser::send(&app, "GET", "/forgot-password", None, None).await;
     assert!(page.html.contains("Ask your administrator"), "{}", page.html);
+}
+
+async fn check_ins_due_and_the_weekly_digest_reach_the_sponsor_without_a_word_of_the_pairs(app: App) {
+    let sink = Sink::start(free_port());
+    let app = with_post(app, post_to(sink.port));
+    // Pair 1 shows the expert reflex over three held sessions; pair 2 is healthy. Both reach their check-in.
+    let reflex = [[1, 4, 4], [4, 4, 4], [2, 4, 4]];
+    crate::report::three_held_sessions(&app, app.pair1, "l1@lab.test", "m1@lab.test", reflex).await;
+    crate::report::three_held_sessions(&app, app.pair2, "l2@lab.test", "m2@lab.test", [[5, 5, 4]; 3]).await;
+    deliver(&app, OffsetDateTime::now_utc()).await;
+    sink.take();
+    let now = OffsetDateTime::now_utc();
+    let written = notices::enqueue_due(&app.store, &app.state.vault, &app.state.post, now).await.expect("notices");
+    assert_eq!((written.checkins_due, written.digests), (5, 1), "four partners and the sponsor; one digest");
+    let again = notices::enqueue_due(&app.store, &app.state.vault, &app.state.post, now).await.expect("again");
+    assert_eq!((again.checkins_due, again.digests), (0, 0), "once each");
+    deliver(&app, now).await;
+    let mails = sink.take();
+    let to = |who: &str| mails.iter().filter(|m| m.to == [who.to_owned()]).collect::<Vec<_>>();
+    for partner in ["l1@lab.test", "m1@lab.test", "l2@lab.test", "m2@lab.test"] {
+        let mine = to(partner);
+        assert_eq!(mine.len(), 1, "{partner}");
+        assert!(mine[0].subject.contains("check-in is due") && mine[0].text.contains("/checkin"), "{}", mine[0].text);
+    }
+    let sponsor = to("s@lab.test");
+    assert_eq!(sponsor.len(), 2, "one check-in notice and one digest");
+    let digest = sponsor.iter().find(|m| m.subject.contains("at risk")).expect("digest");
+    assert!(digest.subject.contains("1 of 2 pairs at risk"), "{}", digest.subject);
+    assert!(
+        digest.text.contains(&format!("Pair {} (Name L1 and Name M1): expert reflex", app.pair1)),
+        "{}",
+        digest.text
+    );
+    assert!(!digest.text.contains(&format!("Pair {} ", app.pair2)), "a healthy pair is not named");
+    for m in &sponsor {
+        assert!(!m.raw.contains("team channel"), "no homework reaches the sponsor: {}", m.raw);
+    }
+    assert!(to("s2@lab.test").is_empty(), "another program's sponsor hears nothing of this one");
 }

@@ -11,7 +11,13 @@ use serde_json::{Value, json};
 /// Holds a pair's first three sessions, 21, 14 and 7 days ago, with homework
 /// each time and these leader pulses (listened, focused, shared_challenge);
 /// the mentor answers 4 to everything.
-async fn three_held_sessions(app: &App, pair: i64, leader: &str, mentor: &str, leader_pulses: [[i64; 3]; 3]) {
+pub(crate) async fn three_held_sessions(
+    app: &App,
+    pair: i64,
+    leader: &str,
+    mentor: &str,
+    leader_pulses: [[i64; 3]; 3],
+) {
     let ids = activate(app, pair, leader, mentor).await;
     let (lt, mt) = (app.login(leader).await, app.login(mentor).await);
     for (i, days_ago) in [21, 14, 7].into_iter().enumerate() {

@@ -65,6 +65,11 @@ async fn authorization_matrix_over_every_session_route(app: App) {
         ("POST", format!("/api/v1/sessions/{}/cancel", other[5]), None),
         ("GET", format!("/api/v1/pairs/{p2}/sessions"), None),
         ("POST", format!("/api/v1/sessions/{}/segments", own[0]), body(json!({"segment": "Connect", "minutes": 9}))),
+        (
+            "POST",
+            format!("/api/v1/sessions/{}/reschedule/preview", own[2]),
+            body(json!({"starts_at": next_month(1), "scope": "rest"})),
+        ),
     ];
     use StatusCode as C;
     let (ok, no, hidden, anon) = (C::OK, C::FORBIDDEN, C::NOT_FOUND, C::UNAUTHORIZED);
@@ -73,15 +78,15 @@ async fn authorization_matrix_over_every_session_route(app: App) {
     // A session of a pair the caller cannot see is 404 like a missing one;
     // the sponsor sees the sessions but may not act on them (403).
     let done = C::NO_CONTENT;
-    let matrix: Vec<(Option<&str>, [C; 8])> = vec![
-        (Some("l1@lab.test"), [ok, ok, ok, ok, ok, hidden, hidden, done]),
-        (Some("m1@lab.test"), [ok, ok, ok, C::CONFLICT, C::UNPROCESSABLE_ENTITY, hidden, hidden, done]),
-        (Some("s@lab.test"), [ok, no, no, no, no, no, ok, no]),
-        (Some("l2@lab.test"), [hidden, hidden, hidden, hidden, hidden, ok, ok, hidden]),
-        (Some("s2@lab.test"), [hidden; 8]),
-        (Some("m3@lab.test"), [hidden; 8]),
-        (Some("admin@ops.test"), [hidden; 8]),
-        (None, [anon; 8]),
+    let matrix: Vec<(Option<&str>, [C; 9])> = vec![
+        (Some("l1@lab.test"), [ok, ok, ok, ok, ok, hidden, hidden, done, ok]),
+        (Some("m1@lab.test"), [ok, ok, ok, C::CONFLICT, C::UNPROCESSABLE_ENTITY, hidden, hidden, done, ok]),
+        (Some("s@lab.test"), [ok, no, no, no, no, no, ok, no, no]),
+        (Some("l2@lab.test"), [hidden, hidden, hidden, hidden, hidden, ok, ok, hidden, hidden]),
+        (Some("s2@lab.test"), [hidden; 9]),
+        (Some("m3@lab.test"), [hidden; 9]),
+        (Some("admin@ops.test"), [hidden; 9]),
+        (None, [anon; 9]),
     ];
     crate::common::run_api_matrix(&app, &routes, &matrix).await;
     // The timer's recordings: only the agenda's segments, within ten hours, never on a cancelled session.
