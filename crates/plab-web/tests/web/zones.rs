@@ -7,7 +7,59 @@ use axum::http::StatusCode;
 use plab_domain::person::RawPerson;
 use serde_json::json;
 
-crate::backends!(times_show_in_the_viewers_own_zone_from_the_directory_or_their_choice);
+crate::backends!(
+    times_show_in_the_viewers_own_zone_from_the_directory_or_their_choice,
+    moving_the_rest_of_the_series_in_the_browser_shows_both_clocks_before_anything_moves,
+);
+
+async fn moving_the_rest_of_the_series_in_the_browser_shows_both_clocks_before_anything_moves(app: App) {
+    for (who, zone) in [("l1@lab.test", "America/New_York"), ("m1@lab.test", "Europe/Berlin")] {
+        let token = app.login(who).await;
+        let body = json!({ "timezone": zone }).to_string();
+        assert_eq!(app.call("PUT", "/api/v1/me/timezone", Some(&token), Some(body)).await.0, StatusCode::OK);
+    }
+    let sessions = activate(&app, app.pair1, "l1@lab.test", "m1@lab.test").await;
+    let token = app.login("m1@lab.test").await;
+    let (_, before) = app.call("GET", &format!("/api/v1/pairs/{}/sessions", app.pair1), Some(&token), None).await;
+    // A Tuesday a month ahead, 15:00 on the mentor's (Berlin) clock.
+    let mut day = plab_domain::Date::of_instant(time::OffsetDateTime::now_utc()).plus_days(30);
+    while day.midnight_utc().weekday() != time::Weekday::Tuesday {
+        day = day.plus_days(1);
+    }
+    let (cookie, csrf) = sign_in(&app, "m1@lab.test").await;
+    let uri = format!("/sessions/{}/reschedule", sessions[1]);
+    let typed = format!("{day}T15:00");
+    let fields = |action: &str| form(&[("csrf", &csrf), ("starts_at", &typed), ("scope", "rest"), ("action", action)]);
+    let page = send(&app, "POST", &uri, Some(&cookie), Some(&fields("preview"))).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.html);
+    let table = page.html.split("id=\"move-preview\"").nth(1).expect("the preview table");
+    assert_eq!(table.matches("<tr><td>").count(), 5, "sessions 2 to 6 move: {table}");
+    assert!(table.contains(" (America/New_York)</td>") && table.contains(", 15:00 (Europe/Berlin)</td>"), "{table}");
+    assert!(page.html.contains(&format!("value=\"{typed}\"")) && page.html.contains("value=\"rest\" checked"));
+    let (_, unchanged) = app.call("GET", &format!("/api/v1/pairs/{}/sessions", app.pair1), Some(&token), None).await;
+    assert_eq!(unchanged, before, "a preview moves nothing");
+    let moved = send(&app, "POST", &uri, Some(&cookie), Some(&fields("move"))).await;
+    assert_eq!(moved.status, StatusCode::SEE_OTHER, "{}", moved.html);
+    let (_, after) = app.call("GET", &format!("/api/v1/pairs/{}/sessions", app.pair1), Some(&token), None).await;
+    assert_eq!(after[0], before[0], "session 1 stays");
+    // The moved session is at 15:00 in Berlin; the rest keep its time on the leader's (New York) clock.
+    let zone = |name| plab_domain::zone::Zone::parse(name).expect("zone");
+    let (berlin, new_york) = (zone("Europe/Berlin"), zone("America/New_York"));
+    let at =
+        |s: &serde_json::Value| plab_domain::session::parse_instant(s["starts_at"].as_str().expect("t")).expect("t");
+    let first = berlin.local(at(&after[1]));
+    assert_eq!((first.day, first.hour, first.minute), (day, 15, 0));
+    let leader_clock = new_york.local(at(&after[1]));
+    for (i, s) in after.as_array().expect("list").iter().enumerate().skip(1) {
+        let local = new_york.local(at(s));
+        let expected_day = leader_clock.day.plus_days(14 * (i as i64 - 1));
+        assert_eq!(
+            (local.day, local.hour, local.minute),
+            (expected_day, leader_clock.hour, leader_clock.minute),
+            "{s}"
+        );
+    }
+}
 
 async fn zone_of(app: &App, email: &str) -> String {
     let token = app.login(email).await;
