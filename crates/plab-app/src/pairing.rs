@@ -92,6 +92,7 @@ pub async fn request_for(
         previous: store.pairs_elsewhere(program).await?,
         opted_out,
         weights: settings.pairing_weights,
+        reporting_chain_levels: settings.reporting_chain_levels,
     };
     Ok((request, without_question, already_paired))
 }
@@ -113,6 +114,7 @@ pub async fn propose(
     }
     let parameters = serde_json::json!({
         "weights": request.weights,
+        "reporting_chain_levels": request.reporting_chain_levels,
         "adjacent_departments": request.adjacent_departments,
         "pinned": request.pinned,
         "forbidden": request.forbidden,

@@ -45,8 +45,8 @@ fn print_pairs(r: &MatchResponse) -> Result<(), Failure> {
     for p in &r.pairs {
         out!("{:<12} + {:<12} {:>8.3}  {:<9} {}", p.leader, p.mentor, p.score, p.kind.as_str(), p.reasons.join("; "));
     }
-    if !r.unmatched.is_empty() {
-        out!("unmatched: {}", r.unmatched.join(", "));
+    for (leader, why) in r.unmatched.iter().zip(&r.unmatched_reasons) {
+        out!("unmatched: {leader}: {why}");
     }
     out!(
         "{} pairs, total score {:.3}, solver {:.1} ms",

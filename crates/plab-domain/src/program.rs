@@ -74,6 +74,11 @@ pub struct ProgramSettings {
     pub adjacent_departments: Vec<(String, String)>,
     pub pairing_weights: PairingWeights,
     pub coach: CoachThresholds,
+    /// How far up and down a leader's line the reporting-chain rule reaches
+    /// when pairing: `None` (the default) the whole chain; `Some(2)` excludes
+    /// only mentors within two levels, so the top of the organisation can be paired.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reporting_chain_levels: Option<u32>,
 }
 
 impl Default for ProgramSettings {
@@ -88,6 +93,7 @@ impl Default for ProgramSettings {
             adjacent_departments: Vec::new(),
             pairing_weights: PairingWeights::default(),
             coach: CoachThresholds::default(),
+            reporting_chain_levels: None,
         }
     }
 }
@@ -107,6 +113,9 @@ impl ProgramSettings {
         range("checkin_after", self.checkin_after, 3, 4);
         range("min_group_size", self.min_group_size, 2, 1000);
         range("default_mentor_capacity", self.default_mentor_capacity, 1, 10);
+        if let Some(levels) = self.reporting_chain_levels {
+            range("reporting_chain_levels", levels, 1, 50);
+        }
         let w = self.pairing_weights;
         for (field, v) in [
             ("pairing_weights.topic", w.topic),

@@ -63,6 +63,10 @@ pub enum MatchError {
     DuplicateScore { leader: String, mentor: String },
     #[error("weights: {field} weight {value} is not a finite number between -1e6 and 1e6")]
     BadWeight { field: &'static str, value: f64 },
+    #[error(
+        "reporting_chain_levels: {0} would let a leader's own reports mentor them; use 1 or more (or leave it out for the whole chain)"
+    )]
+    BadChainLevels(u32),
 }
 
 fn cycle_text(members: &[String]) -> String {

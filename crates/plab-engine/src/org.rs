@@ -14,6 +14,8 @@ pub(crate) struct Org<'r> {
     index: HashMap<&'r str, u32>,
     enter: Vec<u32>,
     exit: Vec<u32>,
+    /// Levels below the top of their tree (0 for someone with no manager).
+    depth: Vec<u32>,
 }
 
 impl<'r> Org<'r> {
@@ -34,7 +36,17 @@ impl<'r> Org<'r> {
         }
         let (enter, exit) = euler_intervals(&manager)
             .map_err(|start| MatchError::ManagerCycle { members: cycle_from(start, people) })?;
-        Ok(Org { index, enter, exit })
+        // A manager is entered before everyone under them: depths in entry order.
+        let mut by_entry: Vec<u32> = (0..people.len() as u32).collect();
+        by_entry.sort_unstable_by_key(|&p| enter[p as usize]);
+        let mut depth = vec![0u32; people.len()];
+        for p in by_entry {
+            let m = manager[p as usize];
+            if m != NO_MANAGER {
+                depth[p as usize] = depth[m as usize] + 1;
+            }
+        }
+        Ok(Org { index, enter, exit, depth })
     }
 
     pub(crate) fn get(&self, id: &str) -> Option<u32> {
@@ -60,6 +72,11 @@ impl<'r> Org<'r> {
 
     pub(crate) fn enter_exit(&self, person: u32) -> (u32, u32) {
         (self.enter[person as usize], self.exit[person as usize])
+    }
+
+    /// How many managers are above `person`.
+    pub(crate) fn depth(&self, person: u32) -> u32 {
+        self.depth[person as usize]
     }
 }
 
@@ -169,6 +186,14 @@ mod tests {
         let org = Org::build(&people).expect("valid org");
         assert!(org.is_above(0, (n - 1) as u32));
         assert!(!org.is_above((n - 1) as u32, 0));
+    }
+
+    #[test]
+    fn depth_counts_the_managers_above() {
+        let people = vec![person("dev", Some("vp")), person("vp", Some("ceo")), person("ceo", None), person("x", None)];
+        let org = Org::build(&people).expect("valid org");
+        let depth = |s| org.depth(org.get(s).expect("known"));
+        assert_eq!((depth("ceo"), depth("vp"), depth("dev"), depth("x")), (0, 1, 2, 0));
     }
 
     #[test]

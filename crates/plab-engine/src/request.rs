@@ -34,6 +34,11 @@ pub struct MatchRequest {
     /// Weights of the built-in score's components.
     #[serde(default)]
     pub weights: PairingWeights,
+    /// How far up and down the leader's line the reporting-chain rule reaches:
+    /// with `Some(n)` only mentors within `n` levels are excluded (at least 1);
+    /// `None`, the whole chain.
+    #[serde(default)]
+    pub reporting_chain_levels: Option<u32>,
 }
 
 impl MatchRequest {
@@ -50,6 +55,7 @@ impl MatchRequest {
             previous: Vec::new(),
             opted_out: Vec::new(),
             weights: PairingWeights::default(),
+            reporting_chain_levels: None,
         }
     }
 }

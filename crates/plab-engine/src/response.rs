@@ -1,19 +1,39 @@
 //! The output of `plab match` (docs/interfaces.md) and the progress reports of long runs.
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// Serialized as docs/interfaces.md gives it: `unmatched_reasons` is an
+/// object from each unmatched leader's id to the sentence (in request order).
+#[derive(Debug, Clone, PartialEq)]
 pub struct MatchResponse {
     /// One entry per matched leader, in the order of the request's `leaders`.
     pub pairs: Vec<ProposedPair>,
     /// Leaders left without a mentor, in request order.
     pub unmatched: Vec<String>,
     /// Why each of `unmatched` got no mentor, in a sentence, in the same order.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unmatched_reasons: Vec<String>,
     /// Sum of the pairs' scores.
     pub total_score: f64,
     /// Milliseconds spent in the assignment solver (not parsing, not scoring).
     pub solve_ms: f64,
+}
+
+impl Serialize for MatchResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        struct Reasons<'a>(&'a [String], &'a [String]);
+        impl Serialize for Reasons<'_> {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.collect_map(self.0.iter().zip(self.1))
+            }
+        }
+        let mut s = serializer.serialize_struct("MatchResponse", 5)?;
+        s.serialize_field("pairs", &self.pairs)?;
+        s.serialize_field("unmatched", &self.unmatched)?;
+        s.serialize_field("unmatched_reasons", &Reasons(&self.unmatched, &self.unmatched_reasons))?;
+        s.serialize_field("total_score", &self.total_score)?;
+        s.serialize_field("solve_ms", &self.solve_ms)?;
+        s.end()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -22,6 +22,9 @@ pub(crate) struct Participants<'r> {
     pub pinned: Vec<Option<u32>>,
     level: Vec<i32>,
     enter_exit: Vec<(u32, u32)>,
+    depth: Vec<u32>,
+    /// How many levels the reporting-chain rule reaches; `None`, the whole chain.
+    chain_levels: Option<u32>,
     /// Mentors each leader must not get (forbidden or previous), sorted.
     excluded_offsets: Vec<usize>,
     excluded: Vec<u32>,
@@ -29,6 +32,9 @@ pub(crate) struct Participants<'r> {
 
 impl<'r> Participants<'r> {
     pub(crate) fn build(req: &'r MatchRequest, org: &Org<'r>) -> Result<Self, MatchError> {
+        if let Some(0) = req.reporting_chain_levels {
+            return Err(MatchError::BadChainLevels(0));
+        }
         let mut leader_of_id = HashMap::with_capacity(req.leaders.len());
         let mut leader_person = Vec::with_capacity(req.leaders.len());
         for (i, leader) in req.leaders.iter().enumerate() {
@@ -86,6 +92,7 @@ impl<'r> Participants<'r> {
 
         let level = req.people.iter().map(|p| p.level).collect();
         let enter_exit = (0..req.people.len() as u32).map(|p| org.enter_exit(p)).collect();
+        let depth = (0..req.people.len() as u32).map(|p| org.depth(p)).collect();
         let mut participants = Participants {
             pinned: vec![None; leader_person.len()],
             leader_person,
@@ -95,6 +102,8 @@ impl<'r> Participants<'r> {
             free_seats,
             level,
             enter_exit,
+            depth,
+            chain_levels: req.reporting_chain_levels,
             excluded_offsets,
             excluded,
         };
@@ -149,10 +158,23 @@ impl<'r> Participants<'r> {
         Ok(())
     }
 
-    fn in_chain(&self, a: u32, b: u32) -> bool {
+    /// How many levels apart `a` and `b` are when one is in the other's
+    /// reporting chain (0 for the same person); `None` when neither is.
+    fn chain_distance(&self, a: u32, b: u32) -> Option<u32> {
         let (ea, xa) = self.enter_exit[a as usize];
         let (eb, xb) = self.enter_exit[b as usize];
-        a == b || (ea < eb && eb <= xa) || (eb < ea && ea <= xb)
+        let nested = a == b || (ea < eb && eb <= xa) || (eb < ea && ea <= xb);
+        nested.then(|| self.depth[a as usize].abs_diff(self.depth[b as usize]))
+    }
+
+    /// Whether the reporting-chain rule keeps `a` and `b` apart: one is in the
+    /// other's chain, within `reporting_chain_levels` when it is set.
+    fn in_chain(&self, a: u32, b: u32) -> bool {
+        match (self.chain_distance(a, b), self.chain_levels) {
+            (None, _) => false,
+            (Some(d), Some(levels)) => d <= levels,
+            (Some(_), None) => true,
+        }
     }
 
     /// Every hard rule except capacity, for leader `l` and mentor `m` (participant indices).
@@ -177,12 +199,15 @@ impl<'r> Participants<'r> {
         }
         let lp = self.leader_person[l as usize];
         let (mut senior, mut chain, mut excluded, mut no_place, mut open) = (0, 0, 0, 0, 0);
+        // Levels between the leader and each junior mentor the chain rule rules out.
+        let mut distances = Vec::new();
         for m in 0..self.mentor_person.len() as u32 {
             let mp = self.mentor_person[m as usize];
             if self.level[mp as usize] >= self.level[lp as usize] {
                 senior += 1;
             } else if self.in_chain(lp, mp) {
                 chain += 1;
+                distances.extend(self.chain_distance(lp, mp));
             } else if self.excluded_for(l).binary_search(&m).is_ok() {
                 excluded += 1;
             } else if self.free_seats[m as usize] == 0 {
@@ -207,7 +232,7 @@ impl<'r> Participants<'r> {
                     "are forbidden or were their mentors before",
                 ));
             }
-            return format!("No enrolled mentor may take this leader: {}.", why.join(", "));
+            return format!("No enrolled mentor may take this leader: {}.{}", why.join(", "), chain_hint(&distances));
         }
         if open == 0 {
             return format!(
@@ -230,6 +255,25 @@ impl<'r> Participants<'r> {
     pub(crate) fn open_mentors(&self) -> Vec<u32> {
         (0..self.mentor_person.len() as u32).filter(|&m| self.free_seats[m as usize] > 0).collect()
     }
+}
+
+/// What `reporting_chain_levels` would let some of the chain's mentors take
+/// the leader: 2 (the rule then excludes only mentors within two levels of the
+/// leader's line) when that frees any, else the most that frees some.
+fn chain_hint(distances: &[u32]) -> String {
+    let freed = |levels: u32| distances.iter().filter(|&&d| d > levels).count();
+    let Some(&farthest) = distances.iter().max() else { return String::new() };
+    let levels = if freed(2) > 0 { 2 } else { farthest.saturating_sub(1) };
+    if levels == 0 || freed(levels) == 0 {
+        return String::new();
+    }
+    let n = freed(levels);
+    let who = if n == 1 { "1 of them".to_owned() } else { format!("{n} of them") };
+    let unit = if levels == 1 { "level" } else { "levels" };
+    format!(
+        " Setting reporting_chain_levels to {levels} (exclude only mentors within {levels} {unit} of their line) \
+         would allow {who}."
+    )
 }
 
 fn duplicate(field: &'static str, id: &str) -> MatchError {

@@ -833,6 +833,7 @@ fn a_sign_in_email_changes_only_by_its_own_audited_command_and_an_import_cannot_
 }
 
 crate::backends!(
+    the_ceo_of_a_2000_person_demo_is_paired_once_the_chain_rule_reaches_two_levels,
     export_then_import_round_trips,
     each_import_rejection_names_its_line_and_writes_nothing,
     an_import_failing_on_its_last_row_leaves_the_database_as_before,
@@ -847,3 +848,49 @@ crate::backends!(
     a_database_without_sealed_notes_gets_a_fresh_notes_key_file_at_start,
     a_sign_in_email_changes_only_by_its_own_audited_command_and_an_import_cannot_take_it,
 );
+
+fn the_ceo_of_a_2000_person_demo_is_paired_once_the_chain_rule_reaches_two_levels(db: TestDb) {
+    let plab = Plab::new(db);
+    plab.json(&["demo", "--people", "2000", "--seed", "7", "--json"]);
+    // The CEO (no manager) leads; twenty people at level 1 mentor.
+    let export = plab.export();
+    let rows: Vec<Vec<&str>> = export.lines().skip(1).map(|l| l.split(',').collect()).collect();
+    let ceo = rows.iter().find(|r| r[4].is_empty()).expect("the CEO")[0].to_owned();
+    let juniors: Vec<&str> = rows.iter().filter(|r| r[6] == "1").take(20).map(|r| r[0]).collect();
+    let mut programs = Vec::new();
+    for (name, settings) in [("Whole chain", "{}"), ("Two levels", r#"{"reporting_chain_levels": 2}"#)] {
+        let file = plab.file(&format!("{}.json", name.replace(' ', "_")), settings);
+        let created = plab.json(&[
+            "program",
+            "create",
+            "--name",
+            name,
+            "--starts",
+            "2027-06-07",
+            "--settings",
+            file.to_str().expect("path"),
+            "--json",
+        ]);
+        let program = created["id"].to_string();
+        plab.ok(&["enroll", "--program", &program, "--role", "leader", &ceo]);
+        plab.ok(&[&["enroll", "--program", &program, "--role", "mentor"][..], &juniors].concat());
+        plab.ok(&[
+            "question",
+            "set",
+            "--program",
+            &program,
+            "--leader",
+            &ceo,
+            "What do people who joined this year see in our customer journey that my team no longer notices?",
+        ]);
+        programs.push(program);
+    }
+    let whole = plab.json(&["match", "--program", &programs[0], "--dry-run", "--json"]);
+    assert_eq!(whole["unmatched"], serde_json::json!([ceo]), "{whole}");
+    let why = whole["unmatched_reasons"][&ceo].as_str().expect("a reason for the CEO");
+    assert!(why.contains("in their reporting chain") && why.contains("reporting_chain_levels to 2"), "{why}");
+    let two = plab.json(&["match", "--program", &programs[1], "--dry-run", "--json"]);
+    assert_eq!(two["pairs"].as_array().map(Vec::len), Some(1), "{two}");
+    assert_eq!(two["pairs"][0]["leader"], ceo.as_str());
+    assert_eq!(two["unmatched_reasons"], serde_json::json!({}));
+}

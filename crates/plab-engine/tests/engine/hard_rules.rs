@@ -22,7 +22,62 @@ fn mentor_in_reporting_chain_is_never_proposed() {
     let resp = run(&chain_org()).expect("valid request");
     assert!(resp.pairs.is_empty());
     assert_eq!(resp.unmatched, ["vp"]);
-    assert_eq!(resp.unmatched_reasons, ["No enrolled mentor may take this leader: 1 is in their reporting chain."]);
+    assert_eq!(
+        resp.unmatched_reasons,
+        ["No enrolled mentor may take this leader: 1 is in their reporting chain. Setting reporting_chain_levels \
+          to 1 (exclude only mentors within 1 level of their line) would allow 1 of them."]
+    );
+}
+
+/// The CEO as a leader: everyone is in their chain. lead and hire are two
+/// levels down, dev three.
+fn ceo_as_leader(levels: Option<u32>) -> MatchRequest {
+    let mut req = chain_org();
+    req.leaders = vec![leader("ceo", "What do our newest engineers see that I do not?")];
+    req.mentors = vec![mentor("lead", 1), mentor("hire", 1), mentor("dev", 1)];
+    req.reporting_chain_levels = levels;
+    req
+}
+
+#[test]
+fn the_top_of_the_organisation_is_unmatched_and_told_which_setting_would_pair_them() {
+    let resp = run(&ceo_as_leader(None)).expect("valid");
+    assert_eq!(resp.unmatched, ["ceo"]);
+    assert_eq!(
+        resp.unmatched_reasons,
+        ["No enrolled mentor may take this leader: 3 are in their reporting chain. Setting reporting_chain_levels \
+          to 2 (exclude only mentors within 2 levels of their line) would allow 1 of them."]
+    );
+}
+
+#[test]
+fn with_chain_levels_only_mentors_within_that_many_levels_of_the_line_are_excluded() {
+    let req = ceo_as_leader(Some(2));
+    let resp = run(&req).expect("valid");
+    assert_eq!(mentor_of(&resp, "ceo"), Some("dev"), "dev is three levels down; lead and hire two");
+    assert_rules_hold(&req, &resp);
+    let resp = run(&ceo_as_leader(Some(3))).expect("valid");
+    assert_eq!(resp.unmatched, ["ceo"], "three levels reach dev too");
+    // Upwards as well: a leader's manager's manager is two levels up.
+    let mut up = chain_org();
+    up.people[1].level = 1; // the vp, strangely junior, as a mentor of dev's lead
+    up.leaders = vec![leader("lead", "Why?")];
+    up.mentors = vec![mentor("vp", 1)];
+    up.reporting_chain_levels = Some(1);
+    assert!(run(&up).expect("valid").pairs.is_empty(), "the direct manager is within one level");
+}
+
+#[test]
+fn each_unmatched_leaders_reason_is_given_by_their_id() {
+    let json = serde_json::to_value(run(&ceo_as_leader(None)).expect("valid")).expect("json");
+    let why = json["unmatched_reasons"]["ceo"].as_str().expect("the ceo's reason by id");
+    assert!(why.contains("reporting_chain_levels to 2"), "{why}");
+}
+
+#[test]
+fn zero_chain_levels_are_refused_by_name() {
+    let e = run(&ceo_as_leader(Some(0))).expect_err("0 would let a report mentor their manager");
+    assert!(e.to_string().starts_with("reporting_chain_levels: 0"), "{e}");
 }
 
 #[test]

@@ -199,11 +199,11 @@ fn response_serializes_as_the_contract_says() {
     let resp = run(&tech_question_request()).expect("valid request");
     let json = serde_json::to_value(&resp).expect("serialize");
     let keys: Vec<&str> = json.as_object().expect("object").keys().map(String::as_str).collect();
-    // `unmatched_reasons` is added only when a leader is unmatched.
-    assert_eq!(keys.len(), 4, "{keys:?}");
-    for key in ["pairs", "unmatched", "total_score", "solve_ms"] {
+    assert_eq!(keys.len(), 5, "{keys:?}");
+    for key in ["pairs", "unmatched", "unmatched_reasons", "total_score", "solve_ms"] {
         assert!(json.get(key).is_some(), "missing {key}");
     }
+    assert_eq!(json["unmatched_reasons"], serde_json::json!({}), "an object, empty when everyone is paired");
     let pair = &json["pairs"][0];
     for key in ["leader", "mentor", "score", "kind", "reasons"] {
         assert!(pair.get(key).is_some(), "pair missing {key}");

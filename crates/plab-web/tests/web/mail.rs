@@ -4,11 +4,10 @@
 //! server down and then up; two instances delivering one outbox; opting out;
 //! password links to the account's own address only.
 use crate::common::smtp::{Event, Mail, Sink, free_port, read_ics};
-use crate::common::{App, PASSWORD, approve_pairs};
+use crate::common::{App, PASSWORD, approve_pairs, person_in_zone};
 use axum::http::StatusCode;
 use plab_app::mail::{self, Post};
 use plab_app::{accounts, notices, programs};
-use plab_domain::person::RawPerson;
 use plab_domain::program::{ProgramSettings, Role};
 use plab_domain::zone::Zone;
 use plab_domain::{Date, ProgramId};
@@ -48,27 +47,14 @@ async fn deliver(app: &App, now: OffsetDateTime) -> mail::Delivered {
     mail::deliver_due(&app.store, &app.state.vault, &app.state.post, now).await.expect("deliver")
 }
 
-fn person(id: &str, manager: &str, level: u8, dept: &str, zone: &str) -> plab_domain::person::Person {
-    RawPerson {
-        employee_id: id.into(),
-        name: format!("Name {id}"),
-        email: format!("{}@lab.test", id.to_lowercase()),
-        department: dept.into(),
-        manager_id: manager.into(),
-        hire_date: "2016-04-01".into(),
-        level: level.to_string(),
-        timezone: zone.into(),
-        ..RawPerson::default()
-    }
-    .parse()
-    .expect("person")
-}
-
 /// A leader in New York and a mentor in Berlin (zones from the directory), in
 /// a program of 12 sessions every two weeks from a Monday five weeks ahead:
 /// five months, so the series meets at least one daylight-saving change.
 async fn transatlantic(app: &App) -> (ProgramId, i64) {
-    let people = [person("NYL", "CEO", 8, "Sales", "America/New_York"), person("BEM", "L2", 2, "Ops", "Europe/Berlin")];
+    let people = [
+        person_in_zone("NYL", "CEO", 8, "Sales", "America/New_York"),
+        person_in_zone("BEM", "L2", 2, "Ops", "Europe/Berlin"),
+    ];
     app.store.upsert_people(&people, &|_| {}).await.expect("people");
     let starts = Date::of_instant(OffsetDateTime::now_utc()).plus_days(35).or_next_weekday();
     let settings = ProgramSettings { sessions: 12, cadence_days: 14, ..ProgramSettings::default() };

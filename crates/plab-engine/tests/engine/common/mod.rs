@@ -45,22 +45,24 @@ pub fn mentor_of<'a>(resp: &'a MatchResponse, leader: &str) -> Option<&'a str> {
 pub fn in_chain(req: &MatchRequest, a: &str, b: &str) -> bool {
     let manager: HashMap<&str, Option<&str>> =
         req.people.iter().map(|p| (p.id.as_str(), p.manager.as_deref())).collect();
+    // How many levels `high` is above `low`, if it is in `low`'s line at all.
     let above = |low: &str, high: &str| {
         let mut cur = manager.get(low).copied().flatten();
-        let mut steps = 0;
+        let mut steps = 0u32;
         while let Some(m) = cur {
-            if m == high {
-                return true;
-            }
             steps += 1;
-            if steps > manager.len() {
-                return false;
+            if m == high {
+                return Some(steps);
+            }
+            if steps as usize > manager.len() {
+                return None;
             }
             cur = manager.get(m).copied().flatten();
         }
-        false
+        None
     };
-    a == b || above(a, b) || above(b, a)
+    let within = |d: u32| req.reporting_chain_levels.is_none_or(|levels| d <= levels);
+    a == b || above(a, b).is_some_and(within) || above(b, a).is_some_and(within)
 }
 
 fn level(req: &MatchRequest, id: &str) -> i32 {

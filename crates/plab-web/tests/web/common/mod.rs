@@ -31,6 +31,11 @@ pub struct App {
 }
 
 fn person(id: &str, manager: &str, level: i32, dept: &str) -> plab_domain::person::Person {
+    person_in_zone(id, manager, level, dept, "")
+}
+
+/// A directory entry `ID@lab.test` named `Name ID`, living in `zone` (empty: none given).
+pub fn person_in_zone(id: &str, manager: &str, level: i32, dept: &str, zone: &str) -> plab_domain::person::Person {
     RawPerson {
         employee_id: id.into(),
         name: format!("Name {id}"),
@@ -39,6 +44,7 @@ fn person(id: &str, manager: &str, level: i32, dept: &str) -> plab_domain::perso
         manager_id: manager.into(),
         hire_date: "2015-01-01".into(),
         level: level.to_string(),
+        timezone: zone.into(),
         ..RawPerson::default()
     }
     .parse()
