@@ -16,6 +16,7 @@ pub mod measure;
 pub mod notices;
 pub mod pairing;
 pub mod people;
+pub mod people_file;
 pub mod programs;
 pub mod report;
 pub mod selfassessment;

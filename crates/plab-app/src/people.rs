@@ -1,6 +1,7 @@
 //! Importing and exporting the organisation's people as CSV (docs/interfaces.md).
 //! An import is all or nothing: every problem is listed with its line, and
 //! nothing is written unless the whole file is valid.
+use crate::people_file::{FileFormat, Prepared, ReadOptions};
 use crate::{AppError, Problem};
 use plab_domain::org::{OrgProblem, check_org_chart};
 use plab_domain::person::{Person, RawPerson};
@@ -22,7 +23,7 @@ pub const COLUMNS: [&str; 12] = [
     "perspectives",
     "end_date",
 ];
-const REQUIRED: usize = 7;
+pub(crate) const REQUIRED: usize = 7;
 
 /// Listing thousands of problems helps no one; the first ones show the pattern.
 const MAX_PROBLEMS: usize = 200;
@@ -40,9 +41,9 @@ pub struct Row {
     pub person: Person,
 }
 
-/// Reads and validates a people CSV on its own (no database).
+/// Reads and validates a people CSV on its own (no database), UTF-8 with our headers or their aliases.
 pub fn parse_csv<R: Read>(source: &str, reader: R) -> Result<Vec<Row>, Vec<Problem>> {
-    let parsed = parse_csv_lenient(source, reader)?;
+    let parsed = parse_csv_lenient(source, reader, &ReadOptions::default())?;
     if parsed.problems.is_empty() { Ok(parsed.rows) } else { Err(parsed.problems) }
 }
 
@@ -53,15 +54,24 @@ struct Parsed {
     rows: Vec<Row>,
     problems: Vec<Problem>,
     invalid_ids: Vec<String>,
+    format: FileFormat,
 }
 
-fn parse_csv_lenient<R: Read>(source: &str, reader: R) -> Result<Parsed, Vec<Problem>> {
-    let mut csv = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(reader);
+fn parse_csv_lenient<R: Read>(source: &str, mut reader: R, options: &ReadOptions) -> Result<Parsed, Vec<Problem>> {
+    let mut bytes = Vec::new();
+    reader
+        .read_to_end(&mut bytes)
+        .map_err(|e| vec![Problem::new(format!("cannot read the file: {e}")).at(source.to_owned())])?;
+    let Prepared { text, delimiter, mut format } = crate::people_file::prepare(source, &bytes, options)?;
+    drop(bytes);
+    let mut csv = csv::ReaderBuilder::new().trim(csv::Trim::All).delimiter(delimiter).from_reader(text.as_bytes());
     let headers = csv
         .headers()
         .map_err(|e| vec![Problem::new(format!("cannot read the header: {e}")).at(format!("{source}:1"))])?
         .clone();
-    let index = column_index(source, &headers)?;
+    let header_names: Vec<&str> = headers.iter().collect();
+    let columns = crate::people_file::map_columns(source, &header_names, options, &mut format)?;
+    let index = columns.index;
     let (mut rows, mut problems, mut invalid_ids) = (Vec::new(), Vec::new(), Vec::new());
     for record in csv.records() {
         let record = match record {
@@ -74,9 +84,16 @@ fn parse_csv_lenient<R: Read>(source: &str, reader: R) -> Result<Parsed, Vec<Pro
         };
         let line = record.position().map_or(0, csv::Position::line);
         let get = |col: usize| index[col].and_then(|i| record.get(i)).unwrap_or("").to_owned();
+        let name = match columns.name_parts {
+            Some((first, last)) => {
+                let part = |i: usize| record.get(i).unwrap_or("").trim();
+                format!("{} {}", part(first), part(last)).trim().to_owned()
+            }
+            None => get(1),
+        };
         let raw = RawPerson {
             employee_id: get(0),
-            name: get(1),
+            name,
             email: get(2),
             department: get(3),
             manager_id: get(4),
@@ -101,7 +118,7 @@ fn parse_csv_lenient<R: Read>(source: &str, reader: R) -> Result<Parsed, Vec<Pro
     if rows.is_empty() && problems.is_empty() {
         problems.push(Problem::new("the file has a header but no people").at(source.to_owned()));
     }
-    Ok(Parsed { rows, problems, invalid_ids })
+    Ok(Parsed { rows, problems, invalid_ids, format })
 }
 
 fn csv_error_message(e: &csv::Error) -> String {
@@ -112,30 +129,6 @@ fn csv_error_message(e: &csv::Error) -> String {
         csv::ErrorKind::Utf8 { .. } => "is not valid UTF-8 text".to_owned(),
         _ => e.to_string(),
     }
-}
-
-/// Maps each known column to its position in the file; header names are
-/// case-insensitive and may come in any order.
-fn column_index(source: &str, headers: &csv::StringRecord) -> Result<[Option<usize>; 12], Vec<Problem>> {
-    let mut index = [None; 12];
-    let mut problems = Vec::new();
-    for (pos, name) in headers.iter().enumerate() {
-        let name = name.trim_start_matches('\u{feff}').trim().to_ascii_lowercase();
-        match COLUMNS.iter().position(|c| *c == name) {
-            Some(col) if index[col].is_some() => {
-                problems.push(Problem::new(format!("column '{name}' appears twice")).at(format!("{source}:1")));
-            }
-            Some(col) => index[col] = Some(pos),
-            None => {} // Extra columns (a spreadsheet's notes, say) are ignored.
-        }
-    }
-    let missing: Vec<&str> = (0..REQUIRED).filter(|c| index[*c].is_none()).map(|c| COLUMNS[c]).collect();
-    if !missing.is_empty() {
-        problems.push(
-            Problem::new(format!("missing required column(s): {}", missing.join(", "))).at(format!("{source}:1")),
-        );
-    }
-    if problems.is_empty() { Ok(index) } else { Err(problems) }
 }
 
 /// Checks the file against itself and the people already stored: duplicate
@@ -225,15 +218,27 @@ pub fn check_sign_ins(source: &str, rows: &[Row], bound: &[(String, String)]) ->
         .collect()
 }
 
-/// Validates the whole file, then upserts everyone in one transaction.
+/// What an import did, and the file's format as it was read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Imported {
+    pub summary: ImportSummary,
+    pub format: FileFormat,
+    /// False when only checked (`write: false`): nothing was written.
+    pub written: bool,
+}
+
+/// Validates the whole file, then (with `write`) upserts everyone in one transaction.
 pub async fn import<R: Read>(
     store: &Store,
     source: &str,
     reader: R,
+    options: &ReadOptions,
+    write: bool,
     progress: &(dyn Fn(ImportProgress) + Sync),
     by: &str,
-) -> Result<ImportSummary, AppError> {
-    let Parsed { rows, mut problems, invalid_ids } = parse_csv_lenient(source, reader).map_err(truncate)?;
+) -> Result<Imported, AppError> {
+    let Parsed { rows, mut problems, invalid_ids, format } =
+        parse_csv_lenient(source, reader, options).map_err(truncate)?;
     progress(ImportProgress::Parsed(rows.len()));
     let mut existing = store.directory_keys().await?;
     // Rows that failed still exist as far as their reports' manager_id goes.
@@ -246,11 +251,17 @@ pub async fn import<R: Read>(
         return Err(truncate(problems));
     }
     let people: Vec<Person> = rows.into_iter().map(|r| r.person).collect();
+    if !write {
+        let stored: std::collections::HashSet<&str> = existing.iter().map(|(id, ..)| id.as_str()).collect();
+        let updated = people.iter().filter(|p| stored.contains(p.employee_id.as_str())).count() as u64;
+        let summary = ImportSummary { inserted: people.len() as u64 - updated, updated };
+        return Ok(Imported { summary, format, written: false });
+    }
     let total = people.len();
     let summary = store.upsert_people(&people, &|done| progress(ImportProgress::Written { done, total })).await?;
-    let detail = format!("{} new, {} updated", summary.inserted, summary.updated);
+    let detail = format!("{} new, {} updated ({})", summary.inserted, summary.updated, format.describe());
     store.audit(by, "people.import", source, &detail).await?;
-    Ok(summary)
+    Ok(Imported { summary, format, written: true })
 }
 
 fn truncate(mut problems: Vec<Problem>) -> AppError {
@@ -310,9 +321,11 @@ pub async fn import_as<R: Read>(
     actor: &crate::accounts::Actor,
     source: &str,
     reader: R,
-) -> Result<ImportSummary, AppError> {
+    options: &ReadOptions,
+    write: bool,
+) -> Result<Imported, AppError> {
     crate::access::importer(store, actor).await?;
-    import(store, source, reader, &|_| {}, &actor.email).await
+    import(store, source, reader, options, write, &|_| {}, &actor.email).await
 }
 
 #[cfg(test)]
@@ -372,12 +385,54 @@ mod tests {
         assert_eq!(rows[0].person.timezone.as_deref(), Some("America/New_York"));
     }
 
+    /// A bad level on the fourth data line: line 5 of the file, however lines end.
+    fn line_of_bad_level(body: &str) -> String {
+        let errs = parse_csv("p.csv", body.as_bytes()).expect_err("a bad level");
+        errs[0].at.clone().expect("where")
+    }
+
+    #[test]
+    fn line_numbers_are_right_for_lf_crlf_and_cr_endings_and_quoted_fields_that_span_lines() {
+        let rows = [
+            "A,Ann,a@x.io,Ops,,2010-01-01,7",
+            "B,Bo,b@x.io,Ops,A,2011-01-01,5",
+            "C,Cy,c@x.io,Ops,A,2012-01-01,5",
+            "D,Di,d@x.io,Ops,A,2013-01-01,high",
+        ];
+        for ending in ["\n", "\r\n", "\r"] {
+            let body = format!("{}{ending}{}{ending}", HEADER.trim_end(), rows.join(ending));
+            assert_eq!(line_of_bad_level(&body), "p.csv:5", "{ending:?}");
+        }
+        // A quoted title over two lines pushes the bad row one line down.
+        let header = "employee_id,name,email,department,manager_id,hire_date,level,title\r\n";
+        let body = format!(
+            "{header}A,Ann,a@x.io,Ops,,2010-01-01,7,\"Head of\r\nOps\"\r\nB,Bo,b@x.io,Ops,A,2011-01-01,high,x\r\n"
+        );
+        assert_eq!(line_of_bad_level(&body), "p.csv:4");
+    }
+
+    #[test]
+    fn a_semicolon_export_with_hr_headers_in_windows_1252_reads_once_the_encoding_is_named() {
+        let file = b"Employee ID;First Name;Last Name;Work Email;Dept;Manager ID;Hire Date;Job Level\r\n\
+E1;Ren\xe9e;Durand;renee@x.io;Ventes;;2010-01-01;7\r\n";
+        let e = parse_csv("p.csv", &file[..]).expect_err("not UTF-8");
+        assert!(e[0].to_string().starts_with("p.csv:2: cannot be read (byte 0xE9)"), "{}", e[0]);
+        let options = ReadOptions { encoding: Some("windows-1252".into()), map: Vec::new() };
+        let parsed = parse_csv_lenient("p.csv", &file[..], &options).expect("read");
+        assert!(parsed.problems.is_empty(), "{:?}", parsed.problems);
+        assert_eq!(parsed.rows[0].person.name.as_str(), "Renée Durand");
+        assert_eq!((parsed.format.delimiter, parsed.format.line_endings), ("semicolon", "CRLF"));
+        assert_eq!(parsed.format.encoding, "windows-1252");
+    }
+
     #[test]
     fn a_missing_required_column_is_named() {
         let errs = parse_csv("p.csv", "employee_id,name\nA,Ann\n".as_bytes()).expect_err("invalid");
+        let said: Vec<String> = errs.iter().map(ToString::to_string).collect();
+        assert_eq!(said.len(), 5, "{said:?}");
         assert_eq!(
-            errs[0].to_string(),
-            "p.csv:1: missing required column(s): email, department, manager_id, hire_date, level"
+            said[0],
+            "p.csv:1: missing required column email; name the header that holds it with --map 'HEADER=email'"
         );
     }
 

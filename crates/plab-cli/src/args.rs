@@ -209,6 +209,16 @@ pub enum ImportWhat {
         file: PathBuf,
         #[arg(long)]
         json: bool,
+        /// `HEADER=column`: the file's header for one of our columns (repeatable),
+        /// e.g. --map 'Work Email=email'. Usual HR export names are known already.
+        #[arg(long = "map", value_name = "HEADER=column")]
+        map: Vec<String>,
+        /// The file's text encoding, e.g. windows-1252 (default UTF-8).
+        #[arg(long, value_name = "NAME")]
+        encoding: Option<String>,
+        /// Check the whole file and show what would be imported; write nothing.
+        #[arg(long)]
+        dry_run: bool,
     },
 }
 

@@ -33,7 +33,10 @@ async fn with_store(db: &str, command: Command) -> Result<(), Failure> {
     })?;
     let result = match command {
         Command::CheckGoal { .. } => Ok(()),
-        Command::Import(ImportWhat::People { file, json }) => import_people(&store, &file, json).await,
+        Command::Import(ImportWhat::People { file, json, map, encoding, dry_run }) => {
+            let options = plab_app::people_file::ReadOptions { encoding, map };
+            import_people(&store, &file, &options, dry_run, json).await
+        }
         Command::Export(ExportWhat::People { output }) => export_people(&store, output.as_deref()).await,
         Command::Program(cmd) => program(&store, cmd).await,
         Command::Enroll(args) => enroll(&store, args).await,
@@ -85,15 +88,23 @@ fn print_assessment(a: &Assessment) -> Result<(), Failure> {
     Ok(())
 }
 
-async fn import_people(store: &Store, file: &Path, json: bool) -> Result<(), Failure> {
+async fn import_people(
+    store: &Store,
+    file: &Path,
+    options: &plab_app::people_file::ReadOptions,
+    dry_run: bool,
+    json: bool,
+) -> Result<(), Failure> {
     let source = file.display().to_string();
     let reader = std::fs::File::open(file).map_err(|e| Failure::User(format!("{source}: cannot open: {e}")))?;
     let started = std::time::Instant::now();
     let bar = crate::progress::bar(0, "importing people");
-    let summary = people::import(
+    let imported = people::import(
         store,
         &source,
         std::io::BufReader::new(reader),
+        options,
+        !dry_run,
         &|p| match p {
             people::ImportProgress::Parsed(n) => bar.set_length(n as u64),
             people::ImportProgress::Written { done, .. } => bar.set_position(done as u64),
@@ -102,22 +113,33 @@ async fn import_people(store: &Store, file: &Path, json: bool) -> Result<(), Fai
     )
     .await;
     bar.finish_and_clear();
-    let summary = summary?;
+    let imported = imported?;
+    let (summary, format) = (&imported.summary, &imported.format);
     let seconds = started.elapsed().as_secs_f64();
     if json {
         #[derive(Serialize)]
-        struct Out {
+        struct Out<'a> {
             inserted: u64,
             updated: u64,
             seconds: f64,
+            written: bool,
+            format: &'a plab_app::people_file::FileFormat,
         }
-        return print_json(&Out { inserted: summary.inserted, updated: summary.updated, seconds });
+        return print_json(&Out {
+            inserted: summary.inserted,
+            updated: summary.updated,
+            seconds,
+            written: imported.written,
+            format,
+        });
     }
+    let verb = if imported.written { "imported" } else { "dry run: would import" };
     out!(
-        "imported {} people from {source} ({} new, {} updated) in {seconds:.2} s",
+        "{verb} {} people from {source} ({} new, {} updated) in {seconds:.2} s; read as {}",
         summary.inserted + summary.updated,
         summary.inserted,
-        summary.updated
+        summary.updated,
+        format.describe()
     );
     Ok(())
 }

@@ -834,6 +834,7 @@ fn a_sign_in_email_changes_only_by_its_own_audited_command_and_an_import_cannot_
 
 crate::backends!(
     the_ceo_of_a_2000_person_demo_is_paired_once_the_chain_rule_reaches_two_levels,
+    people_files_as_hr_systems_export_them_import_with_their_format_named,
     export_then_import_round_trips,
     each_import_rejection_names_its_line_and_writes_nothing,
     an_import_failing_on_its_last_row_leaves_the_database_as_before,
@@ -893,4 +894,73 @@ fn the_ceo_of_a_2000_person_demo_is_paired_once_the_chain_rule_reaches_two_level
     assert_eq!(two["pairs"].as_array().map(Vec::len), Some(1), "{two}");
     assert_eq!(two["pairs"][0]["leader"], ceo.as_str());
     assert_eq!(two["unmatched_reasons"], serde_json::json!({}));
+}
+
+fn people_files_as_hr_systems_export_them_import_with_their_format_named(db: TestDb) {
+    let plab = Plab::new(db);
+    // Excel in much of Europe: semicolons, CRLF, Windows-1252, HR header names, first and last name apart.
+    let mut file =
+        b"Employee ID;First Name;Last Name;Work Email;Department;Manager ID;Hire Date;Job Level;Personal Nr\r\n"
+            .to_vec();
+    file.extend_from_slice(b"ceo;Ren\xe9e;Durand;renee@acme.test;Direction;;2001-02-03;10;1\r\n");
+    file.extend_from_slice(b"vp;Jos\xe9;Garc\xeda;jose@acme.test;Ventes;ceo;2004-05-06;8;2\r\n");
+    let path = plab.dir.join("hr.csv");
+    std::fs::write(&path, &file).expect("write");
+    let path = path.to_str().expect("path");
+    let out = plab.run(&["import", "people", path]);
+    assert_eq!(status(&out), 2, "{}", stderr(&out));
+    let said = stderr(&out);
+    assert!(
+        said.contains("hr.csv:2: cannot be read (byte 0xE9)") && said.contains("--encoding windows-1252"),
+        "{said}"
+    );
+    assert!(plab.export().lines().count() == 1, "nothing written");
+    let dry = plab.json(&["import", "people", path, "--encoding", "windows-1252", "--dry-run", "--json"]);
+    assert_eq!((dry["written"].as_bool(), dry["inserted"].as_u64()), (Some(false), Some(2)), "{dry}");
+    assert!(plab.export().lines().count() == 1, "a dry run writes nothing");
+    let done = plab.json(&["import", "people", path, "--encoding", "windows-1252", "--json"]);
+    assert_eq!(done["format"]["delimiter"], "semicolon");
+    assert_eq!(done["format"]["line_endings"], "CRLF");
+    assert_eq!(done["format"]["encoding"], "windows-1252");
+    assert_eq!(done["format"]["columns"]["email"], "Work Email");
+    assert_eq!(done["format"]["columns"]["name"], "First Name + Last Name");
+    assert!(plab.export().contains("José García"), "{}", plab.export());
+
+    // A header no alias knows: --map names it; without it, the closest header is suggested.
+    let odd = "Personal Nr\tFull Name\tE-mail Addr\tDept\tReports To\tStart Date\tGrade\nhire\tHal Hire\thal@acme.test\tVentes\tvp\t2024-01-15\t2\n";
+    let odd_path = plab.file("odd.tsv", odd);
+    let odd_path = odd_path.to_str().expect("path");
+    let out = plab.run(&["import", "people", odd_path]);
+    assert_eq!(status(&out), 2);
+    let said = stderr(&out);
+    assert!(
+        said.contains("missing required column employee_id")
+            && said.contains("missing required column email; the closest header in the file is 'E-mail Addr'"),
+        "{said}"
+    );
+    let mapped = plab.json(&[
+        "import",
+        "people",
+        odd_path,
+        "--map",
+        "Personal Nr=employee_id",
+        "--map",
+        "E-mail Addr=email",
+        "--json",
+    ]);
+    assert_eq!(
+        (mapped["inserted"].as_u64(), mapped["format"]["delimiter"].as_str()),
+        (Some(1), Some("tab")),
+        "{mapped}"
+    );
+    let out = plab.run(&["import", "people", odd_path, "--map", "Nope=email"]);
+    assert_eq!(status(&out), 2);
+    assert!(stderr(&out).contains("the file has no header 'Nope'"), "{}", stderr(&out));
+
+    // Line numbers with old Mac endings (CR) and a bad level on the third line.
+    let cr = "employee_id,name,email,department,manager_id,hire_date,level\rx1,X One,x1@acme.test,Ops,ceo,2020-01-01,3\rx2,X Two,x2@acme.test,Ops,ceo,2020-01-01,high\r";
+    let cr_path = plab.file("cr.csv", cr);
+    let out = plab.run(&["import", "people", cr_path.to_str().expect("path")]);
+    assert_eq!(status(&out), 2);
+    assert!(stderr(&out).contains("cr.csv:3"), "{}", stderr(&out));
 }

@@ -167,10 +167,18 @@ async fn only_sponsors_review_and_steer_pairing(app: App) {
 }
 
 fn multipart(csrf: Option<&str>, csv: &str) -> (String, String) {
+    multipart_with(csrf, &[], csv)
+}
+
+/// A multipart upload with these text fields before the file.
+fn multipart_with(csrf: Option<&str>, fields: &[(&str, &str)], csv: &str) -> (String, String) {
     let boundary = "plabBoundary7MA4YWxk";
     let mut body = String::new();
     if let Some(c) = csrf {
         body.push_str(&format!("--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{c}\r\n"));
+    }
+    for (name, value) in fields {
+        body.push_str(&format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"));
     }
     body.push_str(&format!(
         "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"org.csv\"\r\nContent-Type: text/csv\r\n\r\n{csv}\r\n--{boundary}--\r\n"
@@ -199,6 +207,27 @@ async fn a_sponsor_uploads_people_and_sees_every_problem_by_line(app: App) {
     assert_eq!(upload(&app, &sponsor, None, &good).await.status, StatusCode::FORBIDDEN);
     let (leader, leader_csrf) = sign_in(&app, "l1@lab.test").await;
     assert_eq!(upload(&app, &leader, Some(&leader_csrf), &good).await.status, StatusCode::FORBIDDEN);
+
+    // An HR export: semicolons, CRLF, its own header names. "Check only" shows how it is read and writes nothing.
+    let export = "Employee ID;Full Name;Work Email;Dept;Personal Nr;Manager ID;Hire Date;Job Level\r\n\
+                  N4;Nia Four;n4@lab.test;Sales;44;L1;2024-02-01;2\r\n";
+    let check = |action: &'static str| {
+        let fields = [("action", action), ("map", "")];
+        multipart_with(Some(&csrf), &fields, export)
+    };
+    let (content_type, body) = check("check");
+    let page =
+        send_with(&app, "POST", "/people/import", Some(&sponsor), &[("content-type", &content_type)], Some(body)).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.html);
+    assert!(page.html.contains("would add 1 people and update 0. Nothing was written."), "{}", page.html);
+    assert!(page.html.contains("Read as semicolon-separated, UTF-8, CRLF line endings; name from"), "{}", page.html);
+    assert!(page.html.contains("email from &#34;Work Email&#34;"), "{}", page.html);
+    assert!(app.store.person("N4").await.is_err(), "a check writes nothing");
+    let (content_type, body) = check("import");
+    let page =
+        send_with(&app, "POST", "/people/import", Some(&sponsor), &[("content-type", &content_type)], Some(body)).await;
+    assert!(page.html.contains("Imported 1 people (1 new, 0 updated)"), "{}", page.html);
+    assert_eq!(app.store.person("N4").await.expect("written").name.as_str(), "Nia Four");
 }
 
 async fn an_admin_issues_a_one_time_password_link_that_works_once(app: App) {
