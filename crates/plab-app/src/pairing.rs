@@ -497,8 +497,13 @@ mod tests {
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn a_mentors_own_perspectives_change_what_the_pairing_engine_sees() {
+    async fn a_mentors_own_perspectives_change_what_the_pairing_engine_sees_on_sqlite() {
         a_mentors_own_perspectives_are_what_the_engine_reads(TestDb::sqlite()).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    #[cfg_attr(not(plab_postgres), ignore = "PostgreSQL: set PLAB_TEST_POSTGRES_URL to run it")]
+    async fn a_mentors_own_perspectives_change_what_the_pairing_engine_sees_on_postgres() {
         if let Some(db) = TestDb::postgres() {
             a_mentors_own_perspectives_are_what_the_engine_reads(db).await;
         }

@@ -23,6 +23,7 @@ macro_rules! contract {
         }
         mod postgres {
             $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            #[cfg_attr(not(plab_postgres), ignore = "PostgreSQL: set PLAB_TEST_POSTGRES_URL to run it")]
             async fn $name() {
                 if let Some(db) = plab_store::testing::TestDb::postgres() {
                     super::$name(&db).await;

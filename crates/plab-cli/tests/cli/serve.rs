@@ -140,6 +140,7 @@ fn two_instances_on_one_sqlite_database_behave_as_one() {
 }
 
 #[test]
+#[cfg_attr(not(plab_postgres), ignore = "PostgreSQL: set PLAB_TEST_POSTGRES_URL to run it")]
 fn two_instances_on_one_postgres_database_behave_as_one() {
     if let Some(db) = TestDb::postgres() {
         two_instances_share_sign_ins_pairs_and_notes(db);

@@ -97,12 +97,16 @@ async fn every_page_route_by_every_role_over_own_and_others_resources(app: App) 
     let (own_s, other_s) = sessions(&app).await;
     let (p, b, pair1, pair2) = (app.program, app.program + 1, app.pair1, app.pair2);
     let (own_i, other_i) = insights(&app).await;
+    let link =
+        plab_app::accounts::issue_password_link(&app.store, "newcomer@lab.test", "cli:operator").await.expect("link");
     #[rustfmt::skip]
     let gets: Vec<(String, [Want; 8])> = vec![
         //                                   l1 m1 s  l2 s2 m3 admin anon
         ("/home".into(),                      [A, A, A, A, A, A, A, S]),
         ("/account".into(),                   [A, A, A, A, A, A, A, S]),
         ("/forgot-password".into(),           [A, A, A, A, A, A, A, A]),
+        (format!("/set-password/{link}"),     [A, A, A, A, A, A, A, A]),
+        ("/set-password/not-a-link".into(),   [H, H, H, H, H, H, H, H]),
         (format!("/programs/{p}"),            [F, F, A, F, H, H, H, S]),
         (format!("/programs/{b}"),            [H, H, H, H, A, F, H, S]),
         (format!("/programs/{p}/pairing"),    [F, F, A, F, H, H, H, S]),
@@ -141,6 +145,7 @@ async fn every_page_route_by_every_role_over_own_and_others_resources(app: App) 
         (format!("/programs/{p}/pairing/sharpen"), rule(&[("leader", "L1")]),                 [F, F, A, F, H, H, H, S]),
         ("/account/timezone".into(), rule(&[("timezone", "Europe/Berlin")]),                   [A, A, A, A, A, A, A, S]),
         ("/account/mail".into(), rule(&[("reminders", "on")]),                                 [A, A, A, A, A, A, A, S]),
+        ("/coach".into(), rule(&[("text", "Why do new analysts skip our Friday demo?")]),     [A, A, A, A, A, A, A, S]),
         ("/admin/accounts".into(), rule(&[("email", "nobody@lab.test"), ("action", "disable")]),   [F, F, F, F, F, F, H, S]),
         (format!("/programs/{p}/people"), rule(&[("role", "mentor"), ("person", "CEO")]),       [F, F, A, F, H, H, H, S]),
         (format!("/programs/{p}/pairing/rule"), rule(&[("leader", "L1"), ("mentor", "M2"), ("rule", "forbid")]),

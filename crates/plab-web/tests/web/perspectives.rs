@@ -186,16 +186,17 @@ async fn only_the_mentor_reads_and_writes_their_perspectives_through_the_api(app
 async fn bad_perspective_bodies_get_4xx_json_and_save_nothing(app: App) {
     let token = app.login("m1@lab.test").await;
     let uri = api_uri(&app);
-    for body in [
-        Some("{\"perspectives\": ".to_owned()),
-        Some("[\"TikTok\"]".to_owned()),
-        Some(json!({"perspectives": "TikTok"}).to_string()),
-        Some(json!({"perspectives": [1, 2]}).to_string()),
-        Some(json!({"perspectives": ["TikTok"], "extra": true}).to_string()),
-        None,
+    use StatusCode as C;
+    for (body, want) in [
+        (Some("{\"perspectives\": ".to_owned()), C::BAD_REQUEST),
+        (Some("[\"TikTok\"]".to_owned()), C::UNPROCESSABLE_ENTITY),
+        (Some(json!({"perspectives": "TikTok"}).to_string()), C::UNPROCESSABLE_ENTITY),
+        (Some(json!({"perspectives": [1, 2]}).to_string()), C::UNPROCESSABLE_ENTITY),
+        (Some(json!({"perspectives": ["TikTok"], "extra": true}).to_string()), C::UNPROCESSABLE_ENTITY),
+        (None, C::UNSUPPORTED_MEDIA_TYPE),
     ] {
         let (status, value) = app.call("PUT", &uri, Some(&token), body.clone()).await;
-        assert!(status.is_client_error(), "{status} for {body:?}");
+        assert_eq!(status, want, "for {body:?}");
         assert!(value["error"]["code"].is_string(), "{value}");
     }
     let overlong = json!({"perspectives": ["TikTok", "z".repeat(121)]}).to_string();

@@ -211,7 +211,11 @@ async fn the_setup_api_names_every_bad_field_and_writes_nothing(app: App) {
     }
     let unknown = json!({"name": "X", "starts_on": "2031-09-01", "colour": "red"});
     let (status, body) = app.call("POST", "/api/v1/programs", Some(&token), Some(unknown.to_string())).await;
-    assert!(status.is_client_error() && body["error"]["message"].as_str().unwrap_or("").contains("colour"), "{body}");
+    assert!(
+        status == StatusCode::UNPROCESSABLE_ENTITY
+            && body["error"]["message"].as_str().unwrap_or("").contains("colour"),
+        "{status} {body}"
+    );
     assert_eq!(app.store.programs().await.expect("programs").len(), before, "nothing opened");
     let uri = format!("/api/v1/programs/{}/enrolments", app.program);
     let other_side = json!({"role": "mentor", "employee_ids": ["L1", "M3"]});
@@ -389,7 +393,7 @@ async fn a_sponsor_pairs_by_name_hears_why_a_leader_is_left_out_and_approves(app
     assert!(pairs.iter().all(|p| p.status == plab_domain::pair::PairStatus::Forming));
     // Nobody left can be paired: the page says why, with its forms, instead of a bare error page.
     let empty = send(&app, "POST", &format!("{pairing}/run"), Some(&cookie), Some(&form(&[("csrf", &csrf)]))).await;
-    assert!(empty.status.is_client_error());
+    assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
         empty.html.contains("id=\"pairing-problems\"")
             && (empty.html.contains("no leader is waiting") || empty.html.contains("no pair can be proposed")),

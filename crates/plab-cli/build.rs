@@ -1,0 +1,10 @@
+//! PostgreSQL tests run only when `PLAB_TEST_POSTGRES_URL` names a server;
+//! without it they are compiled as ignored, so `cargo test` says so instead of
+//! passing them silently.
+fn main() {
+    println!("cargo::rustc-check-cfg=cfg(plab_postgres)");
+    println!("cargo::rerun-if-env-changed=PLAB_TEST_POSTGRES_URL");
+    if std::env::var_os("PLAB_TEST_POSTGRES_URL").is_some() {
+        println!("cargo::rustc-cfg=plab_postgres");
+    }
+}
