@@ -113,7 +113,9 @@ async fn a_leader_writes_their_question_with_the_coach_and_no_one_else_can(app: 
     let page = send(&app, "GET", &uri, Some(&leader), None).await;
     assert!(page.html.contains(text) && page.html.contains("strength-strong"), "{}", page.html);
     let (mentor, _) = sign_in(&app, "m1@lab.test").await;
-    assert_eq!(send(&app, "GET", &uri, Some(&mentor), None).await.status, StatusCode::FORBIDDEN);
+    let refused = send(&app, "GET", &uri, Some(&mentor), None).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert!(!refused.html.contains(text), "the refusal does not quote the question");
     let (sponsor, _) = sign_in(&app, "s@lab.test").await;
     let program = send(&app, "GET", &format!("/programs/{}", app.program), Some(&sponsor), None).await;
     assert!(

@@ -120,7 +120,9 @@ async fn a_mentors_private_pulse_never_reaches_the_leader_or_the_sponsor(app: Ap
     assert_eq!((status, &saved), (StatusCode::OK, &json!({"candid": 1, "heard": 5, "led": 2})));
     let (_, leaders_view) = app.call("GET", &pulse, Some(&leader), None).await;
     assert_eq!(leaders_view, json!({}), "the leader sees only their own (empty) pulse");
-    assert_eq!(app.call("GET", &pulse, Some(&sponsor), None).await.0, StatusCode::FORBIDDEN);
+    let (status, refused) = app.call("GET", &pulse, Some(&sponsor), None).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(!refused.to_string().contains("candid") && !refused.to_string().contains("heard"), "{refused}");
     let (_, list) = app.call("GET", &format!("/api/v1/pairs/{}/sessions", app.pair1), Some(&leader), None).await;
     assert!(!list.to_string().contains("candid"), "{list}");
     // The leader's session page carries the leader's statements only.
