@@ -64,7 +64,9 @@ async fn digital_fluency(app: &App, c: plab_domain::ProgramId) -> serde_json::Va
 
 async fn sponsors_see_self_assessment_averages_only_from_the_minimum_group_size(app: App) {
     let settings = ProgramSettings { min_group_size: 2, ..ProgramSettings::default() };
-    let c = programs::create(&app.store, "C", "2030-01-07", settings, "test").await.expect("program C");
+    let c = programs::create(&app.store, "C", &crate::common::program_start().to_string(), settings, "test")
+        .await
+        .expect("program C");
     for (role, ids) in [(Role::Sponsor, vec!["S".to_owned()]), (Role::Leader, vec!["L1".to_owned(), "L2".to_owned()])] {
         programs::enroll(&app.store, c, role, &ids, None, "test").await.expect("enroll");
     }

@@ -51,6 +51,17 @@ pub fn person_in_zone(id: &str, manager: &str, level: i32, dept: &str, zone: &st
     .expect("valid person")
 }
 
+/// The test programs' first day: the first Monday at least five weeks from
+/// today, so that sessions are planned on it and can still be moved (dates
+/// come from today, not from a year fixed in the tests).
+pub fn program_start() -> plab_domain::Date {
+    let mut day = plab_domain::Date::of_instant(time::OffsetDateTime::now_utc()).plus_days(35);
+    while day.midnight_utc().weekday() != time::Weekday::Monday {
+        day = day.plus_days(1);
+    }
+    day
+}
+
 pub async fn spawn_app(db: TestDb) -> App {
     let store = Store::connect(&db.url).await.expect("connect");
     let people = vec![
@@ -65,8 +76,9 @@ pub async fn spawn_app(db: TestDb) -> App {
         person("M3", "L1", 1, "Sales"),
     ];
     store.upsert_people(&people, &|_| {}).await.expect("people");
-    let a = programs::create(&store, "A", "2030-01-07", ProgramSettings::default(), "test").await.expect("program A");
-    let b = programs::create(&store, "B", "2030-01-07", ProgramSettings::default(), "test").await.expect("program B");
+    let start = program_start().to_string();
+    let a = programs::create(&store, "A", &start, ProgramSettings::default(), "test").await.expect("program A");
+    let b = programs::create(&store, "B", &start, ProgramSettings::default(), "test").await.expect("program B");
     for (p, role, ids) in [
         (a, Role::Sponsor, vec!["S"]),
         (a, Role::Leader, vec!["L1", "L2"]),
