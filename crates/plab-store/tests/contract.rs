@@ -491,22 +491,22 @@ async fn an_outbox_message_is_written_once_claimed_once_and_keeps_no_content_onc
     assert_eq!(store.enqueue_mail(&[outgoing("a", "k", b"again")]).await.expect("enqueue"), 0, "same key");
     assert!(store.mail_exists("a").await.expect("exists") && !store.mail_exists("c").await.expect("exists"));
     // Two claims at the same moment: each message goes to one of them.
-    let (now, lease) = ("2030-01-01T00:00:00Z", "2030-01-01T00:02:00Z");
+    let (now, lease) = ("9000-01-01T00:00:00Z", "9000-01-01T00:02:00Z");
     let other = Store::connect(&db.url).await.expect("second connection");
     let (x, y) = tokio::join!(store.claim_due_mail(now, lease, 10), other.claim_due_mail(now, lease, 10));
     let (x, y) = (x.expect("claim"), y.expect("claim"));
     assert_eq!(x.len() + y.len(), 2, "{x:?} {y:?}");
     assert!(store.claim_due_mail(now, lease, 10).await.expect("claim").is_empty(), "held by their lease");
     // A lease that ran out (the instance died) lets another take the message again.
-    let again = store.claim_due_mail(lease, "2030-01-01T00:04:00Z", 10).await.expect("after the lease");
+    let again = store.claim_due_mail(lease, "9000-01-01T00:04:00Z", 10).await.expect("after the lease");
     assert_eq!(again.len(), 2);
     assert!(again.iter().all(|m| m.attempts == 2));
-    store.mail_retry(again[0].id, "2030-01-01T01:00:00Z", "connection refused").await.expect("retry");
+    store.mail_retry(again[0].id, "9000-01-01T01:00:00Z", "connection refused").await.expect("retry");
     store.mail_sent(again[1].id).await.expect("sent");
     let counts = store.mail_counts().await.expect("counts");
     assert_eq!((counts.pending, counts.sending, counts.sent, counts.failed), (1, 0, 1, 0));
     assert_eq!(counts.recent_errors[0].error, "connection refused");
-    assert!(store.claim_due_mail("2030-01-01T00:30:00Z", lease, 10).await.expect("claim").is_empty(), "backing off");
+    assert!(store.claim_due_mail("9000-01-01T00:30:00Z", lease, 10).await.expect("claim").is_empty(), "backing off");
     let bytes = plab_store::testing::outbox_bytes(&store).await;
     let sent_body: &[u8] = if again[1].dedupe_key == "a" { b"first" } else { b"second" };
     assert!(!bytes.windows(sent_body.len()).any(|w| w == sent_body), "a sent message's content is dropped");
@@ -514,7 +514,7 @@ async fn an_outbox_message_is_written_once_claimed_once_and_keeps_no_content_onc
     let upper = |n: &plab_store::SealedNote| Ok::<_, StoreError>((n.nonce.clone(), n.ciphertext.clone()));
     let shout = |_: &str, n: &[u8], s: &[u8]| Ok::<_, StoreError>((n.to_vec(), s.to_ascii_uppercase()));
     store.reseal_notes("new", upper, shout).await.expect("rekey");
-    let waiting = store.claim_due_mail("2030-01-01T02:00:00Z", "2030-01-01T02:02:00Z", 10).await.expect("claim");
+    let waiting = store.claim_due_mail("9000-01-01T02:00:00Z", "9000-01-01T02:02:00Z", 10).await.expect("claim");
     assert_eq!(waiting.len(), 1);
     assert_eq!(waiting[0].key_id, "new");
     assert!(waiting[0].sealed == b"FIRST" || waiting[0].sealed == b"SECOND");
