@@ -99,6 +99,9 @@ async fn import_people(
     let reader = std::fs::File::open(file).map_err(|e| Failure::User(format!("{source}: cannot open: {e}")))?;
     let started = std::time::Instant::now();
     let bar = crate::progress::bar(0, "importing people");
+    // Without a terminal to draw the bar on, each batch written (inside the
+    // one transaction) is said on a line of its own, for scripts and logs.
+    let plain = !std::io::IsTerminal::is_terminal(&std::io::stderr());
     let imported = people::import(
         store,
         &source,
@@ -107,7 +110,12 @@ async fn import_people(
         !dry_run,
         &|p| match p {
             people::ImportProgress::Parsed(n) => bar.set_length(n as u64),
-            people::ImportProgress::Written { done, .. } => bar.set_position(done as u64),
+            people::ImportProgress::Written { done, total } => {
+                bar.set_position(done as u64);
+                if plain {
+                    eprintln!("importing: {done} of {total} people written, not yet committed");
+                }
+            }
         },
         &cli_actor(),
     )
