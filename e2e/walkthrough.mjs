@@ -342,6 +342,41 @@ async function leaderWritesANoteShownAsLiteralText() {
   await signOut(s);
 }
 
+/** A partner of a pair still `forming` opens the pair page, finds the three
+ * rules and the form that accepts them, and accepts: the form must be there
+ * (this pair is forming by construction) and gone afterwards. */
+async function aFormingPairsPartnerAcceptsTheRules() {
+  const pairs = await api('GET', `/api/v1/programs/${demo.program}/pairs`, { token: w.sponsorToken });
+  assert.equal(pairs.status, 200, `pairs: HTTP ${pairs.status}`);
+  const forming = pairs.json.filter((p) => p.status === 'forming');
+  assert.ok(forming.length > 0, `the demo has no forming pair: ${pairs.text.slice(0, 300)}`);
+  const pair = forming[0];
+  const charter = await api('GET', `/api/v1/pairs/${pair.id}/charter`, { token: w.sponsorToken });
+  assert.equal(charter.status, 200, `charter: HTTP ${charter.status} ${charter.text}`);
+  const accepted = charter.json.accepted_by ?? [];
+  const partner = [pair.leader, pair.mentor].find((p) => !accepted.includes(p.id));
+  assert.ok(partner, `forming pair ${pair.id} has both partners accepted: ${charter.text}`);
+  const s = await newSession();
+  await signIn(s, partner.email);
+  await goto(s.page, `/pairs/${pair.id}`);
+  await assertLabRules(s.page);
+  const accept = s.page.locator('form#accept-rules');
+  assert.equal(await accept.count(), 1, `no form#accept-rules for ${partner.email} on forming pair ${pair.id}`);
+  const action = await accept.getAttribute('action');
+  assert.equal(new URL(action ?? '', BASE_URL).pathname, `/pairs/${pair.id}/charter`, `the form posts to ${action}`);
+  assert.equal(await accept.locator('input[name=csrf]').count(), 1, 'form#accept-rules carries no csrf');
+  await Promise.all([s.page.waitForNavigation({ waitUntil: 'load' }), accept.locator('button[type=submit]').click()]);
+  await goto(s.page, `/pairs/${pair.id}`);
+  assert.equal(await s.page.locator('form#accept-rules').count(), 0, 'form#accept-rules is still there after accepting');
+  const after = await api('GET', `/api/v1/pairs/${pair.id}/charter`, { token: w.sponsorToken });
+  assert.ok((after.json.accepted_by ?? []).includes(partner.id), `the acceptance was not recorded: ${after.text}`);
+  const expected = accepted.length === 1 ? 'active' : 'forming';
+  assert.equal(after.json.status, expected, `after ${accepted.length + 1} of 2 acceptances: ${after.text}`);
+  console.log(`#   ${partner.email} accepted the lab rules of pair ${pair.id}: now ${after.json.status}`);
+  assert.deepEqual(s.errors, [], 'page errors or dialogs on the pair page');
+  await signOut(s);
+}
+
 async function mentorReadsTheNoteAndAcceptsTheRules() {
   const s = await newSession();
   await signIn(s, w.mentorEmail);
@@ -714,6 +749,8 @@ const steps = [
     leaderWritesANoteShownAsLiteralText, ['api', 'browser']],
   ['mentor', "mentor: sign in, pair page, reads the leader's note, lab rules accepted; sign out",
     mentorReadsTheNoteAndAcceptsTheRules, ['leader']],
+  ['rules', 'a partner of a forming pair accepts the lab rules through form#accept-rules (it must be there), and the pair moves on',
+    aFormingPairsPartnerAcceptsTheRules, ['api', 'browser']],
   ['sponsor2', 'sponsor: pair page shows the pair and lab rules but no notes; notes API 403',
     sponsorSeesThePairButNotItsNotes, ['leader']],
   ['sessions', 'sessions: the mentor opens a session (lab rules, agenda timer, private pulse); the leader never sees it; calendar feed',
