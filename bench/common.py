@@ -5,6 +5,9 @@ import resource
 import statistics
 from pathlib import Path
 
+# The issue 13 organisation families (crates/plab-engine/examples/bench/instances.rs).
+FAMILIES = ["org-distinct", "org-shared6", "org-one", "org-vocab", "org-cap3", "org-forbid"]
+
 
 def arguments(description, cases=None):
     parser = argparse.ArgumentParser(description=description)
@@ -20,7 +23,7 @@ def peak_rss_bytes():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
-def report(data, case, solver, solve_ms, extra):
+def report(data, case, solver, solve_ms, extra, peer=None):
     result = {
         "case": case,
         "solver": solver,
@@ -31,4 +34,6 @@ def report(data, case, solver, solve_ms, extra):
     }
     line = json.dumps(result, sort_keys=True)
     print(line)
-    (Path(data) / f"peer-{case}.json").write_text(line + "\n")
+    # Cases 1-2 have one peer each (peer-CASE.json); the families have two.
+    name = f"peer-{case}.json" if peer is None else f"{peer}-{case}.json"
+    (Path(data) / name).write_text(line + "\n")

@@ -13,15 +13,24 @@ import numpy as np
 import ortools
 from ortools.graph.python import min_cost_flow
 
-from common import arguments, report
+from common import FAMILIES, arguments, report
 
-args = arguments(__doc__, cases=["sparse", "oversubscribed"])
+args = arguments(__doc__, cases=["sparse", "oversubscribed", *FAMILIES])
 data = Path(args.data)
-leader = np.load(data / f"{args.case}_leader.npy").astype(np.int64)
-mentor = np.load(data / f"{args.case}_mentor.npy").astype(np.int64)
-milli = np.load(data / f"{args.case}_milli.npy").astype(np.int64)
+family = args.case in FAMILIES
 capacity = np.load(data / f"{args.case}_capacity.npy").astype(np.int64)
-n_leaders, n_mentors = int(leader.max()) + 1, len(capacity)
+if family:
+    weights = np.load(data / f"{args.case}_weights.npy")
+    leader, mentor = np.nonzero(weights != np.iinfo(np.int64).min)
+    milli = weights[leader, mentor]  # already integers (10^-6 units)
+    n_leaders = weights.shape[0]
+    del weights
+else:
+    leader = np.load(data / f"{args.case}_leader.npy").astype(np.int64)
+    mentor = np.load(data / f"{args.case}_mentor.npy").astype(np.int64)
+    milli = np.load(data / f"{args.case}_milli.npy").astype(np.int64)
+    n_leaders = int(leader.max()) + 1
+n_mentors = len(capacity)
 source, sink = 0, 1 + n_leaders + n_mentors
 first_leader, first_mentor = 1, 1 + n_leaders
 
@@ -51,6 +60,7 @@ report(
     {
         "build_ms_median": sorted(build_times)[len(build_times) // 2],
         "matched": int(flow.maximum_flow()),
-        "total": -flow.optimal_cost() / 1000.0,
+        "total": -flow.optimal_cost() / (1e6 if family else 1000.0),
     },
+    peer="ortools" if family else None,
 )

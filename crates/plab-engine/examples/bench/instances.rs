@@ -266,10 +266,65 @@ pub struct Org {
 const LEVEL_SIZES: [(i32, usize); 10] =
     [(10, 1), (9, 12), (8, 50), (7, 300), (6, 1_800), (5, 8_000), (4, 20_000), (3, 30_000), (2, 25_000), (1, 14_837)];
 
+/// How the leaders' questions are drawn.
+#[derive(Clone, Copy)]
+pub enum Questions {
+    /// Uniformly from the first `n` of `QUESTIONS` (a cohort briefed together when `n` is small).
+    Pick(usize),
+    /// Every leader a different question (two taxonomy phrases added to one of `QUESTIONS`).
+    Distinct,
+}
+
+/// The shape of one organisation benchmark; every family has 100,000 people.
+#[derive(Clone, Copy)]
+pub struct OrgSpec {
+    pub leaders: usize,
+    pub mentors: usize,
+    pub questions: Questions,
+    /// Mentors' perspectives come from the first `vocabulary` phrases of `PERSPECTIVES`.
+    pub vocabulary: usize,
+    /// Capacities are `1..=max_capacity` uniformly; with 2, every fifth mentor takes 2 (case 3).
+    pub max_capacity: i64,
+    /// Share of the allowed leader x mentor pairs listed as `forbidden`.
+    pub forbidden_share: f64,
+}
+
+/// Case 3 as documented: 2,600 leaders, 16,000 mentors, 40 questions.
+pub const CASE3: OrgSpec = OrgSpec {
+    leaders: 2_600,
+    mentors: 16_000,
+    questions: Questions::Pick(40),
+    vocabulary: PERSPECTIVES.len(),
+    max_capacity: 2,
+    forbidden_share: 0.0,
+};
+
+/// The issue 13 families: 3,000 leaders and 12,000 mentors, varying one thing at a time.
+pub fn family(name: &str) -> Option<OrgSpec> {
+    let base = OrgSpec { leaders: 3_000, mentors: 12_000, ..CASE3 };
+    let issue = OrgSpec { questions: Questions::Pick(6), vocabulary: 6, ..base };
+    Some(match name {
+        "org-distinct" => OrgSpec { questions: Questions::Distinct, ..base },
+        "org-shared6" => OrgSpec { questions: Questions::Pick(6), ..base },
+        "org-one" => OrgSpec { questions: Questions::Pick(1), ..base },
+        "org-vocab" => issue,
+        "org-cap3" => OrgSpec { max_capacity: 3, ..issue },
+        "org-forbid" => OrgSpec { forbidden_share: 0.1, ..issue },
+        _ => return None,
+    })
+}
+
+pub const FAMILIES: [&str; 6] = ["org-distinct", "org-shared6", "org-one", "org-vocab", "org-cap3", "org-forbid"];
+
 pub fn org(seed: u64) -> Org {
+    org_with(&CASE3, seed)
+}
+
+pub fn org_with(spec: &OrgSpec, seed: u64) -> Org {
     let mut rng = Rng::new(seed);
     let mut people: Vec<PersonIn> = Vec::with_capacity(100_000);
     let mut by_level: Vec<Vec<usize>> = vec![Vec::new(); 11];
+    let vocabulary = &PERSPECTIVES[..spec.vocabulary.clamp(1, PERSPECTIVES.len())];
     for &(level, count) in &LEVEL_SIZES {
         for _ in 0..count {
             let i = people.len();
@@ -301,8 +356,8 @@ pub fn org(seed: u64) -> Org {
                 for _ in 0..n {
                     // Skewed: some perspectives are common, most are rarer.
                     let u = rng.unit();
-                    let k = ((PERSPECTIVES.len() as f64) * u * u) as usize;
-                    let text = PERSPECTIVES[k].to_owned();
+                    let k = ((vocabulary.len() as f64) * u * u) as usize;
+                    let text = vocabulary[k].to_owned();
                     if !person.perspectives.contains(&text) {
                         person.perspectives.push(text);
                     }
@@ -312,29 +367,98 @@ pub fn org(seed: u64) -> Org {
             by_level[level as usize].push(i);
         }
     }
+    let mut seen = std::collections::HashSet::new();
+    let mut question = |rng: &mut Rng| match spec.questions {
+        Questions::Pick(n) => QUESTIONS[rng.below(n.clamp(1, QUESTIONS.len()) as u64) as usize].to_owned(),
+        Questions::Distinct => loop {
+            let text = format!(
+                "{} Think of {} and {}.",
+                QUESTIONS[rng.below(QUESTIONS.len() as u64) as usize],
+                PERSPECTIVES[rng.below(PERSPECTIVES.len() as u64) as usize],
+                PERSPECTIVES[rng.below(PERSPECTIVES.len() as u64) as usize]
+            );
+            if seen.insert(text.clone()) {
+                break text;
+            }
+        },
+    };
     let mut leaders: Vec<LeaderIn> = Vec::new();
     for level in [9, 8, 7, 6] {
         for &i in &by_level[level] {
-            leaders.push(LeaderIn {
-                id: people[i].id.clone(),
-                question: QUESTIONS[rng.below(QUESTIONS.len() as u64) as usize].to_owned(),
-            });
+            leaders.push(LeaderIn { id: people[i].id.clone(), question: question(&mut rng) });
         }
     }
-    for &i in by_level[5].iter().take(2_600 - leaders.len()) {
-        leaders.push(LeaderIn {
-            id: people[i].id.clone(),
-            question: QUESTIONS[rng.below(QUESTIONS.len() as u64) as usize].to_owned(),
-        });
+    for &i in by_level[5].iter().take(spec.leaders.saturating_sub(leaders.len())) {
+        leaders.push(LeaderIn { id: people[i].id.clone(), question: question(&mut rng) });
     }
-    // Mentors: the 16,000 most recent hires at levels 1-3.
+    // Mentors: the most recent hires at levels 1-3.
     let mut juniors: Vec<usize> = (1..=3).flat_map(|l| by_level[l].iter().copied()).collect();
     juniors.sort_by_key(|&i| (std::cmp::Reverse(people[i].hire_date), i));
-    juniors.truncate(16_000);
+    juniors.truncate(spec.mentors);
     juniors.sort_unstable();
-    let mentors =
-        juniors.iter().map(|&i| MentorIn { id: people[i].id.clone(), capacity: 1 + (i % 5 == 0) as i64 }).collect();
+    let mentors = juniors
+        .iter()
+        .map(|&i| {
+            let capacity = if spec.max_capacity == 2 {
+                1 + (i % 5 == 0) as i64
+            } else {
+                1 + rng.below(spec.max_capacity as u64) as i64
+            };
+            MentorIn { id: people[i].id.clone(), capacity }
+        })
+        .collect::<Vec<_>>();
+    let mut forbidden = Vec::new();
+    if spec.forbidden_share > 0.0 {
+        let rules = HardRules::new(&people);
+        let mentor_index: Vec<usize> = mentors.iter().map(|m| person_index(&m.id)).collect();
+        for leader in &leaders {
+            let l = person_index(&leader.id);
+            for (mentor, &m) in mentors.iter().zip(&mentor_index) {
+                if rules.allowed(l, m) && rng.unit() < spec.forbidden_share {
+                    forbidden.push((leader.id.clone(), mentor.id.clone()));
+                }
+            }
+        }
+    }
     let mut request = empty_request(people, leaders, mentors);
     request.adjacent_departments = ADJACENT.iter().map(|(a, b)| ((*a).to_owned(), (*b).to_owned())).collect();
+    request.forbidden = forbidden;
     Org { request }
+}
+
+/// The hard rules the benchmark's peers need, recomputed from the request
+/// (people ids are `E` + their index): strictly junior, outside the reporting chain.
+pub struct HardRules {
+    level: Vec<i32>,
+    manager: Vec<Option<usize>>,
+}
+
+impl HardRules {
+    pub fn new(people: &[PersonIn]) -> Self {
+        HardRules {
+            level: people.iter().map(|p| p.level).collect(),
+            manager: people.iter().map(|p| p.manager.as_deref().map(person_index)).collect(),
+        }
+    }
+
+    fn above(&self, a: usize, b: usize) -> bool {
+        let mut cur = self.manager[b];
+        while let Some(m) = cur {
+            if m == a {
+                return true;
+            }
+            cur = self.manager[m];
+        }
+        false
+    }
+
+    /// Person indices of a leader and a mentor.
+    pub fn allowed(&self, l: usize, m: usize) -> bool {
+        self.level[m] < self.level[l] && l != m && !self.above(l, m) && !self.above(m, l)
+    }
+}
+
+/// The person index in an `org` request's id (`E000123` is person 123).
+pub fn person_index(id: &str) -> usize {
+    id[1..].parse().expect("org ids are E + index")
 }

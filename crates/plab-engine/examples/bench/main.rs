@@ -2,7 +2,12 @@
 //!
 //! ```text
 //! cargo run --release -p plab-engine --example bench -- <dense|sparse|oversubscribed|org|all> [--runs N] [--data DIR]
+//! cargo run --release -p plab-engine --example bench -- <org-distinct|org-shared6|org-one|org-vocab|org-cap3|org-forbid|families> [--runs N] [--data DIR] [--no-peer-data]
 //! ```
+//! The `org-*` families (issue 13) write `DIR/<family>.json` (a `plab match
+//! --input` file) and, unless `--no-peer-data`, the full allowed score matrix
+//! as integer weights for the peers (`<family>_weights.npy`, disallowed pairs
+//! `i64::MIN`, and `<family>_capacity.npy`).
 //! Each case generates its instance deterministically, writes it to DIR
 //! (default `bench-data/`) for the Python peers in `bench/`, runs the engine
 //! N times (default 3) and prints one JSON line per case on stdout (also saved
@@ -20,6 +25,7 @@ fn main() {
     let mut case = "all".to_owned();
     let mut runs = 3usize;
     let mut data = PathBuf::from("bench-data");
+    let mut peer_data = true;
     let mut i = 0;
     while i < args.len() {
         match args[i].as_str() {
@@ -31,7 +37,9 @@ fn main() {
                 i += 1;
                 data = PathBuf::from(args.get(i).unwrap_or_else(|| usage()));
             }
-            "dense" | "sparse" | "oversubscribed" | "org" | "all" => case = args[i].clone(),
+            "--no-peer-data" => peer_data = false,
+            "dense" | "sparse" | "oversubscribed" | "org" | "all" | "families" => case = args[i].clone(),
+            name if instances::family(name).is_some() => case = name.to_owned(),
             _ => usage(),
         }
         i += 1;
@@ -42,14 +50,18 @@ fn main() {
         std::thread::available_parallelism().map_or(0, |n| n.get()),
         rayon::current_num_threads()
     );
-    let cases: Vec<&str> =
-        if case == "all" { vec!["dense", "sparse", "oversubscribed", "org"] } else { vec![case.as_str()] };
+    let cases: Vec<&str> = match case.as_str() {
+        "all" => vec!["dense", "sparse", "oversubscribed", "org"],
+        "families" => instances::FAMILIES.to_vec(),
+        one => vec![one],
+    };
     for case in cases {
         let result = match case {
             "dense" => dense(&data, runs),
             "sparse" => sparse(&data, runs, "sparse", 10_000, 100_000),
             "oversubscribed" => sparse(&data, runs, "oversubscribed", 10_000, 5_000),
-            _ => org(&data, runs),
+            "org" => org(&data, runs),
+            family => org_family(&data, runs, family, peer_data),
         };
         let line = result.to_string();
         println!("{line}");
@@ -59,7 +71,10 @@ fn main() {
 }
 
 fn usage() -> ! {
-    fail("usage: bench <dense|sparse|oversubscribed|org|all> [--runs N] [--data DIR]")
+    fail(
+        "usage: bench <dense|sparse|oversubscribed|org|all|families|org-distinct|org-shared6|org-one|org-vocab|org-cap3|org-forbid> \
+         [--runs N] [--data DIR] [--no-peer-data]",
+    )
 }
 
 fn fail(message: &str) -> ! {
@@ -182,8 +197,65 @@ fn sparse(data: &Path, runs: usize, name: &str, leaders: usize, mentors: usize) 
 
 fn org(data: &Path, runs: usize) -> Value {
     eprintln!("org: built-in scoring on a 100,000-person organisation");
-    let path = data.join("org100k.json");
     let generated = instances::org(3);
+    run_org(data.join("org100k.json"), generated, runs, "org")
+}
+
+/// One issue 13 family: the request file, the peers' matrix, and our runs.
+fn org_family(data: &Path, runs: usize, name: &str, peer_data: bool) -> Value {
+    let spec = instances::family(name).unwrap_or_else(|| usage());
+    eprintln!("{name}: built-in scoring on a 100,000-person organisation");
+    let generated = instances::org_with(&spec, 13);
+    if peer_data {
+        let started = Instant::now();
+        write_weights(data, name, &generated.request);
+        eprintln!("  peer matrix written in {:.1} s", started.elapsed().as_secs_f64());
+    }
+    run_org(data.join(format!("{name}.json")), generated, runs, name)
+}
+
+/// The allowed leader x mentor integer weights (`round(score * 10^6)`, as the
+/// engine rounds them), `i64::MIN` where a hard rule or `forbidden` excludes the
+/// pair, row-major in request order; and the mentors' capacities.
+fn write_weights(data: &Path, name: &str, req: &MatchRequest) {
+    let (n_leaders, n_mentors) = (req.leaders.len(), req.mentors.len());
+    let rules = instances::HardRules::new(&req.people);
+    let leader_person: Vec<usize> = req.leaders.iter().map(|l| instances::person_index(&l.id)).collect();
+    let mentor_person: Vec<usize> = req.mentors.iter().map(|m| instances::person_index(&m.id)).collect();
+    let mentor_col: std::collections::HashMap<&str, usize> =
+        req.mentors.iter().enumerate().map(|(c, m)| (m.id.as_str(), c)).collect();
+    let mut forbidden: Vec<Vec<usize>> = vec![Vec::new(); n_leaders];
+    let leader_row: std::collections::HashMap<&str, usize> =
+        req.leaders.iter().enumerate().map(|(r, l)| (l.id.as_str(), r)).collect();
+    for (l, m) in &req.forbidden {
+        forbidden[leader_row[l.as_str()]].push(mentor_col[m.as_str()]);
+    }
+    let mut weights = vec![i64::MIN; n_leaders * n_mentors];
+    // Scores depend on the leader and the whole mentor pool only, so chunks of
+    // leaders score exactly as the full request does.
+    for (chunk_index, chunk) in req.leaders.chunks(250).enumerate() {
+        let mut part = req.clone();
+        part.leaders = chunk.to_vec();
+        part.forbidden.clear();
+        let scores = plab_engine::score_all_pairs(&part).unwrap_or_else(|e| fail(&e.to_string()));
+        for (k, (_, _, score)) in scores.into_iter().enumerate() {
+            let (r, c) = (chunk_index * 250 + k / n_mentors, k % n_mentors);
+            if rules.allowed(leader_person[r], mentor_person[c]) {
+                weights[r * n_mentors + c] = (score * 1e6).round() as i64;
+            }
+        }
+    }
+    for (r, cols) in forbidden.iter().enumerate() {
+        for &c in cols {
+            weights[r * n_mentors + c] = i64::MIN;
+        }
+    }
+    write_npy(&data.join(format!("{name}_weights.npy")), &[n_leaders, n_mentors], &weights);
+    let capacity: Vec<i64> = req.mentors.iter().map(|m| m.capacity).collect();
+    write_npy(&data.join(format!("{name}_capacity.npy")), &[n_mentors], &capacity);
+}
+
+fn run_org(path: PathBuf, generated: instances::Org, runs: usize, case: &str) -> Value {
     let file = std::fs::File::create(&path).unwrap_or_else(|e| fail(&format!("{}: {e}", path.display())));
     serde_json::to_writer(std::io::BufWriter::new(file), &generated.request).unwrap_or_else(|e| fail(&e.to_string()));
     eprintln!(
@@ -196,17 +268,21 @@ fn org(data: &Path, runs: usize) -> Value {
     drop(generated);
 
     let mut results = Vec::new();
+    let mut peak = 0;
     for r in 0..runs.max(1) {
+        // Peak RSS of read + parse + pairing + serialising, what `plab match --input` does.
+        reset_peak();
         let start = Instant::now();
         let text = std::fs::read_to_string(&path).unwrap_or_else(|e| fail(&e.to_string()));
         let req: MatchRequest = serde_json::from_str(&text).unwrap_or_else(|e| fail(&e.to_string()));
         drop(text);
         let parse_ms = start.elapsed().as_secs_f64() * 1e3;
-        let (resp, s) = run_with_stats(&req, &Options::default(), &|_| {}).unwrap_or_else(|e| fail(&e.to_string()));
+        let (resp, s) = run_with_stats(&req, &options(), &|_| {}).unwrap_or_else(|e| fail(&e.to_string()));
         let serialize = Instant::now();
         let out = serde_json::to_string(&resp).unwrap_or_else(|e| fail(&e.to_string()));
         let serialize_ms = serialize.elapsed().as_secs_f64() * 1e3;
         let total_ms = start.elapsed().as_secs_f64() * 1e3;
+        peak = peak.max(rss().1);
         let kinds = |k: &str| resp.pairs.iter().filter(|p| p.kind.as_str() == k).count();
         eprintln!(
             "  run {}: end to end {:.0} ms = read+parse {:.0} + setup {:.0} + scoring {:.0} + solve {:.0} + explain {:.0} + serialize {:.0}; matched {} of {}, total {:.3}, {} solver rounds, {} candidate pairs",
@@ -251,10 +327,16 @@ fn org(data: &Path, runs: usize) -> Value {
             d(a).total_cmp(&d(b))
         })
         .unwrap_or_default();
-    chosen["case"] = json!("org");
+    chosen["case"] = json!(case);
     chosen["solver"] = json!("plab-engine");
-    chosen["peak_rss_bytes"] = json!(rss().1);
+    chosen["peak_rss_bytes"] = json!(peak);
     chosen
+}
+
+/// The engine's defaults; `PLAB_BENCH_CANDIDATES=K` overrides `candidates_per_leader` (experiments).
+fn options() -> Options {
+    let k = std::env::var("PLAB_BENCH_CANDIDATES").ok().and_then(|k| k.parse().ok());
+    k.map_or_else(Options::default, |k| Options { candidates_per_leader: k, ..Options::default() })
 }
 
 fn write_npy<T: npy::Element>(path: &Path, shape: &[usize], data: &[T]) {

@@ -21,8 +21,9 @@ pub mod sparse;
 use crate::response::Progress;
 
 /// Candidate pairs in compressed rows: leader `l`'s candidates are
-/// `mentor[offsets[l]..offsets[l + 1]]` with the matching integer `weight`s.
-/// Each `(leader, mentor)` pair appears at most once.
+/// `mentor[offsets[l]..offsets[l + 1]]` with the matching integer `weight`s,
+/// best weight first (ties by mentor index), which lets the sparse solver stop
+/// scanning a row early. Each `(leader, mentor)` pair appears at most once.
 #[derive(Debug, Clone, Default)]
 pub struct CandidateGraph {
     capacity: Vec<u32>,
@@ -52,6 +53,7 @@ impl CandidateGraph {
             weight[at] = w;
             fill[l as usize] += 1;
         }
+        sort_rows_by_weight(&offsets, &mut mentor, &mut weight);
         CandidateGraph { capacity, offsets, mentor, weight }
     }
 
@@ -79,6 +81,7 @@ impl CandidateGraph {
         }
         mentor.shrink_to_fit();
         weight.shrink_to_fit();
+        sort_rows_by_weight(&offsets, &mut mentor, &mut weight);
         CandidateGraph { capacity, offsets, mentor, weight }
     }
 
@@ -97,6 +100,7 @@ impl CandidateGraph {
             }
             offsets.push(mentor.len());
         }
+        sort_rows_by_weight(&offsets, &mut mentor, &mut weight);
         CandidateGraph { capacity, offsets, mentor, weight }
     }
 
@@ -148,6 +152,27 @@ impl CandidateGraph {
     fn density(&self) -> f64 {
         let cells = self.n_leaders() as f64 * self.n_mentors() as f64;
         if cells == 0.0 { 0.0 } else { self.n_edges() as f64 / cells }
+    }
+}
+
+/// Sorts every row `offsets[r]..offsets[r + 1]` by weight, highest first, ties
+/// by column: a deterministic order whatever order the pairs came in.
+fn sort_rows_by_weight(offsets: &[usize], col: &mut [u32], weight: &mut [i64]) {
+    let mut row: Vec<(i64, u32)> = Vec::new();
+    for r in 0..offsets.len().saturating_sub(1) {
+        let range = offsets[r]..offsets[r + 1];
+        let sorted = (range.start..range.end.saturating_sub(1))
+            .all(|e| weight[e] > weight[e + 1] || (weight[e] == weight[e + 1] && col[e] < col[e + 1]));
+        if sorted {
+            continue;
+        }
+        row.clear();
+        row.extend(range.clone().map(|e| (weight[e], col[e])));
+        row.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        for (e, &(w, c)) in range.zip(&row) {
+            weight[e] = w;
+            col[e] = c;
+        }
     }
 }
 
@@ -211,4 +236,71 @@ pub fn solve(graph: &CandidateGraph, choice: SolverChoice, progress: &(dyn Fn(Pr
             SolverChoice::DenseWhenPossible => true,
         };
     if dense { dense::solve(graph) } else { sparse::solve(graph, progress) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Random graphs whose weights take three values: ties everywhere.
+    fn tied_graph(seed: &mut u64, n_leaders: usize, n_mentors: usize, max_capacity: u64) -> CandidateGraph {
+        let mut next = |n: u64| {
+            *seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (*seed >> 33) % n
+        };
+        let capacity = (0..n_mentors).map(|_| 1 + next(max_capacity) as u32).collect();
+        let mut edges = Vec::new();
+        for l in 0..n_leaders as u32 {
+            for m in 0..n_mentors as u32 {
+                if next(4) > 0 {
+                    edges.push((l, m, next(3) as i64 * 1000));
+                }
+            }
+        }
+        CandidateGraph::from_edges(n_leaders, capacity, &edges)
+    }
+
+    /// Each mentor's seats as separate unit columns, for the dense reference.
+    fn one_column_per_seat(g: &CandidateGraph) -> CandidateGraph {
+        let mut first = Vec::new();
+        let mut seats = 0u32;
+        for m in 0..g.n_mentors() as u32 {
+            first.push(seats);
+            seats += g.capacity(m);
+        }
+        let mut edges = Vec::new();
+        for l in 0..g.n_leaders() {
+            for (m, w) in g.row(l) {
+                for s in 0..g.capacity(m) {
+                    edges.push((l as u32, first[m as usize] + s, w));
+                }
+            }
+        }
+        CandidateGraph::from_edges(g.n_leaders(), vec![1; seats as usize], &edges)
+    }
+
+    #[test]
+    fn sparse_solver_matches_dense_reference_on_heavily_tied_weights() {
+        let mut seed = 5u64;
+        for case in 0..300 {
+            let (nl, nm) = (1 + case % 9, 1 + (case / 9) % 7);
+            let g = tied_graph(&mut seed, nl, nm, 1 + (case % 3) as u64);
+            let sparse = sparse::solve(&g, &|_| {});
+            let reference = dense::solve(&one_column_per_seat(&g));
+            let seats = one_column_per_seat(&g);
+            assert_eq!(sparse.matched(), reference.matched(), "case {case}: {g:?}");
+            assert_eq!(sparse.total_weight(&g), reference.total_weight(&seats), "case {case}: {g:?}");
+            let mut load = vec![0u32; g.n_mentors()];
+            for m in sparse.mentor_of.iter().flatten() {
+                load[*m as usize] += 1;
+            }
+            assert!((0..g.n_mentors()).all(|m| load[m] <= g.capacity(m as u32)), "case {case}: over capacity");
+        }
+    }
+
+    #[test]
+    fn rows_are_sorted_best_first_whatever_order_the_pairs_came_in() {
+        let g = CandidateGraph::from_edges(1, vec![1; 4], &[(0, 3, 5), (0, 0, 7), (0, 2, 5), (0, 1, 9)]);
+        assert_eq!(g.row(0).collect::<Vec<_>>(), [(1, 9), (0, 7), (2, 5), (3, 5)]);
+    }
 }

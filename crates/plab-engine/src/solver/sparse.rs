@@ -103,6 +103,7 @@ fn transpose(g: &CandidateGraph) -> Transposed {
             fill[m] += 1;
         }
     }
+    super::sort_rows_by_weight(&offsets, &mut col, &mut weight);
     Transposed { offsets, col, weight }
 }
 
@@ -209,6 +210,11 @@ impl<'a> State<'a> {
         let base = self.pi_row[s as usize];
         let mut best: Option<(i64, bool, usize)> = None;
         for e in self.edges(s) {
+            // Rows are sorted by weight and column potentials are never
+            // positive, so no later edge can be cheaper than this bound.
+            if best.is_some_and(|(rc, _, _)| base - self.g.weight[e] > rc) {
+                break;
+            }
             if self.matched[e] {
                 continue;
             }
@@ -263,6 +269,11 @@ impl<'a> State<'a> {
                 }
                 let base = d + self.pi_row[r];
                 for e in self.edges(node) {
+                    // Sorted by weight, column potentials <= 0: every later
+                    // edge reaches its column at `best` or later, too late to matter.
+                    if base - self.g.weight[e] >= best {
+                        break;
+                    }
                     if self.matched[e] {
                         continue;
                     }
@@ -274,6 +285,13 @@ impl<'a> State<'a> {
                         }
                         self.dist_col[c] = nd;
                         self.pred_col[c] = e as u32;
+                        // An exit is known as soon as it is reached, so the
+                        // search stops before wading through equal-cost
+                        // alternatives (ties) that cannot beat it.
+                        if self.has_room(c as u32) && nd + self.pi_col[c] < best {
+                            best = nd + self.pi_col[c];
+                            exit = Exit::Room(c as u32);
+                        }
                         self.heap.push(Reverse((nd, nr + c as u32)));
                     }
                 }
@@ -302,6 +320,10 @@ impl<'a> State<'a> {
                         }
                         self.dist_row[ri] = nd;
                         self.pred_row[ri] = e;
+                        if r != s && nd + self.big + self.pi_row[ri] < best {
+                            best = nd + self.big + self.pi_row[ri];
+                            exit = Exit::Unassigned(r);
+                        }
                         self.heap.push(Reverse((nd, r)));
                     }
                     e = self.edge_next[e as usize];
