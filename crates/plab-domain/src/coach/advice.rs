@@ -19,6 +19,7 @@ pub(crate) enum Issue {
     TooBroad(String),
     BeyondMentor(String),
     TooShort,
+    VagueAim(String),
 }
 
 const REFRAME: &str = "State what you believe and want to test: 'My hypothesis is that … and I want \
@@ -47,6 +48,7 @@ impl Issue {
             Issue::TooBroad(_) => "too_broad",
             Issue::BeyondMentor(_) => "beyond_mentor",
             Issue::TooShort => "too_short",
+            Issue::VagueAim(_) => "vague_aim",
         }
     }
 
@@ -86,6 +88,11 @@ impl Issue {
                  sit."
             ),
             Issue::TooShort => "The question is too short to show what you want to find out.".to_owned(),
+            Issue::VagueAim(phrase) => format!(
+                "'{phrase}' is an aim about you or the times, and nothing else in the question \
+                 names a practice or people your mentor could show you: its length and polish add \
+                 nothing to investigate."
+            ),
         }
     }
 
@@ -100,7 +107,7 @@ impl Issue {
                 "Ask about what others do and why instead: 'Why do new analysts skip our Friday \
                  demo?', 'What makes interns prefer one tool over another?'"
             }
-            Issue::VagueObject(_) | Issue::NoObject => NAME_OBJECT,
+            Issue::VagueObject(_) | Issue::NoObject | Issue::VagueAim(_) => NAME_OBJECT,
             Issue::GenerationLabel(_) | Issue::VagueGroup(_) | Issue::NoGroup => NAME_GROUP,
             Issue::NoPurpose => {
                 "Add what the answer is for: '… so that we can decide …', '… and what should I \
@@ -142,6 +149,7 @@ mod tests {
             Issue::TooBroad("everything".into()),
             Issue::BeyondMentor("market share".into()),
             Issue::TooShort,
+            Issue::VagueAim("stay relevant".into()),
         ];
         for issue in all {
             let f = issue.into_finding();

@@ -49,14 +49,15 @@ pub(crate) struct FramingFacts {
     pub phrase: Option<String>,
 }
 
-const INTERROGATIVES: [&str; 9] = ["why", "how", "what", "which", "where", "when", "who", "whom", "whose"];
-const AUXILIARIES: [&str; 20] = [
+pub(crate) const INTERROGATIVES: [&str; 9] = ["why", "how", "what", "which", "where", "when", "who", "whom", "whose"];
+pub(crate) const AUXILIARIES: [&str; 20] = [
     "do", "does", "did", "is", "are", "was", "were", "am", "can", "could", "should", "would", "will", "shall", "may",
     "might", "must", "has", "have", "had",
 ];
-const CONJUNCTIONS: [&str; 6] = ["and", "but", "or", "so", "then", "also"];
-const CAUSE_VERBS: [&str; 9] = ["make", "stop", "keep", "cause", "prevent", "drive", "motivate", "lead", "hold"];
-const LEARNING_STARTS: [&str; 14] = [
+pub(crate) const CONJUNCTIONS: [&str; 6] = ["and", "but", "or", "so", "then", "also"];
+pub(crate) const CAUSE_VERBS: [&str; 9] =
+    ["make", "stop", "keep", "cause", "prevent", "drive", "motivate", "lead", "hold"];
+pub(crate) const LEARNING_STARTS: [&str; 14] = [
     "understand",
     "learn",
     "know",
@@ -72,7 +73,7 @@ const LEARNING_STARTS: [&str; 14] = [
     "discover",
     "gain",
 ];
-const SUBJECT_WORDS: [&str; 7] = ["i", "we", "you", "they", "my", "our", "let"];
+pub(crate) const SUBJECT_WORDS: [&str; 7] = ["i", "we", "you", "they", "my", "our", "let"];
 
 #[derive(Default)]
 struct Interrogatives {

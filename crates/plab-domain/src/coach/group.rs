@@ -15,7 +15,7 @@ pub(crate) struct GroupFacts {
 }
 
 /// Words after a people noun that attach a qualifier to it ("staff in support").
-const ATTACHING: [&str; 10] = ["in", "on", "at", "from", "under", "over", "aged", "who", "across", "with"];
+pub(crate) const ATTACHING: [&str; 10] = ["in", "on", "at", "from", "under", "over", "aged", "who", "across", "with"];
 
 /// A role or segment ("nurses", "buyers under 35") scores in full; "people",
 /// "employees" or "younger customers" only start to name a group.
@@ -54,16 +54,13 @@ pub(crate) fn group(text: &Text) -> GroupFacts {
 }
 
 /// Role-like endings: "surveyors", "operatives", "librarians", "paralegals".
-const ROLE_ENDINGS: [&str; 7] = ["ist", "ian", "er", "or", "ive", "ant", "eer"];
+pub(crate) const ROLE_ENDINGS: [&str; 7] = ["ist", "ian", "er", "or", "ive", "ant", "eer"];
 /// Plural nouns with those endings that are things, not people.
-const NOT_ROLES: [&str; 40] = [
+pub(crate) const NOT_ROLES: [&str; 36] = [
     "number",
-    "offer",
-    "order",
     "answer",
     "paper",
     "center",
-    "letter",
     "matter",
     "folder",
     "banner",
@@ -86,7 +83,6 @@ const NOT_ROLES: [&str; 40] = [
     "sensor",
     "factor",
     "sector",
-    "floor",
     "door",
     "monitor",
     "incentive",

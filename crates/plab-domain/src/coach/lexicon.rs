@@ -26,6 +26,9 @@ impl Match {
 pub(crate) struct Lexicon {
     /// Entries (as stem sequences) indexed by their first stem.
     by_first: HashMap<String, Vec<Vec<String>>>,
+    /// Every entry as written and as stems, for the held-out leak check.
+    #[cfg(test)]
+    entries: Vec<(String, Vec<String>)>,
 }
 
 impl Lexicon {
@@ -33,6 +36,8 @@ impl Lexicon {
         let mut lexicon = Lexicon::default();
         for entry in entries {
             let stems: Vec<String> = analyse(entry).words.into_iter().map(|w| w.stem).collect();
+            #[cfg(test)]
+            lexicon.entries.push(((*entry).to_owned(), stems.clone()));
             if let Some(first) = stems.first() {
                 lexicon.by_first.entry(first.clone()).or_default().push(stems);
             }
@@ -75,6 +80,12 @@ impl Lexicon {
 
     pub fn any(&self, text: &Text) -> bool {
         self.first(text).is_some()
+    }
+
+    /// Every entry as written, with its stems.
+    #[cfg(test)]
+    pub fn entries(&self) -> &[(String, Vec<String>)] {
+        &self.entries
     }
 
     /// Whether a single stem is an entry of its own.

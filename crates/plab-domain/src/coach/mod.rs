@@ -9,6 +9,8 @@
 mod advice;
 mod framing;
 mod group;
+#[cfg(test)]
+mod heldout_leak;
 mod lexicon;
 mod object;
 mod rubric;

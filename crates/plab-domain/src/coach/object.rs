@@ -6,7 +6,7 @@ use super::terms::is_content;
 use super::text::Text;
 use super::words::{
     age_only, behaviours, concrete_objects, generation_labels, generic_heads, generic_people, occupations,
-    semi_objects, timeframes, vague_objects,
+    semi_objects, timeframes, vague_aims, vague_objects,
 };
 
 pub(crate) struct ObjectFacts {
@@ -51,7 +51,7 @@ pub(crate) fn object(text: &Text) -> ObjectFacts {
 /// word narrows them ("claims process", "AI tools").
 fn listed_objects(text: &Text) -> (bool, Vec<Match>) {
     let mut bare = Vec::new();
-    for m in concrete_objects().find(text) {
+    for m in concrete_objects().find(text).into_iter().filter(|m| !vague_aims().covers(text, m.start)) {
         let head = &text.words[m.start];
         if m.len > 1 || !generic_heads().has_stem(&head.stem) || narrowed(text, m.start) {
             return (true, bare);
@@ -86,6 +86,7 @@ fn proper_noun(text: &Text) -> Option<usize> {
             && !generation_labels().covers(text, i)
             && !semi_objects().covers(text, i)
             && !vague_objects().covers(text, i)
+            && !vague_aims().covers(text, i)
             && !age_only().has_stem(&w.stem)
             && !after_place_preposition(text, i)
     })
@@ -123,6 +124,7 @@ fn judged_elsewhere(text: &Text, k: usize) -> bool {
         || occupations().covers(text, k)
         || behaviours().covers(text, k)
         || age_only().covers(text, k)
+        || vague_aims().covers(text, k)
 }
 
 #[cfg(test)]

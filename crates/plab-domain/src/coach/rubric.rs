@@ -8,7 +8,7 @@ use super::terms::content_stems;
 use super::text::Text;
 use super::words::{
     behaviours, beyond_mentor, broad_scope, generation_labels, outcome_comparatives, problem_signals, purpose_markers,
-    self_states,
+    self_states, vague_aims,
 };
 use super::{Criterion, CriterionScore};
 
@@ -28,9 +28,14 @@ pub(crate) fn evaluate(text: &Text) -> Evaluation {
     let framing = frame(text);
     let object = object(text);
     let group = group(text);
-    let purpose = purpose(text, &framing, &object, &group);
     let scope = scope(text, &object, &group);
-    let detail = detail(text);
+    // A question made only of vague aims ("stay relevant", "modern leader")
+    // names nothing a mentor can show: its purpose and its length earn nothing.
+    let vague_aim = vague_aims().first(text).filter(|_| !object.concrete && !group.real);
+    let (purpose, detail) = match vague_aim {
+        Some(m) => ((0, Some(Issue::VagueAim(m.surface(text)))), (0, None)),
+        None => (purpose(text, &framing, &object, &group), detail(text)),
+    };
 
     let mut issues = Vec::new();
     issues.extend(framing_issue(&framing));

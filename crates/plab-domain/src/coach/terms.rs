@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use std::sync::OnceLock;
 
 /// Function words: they carry no topic.
-const STOP_WORDS: &str = "
+pub(crate) const STOP_WORDS: &str = "
     a an the and or but if then so of in on at to for from by with about as into onto over than
     that this these those there here it its is are was were be been being am do does did done
     doing have has had having i me my mine we us our ours ourselves you your they them their
@@ -21,18 +21,18 @@ const STOP_WORDS: &str = "
 ";
 
 /// Words that appear in almost every research question and so match nothing.
-const GENERIC_WORDS: &str = "
-    want wish hope need like love learn understand know better best good great get make use
+pub(crate) const GENERIC_WORDS: &str = "
+    want  hope need like  learn understand know better best good great get make use
     think feel see find help try become stay keep relevant improve new current different thing
-    stuff able look seem go come take give say tell ask hypothesis suspect believe assume guess
+    stuff able look seem go come take give say   hypothesis suspect believe  
     test question answer perspective insight topic area aspect explore discover curious fresh
     actual specific particular certain whole real true important today now currently
-    organisation organization company work mentor mentee session why happen matter mean include
+    organisation organization  work mentor mentee session why  matter mean include
     z
 ";
 
 /// Two-letter words worth keeping.
-const SHORT_TERMS: &str = "ai hr ux ui pr qa vr ar bi ml";
+pub(crate) const SHORT_TERMS: &str = "ai hr ux ui pr qa vr ar  ml";
 
 fn word_set(cell: &'static OnceLock<HashSet<&'static str>>, words: &'static str) -> &'static HashSet<&'static str> {
     cell.get_or_init(|| words.split_whitespace().collect())
