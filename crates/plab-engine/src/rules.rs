@@ -64,18 +64,33 @@ impl<'r> Participants<'r> {
             }
         }
 
+        // Pins are few: only pairs that are also pinned need to remember why they
+        // are excluded (for the pin's error); the millions of others are kept
+        // once, by index, in the sorted per-leader lists below.
+        let pinned: HashSet<(u32, u32)> = req
+            .pinned
+            .iter()
+            .filter_map(|(l, m)| Some((*leader_of_id.get(l.as_str())?, *mentor_of_id.get(m.as_str())?)))
+            .collect();
         let mut forbidden = HashSet::new();
         let mut previous = HashSet::new();
-        let mut excluded_pairs: Vec<(u32, u32)> = Vec::new();
+        let mut excluded_pairs: Vec<(u32, u32)> = Vec::with_capacity(req.forbidden.len() + req.previous.len());
         for (field, list, set) in
             [("forbidden", &req.forbidden, &mut forbidden), ("previous", &req.previous, &mut previous)]
         {
             for (leader, mentor) in list {
-                org.lookup(field, leader)?;
-                org.lookup(field, mentor)?;
-                if let (Some(&l), Some(&m)) = (leader_of_id.get(leader.as_str()), mentor_of_id.get(mentor.as_str())) {
-                    set.insert((l, m));
-                    excluded_pairs.push((l, m));
+                match (leader_of_id.get(leader.as_str()), mentor_of_id.get(mentor.as_str())) {
+                    (Some(&l), Some(&m)) => {
+                        if !pinned.is_empty() && pinned.contains(&(l, m)) {
+                            set.insert((l, m));
+                        }
+                        excluded_pairs.push((l, m));
+                    }
+                    // Not both taking part in this run: only someone unknown is an error.
+                    _ => {
+                        org.lookup(field, leader)?;
+                        org.lookup(field, mentor)?;
+                    }
                 }
             }
         }
