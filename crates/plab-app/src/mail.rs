@@ -444,54 +444,17 @@ pub(crate) fn to_both(facts: &SessionFacts, post: &Post, now: OffsetDateTime) ->
     [&facts.leader, &facts.mentor].iter().map(|p| facts.invitation(p, &post.organizer(), post.base(), now)).collect()
 }
 
-/// What `plab mail status` shows.
+/// What `plab mail status` shows: the outbox's counts, and whether this
+/// process would deliver (`PLAB_SMTP_URL` set).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct MailStatus {
-    /// Whether this process would deliver (`PLAB_SMTP_URL` set).
     pub configured: bool,
-    pub pending: i64,
-    pub sending: i64,
-    pub sent: i64,
-    pub failed: i64,
-    /// Due but not sent: the person turned reminders or digests off.
-    pub skipped: i64,
-    pub oldest_waiting: Option<String>,
-    pub recent_errors: Vec<MailErrorView>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct MailErrorView {
-    pub id: i64,
-    pub kind: String,
-    pub recipient: String,
-    pub status: String,
-    pub attempts: i64,
-    pub error: String,
+    #[serde(flatten)]
+    pub outbox: plab_store::MailCounts,
 }
 
 pub async fn status(store: &Store, post: &Post) -> Result<MailStatus, AppError> {
-    let c = store.mail_counts().await?;
-    Ok(MailStatus {
-        configured: post.is_on(),
-        pending: c.pending,
-        sending: c.sending,
-        sent: c.sent,
-        failed: c.failed,
-        skipped: c.skipped,
-        oldest_waiting: c.oldest_waiting,
-        recent_errors: c
-            .recent_errors
-            .into_iter()
-            .map(|e| MailErrorView {
-                id: e.id,
-                kind: e.kind,
-                recipient: e.recipient,
-                status: e.status,
-                attempts: e.attempts,
-                error: e.error,
-            })
-            .collect(),
-    })
+    Ok(MailStatus { configured: post.is_on(), outbox: store.mail_counts().await? })
 }
 
 /// What one delivery round did.

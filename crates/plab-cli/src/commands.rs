@@ -200,16 +200,16 @@ async fn mail_status(store: &Store, json: bool) -> Result<(), Failure> {
     out!(
         "mail {}: {} pending, {} sending, {} sent, {} failed, {} skipped (turned off by the person)",
         if status.configured { "on" } else { "off (PLAB_SMTP_URL is not set)" },
-        status.pending,
-        status.sending,
-        status.sent,
-        status.failed,
-        status.skipped
+        status.outbox.pending,
+        status.outbox.sending,
+        status.outbox.sent,
+        status.outbox.failed,
+        status.outbox.skipped
     );
-    if let Some(t) = &status.oldest_waiting {
+    if let Some(t) = &status.outbox.oldest_waiting {
         out!("oldest waiting since {t}");
     }
-    for e in &status.recent_errors {
+    for e in &status.outbox.recent_errors {
         out!("#{} {} to {} ({}, {} attempts): {}", e.id, e.kind, e.recipient, e.status, e.attempts, e.error);
     }
     Ok(())

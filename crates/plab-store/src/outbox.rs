@@ -34,7 +34,7 @@ pub struct Claimed {
 }
 
 /// What `plab mail status` shows.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct MailCounts {
     pub pending: i64,
     /// Held by a delivering instance right now.
@@ -49,7 +49,7 @@ pub struct MailCounts {
     pub recent_errors: Vec<MailError>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct MailError {
     pub id: i64,
     pub kind: String,

@@ -179,7 +179,11 @@ async fn a_new_york_and_berlin_pair_is_invited_at_both_addresses_and_kept_in_ste
     let expected_at = berlin.at_local(day, 16, 30).expect("16:30 in Berlin");
     assert_eq!(moves[0]["leader_local"], ny.human(expected_at));
     assert_eq!(moves[0]["mentor_local"], berlin.human(expected_at));
-    assert_eq!(mail::status(&app.store, &app.state.post).await.expect("status").pending, 0, "a preview sends nothing");
+    assert_eq!(
+        mail::status(&app.store, &app.state.post).await.expect("status").outbox.pending,
+        0,
+        "a preview sends nothing"
+    );
     let (status, moved) =
         app.call("POST", &format!("/api/v1/sessions/{}/reschedule", second["id"]), Some(&mentor), Some(body)).await;
     assert_eq!(status, StatusCode::OK, "{moved}");
@@ -227,7 +231,7 @@ async fn a_new_york_and_berlin_pair_is_invited_at_both_addresses_and_kept_in_ste
     assert_eq!(by_uid(&starts[1].0).sequence(), 1);
     assert_eq!(by_uid(&starts[1].0).start(), expected_at);
     assert_eq!(by_uid(&starts[2].0).get("STATUS"), "CANCELLED");
-    assert_eq!(mail::status(&app.store, &app.state.post).await.expect("status").sent, 46);
+    assert_eq!(mail::status(&app.store, &app.state.post).await.expect("status").outbox.sent, 46);
 }
 
 async fn nothing_is_lost_while_the_smtp_server_is_down_and_two_instances_send_each_message_once(app: App) {
@@ -238,8 +242,8 @@ async fn nothing_is_lost_while_the_smtp_server_is_down_and_two_instances_send_ea
     let down = deliver(&app, now).await;
     assert_eq!((down.sent, down.retrying), (0, 12), "six sessions, two partners: all kept for later");
     let status = mail::status(&app.store, &app.state.post).await.expect("status");
-    assert_eq!((status.pending, status.sent), (12, 0));
-    assert!(!status.recent_errors.is_empty(), "the connection error is recorded");
+    assert_eq!((status.outbox.pending, status.outbox.sent), (12, 0));
+    assert!(!status.outbox.recent_errors.is_empty(), "the connection error is recorded");
     assert_eq!(deliver(&app, now).await, mail::Delivered::default(), "not again before the backoff");
 
     // The server comes up; two instances on the same database deliver at the same moment.
@@ -258,7 +262,7 @@ async fn nothing_is_lost_while_the_smtp_server_is_down_and_two_instances_send_ea
     assert_eq!(ids.len(), 12, "no message twice");
     assert_eq!(deliver(&app, later + time::Duration::hours(1)).await, mail::Delivered::default());
     let status = mail::status(&app.store, &app.state.post).await.expect("status");
-    assert_eq!((status.pending, status.sending, status.sent, status.failed), (0, 0, 12, 0));
+    assert_eq!((status.outbox.pending, status.outbox.sending, status.outbox.sent, status.outbox.failed), (0, 0, 12, 0));
 }
 
 async fn reminders_carry_last_sessions_homework_and_go_only_to_those_who_want_them(app: App) {
@@ -359,7 +363,7 @@ async fn without_smtp_configured_nothing_is_written_to_the_outbox(app: App) {
     accept(&app, app.pair1, &["l1@lab.test", "m1@lab.test"]).await;
     let status = mail::status(&app.store, &app.state.post).await.expect("status");
     assert!(!status.configured);
-    assert_eq!((status.pending, status.sent), (0, 0));
+    assert_eq!((status.outbox.pending, status.outbox.sent), (0, 0));
     let (status, body) =
         app.call("POST", "/api/v1/auth/password-link", None, Some(json!({"email": "l1@lab.test"}).to_string())).await;
     crate::common::assert_error_json(status, &body, StatusCode::CONFLICT);
@@ -381,7 +385,7 @@ async fn check_ins_due_and_the_weekly_digest_reach_the_sponsor_without_a_word_of
     assert_eq!((written.checkins_due, written.digests), (5, 1), "four partners and the sponsor; one digest");
     let again = notices::enqueue_due(&app.store, &app.state.vault, &app.state.post, now).await.expect("again");
     assert_eq!((again.checkins_due, again.digests), (0, 0), "once each");
-    deliver(&app, now).await;
+    deliver(&app, OffsetDateTime::now_utc()).await; // now: the notices were written after `now`
     let mails = sink.take();
     let to = |who: &str| mails.iter().filter(|m| m.to == [who.to_owned()]).collect::<Vec<_>>();
     for partner in ["l1@lab.test", "m1@lab.test", "l2@lab.test", "m2@lab.test"] {
