@@ -199,6 +199,9 @@ async fn digest(
     }
     let report = crate::report::build(store, program, now).await?;
     if report.at_risk.is_empty() {
+        // Nothing to report this week: recorded, so the report is not built again every minute.
+        let none: Vec<(String, String)> = missing.iter().map(|s| (key(s), s.email.clone())).collect();
+        store.record_skipped_mail("digest", &none).await?;
         return Ok(0);
     }
     let mut lines = Vec::with_capacity(report.at_risk.len());

@@ -198,7 +198,7 @@ async fn mail_status(store: &Store, json: bool) -> Result<(), Failure> {
         return print_json(&status);
     }
     out!(
-        "mail {}: {} pending, {} sending, {} sent, {} failed, {} skipped (turned off by the person)",
+        "mail {}: {} pending, {} sending, {} sent, {} failed, {} skipped (turned off, or a digest with nothing to report)",
         if status.configured { "on" } else { "off (PLAB_SMTP_URL is not set)" },
         status.outbox.pending,
         status.outbox.sending,

@@ -41,7 +41,8 @@ pub struct MailCounts {
     pub sending: i64,
     pub sent: i64,
     pub failed: i64,
-    /// Due but not sent: the person turned that kind of mail off.
+    /// Due but not sent: the person turned that kind of mail off, or a
+    /// week's digest had no pair at risk to report.
     pub skipped: i64,
     /// When the oldest message still waiting was written.
     pub oldest_waiting: Option<String>,
@@ -104,8 +105,9 @@ impl Store {
         Ok(added)
     }
 
-    /// Records messages that were due but not sent because the person turned
-    /// that kind of mail off: so they are not considered again.
+    /// Records messages that were due but not sent (the person turned that
+    /// kind of mail off, or there was nothing to say), so that they are not
+    /// considered again.
     pub async fn record_skipped_mail(
         &self,
         kind: &'static str,

@@ -22,6 +22,7 @@ crate::backends!(
     a_forgotten_password_link_goes_to_the_accounts_own_address_only,
     without_smtp_configured_nothing_is_written_to_the_outbox,
     check_ins_due_and_the_weekly_digest_reach_the_sponsor_without_a_word_of_the_pairs,
+    a_week_without_pairs_at_risk_sends_no_digest_and_is_not_looked_at_again,
 );
 
 const QUESTION: &str =
@@ -407,4 +408,22 @@ async fn check_ins_due_and_the_weekly_digest_reach_the_sponsor_without_a_word_of
         assert!(!m.raw.contains("team channel"), "no homework reaches the sponsor: {}", m.raw);
     }
     assert!(to("s2@lab.test").is_empty(), "another program's sponsor hears nothing of this one");
+}
+
+async fn a_week_without_pairs_at_risk_sends_no_digest_and_is_not_looked_at_again(app: App) {
+    let sink = Sink::start(free_port());
+    let app = with_post(app, post_to(sink.port));
+    let now = OffsetDateTime::now_utc();
+    for _ in 0..2 {
+        let written = notices::enqueue_due(&app.store, &app.state.vault, &app.state.post, now).await.expect("notices");
+        assert_eq!(written, notices::Written::default(), "nothing to send");
+    }
+    let status = mail::status(&app.store, &app.state.post).await.expect("status");
+    assert_eq!(
+        (status.outbox.pending, status.outbox.skipped),
+        (0, 2),
+        "one week's digest of each program, recorded once"
+    );
+    assert_eq!(deliver(&app, OffsetDateTime::now_utc()).await, mail::Delivered::default());
+    assert!(sink.take().is_empty());
 }
