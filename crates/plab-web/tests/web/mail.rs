@@ -23,6 +23,7 @@ crate::backends!(
     without_smtp_configured_nothing_is_written_to_the_outbox,
     check_ins_due_and_the_weekly_digest_reach_the_sponsor_without_a_word_of_the_pairs,
     a_week_without_pairs_at_risk_sends_no_digest_and_is_not_looked_at_again,
+    the_mail_routes_by_every_role_answer_alike_and_are_never_cached,
 );
 
 const QUESTION: &str =
@@ -426,4 +427,64 @@ async fn a_week_without_pairs_at_risk_sends_no_digest_and_is_not_looked_at_again
     );
     assert_eq!(deliver(&app, OffsetDateTime::now_utc()).await, mail::Delivered::default());
     assert!(sink.take().is_empty());
+}
+
+/// The mail routes by role (own partners, a sponsor, the other pair, another
+/// program's sponsor, an administrator, an anonymous caller): the password
+/// link answers everyone alike and mails only the account's own address;
+/// mail preferences are one's own; no answer may be cached.
+async fn the_mail_routes_by_every_role_answer_alike_and_are_never_cached(app: App) {
+    use tower::ServiceExt;
+    let sink = Sink::start(free_port());
+    let app = with_post(app, post_to(sink.port));
+    let ids = crate::common::activate(&app, app.pair1, "l1@lab.test", "m1@lab.test").await;
+    deliver(&app, OffsetDateTime::now_utc()).await;
+    sink.take();
+    let preview = json!({"starts_at": plab_domain::session::format_instant(OffsetDateTime::now_utc() + time::Duration::days(30))});
+    let routes: Vec<(&str, String, Option<String>)> = vec![
+        ("POST", "/api/v1/auth/password-link".into(), Some(json!({"email": "m2@lab.test"}).to_string())),
+        ("PUT", "/api/v1/me/mail".into(), Some(json!({"reminders": false, "digests": true}).to_string())),
+        ("POST", format!("/api/v1/sessions/{}/reschedule/preview", ids[1]), Some(preview.to_string())),
+    ];
+    use StatusCode as C;
+    let (link, ok) = (C::ACCEPTED, C::OK);
+    let matrix: Vec<(Option<&str>, [C; 3])> = vec![
+        (Some("l1@lab.test"), [link, ok, ok]),
+        (Some("m1@lab.test"), [link, ok, ok]),
+        (Some("s@lab.test"), [link, ok, C::FORBIDDEN]),
+        (Some("l2@lab.test"), [link, ok, C::NOT_FOUND]),
+        (Some("s2@lab.test"), [link, ok, C::NOT_FOUND]),
+        (Some("admin@ops.test"), [link, ok, C::NOT_FOUND]),
+        (None, [link, C::UNAUTHORIZED, C::UNAUTHORIZED]),
+    ];
+    let refusals = crate::common::api_matrix_refusals(&app, &routes, &matrix).await;
+    for r in &refusals {
+        assert!(!r.to_string().contains("leader_local") && !r.to_string().contains("Name L1"), "{r}");
+    }
+    // Seven requests for M2's link, whoever asked: one message, to M2's own address.
+    deliver(&app, OffsetDateTime::now_utc()).await;
+    let mails = sink.take();
+    assert_eq!(mails.iter().map(|m| m.to.clone()).collect::<Vec<_>>(), [vec!["m2@lab.test".to_owned()]]);
+    // Every answer of these routes is no-store.
+    let token = app.login("l1@lab.test").await;
+    for (method, uri, body) in &routes {
+        let req = axum::http::Request::builder()
+            .method(*method)
+            .uri(uri.as_str())
+            .header("authorization", format!("Bearer {token}"))
+            .header("content-type", "application/json")
+            .body(axum::body::Body::from(body.clone().unwrap_or_default()))
+            .expect("request");
+        let resp = app.router.clone().oneshot(req).await.expect("response");
+        assert!(resp.status().is_success(), "{uri}: {}", resp.status());
+        assert_eq!(resp.headers().get("cache-control").and_then(|v| v.to_str().ok()), Some("no-store"), "{uri}");
+    }
+    // The browser form: a forged or missing pre-session token is refused, and nothing is sent.
+    let forged = crate::common::browser::form(&[("csrf", "forged"), ("email", "m2@lab.test")]);
+    let page = crate::common::browser::send(&app, "POST", "/forgot-password", None, Some(&forged)).await;
+    assert_eq!(page.status, StatusCode::FORBIDDEN);
+    let (cookie, _) = crate::common::browser::sign_in(&app, "s@lab.test").await;
+    let page = crate::common::browser::send(&app, "POST", "/forgot-password", Some(&cookie), Some(&forged)).await;
+    assert_eq!(page.status, StatusCode::FORBIDDEN, "a signed-in sponsor cannot post it without its own token either");
+    assert!(!page.html.contains(accounts::FORGOT_ANSWER));
 }
