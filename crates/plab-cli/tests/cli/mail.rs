@@ -4,14 +4,13 @@
 //! down and goes out when it is back; `plab mail status` says whether mail is
 //! on and refuses bad mail settings.
 use crate::serve::{Server, http, login, plab, start_with};
-use mail_parser::{MessageParser, MimeHeaders};
 use plab_store::testing::TestDb;
+use plab_store::testing::smtp::{Mail, Sink, free_port};
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Output, Stdio};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 crate::backends!(
@@ -47,102 +46,8 @@ impl Drop for Folder {
 }
 
 /// One message as the SMTP server received it: envelope recipients and data.
-/// Each connection has its own clone of the handler, so its own `current`.
-#[derive(Clone, Default)]
-struct Received {
-    to: Vec<String>,
-    data: Vec<u8>,
-}
-
-#[derive(Clone)]
-struct Collect {
-    inbox: Arc<Mutex<Vec<Received>>>,
-    current: Received,
-}
-
-impl mailin_embedded::Handler for Collect {
-    fn data_start(&mut self, _domain: &str, _from: &str, _is8bit: bool, to: &[String]) -> mailin_embedded::Response {
-        self.current = Received { to: to.to_vec(), data: Vec::new() };
-        mailin_embedded::response::OK
-    }
-
-    fn data(&mut self, buf: &[u8]) -> std::io::Result<()> {
-        self.current.data.extend_from_slice(buf);
-        Ok(())
-    }
-
-    fn data_end(&mut self) -> mailin_embedded::Response {
-        self.inbox.lock().expect("inbox").push(std::mem::take(&mut self.current));
-        mailin_embedded::response::OK
-    }
-}
-
-/// A port on loopback with nothing listening on it (yet).
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port()
-}
-
-/// An SMTP server on loopback, serving until the test process ends.
-struct Sink {
-    port: u16,
-    inbox: Arc<Mutex<Vec<Received>>>,
-}
-
-impl Sink {
-    fn start(port: u16) -> Sink {
-        let listener = std::net::TcpListener::bind(("127.0.0.1", port)).expect("bind the SMTP port");
-        let inbox = Arc::new(Mutex::new(Vec::new()));
-        let handler = Collect { inbox: inbox.clone(), current: Received::default() };
-        let mut server = mailin_embedded::Server::new(handler);
-        server.with_name("sink.test").with_num_threads(2).with_tcp_listener(listener);
-        std::thread::spawn(move || {
-            let _ = server.serve();
-        });
-        Sink { port, inbox }
-    }
-
-    fn url(&self) -> String {
-        smtp_url(self.port)
-    }
-
-    fn count(&self) -> usize {
-        self.inbox.lock().expect("inbox").len()
-    }
-
-    fn parsed(&self) -> Vec<Mail> {
-        self.inbox.lock().expect("inbox").iter().map(Mail::parse).collect()
-    }
-}
-
 fn smtp_url(port: u16) -> String {
     format!("smtp://127.0.0.1:{port}")
-}
-
-/// What these tests read of a received message.
-#[derive(Debug)]
-struct Mail {
-    to: Vec<String>,
-    message_id: String,
-    /// The text of each `text/calendar` part.
-    calendars: Vec<String>,
-}
-
-impl Mail {
-    fn parse(r: &Received) -> Mail {
-        let message = MessageParser::default().parse(&r.data).expect("a MIME message");
-        let calendars = message
-            .parts
-            .iter()
-            .filter(|part| {
-                part.content_type().is_some_and(|ct| {
-                    ct.ctype().eq_ignore_ascii_case("text")
-                        && ct.subtype().is_some_and(|s| s.eq_ignore_ascii_case("calendar"))
-                })
-            })
-            .map(|part| part.text_contents().unwrap_or_default().to_owned())
-            .collect();
-        Mail { to: r.to.clone(), message_id: message.message_id().unwrap_or_default().to_owned(), calendars }
-    }
 }
 
 /// Asks `check` every 100 ms until it answers, for at most `within`.
@@ -258,7 +163,9 @@ fn assert_one_invitation_per_session_and_partner(mails: &[Mail], sessions: usize
     assert_eq!(ids.len(), mails.len(), "a message arrived twice: {mails:#?}");
     for m in mails {
         assert!(m.to == [LEADER] || m.to == [MENTOR], "sent to {:?}", m.to);
-        assert!(m.calendars.iter().any(|c| c.contains("METHOD:REQUEST")), "no iMIP request in {}", m.message_id);
+        let request =
+            m.calendar.as_ref().is_some_and(|(method, text)| method == "REQUEST" && text.contains("METHOD:REQUEST"));
+        assert!(request, "no iMIP request in {}", m.message_id);
     }
     for partner in [LEADER, MENTOR] {
         assert_eq!(mails.iter().filter(|m| m.to == [partner]).count(), sessions, "{partner}'s invitations");

@@ -1,6 +1,9 @@
 //! Fresh, throw-away databases for tests: an SQLite file in a temporary folder,
 //! or a new PostgreSQL database on the server named by `PLAB_TEST_POSTGRES_URL`.
 //! Enabled by the `testing` feature; never part of the shipped binary.
+
+pub mod smtp;
+
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 
