@@ -327,7 +327,9 @@ pub async fn cancel(
     }
     store.cancel_session(id, &outgoing).await?;
     if let Some(reason) = reason {
-        let note = format!("Session {} ({}) cancelled: {reason}", s.seq, session::human_instant(s.starts_at));
+        // In the canceller's zone, named, like every time the partners read.
+        let when = crate::accounts::zone_of(store, actor).await?.human(s.starts_at);
+        let note = format!("Session {} ({when}) cancelled: {reason}", s.seq);
         crate::lab::add_note(store, vault, actor, s.pair_id, &note).await?;
     }
     Ok(view(&store.session(id).await?))

@@ -423,6 +423,11 @@ async fn partners_cancel_and_reschedule_from_the_session_page(app: App) {
     let (leader, _) = sign_in(&app, "l1@lab.test").await;
     let pair_page = send(&app, "GET", &format!("/pairs/{}", app.pair1), Some(&leader), None).await;
     assert!(pair_page.html.contains("Session 4 (") && pair_page.html.contains(reason), "{}", pair_page.html);
+    assert!(
+        pair_page.html.contains(" (UTC)) cancelled: "),
+        "the note's time names the canceller's zone: {}",
+        pair_page.html
+    );
     let (sponsor, _) = sign_in(&app, "s@lab.test").await;
     let as_sponsor = send(&app, "GET", &format!("/pairs/{}", app.pair1), Some(&sponsor), None).await;
     assert!(!as_sponsor.html.contains(reason));
