@@ -9,9 +9,11 @@
 //   DEMO_JSON    the demo summary {"program","admin","sponsor","leaders":[…],"mentors":[…]}
 //   PEOPLE_CSV   `plab export people`: the directory's names, e-mails and employee ids
 //   CLIENT_ID    the client registered at the provider
+//   PLAB, DB     the plab binary and the database it serves (to disable an account meanwhile)
 // plab runs with PLAB_OIDC_EMPLOYEE_ID_CLAIM=employee_number and PLAB_PASSWORD_SIGN_IN=admins.
 // Optional: CHROMIUM (default /usr/bin/chromium), E2E_ARTIFACTS (default e2e/artifacts).
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,14 +26,16 @@ const CONTROL_URL = (process.env.CONTROL_URL ?? '').replace(/\/+$/, '');
 const DEMO_JSON = process.env.DEMO_JSON ?? '';
 const PEOPLE_CSV = process.env.PEOPLE_CSV ?? '';
 const CLIENT_ID = process.env.CLIENT_ID ?? '';
+const PLAB = process.env.PLAB ?? '';
+const DB = process.env.DB ?? '';
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const ARTIFACTS = process.env.E2E_ARTIFACTS ?? join(HERE, 'artifacts');
 const PASSWORD = 'perspective-lab-demo';
 const TIMEOUT_MS = 10_000;
 const SHOT_PREFIX = 'oidc-failed-step-';
 
-if (!BASE_URL || !ISSUER || !CONTROL_URL || !DEMO_JSON || !PEOPLE_CSV || !CLIENT_ID) {
-  console.error('oidc.mjs: set BASE_URL, ISSUER, CONTROL_URL, DEMO_JSON, PEOPLE_CSV and CLIENT_ID (run e2e/oidc.sh)');
+if (!BASE_URL || !ISSUER || !CONTROL_URL || !DEMO_JSON || !PEOPLE_CSV || !CLIENT_ID || !PLAB || !DB) {
+  console.error('oidc.mjs: set BASE_URL, ISSUER, CONTROL_URL, DEMO_JSON, PEOPLE_CSV, CLIENT_ID, PLAB and DB (run e2e/oidc.sh)');
   process.exit(2);
 }
 const BASE = new URL(BASE_URL);
@@ -91,6 +95,13 @@ function person(email) {
   return p;
 }
 
+/** `plab --db DB ARGS…` on the database the server serves. */
+function cli(...args) {
+  const r = spawnSync(PLAB, ['--db', DB, ...args], { encoding: 'utf8', timeout: 30_000 });
+  assert.equal(r.status, 0, `plab ${args.join(' ')}: exit ${r.status} ${r.stderr}`);
+  return r.stdout;
+}
+
 async function control(method, path, body) {
   const res = await fetch(`${CONTROL_URL}${path}`, {
     method,
@@ -140,14 +151,19 @@ async function click(page, locator) {
  * response it led to). Returns the response of the page plab finally showed, and the callback
  * request that brought the browser back.
  */
-async function ssoSignIn(s, login, { atProvider } = {}) {
+async function ssoSignIn(s, login, { atProvider, start } = {}) {
   const { page } = s;
-  await goto(page, '/');
-  const link = page.locator('a#sso');
-  assert.equal(await link.count(), 1, 'the sign-in page has no a#sso');
-  assert.equal(await link.getAttribute('href'), '/auth/oidc/login', 'a#sso does not point at /auth/oidc/login');
-  assert.match(await link.innerText(), /sign in with single sign-on/i, 'a#sso does not say "Sign in with single sign-on"');
-  let res = await click(page, link);
+  let res;
+  if (start) {
+    res = await page.goto(new URL(start, BASE_URL).toString(), { waitUntil: 'load' });
+  } else {
+    await goto(page, '/');
+    const link = page.locator('a#sso');
+    assert.equal(await link.count(), 1, 'the sign-in page has no a#sso');
+    assert.equal(await link.getAttribute('href'), '/auth/oidc/login', 'a#sso does not point at /auth/oidc/login');
+    assert.match(await link.innerText(), /sign in with single sign-on/i, 'a#sso does not say "Sign in with single sign-on"');
+    res = await click(page, link);
+  }
   for (let round = 0; round < 4 && !onPlab(page.url()); round += 1) {
     assert.equal(new URL(page.url()).origin, new URL(ISSUER).origin, `the browser went to ${page.url()}`);
     if ((await page.locator('input[name=login]').count()) > 0) {
@@ -511,6 +527,55 @@ async function linkedSubKeepsItsAccount() {
   }
 }
 
+async function callbackErrorWithoutState() {
+  const s = await newSession();
+  const res = await s.page.goto(`${CALLBACK}?error=access_denied&error_description=${encodeURIComponent('Call 555-0100 to restore your account')}`,
+    { waitUntil: 'load' });
+  await expectRefused(s, res, 400, 'start again');
+  assert.ok(!(await s.page.locator('body').innerText()).includes('555-0100'), "the page shows the forged callback's error_description");
+}
+
+async function nextStaysOnThisSite() {
+  // A deep link: signed out, the program page sends the browser to sign in, and SSO brings it back there.
+  const want = `/programs/${demo.program}`;
+  const s = await newSession();
+  await goto(s.page, want);
+  const link = s.page.locator('a#sso');
+  assert.equal(await link.count(), 1, `signed out, ${want} led to ${s.page.url()}, which has no a#sso`);
+  const href = await link.getAttribute('href');
+  assert.ok(href.startsWith('/auth/oidc/login?next='), `a#sso on ${s.page.url()} does not carry next: ${href}`);
+  await ssoSignIn(s, 'sponsor', { start: href });
+  assert.equal(path(s.page), want, `single sign-on from ${want} came back to ${s.page.url()}`);
+  await signOut(s);
+  await s.context.close();
+  // Off-site places to go next are not followed.
+  for (const next of ['https://evil.example/', '//evil.example/', '/\\evil.example/', 'javascript:alert(1)']) {
+    const t = await newSession();
+    await ssoSignIn(t, 'sponsor', { start: `/auth/oidc/login?next=${encodeURIComponent(next)}` });
+    assert.ok(onPlab(t.page.url()), `next=${next} took the browser to ${t.page.url()}`);
+    assert.equal(path(t.page), '/home', `next=${next} led to ${t.page.url()}, not /home`);
+    await t.context.close();
+  }
+}
+
+async function disabledAccountRefused() {
+  const email = w.who.mentor.email;
+  cli('user', 'disable', '--email', email);
+  try {
+    const s = await newSession();
+    const { res } = await ssoSignIn(s, 'mentor');
+    const said = (await s.page.locator('#sso-error').innerText().catch(() => '')).trim();
+    const shown = said || (await s.page.locator('body').innerText()).slice(0, 200).replace(/\s+/g, ' ');
+    assert.notEqual(path(s.page), '/home', `a disabled account signed in through the provider (HTTP ${res.status()})`);
+    assert.equal(await sessionCookie(s.context), null, 'a plab_session cookie for a disabled account');
+    assert.ok(res.status() >= 400, `a disabled account: HTTP ${res.status()} at ${s.page.url()}`);
+    assert.equal(await s.page.locator('#sso-error').count(), 1, `a disabled account's refusal has no #sso-error: ${shown}`);
+    console.log(`#   HTTP ${res.status()}: ${shown}`);
+  } finally {
+    cli('user', 'enable', '--email', email);
+  }
+}
+
 async function keyRotation() {
   const rotated = await control('POST', '/rotate');
   const jwks = await (await fetch(w.discovery.jwks_uri)).json();
@@ -579,6 +644,12 @@ const steps = [
   ['employee', 'an e-mail the directory does not know, with the employee_number claim: matched by employee id', matchedByEmployeeId, ['provider', 'browser']],
   ['linked', "the leader's e-mail changes at the provider (to an unknown one, then to the mentor's): the same sub still reaches the leader",
     linkedSubKeepsItsAccount, ['leader']],
+  ['nostate', 'a callback with error= but not this browser\'s state: 400 "start again", its error_description not shown',
+    callbackErrorWithoutState, ['browser']],
+  ['next', 'a deep link (signed out at the program page) comes back there through the provider; off-site next= values land on /home',
+    nextStaysOnThisSite, ['provider', 'browser']],
+  ['disabled', 'an account disabled with `plab user disable` is refused at the callback (no session); enabled again afterwards',
+    disabledAccountRefused, ['provider', 'browser']],
   ['rotate', "the provider's signing keys are replaced (old keys gone from the JWKS): the leader signs in again, plab not restarted",
     keyRotation, ['provider', 'browser']],
   ['password', 'PLAB_PASSWORD_SIGN_IN=admins: the leader\'s password sign-in is 403 "Password sign-in is turned off"; the administrator\'s works',

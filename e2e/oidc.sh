@@ -120,6 +120,6 @@ done
 WALKED=1
 rm -f "$E2E_DIR/artifacts/oidc-serve.log" "$E2E_DIR/artifacts/oidc-provider.log"
 # TMPDIR: Playwright's fresh temporary Chromium profile (--user-data-dir) lives in this run's temp dir.
-BASE_URL="$BASE_URL" ISSUER="$ISSUER" CONTROL_URL="$CONTROL_URL" CLIENT_ID="$CLIENT_ID" \
+BASE_URL="$BASE_URL" ISSUER="$ISSUER" CONTROL_URL="$CONTROL_URL" CLIENT_ID="$CLIENT_ID" PLAB="$PLAB" DB="$DB" \
   DEMO_JSON="$TMP/demo.json" PEOPLE_CSV="$TMP/people.csv" CHROMIUM="$CHROMIUM" TMPDIR="$TMP" \
   node "$E2E_DIR/oidc.mjs"
