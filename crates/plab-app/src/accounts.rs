@@ -3,6 +3,7 @@
 //! belongs to one person by their immutable `employee_id`, bound when the
 //! account is made: a directory import can change a person's e-mail, never
 //! who an account is or how anyone signs in.
+use crate::sso::PasswordSignIn;
 use crate::{AppError, Problem, access};
 use argon2::Argon2;
 use argon2::password_hash::rand_core::{OsRng, RngCore};
@@ -145,7 +146,7 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn token_hash(token: &str) -> String {
+pub(crate) fn token_hash(token: &str) -> String {
     hex(&Sha256::digest(token.as_bytes()))
 }
 
@@ -177,8 +178,14 @@ pub async fn set_password(
 
 /// Checks the password and issues a bearer token. Unknown e-mails cost the
 /// same hashing work as wrong passwords, so timing does not reveal accounts.
-pub async fn login(store: &Store, email: &str, password: &str, client: Option<&str>) -> Result<String, AppError> {
-    login_for(store, email, password, client, TOKEN_DAYS * 86_400).await
+pub async fn login(
+    store: &Store,
+    email: &str,
+    password: &str,
+    client: Option<&str>,
+    policy: PasswordSignIn,
+) -> Result<String, AppError> {
+    login_for(store, email, password, client, policy, TOKEN_DAYS * 86_400).await
 }
 
 /// A browser's sign-in: the session lasts the instance's `session_hours`.
@@ -193,11 +200,23 @@ pub async fn browser_login(
     email: &str,
     password: &str,
     client: Option<&str>,
+    policy: PasswordSignIn,
 ) -> Result<BrowserSession, AppError> {
     let lifetime_secs = crate::settings::get(store).await?.session_seconds();
-    let token = login_for(store, email, password, client, lifetime_secs).await?;
+    let token = login_for(store, email, password, client, policy, lifetime_secs).await?;
     Ok(BrowserSession { token, lifetime_secs })
 }
+
+/// A browser session for an account whose owner proved who they are some
+/// other way (single sign-on); it lasts the instance's `session_hours`.
+pub(crate) async fn open_session(store: &Store, account: &Account) -> Result<BrowserSession, AppError> {
+    let lifetime_secs = crate::settings::get(store).await?.session_seconds();
+    let token = issue_token(store, account.id, lifetime_secs).await?;
+    Ok(BrowserSession { token, lifetime_secs })
+}
+
+/// What a refused password sign-in says when the instance signs people in through their provider.
+pub const PASSWORD_OFF: &str = "Password sign-in is turned off here: use single sign-on";
 
 /// Reserves a sign-in attempt before any password is hashed, so that
 /// concurrent guesses are all counted: the attempt is refused when the
@@ -218,6 +237,7 @@ async fn login_for(
     email: &str,
     password: &str,
     client: Option<&str>,
+    policy: PasswordSignIn,
     lifetime_secs: i64,
 ) -> Result<String, AppError> {
     let email = email.trim().to_lowercase();
@@ -229,15 +249,24 @@ async fn login_for(
     if account.disabled_at.is_some() {
         return Err(AppError::Forbidden("this account is disabled: ask your administrator".into()));
     }
+    // Checked after the password, so a refusal tells nothing to someone who does not know it.
+    if policy == PasswordSignIn::AdminsOnly && !account.is_admin {
+        return Err(AppError::Forbidden(PASSWORD_OFF.into()));
+    }
     store.forget_sign_in_attempts(&email).await?;
-    store.note_sign_in(account.id).await?;
+    issue_token(store, account.id, lifetime_secs).await
+}
+
+/// A new bearer token of the account, valid for `lifetime_secs`.
+async fn issue_token(store: &Store, account: i64, lifetime_secs: i64) -> Result<String, AppError> {
+    store.note_sign_in(account).await?;
     let token = random_hex(32);
-    store.add_token(&token_hash(&token), account.id, &rfc3339_from_now(lifetime_secs)).await?;
+    store.add_token(&token_hash(&token), account, &rfc3339_from_now(lifetime_secs)).await?;
     Ok(token)
 }
 
 /// UTC time `offset_secs` from now in RFC 3339, comparable as text with the store's timestamps.
-fn rfc3339_from_now(offset_secs: i64) -> String {
+pub(crate) fn rfc3339_from_now(offset_secs: i64) -> String {
     let secs =
         std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
             + offset_secs;

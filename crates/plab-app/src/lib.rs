@@ -24,6 +24,7 @@ pub mod sessions;
 pub mod settings;
 pub mod setup;
 pub mod signals;
+pub mod sso;
 pub mod vault;
 mod views;
 

@@ -18,8 +18,10 @@ pub async fn serve(store: &Store, args: ServeArgs) -> Result<(), Failure> {
             demo::DEFAULT_PASSWORD
         );
     }
-    // Bad mail settings stop the start before anything listens.
+    // Bad mail or sign-in settings stop the start before anything listens.
     mail::Post::from_env("")?;
+    let sso = plab_app::sso::Sso::from_env()?;
+    let password_sign_in = plab_app::sso::PasswordSignIn::from_env()?;
     let listener = tokio::net::TcpListener::bind(&args.addr)
         .await
         .map_err(|e| Failure::User(format!("--addr {}: cannot listen: {e}", args.addr)))?;
@@ -31,8 +33,13 @@ pub async fn serve(store: &Store, args: ServeArgs) -> Result<(), Failure> {
         eprintln!("mail on: delivering the outbox ({})", mail::SMTP_URL_ENV);
         tokio::spawn(deliver_forever(store.clone(), vault.clone(), post.clone()));
     }
-    let state =
-        plab_web::AppState::new(store.clone(), vault).with_post(post).trusting_proxies(args.trusted_proxies.clone());
+    if let Some(sso) = &sso {
+        eprintln!("single sign-on on: {} ({})", sso.issuer(), plab_app::sso::ISSUER_ENV);
+    }
+    let state = plab_web::AppState::new(store.clone(), vault)
+        .with_post(post)
+        .with_sign_in(sso, password_sign_in)
+        .trusting_proxies(args.trusted_proxies.clone());
     let shutdown = async {
         let _ = tokio::signal::ctrl_c().await;
     };

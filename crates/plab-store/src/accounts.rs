@@ -43,10 +43,10 @@ pub struct Recipient {
     pub digests: bool,
 }
 
-const COLUMNS: &str = "a.id, a.email, a.employee_id, a.password_hash, a.is_admin, a.calendar_generation, a.reset_notice, \
+pub(crate) const COLUMNS: &str = "a.id, a.email, a.employee_id, a.password_hash, a.is_admin, a.calendar_generation, a.reset_notice, \
      a.disabled_at, a.last_sign_in_at, a.timezone, a.mail_reminders, a.mail_digests";
 
-fn account_from_row(r: &AnyRow) -> Result<Account> {
+pub(crate) fn account_from_row(r: &AnyRow) -> Result<Account> {
     Ok(Account {
         id: r.try_get("id")?,
         email: r.try_get("email")?,

@@ -20,6 +20,7 @@ mod selfassessment;
 mod sessions;
 mod settings;
 mod sql;
+mod sso;
 #[cfg(feature = "testing")]
 pub mod testing;
 
@@ -36,6 +37,7 @@ pub use programs::{Enrolment, Program, ProgramId, RosterEntry};
 pub use report::{PairDepartments, PulseAnswer, RetentionGroup, Scope, SegmentTime, SessionMeasures};
 pub use selfassessment::SelfAnswer;
 pub use sessions::{PersonItemAverage, SealedText, SessionCounts, StoredSession};
+pub use sso::PendingSignIn;
 
 use sqlx::AnyPool;
 use sqlx::Row;

@@ -52,18 +52,40 @@ pub struct AppState {
     pub vault: Arc<Vault>,
     /// Where mail goes (off unless configured).
     pub post: plab_app::mail::Post,
+    /// The OpenID provider people sign in through (off unless configured).
+    pub sso: Option<plab_app::sso::Sso>,
+    /// Who may sign in with a password.
+    pub password_sign_in: plab_app::sso::PasswordSignIn,
     /// Proxies whose `X-Forwarded-For` names the client; anyone else's is ignored.
     trusted_proxies: Arc<Vec<IpAddr>>,
 }
 
 impl AppState {
     pub fn new(store: Store, vault: Arc<Vault>) -> AppState {
-        AppState { store, vault, post: plab_app::mail::Post::off(""), trusted_proxies: Arc::new(Vec::new()) }
+        AppState {
+            store,
+            vault,
+            post: plab_app::mail::Post::off(""),
+            sso: None,
+            password_sign_in: plab_app::sso::PasswordSignIn::Everyone,
+            trusted_proxies: Arc::new(Vec::new()),
+        }
     }
 
     /// Sends mail through `post` (see `plab_app::mail`).
     pub fn with_post(mut self, post: plab_app::mail::Post) -> AppState {
         self.post = post;
+        self
+    }
+
+    /// Signs people in through `sso`; `password` says who may still use a password.
+    pub fn with_sign_in(
+        mut self,
+        sso: Option<plab_app::sso::Sso>,
+        password: plab_app::sso::PasswordSignIn,
+    ) -> AppState {
+        self.sso = sso;
+        self.password_sign_in = password;
         self
     }
 

@@ -46,13 +46,14 @@ pub struct TokenBody {
 /// minutes are refused with 429.
 #[utoipa::path(post, path = "/api/v1/auth/login", request_body = LoginBody,
     responses((status = 200, body = TokenBody), (status = 401, body = ErrorBody), (status = 400, body = ErrorBody),
+        (status = 403, body = ErrorBody, description = "the account is disabled, or password sign-in is for administrators only"),
         (status = 429, body = ErrorBody), (status = 503, body = ErrorBody, description = "every password hasher is busy")))]
 pub(crate) async fn login(
     State(s): State<AppState>,
     client: ClientAddr,
     ApiJson(body): ApiJson<LoginBody>,
 ) -> Result<Json<TokenBody>, ApiError> {
-    let token = accounts::login(&s.store, &body.email, &body.password, client.as_deref()).await?;
+    let token = accounts::login(&s.store, &body.email, &body.password, client.as_deref(), s.password_sign_in).await?;
     Ok(Json(TokenBody { token }))
 }
 

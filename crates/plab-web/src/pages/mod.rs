@@ -33,6 +33,7 @@ mod session;
 mod setup;
 mod signin;
 mod sponsor;
+mod sso;
 
 pub(crate) const COOKIE: &str = "plab_session";
 /// Before a session exists, forms (sign-in, set-password) are protected by a
@@ -69,6 +70,7 @@ pub fn routes() -> Router<AppState> {
         .route("/static/coach.js", get(coach_script))
         .route("/static/timer.js", get(timer_script))
         .merge(signin::routes())
+        .merge(sso::routes())
         .merge(home::routes())
         .merge(pair::routes())
         .merge(sponsor::routes())

@@ -12,6 +12,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum_extra::extract::CookieJar;
 use axum_extra::extract::cookie::{Cookie, SameSite};
+use plab_app::sso::PasswordSignIn;
 use plab_app::{AppError, accounts, settings};
 use serde::Deserialize;
 
@@ -91,6 +92,29 @@ struct SignInPage {
     email: String,
     /// Where to go once signed in (a path on this site), kept through the form.
     next: String,
+    /// Where single sign-on starts, when people may sign in through the organisation's provider.
+    sso_href: Option<String>,
+    /// Whether the password form is for administrators only.
+    admins_only: bool,
+}
+
+fn sso_href(s: &AppState, next: &str) -> Option<String> {
+    s.sso.as_ref().map(|_| match next {
+        "" => "/auth/oidc/login".to_owned(),
+        next => format!("/auth/oidc/login?next={}", super::percent_encode(next)),
+    })
+}
+
+/// The browser's session cookie: HttpOnly, SameSite=Lax, Secure behind TLS,
+/// and gone from the browser when the server stops honouring it.
+pub(super) fn session_cookie(signed_in: accounts::BrowserSession, headers: &HeaderMap) -> Cookie<'static> {
+    Cookie::build((COOKIE, signed_in.token))
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(behind_tls(headers))
+        .max_age(time::Duration::seconds(signed_in.lifetime_secs))
+        .build()
 }
 
 #[derive(Deserialize)]
@@ -115,7 +139,17 @@ async fn index(
         Ok(settings) => settings.instance_name,
         Err(e) => return PageError::from(e).into_response(),
     };
-    (jar, SignInPage { signed_in: None, instance_name, csrf, error: None, email: String::new(), next }).into_response()
+    let page = SignInPage {
+        signed_in: None,
+        instance_name,
+        csrf,
+        error: None,
+        email: String::new(),
+        sso_href: sso_href(&s, &next),
+        admins_only: s.password_sign_in == PasswordSignIn::AdminsOnly,
+        next,
+    };
+    (jar, page).into_response()
 }
 
 #[derive(Deserialize)]
@@ -138,22 +172,15 @@ async fn login(
     let Form(form) = form?;
     // Refuses login CSRF: another site signing this browser into an account of its choosing.
     check_pre_session(&jar, &form.csrf)?;
-    match accounts::browser_login(&s.store, &form.email, &form.password, client.as_deref()).await {
+    match accounts::browser_login(&s.store, &form.email, &form.password, client.as_deref(), s.password_sign_in).await {
         Ok(signed_in) => {
-            // The browser forgets the cookie when the server stops honouring it.
-            let cookie = Cookie::build((COOKIE, signed_in.token))
-                .path("/")
-                .http_only(true)
-                .same_site(SameSite::Lax)
-                .secure(behind_tls(&headers))
-                .max_age(time::Duration::seconds(signed_in.lifetime_secs))
-                .build();
             let to = super::safe_next(&form.next).unwrap_or("/home");
-            Ok((jar.add(cookie), Redirect::to(to)).into_response())
+            Ok((jar.add(session_cookie(signed_in, &headers)), Redirect::to(to)).into_response())
         }
         Err(e @ (AppError::Unauthorized | AppError::TooManyAttempts | AppError::Forbidden(_))) => {
             let (status, message) = match e {
                 AppError::TooManyAttempts => (StatusCode::TOO_MANY_REQUESTS, e.to_string()),
+                AppError::Forbidden(why) if why == accounts::PASSWORD_OFF => (StatusCode::FORBIDDEN, format!("{why}.")),
                 AppError::Forbidden(why) => (StatusCode::FORBIDDEN, format!("You cannot sign in: {why}.")),
                 _ => (StatusCode::UNAUTHORIZED, "That e-mail and password do not match.".to_owned()),
             };
@@ -165,6 +192,8 @@ async fn login(
                 csrf: form.csrf,
                 error: Some(message),
                 email: form.email,
+                sso_href: sso_href(&s, &next),
+                admins_only: s.password_sign_in == PasswordSignIn::AdminsOnly,
                 next,
             };
             Ok((status, page).into_response())

@@ -40,4 +40,5 @@ mod report;
 mod selfassessment;
 mod sessions;
 mod setup;
+mod sso;
 mod zones;

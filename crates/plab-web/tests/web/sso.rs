@@ -1,0 +1,588 @@
+//! Single sign-on with OpenID Connect: who a provider identity is, and every
+//! answer that must not sign anyone in. The provider here is a small one on
+//! loopback (discovery, JWKS, a token endpoint that checks PKCE and the
+//! client's credentials) whose ID tokens are signed with `openidconnect`'s own
+//! RSA signer; the browser's trip to its login page is stood in for by reading
+//! the authorization request plab redirected to. The full browser flow against
+//! an independent provider (`oidc-provider`) is `e2e/oidc.sh`.
+use crate::common::App;
+use crate::common::browser::post_sign_in;
+use axum::body::Body;
+use axum::extract::{Form, State};
+use axum::http::{HeaderMap, Request, StatusCode, header};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use http_body_util::BodyExt;
+use openidconnect::core::{
+    CoreGenderClaim, CoreJsonWebKeySet, CoreJweContentEncryptionAlgorithm, CoreJwsSigningAlgorithm,
+    CoreRsaPrivateSigningKey,
+};
+use openidconnect::{
+    AdditionalClaims, Audience, EndUserEmail, IdToken, IdTokenClaims, IssuerUrl, JsonWebKeyId, Nonce,
+    PkceCodeChallenge, PkceCodeVerifier, PrivateSigningKey, StandardClaims, SubjectIdentifier,
+};
+use plab_app::sso::{PasswordSignIn, Sso};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use tower::ServiceExt;
+
+crate::backends!(
+    a_verified_directory_email_signs_in_and_makes_an_account_bound_to_the_person,
+    a_changed_email_at_the_provider_never_moves_an_account_to_someone_else,
+    someone_the_directory_does_not_know_or_whose_email_is_unverified_gets_a_page_not_an_account,
+    the_employee_id_claim_finds_the_person_whatever_the_email,
+    a_forged_or_misdirected_id_token_signs_no_one_in,
+    rotated_provider_keys_are_fetched_again_without_a_restart,
+    a_callback_replayed_from_another_browser_or_refused_by_the_provider_signs_no_one_in,
+    disabled_accounts_and_leavers_cannot_sign_in_through_the_provider,
+    password_sign_in_can_be_kept_for_administrators_only,
+);
+
+const CLIENT: &str = "plab-test-client";
+const SECRET: &str = "plab-test-secret";
+const BASE: &str = "http://lab.example.test";
+
+/// Who the provider says signed in at its login page.
+#[derive(Clone, Debug)]
+struct Who {
+    sub: &'static str,
+    email: &'static str,
+    verified: bool,
+    employee_number: Option<&'static str>,
+}
+
+fn who(sub: &'static str, email: &'static str) -> Who {
+    Who { sub, email, verified: true, employee_number: None }
+}
+
+/// How the next ID token is spoiled, as an attacker or a misconfiguration would.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Spoil {
+    Nothing,
+    /// The payload changed after signing (the e-mail swapped for another's).
+    Tampered,
+    WrongNonce,
+    WrongAudience,
+    WrongIssuer,
+    Expired,
+    /// Signed with a key the provider never published.
+    UnpublishedKey,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Extra {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    employee_number: Option<String>,
+}
+impl AdditionalClaims for Extra {}
+
+struct Grant {
+    who: Who,
+    nonce: String,
+    challenge: String,
+}
+
+struct OpState {
+    issuer: String,
+    /// The published keys' index into `keys`; tokens are signed with the first.
+    published: Vec<usize>,
+    keys: Vec<CoreRsaPrivateSigningKey>,
+    codes: HashMap<String, Grant>,
+    spoil: Spoil,
+    jwks_fetches: usize,
+}
+
+#[derive(Clone)]
+struct Op(Arc<Mutex<OpState>>);
+
+fn key(n: usize) -> CoreRsaPrivateSigningKey {
+    let pem = match n {
+        1 => include_str!("fixtures/oidc-key-1.pem"),
+        2 => include_str!("fixtures/oidc-key-2.pem"),
+        _ => include_str!("fixtures/oidc-key-3.pem"),
+    };
+    CoreRsaPrivateSigningKey::from_pem(pem, Some(JsonWebKeyId::new(format!("key-{n}")))).expect("test key")
+}
+
+impl Op {
+    async fn start() -> Op {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let issuer = format!("http://{}", listener.local_addr().expect("addr"));
+        let op = Op(Arc::new(Mutex::new(OpState {
+            issuer,
+            published: vec![0],
+            keys: vec![key(1), key(2)],
+            codes: HashMap::new(),
+            spoil: Spoil::Nothing,
+            jwks_fetches: 0,
+        })));
+        let app = Router::new()
+            .route("/.well-known/openid-configuration", get(discovery))
+            .route("/jwks", get(jwks))
+            .route("/token", post(token))
+            .with_state(op.clone());
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        op
+    }
+
+    fn issuer(&self) -> String {
+        self.0.lock().expect("op").issuer.clone()
+    }
+
+    fn spoil(&self, spoil: Spoil) {
+        self.0.lock().expect("op").spoil = spoil;
+    }
+
+    /// The provider's login page: `who` signs in for this authorization request; the code to send back.
+    fn log_in(&self, authorize_url: &str, who: Who) -> (String, String) {
+        let query = query_of(authorize_url);
+        assert_eq!(query["client_id"], CLIENT);
+        assert_eq!(query["redirect_uri"], format!("{BASE}/auth/oidc/callback"));
+        assert_eq!(query["response_type"], "code");
+        assert_eq!(query["code_challenge_method"], "S256", "PKCE with SHA-256");
+        assert!(query["scope"].split(' ').any(|s| s == "openid"), "{query:?}");
+        let code = format!("code-{}", fastrand_code());
+        let grant = Grant { who, nonce: query["nonce"].clone(), challenge: query["code_challenge"].clone() };
+        self.0.lock().expect("op").codes.insert(code.clone(), grant);
+        (code, query["state"].clone())
+    }
+}
+
+fn fastrand_code() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static N: AtomicU64 = AtomicU64::new(1);
+    N.fetch_add(1, Ordering::Relaxed)
+}
+
+fn query_of(url: &str) -> HashMap<String, String> {
+    let query = url.split_once('?').map_or("", |(_, q)| q);
+    query.split('&').filter_map(|kv| kv.split_once('=')).map(|(k, v)| (k.to_owned(), percent_decode(v))).collect()
+}
+
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'%' => {
+                out.push(u8::from_str_radix(&text[i + 1..i + 3], 16).expect("hex"));
+                i += 3;
+            }
+            b'+' => {
+                out.push(b' ');
+                i += 1;
+            }
+            b => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).expect("utf-8")
+}
+
+async fn discovery(State(op): State<Op>) -> Json<Value> {
+    let issuer = op.issuer();
+    Json(json!({
+        "issuer": issuer,
+        "authorization_endpoint": format!("{issuer}/authorize"),
+        "token_endpoint": format!("{issuer}/token"),
+        "jwks_uri": format!("{issuer}/jwks"),
+        "response_types_supported": ["code"],
+        "subject_types_supported": ["public"],
+        "id_token_signing_alg_values_supported": ["RS256"],
+        "token_endpoint_auth_methods_supported": ["client_secret_basic"],
+        "code_challenge_methods_supported": ["S256"],
+    }))
+}
+
+async fn jwks(State(op): State<Op>) -> Json<Value> {
+    let mut s = op.0.lock().expect("op");
+    s.jwks_fetches += 1;
+    let keys = s.published.iter().map(|&i| s.keys[i].as_verification_key()).collect();
+    Json(serde_json::to_value(CoreJsonWebKeySet::new(keys)).expect("jwks"))
+}
+
+#[derive(Deserialize)]
+struct TokenForm {
+    grant_type: String,
+    code: String,
+    code_verifier: String,
+}
+
+async fn token(State(op): State<Op>, headers: HeaderMap, Form(f): Form<TokenForm>) -> (StatusCode, Json<Value>) {
+    let refuse = |e: &str| (StatusCode::BAD_REQUEST, Json(json!({ "error": e })));
+    let auth = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).unwrap_or("");
+    if auth != format!("Basic {}", basic(CLIENT, SECRET)) {
+        return (StatusCode::UNAUTHORIZED, Json(json!({ "error": "invalid_client" })));
+    }
+    let mut s = op.0.lock().expect("op");
+    let Some(grant) = s.codes.remove(&f.code).filter(|_| f.grant_type == "authorization_code") else {
+        return refuse("invalid_grant");
+    };
+    let verifier = PkceCodeVerifier::new(f.code_verifier);
+    if PkceCodeChallenge::from_code_verifier_sha256(&verifier).as_str() != grant.challenge {
+        return refuse("invalid_grant");
+    }
+    let now = chrono::Utc::now();
+    let spoil = s.spoil;
+    let issuer = if spoil == Spoil::WrongIssuer { "http://evil.example.test".to_owned() } else { s.issuer.clone() };
+    let audience = if spoil == Spoil::WrongAudience { "someone-else" } else { CLIENT };
+    let (issued, expires) = if spoil == Spoil::Expired {
+        (now - chrono::Duration::hours(2), now - chrono::Duration::hours(1))
+    } else {
+        (now, now + chrono::Duration::minutes(5))
+    };
+    let nonce = if spoil == Spoil::WrongNonce { "not-the-nonce-plab-sent".to_owned() } else { grant.nonce };
+    let standard = StandardClaims::<CoreGenderClaim>::new(SubjectIdentifier::new(grant.who.sub.into()))
+        .set_email(Some(EndUserEmail::new(grant.who.email.into())))
+        .set_email_verified(Some(grant.who.verified));
+    let extra = Extra { employee_number: grant.who.employee_number.map(str::to_owned) };
+    let claims = IdTokenClaims::new(
+        IssuerUrl::new(issuer).expect("issuer"),
+        vec![Audience::new(audience.into())],
+        expires,
+        issued,
+        standard,
+        extra,
+    )
+    .set_nonce(Some(Nonce::new(nonce)));
+    let unpublished;
+    let signer = if spoil == Spoil::UnpublishedKey {
+        unpublished = key(3);
+        &unpublished
+    } else {
+        &s.keys[s.published[0]]
+    };
+    let id_token = IdToken::<Extra, CoreGenderClaim, CoreJweContentEncryptionAlgorithm, CoreJwsSigningAlgorithm>::new(
+        claims,
+        signer,
+        CoreJwsSigningAlgorithm::RsaSsaPkcs1V15Sha256,
+        None,
+        None,
+    )
+    .expect("sign");
+    let mut jwt = id_token.to_string();
+    if spoil == Spoil::Tampered {
+        jwt = tamper(&jwt);
+    }
+    let body = json!({ "access_token": "at", "token_type": "Bearer", "expires_in": 300, "id_token": jwt });
+    (StatusCode::OK, Json(body))
+}
+
+/// The same token with its payload's e-mail swapped for the sponsor's, the signature kept.
+fn tamper(jwt: &str) -> String {
+    let parts: Vec<&str> = jwt.split('.').collect();
+    let payload = String::from_utf8(b64url_decode(parts[1])).expect("json");
+    let mut claims: Value = serde_json::from_str(&payload).expect("claims");
+    claims["email"] = json!("s@lab.test");
+    format!("{}.{}.{}", parts[0], b64url_encode(claims.to_string().as_bytes()), parts[2])
+}
+
+const B64: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+fn b64url_encode(bytes: &[u8]) -> String {
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let n = chunk.iter().enumerate().fold(0u32, |n, (i, b)| n | (u32::from(*b) << (16 - 8 * i)));
+        for i in 0..=chunk.len() {
+            out.push(B64[((n >> (18 - 6 * i)) & 63) as usize] as char);
+        }
+    }
+    out
+}
+
+fn b64url_decode(text: &str) -> Vec<u8> {
+    let mut bits = 0u32;
+    let mut n = 0;
+    let mut out = Vec::new();
+    for c in text.bytes() {
+        bits = (bits << 6) | B64.iter().position(|&b| b == c).expect("base64url") as u32;
+        n += 6;
+        if n >= 8 {
+            n -= 8;
+            out.push((bits >> n) as u8);
+        }
+    }
+    out
+}
+
+fn basic(user: &str, password: &str) -> String {
+    // RFC 6749 §2.3.1: form-urlencoded, then standard base64 with padding.
+    let url = b64url_encode(format!("{user}:{password}").as_bytes()).replace('-', "+").replace('_', "/");
+    let pad = (4 - url.len() % 4) % 4;
+    format!("{url}{}", "=".repeat(pad))
+}
+
+/// The app signing people in through `op` (with `claim` as the employee-id claim).
+fn with_sso(mut app: App, op: &Op, claim: Option<&str>, password: PasswordSignIn) -> App {
+    let sso = Sso::new(&op.issuer(), CLIENT, SECRET, BASE, claim).expect("sso");
+    app.state = app.state.clone().with_sign_in(Some(sso), password);
+    app.router = plab_web::router(app.state.clone());
+    app
+}
+
+/// What the browser got back: status, where to, every cookie set, the page.
+struct Answer {
+    status: StatusCode,
+    location: String,
+    cookies: Vec<String>,
+    html: String,
+}
+
+impl Answer {
+    fn cookie(&self, name: &str) -> Option<String> {
+        self.cookies.iter().find_map(|c| {
+            let (pair, _) = c.split_once(';').unwrap_or((c, ""));
+            pair.strip_prefix(&format!("{name}=")).filter(|v| !v.is_empty()).map(str::to_owned)
+        })
+    }
+}
+
+async fn get_page(app: &App, uri: &str, cookie: Option<&str>) -> Answer {
+    let mut req = Request::builder().uri(uri);
+    if let Some(c) = cookie {
+        req = req.header(header::COOKIE, c);
+    }
+    let resp = app.router.clone().oneshot(req.body(Body::empty()).expect("request")).await.expect("response");
+    let location = resp.headers().get(header::LOCATION).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+    let cookies =
+        resp.headers().get_all(header::SET_COOKIE).iter().filter_map(|v| v.to_str().ok()).map(str::to_owned).collect();
+    let status = resp.status();
+    let html = String::from_utf8(resp.into_body().collect().await.expect("body").to_bytes().to_vec()).expect("utf-8");
+    Answer { status, location, cookies, html }
+}
+
+/// Starts a sign-in in a browser: the provider's URL and the state cookie.
+async fn start(app: &App, next: &str) -> (String, String) {
+    let uri = if next.is_empty() { "/auth/oidc/login".to_owned() } else { format!("/auth/oidc/login?next={next}") };
+    let started = get_page(app, &uri, None).await;
+    assert_eq!(started.status, StatusCode::SEE_OTHER, "{}", started.html);
+    let cookie = started.cookie("plab_oidc").expect("the state cookie");
+    let set = started.cookies.iter().find(|c| c.starts_with("plab_oidc=")).expect("cookie");
+    assert!(set.contains("HttpOnly") && set.contains("SameSite=Lax") && set.contains("Path=/auth/oidc"), "{set}");
+    (started.location, cookie)
+}
+
+/// A whole sign-in: start, log in at the provider as `who`, come back.
+async fn sign_in_as(app: &App, op: &Op, who: Who) -> Answer {
+    let (authorize, state_cookie) = start(app, "").await;
+    let (code, state) = op.log_in(&authorize, who);
+    assert_eq!(state, state_cookie, "the state in the cookie is the one sent to the provider");
+    back(app, &code, &state, Some(&state_cookie)).await
+}
+
+async fn back(app: &App, code: &str, state: &str, state_cookie: Option<&str>) -> Answer {
+    let cookie = state_cookie.map(|c| format!("plab_oidc={c}"));
+    get_page(app, &format!("/auth/oidc/callback?code={code}&state={state}"), cookie.as_deref()).await
+}
+
+/// The signed-in person's `/api/v1/me` through the session cookie's token.
+async fn me(app: &App, answer: &Answer) -> Value {
+    assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.html);
+    let session = answer.cookie("plab_session").expect("a session");
+    let (status, body) = app.call("GET", "/api/v1/me", Some(&session), None).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    body
+}
+
+fn assert_refused(answer: &Answer, status: StatusCode, says: &str) {
+    assert_eq!(answer.status, status, "{}", answer.html);
+    assert!(answer.cookie("plab_session").is_none(), "no session after a refusal: {:?}", answer.cookies);
+    let alert = answer.html.split("id=\"sso-error\">").nth(1).expect("the page says why");
+    assert!(alert.contains(says), "expected '{says}' in {alert}");
+}
+
+async fn account_count(app: &App) -> usize {
+    app.store.accounts().await.expect("accounts").len()
+}
+
+async fn a_verified_directory_email_signs_in_and_makes_an_account_bound_to_the_person(app: App) {
+    let op = Op::start().await;
+    let app = with_sso(app, &op, None, PasswordSignIn::Everyone);
+    // The sign-in page offers the provider.
+    let page = get_page(&app, "/", None).await;
+    assert!(page.html.contains("id=\"sso\" class=\"button\" href=\"/auth/oidc/login\""), "{}", page.html);
+    // CEO is in the directory with no account yet; the provider sends the e-mail in another case.
+    let before = account_count(&app).await;
+    let answer = sign_in_as(&app, &op, who("ceo-sub", "CEO@Lab.Test")).await;
+    assert_eq!(answer.location, "/home");
+    let set = answer.cookies.iter().find(|c| c.starts_with("plab_session=")).expect("session cookie");
+    assert!(set.contains("HttpOnly") && set.contains("SameSite=Lax"), "{set}");
+    assert!(answer.cookie("plab_oidc").is_none(), "the state cookie is cleared: {:?}", answer.cookies);
+    let me = me(&app, &answer).await;
+    assert_eq!(me["id"], "CEO", "{me}");
+    assert_eq!(account_count(&app).await, before + 1, "one account made for the person");
+    let home =
+        get_page(&app, "/home", Some(&format!("plab_session={}", answer.cookie("plab_session").expect("s")))).await;
+    assert_eq!(home.status, StatusCode::OK);
+    assert!(home.html.contains("Name CEO"), "{}", home.html);
+    // Signing out ends the local session.
+    let session = answer.cookie("plab_session").expect("session");
+    let (status, _) = app.call("POST", "/api/v1/auth/logout", Some(&session), None).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    assert_eq!(app.call("GET", "/api/v1/me", Some(&session), None).await.0, StatusCode::UNAUTHORIZED);
+    // A second sign-in reaches the same account, and where the sign-in started is kept (only paths on this site).
+    let (authorize, state_cookie) = start(&app, "/account").await;
+    let (code, state) = op.log_in(&authorize, who("ceo-sub", "ceo@lab.test"));
+    let again = back(&app, &code, &state, Some(&state_cookie)).await;
+    assert_eq!(again.location, "/account");
+    assert_eq!(account_count(&app).await, before + 1);
+    let (authorize, state_cookie) = start(&app, "//evil.example/steal").await;
+    let (code, state) = op.log_in(&authorize, who("ceo-sub", "ceo@lab.test"));
+    assert_eq!(back(&app, &code, &state, Some(&state_cookie)).await.location, "/home", "no open redirect");
+    let audit = app.store.audit_log(10).await.expect("audit");
+    assert!(audit.iter().any(|e| e.action == "sign-in.oidc"), "{audit:?}");
+}
+
+async fn a_changed_email_at_the_provider_never_moves_an_account_to_someone_else(app: App) {
+    let op = Op::start().await;
+    let app = with_sso(app, &op, None, PasswordSignIn::Everyone);
+    // L1 already has a password account; the provider identity "x" is linked to it.
+    let first = sign_in_as(&app, &op, who("x", "l1@lab.test")).await;
+    assert_eq!(me(&app, &first).await["id"], "L1");
+    // The provider now says "x" has L2's address: still L1's account.
+    let moved = sign_in_as(&app, &op, who("x", "l2@lab.test")).await;
+    assert_eq!(me(&app, &moved).await["id"], "L1", "the identity, not the e-mail, decides");
+    // Another identity claiming L1's address reaches nobody.
+    let other = sign_in_as(&app, &op, who("y", "l1@lab.test")).await;
+    assert_refused(&other, StatusCode::FORBIDDEN, "already linked to another identity");
+    // L1's password still works: single sign-on adds a way in, it takes none away.
+    assert_eq!(post_sign_in(&app, "l1@lab.test", crate::common::PASSWORD).await.status, StatusCode::SEE_OTHER);
+}
+
+async fn someone_the_directory_does_not_know_or_whose_email_is_unverified_gets_a_page_not_an_account(app: App) {
+    let op = Op::start().await;
+    let app = with_sso(app, &op, None, PasswordSignIn::Everyone);
+    let before = account_count(&app).await;
+    let stranger = sign_in_as(&app, &op, who("z", "stranger@elsewhere.test")).await;
+    assert_refused(&stranger, StatusCode::FORBIDDEN, "not in this organisation");
+    let unverified = sign_in_as(&app, &op, Who { verified: false, ..who("u", "l2@lab.test") }).await;
+    assert_refused(&unverified, StatusCode::FORBIDDEN, "not verified");
+    assert_eq!(account_count(&app).await, before, "no account for either");
+    assert!(app.store.sso_account(&op.issuer(), "u").await.expect("link").is_none());
+}
+
+async fn the_employee_id_claim_finds_the_person_whatever_the_email(app: App) {
+    let op = Op::start().await;
+    let app = with_sso(app, &op, Some("employee_number"), PasswordSignIn::Everyone);
+    let private = Who { employee_number: Some("M2"), verified: false, ..who("m2-sub", "m2.private@mail.test") };
+    let answer = sign_in_as(&app, &op, private).await;
+    assert_eq!(me(&app, &answer).await["id"], "M2");
+    let unknown = Who { employee_number: Some("NOBODY"), ..who("n-sub", "l1@lab.test") };
+    assert_refused(&sign_in_as(&app, &op, unknown).await, StatusCode::FORBIDDEN, "not in this organisation");
+}
+
+async fn a_forged_or_misdirected_id_token_signs_no_one_in(app: App) {
+    let op = Op::start().await;
+    let app = with_sso(app, &op, None, PasswordSignIn::Everyone);
+    let before = account_count(&app).await;
+    for spoil in [
+        Spoil::Tampered,
+        Spoil::WrongNonce,
+        Spoil::WrongAudience,
+        Spoil::WrongIssuer,
+        Spoil::Expired,
+        Spoil::UnpublishedKey,
+    ] {
+        op.spoil(spoil);
+        let answer = sign_in_as(&app, &op, who("m1-sub", "m1@lab.test")).await;
+        assert_refused(&answer, StatusCode::UNAUTHORIZED, "could not be verified");
+        assert!(
+            !answer.html.contains("s@lab.test") && !answer.html.contains("m1@lab.test"),
+            "{spoil:?}: {}",
+            answer.html
+        );
+    }
+    assert_eq!(account_count(&app).await, before);
+    assert!(app.store.sso_account(&op.issuer(), "m1-sub").await.expect("link").is_none(), "nothing linked");
+    op.spoil(Spoil::Nothing);
+    assert_eq!(me(&app, &sign_in_as(&app, &op, who("m1-sub", "m1@lab.test")).await).await["id"], "M1");
+}
+
+async fn rotated_provider_keys_are_fetched_again_without_a_restart(app: App) {
+    let op = Op::start().await;
+    let app = with_sso(app, &op, None, PasswordSignIn::Everyone);
+    assert_eq!(me(&app, &sign_in_as(&app, &op, who("m1-sub", "m1@lab.test")).await).await["id"], "M1");
+    let fetched = op.0.lock().expect("op").jwks_fetches;
+    // The provider signs with a new key and publishes only it.
+    op.0.lock().expect("op").published = vec![1];
+    assert_eq!(me(&app, &sign_in_as(&app, &op, who("m1-sub", "m1@lab.test")).await).await["id"], "M1");
+    assert_eq!(op.0.lock().expect("op").jwks_fetches, fetched + 1, "one fresh fetch of the keys");
+    // A key the provider never published is still refused after the fresh fetch.
+    op.spoil(Spoil::UnpublishedKey);
+    assert_refused(
+        &sign_in_as(&app, &op, who("m1-sub", "m1@lab.test")).await,
+        StatusCode::UNAUTHORIZED,
+        "could not be verified",
+    );
+}
+
+async fn a_callback_replayed_from_another_browser_or_refused_by_the_provider_signs_no_one_in(app: App) {
+    let op = Op::start().await;
+    let app = with_sso(app, &op, None, PasswordSignIn::Everyone);
+    // An attacker's own sign-in, finished in the victim's browser (login CSRF): no state cookie there.
+    let (authorize, _attackers) = start(&app, "").await;
+    let (code, state) = op.log_in(&authorize, who("m1-sub", "m1@lab.test"));
+    assert_refused(&back(&app, &code, &state, None).await, StatusCode::BAD_REQUEST, "start again");
+    // ... or with the victim's own, different, state cookie.
+    let (_, victims) = start(&app, "").await;
+    assert_refused(&back(&app, &code, &state, Some(&victims)).await, StatusCode::BAD_REQUEST, "start again");
+    // The rightful browser finishes it once; the same callback again is refused.
+    let (authorize, state_cookie2) = start(&app, "").await;
+    let (code2, state2) = op.log_in(&authorize, who("m1-sub", "m1@lab.test"));
+    assert_eq!(back(&app, &code2, &state2, Some(&state_cookie2)).await.status, StatusCode::SEE_OTHER);
+    assert_refused(&back(&app, &code2, &state2, Some(&state_cookie2)).await, StatusCode::BAD_REQUEST, "start again");
+    // The provider said no.
+    let (_, state_cookie3) = start(&app, "").await;
+    let denied = get_page(
+        &app,
+        &format!("/auth/oidc/callback?error=access_denied&state={state_cookie3}"),
+        Some(&format!("plab_oidc={state_cookie3}")),
+    )
+    .await;
+    assert_refused(&denied, StatusCode::UNAUTHORIZED, "refused");
+    // Without single sign-on configured, its addresses are not there.
+    let plain = crate::common::spawn_app(plab_store::testing::TestDb::sqlite()).await;
+    assert_eq!(get_page(&plain, "/auth/oidc/login", None).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(get_page(&plain, "/auth/oidc/callback?code=a&state=b", None).await.status, StatusCode::NOT_FOUND);
+    assert!(!get_page(&plain, "/", None).await.html.contains("id=\"sso\""));
+}
+
+async fn disabled_accounts_and_leavers_cannot_sign_in_through_the_provider(app: App) {
+    let op = Op::start().await;
+    let app = with_sso(app, &op, None, PasswordSignIn::Everyone);
+    let answer = sign_in_as(&app, &op, who("l2-sub", "l2@lab.test")).await;
+    me(&app, &answer).await;
+    plab_app::accounts::set_disabled_as(&app.store, "l2@lab.test", true, "test").await.expect("disable");
+    assert_refused(&sign_in_as(&app, &op, who("l2-sub", "l2@lab.test")).await, StatusCode::FORBIDDEN, "disabled");
+    // M3 left yesterday: the directory still has them (their history stays), the provider may not know yet.
+    let mut m3 = app.store.person("M3").await.expect("M3");
+    m3.end_date = Some(plab_domain::Date::of_instant(time::OffsetDateTime::now_utc()).plus_days(-1));
+    app.store.upsert_people(&[m3], &|_| {}).await.expect("leaver");
+    let before = account_count(&app).await;
+    assert_refused(&sign_in_as(&app, &op, who("m3-sub", "m3@lab.test")).await, StatusCode::FORBIDDEN, "has left");
+    assert_eq!(account_count(&app).await, before);
+}
+
+async fn password_sign_in_can_be_kept_for_administrators_only(app: App) {
+    let op = Op::start().await;
+    let app = with_sso(app, &op, None, PasswordSignIn::AdminsOnly);
+    let page = get_page(&app, "/", None).await;
+    assert!(page.html.contains("<h2>Administrators</h2>") && !page.html.contains("forgot-link"), "{}", page.html);
+    let refused = post_sign_in(&app, "l1@lab.test", crate::common::PASSWORD).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.html);
+    assert!(refused.html.contains("Password sign-in is turned off here"), "{}", refused.html);
+    assert!(refused.set_cookie.is_none_or(|c| !c.starts_with("plab_session=")));
+    // A wrong password says only that: no hint whether the account is an administrator's.
+    assert_eq!(post_sign_in(&app, "l1@lab.test", "wrong-password-1").await.status, StatusCode::UNAUTHORIZED);
+    let body = json!({ "email": "l1@lab.test", "password": crate::common::PASSWORD }).to_string();
+    let (status, error) = app.call("POST", "/api/v1/auth/login", None, Some(body)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{error}");
+    assert_eq!(post_sign_in(&app, "admin@ops.test", crate::common::PASSWORD).await.status, StatusCode::SEE_OTHER);
+    // The person still gets in, through the provider.
+    assert_eq!(me(&app, &sign_in_as(&app, &op, who("l1-sub", "l1@lab.test")).await).await["id"], "L1");
+}
