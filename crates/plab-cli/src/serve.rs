@@ -22,6 +22,9 @@ pub async fn serve(store: &Store, args: ServeArgs) -> Result<(), Failure> {
     mail::Post::from_env("")?;
     let sso = plab_app::sso::Sso::from_env()?;
     let password_sign_in = plab_app::sso::PasswordSignIn::from_env()?;
+    if let Some(sso) = &sso {
+        eprintln!("single sign-on on: {} ({})", sso.issuer(), plab_app::sso::ISSUER_ENV);
+    }
     let listener = tokio::net::TcpListener::bind(&args.addr)
         .await
         .map_err(|e| Failure::User(format!("--addr {}: cannot listen: {e}", args.addr)))?;
@@ -32,9 +35,6 @@ pub async fn serve(store: &Store, args: ServeArgs) -> Result<(), Failure> {
     if post.is_on() {
         eprintln!("mail on: delivering the outbox ({})", mail::SMTP_URL_ENV);
         tokio::spawn(deliver_forever(store.clone(), vault.clone(), post.clone()));
-    }
-    if let Some(sso) = &sso {
-        eprintln!("single sign-on on: {} ({})", sso.issuer(), plab_app::sso::ISSUER_ENV);
     }
     let state = plab_web::AppState::new(store.clone(), vault)
         .with_post(post)

@@ -774,6 +774,38 @@ fn a_database_without_sealed_notes_gets_a_fresh_notes_key_file_at_start(db: Test
     assert_eq!(std::fs::read_to_string(&key).expect("key"), first, "reused, never replaced");
 }
 
+fn single_sign_on_settings_that_cannot_work_stop_the_start_with_exit_2(db: TestDb) {
+    let plab = seeded(db);
+    let serve = ["serve", "--addr", "127.0.0.1:0"];
+    let all = [
+        ("PLAB_OIDC_ISSUER", "http://127.0.0.1:9/issuer"),
+        ("PLAB_OIDC_CLIENT_ID", "plab"),
+        ("PLAB_OIDC_CLIENT_SECRET", "s3cret"),
+    ];
+    for (env, named) in [
+        (&all[..1], "PLAB_OIDC_CLIENT_ID"),
+        (&all[..2], "PLAB_OIDC_CLIENT_SECRET"),
+        (&all[..], "PLAB_PUBLIC_URL"),
+        (&[all[0], all[1], all[2], ("PLAB_PUBLIC_URL", "lab.example.org")][..], "PLAB_PUBLIC_URL"),
+        (
+            &[("PLAB_OIDC_ISSUER", "not a url"), all[1], all[2], ("PLAB_PUBLIC_URL", "http://x.test")][..],
+            "PLAB_OIDC_ISSUER",
+        ),
+        (&[("PLAB_PASSWORD_SIGN_IN", "nobody")][..], "PLAB_PASSWORD_SIGN_IN"),
+    ] {
+        let (code, said) = serve_outcome(&plab, &serve, env);
+        assert_eq!(code, Some(2), "{env:?}: {said}");
+        assert!(said.contains(named), "{env:?} names {named}: {said}");
+        assert!(!said.contains("s3cret"), "the secret is never echoed: {said}");
+    }
+    // Complete settings start the server; the provider is asked only when someone signs in.
+    let complete =
+        [&all[..], &[("PLAB_PUBLIC_URL", "http://lab.example.test"), ("PLAB_PASSWORD_SIGN_IN", "admins")]].concat();
+    let (code, said) = serve_outcome(&plab, &serve, &complete);
+    assert_eq!(code, None, "{said}");
+    assert!(said.contains("single sign-on on: http://127.0.0.1:9/issuer"), "{said}");
+}
+
 /// `plab user set-password --email EMAIL`, the password on standard input.
 fn set_password(plab: &Plab, email: &str, password: &str) {
     use std::io::Write;
@@ -839,6 +871,7 @@ crate::backends!(
     notes_move_to_a_new_key_all_at_once_and_a_rerun_changes_nothing,
     a_notes_key_the_stored_notes_are_not_sealed_under_stops_the_start_with_exit_2,
     a_database_without_sealed_notes_gets_a_fresh_notes_key_file_at_start,
+    single_sign_on_settings_that_cannot_work_stop_the_start_with_exit_2,
     a_sign_in_email_changes_only_by_its_own_audited_command_and_an_import_cannot_take_it,
 );
 
