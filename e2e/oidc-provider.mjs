@@ -119,11 +119,18 @@ function newProvider(issuer, jwks) {
   return provider;
 }
 
-function listen(server) {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve(server.address().port));
-  });
+// plab's port is chosen before plab starts (it is in the redirect URI): never take it here.
+const PLAB_PORT = Number(new URL(REDIRECT_URI).port);
+
+async function listen(server) {
+  for (;;) {
+    const port = await new Promise((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => resolve(server.address().port));
+    });
+    if (port !== PLAB_PORT) return port;
+    await new Promise((resolve) => server.close(resolve));
+  }
 }
 
 let jwks = newSigningKeys();
