@@ -224,9 +224,10 @@ async function expectRefused(s, res, status, words) {
   console.log(`#   HTTP ${status}: ${said}`);
 }
 
-/** Sign out through form#signout; afterwards /home sends the browser back to `/`. */
+/** Sign out through form#signout; afterwards /home sends the browser back to `/`, and the server no longer honours the old cookie. */
 async function signOut(s) {
   const { page, context } = s;
+  const old = await sessionCookie(context);
   const form = page.locator('form#signout');
   assert.equal(await form.count(), 1, `${path(page)} has no form#signout`);
   const button = form.locator('[type=submit]');
@@ -238,6 +239,10 @@ async function signOut(s) {
   assert.equal(path(page), '/', `after signing out, /home is at ${page.url()}`);
   assert.equal(await page.locator('form#signout').count(), 0, 'after signing out, the page still shows form#signout');
   assert.equal(await sessionCookie(context), null, 'the plab_session cookie outlived signing out');
+  if (old) {
+    const res = await fetch(`${BASE_URL}/home`, { headers: { cookie: `plab_session=${old.value}` }, redirect: 'manual' });
+    assert.notEqual(res.status, 200, 'the server still honours the session cookie it had before signing out');
+  }
 }
 
 async function tokenResponses() {
@@ -625,7 +630,7 @@ const steps = [
   ['provider', 'a real OpenID provider (oidc-provider) on loopback: discovery, JWKS, client (client_secret_basic, PKCE S256), accounts for the sponsor, a leader, a mentor, an outsider, an unverified e-mail, an employee-id match',
     providerWithClientAndAccounts, []],
   ['browser', 'chromium launches headless', launchHeadlessChromium, []],
-  ['leader', 'leader: sign-in page → a#sso → provider sign-in and consent → /home with their name and an HttpOnly plab_session; the request carried PKCE S256, state, nonce, openid email profile; sign out ends the session; replaying the used callback is 400 "start again"',
+  ['leader', 'leader: sign-in page → a#sso → provider sign-in and consent → /home with their name and an HttpOnly plab_session; the request carried PKCE S256, state, nonce, openid email profile; sign out ends the session (the old cookie is no longer honoured); replaying the used callback is 400 "start again"',
     leaderSignsInAndOut, ['provider', 'browser']],
   ['sponsor', "sponsor: the same redirect flow, then the program's page", sponsorReachesTheProgram, ['provider', 'browser']],
   ['mentor', "mentor whose provider spells the e-mail in capitals: matched to the directory's e-mail in any case",
