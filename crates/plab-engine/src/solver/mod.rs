@@ -281,10 +281,21 @@ mod tests {
 
     #[test]
     fn sparse_solver_matches_dense_reference_on_heavily_tied_weights() {
+        matches_dense_reference_on_tied_weights(1);
+    }
+
+    #[test]
+    fn sparse_solver_matches_dense_reference_with_weights_too_wide_for_i32() {
+        // The solver reads weights that fit as i32; these take the i64 path.
+        matches_dense_reference_on_tied_weights(1 << 33);
+    }
+
+    fn matches_dense_reference_on_tied_weights(scale: i64) {
         let mut seed = 5u64;
         for case in 0..300 {
             let (nl, nm) = (1 + case % 9, 1 + (case / 9) % 7);
-            let g = tied_graph(&mut seed, nl, nm, 1 + (case % 3) as u64);
+            let mut g = tied_graph(&mut seed, nl, nm, 1 + (case % 3) as u64);
+            g.weight.iter_mut().for_each(|w| *w *= scale);
             let sparse = sparse::solve(&g, &|_| {});
             let reference = dense::solve(&one_column_per_seat(&g));
             let seats = one_column_per_seat(&g);
