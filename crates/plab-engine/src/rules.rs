@@ -20,9 +20,12 @@ pub(crate) struct Participants<'r> {
     pub free_seats: Vec<u32>,
     /// The mentor pinned to each leader, if any.
     pub pinned: Vec<Option<u32>>,
-    level: Vec<i32>,
-    enter_exit: Vec<(u32, u32)>,
-    depth: Vec<u32>,
+    /// Level and place in the org chart of every person, and copies for the
+    /// leaders and mentors in their own order, so that scoring a leader against
+    /// every mentor reads them in sequence.
+    place: Vec<Place>,
+    leader_place: Vec<Place>,
+    mentor_place: Vec<Place>,
     /// How many levels the reporting-chain rule reaches; `None`, the whole chain.
     chain_levels: Option<u32>,
     /// Mentors each leader must not get (forbidden or previous), sorted.
@@ -105,9 +108,14 @@ impl<'r> Participants<'r> {
         }
         let excluded = excluded_pairs.iter().map(|&(_, m)| m).collect();
 
-        let level = req.people.iter().map(|p| p.level).collect();
-        let enter_exit = (0..req.people.len() as u32).map(|p| org.enter_exit(p)).collect();
-        let depth = (0..req.people.len() as u32).map(|p| org.depth(p)).collect();
+        let place: Vec<Place> = (0..req.people.len() as u32)
+            .map(|p| {
+                let (enter, exit) = org.enter_exit(p);
+                Place { level: req.people[p as usize].level, enter, exit, depth: org.depth(p) }
+            })
+            .collect();
+        let leader_place = leader_person.iter().map(|&p| place[p as usize]).collect();
+        let mentor_place = mentor_person.iter().map(|&p| place[p as usize]).collect();
         let mut participants = Participants {
             pinned: vec![None; leader_person.len()],
             leader_person,
@@ -115,9 +123,9 @@ impl<'r> Participants<'r> {
             leader_of_id,
             mentor_of_id,
             free_seats,
-            level,
-            enter_exit,
-            depth,
+            place,
+            leader_place,
+            mentor_place,
             chain_levels: req.reporting_chain_levels,
             excluded_offsets,
             excluded,
@@ -151,7 +159,7 @@ impl<'r> Participants<'r> {
                 Some(PinProblem::SamePerson)
             } else if self.in_chain(lp, mp) {
                 Some(PinProblem::InReportingChain)
-            } else if self.level[mp as usize] >= self.level[lp as usize] {
+            } else if self.place[mp as usize].level >= self.place[lp as usize].level {
                 Some(PinProblem::NotJunior)
             } else if forbidden.contains(&(l, m)) {
                 Some(PinProblem::Forbidden)
@@ -176,16 +184,18 @@ impl<'r> Participants<'r> {
     /// How many levels apart `a` and `b` are when one is in the other's
     /// reporting chain (0 for the same person); `None` when neither is.
     fn chain_distance(&self, a: u32, b: u32) -> Option<u32> {
-        let (ea, xa) = self.enter_exit[a as usize];
-        let (eb, xb) = self.enter_exit[b as usize];
-        let nested = a == b || (ea < eb && eb <= xa) || (eb < ea && ea <= xb);
-        nested.then(|| self.depth[a as usize].abs_diff(self.depth[b as usize]))
+        Place::chain_distance(&self.place[a as usize], &self.place[b as usize])
     }
 
     /// Whether the reporting-chain rule keeps `a` and `b` apart: one is in the
     /// other's chain, within `reporting_chain_levels` when it is set.
     fn in_chain(&self, a: u32, b: u32) -> bool {
-        match (self.chain_distance(a, b), self.chain_levels) {
+        self.places_in_chain(&self.place[a as usize], &self.place[b as usize])
+    }
+
+    #[inline]
+    fn places_in_chain(&self, a: &Place, b: &Place) -> bool {
+        match (Place::chain_distance(a, b), self.chain_levels) {
             (None, _) => false,
             (Some(d), Some(levels)) => d <= levels,
             (Some(_), None) => true,
@@ -195,10 +205,8 @@ impl<'r> Participants<'r> {
     /// Every hard rule except capacity, for leader `l` and mentor `m` (participant indices).
     #[inline]
     pub(crate) fn allowed(&self, l: u32, m: u32) -> bool {
-        let (lp, mp) = (self.leader_person[l as usize], self.mentor_person[m as usize]);
-        self.level[mp as usize] < self.level[lp as usize]
-            && !self.in_chain(lp, mp)
-            && self.excluded_for(l).binary_search(&m).is_err()
+        let (lp, mp) = (&self.leader_place[l as usize], &self.mentor_place[m as usize]);
+        mp.level < lp.level && !self.places_in_chain(lp, mp) && self.excluded_for(l).binary_search(&m).is_err()
     }
 
     fn excluded_for(&self, l: u32) -> &[u32] {
@@ -218,7 +226,7 @@ impl<'r> Participants<'r> {
         let mut distances = Vec::new();
         for m in 0..self.mentor_person.len() as u32 {
             let mp = self.mentor_person[m as usize];
-            if self.level[mp as usize] >= self.level[lp as usize] {
+            if self.place[mp as usize].level >= self.place[lp as usize].level {
                 senior += 1;
             } else if self.in_chain(lp, mp) {
                 chain += 1;
@@ -289,6 +297,27 @@ fn chain_hint(distances: &[u32]) -> String {
         " Setting reporting_chain_levels to {levels} (exclude only mentors within {levels} {unit} of their line) \
          would allow {who}."
     )
+}
+
+/// A person's level and place in the org forest (Euler-tour interval and depth).
+#[derive(Debug, Clone, Copy)]
+struct Place {
+    level: i32,
+    enter: u32,
+    exit: u32,
+    depth: u32,
+}
+
+impl Place {
+    /// How many levels apart `a` and `b` are when one is in the other's
+    /// reporting chain (0 for the same person); `None` when neither is.
+    #[inline]
+    fn chain_distance(a: &Place, b: &Place) -> Option<u32> {
+        // Intervals are unique per person, so equal entries mean the same person.
+        let nested =
+            a.enter == b.enter || (a.enter < b.enter && b.enter <= a.exit) || (b.enter < a.enter && a.enter <= b.exit);
+        nested.then(|| a.depth.abs_diff(b.depth))
+    }
 }
 
 fn duplicate(field: &'static str, id: &str) -> MatchError {
