@@ -71,6 +71,8 @@ contract!(
     every_change_to_program_data_moves_the_revision_and_signing_in_does_not,
     a_cached_read_follows_a_change_made_through_another_connection,
     an_outbox_message_is_written_once_claimed_once_and_keeps_no_content_once_sent,
+    a_pending_single_sign_on_is_taken_once_and_never_after_it_expires,
+    a_provider_identity_links_to_one_persons_account_and_an_account_to_one_identity,
 );
 
 fn person(id: &str, manager: Option<&str>, level: i32) -> Person {
@@ -812,4 +814,42 @@ async fn a_cached_read_follows_a_change_made_through_another_connection(db: &Tes
         "an older revision is read from the database, never from memory"
     );
     other.close().await;
+}
+
+async fn a_pending_single_sign_on_is_taken_once_and_never_after_it_expires(db: &TestDb) {
+    let store = seeded(db).await;
+    let pending = plab_store::PendingSignIn { nonce: "n".into(), verifier: "v".into(), next: "/home".into() };
+    store.begin_sso("fresh", &pending, "2999-01-01T00:00:00Z").await.expect("begin");
+    store.begin_sso("stale", &pending, "2000-01-01T00:00:00Z").await.expect("begin");
+    assert_eq!(store.take_sso("fresh").await.expect("take"), Some(pending.clone()));
+    assert_eq!(store.take_sso("fresh").await.expect("take"), None, "used once");
+    assert_eq!(store.take_sso("stale").await.expect("take"), None, "expired");
+    assert_eq!(store.take_sso("unknown").await.expect("take"), None);
+}
+
+async fn a_provider_identity_links_to_one_persons_account_and_an_account_to_one_identity(db: &TestDb) {
+    let store = seeded(db).await;
+    let iss = "https://idp.example";
+    let made = store.link_sso(iss, "sub-vp", "vp", "vp@example.com").await.expect("link");
+    assert_eq!((made.employee_id.as_deref(), made.password_hash.as_deref()), (Some("vp"), None));
+    assert_eq!(store.sso_account(iss, "sub-vp").await.expect("read").map(|a| a.id), Some(made.id));
+    // The same identity again is the same account, nothing new.
+    let again = store.link_sso(iss, "sub-vp", "vp", "vp@example.com").await.expect("again");
+    assert_eq!(again.id, made.id);
+    // Another identity for the same person is refused; the same subject at another issuer is another identity.
+    assert!(matches!(
+        store.link_sso(iss, "sub-other", "vp", "vp@example.com").await,
+        Err(plab_store::StoreError::Conflict(_))
+    ));
+    assert!(store.sso_account(iss, "sub-other").await.expect("read").is_none());
+    assert!(store.sso_account("https://other.example", "sub-vp").await.expect("read").is_none());
+    // An existing password account of the person is linked, not duplicated.
+    let ceo = store.upsert_account("ceo@example.com", Some("ceo"), "hash", false).await.expect("account");
+    assert_eq!(store.link_sso(iss, "sub-ceo", "ceo", "ceo@example.com").await.expect("link").id, ceo);
+    // A sign-in e-mail that is another account's is a conflict, and nothing is linked.
+    assert!(matches!(
+        store.link_sso(iss, "sub-pm", "pm", "vp@example.com").await,
+        Err(plab_store::StoreError::Conflict(_))
+    ));
+    assert!(store.sso_account(iss, "sub-pm").await.expect("read").is_none());
 }
