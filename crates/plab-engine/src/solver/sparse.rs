@@ -35,15 +35,7 @@ pub fn solve(graph: &CandidateGraph, progress: &(dyn Fn(Progress) + Sync)) -> As
     let big = graph.unmatched_cost();
     if seats >= n_leaders as u64 {
         let supply = vec![1u32; n_leaders];
-        let narrow = narrow_weights(&graph.weight);
-        let rows = Rows {
-            offsets: &graph.offsets,
-            col: &graph.mentor,
-            weight: &graph.weight,
-            narrow: narrow.as_deref(),
-            supply: &supply,
-            capacity: &graph.capacity,
-        };
+        let rows = Rows::new(&graph.offsets, &graph.mentor, &graph.weight, &supply, &graph.capacity);
         let state = State::run(&rows, big, progress);
         let mut mentor_of = vec![None; n_leaders];
         for (e, &matched) in state.matched.iter().enumerate() {
@@ -58,15 +50,7 @@ pub fn solve(graph: &CandidateGraph, progress: &(dyn Fn(Progress) + Sync)) -> As
     } else {
         let t = transpose(graph);
         let unit = vec![1u32; n_leaders];
-        let narrow = narrow_weights(&t.weight);
-        let rows = Rows {
-            offsets: &t.offsets,
-            col: &t.col,
-            weight: &t.weight,
-            narrow: narrow.as_deref(),
-            supply: &graph.capacity,
-            capacity: &unit,
-        };
+        let rows = Rows::new(&t.offsets, &t.col, &t.weight, &graph.capacity, &unit);
         let mut state = State::run(&rows, big, progress);
         let mut mentor_of = vec![None; n_leaders];
         for (e, &matched) in state.matched.iter().enumerate() {
@@ -84,13 +68,6 @@ pub fn solve(graph: &CandidateGraph, progress: &(dyn Fn(Progress) + Sync)) -> As
         let price = state.pi_row.iter().map(|p| p + big).collect();
         Assignment { mentor_of, duals: Some(Duals { profit, price, bonus: big }) }
     }
-}
-
-/// The weights as `i32` when they all fit (the built-in scores always do): the
-/// shortest paths read rows of a large tie over and over, and a third less
-/// memory to stream is a tenth less time.
-fn narrow_weights(weight: &[i64]) -> Option<Vec<i32>> {
-    weight.iter().map(|&w| i32::try_from(w).ok()).collect()
 }
 
 struct Transposed {
@@ -128,10 +105,19 @@ struct Rows<'a> {
     offsets: &'a [usize],
     col: &'a [u32],
     weight: &'a [i64],
-    /// `weight` again, narrower, when every weight fits.
-    narrow: Option<&'a [i32]>,
+    /// `weight` again as `i32` when every weight fits (the built-in scores
+    /// always do): the shortest paths read the rows of a large tie over and
+    /// over, and a third less memory to stream is a tenth less time.
+    narrow: Option<Vec<i32>>,
     supply: &'a [u32],
     capacity: &'a [u32],
+}
+
+impl<'a> Rows<'a> {
+    fn new(offsets: &'a [usize], col: &'a [u32], weight: &'a [i64], supply: &'a [u32], capacity: &'a [u32]) -> Self {
+        let narrow = weight.iter().map(|&w| i32::try_from(w).ok()).collect();
+        Rows { offsets, col, weight, narrow, supply, capacity }
+    }
 }
 
 #[derive(Clone, Copy)]
@@ -291,7 +277,7 @@ impl<'a> State<'a> {
                 let g = self.g;
                 let range = self.edges(node);
                 let cols = &g.col[range.clone()];
-                match g.narrow {
+                match &g.narrow {
                     Some(narrow) => self.scan_row(range.start, &narrow[range], cols, base, &mut best, &mut exit),
                     None => self.scan_row(range.start, &g.weight[range], cols, base, &mut best, &mut exit),
                 }
