@@ -468,16 +468,16 @@ async function callbackFromAnotherBrowser() {
     await route.fulfill({ status: 200, contentType: 'text/html', body: '<p id="held">callback held back</p>' });
   });
   await goto(a.page, '/');
-  let res = await click(a.page, a.page.locator('a#sso'));
+  await click(a.page, a.page.locator('a#sso'));
   await a.page.fill('input[name=login]', 'mentor');
   await a.page.fill('input[name=password]', 'any password');
-  res = await click(a.page, a.page.locator('button.login-submit'));
-  await click(a.page, a.page.locator('button.login-submit')); // consent, held back
+  await click(a.page, a.page.locator('button.login-submit')); // the provider's sign-in
+  await click(a.page, a.page.locator('button.login-submit')); // its consent, answered by the route
   assert.ok(held && held.startsWith(CALLBACK), `the callback was not held back (got ${held})`);
   assert.ok(new URL(held).searchParams.get('code'), `the held callback has no code: ${held}`);
   // Browser B presents A's callback: refused.
   const b = await newSession();
-  res = await b.page.goto(held, { waitUntil: 'load' });
+  const res = await b.page.goto(held, { waitUntil: 'load' });
   await expectRefused(b, res, 400, 'start again');
   // Browser A, whose callback it is, is let in with it.
   const own = await a.page.goto(held, { waitUntil: 'load' });

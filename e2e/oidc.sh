@@ -2,8 +2,9 @@
 # OpenID Connect sign-in, end to end: builds plab, fills a fresh SQLite database with the demo,
 # starts a real OpenID provider on loopback (e2e/oidc-provider.mjs, the `oidc-provider` npm
 # package), serves plab configured for it and drives headless Chromium through e2e/oidc.mjs:
-# the full redirect flow, a tampered ID token, a wrong nonce, refusals, key rotation, and
-# password sign-in for administrators only.
+# the full redirect flow, tampered and forged ID tokens, a wrong nonce, the refusals (outsider,
+# unverified e-mail, replayed or foreign callback, provider error, disabled account), matching
+# by employee id and by a linked sub, key rotation, and password sign-in for administrators only.
 # Needs Debian's chromium (installed with apt when missing) and Node 20+.
 # Usage: bash e2e/oidc.sh   (after a failure: screenshots and both servers' logs in e2e/artifacts/)
 set -euo pipefail
