@@ -26,6 +26,16 @@ const NONE: u32 = u32::MAX;
 const INF: i64 = i64::MAX / 4;
 
 pub fn solve(graph: &CandidateGraph, progress: &(dyn Fn(Progress) + Sync)) -> Assignment {
+    solve_with(graph, NARROW_AFTER_READS, progress)
+}
+
+/// [`solve`], making the narrow copy of the weights after the rows were read
+/// `narrow_after_reads` times over (0: once the first row is read; for tests).
+pub(crate) fn solve_with(
+    graph: &CandidateGraph,
+    narrow_after_reads: u64,
+    progress: &(dyn Fn(Progress) + Sync),
+) -> Assignment {
     let n_leaders = graph.n_leaders();
     let mut in_degree = vec![0u32; graph.n_mentors()];
     for &m in &graph.mentor {
@@ -35,8 +45,14 @@ pub fn solve(graph: &CandidateGraph, progress: &(dyn Fn(Progress) + Sync)) -> As
     let big = graph.unmatched_cost();
     if seats >= n_leaders as u64 {
         let supply = vec![1u32; n_leaders];
-        let rows = Rows::new(&graph.offsets, &graph.mentor, &graph.weight, &supply, &graph.capacity);
-        let state = State::run(&rows, big, progress);
+        let rows = Rows {
+            offsets: &graph.offsets,
+            col: &graph.mentor,
+            weight: &graph.weight,
+            supply: &supply,
+            capacity: &graph.capacity,
+        };
+        let state = State::run(&rows, big, narrow_after_reads, progress);
         let mut mentor_of = vec![None; n_leaders];
         for (e, &matched) in state.matched.iter().enumerate() {
             if matched {
@@ -50,8 +66,9 @@ pub fn solve(graph: &CandidateGraph, progress: &(dyn Fn(Progress) + Sync)) -> As
     } else {
         let t = transpose(graph);
         let unit = vec![1u32; n_leaders];
-        let rows = Rows::new(&t.offsets, &t.col, &t.weight, &graph.capacity, &unit);
-        let mut state = State::run(&rows, big, progress);
+        let rows =
+            Rows { offsets: &t.offsets, col: &t.col, weight: &t.weight, supply: &graph.capacity, capacity: &unit };
+        let mut state = State::run(&rows, big, narrow_after_reads, progress);
         let mut mentor_of = vec![None; n_leaders];
         for (e, &matched) in state.matched.iter().enumerate() {
             if matched {
@@ -105,19 +122,8 @@ struct Rows<'a> {
     offsets: &'a [usize],
     col: &'a [u32],
     weight: &'a [i64],
-    /// `weight` again as `i32` when every weight fits (the built-in scores
-    /// always do): the shortest paths read the rows of a large tie over and
-    /// over, and a third less memory to stream is a tenth less time.
-    narrow: Option<Vec<i32>>,
     supply: &'a [u32],
     capacity: &'a [u32],
-}
-
-impl<'a> Rows<'a> {
-    fn new(offsets: &'a [usize], col: &'a [u32], weight: &'a [i64], supply: &'a [u32], capacity: &'a [u32]) -> Self {
-        let narrow = weight.iter().map(|&w| i32::try_from(w).ok()).collect();
-        Rows { offsets, col, weight, narrow, supply, capacity }
-    }
 }
 
 #[derive(Clone, Copy)]
@@ -152,10 +158,21 @@ struct State<'a> {
     touched_cols: Vec<u32>,
     settled: Vec<u32>,
     heap: BinaryHeap<Reverse<(i64, u32)>>,
+    /// The weights again as `i32`, made once the searches have read the rows
+    /// `NARROW_AFTER_READS` times over (a search through a large tie reads the
+    /// same rows again and again: a third less memory to stream is a tenth less
+    /// time), if every weight fits (the built-in scores always do).
+    narrow: Option<Vec<i32>>,
+    /// Edges still to read from the `i64` weights before making `narrow`.
+    until_narrow: u64,
 }
 
+/// Making the narrow copy costs about one read of every weight; it pays off
+/// only when the searches read the rows many times over.
+const NARROW_AFTER_READS: u64 = 16;
+
 impl<'a> State<'a> {
-    fn run(g: &'a Rows<'a>, big: i64, progress: &(dyn Fn(Progress) + Sync)) -> State<'a> {
+    fn run(g: &'a Rows<'a>, big: i64, narrow_after_reads: u64, progress: &(dyn Fn(Progress) + Sync)) -> State<'a> {
         let (nr, nc, ne) = (g.supply.len(), g.capacity.len(), g.col.len());
         let mut edge_row = vec![0u32; ne];
         for r in 0..nr {
@@ -179,6 +196,8 @@ impl<'a> State<'a> {
             touched_cols: Vec::new(),
             settled: Vec::new(),
             heap: BinaryHeap::new(),
+            narrow: None,
+            until_narrow: narrow_after_reads * ne as u64,
         };
         let step = (nr / 100).max(1024);
         for r in 0..nr {
@@ -277,9 +296,17 @@ impl<'a> State<'a> {
                 let g = self.g;
                 let range = self.edges(node);
                 let cols = &g.col[range.clone()];
-                match &g.narrow {
-                    Some(narrow) => self.scan_row(range.start, &narrow[range], cols, base, &mut best, &mut exit),
-                    None => self.scan_row(range.start, &g.weight[range], cols, base, &mut best, &mut exit),
+                if let Some(narrow) = self.narrow.take() {
+                    self.scan_row(range.start, &narrow[range], cols, base, &mut best, &mut exit);
+                    self.narrow = Some(narrow);
+                } else {
+                    let read = self.scan_row(range.start, &g.weight[range], cols, base, &mut best, &mut exit);
+                    self.until_narrow = self.until_narrow.saturating_sub(read as u64);
+                    if self.until_narrow == 0 {
+                        self.narrow = g.weight.iter().map(|&w| i32::try_from(w).ok()).collect();
+                        // Weights too wide: never try again.
+                        self.until_narrow = u64::MAX;
+                    }
                 }
             } else {
                 let c = node - nr;
@@ -329,7 +356,8 @@ impl<'a> State<'a> {
     /// Relaxes the edges of one settled row (`first` is its first edge's index,
     /// `base` its distance plus potential). The hot loop: every row of a large
     /// tie settles here once per path. One look-up per edge (`reach` folds the
-    /// column's distance and potential together) and no bounds checks on the row.
+    /// column's distance and potential together) and no bounds checks on the
+    /// row. Returns how many edges it read.
     #[inline]
     fn scan_row<W: Copy + Into<i64>>(
         &mut self,
@@ -339,14 +367,14 @@ impl<'a> State<'a> {
         base: i64,
         best: &mut i64,
         exit: &mut Exit,
-    ) {
+    ) -> usize {
         let nr = self.g.supply.len() as u32;
         for (i, (&w, &c)) in weights.iter().zip(cols).enumerate() {
             let at = base - w.into();
             // Sorted by weight, column potentials <= 0: every later
             // edge reaches its column at `best` or later, too late to matter.
             if at >= *best {
-                break;
+                return i;
             }
             let ci = c as usize;
             // Matched edges only run backwards; tested last, as few edges get
@@ -368,6 +396,7 @@ impl<'a> State<'a> {
                 self.heap.push(Reverse((at - self.pi_col[ci], nr + c)));
             }
         }
+        weights.len()
     }
 
     fn augment(&mut self, s: u32, exit: Exit) {
