@@ -145,7 +145,7 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn token_hash(token: &str) -> String {
+pub(crate) fn token_hash(token: &str) -> String {
     hex(&Sha256::digest(token.as_bytes()))
 }
 
@@ -237,7 +237,7 @@ async fn login_for(
 }
 
 /// UTC time `offset_secs` from now in RFC 3339, comparable as text with the store's timestamps.
-fn rfc3339_from_now(offset_secs: i64) -> String {
+pub(crate) fn rfc3339_from_now(offset_secs: i64) -> String {
     let secs =
         std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
             + offset_secs;

@@ -19,6 +19,7 @@ pub mod people;
 pub mod people_file;
 pub mod programs;
 pub mod report;
+pub mod scim;
 pub mod selfassessment;
 pub mod sessions;
 pub mod settings;
