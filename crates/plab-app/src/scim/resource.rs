@@ -12,7 +12,10 @@ use serde_json::{Map, Value, json};
 
 /// The attributes of each schema we publish, in their canonical case, with
 /// their sub-attributes. Anything else a provider sends is ignored.
-pub(super) const CORE: &[(&str, &[&str])] = &[
+/// A schema's attributes: each name with its sub-attributes.
+pub(super) type Attributes = &'static [(&'static str, &'static [&'static str])];
+
+pub(super) const CORE: Attributes = &[
     ("userName", &[]),
     ("externalId", &[]),
     ("name", &["formatted", "familyName", "givenName"]),
@@ -22,12 +25,12 @@ pub(super) const CORE: &[(&str, &[&str])] = &[
     ("active", &[]),
     ("emails", &["value", "type", "primary"]),
 ];
-pub(super) const ENTERPRISE: &[(&str, &[&str])] =
+pub(super) const ENTERPRISE: Attributes =
     &[("employeeNumber", &[]), ("department", &[]), ("manager", &["value", "$ref", "displayName"])];
-pub(super) const PERSON: &[(&str, &[&str])] = &[("level", &[]), ("hireDate", &[]), ("perspectives", &[])];
+pub(super) const PERSON: Attributes = &[("level", &[]), ("hireDate", &[]), ("perspectives", &[])];
 
 /// The schema URNs a User may carry, with their attributes.
-pub(super) fn schemas() -> [(&'static str, &'static [(&'static str, &'static [&'static str])]); 3] {
+pub(super) fn schemas() -> [(&'static str, Attributes); 3] {
     [(USER_SCHEMA, CORE), (ENTERPRISE_SCHEMA, ENTERPRISE), (PERSON_SCHEMA, PERSON)]
 }
 
