@@ -9,7 +9,7 @@ use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, QueryRejection};
 use axum::extract::{FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get};
 use plab_app::scim::{self, Provider, ScimError, discovery};
@@ -29,7 +29,7 @@ pub fn routes() -> Router<AppState> {
         .route("/Users/.search", axum::routing::post(search_users))
         // Users are the only resource type, so a search of them all is a search of Users.
         .route("/.search", axum::routing::post(search_users))
-        .route("/Users/{id}", get(get_user).put(replace_user).patch(patch_user).delete(delete_user))
+        .route("/Users/{id}", get(get_user).put(update_user).patch(update_user).delete(delete_user))
         .route("/Groups", any(groups))
         .route("/Groups/{*rest}", any(groups))
         .route("/Bulk", any(bulk))
@@ -217,25 +217,21 @@ async fn create_user(
     Ok(response)
 }
 
-async fn replace_user(
+/// PUT replaces the User, PATCH applies a PatchOp to it.
+async fn update_user(
     State(state): State<AppState>,
     Caller(who): Caller,
     Path(id): Path<String>,
+    method: Method,
     headers: HeaderMap,
     bytes: Result<Bytes, BytesRejection>,
 ) -> Answer {
-    let user = scim::replace(&state.store, &who, &base(&state), &id, &body(&headers, bytes)?).await?;
-    Ok(Scim(StatusCode::OK, user))
-}
-
-async fn patch_user(
-    State(state): State<AppState>,
-    Caller(who): Caller,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-    bytes: Result<Bytes, BytesRejection>,
-) -> Answer {
-    let user = scim::modify(&state.store, &who, &base(&state), &id, &body(&headers, bytes)?).await?;
+    let (store, base, body) = (&state.store, base(&state), body(&headers, bytes)?);
+    let user = if method == Method::PUT {
+        scim::replace(store, &who, &base, &id, &body).await?
+    } else {
+        scim::modify(store, &who, &base, &id, &body).await?
+    };
     Ok(Scim(StatusCode::OK, user))
 }
 

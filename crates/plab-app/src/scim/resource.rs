@@ -349,19 +349,6 @@ pub fn to_person(incoming: &Incoming, existing: Option<&Person>, today: Date) ->
     Ok(Mapped { person, user_name, external_id, resource, inactive })
 }
 
-/// `id` as one URL path segment.
-pub fn path_segment(id: &str) -> String {
-    id.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
-}
-
 /// The User as a provider reads it: what it wrote, with the directory's
 /// current values over it. `base` is the SCIM root (`…/scim/v2`).
 pub fn render(sp: &ScimPerson, base: &str, today: Date) -> Value {
@@ -371,7 +358,7 @@ pub fn render(sp: &ScimPerson, base: &str, today: Date) -> Value {
         None => Map::new(),
     };
     let id = p.employee_id.as_str();
-    let location = format!("{base}/Users/{}", path_segment(id));
+    let location = format!("{base}/Users/{}", crate::percent_encode(id));
     let mut set = |key: &str, value: Option<Value>| match value {
         Some(v) => {
             doc.insert(key.to_owned(), v);
@@ -398,8 +385,10 @@ pub fn render(sp: &ScimPerson, base: &str, today: Date) -> Value {
     match &p.manager_id {
         Some(m) => {
             let m = m.as_str();
-            enterprise
-                .insert("manager".into(), json!({ "value": m, "$ref": format!("{base}/Users/{}", path_segment(m)) }));
+            enterprise.insert(
+                "manager".into(),
+                json!({ "value": m, "$ref": format!("{base}/Users/{}", crate::percent_encode(m)) }),
+            );
         }
         None => {
             enterprise.remove("manager");
