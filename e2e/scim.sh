@@ -58,6 +58,8 @@ DB="sqlite://$TMP/scim.db"
   || { cat "$TMP/demo.err" >&2; exit 1; }
 TOKEN="$("$PLAB" --db "$DB" scim token new --label scim2-tester --json | "$VENV/bin/python" -c 'import json,sys; print(json.load(sys.stdin)["token"])')"
 
+# Made before the server starts: the loop below may read it before the server's own redirection runs.
+: >"$TMP/serve.err"
 "$PLAB" --db "$DB" serve --addr 127.0.0.1:0 --notes-key "$TMP/notes.key" >"$TMP/serve.out" 2>"$TMP/serve.err" &
 SERVER_PID=$!
 BASE_URL=""
