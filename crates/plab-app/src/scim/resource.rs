@@ -305,8 +305,9 @@ pub fn to_person(incoming: &Incoming, existing: Option<&Person>, today: Date) ->
     let level = level(ext(doc, PERSON_SCHEMA, "level"))?.or_else(|| keep(|p| p.level.value().to_string()));
     let level = required(level, &attribute_of("level"), "every person has one in the directory")?;
     Level::parse(&level).map_err(|e| ScimError::invalid_value(field_error(&e)))?;
+    // A replace that leaves `active` out keeps the person as they are.
     let inactive = match doc.get("active") {
-        None => false,
+        None => existing.is_some_and(|p| p.end_date.is_some_and(|end| end <= today)),
         Some(v) => !boolean(v, "active")?,
     };
     let previous_end = existing.and_then(|p| p.end_date);
@@ -589,6 +590,10 @@ mod tests {
             to_person(&Incoming::read(&user(json!({"active": true}))).expect("read"), Some(&gone.person), today())
                 .expect("valid");
         assert_eq!(back.person.end_date, None);
+        let mut silent = user(json!({}));
+        silent.as_object_mut().expect("user").remove("active");
+        let kept = to_person(&Incoming::read(&silent).expect("read"), Some(&gone.person), today()).expect("valid");
+        assert_eq!(kept.person.end_date, Some(today()), "a PUT without active does not bring anyone back");
     }
 
     #[test]
