@@ -19,6 +19,7 @@ pub mod people;
 pub mod people_file;
 pub mod programs;
 pub mod report;
+pub mod scim;
 pub mod selfassessment;
 pub mod sessions;
 pub mod settings;
@@ -30,3 +31,17 @@ mod views;
 
 pub use error::{AppError, Problem};
 pub use plab_store::Store;
+
+/// `text` as one URL path segment or query value: RFC 3986's unreserved
+/// characters as they are, every other byte percent-encoded.
+pub fn percent_encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}

@@ -74,6 +74,9 @@ pub enum Command {
     /// The e-mail outbox that `plab serve` delivers.
     #[command(subcommand)]
     Mail(MailCmd),
+    /// SCIM 2.0 provisioning at /scim/v2/: the bearer tokens identity providers call with.
+    #[command(subcommand)]
+    Scim(ScimCmd),
     /// Sponsor and admin actions, newest first (never the content of notes).
     Audit {
         #[arg(long, default_value_t = 50)]
@@ -89,6 +92,35 @@ pub enum MailCmd {
     Status {
         #[arg(long)]
         json: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ScimCmd {
+    /// Tokens for identity providers (Okta, Entra ID, …) to provision people with.
+    #[command(subcommand)]
+    Token(ScimTokenCmd),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ScimTokenCmd {
+    /// Make a token and print it once: only its hash is stored (audited).
+    New {
+        /// What the token is for, e.g. the provider's name; shown in lists and the audit log.
+        #[arg(long, default_value = "identity provider")]
+        label: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Every token, revoked ones included (never the token itself).
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Revoke a token: every instance refuses it from now on (audited).
+    Revoke {
+        /// The token's id, from `plab scim token list`.
+        id: i64,
     },
 }
 

@@ -48,6 +48,7 @@ async fn with_store(db: &str, command: Command) -> Result<(), Failure> {
         Command::User(cmd) => crate::user::user(&store, cmd).await,
         Command::Audit { limit, json } => audit(&store, limit, json).await,
         Command::Mail(crate::args::MailCmd::Status { json }) => mail_status(&store, json).await,
+        Command::Scim(crate::args::ScimCmd::Token(cmd)) => crate::scim::token(&store, cmd).await,
         Command::Report { program, json } => crate::report::report(&store, &program, json).await,
         Command::Settings(cmd) => crate::admin::settings_cmd(&store, cmd).await,
         Command::Notes(cmd) => crate::admin::notes_cmd(&store, cmd).await,

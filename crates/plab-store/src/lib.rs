@@ -16,6 +16,7 @@ mod people;
 mod programs;
 mod questions;
 mod report;
+mod scim;
 mod selfassessment;
 mod sessions;
 mod settings;
@@ -35,6 +36,7 @@ pub use pairing::{ListedPair, NewProposal, Pair, PairRule, Partner, Proposal, St
 pub use people::ImportSummary;
 pub use programs::{Enrolment, Program, ProgramId, RosterEntry};
 pub use report::{PairDepartments, PulseAnswer, RetentionGroup, Scope, SegmentTime, SessionMeasures};
+pub use scim::{Deactivate, ScimPerson, ScimRecord, ScimSelect, ScimToken};
 pub use selfassessment::SelfAnswer;
 pub use sessions::{PersonItemAverage, SealedText, SessionCounts, StoredSession};
 pub use sso::PendingSignIn;

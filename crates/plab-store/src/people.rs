@@ -15,7 +15,7 @@ pub struct ImportSummary {
     pub updated: u64,
 }
 
-const COLUMNS: &str = "employee_id, name, email, department, manager_id, hire_date, level, title, location, timezone, perspectives, end_date";
+pub(crate) const COLUMNS: &str = "employee_id, name, email, department, manager_id, hire_date, level, title, location, timezone, perspectives, end_date";
 
 impl Store {
     /// Inserts or updates `people` by employee_id, all or nothing.
@@ -39,32 +39,7 @@ impl Store {
         }
         let mut written = 0;
         for chunk in people.chunks(BATCH) {
-            let sql = format!(
-                "INSERT INTO people ({COLUMNS}) VALUES {} ON CONFLICT (employee_id) DO UPDATE SET \
-                 name = excluded.name, email = excluded.email, department = excluded.department, \
-                 manager_id = excluded.manager_id, hire_date = excluded.hire_date, level = excluded.level, \
-                 title = excluded.title, location = excluded.location, timezone = excluded.timezone, \
-                 perspectives = excluded.perspectives, end_date = excluded.end_date",
-                values_placeholders(self.backend, chunk.len(), 12)
-            );
-            // Only placeholders and column names are formatted in, never data.
-            let mut q = sqlx::query(AssertSqlSafe(sql));
-            for p in chunk {
-                q = q
-                    .bind(p.employee_id.as_str())
-                    .bind(p.name.as_str())
-                    .bind(p.email.as_str())
-                    .bind(p.department.as_str())
-                    .bind(p.manager_id.as_ref().map(|m| m.as_str().to_owned()))
-                    .bind(p.hire_date.to_string())
-                    .bind(i64::from(p.level.value()))
-                    .bind(p.title.clone())
-                    .bind(p.location.clone())
-                    .bind(p.timezone.clone())
-                    .bind(p.perspectives.join(";"))
-                    .bind(p.end_date.map(|d| d.to_string()));
-            }
-            q.execute(&mut *tx).await?;
+            write_people(&mut tx, self.backend, chunk).await?;
             written += chunk.len();
             on_batch(written);
         }
@@ -148,13 +123,48 @@ impl Store {
     }
 }
 
+/// Inserts or updates these people (at most `BATCH`) by employee_id, inside the caller's transaction.
+pub(crate) async fn write_people(
+    conn: &mut sqlx::AnyConnection,
+    backend: crate::Backend,
+    chunk: &[Person],
+) -> Result<()> {
+    let sql = format!(
+        "INSERT INTO people ({COLUMNS}) VALUES {} ON CONFLICT (employee_id) DO UPDATE SET \
+             name = excluded.name, email = excluded.email, department = excluded.department, \
+             manager_id = excluded.manager_id, hire_date = excluded.hire_date, level = excluded.level, \
+             title = excluded.title, location = excluded.location, timezone = excluded.timezone, \
+             perspectives = excluded.perspectives, end_date = excluded.end_date",
+        values_placeholders(backend, chunk.len(), 12)
+    );
+    // Only placeholders and column names are formatted in, never data.
+    let mut q = sqlx::query(AssertSqlSafe(sql));
+    for p in chunk {
+        q = q
+            .bind(p.employee_id.as_str())
+            .bind(p.name.as_str())
+            .bind(p.email.as_str())
+            .bind(p.department.as_str())
+            .bind(p.manager_id.as_ref().map(|m| m.as_str().to_owned()))
+            .bind(p.hire_date.to_string())
+            .bind(i64::from(p.level.value()))
+            .bind(p.title.clone())
+            .bind(p.location.clone())
+            .bind(p.timezone.clone())
+            .bind(p.perspectives.join(";"))
+            .bind(p.end_date.map(|d| d.to_string()));
+    }
+    q.execute(&mut *conn).await?;
+    Ok(())
+}
+
 async fn count(conn: &mut sqlx::AnyConnection) -> Result<u64> {
     let n: i64 =
         sqlx::query("SELECT COUNT(*) AS people_count FROM people").fetch_one(conn).await?.try_get("people_count")?;
     Ok(u64::try_from(n).unwrap_or(0))
 }
 
-fn person_from_row(r: &AnyRow) -> Result<Person> {
+pub(crate) fn person_from_row(r: &AnyRow) -> Result<Person> {
     let text = |column: &str| -> Result<String> { Ok(r.try_get::<Option<String>, _>(column)?.unwrap_or_default()) };
     let level: i64 = r.try_get("level")?;
     let raw = RawPerson {

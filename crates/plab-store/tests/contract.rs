@@ -34,6 +34,8 @@ macro_rules! contract {
 }
 
 contract!(
+    a_scim_write_is_all_or_nothing_and_a_delete_keeps_the_person,
+    a_revoked_scim_token_is_found_no_more,
     migrations_run_on_an_empty_database_and_again,
     people_upsert_inserts_then_updates,
     two_people_can_swap_emails_in_one_import,
@@ -852,4 +854,47 @@ async fn a_provider_identity_links_to_one_persons_account_and_an_account_to_one_
         Err(plab_store::StoreError::Conflict(_))
     ));
     assert!(store.sso_account(iss, "sub-pm").await.expect("read").is_none());
+}
+
+fn record(user_name: &str) -> plab_store::ScimRecord {
+    plab_store::ScimRecord {
+        external_id: Some("ext".into()),
+        user_name: user_name.into(),
+        resource: "{}".into(),
+        created_at: "2026-01-01T00:00:00Z".into(),
+        last_modified: "2026-01-01T00:00:00Z".into(),
+    }
+}
+
+async fn a_scim_write_is_all_or_nothing_and_a_delete_keeps_the_person(db: &TestDb) {
+    use plab_store::{Deactivate, ScimSelect};
+    let store = seeded(db).await;
+    store.save_scim_person(&person("new", Some("ceo"), 2), &record("New@X"), Deactivate::No).await.expect("save");
+    let (total, found) = store.scim_people(&ScimSelect::UserName("new@x".into()), 0, 10).await.expect("find");
+    assert_eq!((total, found[0].person.employee_id.as_str()), (1, "new"));
+    // The same userName for someone else breaks the unique index: the person is not written either.
+    let err = store.save_scim_person(&person("other", None, 2), &record("NEW@x"), Deactivate::No).await;
+    assert!(matches!(err, Err(StoreError::Conflict(_))), "{err:?}");
+    assert!(store.person("other").await.is_err(), "nothing half-written");
+    let account = store.upsert_account("pm@example.com", Some("pm"), "not-a-hash", false).await.expect("account");
+    store.add_token("pm-token", account, "2999-01-01T00:00:00Z").await.expect("token");
+    assert!(store.delete_scim_person("pm", "2026-06-01").await.expect("delete"));
+    assert!(!store.delete_scim_person("pm", "2026-06-01").await.expect("again"), "already gone");
+    assert!(store.scim_person("pm").await.expect("read").is_none());
+    assert_eq!(store.person("pm").await.expect("kept").end_date, Date::parse("2026-06-01").ok());
+    assert!(store.account_by_token("pm-token").await.expect("lookup").is_none(), "sign-ins ended");
+    assert!(store.account(account).await.expect("account").expect("kept").disabled_at.is_some());
+    let (all, _) = store.scim_people(&ScimSelect::All, 0, 0).await.expect("count");
+    assert_eq!(all, 3, "ceo, vp and new: the deleted person is left out of SCIM lists");
+}
+
+async fn a_revoked_scim_token_is_found_no_more(db: &TestDb) {
+    let store = seeded(db).await;
+    let id = store.add_scim_token("hash-1", "okta").await.expect("token");
+    let used = store.use_scim_token("hash-1").await.expect("use").expect("live");
+    assert_eq!((used.label.as_str(), used.last_used_at.is_some()), ("okta", true));
+    assert!(store.revoke_scim_token(id).await.expect("revoke"));
+    assert!(!store.revoke_scim_token(id).await.expect("again"));
+    assert!(store.use_scim_token("hash-1").await.expect("use").is_none());
+    assert!(store.scim_tokens().await.expect("list")[0].revoked_at.is_some());
 }

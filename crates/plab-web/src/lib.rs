@@ -1,5 +1,6 @@
 //! The HTTP side of Perspective Lab: the JSON API under `/api/v1/`, its OpenAPI
-//! document, `/healthz` and the personal calendar feed. Handlers are thin: they
+//! document, `/healthz`, the personal calendar feed and SCIM provisioning
+//! under `/scim/v2/`. Handlers are thin: they
 //! parse, call one service of `plab-app`, and map the result; authorization is
 //! decided in the services (`plab_app::access`).
 #![forbid(unsafe_code)]
@@ -13,6 +14,7 @@ mod headers;
 mod log;
 mod openapi;
 mod pages;
+mod scim;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -103,6 +105,7 @@ pub fn router(state: AppState) -> Router {
     let document = get(move || async move { ([(header::CONTENT_TYPE, "application/json")], doc.to_string()) });
     api.route("/api/openapi.json", document)
         .merge(pages::routes())
+        .merge(scim::routes())
         .route_layer(axum::middleware::from_fn(log::requests))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .fallback(error::not_found)

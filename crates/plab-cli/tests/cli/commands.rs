@@ -857,6 +857,7 @@ fn a_sign_in_email_changes_only_by_its_own_audited_command_and_an_import_cannot_
 }
 
 crate::backends!(
+    a_scim_token_is_shown_once_listed_without_its_secret_and_revoked_at_once,
     the_ceo_of_a_2000_person_demo_is_paired_once_the_chain_rule_reaches_two_levels,
     people_files_as_hr_systems_export_them_import_with_their_format_named,
     export_then_import_round_trips,
@@ -988,4 +989,31 @@ fn people_files_as_hr_systems_export_them_import_with_their_format_named(db: Tes
     let out = plab.run(&["import", "people", cr_path.to_str().expect("path")]);
     assert_eq!(status(&out), 2);
     assert!(stderr(&out).contains("cr.csv:3"), "{}", stderr(&out));
+}
+
+fn a_scim_token_is_shown_once_listed_without_its_secret_and_revoked_at_once(db: TestDb) {
+    let plab = Plab::new(db);
+    let made = plab.json(&["scim", "token", "new", "--label", "Okta production", "--json"]);
+    let (id, secret) = (made["id"].to_string(), made["token"].as_str().expect("token").to_owned());
+    assert!(secret.starts_with("plab_scim_") && secret.len() >= 64, "{secret}");
+    let listed = plab.ok(&["scim", "token", "list", "--json"]);
+    assert!(!listed.contains(&secret[10..]), "the list never shows the token: {listed}");
+    let listed: Value = serde_json::from_str(&listed).expect("json");
+    assert_eq!((listed[0]["label"].as_str(), listed[0]["revoked_at"].is_null()), (Some("Okta production"), true));
+    assert!(plab.ok(&["scim", "token", "list"]).contains("Okta production"));
+    plab.ok(&["scim", "token", "revoke", &id]);
+    assert!(plab.json(&["scim", "token", "list", "--json"])[0]["revoked_at"].is_string());
+    for bad in [
+        vec!["scim", "token", "revoke", &id],
+        vec!["scim", "token", "revoke", "999"],
+        vec!["scim", "token", "revoke", "one"],
+        vec!["scim", "token", "new", "--label", " "],
+    ] {
+        let out = plab.run(&bad);
+        assert_eq!(status(&out), 2, "{bad:?}: {}", stderr(&out));
+    }
+    let log = plab.json(&["audit", "--json"]);
+    let actions: Vec<&str> = log.as_array().expect("log").iter().map(|e| e["action"].as_str().unwrap_or("")).collect();
+    assert_eq!(actions, ["scim.token.revoke", "scim.token.new"]);
+    assert!(!log.to_string().contains(&secret[10..]), "nor does the audit log");
 }

@@ -152,6 +152,24 @@ pub async fn outbox_bytes(store: &crate::Store) -> Vec<u8> {
     out
 }
 
+/// Every byte of the SCIM tokens table and the audit log, for tests that
+/// check a token's secret is never stored.
+pub async fn scim_token_bytes(store: &crate::Store) -> Vec<u8> {
+    use sqlx::Row;
+    let mut out = Vec::new();
+    for (sql, columns) in [
+        ("SELECT token_hash, label, created_at FROM scim_tokens", ["token_hash", "label", "created_at"]),
+        ("SELECT actor, subject, detail FROM audit_log", ["actor", "subject", "detail"]),
+    ] {
+        for r in sqlx::query(sql).fetch_all(&store.pool).await.expect("rows") {
+            for column in columns {
+                out.extend(r.try_get::<String, _>(column).expect("text").into_bytes());
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

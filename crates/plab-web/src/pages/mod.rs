@@ -150,18 +150,7 @@ pub(crate) fn safe_next(next: &str) -> Option<&str> {
     ok.then_some(next)
 }
 
-/// `text` as one URL query value.
-pub(crate) fn percent_encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
-}
+pub(crate) use plab_app::percent_encode;
 
 /// The site's HTML error page, for a browser that reached no page.
 pub(crate) fn error_page(status: StatusCode, message: &str) -> Response {

@@ -37,6 +37,7 @@ mod page_matrix;
 mod pages;
 mod perspectives;
 mod report;
+mod scim;
 mod selfassessment;
 mod sessions;
 mod setup;
