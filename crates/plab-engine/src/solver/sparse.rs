@@ -304,7 +304,7 @@ impl<'a> State<'a> {
                     self.until_narrow = self.until_narrow.saturating_sub(read as u64);
                     if self.until_narrow == 0 {
                         self.narrow = g.weight.iter().map(|&w| i32::try_from(w).ok()).collect();
-                        // Weights too wide: never try again.
+                        // Made, or found too wide, once for all.
                         self.until_narrow = u64::MAX;
                     }
                 }
