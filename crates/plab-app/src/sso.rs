@@ -18,7 +18,8 @@ use openidconnect::core::{
 };
 use openidconnect::{
     AdditionalClaims, AuthorizationCode, ClaimsVerificationError, ClientId, ClientSecret, CsrfToken, IssuerUrl, Nonce,
-    PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, Scope, SignatureVerificationError, TokenResponse,
+    OAuth2TokenResponse, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, Scope, SignatureVerificationError,
+    TokenResponse,
 };
 use plab_store::{PendingSignIn, Store, StoreError};
 use serde::{Deserialize, Serialize};
@@ -307,7 +308,38 @@ impl Sso {
             }
             other => other.map(|c| identity_of(c, self.employee_id_claim.as_deref())),
         };
-        verified.map_err(|e| SsoError::NotVerified(e.to_string()))
+        let mut identity = verified.map_err(|e| SsoError::NotVerified(e.to_string()))?;
+        // Some providers (Okta's code flow, oidc-provider by default) put the
+        // e-mail in the UserInfo answer only: ask there, for this subject only.
+        let wanted_claim = self.employee_id_claim.is_some() && identity.employee_id.is_none();
+        if identity.email.is_none() || wanted_claim {
+            self.complete_from_user_info(&mut identity, response.access_token().clone()).await?;
+        }
+        Ok(identity)
+    }
+
+    /// Fills what the ID token left out from the UserInfo endpoint, if the
+    /// provider has one; the library refuses an answer about another subject.
+    async fn complete_from_user_info(
+        &self,
+        identity: &mut Identity,
+        access_token: openidconnect::AccessToken,
+    ) -> Result<(), SsoError> {
+        let client = self.client(false).await?;
+        let subject = openidconnect::SubjectIdentifier::new(identity.subject.clone());
+        let Ok(request) = client.user_info(access_token, Some(subject)) else { return Ok(()) };
+        let info: openidconnect::UserInfoClaims<OtherClaims, CoreGenderClaim> = request
+            .request_async(&self.http)
+            .await
+            .map_err(|e| SsoError::NotVerified(format!("the UserInfo answer: {e}")))?;
+        if identity.email.is_none() {
+            identity.email = info.email().map(|e| e.as_str().trim().to_lowercase());
+            identity.email_verified = info.email_verified() == Some(true);
+        }
+        if identity.employee_id.is_none() {
+            identity.employee_id = claim_value(&info.additional_claims().all, self.employee_id_claim.as_deref());
+        }
+        Ok(())
     }
 }
 
@@ -322,17 +354,22 @@ pub struct Identity {
 }
 
 fn identity_of(claims: &openidconnect::IdTokenClaims<OtherClaims, CoreGenderClaim>, claim: Option<&str>) -> Identity {
-    let employee_id = claim.and_then(|name| claims.additional_claims().all.get(name)).and_then(|v| match v {
-        serde_json::Value::String(s) => Some(s.trim().to_owned()),
-        serde_json::Value::Number(n) => Some(n.to_string()),
-        _ => None,
-    });
     Identity {
         subject: claims.subject().as_str().to_owned(),
         email: claims.email().map(|e| e.as_str().trim().to_lowercase()),
         email_verified: claims.email_verified() == Some(true),
-        employee_id: employee_id.filter(|s| !s.is_empty()),
+        employee_id: claim_value(&claims.additional_claims().all, claim),
     }
+}
+
+/// The configured employee-id claim's value (text or a number), if present and not blank.
+fn claim_value(claims: &serde_json::Map<String, serde_json::Value>, claim: Option<&str>) -> Option<String> {
+    let value = match claims.get(claim?)? {
+        serde_json::Value::String(s) => s.trim().to_owned(),
+        serde_json::Value::Number(n) => n.to_string(),
+        _ => return None,
+    };
+    (!value.is_empty()).then_some(value)
 }
 
 /// The account a verified identity signs in to (see the module's comment).

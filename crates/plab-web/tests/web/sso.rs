@@ -38,6 +38,7 @@ crate::backends!(
     a_callback_replayed_from_another_browser_or_refused_by_the_provider_signs_no_one_in,
     disabled_accounts_and_leavers_cannot_sign_in_through_the_provider,
     password_sign_in_can_be_kept_for_administrators_only,
+    an_email_only_in_the_user_info_answer_finds_the_person_and_one_about_another_subject_is_refused,
 );
 
 const CLIENT: &str = "plab-test-client";
@@ -51,10 +52,12 @@ struct Who {
     email: &'static str,
     verified: bool,
     employee_number: Option<&'static str>,
+    /// The e-mail is left out of the ID token and given by the UserInfo endpoint only.
+    email_in_user_info_only: bool,
 }
 
 fn who(sub: &'static str, email: &'static str) -> Who {
-    Who { sub, email, verified: true, employee_number: None }
+    Who { sub, email, verified: true, employee_number: None, email_in_user_info_only: false }
 }
 
 /// How the next ID token is spoiled, as an attacker or a misconfiguration would.
@@ -69,6 +72,8 @@ enum Spoil {
     Expired,
     /// Signed with a key the provider never published.
     UnpublishedKey,
+    /// The UserInfo endpoint answers about another subject than the ID token's.
+    UserInfoOfAnother,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -90,6 +95,8 @@ struct OpState {
     published: Vec<usize>,
     keys: Vec<CoreRsaPrivateSigningKey>,
     codes: HashMap<String, Grant>,
+    /// Who each access token was issued to, for the UserInfo endpoint.
+    access: HashMap<String, Who>,
     spoil: Spoil,
     jwks_fetches: usize,
 }
@@ -115,6 +122,7 @@ impl Op {
             published: vec![0],
             keys: vec![key(1), key(2)],
             codes: HashMap::new(),
+            access: HashMap::new(),
             spoil: Spoil::Nothing,
             jwks_fetches: 0,
         })));
@@ -122,6 +130,7 @@ impl Op {
             .route("/.well-known/openid-configuration", get(discovery))
             .route("/jwks", get(jwks))
             .route("/token", post(token))
+            .route("/userinfo", get(user_info))
             .with_state(op.clone());
         tokio::spawn(async move { axum::serve(listener, app).await });
         op
@@ -191,6 +200,7 @@ async fn discovery(State(op): State<Op>) -> Json<Value> {
         "authorization_endpoint": format!("{issuer}/authorize"),
         "token_endpoint": format!("{issuer}/token"),
         "jwks_uri": format!("{issuer}/jwks"),
+        "userinfo_endpoint": format!("{issuer}/userinfo"),
         "response_types_supported": ["code"],
         "subject_types_supported": ["public"],
         "id_token_signing_alg_values_supported": ["RS256"],
@@ -237,9 +247,14 @@ async fn token(State(op): State<Op>, headers: HeaderMap, Form(f): Form<TokenForm
         (now, now + chrono::Duration::minutes(5))
     };
     let nonce = if spoil == Spoil::WrongNonce { "not-the-nonce-plab-sent".to_owned() } else { grant.nonce };
-    let standard = StandardClaims::<CoreGenderClaim>::new(SubjectIdentifier::new(grant.who.sub.into()))
-        .set_email(Some(EndUserEmail::new(grant.who.email.into())))
-        .set_email_verified(Some(grant.who.verified));
+    let mut standard = StandardClaims::<CoreGenderClaim>::new(SubjectIdentifier::new(grant.who.sub.into()));
+    if !grant.who.email_in_user_info_only {
+        standard = standard
+            .set_email(Some(EndUserEmail::new(grant.who.email.into())))
+            .set_email_verified(Some(grant.who.verified));
+    }
+    let access_token = format!("at-{}", fastrand_code());
+    s.access.insert(access_token.clone(), grant.who.clone());
     let extra = Extra { employee_number: grant.who.employee_number.map(str::to_owned) };
     let claims = IdTokenClaims::new(
         IssuerUrl::new(issuer).expect("issuer"),
@@ -269,8 +284,19 @@ async fn token(State(op): State<Op>, headers: HeaderMap, Form(f): Form<TokenForm
     if spoil == Spoil::Tampered {
         jwt = tamper(&jwt);
     }
-    let body = json!({ "access_token": "at", "token_type": "Bearer", "expires_in": 300, "id_token": jwt });
+    let body = json!({ "access_token": access_token, "token_type": "Bearer", "expires_in": 300, "id_token": jwt });
     (StatusCode::OK, Json(body))
+}
+
+async fn user_info(State(op): State<Op>, headers: HeaderMap) -> (StatusCode, Json<Value>) {
+    let s = op.0.lock().expect("op");
+    let token =
+        headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
+    let Some(who) = token.and_then(|t| s.access.get(t)) else {
+        return (StatusCode::UNAUTHORIZED, Json(json!({ "error": "invalid_token" })));
+    };
+    let sub = if s.spoil == Spoil::UserInfoOfAnother { "someone-else" } else { who.sub };
+    (StatusCode::OK, Json(json!({ "sub": sub, "email": who.email, "email_verified": who.verified })))
 }
 
 /// The same token with its payload's e-mail swapped for the sponsor's, the signature kept.
@@ -585,4 +611,17 @@ async fn password_sign_in_can_be_kept_for_administrators_only(app: App) {
     assert_eq!(post_sign_in(&app, "admin@ops.test", crate::common::PASSWORD).await.status, StatusCode::SEE_OTHER);
     // The person still gets in, through the provider.
     assert_eq!(me(&app, &sign_in_as(&app, &op, who("l1-sub", "l1@lab.test")).await).await["id"], "L1");
+}
+
+async fn an_email_only_in_the_user_info_answer_finds_the_person_and_one_about_another_subject_is_refused(app: App) {
+    let op = Op::start().await;
+    let app = with_sso(app, &op, None, PasswordSignIn::Everyone);
+    let quiet = Who { email_in_user_info_only: true, ..who("m1-sub", "m1@lab.test") };
+    assert_eq!(me(&app, &sign_in_as(&app, &op, quiet.clone()).await).await["id"], "M1");
+    let unverified = Who { verified: false, email_in_user_info_only: true, ..who("m2-sub", "m2@lab.test") };
+    assert_refused(&sign_in_as(&app, &op, unverified).await, StatusCode::FORBIDDEN, "not verified");
+    op.spoil(Spoil::UserInfoOfAnother);
+    let other = Who { email_in_user_info_only: true, ..who("l2-sub", "l2@lab.test") };
+    assert_refused(&sign_in_as(&app, &op, other).await, StatusCode::UNAUTHORIZED, "could not be verified");
+    assert!(app.store.sso_account(&op.issuer(), "l2-sub").await.expect("link").is_none());
 }
