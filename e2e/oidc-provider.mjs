@@ -16,7 +16,7 @@
 //   GET  /log        {"requests": [{method, path, status}], "kids": […]} what the provider served
 //
 // Environment: OIDC_REDIRECT_URI (the client's one redirect URI), OIDC_CLIENT_ID,
-// OIDC_CLIENT_SECRET; optional OIDC_ISSUER_HOST (default localhost: a different site from
+// OIDC_CLIENT_SECRET; optional OIDC_PORT and OIDC_CONTROL_PORT (default: free ports), OIDC_ISSUER_HOST (default localhost: a different site from
 // plab's 127.0.0.1, so the callback is a cross-site navigation as with a real provider).
 // The provider listens on 127.0.0.1; once both servers listen, one line goes to stderr:
 //   issuer http://localhost:PORT control http://127.0.0.1:PORT
@@ -122,12 +122,14 @@ function newProvider(issuer, jwks) {
 // plab's port is chosen before plab starts (it is in the redirect URI): never take it here.
 const PLAB_PORT = Number(new URL(REDIRECT_URI).port);
 
-async function listen(server) {
+// A fixed port (OIDC_PORT, OIDC_CONTROL_PORT: a newcomer following the README) or any free one.
+async function listen(server, fixed) {
   for (;;) {
     const port = await new Promise((resolve, reject) => {
       server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve(server.address().port));
+      server.listen(Number(fixed ?? 0), '127.0.0.1', () => resolve(server.address().port));
     });
+    if (fixed) return port;
     if (port !== PLAB_PORT) return port;
     await new Promise((resolve) => server.close(resolve));
   }
@@ -136,7 +138,7 @@ async function listen(server) {
 let jwks = newSigningKeys();
 let handler = null;
 const front = http.createServer((req, res) => handler(req, res));
-const port = await listen(front);
+const port = await listen(front, process.env.OIDC_PORT);
 const issuer = `http://${HOST}:${port}`;
 handler = newProvider(issuer, jwks).callback();
 
@@ -184,7 +186,7 @@ const control = http.createServer(async (req, res) => {
     return reply(500, { error: String(e?.stack ?? e) });
   }
 });
-const controlPort = await listen(control);
+const controlPort = await listen(control, process.env.OIDC_CONTROL_PORT);
 console.error(`issuer ${issuer} control http://127.0.0.1:${controlPort}`);
 
 for (const sig of ['SIGTERM', 'SIGINT']) {
