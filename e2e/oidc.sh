@@ -9,51 +9,19 @@
 # Usage: bash e2e/oidc.sh   (after a failure: screenshots and both servers' logs in e2e/artifacts/)
 set -euo pipefail
 
-E2E_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-ROOT="$(dirname "$E2E_DIR")"
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
-
-CHROMIUM="${CHROMIUM:-/usr/bin/chromium}"
-if [ ! -x "$CHROMIUM" ]; then
-  echo "oidc: installing chromium from Debian…" >&2
-  SUDO=""
-  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
-fi
-
-# npm ci when node_modules is missing or holds another playwright-core or oidc-provider than the pinned ones.
-installed() { node -p "require('$E2E_DIR/node_modules/$1/package.json').version" 2>/dev/null || true; }
-pinned() { node -p "require('$E2E_DIR/package.json').devDependencies['$1']"; }
-for pkg in playwright-core oidc-provider; do
-  if [ ! -d "$E2E_DIR/node_modules/$pkg" ] || [ "$(installed "$pkg")" != "$(pinned "$pkg")" ]; then
-    (cd "$E2E_DIR" && npm ci --no-audit --no-fund --loglevel=error)
-    break
-  fi
-done
-
-cargo build -p plab-cli --locked --quiet
-TARGET_DIR="${CARGO_TARGET_DIR:-target}"
-case "$TARGET_DIR" in /*) ;; *) TARGET_DIR="$ROOT/$TARGET_DIR" ;; esac
-PLAB="$TARGET_DIR/debug/plab"
-[ -x "$PLAB" ] || { echo "oidc: $PLAB was not built" >&2; exit 1; }
+e2e_chromium oidc
+e2e_node_modules oidc playwright-core oidc-provider
 
 TMP="$(mktemp -d "${TMPDIR:-/tmp}/plab-oidc.XXXXXX")"
 SERVER_PID=""
 PROVIDER_PID=""
 WALKED=""
-stop() {
-  local pid="$1"
-  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
-  kill "$pid" 2>/dev/null || true
-  for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  kill -KILL "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
-}
 cleanup() {
   local rc=$?
-  stop "$SERVER_PID"
-  stop "$PROVIDER_PID"
+  e2e_stop "$SERVER_PID"
+  e2e_stop "$PROVIDER_PID"
   if [ "$rc" -ne 0 ]; then
     # After a failure, keep both servers' logs beside the failure screenshots (the summary stays last).
     mkdir -p "$E2E_DIR/artifacts"
@@ -73,6 +41,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
+e2e_build_plab oidc "$TMP"
 
 DB="sqlite://$TMP/oidc.db"
 "$PLAB" --db "$DB" demo --people 300 --seed 5 --notes-key "$TMP/notes.key" --json >"$TMP/demo.json" 2>"$TMP/demo.err" \
@@ -108,14 +77,7 @@ PLAB_OIDC_ISSUER="$ISSUER" PLAB_OIDC_CLIENT_ID="$CLIENT_ID" PLAB_OIDC_CLIENT_SEC
   "$PLAB" --db "$DB" serve --addr "127.0.0.1:$PORT" --notes-key "$TMP/notes.key" >"$TMP/serve.out" 2>"$TMP/serve.err" &
 SERVER_PID=$!
 
-SERVING=""
-for _ in $(seq 1 300); do
-  SERVING="$(sed -n 's|^serving on \(http://[^ ]*\).*|\1|p' "$TMP/serve.err" | head -n 1)"
-  [ -n "$SERVING" ] && break
-  kill -0 "$SERVER_PID" 2>/dev/null || { echo "oidc: plab serve exited before serving" >&2; exit 1; }
-  sleep 0.1
-done
-[ -n "$SERVING" ] || { echo "oidc: plab serve did not report its address within 30 s" >&2; exit 1; }
+e2e_wait_serving oidc "$SERVER_PID" "$TMP/serve.err"
 [ "${SERVING%/}" = "$BASE_URL" ] || echo "oidc: plab reports serving on $SERVING, expected $BASE_URL" >&2
 
 WALKED=1

@@ -5,43 +5,17 @@
 # Usage: bash e2e/run.sh      (artifacts, e.g. the pair page screenshot, land in e2e/artifacts/)
 set -euo pipefail
 
-E2E_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-ROOT="$(dirname "$E2E_DIR")"
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
-
-CHROMIUM="${CHROMIUM:-/usr/bin/chromium}"
-if [ ! -x "$CHROMIUM" ]; then
-  echo "e2e: installing chromium from Debian…" >&2
-  SUDO=""
-  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
-fi
-
-# npm ci when node_modules is missing or holds another playwright-core than the pinned one.
-installed_pw() { node -p "require('$E2E_DIR/node_modules/playwright-core/package.json').version" 2>/dev/null || true; }
-pinned_pw() { node -p "require('$E2E_DIR/package.json').devDependencies['playwright-core']"; }
-if [ ! -d "$E2E_DIR/node_modules/playwright-core" ] || [ "$(installed_pw)" != "$(pinned_pw)" ]; then
-  (cd "$E2E_DIR" && npm ci --no-audit --no-fund --loglevel=error)
-fi
-
-cargo build -p plab-cli --locked --quiet
-TARGET_DIR="${CARGO_TARGET_DIR:-target}"
-case "$TARGET_DIR" in /*) ;; *) TARGET_DIR="$ROOT/$TARGET_DIR" ;; esac
-PLAB="$TARGET_DIR/debug/plab"
-[ -x "$PLAB" ] || { echo "e2e: $PLAB was not built" >&2; exit 1; }
+e2e_chromium e2e
+e2e_node_modules e2e playwright-core
 
 TMP="$(mktemp -d "${TMPDIR:-/tmp}/plab-e2e.XXXXXX")"
 SERVER_PID=""
 WALKED=""
 cleanup() {
   local rc=$?
-  if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
-    kill "$SERVER_PID" 2>/dev/null || true
-    for _ in $(seq 1 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$SERVER_PID" 2>/dev/null || true
-    wait "$SERVER_PID" 2>/dev/null || true
-  fi
+  e2e_stop "$SERVER_PID"
   if [ "$rc" -ne 0 ] && [ -s "$TMP/serve.err" ]; then
     # After a failed walk, keep the server's log beside the failure screenshots (the summary stays last).
     mkdir -p "$E2E_DIR/artifacts" && cp "$TMP/serve.err" "$E2E_DIR/artifacts/serve.log" || true
@@ -56,22 +30,18 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
+e2e_build_plab e2e "$TMP"
 
 DB="sqlite://$TMP/e2e.db"
 "$PLAB" --db "$DB" demo --people 300 --seed 5 --notes-key "$TMP/notes.key" --json >"$TMP/demo.json" 2>"$TMP/demo.err" \
   || { cat "$TMP/demo.err" >&2; exit 1; }
 
+: >"$TMP/serve.err"
 "$PLAB" --db "$DB" serve --addr 127.0.0.1:0 --notes-key "$TMP/notes.key" >"$TMP/serve.out" 2>"$TMP/serve.err" &
 SERVER_PID=$!
 
-BASE_URL=""
-for _ in $(seq 1 300); do
-  BASE_URL="$(sed -n 's|^serving on \(http://[^ ]*\).*|\1|p' "$TMP/serve.err" | head -n 1)"
-  [ -n "$BASE_URL" ] && break
-  kill -0 "$SERVER_PID" 2>/dev/null || { echo "e2e: plab serve exited before serving" >&2; exit 1; }
-  sleep 0.1
-done
-[ -n "$BASE_URL" ] || { echo "e2e: plab serve did not report its address within 30 s" >&2; exit 1; }
+e2e_wait_serving e2e "$SERVER_PID" "$TMP/serve.err"
+BASE_URL="$SERVING"
 
 WALKED=1
 rm -f "$E2E_DIR/artifacts/serve.log"

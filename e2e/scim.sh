@@ -8,8 +8,7 @@
 # Usage: bash e2e/scim.sh        (needs python3 with venv, and PyPI the first time)
 set -euo pipefail
 
-E2E_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-ROOT="$(dirname "$E2E_DIR")"
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
 
 VENV="$E2E_DIR/.venv-scim"
@@ -23,23 +22,12 @@ if [ ! -x "$VENV/bin/python" ] || ! cmp -s "$REQUIREMENTS" "$VENV/requirements.t
   cp "$REQUIREMENTS" "$VENV/requirements.txt"
 fi
 
-cargo build -p plab-cli --locked --quiet
-TARGET_DIR="${CARGO_TARGET_DIR:-target}"
-case "$TARGET_DIR" in /*) ;; *) TARGET_DIR="$ROOT/$TARGET_DIR" ;; esac
 TMP="$(mktemp -d "${TMPDIR:-/tmp}/plab-scim.XXXXXX")"
-# A copy, so that another build into the same target directory cannot swap it mid-run.
-PLAB="$TMP/plab"
-cp "$TARGET_DIR/debug/plab" "$PLAB" || { echo "scim: $TARGET_DIR/debug/plab was not built" >&2; exit 1; }
 
 SERVER_PID=""
 cleanup() {
   local rc=$?
-  if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
-    kill "$SERVER_PID" 2>/dev/null || true
-    for _ in $(seq 1 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$SERVER_PID" 2>/dev/null || true
-    wait "$SERVER_PID" 2>/dev/null || true
-  fi
+  e2e_stop "$SERVER_PID"
   if [ "$rc" -ne 0 ] && [ -s "$TMP/serve.err" ]; then
     echo "scim: last lines of the server's stderr:" >&2
     tail -n 20 "$TMP/serve.err" >&2
@@ -50,6 +38,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
+e2e_build_plab scim "$TMP"
 
 DB="sqlite://$TMP/scim.db"
 # 120 people: the tester expects what it creates to show in the first page of a
@@ -62,13 +51,7 @@ TOKEN="$("$PLAB" --db "$DB" scim token new --label scim2-tester --json | "$VENV/
 : >"$TMP/serve.err"
 "$PLAB" --db "$DB" serve --addr 127.0.0.1:0 --notes-key "$TMP/notes.key" >"$TMP/serve.out" 2>"$TMP/serve.err" &
 SERVER_PID=$!
-BASE_URL=""
-for _ in $(seq 1 300); do
-  BASE_URL="$(sed -n 's|^serving on \(http://[^ ]*\).*|\1|p' "$TMP/serve.err" | head -n 1)"
-  [ -n "$BASE_URL" ] && break
-  kill -0 "$SERVER_PID" 2>/dev/null || { echo "scim: plab serve exited before serving" >&2; exit 1; }
-  sleep 0.1
-done
-[ -n "$BASE_URL" ] || { echo "scim: plab serve did not report its address within 30 s" >&2; exit 1; }
+e2e_wait_serving scim "$SERVER_PID" "$TMP/serve.err"
+BASE_URL="$SERVING"
 
 "$VENV/bin/python" "$E2E_DIR/scim_check.py" "$BASE_URL/scim/v2" "$TOKEN" "$E2E_DIR/scim-allowed.txt"
