@@ -12,6 +12,7 @@
 //   PLAB, DB     the plab binary and the database it serves (to disable an account meanwhile)
 // plab runs with PLAB_OIDC_EMPLOYEE_ID_CLAIM=employee_number and PLAB_PASSWORD_SIGN_IN=admins.
 // Optional: CHROMIUM (default /usr/bin/chromium), E2E_ARTIFACTS (default e2e/artifacts).
+import { runSteps } from './steps.mjs';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -669,43 +670,11 @@ const steps = [
     passwordSignInForAdminsOnly, ['provider', 'browser']],
 ];
 
-let passed = 0;
-let failed = 0;
-let shots = 0;
-const ok = new Set();
-for (const [i, [key, name, fn, needs]] of steps.entries()) {
-  const missing = needs.filter((k) => !ok.has(k));
-  if (missing.length > 0) {
-    failed++;
-    const names = missing.map((k) => steps.find((s) => s[0] === k)[0]);
-    console.log(`not ok - ${name}\n#   not run: needs "${names.join('", "')}"`);
-    continue;
-  }
-  try {
-    await fn();
-    ok.add(key);
-    passed++;
-    console.log(`ok - ${name}`);
-  } catch (e) {
-    failed++;
-    console.log(`not ok - ${name}`);
-    const message = String(e?.message ?? e).split('\n').filter((l) => l.trim());
-    const frame = String(e?.stack ?? '').split('\n').find((l) => l.includes('oidc.mjs'));
-    for (const line of [...message.slice(0, 6), ...(frame ? [frame.trim()] : [])]) console.log(`#   ${line}`);
-    for (const ctx of w.browser?.contexts() ?? []) {
-      for (const p of ctx.pages()) {
-        const file = join(ARTIFACTS, `${SHOT_PREFIX}${i + 1}-${++shots}.png`);
-        try {
-          await p.screenshot({ path: file, fullPage: true });
-          console.log(`#   at ${p.url()}; screenshot ${file}`);
-        } catch {
-          /* the page may be gone */
-        }
-      }
-    }
-  }
-  for (const ctx of w.browser?.contexts() ?? []) await ctx.close().catch(() => {});
-}
-await w.browser?.close().catch(() => {});
-console.log(`oidc: ${passed} passed, ${failed} failed`);
-process.exit(failed === 0 ? 0 : 1);
+await runSteps({
+  steps,
+  label: 'oidc',
+  file: 'oidc.mjs',
+  artifacts: ARTIFACTS,
+  shotPrefix: SHOT_PREFIX,
+  browser: () => w.browser,
+});

@@ -8,6 +8,7 @@
 //
 // The JSON API is used only to discover ids and e-mails (and for the sponsor's 403 on notes);
 // the walk itself goes through the pages, with the selectors of the page contract.
+import { runSteps } from './steps.mjs';
 import assert from 'node:assert/strict';
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -770,47 +771,12 @@ const steps = [
     homesAndPairingReview, ['api', 'browser']],
 ];
 
-let passed = 0;
-let shots = 0;
-let failed = 0;
-const ok = new Set();
-for (const [i, [key, name, fn, needs]] of steps.entries()) {
-  const missing = needs.filter((k) => !ok.has(k));
-  if (missing.length > 0) {
-    failed++;
-    const names = missing.map((k) => steps.find((s) => s[0] === k)[1]);
-    console.log(`not ok - ${name}\n#   not run: needs "${names.join('", "')}"`);
-    continue;
-  }
-  try {
-    await fn();
-    ok.add(key);
-    passed++;
-    console.log(`ok - ${name}`);
-  } catch (e) {
-    failed++;
-    console.log(`not ok - ${name}`);
-    const message = String(e?.message ?? e).split('\n').filter((l) => l.trim());
-    const frame = String(e?.stack ?? '').split('\n').find((l) => l.includes('walkthrough.mjs'));
-    for (const line of [...message.slice(0, 6), ...(frame ? [frame.trim()] : [])]) console.log(`#   ${line}`);
-    for (const ctx of w.browser?.contexts() ?? []) {
-      for (const p of ctx.pages()) {
-        const file = join(ARTIFACTS, `failed-step-${i + 1}-${++shots}.png`);
-        try {
-          await p.screenshot({ path: file, fullPage: true });
-          console.log(`#   at ${p.url()}; screenshot ${file}`);
-        } catch {
-          /* the page may be gone */
-        }
-      }
-    }
-  }
-  // Each step signs in its own browser context; only the leader's CSRF session outlives its step.
-  for (const ctx of w.browser?.contexts() ?? []) {
-    if (ctx !== w.leaderSession?.context) await ctx.close().catch(() => {});
-  }
-}
-await w.leaderSession?.context.close().catch(() => {});
-await w.browser?.close().catch(() => {});
-console.log(`e2e: ${passed} passed, ${failed} failed`);
-process.exit(failed === 0 ? 0 : 1);
+await runSteps({
+  steps,
+  label: 'e2e',
+  file: 'walkthrough.mjs',
+  artifacts: ARTIFACTS,
+  shotPrefix: 'failed-step-',
+  browser: () => w.browser,
+  keep: (ctx) => ctx === w.leaderSession?.context,
+});
