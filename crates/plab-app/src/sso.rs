@@ -179,7 +179,9 @@ impl Sso {
     }
 
     pub fn new(issuer: &str, client_id: &str, secret: &str, base: &str, claim: Option<&str>) -> Result<Sso, AppError> {
-        let issuer = IssuerUrl::new(issuer.trim_end_matches('/').to_owned())
+        // Exactly as configured: it must equal the discovery document's `issuer`
+        // (some providers' end in a slash, e.g. Auth0's).
+        let issuer = IssuerUrl::new(issuer.to_owned())
             .map_err(|e| config_error(ISSUER_ENV, format!("'{issuer}' is not a URL: {e}")))?;
         let callback = format!("{}{CALLBACK_PATH}", base.trim_end_matches('/'));
         let redirect = RedirectUrl::new(callback.clone())
@@ -422,5 +424,31 @@ fn refuse_leaver(person: &plab_domain::person::Person) -> Result<(), SsoError> {
             Err(SsoError::Refused(format!("{} has left the organisation", person.name)))
         }
         _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_issuer_is_kept_exactly_as_configured_and_the_callback_hangs_off_the_public_url() {
+        let sso = Sso::new("https://tenant.auth0.example/", "c", "s", "https://lab.example.org/", None).expect("sso");
+        assert_eq!(sso.issuer(), "https://tenant.auth0.example/", "the discovery document's issuer has the slash");
+        assert_eq!(sso.redirect.as_str(), "https://lab.example.org/auth/oidc/callback");
+        assert!(Sso::new("not a url", "c", "s", "https://lab.example.org", None).is_err());
+        assert!(Sso::new("https://idp.example", "c", "s", "lab.example.org", None).is_err());
+    }
+
+    #[test]
+    fn the_employee_id_claim_is_read_from_text_or_a_number_and_never_blank() {
+        let claims = serde_json::json!({ "emp": "E17 ", "num": 4711, "blank": " ", "list": ["E1"] });
+        let claims = claims.as_object().expect("object");
+        assert_eq!(claim_value(claims, Some("emp")).as_deref(), Some("E17"));
+        assert_eq!(claim_value(claims, Some("num")).as_deref(), Some("4711"));
+        assert_eq!(claim_value(claims, Some("blank")), None);
+        assert_eq!(claim_value(claims, Some("list")), None);
+        assert_eq!(claim_value(claims, Some("missing")), None);
+        assert_eq!(claim_value(claims, None), None);
     }
 }
