@@ -100,6 +100,33 @@ struct AdminPage {
     link: Option<(String, String)>,
     /// A reset was asked for an account that has a password: no link is shown.
     owner_only: Option<String>,
+    /// How people sign in and who provisions them (read-only: set where the server starts).
+    sign_in: SignInSummary,
+}
+
+/// The instance's sign-in and provisioning as the administrator sees them.
+struct SignInSummary {
+    /// The OpenID provider's issuer, when single sign-on is on.
+    issuer: Option<String>,
+    passwords_for_admins_only: bool,
+    /// SCIM tokens not revoked: label, made, last used (never the token).
+    scim_tokens: Vec<(String, String, String)>,
+}
+
+impl SignInSummary {
+    async fn of(s: &AppState) -> Result<SignInSummary, PageError> {
+        let scim_tokens = plab_app::scim::tokens(&s.store)
+            .await?
+            .into_iter()
+            .filter(|t| t.revoked_at.is_none())
+            .map(|t| (t.label, t.created_at, t.last_used_at.unwrap_or_else(|| "never".into())))
+            .collect();
+        Ok(SignInSummary {
+            issuer: s.sso.as_ref().map(|sso| sso.issuer().to_owned()),
+            passwords_for_admins_only: s.password_sign_in == plab_app::sso::PasswordSignIn::AdminsOnly,
+            scim_tokens,
+        })
+    }
 }
 
 impl AdminPage {
@@ -118,6 +145,8 @@ impl AdminPage {
             accounts,
             link: None,
             owner_only: None,
+            // After the administrator check above: the summary is theirs only.
+            sign_in: SignInSummary::of(s).await?,
         })
     }
 }

@@ -374,6 +374,13 @@ async fn scim_tokens_are_stored_only_as_hashes(app: App) {
     let secret = t.trim_start_matches("plab_scim_");
     assert!(!stored.windows(secret.len()).any(|w| w == secret.as_bytes()), "the secret is not stored");
     assert!(!stored.windows(16).any(|w| w == &secret.as_bytes()[..16]), "nor a part of it");
+    // The administrator's page lists the tokens in use by label, never the token.
+    let (cookie, _) = sign_in(&app, "admin@ops.test").await;
+    let admin = send(&app, "GET", "/admin", Some(&cookie), None).await;
+    let table = admin.html.split("id=\"scim-tokens\"").nth(1).expect("the SCIM tokens");
+    assert!(table.contains("<td>okta</td>"), "{table}");
+    assert!(!admin.html.contains(secret), "the token is never shown again");
+    assert!(admin.html.contains("SCIM tokens in use: 1"), "{}", admin.html);
 }
 
 async fn sessions_and_api_tokens_are_refused_at_scim_and_a_scim_token_everywhere_else(app: App) {

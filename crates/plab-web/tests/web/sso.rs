@@ -609,6 +609,13 @@ async fn password_sign_in_can_be_kept_for_administrators_only(app: App) {
     let (status, error) = app.call("POST", "/api/v1/auth/login", None, Some(body)).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{error}");
     assert_eq!(post_sign_in(&app, "admin@ops.test", crate::common::PASSWORD).await.status, StatusCode::SEE_OTHER);
+    // The administrator's page says how people sign in (the configuration itself is the server's).
+    let (cookie, _) = crate::common::browser::sign_in(&app, "admin@ops.test").await;
+    let admin = crate::common::browser::send(&app, "GET", "/admin", Some(&cookie), None).await;
+    let summary = admin.html.split("id=\"sign-in-summary\"").nth(1).expect("the sign-in summary");
+    assert!(summary.contains(&format!("on, through <code>{}</code>", op.issuer())), "{summary}");
+    assert!(summary.contains("Password sign-in: administrators only"), "{summary}");
+    assert!(!admin.html.contains(SECRET), "the client secret is never shown");
     // The person still gets in, through the provider.
     assert_eq!(me(&app, &sign_in_as(&app, &op, who("l1-sub", "l1@lab.test")).await).await["id"], "L1");
 }
