@@ -26,12 +26,12 @@ crate::backends!(
     discovery_describes_users_and_the_extensions_and_groups_are_not_served,
 );
 
-async fn scim_token(app: &App) -> String {
+pub(crate) async fn scim_token(app: &App) -> String {
     plab_app::scim::new_token(&app.store, "okta", "test").await.expect("token").1
 }
 
 /// A SCIM call: status, headers and the JSON answer.
-async fn call(
+pub(crate) async fn call(
     app: &App,
     method: &str,
     uri: &str,
@@ -54,7 +54,7 @@ async fn call(
     (status, headers, value)
 }
 
-fn user(id: &str, email: &str, manager: Option<&str>) -> Value {
+pub(crate) fn user(id: &str, email: &str, manager: Option<&str>) -> Value {
     let mut enterprise = json!({ "employeeNumber": id, "department": "Research" });
     if let Some(m) = manager {
         enterprise["manager"] = json!({ "value": m });
@@ -72,7 +72,7 @@ fn user(id: &str, email: &str, manager: Option<&str>) -> Value {
     })
 }
 
-fn patch(ops: Value) -> Value {
+pub(crate) fn patch(ops: Value) -> Value {
     json!({ "schemas": [PATCH_SCHEMA], "Operations": ops })
 }
 

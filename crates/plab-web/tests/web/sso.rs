@@ -39,6 +39,7 @@ crate::backends!(
     disabled_accounts_and_leavers_cannot_sign_in_through_the_provider,
     password_sign_in_can_be_kept_for_administrators_only,
     an_email_only_in_the_user_info_answer_finds_the_person_and_one_about_another_subject_is_refused,
+    a_person_provisioned_over_scim_signs_in_through_the_provider_until_scim_deactivates_them,
 );
 
 const CLIENT: &str = "plab-test-client";
@@ -631,4 +632,31 @@ async fn an_email_only_in_the_user_info_answer_finds_the_person_and_one_about_an
     let other = Who { email_in_user_info_only: true, ..who("l2-sub", "l2@lab.test") };
     assert_refused(&sign_in_as(&app, &op, other).await, StatusCode::UNAUTHORIZED, "could not be verified");
     assert!(app.store.sso_account(&op.issuer(), "l2-sub").await.expect("link").is_none());
+}
+
+/// The enterprise story end to end: the identity provider provisions a person
+/// over SCIM, the person signs in through the same provider, and when the
+/// provider deactivates them the session they hold stops at once and single
+/// sign-on lets them in no more; their history stays.
+async fn a_person_provisioned_over_scim_signs_in_through_the_provider_until_scim_deactivates_them(app: App) {
+    use crate::scim::{call, patch, scim_token, user};
+    let op = Op::start().await;
+    let app = with_sso(app, &op, None, PasswordSignIn::AdminsOnly);
+    let token = scim_token(&app).await;
+    let (status, _, created) =
+        call(&app, "POST", "/scim/v2/Users", Some(&token), Some(user("G1", "grace@lab.test", Some("L1")))).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let answer = sign_in_as(&app, &op, who("grace-sub", "grace@lab.test")).await;
+    assert_eq!(me(&app, &answer).await["id"], "G1", "an account made at the first sign-in, bound to the person");
+    let session = answer.cookie("plab_session").expect("session");
+    let off = patch(json!([{ "op": "replace", "value": { "active": false } }]));
+    let (status, _, body) = call(&app, "PATCH", "/scim/v2/Users/G1", Some(&token), Some(off)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(
+        app.call("GET", "/api/v1/me", Some(&session), None).await.0,
+        StatusCode::UNAUTHORIZED,
+        "the session ended"
+    );
+    assert_refused(&sign_in_as(&app, &op, who("grace-sub", "grace@lab.test")).await, StatusCode::FORBIDDEN, "disabled");
+    assert!(app.store.person("G1").await.expect("kept").end_date.is_some(), "the leave date is set, the person kept");
 }
