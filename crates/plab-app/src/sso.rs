@@ -39,6 +39,9 @@ pub const PASSWORD_SIGN_IN_ENV: &str = "PLAB_PASSWORD_SIGN_IN";
 pub const CALLBACK_PATH: &str = "/auth/oidc/callback";
 /// How long a started sign-in may take at the provider.
 const PENDING_SECS: i64 = 600;
+/// Unfinished sign-ins one client address may hold at once (an office behind
+/// one address stays well under it; a script filling the table does not).
+pub const MAX_PENDING_PER_CLIENT: u64 = 200;
 /// How long the provider's discovery document and keys are trusted before they are fetched again.
 const METADATA_TTL: Duration = Duration::from_secs(3600);
 /// A provider that does not answer within this is down, as far as a sign-in goes.
@@ -84,6 +87,8 @@ pub enum SsoError {
     Refused(String),
     #[error("the identity provider cannot be reached: try again in a few minutes")]
     Unreachable(String),
+    #[error("too many sign-ins were started from your network and not finished: wait a few minutes and try again")]
+    TooManyStarted,
     #[error(transparent)]
     App(#[from] AppError),
 }
@@ -241,8 +246,9 @@ impl Sso {
     }
 
     /// Starts a sign-in: the provider's authorization URL (code flow, PKCE
-    /// S256, `state`, `nonce`), remembered server-side under the state's hash.
-    pub async fn start(&self, store: &Store, next: &str) -> Result<Started, SsoError> {
+    /// S256, `state`, `nonce`), remembered server-side under the state's hash;
+    /// refused while the client address `from` holds too many unfinished ones.
+    pub async fn start(&self, store: &Store, next: &str, from: Option<&str>) -> Result<Started, SsoError> {
         let client = self.client(false).await?;
         let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
         let (url, state, nonce) = client
@@ -254,7 +260,10 @@ impl Sso {
         let pending =
             PendingSignIn { nonce: nonce.secret().clone(), verifier: verifier.secret().clone(), next: next.to_owned() };
         let expires = crate::accounts::rfc3339_from_now(PENDING_SECS);
-        store.begin_sso(&crate::accounts::token_hash(state.secret()), &pending, &expires).await?;
+        let hash = crate::accounts::token_hash(state.secret());
+        if !store.begin_sso(&hash, &pending, &expires, from.unwrap_or(""), MAX_PENDING_PER_CLIENT).await? {
+            return Err(SsoError::TooManyStarted);
+        }
         Ok(Started { authorize_url: url.to_string(), state: state.secret().clone() })
     }
 

@@ -17,22 +17,40 @@ pub struct PendingSignIn {
 
 impl Store {
     /// Records a sign-in under the hash of its `state` until `expires_at`,
-    /// forgetting those that expired unused.
-    pub async fn begin_sso(&self, state_hash: &str, pending: &PendingSignIn, expires_at: &str) -> Result<()> {
+    /// forgetting those that expired unused. Refused (`false`, nothing written)
+    /// when `client` already has `max_per_client` unfinished sign-ins.
+    pub async fn begin_sso(
+        &self,
+        state_hash: &str,
+        pending: &PendingSignIn,
+        expires_at: &str,
+        client: &str,
+        max_per_client: u64,
+    ) -> Result<bool> {
         let mut tx = self.pool.begin().await?;
         sqlx::query("DELETE FROM oidc_logins WHERE expires_at <= $1").bind(now_rfc3339()).execute(&mut *tx).await?;
+        let open: i64 = sqlx::query("SELECT COUNT(*) AS n FROM oidc_logins WHERE client = $1")
+            .bind(client)
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get("n")?;
+        if open as u64 >= max_per_client {
+            return Ok(false);
+        }
         sqlx::query(
-            "INSERT INTO oidc_logins (state_hash, nonce, verifier, next, expires_at) VALUES ($1, $2, $3, $4, $5)",
+            "INSERT INTO oidc_logins (state_hash, nonce, verifier, next, expires_at, client) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(state_hash)
         .bind(&pending.nonce)
         .bind(&pending.verifier)
         .bind(&pending.next)
         .bind(expires_at)
+        .bind(client)
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
-        Ok(())
+        Ok(true)
     }
 
     /// The sign-in started with this state, once: it is gone after this call,

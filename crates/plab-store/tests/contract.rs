@@ -821,8 +821,13 @@ async fn a_cached_read_follows_a_change_made_through_another_connection(db: &Tes
 async fn a_pending_single_sign_on_is_taken_once_and_never_after_it_expires(db: &TestDb) {
     let store = seeded(db).await;
     let pending = plab_store::PendingSignIn { nonce: "n".into(), verifier: "v".into(), next: "/home".into() };
-    store.begin_sso("fresh", &pending, "2999-01-01T00:00:00Z").await.expect("begin");
-    store.begin_sso("stale", &pending, "2000-01-01T00:00:00Z").await.expect("begin");
+    assert!(store.begin_sso("fresh", &pending, "2999-01-01T00:00:00Z", "10.0.0.1", 2).await.expect("begin"));
+    assert!(store.begin_sso("stale", &pending, "2000-01-01T00:00:00Z", "10.0.0.1", 2).await.expect("begin"));
+    // The stale one is gone, so the address holds one; a second fills it, a third is refused.
+    assert!(store.begin_sso("second", &pending, "2999-01-01T00:00:00Z", "10.0.0.1", 2).await.expect("begin"));
+    assert!(!store.begin_sso("third", &pending, "2999-01-01T00:00:00Z", "10.0.0.1", 2).await.expect("begin"));
+    assert!(store.begin_sso("elsewhere", &pending, "2999-01-01T00:00:00Z", "10.0.0.2", 2).await.expect("begin"));
+    assert_eq!(store.take_sso("third").await.expect("take"), None, "nothing written for the refused one");
     assert_eq!(store.take_sso("fresh").await.expect("take"), Some(pending.clone()));
     assert_eq!(store.take_sso("fresh").await.expect("take"), None, "used once");
     assert_eq!(store.take_sso("stale").await.expect("take"), None, "expired");

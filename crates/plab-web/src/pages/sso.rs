@@ -31,13 +31,14 @@ struct StartQuery {
 /// To the provider; 404 when single sign-on is not configured.
 async fn start(
     State(s): State<AppState>,
+    client: crate::client::ClientAddr,
     headers: HeaderMap,
     jar: CookieJar,
     Query(query): Query<StartQuery>,
 ) -> Result<Response, SsoPage> {
     let sso = s.sso.as_ref().ok_or(SsoPage::Off)?;
     let next = query.next.as_deref().and_then(safe_next).unwrap_or("/home");
-    let started = sso.start(&s.store, next).await?;
+    let started = sso.start(&s.store, next, client.as_deref()).await?;
     let cookie = Cookie::build((STATE_COOKIE, started.state))
         .path(STATE_PATH)
         .http_only(true)
@@ -100,6 +101,7 @@ impl From<SsoError> for SsoPage {
             SsoError::EmailNotVerified | SsoError::NotInDirectory | SsoError::Refused(_) => {
                 (StatusCode::FORBIDDEN, "No account for you here")
             }
+            SsoError::TooManyStarted => (StatusCode::TOO_MANY_REQUESTS, "Try again later"),
             SsoError::Unreachable(why) => {
                 tracing::warn!(reason = %why, "single sign-on: the identity provider cannot be reached");
                 (StatusCode::SERVICE_UNAVAILABLE, "Try again later")

@@ -40,6 +40,7 @@ crate::backends!(
     password_sign_in_can_be_kept_for_administrators_only,
     an_email_only_in_the_user_info_answer_finds_the_person_and_one_about_another_subject_is_refused,
     a_person_provisioned_over_scim_signs_in_through_the_provider_until_scim_deactivates_them,
+    one_address_cannot_fill_the_server_with_unfinished_sign_ins,
 );
 
 const CLIENT: &str = "plab-test-client";
@@ -659,4 +660,20 @@ async fn a_person_provisioned_over_scim_signs_in_through_the_provider_until_scim
     );
     assert_refused(&sign_in_as(&app, &op, who("grace-sub", "grace@lab.test")).await, StatusCode::FORBIDDEN, "disabled");
     assert!(app.store.person("G1").await.expect("kept").end_date.is_some(), "the leave date is set, the person kept");
+}
+
+async fn one_address_cannot_fill_the_server_with_unfinished_sign_ins(app: App) {
+    let op = Op::start().await;
+    let app = with_sso(app, &op, None, PasswordSignIn::Everyone);
+    let (first, first_state) = start(&app, "").await;
+    for _ in 1..plab_app::sso::MAX_PENDING_PER_CLIENT {
+        assert_eq!(get_page(&app, "/auth/oidc/login", None).await.status, StatusCode::SEE_OTHER);
+    }
+    let refused = get_page(&app, "/auth/oidc/login", None).await;
+    assert_refused(&refused, StatusCode::TOO_MANY_REQUESTS, "Too many sign-ins were started");
+    assert!(refused.cookie("plab_oidc").is_none(), "no state for a refused start");
+    // Finishing one frees its place.
+    let (code, state) = op.log_in(&first, who("m1-sub", "m1@lab.test"));
+    assert_eq!(me(&app, &back(&app, &code, &state, Some(&first_state)).await).await["id"], "M1");
+    assert_eq!(get_page(&app, "/auth/oidc/login", None).await.status, StatusCode::SEE_OTHER);
 }
