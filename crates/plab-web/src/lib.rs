@@ -99,13 +99,15 @@ impl AppState {
 }
 
 pub fn router(state: AppState) -> Router {
-    let (api, doc) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi()).merge(api::routes()).split_for_parts();
+    let (api, doc) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
+        .merge(api::routes())
+        .merge(scim::routes())
+        .split_for_parts();
     // Serialized once: the document does not change while the server runs.
     let doc = Arc::<str>::from(doc.to_json().unwrap_or_default());
     let document = get(move || async move { ([(header::CONTENT_TYPE, "application/json")], doc.to_string()) });
     api.route("/api/openapi.json", document)
         .merge(pages::routes())
-        .merge(scim::routes())
         .route_layer(axum::middleware::from_fn(log::requests))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .fallback(error::not_found)

@@ -1,5 +1,5 @@
 //! The OpenAPI 3 document: its info and security scheme here, every operation
-//! from the routers that serve it (`api::routes`).
+//! from the routers that serve it (`api::routes`, `scim::routes`).
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
@@ -18,6 +18,16 @@ impl Modify for BearerAuth {
         components.add_security_scheme(
             "bearer",
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+        // SCIM's own bearer token (`plab scim token new`): accepted under /scim/v2/ only.
+        components.add_security_scheme(
+            "scim",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("a SCIM token from `plab scim token new`, for /scim/v2/ only"))
+                    .build(),
+            ),
         );
     }
 }

@@ -4,38 +4,44 @@
 //! token is accepted here (never a session cookie or an API token), and only
 //! in the `Authorization` header.
 use crate::AppState;
-use axum::Router;
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, QueryRejection};
 use axum::extract::{FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{any, get};
+use axum::routing::any;
 use plab_app::scim::{self, Provider, ScimError, discovery};
 use serde::Deserialize;
 use serde_json::{Value, json};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 const MEDIA_TYPE: &str = "application/scim+json";
 
-pub fn routes() -> Router<AppState> {
-    let v2 = Router::new()
-        .route("/ServiceProviderConfig", get(service_provider_config))
-        .route("/ResourceTypes", get(resource_types))
-        .route("/ResourceTypes/{id}", get(resource_type))
-        .route("/Schemas", get(schemas))
-        .route("/Schemas/{id}", get(schema))
-        .route("/Users", get(list_users).post(create_user))
-        .route("/Users/.search", axum::routing::post(search_users))
+/// The SCIM routes, each in the OpenAPI document (under the `scim` security
+/// scheme: a SCIM token, never an API token); `/Groups/{*rest}` answers as
+/// `/Groups` does.
+pub fn routes() -> OpenApiRouter<AppState> {
+    let v2 = OpenApiRouter::new()
+        .routes(routes!(service_provider_config))
+        .routes(routes!(resource_types))
+        .routes(routes!(resource_type))
+        .routes(routes!(schemas))
+        .routes(routes!(schema))
+        .routes(routes!(list_users, create_user))
+        .routes(routes!(search_users))
         // Users are the only resource type, so a search of them all is a search of Users.
-        .route("/.search", axum::routing::post(search_users))
-        .route("/Users/{id}", get(get_user).put(update_user).patch(update_user).delete(delete_user))
-        .route("/Groups", any(groups))
+        .routes(routes!(search_all))
+        .routes(routes!(get_user, update_user, delete_user))
+        .routes(routes!(groups))
         .route("/Groups/{*rest}", any(groups))
-        .route("/Bulk", any(bulk))
-        .fallback(not_found)
-        .method_not_allowed_fallback(method_not_allowed);
-    Router::new().nest("/scim/v2", v2)
+        .routes(routes!(bulk));
+    // SCIM's own answers for an unknown path or method under /scim/v2.
+    let (router, doc) = v2.split_for_parts();
+    let mut v2 = OpenApiRouter::from(router.fallback(not_found).method_not_allowed_fallback(method_not_allowed));
+    *v2.get_openapi_mut() = doc;
+    OpenApiRouter::new().nest("/scim/v2", v2)
 }
 
 /// A SCIM answer: this status and JSON as `application/scim+json`.
@@ -113,14 +119,25 @@ fn body(headers: &HeaderMap, bytes: Result<Bytes, BytesRejection>) -> Result<Val
     serde_json::from_slice(&bytes).map_err(|e| ScimError::invalid_syntax(format!("the body is not valid JSON: {e}")))
 }
 
+#[utoipa::path(get, path = "/ServiceProviderConfig", tag = "scim", security(("scim" = [])),
+    responses((status = 200, description = "what this SCIM service supports (RFC 7643 §5)", content_type = "application/scim+json"),
+        (status = 401, description = "no SCIM token, or a revoked one: a SCIM error with a Bearer challenge", content_type = "application/scim+json")))]
 async fn service_provider_config(State(state): State<AppState>, _: Caller) -> Answer {
     Ok(Scim(StatusCode::OK, discovery::service_provider_config(&base(&state))))
 }
 
+#[utoipa::path(get, path = "/ResourceTypes", tag = "scim", security(("scim" = [])),
+    responses((status = 200, description = "the User resource type", content_type = "application/scim+json"),
+        (status = 401, description = "no SCIM token, or a revoked one: a SCIM error with a Bearer challenge", content_type = "application/scim+json")))]
 async fn resource_types(State(state): State<AppState>, _: Caller) -> Answer {
     Ok(Scim(StatusCode::OK, discovery::list_all(vec![discovery::user_resource_type(&base(&state))])))
 }
 
+#[utoipa::path(get, path = "/ResourceTypes/{id}", tag = "scim", security(("scim" = [])),
+    params(("id" = String, Path, description = "a resource type: `User`")),
+    responses((status = 200, description = "the resource type", content_type = "application/scim+json"),
+        (status = 401, description = "no SCIM token, or a revoked one: a SCIM error with a Bearer challenge", content_type = "application/scim+json"),
+        (status = 404, description = "not served here", content_type = "application/scim+json")))]
 async fn resource_type(State(state): State<AppState>, _: Caller, Path(id): Path<String>) -> Answer {
     if id != "User" {
         return Err(ScimError::not_found(format!("resource type '{id}' is not served here (only User)")).into());
@@ -128,10 +145,18 @@ async fn resource_type(State(state): State<AppState>, _: Caller, Path(id): Path<
     Ok(Scim(StatusCode::OK, discovery::user_resource_type(&base(&state))))
 }
 
+#[utoipa::path(get, path = "/Schemas", tag = "scim", security(("scim" = [])),
+    responses((status = 200, description = "the User schema, the enterprise extension and Perspective Lab's extension", content_type = "application/scim+json"),
+        (status = 401, description = "no SCIM token, or a revoked one: a SCIM error with a Bearer challenge", content_type = "application/scim+json")))]
 async fn schemas(State(state): State<AppState>, _: Caller) -> Answer {
     Ok(Scim(StatusCode::OK, discovery::list_all(discovery::schemas(&base(&state)))))
 }
 
+#[utoipa::path(get, path = "/Schemas/{id}", tag = "scim", security(("scim" = [])),
+    params(("id" = String, Path, description = "a schema URN")),
+    responses((status = 200, description = "the schema", content_type = "application/scim+json"),
+        (status = 401, description = "no SCIM token, or a revoked one: a SCIM error with a Bearer challenge", content_type = "application/scim+json"),
+        (status = 404, description = "not published here", content_type = "application/scim+json")))]
 async fn schema(State(state): State<AppState>, _: Caller, Path(id): Path<String>) -> Answer {
     let found = discovery::schema(&base(&state), &id);
     found
@@ -155,6 +180,13 @@ fn number(raw: Option<&str>, name: &str) -> Result<Option<i64>, ScimError> {
         .transpose()
 }
 
+#[utoipa::path(get, path = "/Users", tag = "scim", security(("scim" = [])),
+    params(("filter" = Option<String>, Query, description = "userName eq, externalId eq, id eq, emails.value eq, emails[type eq \"work\"].value eq"),
+        ("startIndex" = Option<i64>, Query, description = "1-based"), ("count" = Option<i64>, Query, description = "at most 200"),
+        ("attributes" = Option<String>, Query), ("excludedAttributes" = Option<String>, Query)),
+    responses((status = 200, description = "a ListResponse", content_type = "application/scim+json"),
+        (status = 401, description = "no SCIM token, or a revoked one: a SCIM error with a Bearer challenge", content_type = "application/scim+json"),
+        (status = 400, description = "invalidSyntax, invalidValue, invalidFilter, mutability…: the SCIM error names the attribute", content_type = "application/scim+json")))]
 async fn list_users(
     State(state): State<AppState>,
     _: Caller,
@@ -172,6 +204,11 @@ async fn list_users(
     Ok(Scim(StatusCode::OK, scim::list(&state.store, &base(&state), &q).await?))
 }
 
+#[utoipa::path(post, path = "/Users/.search", tag = "scim", security(("scim" = [])),
+    request_body(content = Object, content_type = "application/scim+json", description = "a SearchRequest"),
+    responses((status = 200, description = "a ListResponse", content_type = "application/scim+json"),
+        (status = 401, description = "no SCIM token, or a revoked one: a SCIM error with a Bearer challenge", content_type = "application/scim+json"),
+        (status = 400, description = "invalidSyntax, invalidValue, invalidFilter, mutability…: the SCIM error names the attribute", content_type = "application/scim+json")))]
 async fn search_users(
     State(state): State<AppState>,
     _: Caller,
@@ -189,6 +226,26 @@ struct Projection {
     excluded_attributes: Option<String>,
 }
 
+#[utoipa::path(post, path = "/.search", tag = "scim", security(("scim" = [])),
+    request_body(content = Object, content_type = "application/scim+json", description = "a SearchRequest over every resource type: Users"),
+    responses((status = 200, description = "a ListResponse", content_type = "application/scim+json"),
+        (status = 401, description = "no SCIM token, or a revoked one: a SCIM error with a Bearer challenge", content_type = "application/scim+json"),
+        (status = 400, description = "invalidSyntax, invalidValue, invalidFilter, mutability…: the SCIM error names the attribute", content_type = "application/scim+json")))]
+async fn search_all(
+    state: State<AppState>,
+    caller: Caller,
+    headers: HeaderMap,
+    bytes: Result<Bytes, BytesRejection>,
+) -> Answer {
+    search_users(state, caller, headers, bytes).await
+}
+
+#[utoipa::path(get, path = "/Users/{id}", tag = "scim", security(("scim" = [])),
+    params(("id" = String, Path, description = "the User's id: the person's employee_id"),
+        ("attributes" = Option<String>, Query), ("excludedAttributes" = Option<String>, Query)),
+    responses((status = 200, description = "the User", content_type = "application/scim+json"),
+        (status = 401, description = "no SCIM token, or a revoked one: a SCIM error with a Bearer challenge", content_type = "application/scim+json"),
+        (status = 404, description = "no such User, or deleted", content_type = "application/scim+json")))]
 async fn get_user(
     State(state): State<AppState>,
     _: Caller,
@@ -202,6 +259,12 @@ async fn get_user(
     Ok(Scim(StatusCode::OK, scim::get(&state.store, &base(&state), &id, &attributes, &excluded).await?))
 }
 
+#[utoipa::path(post, path = "/Users", tag = "scim", security(("scim" = [])), request_body(content = Object, content_type = "application/scim+json", description = "a SCIM User (RFC 7643 §4.1) with the enterprise and Perspective Lab extensions"),
+    responses((status = 200, description = "never: 201 Created with the User and its Location", content_type = "application/scim+json"),
+        (status = 401, description = "no SCIM token, or a revoked one: a SCIM error with a Bearer challenge", content_type = "application/scim+json"),
+        (status = 400, description = "invalidSyntax, invalidValue, invalidFilter, mutability…: the SCIM error names the attribute", content_type = "application/scim+json"),
+        (status = 201, description = "the User made, with its Location", content_type = "application/scim+json"),
+        (status = 409, description = "uniqueness: the e-mail, employeeNumber or userName is taken", content_type = "application/scim+json")))]
 async fn create_user(
     State(state): State<AppState>,
     Caller(who): Caller,
@@ -217,6 +280,13 @@ async fn create_user(
     Ok(response)
 }
 
+#[utoipa::path(method(put, patch), path = "/Users/{id}", tag = "scim", security(("scim" = [])), params(("id" = String, Path, description = "the User's id: the person's employee_id")),
+    request_body(content = Object, content_type = "application/scim+json", description = "PUT: the whole User; PATCH: a PatchOp (RFC 7644 §3.5.2)"),
+    responses((status = 200, description = "the User as now stored", content_type = "application/scim+json"),
+        (status = 401, description = "no SCIM token, or a revoked one: a SCIM error with a Bearer challenge", content_type = "application/scim+json"),
+        (status = 400, description = "invalidSyntax, invalidValue, invalidFilter, mutability…: the SCIM error names the attribute", content_type = "application/scim+json"),
+        (status = 404, description = "no such User", content_type = "application/scim+json"),
+        (status = 409, description = "uniqueness", content_type = "application/scim+json")))]
 /// PUT replaces the User, PATCH applies a PatchOp to it.
 async fn update_user(
     State(state): State<AppState>,
@@ -235,6 +305,11 @@ async fn update_user(
     Ok(Scim(StatusCode::OK, user))
 }
 
+#[utoipa::path(delete, path = "/Users/{id}", tag = "scim", security(("scim" = [])), params(("id" = String, Path, description = "the User's id: the person's employee_id")),
+    responses((status = 200, description = "never: 204 once deactivated (leave date today, sign-ins ended; the person and their history stay)", content_type = "application/scim+json"),
+        (status = 401, description = "no SCIM token, or a revoked one: a SCIM error with a Bearer challenge", content_type = "application/scim+json"),
+        (status = 204, description = "deactivated"),
+        (status = 404, description = "no such User", content_type = "application/scim+json")))]
 async fn delete_user(
     State(state): State<AppState>,
     Caller(who): Caller,
@@ -244,10 +319,16 @@ async fn delete_user(
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
+#[utoipa::path(method(get, post, put, patch, delete), path = "/Groups", tag = "scim", security(("scim" = [])),
+    responses((status = 404, description = "Groups are not supported", content_type = "application/scim+json"),
+        (status = 401, description = "no SCIM token", content_type = "application/scim+json")))]
 async fn groups(_: Caller) -> Refusal {
     Refusal(ScimError::not_found("Groups are not supported: programs and roles are managed in Perspective Lab"))
 }
 
+#[utoipa::path(method(get, post, put, patch, delete), path = "/Bulk", tag = "scim", security(("scim" = [])),
+    responses((status = 501, description = "Bulk is not supported", content_type = "application/scim+json"),
+        (status = 401, description = "no SCIM token", content_type = "application/scim+json")))]
 async fn bulk(_: Caller) -> Refusal {
     Refusal(ScimError { status: 501, ..ScimError::not_found("Bulk is not supported (see /ServiceProviderConfig)") })
 }

@@ -171,6 +171,20 @@ async fn the_openapi_document_describes_every_route_and_its_parameters(app: App)
             );
         }
     }
+    // SCIM is in the same document, under its own token's security scheme.
+    for (route, methods) in [
+        ("/scim/v2/Users", &["get", "post"][..]),
+        ("/scim/v2/Users/{id}", &["get", "put", "patch", "delete"][..]),
+        ("/scim/v2/Users/.search", &["post"][..]),
+        ("/scim/v2/ServiceProviderConfig", &["get"][..]),
+        ("/scim/v2/Schemas/{id}", &["get"][..]),
+    ] {
+        for method in methods {
+            let security = &paths[route][method]["security"][0];
+            assert!(security.get("scim").is_some(), "{method} {route}: {security}");
+        }
+    }
+    assert!(doc["components"]["securitySchemes"]["scim"].is_object());
     for route in ["/api/v1/auth/logout", "/api/v1/me/password", "/api/v1/me/calendar-secret", "/healthz"] {
         assert!(paths.contains_key(route), "{route}");
     }

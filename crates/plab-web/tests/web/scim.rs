@@ -24,6 +24,7 @@ crate::backends!(
     scim_tokens_are_stored_only_as_hashes,
     sessions_and_api_tokens_are_refused_at_scim_and_a_scim_token_everywhere_else,
     discovery_describes_users_and_the_extensions_and_groups_are_not_served,
+    every_scim_route_by_every_role_opens_only_to_a_scim_token_and_is_never_cached,
 );
 
 pub(crate) async fn scim_token(app: &App) -> String {
@@ -38,9 +39,20 @@ pub(crate) async fn call(
     token: Option<&str>,
     body: Option<Value>,
 ) -> (StatusCode, HeaderMap, Value) {
+    call_as(app, method, uri, token.map(|t| ("authorization", format!("Bearer {t}"))), body).await
+}
+
+/// A SCIM call with this one credential header (a bearer token or a cookie), or none.
+async fn call_as(
+    app: &App,
+    method: &str,
+    uri: &str,
+    credential: Option<(&str, String)>,
+    body: Option<Value>,
+) -> (StatusCode, HeaderMap, Value) {
     let mut req = Request::builder().method(method).uri(uri);
-    if let Some(t) = token {
-        req = req.header("authorization", format!("Bearer {t}"));
+    if let Some((name, value)) = credential {
+        req = req.header(name, value);
     }
     if body.is_some() {
         req = req.header("content-type", "application/scim+json");
@@ -437,4 +449,62 @@ async fn discovery_describes_users_and_the_extensions_and_groups_are_not_served(
     }
     let (status, _, body) = call(&app, "POST", "/scim/v2/ServiceProviderConfig", Some(&t), Some(json!({}))).await;
     assert_scim_error(status, &body, StatusCode::METHOD_NOT_ALLOWED, None, "method");
+}
+
+/// Every SCIM route, for the sponsor, an administrator, the person the record
+/// is (L1, a partner of pair 1), the other pair's partners and an anonymous
+/// caller, each with their API token and with their browser session: 401 with
+/// a SCIM error that says nothing of anyone, nothing written; the SCIM token
+/// gets each route's own answer. Every answer is no-store.
+async fn every_scim_route_by_every_role_opens_only_to_a_scim_token_and_is_never_cached(app: App) {
+    let t = scim_token(&app).await;
+    let put = user("L1", "l1@lab.test", None);
+    let off = patch(json!([{ "op": "replace", "value": { "active": false } }]));
+    let search = json!({ "schemas": ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"], "count": 1 });
+    let routes: [(&str, &str, Option<Value>, StatusCode); 16] = [
+        ("GET", "/scim/v2/ServiceProviderConfig", None, StatusCode::OK),
+        ("GET", "/scim/v2/ResourceTypes", None, StatusCode::OK),
+        ("GET", "/scim/v2/ResourceTypes/User", None, StatusCode::OK),
+        ("GET", "/scim/v2/Schemas", None, StatusCode::OK),
+        ("GET", &format!("/scim/v2/Schemas/{USER_SCHEMA}"), None, StatusCode::OK),
+        ("GET", "/scim/v2/Users", None, StatusCode::OK),
+        ("POST", "/scim/v2/Users/.search", Some(search.clone()), StatusCode::OK),
+        ("POST", "/scim/v2/.search", Some(search), StatusCode::OK),
+        ("GET", "/scim/v2/Users/L1", None, StatusCode::OK),
+        ("POST", "/scim/v2/Users", Some(user("G1", "g1@lab.test", Some("L1"))), StatusCode::CREATED),
+        ("PUT", "/scim/v2/Users/L1", Some(put), StatusCode::OK),
+        ("PATCH", "/scim/v2/Users/M2", Some(off), StatusCode::OK),
+        ("DELETE", "/scim/v2/Users/M3", None, StatusCode::NO_CONTENT),
+        ("GET", "/scim/v2/Groups", None, StatusCode::NOT_FOUND),
+        ("GET", "/scim/v2/Groups/some-group", None, StatusCode::NOT_FOUND),
+        ("POST", "/scim/v2/Bulk", Some(json!({})), StatusCode::NOT_IMPLEMENTED),
+    ];
+    let before = app.store.all_people().await.expect("people");
+    let mut refusals = String::new();
+    for who in ["s@lab.test", "admin@ops.test", "l1@lab.test", "m1@lab.test", "l2@lab.test", "m2@lab.test", ""] {
+        let mut credentials = vec![None];
+        if !who.is_empty() {
+            let (cookie, _) = sign_in(&app, who).await;
+            credentials =
+                vec![Some(("authorization", format!("Bearer {}", app.login(who).await))), Some(("cookie", cookie))];
+        }
+        for credential in credentials {
+            for (method, uri, body, _) in &routes {
+                let (status, headers, answer) = call_as(&app, method, uri, credential.clone(), body.clone()).await;
+                assert_scim_error(status, &answer, StatusCode::UNAUTHORIZED, None, "token");
+                assert_eq!(headers["cache-control"], "no-store", "{method} {uri}");
+                assert!(headers.contains_key("www-authenticate"), "{method} {uri}");
+                refusals.push_str(&answer.to_string());
+            }
+        }
+    }
+    for private in ["lab.test", "Name ", "Sales", "Ops"] {
+        assert!(!refusals.contains(private), "a refusal says nothing of anyone ({private})");
+    }
+    assert_eq!(app.store.all_people().await.expect("people"), before, "nothing written by a refused call");
+    for (method, uri, body, expected) in routes {
+        let (status, headers, answer) = call(&app, method, &uri, Some(&t), body).await;
+        assert_eq!(status, expected, "{method} {uri}: {answer}");
+        assert_eq!(headers["cache-control"], "no-store", "{method} {uri}");
+    }
 }
