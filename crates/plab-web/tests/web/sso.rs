@@ -41,6 +41,7 @@ crate::backends!(
     an_email_only_in_the_user_info_answer_finds_the_person_and_one_about_another_subject_is_refused,
     a_person_provisioned_over_scim_signs_in_through_the_provider_until_scim_deactivates_them,
     one_address_cannot_fill_the_server_with_unfinished_sign_ins,
+    the_sign_on_routes_by_every_role_answer_alike_and_are_never_cached,
 );
 
 const CLIENT: &str = "plab-test-client";
@@ -358,6 +359,8 @@ struct Answer {
     status: StatusCode,
     location: String,
     cookies: Vec<String>,
+    /// The Cache-Control header.
+    cache: String,
     html: String,
 }
 
@@ -379,9 +382,10 @@ async fn get_page(app: &App, uri: &str, cookie: Option<&str>) -> Answer {
     let location = resp.headers().get(header::LOCATION).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
     let cookies =
         resp.headers().get_all(header::SET_COOKIE).iter().filter_map(|v| v.to_str().ok()).map(str::to_owned).collect();
+    let cache = resp.headers().get(header::CACHE_CONTROL).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
     let status = resp.status();
     let html = String::from_utf8(resp.into_body().collect().await.expect("body").to_bytes().to_vec()).expect("utf-8");
-    Answer { status, location, cookies, html }
+    Answer { status, location, cookies, cache, html }
 }
 
 /// Starts a sign-in in a browser: the provider's URL and the state cookie.
@@ -676,4 +680,40 @@ async fn one_address_cannot_fill_the_server_with_unfinished_sign_ins(app: App) {
     let (code, state) = op.log_in(&first, who("m1-sub", "m1@lab.test"));
     assert_eq!(me(&app, &back(&app, &code, &state, Some(&first_state)).await).await["id"], "M1");
     assert_eq!(get_page(&app, "/auth/oidc/login", None).await.status, StatusCode::SEE_OTHER);
+}
+
+/// The two single sign-on routes for the sponsor, an administrator, a partner
+/// of each pair and an anonymous caller: starting is the same redirect for
+/// everyone (a signed-in browser gets a fresh state, nothing of its session),
+/// a callback that is not this browser's is 400 for everyone and signs no one
+/// in, whoever's session cookie comes with it; with single sign-on off both
+/// are 404 for everyone. Every answer is no-store.
+async fn the_sign_on_routes_by_every_role_answer_alike_and_are_never_cached(app: App) {
+    let plain = crate::common::spawn_app(plab_store::testing::TestDb::sqlite()).await;
+    let op = Op::start().await;
+    let app = with_sso(app, &op, None, PasswordSignIn::Everyone);
+    let mut sessions = vec![None];
+    for who in ["s@lab.test", "admin@ops.test", "l1@lab.test", "m1@lab.test", "l2@lab.test", "m2@lab.test"] {
+        sessions.push(Some(crate::common::browser::sign_in(&app, who).await.0));
+    }
+    let (_, someone_elses_state) = start(&app, "").await;
+    for session in &sessions {
+        let started = get_page(&app, "/auth/oidc/login?next=/home", session.as_deref()).await;
+        assert_eq!(started.status, StatusCode::SEE_OTHER, "{session:?}");
+        assert!(started.location.starts_with(&format!("{}/authorize?", op.issuer())), "{}", started.location);
+        assert_eq!(started.cache, "no-store");
+        let state = started.cookie("plab_oidc").expect("a fresh state");
+        assert_ne!(state, someone_elses_state);
+        // Another browser's state, with this browser's session: refused, and the session is not replaced.
+        let cookie = [session.clone(), Some(format!("plab_oidc={state}"))].into_iter().flatten().collect::<Vec<_>>();
+        let uri = format!("/auth/oidc/callback?code=stolen&state={someone_elses_state}");
+        let refused = get_page(&app, &uri, Some(&cookie.join("; "))).await;
+        assert_refused(&refused, StatusCode::BAD_REQUEST, "start again");
+        assert_eq!(refused.cache, "no-store");
+        assert!(!refused.html.contains("lab.test") && !refused.html.contains("Name "), "{}", refused.html);
+        for uri in ["/auth/oidc/login", "/auth/oidc/callback?code=a&state=b"] {
+            let off = get_page(&plain, uri, session.as_deref()).await;
+            assert_eq!((off.status, off.cache.as_str()), (StatusCode::NOT_FOUND, "no-store"), "{uri}");
+        }
+    }
 }
