@@ -111,6 +111,17 @@ impl AdditionalClaims for OtherClaims {}
 type IdToken =
     openidconnect::IdToken<OtherClaims, CoreGenderClaim, CoreJweContentEncryptionAlgorithm, CoreJwsSigningAlgorithm>;
 
+/// A client made from the provider's discovery document: its authorization
+/// endpoint set, its token and UserInfo endpoints as the document says.
+type Client = CoreClient<
+    openidconnect::EndpointSet,
+    openidconnect::EndpointNotSet,
+    openidconnect::EndpointNotSet,
+    openidconnect::EndpointNotSet,
+    openidconnect::EndpointMaybeSet,
+    openidconnect::EndpointMaybeSet,
+>;
+
 /// The provider as discovered, with when.
 struct Discovered {
     metadata: CoreProviderMetadata,
@@ -226,20 +237,7 @@ impl Sso {
         Ok(metadata)
     }
 
-    async fn client(
-        &self,
-        fresh: bool,
-    ) -> Result<
-        CoreClient<
-            openidconnect::EndpointSet,
-            openidconnect::EndpointNotSet,
-            openidconnect::EndpointNotSet,
-            openidconnect::EndpointNotSet,
-            openidconnect::EndpointMaybeSet,
-            openidconnect::EndpointMaybeSet,
-        >,
-        SsoError,
-    > {
+    async fn client(&self, fresh: bool) -> Result<Client, SsoError> {
         let metadata = self.metadata(fresh).await?;
         Ok(CoreClient::from_provider_metadata(metadata, self.client_id.clone(), Some(self.client_secret.clone()))
             .set_redirect_uri(self.redirect.clone()))
@@ -324,7 +322,7 @@ impl Sso {
         // e-mail in the UserInfo answer only: ask there, for this subject only.
         let wanted_claim = self.employee_id_claim.is_some() && identity.employee_id.is_none();
         if identity.email.is_none() || wanted_claim {
-            self.complete_from_user_info(&mut identity, response.access_token().clone()).await?;
+            self.complete_from_user_info(&client, &mut identity, response.access_token().clone()).await?;
         }
         Ok(identity)
     }
@@ -333,10 +331,10 @@ impl Sso {
     /// provider has one; the library refuses an answer about another subject.
     async fn complete_from_user_info(
         &self,
+        client: &Client,
         identity: &mut Identity,
         access_token: openidconnect::AccessToken,
     ) -> Result<(), SsoError> {
-        let client = self.client(false).await?;
         let subject = openidconnect::SubjectIdentifier::new(identity.subject.clone());
         let Ok(request) = client.user_info(access_token, Some(subject)) else { return Ok(()) };
         let info: openidconnect::UserInfoClaims<OtherClaims, CoreGenderClaim> = request

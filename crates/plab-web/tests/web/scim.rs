@@ -503,7 +503,7 @@ async fn every_scim_route_by_every_role_opens_only_to_a_scim_token_and_is_never_
     }
     assert_eq!(app.store.all_people().await.expect("people"), before, "nothing written by a refused call");
     for (method, uri, body, expected) in routes {
-        let (status, headers, answer) = call(&app, method, &uri, Some(&t), body).await;
+        let (status, headers, answer) = call(&app, method, uri, Some(&t), body).await;
         assert_eq!(status, expected, "{method} {uri}: {answer}");
         assert_eq!(headers["cache-control"], "no-store", "{method} {uri}");
     }

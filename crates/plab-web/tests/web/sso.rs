@@ -12,6 +12,8 @@ use axum::extract::{Form, State};
 use axum::http::{HeaderMap, Request, StatusCode, header};
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use http_body_util::BodyExt;
 use openidconnect::core::{
     CoreGenderClaim, CoreJsonWebKeySet, CoreJweContentEncryptionAlgorithm, CoreJwsSigningAlgorithm,
@@ -155,45 +157,21 @@ impl Op {
         assert_eq!(query["response_type"], "code");
         assert_eq!(query["code_challenge_method"], "S256", "PKCE with SHA-256");
         assert!(query["scope"].split(' ').any(|s| s == "openid"), "{query:?}");
-        let code = format!("code-{}", fastrand_code());
+        let code = format!("code-{}", next_number());
         let grant = Grant { who, nonce: query["nonce"].clone(), challenge: query["code_challenge"].clone() };
         self.0.lock().expect("op").codes.insert(code.clone(), grant);
         (code, query["state"].clone())
     }
 }
 
-fn fastrand_code() -> u64 {
+fn next_number() -> u64 {
     use std::sync::atomic::{AtomicU64, Ordering};
     static N: AtomicU64 = AtomicU64::new(1);
     N.fetch_add(1, Ordering::Relaxed)
 }
 
-fn query_of(url: &str) -> HashMap<String, String> {
-    let query = url.split_once('?').map_or("", |(_, q)| q);
-    query.split('&').filter_map(|kv| kv.split_once('=')).map(|(k, v)| (k.to_owned(), percent_decode(v))).collect()
-}
-
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'%' => {
-                out.push(u8::from_str_radix(&text[i + 1..i + 3], 16).expect("hex"));
-                i += 3;
-            }
-            b'+' => {
-                out.push(b' ');
-                i += 1;
-            }
-            b => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8(out).expect("utf-8")
+fn query_of(address: &str) -> HashMap<String, String> {
+    url::Url::parse(address).expect("an absolute URL").query_pairs().into_owned().collect()
 }
 
 async fn discovery(State(op): State<Op>) -> Json<Value> {
@@ -256,7 +234,7 @@ async fn token(State(op): State<Op>, headers: HeaderMap, Form(f): Form<TokenForm
             .set_email(Some(EndUserEmail::new(grant.who.email.into())))
             .set_email_verified(Some(grant.who.verified));
     }
-    let access_token = format!("at-{}", fastrand_code());
+    let access_token = format!("at-{}", next_number());
     s.access.insert(access_token.clone(), grant.who.clone());
     let extra = Extra { employee_number: grant.who.employee_number.map(str::to_owned) };
     let claims = IdTokenClaims::new(
@@ -305,45 +283,15 @@ async fn user_info(State(op): State<Op>, headers: HeaderMap) -> (StatusCode, Jso
 /// The same token with its payload's e-mail swapped for the sponsor's, the signature kept.
 fn tamper(jwt: &str) -> String {
     let parts: Vec<&str> = jwt.split('.').collect();
-    let payload = String::from_utf8(b64url_decode(parts[1])).expect("json");
+    let payload = String::from_utf8(URL_SAFE_NO_PAD.decode(parts[1]).expect("base64url")).expect("json");
     let mut claims: Value = serde_json::from_str(&payload).expect("claims");
     claims["email"] = json!("s@lab.test");
-    format!("{}.{}.{}", parts[0], b64url_encode(claims.to_string().as_bytes()), parts[2])
-}
-
-const B64: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
-fn b64url_encode(bytes: &[u8]) -> String {
-    let mut out = String::new();
-    for chunk in bytes.chunks(3) {
-        let n = chunk.iter().enumerate().fold(0u32, |n, (i, b)| n | (u32::from(*b) << (16 - 8 * i)));
-        for i in 0..=chunk.len() {
-            out.push(B64[((n >> (18 - 6 * i)) & 63) as usize] as char);
-        }
-    }
-    out
-}
-
-fn b64url_decode(text: &str) -> Vec<u8> {
-    let mut bits = 0u32;
-    let mut n = 0;
-    let mut out = Vec::new();
-    for c in text.bytes() {
-        bits = (bits << 6) | B64.iter().position(|&b| b == c).expect("base64url") as u32;
-        n += 6;
-        if n >= 8 {
-            n -= 8;
-            out.push((bits >> n) as u8);
-        }
-    }
-    out
+    format!("{}.{}.{}", parts[0], URL_SAFE_NO_PAD.encode(claims.to_string()), parts[2])
 }
 
 fn basic(user: &str, password: &str) -> String {
-    // RFC 6749 §2.3.1: form-urlencoded, then standard base64 with padding.
-    let url = b64url_encode(format!("{user}:{password}").as_bytes()).replace('-', "+").replace('_', "/");
-    let pad = (4 - url.len() % 4) % 4;
-    format!("{url}{}", "=".repeat(pad))
+    // RFC 6749 §2.3.1: standard base64 of `id:secret` (both plain here).
+    base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"))
 }
 
 /// The app signing people in through `op` (with `claim` as the employee-id claim).
