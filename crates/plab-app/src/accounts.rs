@@ -246,15 +246,37 @@ async fn login_for(
     let ok = check_password(password, account.as_ref().and_then(|a| a.password_hash.clone())).await?;
     // A failure leaves its reserved attempt counted; a success forgets the e-mail's.
     let Some(account) = account.filter(|_| ok) else { return Err(AppError::Unauthorized) };
-    if account.disabled_at.is_some() {
-        return Err(AppError::Forbidden("this account is disabled: ask your administrator".into()));
-    }
+    refuse_unless_in_good_standing(&account)?;
     // Checked after the password, so a refusal tells nothing to someone who does not know it.
     if policy == PasswordSignIn::AdminsOnly && !account.is_admin {
         return Err(AppError::Forbidden(PASSWORD_OFF.into()));
     }
     store.forget_sign_in_attempts(&email).await?;
     issue_token(store, account.id, lifetime_secs).await
+}
+
+/// Today as the store compares leave dates (`YYYY-MM-DD`).
+pub(crate) fn today_text() -> String {
+    crate::sessions::today().to_string()
+}
+
+/// What a sign-in of an account that is not in good standing is told.
+pub const NOT_IN_GOOD_STANDING: &str =
+    "this account cannot sign in: it is disabled or its owner has left the organisation; ask your administrator";
+/// What a sign-in of a disabled account is told.
+pub const DISABLED: &str = "this account is disabled: ask your administrator";
+
+/// Leaving ends everything at once: every way in (a password, single
+/// sign-on, a token or browser session, a set-password link, the calendar
+/// feed) asks this one question (`Account::in_good_standing`).
+pub(crate) fn refuse_unless_in_good_standing(account: &Account) -> Result<(), AppError> {
+    if account.in_good_standing(&today_text()) {
+        Ok(())
+    } else if account.disabled_at.is_some() {
+        Err(AppError::Forbidden(DISABLED.into()))
+    } else {
+        Err(AppError::Forbidden("this account's owner has left the organisation: it signs in no more".into()))
+    }
 }
 
 /// A new bearer token of the account, valid for `lifetime_secs`.
@@ -294,6 +316,8 @@ pub struct Listed {
     pub employee_id: Option<String>,
     pub is_admin: bool,
     pub has_password: bool,
+    /// Whether the account ever had a credential: then no administrator sees a link for it.
+    pub established: bool,
     pub last_sign_in: Option<String>,
     pub disabled: bool,
 }
@@ -316,6 +340,7 @@ pub async fn listing(store: &Store, actor: &Actor, search: &str) -> Result<Vec<L
             employee_id: a.employee_id.clone(),
             is_admin: a.is_admin,
             has_password: a.password_hash.is_some(),
+            established: a.established,
             last_sign_in: human(&a.last_sign_in_at),
             disabled: a.disabled_at.is_some(),
         })
@@ -364,25 +389,57 @@ pub async fn set_disabled_as(store: &Store, email: &str, disabled: bool, by: &st
 /// returns the secret to put in `/set-password/SECRET`. For an account that
 /// already has a password it is a reset link, for its owner's address only:
 /// using it ends every sign-in of the account and tells the owner who reset it.
-pub async fn issue_password_link(store: &Store, email: &str, by: &str) -> Result<String, AppError> {
-    let (secret, link) = new_password_link(store, email, by).await?;
+pub async fn issue_password_link(
+    store: &Store,
+    email: &str,
+    by: &str,
+    policy: PasswordSignIn,
+) -> Result<String, AppError> {
+    let (secret, link) = new_password_link(store, email, by, policy).await?;
     store.add_password_link(&token_hash(&secret), &link, &rfc3339_from_now(LINK_DAYS * 86_400), &[]).await?;
     audit_link(store, &link, by).await?;
     Ok(secret)
 }
 
-async fn new_password_link(store: &Store, email: &str, by: &str) -> Result<(String, PasswordLink), AppError> {
+/// A link for `email`, bound to the account's credentials as they are now
+/// (`PasswordLink::account_epoch`). Refused for an account or person that
+/// is not in good standing, and for anyone but an administrator while
+/// password sign-in is for administrators only.
+async fn new_password_link(
+    store: &Store,
+    email: &str,
+    by: &str,
+    policy: PasswordSignIn,
+) -> Result<(String, PasswordLink), AppError> {
     let email = Email::parse(email)?;
     let account = store.account_by_email(email.as_str()).await?;
+    if let Some(a) = &account {
+        refuse_unless_in_good_standing(a)?;
+    }
+    if policy == PasswordSignIn::AdminsOnly && !account.as_ref().is_some_and(|a| a.is_admin) {
+        return Err(AppError::Conflict(format!("{PASSWORD_OFF}: no set-password link is issued for {email}")));
+    }
     let purpose = match &account {
-        Some(a) if a.password_hash.is_some() => LinkPurpose::Reset,
+        Some(a) if a.established => LinkPurpose::Reset,
         _ => LinkPurpose::Onboarding,
     };
+    let account_epoch = account.as_ref().map(|a| a.credential_epoch);
     let employee_id = match account.and_then(|a| a.employee_id) {
         Some(bound) => Some(bound),
         None => store.employee_id_by_email(email.as_str()).await?,
     };
-    let link = PasswordLink { email: email.as_str().to_owned(), employee_id, purpose, created_by: by.to_owned() };
+    if let Some(id) = &employee_id
+        && store.person(id).await?.end_date.is_some_and(|left| left <= crate::sessions::today())
+    {
+        return Err(AppError::Forbidden(NOT_IN_GOOD_STANDING.into()));
+    }
+    let link = PasswordLink {
+        email: email.as_str().to_owned(),
+        employee_id,
+        purpose,
+        created_by: by.to_owned(),
+        account_epoch,
+    };
     Ok((random_hex(32), link))
 }
 
@@ -396,17 +453,16 @@ async fn audit_link(store: &Store, link: &PasswordLink, by: &str) -> Result<(), 
 pub const FORGOT_ANSWER: &str =
     "If an account uses this address, a link to set its password is on its way there. It works once, for 3 days.";
 
-/// Sends a set-password link to the account's own address, written to the
-/// outbox with the link itself. Nothing happens for an address without an
-/// account, a disabled account, or a second request within the hour, and the
-/// caller cannot tell these apart from a sent link (no probing who has an
-/// account). Only while mail is on.
-pub async fn mail_password_link(
+/// "Forgot your password?": checks only what the caller typed (an e-mail
+/// address at all, mail on), then queues the work (`mail_password_link`) and
+/// answers at once, so neither the answer nor its timing tells whether the
+/// address has an account.
+pub fn forgot_password(
     store: &Store,
-    vault: &crate::vault::Vault,
+    vault: &std::sync::Arc<crate::vault::Vault>,
     post: &crate::mail::Post,
+    policy: PasswordSignIn,
     email: &str,
-    by: &str,
 ) -> Result<(), AppError> {
     if !post.is_on() {
         return Err(AppError::Conflict(
@@ -414,7 +470,38 @@ pub async fn mail_password_link(
         ));
     }
     let parsed = Email::parse(email)?;
-    let Some(account) = store.account_by_email(parsed.as_str()).await?.filter(|a| a.disabled_at.is_none()) else {
+    let (store, vault, post) = (store.clone(), vault.clone(), post.clone());
+    tokio::spawn(async move {
+        if let Err(e) = mail_password_link(&store, &vault, &post, policy, parsed.as_str(), "self-service").await {
+            tracing::warn!("a requested set-password link was not sent: {e}");
+        }
+    });
+    Ok(())
+}
+
+/// Sends a set-password link to the account's own address, written to the
+/// outbox with the link itself. Nothing happens for an address without an
+/// account, an account not in good standing, a non-administrator while
+/// password sign-in is for administrators only, or a second request within
+/// the hour. Only while mail is on.
+pub async fn mail_password_link(
+    store: &Store,
+    vault: &crate::vault::Vault,
+    post: &crate::mail::Post,
+    policy: PasswordSignIn,
+    email: &str,
+    by: &str,
+) -> Result<(), AppError> {
+    if !post.is_on() {
+        return Ok(());
+    }
+    let parsed = Email::parse(email)?;
+    let Some(account) = store
+        .account_by_email(parsed.as_str())
+        .await?
+        .filter(|a| a.in_good_standing(&today_text()))
+        .filter(|a| policy == PasswordSignIn::Everyone || a.is_admin)
+    else {
         return Ok(());
     };
     let hour = time::OffsetDateTime::now_utc().unix_timestamp() / 3_600;
@@ -422,15 +509,16 @@ pub async fn mail_password_link(
     if store.mail_exists(&key).await? {
         return Ok(());
     }
-    let (secret, link) = new_password_link(store, parsed.as_str(), by).await?;
+    let (secret, link) = new_password_link(store, parsed.as_str(), by, policy).await?;
     let name = match &link.employee_id {
-        Some(id) => store.recipients(&[id.as_str()]).await?.pop().map(|r| r.name),
+        Some(id) => store.recipients(&[id.as_str()], &today_text()).await?.pop().map(|r| r.name),
         None => None,
     };
+    let Some(to) = crate::disclosure::mail_to_account(&account, name, &today_text()) else { return Ok(()) };
     let letter = crate::mail::Letter {
         kind: "password_link",
         key,
-        to: crate::mail::To { name: name.unwrap_or_else(|| account.email.clone()), email: account.email.clone() },
+        to,
         subject: "Your Perspective Lab set-password link".to_owned(),
         paragraphs: vec![
             format!(
@@ -445,8 +533,10 @@ pub async fn mail_password_link(
         can_opt_out: false,
     };
     let outgoing: Vec<_> = post.seal(vault, &letter)?.into_iter().collect();
-    store.add_password_link(&token_hash(&secret), &link, &rfc3339_from_now(LINK_DAYS * 86_400), &outgoing).await?;
-    audit_link(store, &link, by).await
+    if store.add_password_link(&token_hash(&secret), &link, &rfc3339_from_now(LINK_DAYS * 86_400), &outgoing).await? {
+        audit_link(store, &link, by).await?;
+    }
+    Ok(())
 }
 
 /// What an administrator's request for a set-password link gives them.
@@ -459,28 +549,31 @@ pub enum LinkRequest {
     ForOwnerOnly,
 }
 
-/// An administrator asks for a set-password link. Only an account that has
-/// never had a password gets a link the administrator sees; for any other the
-/// request is recorded and the link is mailed to the owner's address (with
+/// An administrator asks for a set-password link. Only an account that was
+/// never established (no password, no linked provider identity, never
+/// signed in) gets a link the administrator sees; for any other the request
+/// is recorded and the link is mailed to the owner's sign-in address (with
 /// mail off, the operator prints it with `plab user link`).
 pub async fn request_password_link(
     store: &Store,
     vault: &crate::vault::Vault,
     post: &crate::mail::Post,
+    policy: PasswordSignIn,
     actor: &Actor,
     email: &str,
 ) -> Result<LinkRequest, AppError> {
     access::admin(actor)?;
     let parsed = Email::parse(email)?;
-    if store.account_by_email(parsed.as_str()).await?.is_some_and(|a| a.password_hash.is_some()) {
+    if store.account_by_email(parsed.as_str()).await?.is_some_and(|a| a.established) {
         store.audit(&actor.email, "account.reset_requested", parsed.as_str(), "for the owner's address only").await?;
-        if post.is_on() {
-            mail_password_link(store, vault, post, parsed.as_str(), &actor.email).await?;
-        }
+        mail_password_link(store, vault, post, policy, parsed.as_str(), &actor.email).await?;
         return Ok(LinkRequest::ForOwnerOnly);
     }
-    Ok(LinkRequest::Onboarding(issue_password_link(store, parsed.as_str(), &actor.email).await?))
+    Ok(LinkRequest::Onboarding(issue_password_link(store, parsed.as_str(), &actor.email, policy).await?))
 }
+
+/// Who a link was issued by when its owner asked for it themselves.
+pub const SELF_SERVICE: &str = "self-service";
 
 fn link_not_found() -> AppError {
     AppError::NotFound { what: "set-password link (used, expired or unknown)", id: "…".into() }
@@ -492,15 +585,29 @@ pub async fn password_link_email(store: &Store, secret: &str) -> Result<String, 
 }
 
 /// Sets the password through a link, which then stops working (with every
-/// other open link for the account). An onboarding link works only while the
-/// account has no password. A reset ends every sign-in of the account and
-/// leaves the owner a notice of who reset it and when.
-pub async fn use_password_link(store: &Store, secret: &str, password: &str) -> Result<String, AppError> {
+/// other open link for the account). A link works only while the account's
+/// credentials are as they were when it was issued (the store checks the
+/// credential epoch), the account is in good standing, and password sign-in
+/// is open to the account. It ends every sign-in of the account, and a link
+/// that someone else requested (an administrator, the operator) leaves the
+/// owner a notice of who and when.
+pub async fn use_password_link(
+    store: &Store,
+    secret: &str,
+    password: &str,
+    policy: PasswordSignIn,
+) -> Result<String, AppError> {
     let link = store.password_link(&token_hash(secret)).await?.ok_or_else(link_not_found)?;
     let hash = hash_password(password)?;
     let account = store.account_by_email(&link.email).await?;
+    if let Some(a) = &account {
+        refuse_unless_in_good_standing(a)?;
+    }
+    if policy == PasswordSignIn::AdminsOnly && !account.as_ref().is_some_and(|a| a.is_admin) {
+        return Err(AppError::Forbidden(PASSWORD_OFF.into()));
+    }
     let had_password = account.as_ref().is_some_and(|a| a.password_hash.is_some());
-    if had_password && link.purpose == LinkPurpose::Onboarding {
+    if account.as_ref().is_some_and(|a| a.established) && link.purpose == LinkPurpose::Onboarding {
         return Err(AppError::Conflict(
             "this account already has a password: an onboarding link cannot change it; ask for a reset".into(),
         ));
@@ -508,19 +615,19 @@ pub async fn use_password_link(store: &Store, secret: &str, password: &str) -> R
     if !store.use_password_link(&token_hash(secret), &link.email).await? {
         return Err(link_not_found());
     }
+    let notice = (link.created_by != SELF_SERVICE).then(|| {
+        let done = if had_password { "reset" } else { "set" };
+        format!("Your password was {done} on {} through a link issued by {}.", rfc3339_from_now(0), link.created_by)
+    });
     match account {
         Some(a) => {
-            let notice = had_password.then(|| {
-                format!(
-                    "Your password was reset on {} through a link issued by {}.",
-                    rfc3339_from_now(0),
-                    link.created_by
-                )
-            });
             store.replace_password(a.id, &hash, None, notice.as_deref()).await?;
         }
         None => {
-            store.upsert_account(&link.email, link.employee_id.as_deref(), &hash, false).await?;
+            let id = store.upsert_account(&link.email, link.employee_id.as_deref(), &hash, false).await?;
+            if notice.is_some() {
+                store.replace_password(id, &hash, None, notice.as_deref()).await?;
+            }
         }
     }
     let detail = if had_password { "reset through a one-time link" } else { "set through a one-time link" };
@@ -619,6 +726,9 @@ pub fn csrf_for(session_token: &str) -> String {
 /// holds its e-mail in the directory today.
 pub async fn actor_for_token(store: &Store, token: &str) -> Result<Actor, AppError> {
     let (account, seen) = store.account_by_token(&token_hash(token)).await?.ok_or(AppError::Unauthorized)?;
+    if !account.in_good_standing(&today_text()) {
+        return Err(AppError::Unauthorized);
+    }
     Ok(Actor { seen: Some(seen), ..account.into() })
 }
 

@@ -7,6 +7,7 @@ pub mod access;
 pub mod accounts;
 pub mod audit;
 pub mod demo;
+pub mod disclosure;
 mod error;
 pub mod home;
 pub mod key_rotation;

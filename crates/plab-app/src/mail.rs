@@ -7,6 +7,7 @@
 //! Session invitations are iMIP (RFC 6047): one event per session, its `UID`
 //! the same as in the calendar feed, `SEQUENCE` moved forward on every change.
 use crate::AppError;
+use crate::disclosure::{self, Carries};
 use crate::vault::Vault;
 use askama::Template;
 use lettre::message::header::ContentType;
@@ -116,7 +117,7 @@ impl Post {
         Ok(Some(Outgoing {
             dedupe_key: letter.key.clone(),
             kind: letter.kind,
-            recipient: letter.to.email.clone(),
+            recipient: letter.to.email().to_owned(),
             key_id: vault.key_id().to_owned(),
             nonce,
             sealed,
@@ -149,18 +150,7 @@ fn transport(on: &On) -> Result<AsyncSmtpTransport<Tokio1Executor>, AppError> {
     Ok(builder.hello_name(hello).timeout(Some(Duration::from_secs(30))).build())
 }
 
-/// Who a letter is for.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct To {
-    pub name: String,
-    pub email: String,
-}
-
-impl From<&Recipient> for To {
-    fn from(r: &Recipient) -> To {
-        To { name: r.name.clone(), email: r.email.clone() }
-    }
-}
+pub use crate::disclosure::To;
 
 /// One message before it is sealed: what it says, and the calendar part of an invitation.
 #[derive(Debug, Clone)]
@@ -168,6 +158,7 @@ pub struct Letter {
     pub kind: &'static str,
     /// The outbox's dedupe key; also the stable `Message-ID`.
     pub key: String,
+    /// Made only by the disclosure rule (`disclosure::mail_to`).
     pub to: To,
     pub subject: String,
     pub paragraphs: Vec<String>,
@@ -213,7 +204,7 @@ impl Letter {
     /// `text/calendar; method=…` part (RFC 6047) with the same `.ics` attached.
     fn render(&self, from: &Mailbox, base: &str) -> Result<Vec<u8>, AppError> {
         let fault = |e: &dyn std::fmt::Display| AppError::Fault(format!("cannot build a message: {e}"));
-        let to = Mailbox::new(Some(self.to.name.clone()), self.to.email.parse().map_err(|e| fault(&e))?);
+        let to = Mailbox::new(Some(self.to.name().to_owned()), self.to.email().parse().map_err(|e| fault(&e))?);
         let footer = self.footer(base);
         let link = self.link.as_ref().map(|(text, path)| (text.as_str(), format!("{base}{path}")));
         let mut text = self.paragraphs.join("\n\n");
@@ -357,8 +348,9 @@ impl SessionFacts {
         let mut org = Property::new("ORGANIZER", format!("mailto:{organizer}"));
         org.add_parameter("CN", "Perspective Lab");
         event.append_property(org);
-        for p in [&self.leader, &self.mentor] {
-            let mut a = Property::new("ATTENDEE", format!("mailto:{}", p.email));
+        // Attendees by their sign-in address only: never a directory e-mail a file can change.
+        for (p, email) in [&self.leader, &self.mentor].iter().filter_map(|p| Some((p, p.sign_in.as_ref()?))) {
+            let mut a = Property::new("ATTENDEE", format!("mailto:{email}"));
             a.add_parameter("CN", &p.name)
                 .add_parameter("CUTYPE", "INDIVIDUAL")
                 .add_parameter("ROLE", "REQ-PARTICIPANT")
@@ -370,9 +362,15 @@ impl SessionFacts {
     }
 
     /// An iMIP message to one partner: `REQUEST` for a new or changed
-    /// session, `CANCEL` for a cancelled one.
-    pub fn invitation(&self, to: &Recipient, organizer: &str, base: &str, now: OffsetDateTime) -> Letter {
+    /// session, `CANCEL` for a cancelled one. It carries the research
+    /// question and homework, so it goes only to the partner's sign-in
+    /// address; a partner without an account in good standing gets one
+    /// content-free notice per pair instead (or nothing, once they left).
+    pub fn invitation(&self, to: &Recipient, organizer: &str, base: &str, now: OffsetDateTime) -> Option<Letter> {
         use icalendar::Calendar;
+        let Some(address) = disclosure::mail_to(to, Carries::Private) else {
+            return self.notice(to);
+        };
         let method = if self.status == SessionStatus::Cancelled { "CANCEL" } else { "REQUEST" };
         let mut cal = Calendar::empty();
         for (key, value) in [
@@ -407,26 +405,48 @@ impl SessionFacts {
             ),
         };
         let key = format!("{kind}:{}:{}:{}:{}", self.pair, self.number, self.sequence, to.employee_id);
-        Letter {
+        Some(Letter {
             kind,
             key,
-            to: to.into(),
+            to: address,
             subject,
             paragraphs: vec![opening, self.description(base)],
             link: Some(("Open your pair's page".to_owned(), format!("/pairs/{}", self.pair))),
             calendar: Some((method, cal.done().to_string())),
             can_opt_out: false,
-        }
+        })
     }
 
-    /// The day-before reminder to one partner, with last session's homework and the research question.
-    pub fn reminder(&self, to: &Recipient, base: &str) -> Letter {
+    /// "You have a session; sign in to see it": nothing of the pair, its
+    /// partner, its time or its question. Once per pair and person.
+    fn notice(&self, to: &Recipient) -> Option<Letter> {
+        Some(Letter {
+            kind: "session_notice",
+            key: format!("session_notice:{}:{}", self.pair, to.employee_id),
+            to: disclosure::mail_to(to, Carries::NothingPrivate)?,
+            subject: "You have a reverse-mentoring session in Perspective Lab".to_owned(),
+            paragraphs: vec![
+                "A reverse-mentoring session is planned for you. Sign in to Perspective Lab to see when, \
+                 with whom and what to prepare."
+                    .to_owned(),
+                "If you have no account yet, ask your program's sponsor or your administrator for one.".to_owned(),
+            ],
+            link: Some(("Sign in".to_owned(), "/".to_owned())),
+            calendar: None,
+            can_opt_out: false,
+        })
+    }
+
+    /// The day-before reminder to one partner, with last session's homework
+    /// and the research question: to their sign-in address only.
+    pub fn reminder(&self, to: &Recipient, base: &str) -> Option<Letter> {
+        let address = disclosure::mail_to(to, Carries::Private)?;
         let other = self.partner_of(&to.employee_id);
         let when = zone_named(to.timezone.as_deref()).human(self.starts);
-        Letter {
+        Some(Letter {
             kind: "reminder",
             key: format!("reminder:{}:{}:{}:{}", self.pair, self.number, ical_utc(self.starts), to.employee_id),
-            to: to.into(),
+            to: address,
             subject: format!("Tomorrow: reverse-mentoring session {} with {}, {when}", self.number, other.name),
             paragraphs: vec![
                 format!("Session {} with {} starts {when}.", self.number, other.name),
@@ -435,13 +455,16 @@ impl SessionFacts {
             link: Some(("Open your pair's page".to_owned(), format!("/pairs/{}", self.pair))),
             calendar: None,
             can_opt_out: true,
-        }
+        })
     }
 }
 
 /// Invitations (or updates, or cancellations) of one session to both partners.
 pub(crate) fn to_both(facts: &SessionFacts, post: &Post, now: OffsetDateTime) -> Vec<Letter> {
-    [&facts.leader, &facts.mentor].iter().map(|p| facts.invitation(p, &post.organizer(), post.base(), now)).collect()
+    [&facts.leader, &facts.mentor]
+        .iter()
+        .filter_map(|p| facts.invitation(p, &post.organizer(), post.base(), now))
+        .collect()
 }
 
 /// What `plab mail status` shows: the outbox's counts, and whether this

@@ -4,6 +4,7 @@
 //! calls `enqueue_due` every minute; each message has a dedupe key, so two
 //! instances (or two ticks) write it once. People who turned reminders or
 //! digests off get none.
+use crate::disclosure::{self, Carries};
 use crate::mail::{Letter, Post, ical_utc};
 use crate::vault::Vault;
 use crate::{AppError, measure, sessions};
@@ -41,7 +42,8 @@ async fn sponsors(store: &Store, program: plab_store::ProgramId) -> Result<Vec<R
         .filter(|e| e.role == Role::Sponsor)
         .map(|e| e.employee_id)
         .collect();
-    Ok(store.recipients(&ids.iter().map(String::as_str).collect::<Vec<_>>()).await?)
+    let today = crate::accounts::today_text();
+    Ok(store.recipients(&ids.iter().map(String::as_str).collect::<Vec<_>>(), &today).await?)
 }
 
 /// Seals and writes the letters whose keys were never written.
@@ -79,10 +81,10 @@ async fn reminders(store: &Store, vault: &Vault, post: &Post, now: OffsetDateTim
         };
         let letters: Vec<Letter> = wanted
             .iter()
-            .map(|p| {
-                let mut l = facts.reminder(p, post.base());
+            .filter_map(|p| {
+                let mut l = facts.reminder(p, post.base())?;
                 l.key = reminder_key(pair.id, s.seq, s.starts_at, &p.employee_id);
-                l
+                Some(l)
             })
             .collect();
         written += write_new(store, vault, post, &letters).await?;
@@ -113,12 +115,13 @@ async fn checkins_due(
             continue;
         }
         newly.push(row);
-        let Some(p) = store.recipients(&[row.person.id.as_str()]).await?.pop() else { continue };
-        if !p.reminders {
+        let today = crate::accounts::today_text();
+        let Some(p) = store.recipients(&[row.person.id.as_str()], &today).await?.pop() else { continue };
+        let Some(to) = disclosure::mail_to(&p, Carries::Private).filter(|_| p.reminders) else {
             // Recorded as skipped, so the sponsor is told once, and the partner never.
-            skipped.push((key, p.email));
+            skipped.push((key, p.sign_in.unwrap_or_default()));
             continue;
-        }
+        };
         let what = if row.role == "leader" {
             "what you learned, what you changed and what surprised you"
         } else {
@@ -127,7 +130,7 @@ async fn checkins_due(
         letters.push(Letter {
             kind: "checkin_due",
             key,
-            to: (&p).into(),
+            to,
             subject: "Your reverse-mentoring check-in is due".to_owned(),
             paragraphs: vec![
                 format!(
@@ -148,14 +151,14 @@ async fn checkins_due(
         let set = newly.iter().map(|r| format!("{}:{}", r.pair, r.role)).collect::<Vec<_>>().join(",");
         for s in sponsors {
             let key = format!("checkins_due:{program}:{}:{}", s.employee_id, short_hash(&set));
-            if !s.reminders {
-                skipped.push((key, s.email.clone()));
+            let Some(to) = disclosure::mail_to(s, Carries::Private).filter(|_| s.reminders) else {
+                skipped.push((key, s.sign_in.clone().unwrap_or_default()));
                 continue;
-            }
+            };
             letters.push(Letter {
                 kind: "checkin_due",
                 key,
-                to: s.into(),
+                to,
                 subject: format!("{} check-in(s) now due", newly.len()),
                 paragraphs: vec![format!("These partners' check-ins are now due:\n{}", names.join("\n"))],
                 link: Some(("See the program's check-ins".to_owned(), format!("/programs/{program}/checkins"))),
@@ -186,7 +189,8 @@ async fn digest(
     now: OffsetDateTime,
 ) -> Result<usize, AppError> {
     let (year, week, _) = now.to_iso_week_date();
-    let wanted: Vec<&Recipient> = sponsors.iter().filter(|s| s.digests).collect();
+    let wanted: Vec<&Recipient> =
+        sponsors.iter().filter(|s| s.digests && disclosure::mail_to(s, Carries::Private).is_some()).collect();
     let key = |s: &Recipient| format!("digest:{program}:{year}-W{week:02}:{}", s.employee_id);
     let mut missing = Vec::new();
     for s in wanted {
@@ -200,7 +204,8 @@ async fn digest(
     let report = crate::report::build(store, program, now).await?;
     if report.at_risk.is_empty() {
         // Nothing to report this week: recorded, so the report is not built again every minute.
-        let none: Vec<(String, String)> = missing.iter().map(|s| (key(s), s.email.clone())).collect();
+        let none: Vec<(String, String)> =
+            missing.iter().map(|s| (key(s), s.sign_in.clone().unwrap_or_default())).collect();
         store.record_skipped_mail("digest", &none).await?;
         return Ok(0);
     }
@@ -219,10 +224,11 @@ async fn digest(
     let sessions = &report.sessions;
     let letters: Vec<Letter> = missing
         .iter()
-        .map(|s| Letter {
+        .filter_map(|s| Some((s, disclosure::mail_to(s, Carries::Private)?)))
+        .map(|(s, to)| Letter {
             kind: "digest",
             key: key(s),
-            to: (*s).into(),
+            to,
             subject: format!("{name}: {} of {} pairs at risk this week", report.at_risk.len(), report.pairs),
             paragraphs: vec![
                 format!(

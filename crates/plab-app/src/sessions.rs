@@ -1,7 +1,7 @@
 //! A pair's sessions: planned when the pair turns active, held, cancelled or
 //! rescheduled by the partners, each followed by a private pulse. Who may do
 //! what is decided by `access`, as for every pair resource.
-use crate::accounts::Actor;
+use crate::accounts::{Actor, today_text};
 use crate::mail::{self, Post, SessionFacts, zone_named};
 use crate::vault::Vault;
 use crate::{AppError, Problem};
@@ -107,7 +107,7 @@ pub async fn plan_if_active(
 /// The pair's leader and mentor as mail reaches them.
 pub(crate) async fn partners(store: &Store, pair: &Pair) -> Result<(Recipient, Recipient), AppError> {
     let ids = [pair.pair.leader.as_str(), pair.pair.mentor.as_str()];
-    let mut found = store.recipients(&ids).await?.into_iter();
+    let mut found = store.recipients(&ids, &today_text()).await?.into_iter();
     match (found.next(), found.next()) {
         (Some(l), Some(m)) => Ok((l, m)),
         _ => Err(AppError::Fault(format!("pair {} has a partner the directory does not know", pair.id))),
@@ -634,7 +634,8 @@ pub async fn calendar(store: &Store, vault: &Vault, post: &Post, file: &str) -> 
     let (account, secret) = file.strip_suffix(".ics").unwrap_or(file).split_once('-').ok_or_else(not_found)?;
     let account = store.account(account.parse().map_err(|_| not_found())?).await?.ok_or_else(not_found)?;
     let expected = vault.calendar_secret(account.id, account.calendar_generation);
-    if !constant_time_eq(expected.as_bytes(), secret.as_bytes()) {
+    // A leaver's or a disabled account's feed is gone, like every other way in.
+    if !constant_time_eq(expected.as_bytes(), secret.as_bytes()) || !account.in_good_standing(&today_text()) {
         return Err(not_found());
     }
     let mut cal = Calendar::empty();

@@ -1,7 +1,10 @@
 //! The measure step's signals (`plab_domain::signals`), gathered from what the
 //! store recorded: sessions, their moves, homework, pulses and the timer's
 //! segment times. A partner sees the signals meant for their role on their
-//! pair; the program's sponsors see every signal as a pair at risk.
+//! pair, computed only from their own answers and the facts both partners
+//! see (`disclosure::partner_evidence`), so that no signal decodes the other
+//! partner's private answers; the program's sponsors see every signal, from
+//! all the evidence, as a pair at risk.
 use crate::accounts::Actor;
 use crate::{AppError, access};
 use plab_domain::PairId;
@@ -24,8 +27,11 @@ pub async fn for_pair(store: &Store, actor: &Actor, pair: PairId) -> Result<Vec<
     let sessions = store.sessions(pair).await?;
     let measures = store.session_measures(Scope::Pair(pair)).await?;
     let pulses = store.pair_pulse_answers(pair).await?;
-    let evidence = evidence_by_pair(cadence, &sessions, &measures, &pulses);
-    let signals = evidence.get(&pair).map(|e| signals_at(e, OffsetDateTime::now_utc())).unwrap_or_default();
+    let Some(evidence) = evidence_by_pair(cadence, &sessions, &measures, &pulses).remove(&pair) else {
+        return Ok(Vec::new());
+    };
+    let evidence = crate::disclosure::partner_evidence(evidence, role);
+    let signals = signals_at(&evidence, OffsetDateTime::now_utc());
     Ok(signals.into_iter().filter(|s| s.is_shown_to(role)).collect())
 }
 

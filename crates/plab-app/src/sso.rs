@@ -415,11 +415,9 @@ pub async fn find_account(
                 })?
         }
     };
-    if account.disabled_at.is_some() {
-        return Err(SsoError::Refused("this account is disabled: ask your administrator".into()));
-    }
-    if let Some(id) = &account.employee_id {
-        refuse_leaver(&store.person(id).await?)?;
+    // The same rule as every other way in (`accounts::refuse_unless_in_good_standing`).
+    if !account.in_good_standing(&crate::accounts::today_text()) {
+        return Err(SsoError::Refused(crate::accounts::NOT_IN_GOOD_STANDING.into()));
     }
     Ok(account)
 }

@@ -29,7 +29,8 @@ pub async fn user(store: &Store, cmd: UserCmd) -> Result<(), Failure> {
             out!("{email} now signs in as {new_email}");
         }
         UserCmd::Link { email, base_url } => {
-            let secret = accounts::issue_password_link(store, &email, &cli_actor()).await?;
+            let policy = plab_app::sso::PasswordSignIn::from_env()?;
+            let secret = accounts::issue_password_link(store, &email, &cli_actor(), policy).await?;
             out!("{}/set-password/{secret}", base_url.trim_end_matches('/'));
         }
     }

@@ -28,15 +28,39 @@ pub struct Account {
     pub mail_reminders: bool,
     /// Whether a sponsor gets the weekly digest of pairs at risk.
     pub mail_digests: bool,
+    /// Moves forward on every change of the account's credentials: a
+    /// set-password link works only at the epoch it was issued for.
+    pub credential_epoch: i64,
+    /// Whether the account has ever had a credential: a password, a linked
+    /// provider identity, or a completed sign-in of any kind.
+    pub established: bool,
+    /// The leave date of the account's person, if the directory has one (`YYYY-MM-DD`).
+    pub leaves_on: Option<String>,
 }
 
-/// Someone mail goes to: their directory address and name, the zone their
-/// times are shown in and what they turned off.
+impl Account {
+    /// The one rule of who may still act through an account: it is not
+    /// disabled, and its person has not left by `today` (`YYYY-MM-DD`),
+    /// whichever way they left (a SCIM deactivation or delete, an imported or
+    /// scheduled leave date, an administrator). Every sign-in, token, browser
+    /// session, calendar feed and message asks it.
+    pub fn in_good_standing(&self, today: &str) -> bool {
+        self.disabled_at.is_none() && self.leaves_on.as_deref().is_none_or(|left| left > today)
+    }
+}
+
+/// Someone mail goes to: where it may go, their name, the zone their times
+/// are shown in and what they turned off.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Recipient {
     pub employee_id: String,
     pub name: String,
-    pub email: String,
+    /// The sign-in address of the person's account while it is in good
+    /// standing: the only address that may receive a private datum.
+    pub sign_in: Option<String>,
+    /// The directory's address (a file or the identity provider can change
+    /// it): for content-free notices only, and only while the person has not left.
+    pub directory_email: Option<String>,
     /// The account's chosen zone, else the directory's (unchecked text).
     pub timezone: Option<String>,
     pub reminders: bool,
@@ -44,7 +68,10 @@ pub struct Recipient {
 }
 
 pub(crate) const COLUMNS: &str = "a.id, a.email, a.employee_id, a.password_hash, a.is_admin, a.calendar_generation, a.reset_notice, \
-     a.disabled_at, a.last_sign_in_at, a.timezone, a.mail_reminders, a.mail_digests";
+     a.disabled_at, a.last_sign_in_at, a.timezone, a.mail_reminders, a.mail_digests, a.credential_epoch, \
+     CAST(CASE WHEN a.password_hash IS NOT NULL OR a.last_sign_in_at IS NOT NULL \
+     OR EXISTS (SELECT 1 FROM oidc_links ol WHERE ol.account_id = a.id) THEN 1 ELSE 0 END AS BIGINT) AS established, \
+     (SELECT lp.end_date FROM people lp WHERE lp.employee_id = a.employee_id) AS leaves_on";
 
 pub(crate) fn account_from_row(r: &AnyRow) -> Result<Account> {
     Ok(Account {
@@ -60,6 +87,9 @@ pub(crate) fn account_from_row(r: &AnyRow) -> Result<Account> {
         timezone: r.try_get("timezone")?,
         mail_reminders: r.try_get::<i64, _>("mail_reminders")? != 0,
         mail_digests: r.try_get::<i64, _>("mail_digests")? != 0,
+        credential_epoch: r.try_get("credential_epoch")?,
+        established: r.try_get::<i64, _>("established")? != 0,
+        leaves_on: r.try_get("leaves_on")?,
     })
 }
 
@@ -88,6 +118,9 @@ pub struct PasswordLink {
     pub employee_id: Option<String>,
     pub purpose: LinkPurpose,
     pub created_by: String,
+    /// The credential epoch of the account the link was issued for; `None`
+    /// when there was no account (then it works only while there still is none).
+    pub account_epoch: Option<i64>,
 }
 
 impl Store {
@@ -105,7 +138,8 @@ impl Store {
             "INSERT INTO accounts (email, employee_id, password_hash, is_admin, calendar_secret, created_at) \
              VALUES ($1, $2, $3, $4, 'retired:' || $1, $5) \
              ON CONFLICT (email) DO UPDATE SET password_hash = excluded.password_hash, is_admin = excluded.is_admin, \
-             employee_id = COALESCE(accounts.employee_id, excluded.employee_id) \
+             employee_id = COALESCE(accounts.employee_id, excluded.employee_id), \
+             credential_epoch = accounts.credential_epoch + 1 \
              RETURNING id",
         )
         .bind(email)
@@ -148,12 +182,15 @@ impl Store {
     /// fills it from its e-mail, so it follows the e-mail here: otherwise the
     /// address given up could never open another account.
     pub async fn change_sign_in_email(&self, from: &str, to: &str) -> Result<bool> {
-        let done = sqlx::query("UPDATE accounts SET email = $1, calendar_secret = 'retired:' || $1 WHERE email = $2")
-            .bind(to)
-            .bind(from)
-            .execute(&self.pool)
-            .await
-            .map_err(|e| conflict_or(e, "that e-mail is already another account's sign-in"))?;
+        let done = sqlx::query(
+            "UPDATE accounts SET email = $1, calendar_secret = 'retired:' || $1, \
+             credential_epoch = credential_epoch + 1 WHERE email = $2",
+        )
+        .bind(to)
+        .bind(from)
+        .execute(&self.pool)
+        .await
+        .map_err(|e| conflict_or(e, "that e-mail is already another account's sign-in"))?;
         Ok(done.rows_affected() == 1)
     }
 
@@ -166,12 +203,15 @@ impl Store {
         reset_notice: Option<&str>,
     ) -> Result<()> {
         let mut tx = self.pool.begin().await?;
-        sqlx::query("UPDATE accounts SET password_hash = $1, reset_notice = $2 WHERE id = $3")
-            .bind(password_hash)
-            .bind(reset_notice)
-            .bind(account)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "UPDATE accounts SET password_hash = $1, reset_notice = $2, credential_epoch = credential_epoch + 1 \
+             WHERE id = $3",
+        )
+        .bind(password_hash)
+        .bind(reset_notice)
+        .bind(account)
+        .execute(&mut *tx)
+        .await?;
         sqlx::query("DELETE FROM api_tokens WHERE account_id = $1 AND token_hash <> $2")
             .bind(account)
             .bind(keep_token.unwrap_or_default())
@@ -219,11 +259,12 @@ impl Store {
     pub async fn set_account_disabled(&self, account: i64, disabled: bool) -> Result<bool> {
         let mut tx = self.pool.begin().await?;
         let at = disabled.then(now_rfc3339);
-        let done = sqlx::query("UPDATE accounts SET disabled_at = $1 WHERE id = $2")
-            .bind(at)
-            .bind(account)
-            .execute(&mut *tx)
-            .await?;
+        let done =
+            sqlx::query("UPDATE accounts SET disabled_at = $1, credential_epoch = credential_epoch + 1 WHERE id = $2")
+                .bind(at)
+                .bind(account)
+                .execute(&mut *tx)
+                .await?;
         if disabled {
             sqlx::query("DELETE FROM api_tokens WHERE account_id = $1").bind(account).execute(&mut *tx).await?;
         }
@@ -253,28 +294,37 @@ impl Store {
     }
 
     /// The people with these ids as mail reaches them, in the order asked;
-    /// ids the directory does not know are left out.
-    pub async fn recipients(&self, ids: &[&str]) -> Result<Vec<Recipient>> {
+    /// ids the directory does not know are left out. `sign_in` is set only
+    /// while the person's account is in good standing as of `today`
+    /// (`Account::in_good_standing`); `directory_email` only while the person
+    /// has not left.
+    pub async fn recipients(&self, ids: &[&str], today: &str) -> Result<Vec<Recipient>> {
         let mut out = Vec::with_capacity(ids.len());
         for id in ids {
-            let row = sqlx::query(
-                "SELECT p.employee_id, p.name, p.email, COALESCE(a.timezone, p.timezone) AS timezone, \
-                 COALESCE(a.mail_reminders, 1) AS reminders, COALESCE(a.mail_digests, 1) AS digests \
-                 FROM people p LEFT JOIN accounts a ON a.employee_id = p.employee_id WHERE p.employee_id = $1",
-            )
+            let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "SELECT p.employee_id AS person, p.name AS person_name, p.email AS directory_email, \
+                 p.timezone AS directory_zone, p.end_date AS person_end, {COLUMNS} \
+                 FROM people p LEFT JOIN accounts a ON a.employee_id = p.employee_id WHERE p.employee_id = $1"
+            )))
             .bind(*id)
             .fetch_optional(&self.pool)
             .await?;
-            if let Some(r) = row {
-                out.push(Recipient {
-                    employee_id: r.try_get("employee_id")?,
-                    name: r.try_get("name")?,
-                    email: r.try_get("email")?,
-                    timezone: r.try_get("timezone")?,
-                    reminders: r.try_get::<i64, _>("reminders")? != 0,
-                    digests: r.try_get::<i64, _>("digests")? != 0,
-                });
-            }
+            let Some(r) = row else { continue };
+            let left = r.try_get::<Option<String>, _>("person_end")?.is_some_and(|d| d.as_str() <= today);
+            let account = match r.try_get::<Option<i64>, _>("id")? {
+                Some(_) => Some(account_from_row(&r)?),
+                None => None,
+            };
+            let zone: Option<String> = r.try_get("directory_zone")?;
+            out.push(Recipient {
+                employee_id: r.try_get("person")?,
+                name: r.try_get("person_name")?,
+                sign_in: account.as_ref().filter(|a| a.in_good_standing(today)).map(|a| a.email.clone()),
+                directory_email: if left { None } else { Some(r.try_get("directory_email")?) },
+                timezone: account.as_ref().and_then(|a| a.timezone.clone()).or(zone),
+                reminders: account.as_ref().is_none_or(|a| a.mail_reminders),
+                digests: account.as_ref().is_none_or(|a| a.mail_digests),
+            });
         }
         Ok(out)
     }
@@ -288,9 +338,16 @@ impl Store {
         Ok(())
     }
 
-    /// Ends every token and browser session of the account.
+    /// Ends every token and browser session of the account, and every open
+    /// set-password link of it (its credential epoch moves).
     pub async fn delete_tokens_of(&self, account: i64) -> Result<()> {
-        sqlx::query("DELETE FROM api_tokens WHERE account_id = $1").bind(account).execute(&self.pool).await?;
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM api_tokens WHERE account_id = $1").bind(account).execute(&mut *tx).await?;
+        sqlx::query("UPDATE accounts SET credential_epoch = credential_epoch + 1 WHERE id = $1")
+            .bind(account)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -345,18 +402,29 @@ impl Store {
         rows.iter().map(account_from_row).collect()
     }
 
-    /// Stores a link, and the message that carries it (if any) in the same transaction.
+    /// Stores a link, and the message that carries it (if any) in the same
+    /// transaction; a newer link ends every earlier one for the same address.
+    /// False, with nothing written, when the message was already written
+    /// (its dedupe key taken: a second request racing the first).
     pub async fn add_password_link(
         &self,
         token_hash: &str,
         link: &PasswordLink,
         expires_at: &str,
         mail: &[crate::Outgoing],
-    ) -> Result<()> {
+    ) -> Result<bool> {
         let mut tx = self.pool.begin().await?;
+        if crate::outbox::enqueue_in(&mut tx, mail).await? < mail.len() {
+            return Ok(false);
+        }
+        sqlx::query("UPDATE password_links SET used_at = $1 WHERE email = $2 AND used_at IS NULL")
+            .bind(now_rfc3339())
+            .bind(&link.email)
+            .execute(&mut *tx)
+            .await?;
         sqlx::query(
-            "INSERT INTO password_links (token_hash, email, employee_id, purpose, created_by, expires_at) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
+            "INSERT INTO password_links (token_hash, email, employee_id, purpose, created_by, expires_at, account_epoch) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(token_hash)
         .bind(&link.email)
@@ -364,19 +432,20 @@ impl Store {
         .bind(link.purpose.as_str())
         .bind(&link.created_by)
         .bind(expires_at)
+        .bind(link.account_epoch)
         .execute(&mut *tx)
         .await?;
-        crate::outbox::enqueue_in(&mut tx, mail).await?;
         tx.commit().await?;
-        Ok(())
+        Ok(true)
     }
 
-    /// An unused, unexpired link.
+    /// An unused, unexpired link whose account's credentials have not
+    /// changed since it was issued.
     pub async fn password_link(&self, token_hash: &str) -> Result<Option<PasswordLink>> {
-        let row = sqlx::query(
-            "SELECT email, employee_id, purpose, created_by FROM password_links \
-             WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2",
-        )
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT pl.email, pl.employee_id, pl.purpose, pl.created_by, pl.account_epoch FROM password_links pl \
+             WHERE pl.token_hash = $1 AND pl.used_at IS NULL AND pl.expires_at > $2 AND {LINK_STILL_VALID}"
+        )))
         .bind(token_hash)
         .bind(now_rfc3339())
         .fetch_optional(&self.pool)
@@ -391,6 +460,7 @@ impl Store {
                     LinkPurpose::Onboarding
                 },
                 created_by: r.try_get("created_by")?,
+                account_epoch: r.try_get("account_epoch")?,
             })
         })
         .transpose()
@@ -400,9 +470,11 @@ impl Store {
     /// false when it was already used (or never existed).
     pub async fn use_password_link(&self, token_hash: &str, email: &str) -> Result<bool> {
         let now = now_rfc3339();
-        let done = sqlx::query(
-            "UPDATE password_links SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1",
-        )
+        let done = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "UPDATE password_links SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1 \
+             AND {}",
+            LINK_STILL_VALID.replace("pl.", "password_links.")
+        )))
         .bind(&now)
         .bind(token_hash)
         .execute(&self.pool)
@@ -418,6 +490,13 @@ impl Store {
         Ok(true)
     }
 }
+
+/// A link `pl` issued for an account works only at the account's credential
+/// epoch of then; one issued when there was no account, only while there is
+/// still none for its address or its person.
+const LINK_STILL_VALID: &str = "(CASE WHEN pl.account_epoch IS NULL THEN \
+     NOT EXISTS (SELECT 1 FROM accounts x WHERE x.email = pl.email OR x.employee_id = pl.employee_id) \
+     ELSE pl.account_epoch = (SELECT x.credential_epoch FROM accounts x WHERE x.email = pl.email) END)";
 
 /// Sign-in attempts: each is reserved before the password is checked, so
 /// concurrent guesses are counted; a success forgets the e-mail's attempts.

@@ -267,11 +267,14 @@ impl Store {
 
 /// Disables the person's account (if any) and deletes every token of it.
 async fn end_sign_ins(conn: &mut sqlx::AnyConnection, employee_id: &str) -> Result<()> {
-    sqlx::query("UPDATE accounts SET disabled_at = $1 WHERE employee_id = $2 AND disabled_at IS NULL")
-        .bind(now_rfc3339())
-        .bind(employee_id)
-        .execute(&mut *conn)
-        .await?;
+    sqlx::query(
+        "UPDATE accounts SET disabled_at = $1, credential_epoch = credential_epoch + 1 \
+         WHERE employee_id = $2 AND disabled_at IS NULL",
+    )
+    .bind(now_rfc3339())
+    .bind(employee_id)
+    .execute(&mut *conn)
+    .await?;
     sqlx::query("DELETE FROM api_tokens WHERE account_id IN (SELECT id FROM accounts WHERE employee_id = $1)")
         .bind(employee_id)
         .execute(&mut *conn)

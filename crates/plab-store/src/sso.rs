@@ -130,6 +130,11 @@ impl Store {
                     .execute(&mut *tx)
                     .await
                     .map_err(|e| conflict_or(e, TAKEN))?;
+                // A linked identity is a credential: every open set-password link ends.
+                sqlx::query("UPDATE accounts SET credential_epoch = credential_epoch + 1 WHERE id = $1")
+                    .bind(account_id)
+                    .execute(&mut *tx)
+                    .await?;
             }
         }
         let row = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM accounts a WHERE a.id = $1")))

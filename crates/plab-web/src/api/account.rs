@@ -192,13 +192,14 @@ pub(crate) struct ForgotView {
 
 /// "I forgot my password": a set-password link goes to the account's own
 /// address. The answer is the same whether or not the address has an
-/// account; at most one link an hour is sent. 409 while the instance sends no mail.
+/// account, and so is the time it takes (the work is queued); at most one
+/// link an hour is sent. 409 while the instance sends no mail.
 #[utoipa::path(post, path = "/api/v1/auth/password-link", request_body = ForgotBody,
     responses((status = 202, body = ForgotView), (status = 400, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub(crate) async fn mail_password_link(
     State(s): State<AppState>,
     ApiJson(body): ApiJson<ForgotBody>,
 ) -> Result<(StatusCode, Json<ForgotView>), ApiError> {
-    accounts::mail_password_link(&s.store, &s.vault, &s.post, &body.email, "self-service").await?;
+    accounts::forgot_password(&s.store, &s.vault, &s.post, s.password_sign_in, &body.email)?;
     Ok((StatusCode::ACCEPTED, Json(ForgotView { message: accounts::FORGOT_ANSWER.to_owned() })))
 }

@@ -267,7 +267,9 @@ async fn issue_link(
     headers: HeaderMap,
     Checked(visitor, form): Checked<LinkForm>,
 ) -> Result<AdminPage, PageError> {
-    let request = accounts::request_password_link(&s.store, &s.vault, &s.post, &visitor.actor, &form.email).await?;
+    let request =
+        accounts::request_password_link(&s.store, &s.vault, &s.post, s.password_sign_in, &visitor.actor, &form.email)
+            .await?;
     let mut page = AdminPage::load(&s, &visitor).await?;
     match request {
         LinkRequest::Onboarding(secret) => {
@@ -314,7 +316,7 @@ async fn set_password(
 ) -> Result<Response, PageError> {
     let Form(form) = form?;
     super::check_pre_session(&jar, &form.csrf)?;
-    match accounts::use_password_link(&s.store, &secret, &form.password).await {
+    match accounts::use_password_link(&s.store, &secret, &form.password, s.password_sign_in).await {
         Ok(_) => Ok(Redirect::to("/").into_response()),
         Err(e @ plab_app::AppError::Invalid(_)) => {
             let email = accounts::password_link_email(&s.store, &secret).await?;

@@ -69,7 +69,7 @@ async fn forgot(
         error: None,
         email: form.email,
     };
-    match accounts::mail_password_link(&s.store, &s.vault, &s.post, &page.email, "self-service").await {
+    match accounts::forgot_password(&s.store, &s.vault, &s.post, s.password_sign_in, &page.email) {
         Ok(()) => {
             page.sent = Some(accounts::FORGOT_ANSWER);
             Ok(page.into_response())

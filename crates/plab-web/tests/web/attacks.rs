@@ -86,8 +86,11 @@ async fn an_administrator_gets_no_link_for_an_account_that_has_a_password(app: A
     let audit = app.store.audit_log(10).await.expect("audit");
     assert!(audit.iter().any(|e| e.action == "account.reset_requested" && e.subject == "l1@lab.test"));
     // The reset the operator sends to the owner's address ends every sign-in when used.
-    let link = plab_app::accounts::issue_password_link(&app.store, "l1@lab.test", "cli:operator").await.expect("link");
-    plab_app::accounts::use_password_link(&app.store, &link, "a fresh password 9").await.expect("reset");
+    let everyone = plab_app::sso::PasswordSignIn::Everyone;
+    let link = plab_app::accounts::issue_password_link(&app.store, "l1@lab.test", "cli:operator", everyone)
+        .await
+        .expect("link");
+    plab_app::accounts::use_password_link(&app.store, &link, "a fresh password 9", everyone).await.expect("reset");
     let old = server.json("GET", "/api/v1/me", Some(&leader_before), None).await;
     assert_eq!(old.status, StatusCode::UNAUTHORIZED, "a reset ends every earlier sign-in");
     let leader = server.token("l1@lab.test", "a fresh password 9").await;
@@ -108,6 +111,7 @@ async fn an_onboarding_link_stops_working_once_the_account_has_a_password(app: A
         &app.store,
         &app.state.vault,
         &app.state.post,
+        plab_app::sso::PasswordSignIn::Everyone,
         &admin,
         "l3.new@lab.test",
     )
@@ -118,8 +122,17 @@ async fn an_onboarding_link_stops_working_once_the_account_has_a_password(app: A
     plab_app::accounts::set_password(&app.store, "l3.new@lab.test", "the owner's own 1", false, "cli:operator")
         .await
         .expect("the owner onboards another way");
-    let late = plab_app::accounts::use_password_link(&app.store, &link, "the admin's choice 1").await;
-    assert!(matches!(late, Err(plab_app::AppError::Conflict(_))), "{late:?}");
+    let late = plab_app::accounts::use_password_link(
+        &app.store,
+        &link,
+        "the admin's choice 1",
+        plab_app::sso::PasswordSignIn::Everyone,
+    )
+    .await;
+    assert!(
+        matches!(late, Err(plab_app::AppError::NotFound { .. })),
+        "the link ended with the new credential: {late:?}"
+    );
     let server = wire::serve(&app).await;
     server.token("l3.new@lab.test", "the owner's own 1").await;
 }

@@ -42,4 +42,5 @@ mod selfassessment;
 mod sessions;
 mod setup;
 mod sso;
+mod trust;
 mod zones;

@@ -97,8 +97,14 @@ async fn every_page_route_by_every_role_over_own_and_others_resources(app: App) 
     let (own_s, other_s) = sessions(&app).await;
     let (p, b, pair1, pair2) = (app.program, app.program + 1, app.pair1, app.pair2);
     let (own_i, other_i) = insights(&app).await;
-    let link =
-        plab_app::accounts::issue_password_link(&app.store, "newcomer@lab.test", "cli:operator").await.expect("link");
+    let link = plab_app::accounts::issue_password_link(
+        &app.store,
+        "newcomer@lab.test",
+        "cli:operator",
+        plab_app::sso::PasswordSignIn::Everyone,
+    )
+    .await
+    .expect("link");
     #[rustfmt::skip]
     let gets: Vec<(String, [Want; 8])> = vec![
         //                                   l1 m1 s  l2 s2 m3 admin anon

@@ -83,10 +83,14 @@ async fn apprehension_and_an_unfocused_pair_are_reported_with_their_own_names(ap
         r["at_risk"],
         json!([{"pair": app.pair1, "signals": ["mentor_apprehension"]}, {"pair": app.pair2, "signals": ["unfocused"]}])
     );
-    // The unfocused pair's mentor is shown it too.
+    // The leader, whose own answers said the hour drifted, is shown it; the
+    // mentor is not: a partner's signal never rests on the other's private answers.
+    let (leader, _) = sign_in(&app, "l2@lab.test").await;
+    let page = send(&app, "GET", &format!("/pairs/{}", app.pair2), Some(&leader), None).await;
+    assert!(page.html.contains("Re-centre on the research question"));
     let (mentor, _) = sign_in(&app, "m2@lab.test").await;
     let page = send(&app, "GET", &format!("/pairs/{}", app.pair2), Some(&mentor), None).await;
-    assert!(page.html.contains("Re-centre on the research question"));
+    assert!(!page.html.contains("Re-centre on the research question"));
 }
 
 async fn the_report_follows_the_interface_and_only_the_programs_sponsors_get_it(app: App) {
