@@ -116,6 +116,12 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
+/// Every page route's (method, path), listed by the very calls that build
+/// the page router, so that the page matrix test can check it covers them all.
+pub fn page_routes() -> Vec<(axum::http::Method, &'static str)> {
+    pages::routes().listed().to_vec()
+}
+
 /// Serves on an already bound listener until `shutdown` completes, so tests
 /// can bind port 0 and several instances can share one database. Each
 /// request knows its peer address (sign-in throttling counts per client).

@@ -170,6 +170,65 @@ pub async fn scim_token_bytes(store: &crate::Store) -> Vec<u8> {
     out
 }
 
+/// Every row of every table (but the migrations' own), each rendered as
+/// text and sorted, by table: two snapshots are equal exactly when nothing
+/// was written in between, on either backend.
+pub async fn every_row(store: &crate::Store) -> std::collections::BTreeMap<String, Vec<String>> {
+    use sqlx::{Column, Row};
+    let tables_sql = match store.backend {
+        crate::Backend::Sqlite => {
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' \
+             AND name NOT LIKE '_sqlx%'"
+        }
+        crate::Backend::Postgres => {
+            "SELECT CAST(table_name AS TEXT) AS name FROM information_schema.tables \
+             WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' AND table_name NOT LIKE '_sqlx%'"
+        }
+    };
+    let tables = sqlx::query(tables_sql).fetch_all(&store.pool).await.expect("tables");
+    let mut out = std::collections::BTreeMap::new();
+    for table in tables {
+        let table: String = table.try_get("name").expect("table name");
+        // The name comes from the database's own catalogue, not from a caller.
+        let select = sqlx::AssertSqlSafe(format!("SELECT * FROM {table}"));
+        let rows = sqlx::query(select).fetch_all(&store.pool).await.expect("rows");
+        let mut texts: Vec<String> = rows
+            .iter()
+            .map(|row| {
+                row.columns()
+                    .iter()
+                    .map(|c| format!("{}={}", c.name(), any_value_text(row, c.ordinal(), &table)))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            })
+            .collect();
+        texts.sort();
+        out.insert(table, texts);
+    }
+    out
+}
+
+/// One value of an `Any` row as text, whatever its type.
+fn any_value_text(row: &sqlx::any::AnyRow, i: usize, table: &str) -> String {
+    use sqlx::Row;
+    if let Ok(v) = row.try_get::<Option<String>, _>(i) {
+        return format!("{v:?}");
+    }
+    if let Ok(v) = row.try_get::<Option<i64>, _>(i) {
+        return format!("{v:?}");
+    }
+    if let Ok(v) = row.try_get::<Option<f64>, _>(i) {
+        return format!("{v:?}");
+    }
+    if let Ok(v) = row.try_get::<Option<bool>, _>(i) {
+        return format!("{v:?}");
+    }
+    match row.try_get::<Option<Vec<u8>>, _>(i) {
+        Ok(v) => format!("{v:?}"),
+        Err(e) => panic!("{table}: column {i} cannot be read as text: {e}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -1,15 +1,15 @@
 //! One's own account: change the password (every other sign-in ends), sign
 //! out everywhere, a new calendar feed URL (the old one ends), and the notice
 //! of who reset the password.
+use super::routing::Router;
+use super::routing::{get, post};
 use super::{Checked, CsrfForm, PageError, SignedIn, forget_session};
 use crate::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Router;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
 use axum_extra::extract::CookieJar;
 use plab_app::{AppError, accounts, lab};
 use serde::Deserialize;

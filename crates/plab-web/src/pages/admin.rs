@@ -4,16 +4,16 @@
 //! for an account that has a password: its reset link is for the owner's own
 //! address. Administrators never see pair notes: the pair pages do not show
 //! them the pair at all.
+use super::routing::Router;
+use super::routing::{get, post};
 use super::{Checked, PageError, SignedIn};
 use crate::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Router;
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
 use axum_extra::extract::CookieJar;
 use plab_app::accounts::LinkRequest;
 use plab_app::{AppError, Problem, accounts, settings};

@@ -1,11 +1,11 @@
 //! Everyone's home after signing in: their programs and their pairs.
+use super::routing::Router;
+use super::routing::get;
 use super::{PageError, SignedIn};
 use crate::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Router;
 use axum::extract::State;
-use axum::routing::get;
 use plab_app::lab;
 
 pub fn routes() -> Router<AppState> {

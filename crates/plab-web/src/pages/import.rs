@@ -1,14 +1,14 @@
 //! Uploading the people CSV from the browser, with the CLI's validation and its
 //! errors listed per line.
+use super::routing::Router;
+use super::routing::get;
 use super::{PageError, SignedIn};
 use crate::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Router;
 use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use plab_app::{AppError, people, people_file};
 
 /// An organisation of 100,000 people is about 20 MB of CSV.

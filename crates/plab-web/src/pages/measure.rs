@@ -3,15 +3,15 @@
 //! with what the sponsors see of it. The services decide who may see and do
 //! what (`plab_app::access`); this module only renders. A form with problems
 //! comes back with each one beside its field and what was typed kept.
+use super::routing::Router;
+use super::routing::{get, post};
 use super::{Checked, CsrfForm, PageError, SignedIn};
 use crate::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
 use plab_app::measure::{
     self, CheckinAnswersView, CheckinInput, CheckinQuestionView, CheckinRow, HeldSession, InsightInput, InsightView,
     MyCheckin, ProgramInsights,

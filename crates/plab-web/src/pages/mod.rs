@@ -7,17 +7,17 @@
 use crate::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Router;
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Form, FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::get;
 use axum_extra::extract::CookieJar;
 use axum_extra::extract::cookie::{Cookie, SameSite};
 use plab_app::AppError;
 use plab_app::accounts::{self, Actor};
+use routing::Router;
+use routing::get;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
@@ -28,6 +28,7 @@ mod import;
 mod measure;
 mod pair;
 mod participant;
+mod routing;
 mod selfassessment;
 mod session;
 mod setup;

@@ -1,13 +1,13 @@
 //! A pair's page: the lab rules, their acceptance, the sessions and, for the
 //! two partners only, the pair's notes.
+use super::routing::Router;
+use super::routing::{get, post};
 use super::{Checked, CsrfForm, PageError, SignedIn};
 use crate::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Router;
 use axum::extract::{Path, State};
 use axum::response::Redirect;
-use axum::routing::{get, post};
 use plab_app::{lab, signals};
 use plab_domain::charter::{LAB_RULES, LabRule};
 use plab_domain::signals::Signal;

@@ -1,15 +1,15 @@
 //! A leader's research question (with the coach's feedback as they type) and a
 //! mentor's perspectives (their own for the program, or the directory's) and opt-out.
+use super::routing::Router;
+use super::routing::{get, post};
 use super::{Checked, PageError, SignedIn};
 use crate::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Json;
-use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
 use plab_app::AppError;
 use plab_app::programs::participant;
 use plab_domain::coach::Assessment;

@@ -1,14 +1,14 @@
 //! A participant's own self-assessment for a phase: their role's statements,
 //! rated 1-5, kept private (sponsors see group averages in the report).
+use super::routing::Router;
+use super::routing::get;
 use super::{Checked, PageError, SignedIn};
 use crate::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use plab_app::AppError;
 use plab_app::selfassessment::{self, MySelfAssessment};
 use std::collections::BTreeMap;

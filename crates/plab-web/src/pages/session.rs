@@ -1,15 +1,15 @@
 //! The session page: the lab rules, the agenda with a timer, last time's
 //! homework, closing the session, and the partner's private pulse. The
 //! services decide who may see and do what; this module only renders.
+use super::routing::Router;
+use super::routing::{get, post};
 use super::{Checked, PageError, SignedIn};
 use crate::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
 use plab_app::sessions::{self, HoldInput, SessionDetail};
 use plab_domain::charter::{LAB_RULES, LabRule};
 use serde::Deserialize;

@@ -1,15 +1,15 @@
 //! Setting a program up in the browser: open it with its settings explained,
 //! then find people by name, department or level and enrol them as leaders,
 //! mentors or co-sponsors, seeing how far each enrolled person is.
+use super::routing::Router;
+use super::routing::get;
 use super::{CarriesCsrf, PageError, SignedIn};
 use crate::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::get;
 use axum_extra::extract::Form;
 use plab_app::setup::{self, Enrolled, FoundPerson};
 use plab_app::{AppError, Problem};

@@ -1,15 +1,15 @@
 //! Signing in and out in the browser: the form (with a pre-session CSRF
 //! token, so no other site can sign this browser in), the HttpOnly cookie.
+use super::routing::Router;
+use super::routing::{get, post};
 use super::{COOKIE, Checked, CsrfForm, PageError, behind_tls, check_pre_session, forget_session, pre_session_token};
 use crate::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Router;
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Form, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
 use axum_extra::extract::CookieJar;
 use axum_extra::extract::cookie::{Cookie, SameSite};
 use plab_app::sso::PasswordSignIn;

@@ -1,16 +1,16 @@
 //! The sponsor's pages: the program's health and pairs, and the pairing
 //! review (run the engine, read the reasons, pin or forbid, approve).
+use super::routing::Router;
+use super::routing::{get, post};
 use super::{Checked, CsrfForm, PageError, SignedIn};
 use crate::AppState;
 use crate::charts::{self, Chart};
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::Redirect;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
 use plab_app::lab::{self, PairView, QuestionStrength};
 use plab_app::pairing::sponsor;
 use plab_app::report::{self, Report};

@@ -2,15 +2,15 @@
 //! and back. The state travels in an HttpOnly cookie scoped to `/auth/oidc`,
 //! so only the browser that started a sign-in can finish it (no login CSRF);
 //! what the server must keep (nonce, PKCE verifier) stays in the database.
+use super::routing::Router;
+use super::routing::get;
 use super::{PageError, behind_tls, safe_next, signin::session_cookie};
 use crate::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Router;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::get;
 use axum_extra::extract::CookieJar;
 use axum_extra::extract::cookie::{Cookie, SameSite};
 use plab_app::sso::{Callback, SsoError};

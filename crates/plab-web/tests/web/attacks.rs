@@ -2,8 +2,8 @@
 //! caller, each played against a running server (a real socket, the peer
 //! address the server sees) on SQLite and on PostgreSQL. Each must fail to get
 //! in: the e-mail swap upload, the administrator's reset link, a token used
-//! after logout or a password change, concurrent guesses, a password spray,
-//! framing, another pair's id, a leaked calendar URL.
+//! after logout or a password change, concurrent guesses, a password spray
+//! (forging forwarding headers, or behind a trusted proxy), framing, another pair's id, a leaked calendar URL.
 
 use crate::common::wire::{self, Req, Server};
 use crate::common::{App, PASSWORD};
@@ -174,18 +174,40 @@ async fn a_token_stops_working_after_logout_and_others_after_a_password_change(a
     assert_eq!(server.json("GET", "/api/v1/me", Some(&keep), None).await.status, StatusCode::UNAUTHORIZED);
 }
 
+/// A sign-in with this body from `from`, with these extra headers; the status.
+async fn login_from(server: &Server, from: Ipv4Addr, headers: &[(&str, &str)], body: serde_json::Value) -> StatusCode {
+    let req = Req {
+        from: Some(from),
+        content_type: Some("application/json"),
+        headers,
+        body: Some(body.to_string()),
+        ..Req::default()
+    };
+    server.send("POST", "/api/v1/auth/login", req).await.status
+}
+
+/// The forwarding headers a sprayer would forge to be counted as someone else.
+fn forged_origin(origin: &str) -> [(&'static str, String); 3] {
+    [("X-Forwarded-For", origin.to_owned()), ("X-Real-IP", origin.to_owned()), ("Forwarded", format!("for={origin}"))]
+}
+
+/// The first guess is checked; of the 23 sent together after it, no more
+/// than the rest of the allowance are. (Not exactly that many: two guesses
+/// counted at once may each see the other, so fewer can be checked, never more.)
 async fn concurrent_guesses_for_one_email_are_all_counted(app: App) {
     let server = std::sync::Arc::new(wire::serve(&app).await);
-    let guesses: Vec<_> = (0..24)
+    let guess = |i: u8| json!({"email": "l2@lab.test", "password": format!("guess number {i}")});
+    // Each guess from its own address, so that only the e-mail's count can stop it.
+    let first = login_from(&server, Ipv4Addr::new(127, 0, 1, 1), &[], guess(0)).await;
+    assert_eq!(first, StatusCode::UNAUTHORIZED, "a first wrong guess is checked, not refused");
+    let guesses: Vec<_> = (1..24u8)
         .map(|i| {
             let server = server.clone();
-            tokio::spawn(async move {
-                let body = json!({"email": "l2@lab.test", "password": format!("guess number {i}")});
-                server.json("POST", "/api/v1/auth/login", None, Some(body)).await.status
-            })
+            let body = guess(i);
+            tokio::spawn(async move { login_from(&server, Ipv4Addr::new(127, 0, 1, i + 1), &[], body).await })
         })
         .collect();
-    let mut checked = 0;
+    let mut checked = 1;
     for guess in guesses {
         match guess.await.expect("guess") {
             StatusCode::UNAUTHORIZED => checked += 1,
@@ -193,10 +215,19 @@ async fn concurrent_guesses_for_one_email_are_all_counted(app: App) {
             other => panic!("unexpected {other}"),
         }
     }
-    assert!(checked <= plab_app::accounts::MAX_FAILURES, "{checked} of 24 concurrent guesses were checked");
+    assert!(checked <= plab_app::accounts::MAX_FAILURES, "{checked} of 24 guesses were checked");
+    // Every guess was counted, the refused ones too: the next attempt is the 25th.
+    let (by_email, _) = app.store.reserve_sign_in("probe", "l2@lab.test", "probe", "0").await.expect("count");
+    assert_eq!(by_email, 25, "each of the 24 concurrent guesses is counted once");
     let right = json!({"email": "l2@lab.test", "password": PASSWORD});
-    let locked = server.json("POST", "/api/v1/auth/login", None, Some(right)).await;
-    assert_eq!(locked.status, StatusCode::TOO_MANY_REQUESTS, "the e-mail stays locked for the window");
+    let fresh = Ipv4Addr::new(127, 0, 2, 1);
+    assert_eq!(
+        login_from(&server, fresh, &[], right).await,
+        StatusCode::TOO_MANY_REQUESTS,
+        "the e-mail stays locked for the window, from any address"
+    );
+    let other = json!({"email": "l1@lab.test", "password": PASSWORD});
+    assert_eq!(login_from(&server, fresh, &[], other).await, StatusCode::OK, "only that e-mail is locked");
 }
 
 async fn a_password_spray_from_one_address_is_slowed_and_other_addresses_are_not(app: App) {
@@ -204,14 +235,11 @@ async fn a_password_spray_from_one_address_is_slowed_and_other_addresses_are_not
     let sprayer = Ipv4Addr::new(127, 0, 0, 3);
     let mut refused = 0;
     for i in 0..30 {
+        // Each guess claims another origin in every forwarding header: still one peer.
+        let forged = forged_origin(&format!("198.51.100.{i}"));
+        let headers = forged.each_ref().map(|(n, v)| (*n, v.as_str()));
         let body = json!({"email": format!("person{i}@lab.test"), "password": "Summer2026!"});
-        let req = Req {
-            from: Some(sprayer),
-            content_type: Some("application/json"),
-            body: Some(body.to_string()),
-            ..Req::default()
-        };
-        match server.send("POST", "/api/v1/auth/login", req).await.status {
+        match login_from(&server, sprayer, &headers, body).await {
             StatusCode::UNAUTHORIZED => {}
             StatusCode::TOO_MANY_REQUESTS => refused += 1,
             other => panic!("unexpected {other}"),
@@ -219,18 +247,44 @@ async fn a_password_spray_from_one_address_is_slowed_and_other_addresses_are_not
     }
     let allowed = plab_app::accounts::MAX_FAILURES_PER_CLIENT;
     assert_eq!(refused, 30 - allowed, "after {allowed} attempts from one address, the rest wait");
-    // A forged X-Forwarded-For from an untrusted peer changes nothing.
-    let body = json!({"email": "l1@lab.test", "password": PASSWORD}).to_string();
-    let forged =
-        Req { from: Some(sprayer), content_type: Some("application/json"), body: Some(body.clone()), ..Req::default() };
-    assert_eq!(server.send("POST", "/api/v1/auth/login", forged).await.status, StatusCode::TOO_MANY_REQUESTS);
-    let elsewhere = Req {
-        from: Some(Ipv4Addr::new(127, 0, 0, 4)),
-        content_type: Some("application/json"),
-        body: Some(body),
-        ..Req::default()
-    };
-    assert_eq!(server.send("POST", "/api/v1/auth/login", elsewhere).await.status, StatusCode::OK);
+    let right = json!({"email": "l1@lab.test", "password": PASSWORD});
+    // Forging a clean neighbour's address does not lift the sprayer's wait…
+    let neighbour = Ipv4Addr::new(127, 0, 0, 4);
+    let forged = forged_origin(&neighbour.to_string());
+    let headers = forged.each_ref().map(|(n, v)| (*n, v.as_str()));
+    assert_eq!(login_from(&server, sprayer, &headers, right.clone()).await, StatusCode::TOO_MANY_REQUESTS);
+    // …and someone else forging the sprayer's address is not held up by it.
+    let forged = forged_origin(&sprayer.to_string());
+    let headers = forged.each_ref().map(|(n, v)| (*n, v.as_str()));
+    assert_eq!(login_from(&server, Ipv4Addr::new(127, 0, 0, 5), &headers, right.clone()).await, StatusCode::OK);
+    assert_eq!(login_from(&server, neighbour, &[], right).await, StatusCode::OK);
+}
+
+/// Behind a proxy the operator named, the address the proxy appended to
+/// `X-Forwarded-For` is the client: two clients behind it are counted apart,
+/// and what a client wrote to the left of it is not believed.
+async fn behind_a_trusted_proxy_the_client_it_names_is_counted(app: App) {
+    let proxy = Ipv4Addr::new(127, 0, 0, 6);
+    let server = wire::serve_state(app.state.clone().trusting_proxies(vec![proxy.into()])).await;
+    for i in 0..plab_app::accounts::MAX_FAILURES_PER_CLIENT {
+        let body = json!({"email": format!("person{i}@lab.test"), "password": "Summer2026!"});
+        let status = login_from(&server, proxy, &[("X-Forwarded-For", "203.0.113.1")], body).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "attempt {i}");
+    }
+    let right = json!({"email": "l1@lab.test", "password": PASSWORD});
+    let spraying = login_from(&server, proxy, &[("X-Forwarded-For", "203.0.113.1")], right.clone()).await;
+    assert_eq!(spraying, StatusCode::TOO_MANY_REQUESTS, "the sprayer behind the proxy waits");
+    let forged = login_from(&server, proxy, &[("X-Forwarded-For", "203.0.113.2, 203.0.113.1")], right.clone()).await;
+    assert_eq!(
+        forged,
+        StatusCode::TOO_MANY_REQUESTS,
+        "an address the sprayer put in front of the proxy's is not believed"
+    );
+    let other = login_from(&server, proxy, &[("X-Forwarded-For", "203.0.113.2")], right.clone()).await;
+    assert_eq!(other, StatusCode::OK, "another client behind the same proxy is not held up");
+    // The forwarded header of a peer that is not the proxy is still ignored.
+    let direct = login_from(&server, Ipv4Addr::new(127, 0, 0, 7), &[("X-Forwarded-For", "203.0.113.1")], right).await;
+    assert_eq!(direct, StatusCode::OK);
 }
 
 async fn pages_cannot_be_framed_and_private_answers_are_not_stored(app: App) {
@@ -292,6 +346,7 @@ crate::backends!(
     a_token_stops_working_after_logout_and_others_after_a_password_change,
     concurrent_guesses_for_one_email_are_all_counted,
     a_password_spray_from_one_address_is_slowed_and_other_addresses_are_not,
+    behind_a_trusted_proxy_the_client_it_names_is_counted,
     pages_cannot_be_framed_and_private_answers_are_not_stored,
     another_pairs_id_answers_exactly_like_a_missing_one,
     a_leaked_calendar_url_stops_working_once_renewed,

@@ -26,6 +26,7 @@ macro_rules! backends {
 }
 pub(crate) use backends;
 
+mod adversary;
 mod api;
 mod attacks;
 mod cache;

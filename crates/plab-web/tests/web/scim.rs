@@ -27,6 +27,9 @@ crate::backends!(
     every_scim_route_by_every_role_opens_only_to_a_scim_token_and_is_never_cached,
 );
 
+/// The most Users one page holds (the `filter.maxResults` of the service provider configuration).
+const MAX_PAGE: usize = 200;
+
 pub(crate) async fn scim_token(app: &App) -> String {
     plab_app::scim::new_token(&app.store, "okta", "test").await.expect("token").1
 }
@@ -172,6 +175,10 @@ fn urlencode(s: &str) -> String {
 
 async fn users_are_listed_a_page_at_a_time_and_a_huge_count_is_capped(app: App) {
     let t = scim_token(&app).await;
+    // More people than one page may hold, so that the cap is reached.
+    let many: Vec<_> =
+        (0..MAX_PAGE).map(|i| crate::common::person_in_zone(&format!("P{i:03}"), "CEO", 3, "Extra", "")).collect();
+    app.store.upsert_people(&many, &|_| {}).await.expect("people");
     let total = app.store.people_count().await.expect("count");
     let (_, _, page) = call(&app, "GET", "/scim/v2/Users?startIndex=3&count=2", Some(&t), None).await;
     assert_eq!(
@@ -185,7 +192,8 @@ async fn users_are_listed_a_page_at_a_time_and_a_huge_count_is_capped(app: App) 
     assert_eq!((counted["totalResults"].as_u64(), counted["itemsPerPage"].as_u64()), (Some(total), Some(0)));
     let (status, _, huge) = call(&app, "GET", "/scim/v2/Users?count=100000000&startIndex=-5", Some(&t), None).await;
     assert_eq!((status, huge["startIndex"].as_u64()), (StatusCode::OK, Some(1)));
-    assert!(huge["itemsPerPage"].as_u64() <= Some(200));
+    let capped = (huge["itemsPerPage"].as_u64(), huge["Resources"].as_array().map(Vec::len));
+    assert_eq!(capped, (Some(MAX_PAGE as u64), Some(MAX_PAGE)), "a huge count is cut to one page");
     let (status, _, body) = call(&app, "GET", "/scim/v2/Users?count=many", Some(&t), None).await;
     assert_scim_error(status, &body, StatusCode::BAD_REQUEST, Some("invalidValue"), "count");
     let (_, _, slim) = call(&app, "GET", "/scim/v2/Users?count=1&attributes=userName", Some(&t), None).await;
@@ -264,7 +272,7 @@ async fn a_deleted_user_answers_404_while_the_person_and_their_history_stay(app:
     let (status, _, body) = call(&app, "GET", "/scim/v2/Users/M2", Some(&t), None).await;
     assert_scim_error(status, &body, StatusCode::NOT_FOUND, None, "M2");
     let (status, _, body) = call(&app, "DELETE", "/scim/v2/Users/M2", Some(&t), None).await;
-    assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+    assert_scim_error(status, &body, StatusCode::NOT_FOUND, None, "M2");
     let (_, _, listed) =
         call(&app, "GET", "/scim/v2/Users?filter=userName%20eq%20%22m2%40lab.test%22", Some(&t), None).await;
     assert_eq!(listed["totalResults"], 0, "{listed}");
@@ -343,7 +351,11 @@ async fn the_employee_number_and_id_cannot_change_and_bad_bodies_are_400_never_5
             .expect("request")
     };
     let resp = app.router.clone().oneshot(raw("{\"schemas\": [")).await.expect("response");
-    assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
+    let status = resp.status();
+    let bytes = resp.into_body().collect().await.expect("body").to_bytes();
+    let body: Value =
+        serde_json::from_slice(&bytes).unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into()));
+    assert_scim_error(status, &body, StatusCode::BAD_REQUEST, Some("invalidSyntax"), "JSON");
     let no_schema = json!({ "userName": "x@lab.test" });
     let (status, _, body) = call(&app, "POST", "/scim/v2/Users", Some(&t), Some(no_schema)).await;
     assert_scim_error(status, &body, StatusCode::BAD_REQUEST, Some("invalidSyntax"), "schemas");
@@ -357,7 +369,7 @@ async fn the_employee_number_and_id_cannot_change_and_bad_bodies_are_400_never_5
     assert_scim_error(status, &body, StatusCode::BAD_REQUEST, Some("invalidValue"), "hireDate");
     for body in [json!([]), json!({ "schemas": [PATCH_SCHEMA], "Operations": "x" }), json!({ "Operations": [] })] {
         let (status, _, answer) = call(&app, "PATCH", "/scim/v2/Users/G1", Some(&t), Some(body)).await;
-        assert_eq!(status, StatusCode::BAD_REQUEST, "{answer}");
+        assert_scim_error(status, &answer, StatusCode::BAD_REQUEST, Some("invalidSyntax"), "");
     }
     let (status, _, body) = call(&app, "GET", "/scim/v2/Users/NOBODY", Some(&t), None).await;
     assert_scim_error(status, &body, StatusCode::NOT_FOUND, None, "NOBODY");
@@ -372,8 +384,8 @@ async fn a_revoked_scim_token_gets_401_with_a_scim_error_and_a_bearer_challenge(
     assert!(headers["www-authenticate"].to_str().expect("text").starts_with("Bearer"));
     let in_query = format!("/scim/v2/Users?access_token={t}");
     let live = scim_token(&app).await;
-    let (status, _, _) = call(&app, "GET", &in_query.replace(&t, &live), None, None).await;
-    assert_eq!(status, StatusCode::UNAUTHORIZED, "a token in the query string is never read");
+    let (status, _, body) = call(&app, "GET", &in_query.replace(&t, &live), None, None).await;
+    assert_scim_error(status, &body, StatusCode::UNAUTHORIZED, None, "token");
     let listed = plab_app::scim::tokens(&app.store).await.expect("tokens");
     assert!(listed[0].revoked_at.is_some() && listed[1].last_used_at.is_none());
 }
@@ -406,11 +418,12 @@ async fn sessions_and_api_tokens_are_refused_at_scim_and_a_scim_token_everywhere
         refusals.push(body);
         let (cookie, _) = sign_in(&app, who).await;
         let page = send(&app, "GET", "/scim/v2/Users/L1", Some(&cookie), None).await;
-        assert_eq!(page.status, StatusCode::UNAUTHORIZED, "a session cookie is not a SCIM token");
+        let body = serde_json::from_str(&page.html).unwrap_or(Value::Null);
+        assert_scim_error(page.status, &body, StatusCode::UNAUTHORIZED, None, "token");
         refusals.push(Value::String(page.html));
     }
     let (status, _, body) = call(&app, "POST", "/scim/v2/Users", None, Some(user("G1", "g@lab.test", None))).await;
-    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_scim_error(status, &body, StatusCode::UNAUTHORIZED, None, "token");
     refusals.push(body);
     assert!(app.store.person("G1").await.is_err(), "nothing written");
     let (status, body) = app.call("GET", "/api/v1/me", Some(&t), None).await;
@@ -418,7 +431,11 @@ async fn sessions_and_api_tokens_are_refused_at_scim_and_a_scim_token_everywhere
     let (status, body) = app.call("GET", &format!("/api/v1/pairs/{}", app.pair1), Some(&t), None).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
     let page = send(&app, "GET", "/home", Some(&format!("plab_session={t}")), None).await;
-    assert_ne!(page.status, StatusCode::OK, "nor as a page's cookie");
+    assert_eq!(
+        (page.status, page.location.as_deref()),
+        (StatusCode::SEE_OTHER, Some("/?next=%2Fhome")),
+        "nor as a page's cookie"
+    );
     let text = refusals.iter().map(Value::to_string).collect::<String>();
     for private in ["lab.test", "Name ", "L1\"", "Sales"] {
         assert!(!text.contains(private), "a refusal says nothing of anyone ({private}): {text}");

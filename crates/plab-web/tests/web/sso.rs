@@ -7,6 +7,7 @@
 //! an independent provider (`oidc-provider`) is `e2e/oidc.sh`.
 use crate::common::App;
 use crate::common::browser::post_sign_in;
+use crate::common::wire;
 use axum::body::Body;
 use axum::extract::{Form, State};
 use axum::http::{HeaderMap, Request, StatusCode, header};
@@ -27,6 +28,7 @@ use plab_app::sso::{PasswordSignIn, Sso};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use std::collections::HashMap;
+use std::net::Ipv4Addr;
 use std::sync::{Arc, Mutex};
 use tower::ServiceExt;
 
@@ -302,6 +304,12 @@ fn with_sso(mut app: App, op: &Op, claim: Option<&str>, password: PasswordSignIn
     app
 }
 
+/// The same app over the same database (its accounts, roles and sessions)
+/// with single sign-on turned off.
+fn without_sso(app: &App) -> Router {
+    plab_web::router(app.state.clone().with_sign_in(None, PasswordSignIn::Everyone))
+}
+
 /// What the browser got back: status, where to, every cookie set, the page.
 struct Answer {
     status: StatusCode,
@@ -322,11 +330,16 @@ impl Answer {
 }
 
 async fn get_page(app: &App, uri: &str, cookie: Option<&str>) -> Answer {
+    get_from(&app.router, uri, cookie).await
+}
+
+/// `get_page` from this router (the same app, configured otherwise).
+async fn get_from(router: &Router, uri: &str, cookie: Option<&str>) -> Answer {
     let mut req = Request::builder().uri(uri);
     if let Some(c) = cookie {
         req = req.header(header::COOKIE, c);
     }
-    let resp = app.router.clone().oneshot(req.body(Body::empty()).expect("request")).await.expect("response");
+    let resp = router.clone().oneshot(req.body(Body::empty()).expect("request")).await.expect("response");
     let location = resp.headers().get(header::LOCATION).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
     let cookies =
         resp.headers().get_all(header::SET_COOKIE).iter().filter_map(|v| v.to_str().ok()).map(str::to_owned).collect();
@@ -526,10 +539,10 @@ async fn a_callback_replayed_from_another_browser_or_refused_by_the_provider_sig
     .await;
     assert_refused(&denied, StatusCode::UNAUTHORIZED, "refused");
     // Without single sign-on configured, its addresses are not there.
-    let plain = crate::common::spawn_app(plab_store::testing::TestDb::sqlite()).await;
-    assert_eq!(get_page(&plain, "/auth/oidc/login", None).await.status, StatusCode::NOT_FOUND);
-    assert_eq!(get_page(&plain, "/auth/oidc/callback?code=a&state=b", None).await.status, StatusCode::NOT_FOUND);
-    assert!(!get_page(&plain, "/", None).await.html.contains("id=\"sso\""));
+    let off = without_sso(&app);
+    assert_eq!(get_from(&off, "/auth/oidc/login", None).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(get_from(&off, "/auth/oidc/callback?code=a&state=b", None).await.status, StatusCode::NOT_FOUND);
+    assert!(!get_from(&off, "/", None).await.html.contains("id=\"sso\""));
 }
 
 async fn disabled_accounts_and_leavers_cannot_sign_in_through_the_provider(app: App) {
@@ -614,20 +627,45 @@ async fn a_person_provisioned_over_scim_signs_in_through_the_provider_until_scim
     assert!(app.store.person("G1").await.expect("kept").end_date.is_some(), "the leave date is set, the person kept");
 }
 
+/// Starts a sign-in over the network from `from`, with these extra headers.
+async fn start_from(server: &wire::Server, from: Ipv4Addr, headers: &[(&str, &str)]) -> wire::Answer {
+    server.send("GET", "/auth/oidc/login", wire::Req { from: Some(from), headers, ..wire::Req::default() }).await
+}
+
+/// Played over a real socket, so that the server sees each caller's own
+/// address: one address is held at the limit while another is not, and a
+/// forged forwarding header does not move a caller to another's count.
 async fn one_address_cannot_fill_the_server_with_unfinished_sign_ins(app: App) {
     let op = Op::start().await;
     let app = with_sso(app, &op, None, PasswordSignIn::Everyone);
-    let (first, first_state) = start(&app, "").await;
+    let server = wire::serve(&app).await;
+    let (filler, neighbour) = (Ipv4Addr::new(127, 0, 0, 7), Ipv4Addr::new(127, 0, 0, 8));
+    let first = start_from(&server, filler, &[]).await;
+    assert_eq!(first.status, StatusCode::SEE_OTHER, "{}", first.body);
+    let first_state = first.cookie("plab_oidc").expect("the state cookie");
     for _ in 1..plab_app::sso::MAX_PENDING_PER_CLIENT {
-        assert_eq!(get_page(&app, "/auth/oidc/login", None).await.status, StatusCode::SEE_OTHER);
+        assert_eq!(start_from(&server, filler, &[]).await.status, StatusCode::SEE_OTHER);
     }
-    let refused = get_page(&app, "/auth/oidc/login", None).await;
-    assert_refused(&refused, StatusCode::TOO_MANY_REQUESTS, "Too many sign-ins were started");
+    let refused = start_from(&server, filler, &[]).await;
+    assert_eq!(refused.status, StatusCode::TOO_MANY_REQUESTS, "{}", refused.body);
+    assert!(refused.body.contains("Too many sign-ins were started"), "{}", refused.body);
     assert!(refused.cookie("plab_oidc").is_none(), "no state for a refused start");
+    let disguised = start_from(&server, filler, &[("X-Forwarded-For", "198.51.100.7"), ("X-Real-IP", "198.51.100.7")]);
+    assert_eq!(disguised.await.status, StatusCode::TOO_MANY_REQUESTS, "a forged forwarding header changes nothing");
+    // Another address is not held up by the filler.
+    assert_eq!(start_from(&server, neighbour, &[]).await.status, StatusCode::SEE_OTHER);
     // Finishing one frees its place.
-    let (code, state) = op.log_in(&first, who("m1-sub", "m1@lab.test"));
-    assert_eq!(me(&app, &back(&app, &code, &state, Some(&first_state)).await).await["id"], "M1");
-    assert_eq!(get_page(&app, "/auth/oidc/login", None).await.status, StatusCode::SEE_OTHER);
+    let (code, state) = op.log_in(first.header("location").expect("to the provider"), who("m1-sub", "m1@lab.test"));
+    let callback = format!("/auth/oidc/callback?code={code}&state={state}");
+    let back = server.send(
+        "GET",
+        &callback,
+        wire::Req { from: Some(filler), cookie: Some(&first_state), ..wire::Req::default() },
+    );
+    let session = back.await.cookie("plab_session").expect("signed in");
+    let token = session.trim_start_matches("plab_session=");
+    assert_eq!(server.json("GET", "/api/v1/me", Some(token), None).await.json()["id"], "M1");
+    assert_eq!(start_from(&server, filler, &[]).await.status, StatusCode::SEE_OTHER);
 }
 
 /// The two single sign-on routes for the sponsor, an administrator, a partner
@@ -637,9 +675,9 @@ async fn one_address_cannot_fill_the_server_with_unfinished_sign_ins(app: App) {
 /// in, whoever's session cookie comes with it; with single sign-on off both
 /// are 404 for everyone. Every answer is no-store.
 async fn the_sign_on_routes_by_every_role_answer_alike_and_are_never_cached(app: App) {
-    let plain = crate::common::spawn_app(plab_store::testing::TestDb::sqlite()).await;
     let op = Op::start().await;
     let app = with_sso(app, &op, None, PasswordSignIn::Everyone);
+    let off = without_sso(&app);
     let mut sessions = vec![None];
     for who in ["s@lab.test", "admin@ops.test", "l1@lab.test", "m1@lab.test", "l2@lab.test", "m2@lab.test"] {
         sessions.push(Some(crate::common::browser::sign_in(&app, who).await.0));
@@ -659,9 +697,14 @@ async fn the_sign_on_routes_by_every_role_answer_alike_and_are_never_cached(app:
         assert_refused(&refused, StatusCode::BAD_REQUEST, "start again");
         assert_eq!(refused.cache, "no-store");
         assert!(!refused.html.contains("lab.test") && !refused.html.contains("Name "), "{}", refused.html);
+        // With single sign-on off, the same browser (really signed in there too) finds neither.
+        let home = get_from(&off, "/home", session.as_deref()).await;
+        let signed_in = if session.is_some() { StatusCode::OK } else { StatusCode::SEE_OTHER };
+        assert_eq!(home.status, signed_in, "{session:?}");
         for uri in ["/auth/oidc/login", "/auth/oidc/callback?code=a&state=b"] {
-            let off = get_page(&plain, uri, session.as_deref()).await;
-            assert_eq!((off.status, off.cache.as_str()), (StatusCode::NOT_FOUND, "no-store"), "{uri}");
+            let gone = get_from(&off, uri, session.as_deref()).await;
+            assert_eq!((gone.status, gone.cache.as_str()), (StatusCode::NOT_FOUND, "no-store"), "{uri}");
+            assert!(gone.cookie("plab_oidc").is_none() && gone.cookie("plab_session").is_none(), "{uri}");
         }
     }
 }

@@ -23,7 +23,11 @@ impl Drop for Server {
 /// Serves the app on 127.0.0.1, port chosen by the system, until dropped.
 /// Takes the whole `App`, so that a test's async block keeps its database alive.
 pub async fn serve(app: &super::App) -> Server {
-    let state = app.state.clone();
+    serve_state(app.state.clone()).await
+}
+
+/// Serves the app with this state (the same database, another configuration).
+pub async fn serve_state(state: plab_web::AppState) -> Server {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("address");
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -67,6 +71,8 @@ pub struct Req<'a> {
     pub bearer: Option<&'a str>,
     pub cookie: Option<&'a str>,
     pub content_type: Option<&'a str>,
+    /// Any other headers, sent as given (a forged `X-Forwarded-For`, say).
+    pub headers: &'a [(&'a str, &'a str)],
     pub body: Option<String>,
 }
 
@@ -86,6 +92,9 @@ impl Server {
         }
         if let Some(ct) = req.content_type {
             head.push_str(&format!("Content-Type: {ct}\r\n"));
+        }
+        for (name, value) in req.headers {
+            head.push_str(&format!("{name}: {value}\r\n"));
         }
         head.push_str(&format!("Content-Length: {}\r\n\r\n", body.len()));
         stream.write_all(head.as_bytes()).await.expect("write head");
