@@ -6,6 +6,7 @@
 pub mod access;
 pub mod accounts;
 pub mod audit;
+mod csv_cell;
 pub mod demo;
 mod error;
 pub mod home;
