@@ -10,6 +10,7 @@ mod csv_cell;
 pub mod demo;
 mod error;
 pub mod home;
+mod ical;
 pub mod key_rotation;
 pub mod lab;
 pub mod mail;
