@@ -407,7 +407,8 @@ mod tests {
     fn every_free_text_field_is_bounded_and_its_limit_is_allowed() {
         let at = |n: usize| "x".repeat(n);
         let email_of = |n: usize| format!("{}@x.io", "a".repeat(n - 5));
-        let cases: [(&str, usize, fn(String) -> RawPerson); 7] = [
+        type With = fn(String) -> RawPerson;
+        let cases: [(&str, usize, With); 7] = [
             ("employee_id", EmployeeId::MAX_CHARS, |v| RawPerson { employee_id: v, ..raw() }),
             ("name", PersonName::MAX_CHARS, |v| RawPerson { name: v, ..raw() }),
             ("department", Department::MAX_CHARS, |v| RawPerson { department: v, ..raw() }),
