@@ -6,10 +6,12 @@
 pub mod access;
 pub mod accounts;
 pub mod audit;
+mod csv_cell;
 pub mod demo;
 pub mod disclosure;
 mod error;
 pub mod home;
+mod ical;
 pub mod key_rotation;
 pub mod lab;
 pub mod mail;

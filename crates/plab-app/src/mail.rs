@@ -8,6 +8,7 @@
 //! the same as in the calendar feed, `SEQUENCE` moved forward on every change.
 use crate::AppError;
 use crate::disclosure::{self, Carries};
+use crate::ical::Ics;
 use crate::vault::Vault;
 use askama::Template;
 use lettre::message::header::ContentType;
@@ -269,6 +270,9 @@ pub(crate) struct SessionFacts {
     pub homework: Option<String>,
 }
 
+/// The `PRODID` of every calendar the product writes.
+pub(crate) const PRODID: &str = "-//Perspective Lab//plab//EN";
+
 /// A session's `UID`: the same in the feed and in every message about it.
 pub fn session_uid(pair: PairId, number: i64) -> String {
     format!("pair-{pair}-session-{number}@perspective-lab")
@@ -326,39 +330,37 @@ impl SessionFacts {
     }
 
     /// The session as an RFC 5545 `VEVENT`, as the feed and invitations carry it.
-    pub fn event(&self, organizer: &str, base: &str, stamp: OffsetDateTime) -> icalendar::Event {
-        use icalendar::{Component, EventStatus, Property};
-        let mut event = icalendar::Event::new();
+    pub(crate) fn event(&self, ics: &mut Ics, organizer: &str, base: &str, stamp: OffsetDateTime) {
         let summary =
             format!("Reverse mentoring: session {} of {} and {}", self.number, self.leader.name, self.mentor.name);
-        event
-            .uid(&session_uid(self.pair, self.number))
-            .sequence(u32::try_from(self.sequence).unwrap_or(u32::MAX))
-            .add_property("DTSTAMP", ical_utc(stamp))
-            .add_property("LAST-MODIFIED", ical_utc(self.updated_at))
-            .add_property("DTSTART", ical_utc(self.starts))
-            .add_property("DTEND", ical_utc(self.starts + time::Duration::minutes(self.minutes)))
-            .summary(&summary)
-            .description(&self.description(base))
-            .add_property("TRANSP", "OPAQUE")
-            .status(match self.status {
-                SessionStatus::Cancelled => EventStatus::Cancelled,
-                SessionStatus::Planned | SessionStatus::Held => EventStatus::Confirmed,
-            });
-        let mut org = Property::new("ORGANIZER", format!("mailto:{organizer}"));
-        org.add_parameter("CN", "Perspective Lab");
-        event.append_property(org);
+        let status = match self.status {
+            SessionStatus::Cancelled => "CANCELLED",
+            SessionStatus::Planned | SessionStatus::Held => "CONFIRMED",
+        };
+        ics.begin("VEVENT")
+            .text("UID", &session_uid(self.pair, self.number))
+            .value("SEQUENCE", &u32::try_from(self.sequence).unwrap_or(u32::MAX).to_string())
+            .value("DTSTAMP", &ical_utc(stamp))
+            .value("LAST-MODIFIED", &ical_utc(self.updated_at))
+            .value("DTSTART", &ical_utc(self.starts))
+            .value("DTEND", &ical_utc(self.starts + time::Duration::minutes(self.minutes)))
+            .text("SUMMARY", &summary)
+            .text("DESCRIPTION", &self.description(base))
+            .text("TRANSP", "OPAQUE")
+            .text("STATUS", status)
+            .with_params("ORGANIZER", &[("CN", "Perspective Lab")], &format!("mailto:{organizer}"));
         // Attendees by their sign-in address only: never a directory e-mail a file can change.
         for (p, email) in [&self.leader, &self.mentor].iter().filter_map(|p| Some((p, p.sign_in.as_ref()?))) {
-            let mut a = Property::new("ATTENDEE", format!("mailto:{email}"));
-            a.add_parameter("CN", &p.name)
-                .add_parameter("CUTYPE", "INDIVIDUAL")
-                .add_parameter("ROLE", "REQ-PARTICIPANT")
-                .add_parameter("PARTSTAT", "ACCEPTED")
-                .add_parameter("RSVP", "FALSE");
-            event.append_multi_property(a);
+            let params = [
+                ("CN", p.name.as_str()),
+                ("CUTYPE", "INDIVIDUAL"),
+                ("ROLE", "REQ-PARTICIPANT"),
+                ("PARTSTAT", "ACCEPTED"),
+                ("RSVP", "FALSE"),
+            ];
+            ics.with_params("ATTENDEE", &params, &format!("mailto:{email}"));
         }
-        event.done()
+        ics.end("VEVENT");
     }
 
     /// An iMIP message to one partner: `REQUEST` for a new or changed
@@ -367,21 +369,18 @@ impl SessionFacts {
     /// address; a partner without an account in good standing gets one
     /// content-free notice per pair instead (or nothing, once they left).
     pub fn invitation(&self, to: &Recipient, organizer: &str, base: &str, now: OffsetDateTime) -> Option<Letter> {
-        use icalendar::Calendar;
         let Some(address) = disclosure::mail_to(to, Carries::Private) else {
             return self.notice(to);
         };
         let method = if self.status == SessionStatus::Cancelled { "CANCEL" } else { "REQUEST" };
-        let mut cal = Calendar::empty();
-        for (key, value) in [
-            ("PRODID", "-//Perspective Lab//plab//EN"),
-            ("VERSION", "2.0"),
-            ("CALSCALE", "GREGORIAN"),
-            ("METHOD", method),
-        ] {
-            cal.append_property(icalendar::Property::new(key, value));
-        }
-        cal.push(self.event(organizer, base, now));
+        let mut ics = Ics::new();
+        ics.begin("VCALENDAR")
+            .text("PRODID", PRODID)
+            .text("VERSION", "2.0")
+            .text("CALSCALE", "GREGORIAN")
+            .text("METHOD", method);
+        self.event(&mut ics, organizer, base, now);
+        ics.end("VCALENDAR");
         let other = self.partner_of(&to.employee_id);
         let when = zone_named(to.timezone.as_deref()).human(self.starts);
         let (kind, subject, opening) = match (method, self.sequence) {
@@ -412,7 +411,7 @@ impl SessionFacts {
             subject,
             paragraphs: vec![opening, self.description(base)],
             link: Some(("Open your pair's page".to_owned(), format!("/pairs/{}", self.pair))),
-            calendar: Some((method, cal.done().to_string())),
+            calendar: Some((method, ics.finish())),
             can_opt_out: false,
         })
     }
@@ -582,5 +581,67 @@ mod tests {
         assert!(!format!("{post:?}").contains("2525"), "the URL may hold a password: never printed");
         let e = Post::configured("http://nope", "lab@example.org", "", Duration::from_secs(1)).expect_err("not smtp");
         assert!(e.to_string().contains(SMTP_URL_ENV), "{e}");
+    }
+
+    fn nasty_session(homework: &str) -> SessionFacts {
+        let person = |id: &str, name: &str| Recipient {
+            employee_id: id.into(),
+            name: name.into(),
+            sign_in: Some(format!("{}@lab.test", id.to_lowercase())),
+            directory_email: None,
+            timezone: None,
+            reminders: true,
+            digests: true,
+        };
+        let starts = time::macros::datetime!(2027-01-11 15:00 UTC);
+        SessionFacts {
+            pair: PairId(7),
+            number: 2,
+            starts,
+            minutes: 60,
+            status: SessionStatus::Planned,
+            sequence: 0,
+            updated_at: starts,
+            leader: person("L", "\"Evil\" ;ROLE=CHAIR:x"),
+            mentor: person("M", "\"x\";ROLE=CHAIR;X=\"y\""),
+            question: Some("Why, and for whom; really?".into()),
+            homework: Some(homework.into()),
+        }
+    }
+
+    #[test]
+    fn homework_with_a_carriage_return_cannot_inject_a_calendar_line() {
+        use crate::ical::strict;
+        let homework = "Read\rBEGIN:VEVENT\r\nUID:evil\nEND:VEVENT\n;, and \\ too\r\nBEGIN:VEVENT";
+        let facts = nasty_session(homework);
+        let to = facts.leader.clone();
+        let letter = facts.invitation(&to, "lab@lab.test", "https://lab.test", facts.starts);
+        let (_, ics) = letter.and_then(|l| l.calendar).expect("an invitation");
+        let lines = strict::read(&ics);
+        let named = |n: &str| lines.iter().filter(|l| l.name == n).collect::<Vec<_>>();
+        assert_eq!(named("BEGIN").len(), 2, "VCALENDAR and one VEVENT: {ics}");
+        assert_eq!(named("UID").len(), 1, "{ics}");
+        let description = strict::unescape(&named("DESCRIPTION")[0].value);
+        let expected = homework.replace("\r\n", "\n").replace('\r', "\n");
+        assert!(description.contains(&format!("Homework from last time: {expected}")), "{description}");
+        assert!(description.contains("Why, and for whom; really?"), "{description}");
+    }
+
+    #[test]
+    fn a_quoted_display_name_stays_inside_the_attendee_parameter() {
+        use crate::ical::strict;
+        let facts = nasty_session("none");
+        let to = facts.mentor.clone();
+        let letter = facts.invitation(&to, "lab@lab.test", "https://lab.test", facts.starts);
+        let (_, ics) = letter.and_then(|l| l.calendar).expect("an invitation");
+        let attendees: Vec<_> = strict::read(&ics).into_iter().filter(|l| l.name == "ATTENDEE").collect();
+        assert_eq!(attendees.len(), 2, "{ics}");
+        for (a, cn) in attendees.iter().zip(["'Evil' ;ROLE=CHAIR:x", "'x';ROLE=CHAIR;X='y'"]) {
+            let keys: Vec<&str> = a.params.iter().map(|(k, _)| k.as_str()).collect();
+            assert_eq!(keys, ["CN", "CUTYPE", "ROLE", "PARTSTAT", "RSVP"], "no parameter added: {ics}");
+            assert_eq!(a.params[0].1, cn);
+            assert_eq!(a.params[2].1, "REQ-PARTICIPANT");
+        }
+        assert_eq!(attendees[0].value, "mailto:l@lab.test");
     }
 }

@@ -83,10 +83,12 @@ fn parse_csv_lenient<R: Read>(source: &str, mut reader: R, options: &ReadOptions
             }
         };
         let line = record.position().map_or(0, csv::Position::line);
-        let get = |col: usize| index[col].and_then(|i| record.get(i)).unwrap_or("").to_owned();
+        // `restore` undoes the export's guard against spreadsheet formulas.
+        let cell = |i: usize| crate::csv_cell::restore(record.get(i).unwrap_or(""));
+        let get = |col: usize| index[col].map(cell).unwrap_or("").to_owned();
         let name = match columns.name_parts {
             Some((first, last)) => {
-                let part = |i: usize| record.get(i).unwrap_or("").trim();
+                let part = |i: usize| cell(i).trim();
                 format!("{} {}", part(first), part(last)).trim().to_owned()
             }
             None => get(1),
@@ -296,7 +298,10 @@ pub fn write_csv<W: Write>(people: &[Person], writer: W) -> Result<(), csv::Erro
     csv.write_record(COLUMNS)?;
     for p in people {
         let r = p.to_raw();
-        csv.write_record([
+        // Every cell, not only the free text: the others (dates, a level of
+        // 0 to 100) never start a formula, so nothing changes for them, and a
+        // column added later cannot be forgotten.
+        let cells = [
             &r.employee_id,
             &r.name,
             &r.email,
@@ -309,7 +314,8 @@ pub fn write_csv<W: Write>(people: &[Person], writer: W) -> Result<(), csv::Erro
             &r.timezone,
             &r.perspectives,
             &r.end_date,
-        ])?;
+        ];
+        csv.write_record(cells.map(|c| crate::csv_cell::neutralise(c)).iter().map(|c| c.as_bytes()))?;
     }
     csv.flush()?;
     Ok(())
@@ -496,5 +502,42 @@ E1;Ren\xe9e;Durand;renee@x.io;Ventes;;2010-01-01;7\r\n";
         write_csv(&[rows[0].person.clone()], &mut out).expect("write");
         let back = parse_csv("back.csv", out.as_slice()).expect("re-import");
         assert_eq!(back[0].person, rows[0].person);
+    }
+
+    #[test]
+    fn people_whose_text_starts_like_a_formula_are_exported_as_text_and_re_imported_the_same() {
+        let person = |[employee_id, name, department, manager_id, title, location, perspectives]: [&str; 7]| {
+            RawPerson {
+                employee_id: employee_id.into(),
+                name: name.into(),
+                email: format!("{}@x.io", employee_id.trim_start_matches('=').to_lowercase()),
+                department: department.into(),
+                manager_id: manager_id.into(),
+                hire_date: "2010-01-01".into(),
+                level: "7".into(),
+                title: title.into(),
+                location: location.into(),
+                perspectives: perspectives.into(),
+                ..RawPerson::default()
+            }
+            .parse()
+            .expect("valid")
+        };
+        let people = vec![
+            person(["=E1", "=HYPERLINK(\"http://evil.test\",\"x\")", "-Ops", "", "-5", "@home", "+1;'=2;'plain"]),
+            person(["E2", "-Dash 'Quoted'", "Ops", "=E1", "'-x", "'=x", "'"]),
+        ];
+        let mut out = Vec::new();
+        write_csv(&people, &mut out).expect("write");
+        let text = String::from_utf8(out.clone()).expect("UTF-8");
+        for record in csv::Reader::from_reader(text.as_bytes()).records() {
+            for cell in record.expect("a record").iter() {
+                assert!(!cell.starts_with(['=', '+', '-', '@', '\t', '\r']), "{cell:?} would run as a formula: {text}");
+            }
+        }
+        assert!(text.contains(",'-5,"), "a title that looks like a negative number is text: {text}");
+        let back: Vec<Person> =
+            parse_csv("back.csv", out.as_slice()).expect("re-import").into_iter().map(|r| r.person).collect();
+        assert_eq!(back, people);
     }
 }

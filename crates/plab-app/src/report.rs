@@ -354,11 +354,17 @@ fn retention(groups: &[RetentionGroup], min_group_size: u32) -> Retention {
 
 /// The report as CSV: a `metric,value` row per figure (empty when withheld),
 /// then `week,planned,held,cancelled,pairs_at_risk` rows.
+///
+/// The program's name is the one text a person typed, so it is the one cell
+/// guarded against running as a spreadsheet formula (`csv_cell`). The other
+/// cells are the product's own: metric names, dates and figures. A figure can
+/// be negative (a self-assessment change of -0.5) and must stay a number that
+/// a spreadsheet can sum, so it is written as it is.
 pub fn to_csv(r: &Report) -> String {
     let opt = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_default();
     let mut rows: Vec<(String, String)> = vec![
         ("program".into(), r.program.to_string()),
-        ("name".into(), r.name.clone()),
+        ("name".into(), crate::csv_cell::neutralise(&r.name).into_owned()),
         ("starts_on".into(), r.starts_on.clone()),
         ("generated_at".into(), r.generated_at.clone()),
         ("pairs".into(), r.pairs.to_string()),

@@ -629,7 +629,6 @@ pub(crate) async fn release_if_due(
 /// each event as invitations carry it (`SessionFacts::event`). The secret in
 /// the URL is the credential.
 pub async fn calendar(store: &Store, vault: &Vault, post: &Post, file: &str) -> Result<String, AppError> {
-    use icalendar::{Calendar, Property};
     let not_found = || AppError::NotFound { what: "calendar", id: "…".into() };
     let (account, secret) = file.strip_suffix(".ics").unwrap_or(file).split_once('-').ok_or_else(not_found)?;
     let account = store.account(account.parse().map_err(|_| not_found())?).await?.ok_or_else(not_found)?;
@@ -638,13 +637,15 @@ pub async fn calendar(store: &Store, vault: &Vault, post: &Post, file: &str) -> 
     if !constant_time_eq(expected.as_bytes(), secret.as_bytes()) || !account.in_good_standing(&today_text()) {
         return Err(not_found());
     }
-    let mut cal = Calendar::empty();
-    for (key, value) in [("VERSION", "2.0"), ("PRODID", "-//Perspective Lab//plab//EN"), ("CALSCALE", "GREGORIAN")] {
-        cal.append_property(Property::new(key, value));
-    }
-    cal.name("Perspective Lab");
+    let mut ics = crate::ical::Ics::new();
+    ics.begin("VCALENDAR")
+        .text("VERSION", "2.0")
+        .text("PRODID", mail::PRODID)
+        .text("CALSCALE", "GREGORIAN")
+        .text("NAME", "Perspective Lab")
+        .text("X-WR-CALNAME", "Perspective Lab");
     let Some(me) = account.employee_id else {
-        return Ok(cal.done().to_string());
+        return Ok(ics.end("VCALENDAR").finish());
     };
     let mut by_pair: BTreeMap<PairId, Vec<StoredSession>> = BTreeMap::new();
     for (s, ..) in store.sessions_of_person(&me).await? {
@@ -654,10 +655,11 @@ pub async fn calendar(store: &Store, vault: &Vault, post: &Post, file: &str) -> 
     for (pair, sessions) in by_pair {
         let pair = store.pair(pair).await?;
         for facts in facts_of(store, vault, &pair, &sessions).await? {
-            cal.push(facts.event(&post.organizer(), post.base(), now));
+            facts.event(&mut ics, &post.organizer(), post.base(), now);
         }
     }
-    Ok(cal.done().to_string())
+    ics.end("VCALENDAR");
+    Ok(ics.finish())
 }
 
 /// Compares secrets without revealing through timing how much of one matched.

@@ -16,7 +16,25 @@ impl FieldError {
     pub fn new(field: &'static str, message: impl Into<String>) -> Self {
         FieldError { field, message: message.into() }
     }
+
+    /// A value over its field's limit, said so that whoever fixes the source
+    /// data knows by how much (the value itself is not repeated: it is long).
+    fn too_long(field: &'static str, max: usize, chars: usize) -> Self {
+        FieldError::new(field, format!("keep it to {max} characters or fewer (this one has {chars})"))
+    }
 }
+
+/// The most characters each free-text field of a person may hold. Every way
+/// a person comes in (the CSV import, SCIM, the pages) parses it with
+/// `RawPerson::parse`, so these are the limits everywhere.
+pub const MAX_TITLE_CHARS: usize = 200;
+pub const MAX_LOCATION_CHARS: usize = 200;
+/// The longest IANA zone name is 32 characters; 64 leaves room.
+pub const MAX_TIMEZONE_CHARS: usize = 64;
+pub const MAX_EMAIL_CHARS: usize = 254;
+/// One perspective, and all of a person's together (separators included).
+pub const MAX_PERSPECTIVE_CHARS: usize = 500;
+pub const MAX_PERSPECTIVES_CHARS: usize = 2_000;
 
 macro_rules! text_newtype {
     ($(#[$doc:meta])* $name:ident, $field:literal, $max:expr) => {
@@ -26,13 +44,16 @@ macro_rules! text_newtype {
         pub struct $name(String);
 
         impl $name {
+            pub const MAX_CHARS: usize = $max;
+
             pub fn parse(raw: &str) -> Result<Self, FieldError> {
                 let s = raw.trim();
                 if s.is_empty() {
                     return Err(FieldError::new($field, "is empty"));
                 }
-                if s.chars().count() > $max {
-                    return Err(FieldError::new($field, format!("is longer than {} characters", $max)));
+                let chars = s.chars().count();
+                if chars > $max {
+                    return Err(FieldError::too_long($field, $max, chars));
                 }
                 if s.chars().any(char::is_control) {
                     return Err(FieldError::new($field, "contains control characters"));
@@ -85,8 +106,9 @@ impl Email {
         if s.is_empty() {
             return Err(FieldError::new("email", "is empty"));
         }
-        if s.len() > 254 {
-            return bad("is longer than 254 characters");
+        let chars = s.chars().count();
+        if chars > MAX_EMAIL_CHARS {
+            return Err(FieldError::too_long("email", MAX_EMAIL_CHARS, chars));
         }
         if s.chars().any(|c| c.is_whitespace() || c.is_control()) {
             return bad("contains spaces");
@@ -153,6 +175,33 @@ pub fn parse_perspectives(raw: &str) -> Vec<String> {
     raw.split(';').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect()
 }
 
+/// `parse_perspectives` within the limits: each entry, and the whole field.
+fn bounded_perspectives(raw: &str) -> Result<Vec<String>, Vec<FieldError>> {
+    const FIELD: &str = "perspectives";
+    let total = raw.trim().chars().count();
+    if total > MAX_PERSPECTIVES_CHARS {
+        return Err(vec![FieldError::new(
+            FIELD,
+            format!("keep them to {MAX_PERSPECTIVES_CHARS} characters in all (these have {total})"),
+        )]);
+    }
+    let entries = parse_perspectives(raw);
+    let errors: Vec<FieldError> = entries
+        .iter()
+        .enumerate()
+        .filter_map(|(i, entry)| {
+            let (n, chars) = (i + 1, entry.chars().count());
+            (chars > MAX_PERSPECTIVE_CHARS).then(|| {
+                FieldError::new(
+                    FIELD,
+                    format!("perspective {n}: keep each to {MAX_PERSPECTIVE_CHARS} characters or fewer (this one has {chars})"),
+                )
+            })
+        })
+        .collect();
+    if errors.is_empty() { Ok(entries) } else { Err(errors) }
+}
+
 /// One person of the organisation, fully validated.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Person {
@@ -191,9 +240,18 @@ fn keep<T>(errors: &mut Vec<FieldError>, r: Result<T, FieldError>) -> Option<T> 
     r.map_err(|e| errors.push(e)).ok()
 }
 
-fn optional(s: &str) -> Option<String> {
-    let s = s.trim();
-    (!s.is_empty()).then(|| s.to_owned())
+/// An optional text field: empty is none, longer than `max` an error. (A
+/// line break stays allowed: HR files quote multi-line titles and addresses.)
+fn optional_text(field: &'static str, raw: &str, max: usize) -> Result<Option<String>, FieldError> {
+    let s = raw.trim();
+    if s.is_empty() {
+        return Ok(None);
+    }
+    let chars = s.chars().count();
+    if chars > max {
+        return Err(FieldError::too_long(field, max, chars));
+    }
+    Ok(Some(s.to_owned()))
 }
 
 impl RawPerson {
@@ -211,9 +269,14 @@ impl RawPerson {
         let hire_date =
             keep(&mut errors, Date::parse(&self.hire_date).map_err(|e| FieldError::new("hire_date", e.to_string())));
         let level = keep(&mut errors, Level::parse(&self.level));
-        if !self.timezone.trim().is_empty() {
-            keep(&mut errors, crate::zone::Zone::parse(&self.timezone));
+        let title = keep(&mut errors, optional_text("title", &self.title, MAX_TITLE_CHARS));
+        let location = keep(&mut errors, optional_text("location", &self.location, MAX_LOCATION_CHARS));
+        // Bounded before the zone is looked up, whose error repeats the value.
+        let timezone = keep(&mut errors, optional_text("timezone", &self.timezone, MAX_TIMEZONE_CHARS));
+        if let Some(Some(zone)) = &timezone {
+            keep(&mut errors, crate::zone::Zone::parse(zone));
         }
+        let perspectives = bounded_perspectives(&self.perspectives).map_err(|e| errors.extend(e)).ok();
         let end_date = match self.end_date.trim() {
             "" => Some(None),
             d => keep(&mut errors, Date::parse(d).map(Some).map_err(|e| FieldError::new("end_date", e.to_string()))),
@@ -228,7 +291,8 @@ impl RawPerson {
         {
             errors.push(FieldError::new("end_date", format!("{e} is before hire_date {h}")));
         }
-        match (employee_id, name, email, department, manager_id, hire_date, level, end_date) {
+        let free_text = (title, location, timezone, perspectives);
+        match (employee_id, name, email, department, manager_id, hire_date, level, end_date, free_text) {
             (
                 Some(employee_id),
                 Some(name),
@@ -238,6 +302,7 @@ impl RawPerson {
                 Some(hire_date),
                 Some(level),
                 Some(end_date),
+                (Some(title), Some(location), Some(timezone), Some(perspectives)),
             ) if errors.is_empty() => Ok(Person {
                 employee_id,
                 name,
@@ -246,10 +311,10 @@ impl RawPerson {
                 manager_id,
                 hire_date,
                 level,
-                title: optional(&self.title),
-                location: optional(&self.location),
-                timezone: optional(self.timezone.trim()),
-                perspectives: parse_perspectives(&self.perspectives),
+                title,
+                location,
+                timezone,
+                perspectives,
                 end_date,
             }),
             _ => Err(errors),
@@ -328,5 +393,50 @@ mod tests {
         let r = RawPerson { name: "  ".into(), department: "".into(), ..raw() };
         let fields: Vec<_> = r.parse().expect_err("invalid").iter().map(|e| e.field).collect();
         assert_eq!(fields, vec!["name", "department"]);
+    }
+
+    #[test]
+    fn a_title_of_100000_characters_is_refused_with_the_limit_in_plain_words() {
+        let r = RawPerson { title: "t".repeat(100_000), ..raw() };
+        let errs = r.parse().expect_err("too long");
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert_eq!(errs[0].to_string(), "title: keep it to 200 characters or fewer (this one has 100000)");
+    }
+
+    #[test]
+    fn every_free_text_field_is_bounded_and_its_limit_is_allowed() {
+        let at = |n: usize| "x".repeat(n);
+        let email_of = |n: usize| format!("{}@x.io", "a".repeat(n - 5));
+        type With = fn(String) -> RawPerson;
+        let cases: [(&str, usize, With); 7] = [
+            ("employee_id", EmployeeId::MAX_CHARS, |v| RawPerson { employee_id: v, ..raw() }),
+            ("name", PersonName::MAX_CHARS, |v| RawPerson { name: v, ..raw() }),
+            ("department", Department::MAX_CHARS, |v| RawPerson { department: v, ..raw() }),
+            ("title", MAX_TITLE_CHARS, |v| RawPerson { title: v, ..raw() }),
+            ("location", MAX_LOCATION_CHARS, |v| RawPerson { location: v, ..raw() }),
+            ("perspectives", MAX_PERSPECTIVE_CHARS, |v| RawPerson { perspectives: v, ..raw() }),
+            ("email", MAX_EMAIL_CHARS, |v| RawPerson { email: v, ..raw() }),
+        ];
+        for (field, max, with) in cases {
+            let value = |n| if field == "email" { email_of(n) } else { at(n) };
+            assert!(with(value(max)).parse().is_ok(), "{field} of {max} characters is allowed");
+            let errs = with(value(max + 1)).parse().expect_err(field);
+            assert_eq!(errs[0].field, field);
+            assert!(errs[0].message.contains(&format!("{max} characters")), "{}", errs[0]);
+        }
+        let zone = RawPerson { timezone: format!("Europe/{}", at(MAX_TIMEZONE_CHARS)), ..raw() };
+        let errs = zone.parse().expect_err("too long a zone");
+        assert_eq!(errs.len(), 1, "only the length, not the unknown zone repeating it: {errs:?}");
+        assert!(errs[0].to_string().starts_with("timezone: keep it to 64 characters"), "{}", errs[0]);
+    }
+
+    #[test]
+    fn perspectives_are_bounded_each_and_in_all() {
+        let many = vec!["p".repeat(400); 6].join(";");
+        let errs = RawPerson { perspectives: many, ..raw() }.parse().expect_err("too many in all");
+        assert_eq!(errs[0].to_string(), "perspectives: keep them to 2000 characters in all (these have 2405)");
+        let one = format!("short;{}", "p".repeat(501));
+        let errs = RawPerson { perspectives: one, ..raw() }.parse().expect_err("one too long");
+        assert!(errs[0].message.starts_with("perspective 2: keep each to 500 characters"), "{}", errs[0]);
     }
 }

@@ -249,6 +249,7 @@ pub(super) fn attribute_of(field: &str) -> String {
         "manager_id" => format!("{ENTERPRISE_SCHEMA}:manager.value"),
         "hire_date" => format!("{PERSON_SCHEMA}:hireDate"),
         "level" => format!("{PERSON_SCHEMA}:level"),
+        "perspectives" => format!("{PERSON_SCHEMA}:perspectives"),
         "end_date" => "active".to_owned(),
         other => other.to_owned(),
     }

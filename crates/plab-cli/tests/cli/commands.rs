@@ -128,6 +128,39 @@ fn export_then_import_round_trips(db: TestDb) {
     assert_eq!(std::fs::read_to_string(out).expect("read"), first);
 }
 
+fn people_named_like_formulas_are_exported_as_text_and_re_imported_the_same(db: TestDb) {
+    let plab = seeded(db);
+    let body = "\"=HYPERLINK(\"\"http://evil.test\"\",\"\"x\"\")\",=Ann,ann@acme.test,-Sales,vp,2020-01-01,3,-5,@home;+1\n\
+                '=b,'=Bea,bea@acme.test,Sales,vp,2020-01-01,3,'plain,'\n";
+    let f = plab.file("formulas.csv", &format!("{HEADER}{body}"));
+    plab.ok(&["import", "people", f.to_str().expect("path")]);
+    let first = plab.export();
+    for cell in first.lines().flat_map(|l| l.split(',')) {
+        assert!(
+            !cell.trim_start_matches('"').starts_with(['=', '+', '-', '@']),
+            "{cell:?} runs as a formula:\n{first}"
+        );
+    }
+    assert!(first.contains(",'-5,"), "a title that looks like a negative number is text:\n{first}");
+    let again = plab.file("again.csv", &first);
+    let summary = plab.json(&["import", "people", again.to_str().expect("path"), "--json"]);
+    assert_eq!((summary["inserted"].as_u64(), summary["updated"].as_u64()), (Some(0), Some(5)));
+    assert_eq!(plab.export(), first, "the export re-imports to the same data");
+    // The file's '=b and '=Bea were read as =b and =Bea, and are written back
+    // with one ' again; a ' before plain text is the value's own.
+    assert!(first.lines().any(|l| l == "'=b,'=Bea,bea@acme.test,Sales,vp,2020-01-01,3,'plain,,,',"), "{first}");
+}
+
+fn a_title_of_100000_characters_is_refused_with_its_line_and_nothing_written(db: TestDb) {
+    let plab = seeded(db);
+    let long = "t".repeat(100_000);
+    assert_rejected(
+        &plab,
+        &format!("nn,Nia New,nia@acme.test,Sales,vp,2020-01-01,3,{long},\n"),
+        &["people.csv:2: title: keep it to 200 characters or fewer (this one has 100000)"],
+    );
+}
+
 fn assert_rejected(plab: &Plab, body: &str, expected: &[&str]) {
     let before = plab.export();
     let f = plab.file("people.csv", &format!("{HEADER}{body}"));
@@ -861,6 +894,8 @@ crate::backends!(
     the_ceo_of_a_2000_person_demo_is_paired_once_the_chain_rule_reaches_two_levels,
     people_files_as_hr_systems_export_them_import_with_their_format_named,
     export_then_import_round_trips,
+    people_named_like_formulas_are_exported_as_text_and_re_imported_the_same,
+    a_title_of_100000_characters_is_refused_with_its_line_and_nothing_written,
     each_import_rejection_names_its_line_and_writes_nothing,
     an_import_failing_on_its_last_row_leaves_the_database_as_before,
     an_import_killed_half_way_leaves_all_or_nothing,

@@ -31,6 +31,7 @@ mod api;
 mod attacks;
 mod cache;
 mod common;
+mod encoding;
 mod home;
 mod mail;
 mod measure;
