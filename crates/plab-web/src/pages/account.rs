@@ -1,8 +1,7 @@
 //! One's own account: change the password (every other sign-in ends), sign
 //! out everywhere, a new calendar feed URL (the old one ends), and the notice
 //! of who reset the password.
-use super::routing::Router;
-use super::routing::{get, post};
+use super::routing::{Router, get, post};
 use super::{Checked, CsrfForm, PageError, SignedIn, forget_session};
 use crate::AppState;
 use askama::Template;

@@ -4,8 +4,7 @@
 //! for an account that has a password: its reset link is for the owner's own
 //! address. Administrators never see pair notes: the pair pages do not show
 //! them the pair at all.
-use super::routing::Router;
-use super::routing::{get, post};
+use super::routing::{Router, get, post};
 use super::{Checked, PageError, SignedIn};
 use crate::AppState;
 use askama::Template;

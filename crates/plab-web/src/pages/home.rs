@@ -1,6 +1,5 @@
 //! Everyone's home after signing in: their programs and their pairs.
-use super::routing::Router;
-use super::routing::get;
+use super::routing::{Router, get};
 use super::{PageError, SignedIn};
 use crate::AppState;
 use askama::Template;

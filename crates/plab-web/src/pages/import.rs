@@ -1,7 +1,6 @@
 //! Uploading the people CSV from the browser, with the CLI's validation and its
 //! errors listed per line.
-use super::routing::Router;
-use super::routing::get;
+use super::routing::{Router, get};
 use super::{PageError, SignedIn};
 use crate::AppState;
 use askama::Template;

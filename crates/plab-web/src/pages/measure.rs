@@ -3,8 +3,7 @@
 //! with what the sponsors see of it. The services decide who may see and do
 //! what (`plab_app::access`); this module only renders. A form with problems
 //! comes back with each one beside its field and what was typed kept.
-use super::routing::Router;
-use super::routing::{get, post};
+use super::routing::{Router, get, post};
 use super::{Checked, CsrfForm, PageError, SignedIn};
 use crate::AppState;
 use askama::Template;

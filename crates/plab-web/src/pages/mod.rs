@@ -16,8 +16,7 @@ use axum_extra::extract::CookieJar;
 use axum_extra::extract::cookie::{Cookie, SameSite};
 use plab_app::AppError;
 use plab_app::accounts::{self, Actor};
-use routing::Router;
-use routing::get;
+use routing::{Router, get};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 

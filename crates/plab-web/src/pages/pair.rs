@@ -1,7 +1,6 @@
 //! A pair's page: the lab rules, their acceptance, the sessions and, for the
 //! two partners only, the pair's notes.
-use super::routing::Router;
-use super::routing::{get, post};
+use super::routing::{Router, get, post};
 use super::{Checked, CsrfForm, PageError, SignedIn};
 use crate::AppState;
 use askama::Template;

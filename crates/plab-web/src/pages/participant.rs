@@ -1,7 +1,6 @@
 //! A leader's research question (with the coach's feedback as they type) and a
 //! mentor's perspectives (their own for the program, or the directory's) and opt-out.
-use super::routing::Router;
-use super::routing::{get, post};
+use super::routing::{Router, get, post};
 use super::{Checked, PageError, SignedIn};
 use crate::AppState;
 use askama::Template;

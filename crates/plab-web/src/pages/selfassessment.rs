@@ -1,7 +1,6 @@
 //! A participant's own self-assessment for a phase: their role's statements,
 //! rated 1-5, kept private (sponsors see group averages in the report).
-use super::routing::Router;
-use super::routing::get;
+use super::routing::{Router, get};
 use super::{Checked, PageError, SignedIn};
 use crate::AppState;
 use askama::Template;

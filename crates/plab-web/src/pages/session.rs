@@ -1,8 +1,7 @@
 //! The session page: the lab rules, the agenda with a timer, last time's
 //! homework, closing the session, and the partner's private pulse. The
 //! services decide who may see and do what; this module only renders.
-use super::routing::Router;
-use super::routing::{get, post};
+use super::routing::{Router, get, post};
 use super::{Checked, PageError, SignedIn};
 use crate::AppState;
 use askama::Template;

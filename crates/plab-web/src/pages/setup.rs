@@ -1,8 +1,7 @@
 //! Setting a program up in the browser: open it with its settings explained,
 //! then find people by name, department or level and enrol them as leaders,
 //! mentors or co-sponsors, seeing how far each enrolled person is.
-use super::routing::Router;
-use super::routing::get;
+use super::routing::{Router, get};
 use super::{CarriesCsrf, PageError, SignedIn};
 use crate::AppState;
 use askama::Template;

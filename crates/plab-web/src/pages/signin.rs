@@ -1,7 +1,6 @@
 //! Signing in and out in the browser: the form (with a pre-session CSRF
 //! token, so no other site can sign this browser in), the HttpOnly cookie.
-use super::routing::Router;
-use super::routing::{get, post};
+use super::routing::{Router, get, post};
 use super::{COOKIE, Checked, CsrfForm, PageError, behind_tls, check_pre_session, forget_session, pre_session_token};
 use crate::AppState;
 use askama::Template;

@@ -1,7 +1,6 @@
 //! The sponsor's pages: the program's health and pairs, and the pairing
 //! review (run the engine, read the reasons, pin or forbid, approve).
-use super::routing::Router;
-use super::routing::{get, post};
+use super::routing::{Router, get, post};
 use super::{Checked, CsrfForm, PageError, SignedIn};
 use crate::AppState;
 use crate::charts::{self, Chart};

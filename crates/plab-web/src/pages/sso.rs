@@ -2,8 +2,7 @@
 //! and back. The state travels in an HttpOnly cookie scoped to `/auth/oidc`,
 //! so only the browser that started a sign-in can finish it (no login CSRF);
 //! what the server must keep (nonce, PKCE verifier) stays in the database.
-use super::routing::Router;
-use super::routing::get;
+use super::routing::{Router, get};
 use super::{PageError, behind_tls, safe_next, signin::session_cookie};
 use crate::AppState;
 use askama::Template;

@@ -20,21 +20,52 @@ async fn authorization_matrix_over_every_pair_route(app: App) {
         ("POST", format!("/api/v1/pairs/{own}/charter"), None),
         ("GET", format!("/api/v1/pairs/{other}/notes"), None),
         ("POST", format!("/api/v1/pairs/{other}/notes"), note()),
+        ("GET", format!("/api/v1/pairs/{own}/sessions"), None),
+        ("GET", format!("/api/v1/pairs/{own}/checkins/me"), None),
+        ("PUT", format!("/api/v1/pairs/{own}/checkins/me"), Some(json!({"insight": "a", "change": "b"}).to_string())),
+        (
+            "PUT",
+            format!("/api/v1/pairs/{own}/checkins/mentor"),
+            Some(json!({"view_of_organization": "a", "heard": 4}).to_string()),
+        ),
+        ("GET", format!("/api/v1/pairs/{own}/insights"), None),
+        (
+            "POST",
+            format!("/api/v1/pairs/{own}/insights"),
+            Some(json!({"kind": "action", "theme": "technology", "text": "tried the chat"}).to_string()),
+        ),
     ];
+    // Every pair route the OpenAPI document (built from the routers) lists is a column.
+    let (_, doc) = app.call("GET", "/api/openapi.json", None, None).await;
+    for (path, methods) in doc["paths"].as_object().expect("paths") {
+        if !(path.starts_with("/api/v1/pairs/") || path == "/api/v1/programs/{program}/pairs") {
+            continue;
+        }
+        for method in methods.as_object().expect("methods").keys() {
+            let method = method.to_uppercase();
+            let tried = routes.iter().any(|(m, uri, _)| *m == method && crate::common::matches_route(path, uri));
+            assert!(tried, "{method} {path} is a pair route the matrix does not try");
+        }
+    }
     use StatusCode as C;
     let (ok, created, forbidden, unauth, hidden) = (C::OK, C::CREATED, C::FORBIDDEN, C::UNAUTHORIZED, C::NOT_FOUND);
+    // Let through, then refused by the rules: the check-in opens after the pair's third session.
+    let not_yet = C::CONFLICT;
     // Columns follow `routes`. "own" is pair 1 (L1 + M1). A pair or program the
     // caller may not see at all is 404, exactly like a missing id; 403 only where
     // the caller sees the pair but may not act (a sponsor and the notes).
-    let matrix: Vec<(Option<&str>, [C; 8])> = vec![
-        (Some("l1@lab.test"), [ok, ok, ok, created, ok, ok, hidden, hidden]),
-        (Some("m1@lab.test"), [ok, ok, ok, created, ok, ok, hidden, hidden]),
-        (Some("s@lab.test"), [ok, ok, forbidden, forbidden, ok, forbidden, forbidden, forbidden]),
-        (Some("l2@lab.test"), [ok, hidden, hidden, hidden, hidden, hidden, ok, created]),
-        (Some("s2@lab.test"), [hidden; 8]),
-        (Some("m3@lab.test"), [hidden; 8]),
-        (Some("admin@ops.test"), [hidden; 8]),
-        (None, [unauth; 8]),
+    // Insights are the leader's own; the sponsor records a check-in, each partner answers their own.
+    #[rustfmt::skip]
+    let matrix: Vec<(Option<&str>, [C; 14])> = vec![
+        (Some("l1@lab.test"), [ok, ok, ok, created, ok, ok, hidden, hidden, ok, ok, not_yet, forbidden, ok, created]),
+        (Some("m1@lab.test"), [ok, ok, ok, created, ok, ok, hidden, hidden, ok, ok, not_yet, forbidden, forbidden, forbidden]),
+        (Some("s@lab.test"), [ok, ok, forbidden, forbidden, ok, forbidden, forbidden, forbidden,
+                              ok, forbidden, forbidden, not_yet, forbidden, forbidden]),
+        (Some("l2@lab.test"), [ok, hidden, hidden, hidden, hidden, hidden, ok, created, hidden, hidden, hidden, hidden, hidden, hidden]),
+        (Some("s2@lab.test"), [hidden; 14]),
+        (Some("m3@lab.test"), [hidden; 14]),
+        (Some("admin@ops.test"), [hidden; 14]),
+        (None, [unauth; 14]),
     ];
     crate::common::run_api_matrix(&app, &routes, &matrix).await;
 }

@@ -224,16 +224,9 @@ fn text_of(html: &str) -> String {
 /// The page route a row's request reaches: the most specific of the routes
 /// whose path matches (a literal segment before a `{parameter}`, as axum does).
 fn route_of(routes: &[(Method, &'static str)], method: &str, uri: &str) -> Option<(Method, &'static str)> {
-    let path = uri.split(['?', '#']).next().unwrap_or_default();
-    let segments: Vec<&str> = path.split('/').collect();
     routes
         .iter()
-        .filter(|(m, route)| {
-            let parts: Vec<&str> = route.split('/').collect();
-            m.as_str() == method
-                && parts.len() == segments.len()
-                && parts.iter().zip(&segments).all(|(p, s)| p.starts_with('{') || p == s)
-        })
+        .filter(|(m, route)| m.as_str() == method && crate::common::matches_route(route, uri))
         .min_by_key(|(_, route)| route.matches('{').count())
         .cloned()
 }

@@ -149,6 +149,14 @@ pub async fn api_matrix_refusals<const N: usize>(
     refusals
 }
 
+/// Whether a request's `uri` is one a route's path template matches (a
+/// `{parameter}` stands for one segment; the query is not the path's).
+pub fn matches_route(template: &str, uri: &str) -> bool {
+    let path = uri.split(['?', '#']).next().unwrap_or_default();
+    let (parts, segments): (Vec<&str>, Vec<&str>) = (template.split('/').collect(), path.split('/').collect());
+    parts.len() == segments.len() && parts.iter().zip(&segments).all(|(p, s)| p.starts_with('{') || p == s)
+}
+
 /// An error answer: this status, and the JSON error shape.
 pub fn assert_error_json(status: StatusCode, body: &Value, expected: StatusCode) {
     assert_eq!(status, expected, "{body}");
