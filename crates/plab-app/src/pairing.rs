@@ -187,11 +187,11 @@ pub async fn approve_some(
             AppError::invalid(Problem::new("the program has no proposal yet: run `plab match --program` first"))
         })?,
     };
+    let proposal = store.proposal(program, id).await?;
     if let Some(only) = only {
         if only.is_empty() {
             return Err(AppError::invalid(Problem::new("choose at least one pair to approve").field("leader")));
         }
-        let proposal = store.proposal(program, id).await?;
         let unknown: Vec<&str> =
             only.iter().filter(|l| !proposal.pairs.iter().any(|p| &p.leader == *l)).map(String::as_str).collect();
         if !unknown.is_empty() {
@@ -199,6 +199,15 @@ pub async fn approve_some(
                 Problem::new(format!("not in proposal {id}: {}", unknown.join(", "))).field("leader"),
             ));
         }
+    }
+    // A proposal made from enrolments older than the one-role rule may pair a sponsor.
+    let approving = proposal.pairs.iter().filter(|p| only.is_none_or(|only| only.contains(&p.leader)));
+    let mut clashes = Vec::new();
+    for p in approving {
+        clashes.extend(one_role_in_pair(store, program, &p.leader, &p.mentor).await?);
+    }
+    if !clashes.is_empty() {
+        return Err(AppError::Invalid(clashes));
     }
     let pairs = store.approve_proposal_pairs(program, id, only).await?;
     store.audit(by, "pairing.approve", &format!("program {program}"), &format!("proposal {id}: {pairs} pairs")).await?;
@@ -223,6 +232,9 @@ pub async fn set_rule(
     if !has(mentor, Role::Mentor) {
         problems.push(Problem::new(format!("'{mentor}' is not a mentor of program {program}")).field("mentor"));
     }
+    if rule == PairRule::Pin {
+        problems.extend(one_role_in_pair(store, program, leader, mentor).await?);
+    }
     if !problems.is_empty() {
         return Err(AppError::Invalid(problems));
     }
@@ -230,6 +242,17 @@ pub async fn set_rule(
     let action = if rule == PairRule::Pin { "pairing.pin" } else { "pairing.forbid" };
     store.audit(by, action, &format!("program {program}"), &format!("{leader} + {mentor}")).await?;
     Ok(())
+}
+
+/// A pair's leader holds no role but leader in the program, and its mentor
+/// none but mentor: no sponsor, and not one person on both sides.
+async fn one_role_in_pair(
+    store: &Store,
+    program: ProgramId,
+    leader: &str,
+    mentor: &str,
+) -> Result<Vec<Problem>, AppError> {
+    crate::programs::role_problems(store, program, &[(leader, Role::Leader), (mentor, Role::Mentor)]).await
 }
 
 /// Removes a pin or forbid.
