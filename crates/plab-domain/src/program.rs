@@ -242,17 +242,15 @@ impl GroupSizeFloor {
         if (Self::LOWEST..=Self::HIGHEST).contains(&n) {
             Ok(GroupSizeFloor(n))
         } else {
-            Err(FieldError::new(
-                "group_size_floor",
-                format!("{n} is outside {}..={}", Self::LOWEST, Self::HIGHEST),
-            ))
+            Err(FieldError::new("group_size_floor", format!("{n} is outside {}..={}", Self::LOWEST, Self::HIGHEST)))
         }
     }
 
     pub fn parse(raw: &str) -> Result<GroupSizeFloor, FieldError> {
-        let n = raw.trim().parse::<u32>().map_err(|_| {
-            FieldError::new("group_size_floor", format!("'{}' is not a whole number", raw.trim()))
-        })?;
+        let n = raw
+            .trim()
+            .parse::<u32>()
+            .map_err(|_| FieldError::new("group_size_floor", format!("'{}' is not a whole number", raw.trim())))?;
         GroupSizeFloor::new(n)
     }
 

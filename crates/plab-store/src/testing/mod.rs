@@ -142,7 +142,8 @@ pub async fn enrol_as_before_the_one_role_rule(
 ) {
     use sqlx::Row;
     let mut tx = store.pool.begin().await.expect("begin");
-    let insert = "INSERT INTO enrolments (program_id, employee_id, role, capacity, opted_out) VALUES ($1, $2, $3, 1, 0)";
+    let insert =
+        "INSERT INTO enrolments (program_id, employee_id, role, capacity, opted_out) VALUES ($1, $2, $3, 1, 0)";
     match store.backend {
         crate::Backend::Sqlite => {
             let name = "enrolments_one_role_insert";
