@@ -37,10 +37,15 @@ pub async fn request_for(
         *mentor_load.entry(p.pair.mentor.as_str()).or_default() += 1;
     }
 
+    // Enrolments older than the one-role rule may make a sponsor a leader or
+    // mentor too: such a person is never proposed (nor could be approved).
+    let sponsors: HashSet<String> =
+        enrolments.iter().filter(|e| e.role == Role::Sponsor).map(|e| e.employee_id.clone()).collect();
     let (mut leaders, mut without_question, mut already_paired) = (Vec::new(), Vec::new(), Vec::new());
     let (mut mentors, mut opted_out) = (Vec::new(), Vec::new());
     for e in &enrolments {
         match e.role {
+            Role::Leader | Role::Mentor if sponsors.contains(&e.employee_id) => {}
             Role::Leader if paired_leaders.contains(e.employee_id.as_str()) => {
                 already_paired.push(e.employee_id.clone())
             }
@@ -77,9 +82,12 @@ pub async fn request_for(
             level: p.level.value(),
         })
         .collect();
-    // Pins and forbids on leaders who are already paired no longer apply.
+    // Pins and forbids on leaders who are already paired, or on sponsors, no longer apply.
     let open = |pairs: Vec<(String, String)>| -> Vec<(String, String)> {
-        pairs.into_iter().filter(|(l, _)| !paired_leaders.contains(l.as_str())).collect()
+        pairs
+            .into_iter()
+            .filter(|(l, m)| !paired_leaders.contains(l.as_str()) && !sponsors.contains(l) && !sponsors.contains(m))
+            .collect()
     };
     let request = MatchRequest {
         people,

@@ -143,6 +143,12 @@ async fn a_sponsor_cannot_pin_or_approve_a_pair_with_a_sponsor_in_it(app: App) {
     assert!(refused.html.contains("S (Name S) is already a sponsor in A"), "{}", refused.html);
     let pairs = app.store.pairs(a).await.expect("pairs");
     assert!(pairs.iter().all(|p| p.pair.leader != "S"), "the sponsor is in no pair");
+    // Nor does a pairing run propose them: with L1 and L2 paired, no leader is waiting.
+    let run =
+        send(&app, "POST", &format!("/programs/{}/pairing/run", a.0), Some(&cookie), Some(&form(&[("csrf", &csrf)])))
+            .await;
+    assert_eq!(run.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", run.html);
+    assert!(run.html.contains("no leader is waiting for a pair"), "{}", run.html);
 }
 
 async fn the_database_refuses_a_second_role_written_around_the_services(app: App) {
