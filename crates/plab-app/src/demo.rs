@@ -323,6 +323,7 @@ pub async fn build(store: &Store, vault: &Vault, size: Size, password: &str) -> 
     let settings = ProgramSettings {
         adjacent_departments: ADJACENT.iter().map(|(a, b)| ((*a).to_owned(), (*b).to_owned())).collect(),
         sessions: (weeks * 7 / defaults.cadence_days.max(1) + 1).clamp(defaults.sessions, 52),
+        min_group_size: defaults.group_size(crate::settings::group_size_floor(store).await?),
         ..defaults
     };
     let today = crate::sessions::today();

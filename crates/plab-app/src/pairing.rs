@@ -37,10 +37,15 @@ pub async fn request_for(
         *mentor_load.entry(p.pair.mentor.as_str()).or_default() += 1;
     }
 
+    // Enrolments older than the one-role rule may make a sponsor a leader or
+    // mentor too: such a person is never proposed (nor could be approved).
+    let sponsors: HashSet<String> =
+        enrolments.iter().filter(|e| e.role == Role::Sponsor).map(|e| e.employee_id.clone()).collect();
     let (mut leaders, mut without_question, mut already_paired) = (Vec::new(), Vec::new(), Vec::new());
     let (mut mentors, mut opted_out) = (Vec::new(), Vec::new());
     for e in &enrolments {
         match e.role {
+            Role::Leader | Role::Mentor if sponsors.contains(&e.employee_id) => {}
             Role::Leader if paired_leaders.contains(e.employee_id.as_str()) => {
                 already_paired.push(e.employee_id.clone())
             }
@@ -77,9 +82,12 @@ pub async fn request_for(
             level: p.level.value(),
         })
         .collect();
-    // Pins and forbids on leaders who are already paired no longer apply.
+    // Pins and forbids on leaders who are already paired, or on sponsors, no longer apply.
     let open = |pairs: Vec<(String, String)>| -> Vec<(String, String)> {
-        pairs.into_iter().filter(|(l, _)| !paired_leaders.contains(l.as_str())).collect()
+        pairs
+            .into_iter()
+            .filter(|(l, m)| !paired_leaders.contains(l.as_str()) && !sponsors.contains(l) && !sponsors.contains(m))
+            .collect()
     };
     let request = MatchRequest {
         people,
@@ -187,11 +195,11 @@ pub async fn approve_some(
             AppError::invalid(Problem::new("the program has no proposal yet: run `plab match --program` first"))
         })?,
     };
+    let proposal = store.proposal(program, id).await?;
     if let Some(only) = only {
         if only.is_empty() {
             return Err(AppError::invalid(Problem::new("choose at least one pair to approve").field("leader")));
         }
-        let proposal = store.proposal(program, id).await?;
         let unknown: Vec<&str> =
             only.iter().filter(|l| !proposal.pairs.iter().any(|p| &p.leader == *l)).map(String::as_str).collect();
         if !unknown.is_empty() {
@@ -199,6 +207,15 @@ pub async fn approve_some(
                 Problem::new(format!("not in proposal {id}: {}", unknown.join(", "))).field("leader"),
             ));
         }
+    }
+    // A proposal made from enrolments older than the one-role rule may pair a sponsor.
+    let approving = proposal.pairs.iter().filter(|p| only.is_none_or(|only| only.contains(&p.leader)));
+    let mut clashes = Vec::new();
+    for p in approving {
+        clashes.extend(one_role_in_pair(store, program, &p.leader, &p.mentor).await?);
+    }
+    if !clashes.is_empty() {
+        return Err(AppError::Invalid(clashes));
     }
     let pairs = store.approve_proposal_pairs(program, id, only).await?;
     store.audit(by, "pairing.approve", &format!("program {program}"), &format!("proposal {id}: {pairs} pairs")).await?;
@@ -223,6 +240,9 @@ pub async fn set_rule(
     if !has(mentor, Role::Mentor) {
         problems.push(Problem::new(format!("'{mentor}' is not a mentor of program {program}")).field("mentor"));
     }
+    if rule == PairRule::Pin {
+        problems.extend(one_role_in_pair(store, program, leader, mentor).await?);
+    }
     if !problems.is_empty() {
         return Err(AppError::Invalid(problems));
     }
@@ -230,6 +250,17 @@ pub async fn set_rule(
     let action = if rule == PairRule::Pin { "pairing.pin" } else { "pairing.forbid" };
     store.audit(by, action, &format!("program {program}"), &format!("{leader} + {mentor}")).await?;
     Ok(())
+}
+
+/// A pair's leader holds no role but leader in the program, and its mentor
+/// none but mentor: no sponsor, and not one person on both sides.
+async fn one_role_in_pair(
+    store: &Store,
+    program: ProgramId,
+    leader: &str,
+    mentor: &str,
+) -> Result<Vec<Problem>, AppError> {
+    crate::programs::role_problems(store, program, &[(leader, Role::Leader), (mentor, Role::Mentor)]).await
 }
 
 /// Removes a pin or forbid.

@@ -3,7 +3,7 @@ use crate::{AppError, Problem};
 use plab_domain::Date;
 use plab_domain::coach::{self, Assessment};
 use plab_domain::person::FieldError;
-use plab_domain::program::{NewProgram, ProgramName, ProgramSettings, Role};
+use plab_domain::program::{NewProgram, ProgramName, ProgramSettings, Role, one_role};
 use plab_domain::question::QuestionText;
 use plab_store::{Program, ProgramId, Store};
 
@@ -23,6 +23,9 @@ pub async fn create(
     let starts_on = Date::parse(starts_on).map_err(|e| errors.push(FieldError::new("starts_on", e.to_string()))).ok();
     if let Err(mut e) = settings.validate() {
         errors.append(&mut e);
+    }
+    if let Err(e) = settings.check_floor(crate::settings::group_size_floor(store).await?) {
+        errors.push(e);
     }
     match (name, starts_on) {
         (Some(name), Some(starts_on)) if errors.is_empty() => {
@@ -83,10 +86,60 @@ pub async fn enroll(
         return Err(AppError::invalid(Problem::new("name at least one employee_id")));
     }
     let people: Vec<(String, u32)> = employee_ids.iter().map(|id| (id.trim().to_owned(), capacity)).collect();
+    let wanted: Vec<(&str, Role)> = people.iter().map(|(id, _)| (id.as_str(), role)).collect();
+    let clashes = role_problems(store, program, &wanted).await?;
+    if !clashes.is_empty() {
+        return Err(AppError::Invalid(clashes));
+    }
     store.enroll(program, role, &people).await?;
     let ids: Vec<&str> = people.iter().map(|(id, _)| id.as_str()).collect();
     store.audit(by, "program.enroll", &format!("program {program}"), &format!("{role}: {}", ids.join(", "))).await?;
     Ok(())
+}
+
+/// The one place the rule "one person, one role per program" meets the data
+/// (`plab_domain::program::one_role`): each `(employee id, role)` someone is
+/// about to take in the program (by enrolment, a pin or an approved pair),
+/// and a problem naming each person who already holds another role there.
+/// Every path that enrols or pairs people calls it; migration 0025's
+/// triggers refuse what slips past it in a race.
+pub async fn role_problems(
+    store: &Store,
+    program: ProgramId,
+    wanted: &[(&str, Role)],
+) -> Result<Vec<Problem>, AppError> {
+    let enrolments = store.enrolments(program).await?;
+    let mut problems = Vec::new();
+    let mut program_name = None;
+    for (i, &(id, role)) in wanted.iter().enumerate() {
+        // Also the other roles asked for in the same breath (leader and mentor of one pair).
+        let held: Vec<Role> = enrolments
+            .iter()
+            .filter(|e| e.employee_id == id)
+            .map(|e| e.role)
+            .chain(wanted.iter().take(i).filter(|(other, _)| *other == id).map(|(_, r)| *r))
+            .collect();
+        if let Err(clash) = one_role(&held, role) {
+            let name = match store.person(id).await {
+                Ok(p) => p.name.to_string(),
+                Err(plab_store::StoreError::NotFound { .. }) => id.to_owned(),
+                Err(e) => return Err(e.into()),
+            };
+            if program_name.is_none() {
+                program_name = Some(store.program(program).await?.name);
+            }
+            let program_name = program_name.as_deref().unwrap_or_default();
+            problems.push(Problem::new(clash.explain(id, &name, program_name)));
+        }
+    }
+    Ok(problems)
+}
+
+/// The group size that applies to the program's averages: its own setting,
+/// never below the instance's floor.
+pub async fn group_size(store: &Store, program: ProgramId) -> Result<u32, AppError> {
+    let settings = store.program(program).await?.settings;
+    Ok(settings.group_size(crate::settings::group_size_floor(store).await?))
 }
 
 /// The outcome of registering a question: its version and the coach's view.

@@ -203,18 +203,18 @@ pub async fn build(store: &Store, program: ProgramId, now: OffsetDateTime) -> Re
         .collect();
     let released = store.released_averages(program).await?;
     let previous = released.iter().find(|(code, _)| code == HEARD_ITEM).map(|(_, r)| r);
-    let heard_avg =
-        crate::sessions::release_if_due(store, program, HEARD_ITEM, previous, &heard, settings.min_group_size).await?;
+    let rule = crate::sessions::AverageRule::of(store, &stored).await?;
+    let heard_avg = crate::sessions::release_if_due(store, program, HEARD_ITEM, previous, &heard, &rule).await?;
     let checkins = CheckinTotals {
         due: usize::try_from(summary.due + summary.overdue).unwrap_or(usize::MAX),
         completed: usize::try_from(summary.done).unwrap_or(usize::MAX),
         mentor_feels_heard_avg: heard_avg.map(|a| (a.average * 100.0).round() / 100.0),
     };
     let insights = store.insight_tallies(program).await?.iter().map(|t| usize::try_from(t.count).unwrap_or(0)).sum();
-    let self_assessment = self_outcomes(store, program, &released, settings.min_group_size).await?;
+    let self_assessment = self_outcomes(store, program, &released, &rule).await?;
     let at_risk_at = |t: OffsetDateTime| evidence.values().filter(|e| !signals_at(e, t).is_empty()).count();
     let since = stored.starts_on;
-    let retention = retention(&store.retention_groups(program, since).await?, settings.min_group_size);
+    let retention = retention(&store.retention_groups(program, since).await?, rule.group_size);
     Ok(Report {
         program: program.0,
         name: stored.name.clone(),
@@ -242,7 +242,7 @@ async fn self_outcomes(
     store: &Store,
     program: ProgramId,
     released: &[(String, plab_domain::session::Release)],
-    min_group_size: u32,
+    rule: &crate::sessions::AverageRule,
 ) -> Result<Vec<SelfOutcome>, AppError> {
     let answers = store.self_assessment_answers(program).await?;
     let mut out = Vec::new();
@@ -256,8 +256,7 @@ async fn self_outcomes(
                 .map(|a| PersonAnswers { person: a.employee_id.clone(), sum: u32::from(a.value), count: 1 })
                 .collect();
             let previous = released.iter().find(|(code, _)| *code == key).map(|(_, r)| r);
-            let average =
-                crate::sessions::release_if_due(store, program, &key, previous, &live, min_group_size).await?;
+            let average = crate::sessions::release_if_due(store, program, &key, previous, &live, rule).await?;
             figure[slot] = average.map(|a| (a.average * 100.0).round() / 100.0);
         }
         let [baseline, closing] = figure;

@@ -26,6 +26,9 @@ pub struct MySelfAssessment {
     /// `leader` or `mentor`: whose statements these are.
     pub role: String,
     pub statements: Vec<StatementView>,
+    /// Sponsors see these answers only inside an average of at least this
+    /// many people (the program's group size, never below the instance's floor).
+    pub group_size: u32,
 }
 
 /// The phase named in a URL; anything else names nothing.
@@ -60,6 +63,7 @@ async fn view(
                 answer: answers.get(i.code).copied(),
             })
             .collect(),
+        group_size: crate::programs::group_size(store, program).await?,
     })
 }
 

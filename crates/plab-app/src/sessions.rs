@@ -12,7 +12,7 @@ use plab_domain::zone::Zone;
 use plab_domain::{Date, PairId, SessionId};
 use plab_store::{Pair, ProgramId, Recipient, SealedText, Store, StoredSession};
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 use time::OffsetDateTime;
 
@@ -213,7 +213,7 @@ pub async fn detail(
         pulse_items: session::pulse_items(role).copied().collect(),
         my_pulse: store.own_pulse(s.id, &me).await?.into_iter().collect(),
         can_hold: s.status == SessionStatus::Planned && session::can_hold(s.starts_at, now),
-        min_group_size: store.program(pair.program).await?.settings.min_group_size,
+        min_group_size: crate::programs::group_size(store, pair.program).await?,
         question: crate::home::leader_question(store, pair.program, &pair.pair.leader).await?.map(|q| q.text),
         when_local: mine.human(s.starts_at),
         my_zone: mine.name().to_owned(),
@@ -573,7 +573,7 @@ pub async fn health(store: &Store, actor: &Actor, program: ProgramId) -> Result<
 
 async fn health_now(store: &Store, program: ProgramId) -> Result<ProgramHealth, AppError> {
     let stored = store.program(program).await?;
-    let min_group_size = stored.settings.min_group_size;
+    let rule = AverageRule::of(store, &stored).await?;
     let counts = store.session_counts(program).await?;
     let per_person = store.pulse_averages(program).await?;
     let released = store.released_averages(program).await?;
@@ -589,7 +589,7 @@ async fn health_now(store: &Store, program: ProgramId) -> Result<ProgramHealth, 
             })
             .collect::<Result<Vec<_>, AppError>>()?;
         let previous = released.iter().find(|(code, _)| code == item.code).map(|(_, r)| r);
-        let released = release_if_due(store, program, item.code, previous, &live, min_group_size).await?;
+        let released = release_if_due(store, program, item.code, previous, &live, &rule).await?;
         pulse.push(ItemAverage { item: *item, released });
     }
     Ok(ProgramHealth {
@@ -599,9 +599,47 @@ async fn health_now(store: &Store, program: ProgramId) -> Result<ProgramHealth, 
         cancelled: counts.cancelled,
         homework_set: counts.homework_set,
         homework_done: counts.homework_done,
-        min_group_size,
+        min_group_size: rule.group_size,
         pulse,
     })
+}
+
+/// Whose answers a program's sponsor-facing averages count, and from how
+/// many people: the program's group size, never below the instance's floor,
+/// and never anyone who is a sponsor of the program, so that no sponsor reads
+/// an average holding their own answers. (Since migration 0025 a sponsor is
+/// no one's partner; programs enrolled before it may still have one who is:
+/// such a person keeps their roles, and their answers stay out of every
+/// average the sponsors read.)
+#[derive(Debug, Clone)]
+pub(crate) struct AverageRule {
+    pub group_size: u32,
+    sponsors: HashSet<String>,
+}
+
+impl AverageRule {
+    pub(crate) async fn of(store: &Store, program: &plab_store::Program) -> Result<AverageRule, AppError> {
+        let floor = crate::settings::group_size_floor(store).await?;
+        let sponsors = store
+            .enrolments(program.id)
+            .await?
+            .into_iter()
+            .filter(|e| e.role == plab_domain::program::Role::Sponsor)
+            .map(|e| e.employee_id)
+            .collect();
+        Ok(AverageRule { group_size: program.settings.group_size(floor), sponsors })
+    }
+
+    fn counted(&self, live: &[PersonAnswers]) -> Vec<PersonAnswers> {
+        live.iter().filter(|p| !self.sponsors.contains(&p.person)).cloned().collect()
+    }
+
+    /// A figure released before the floor was raised, or over a sponsor's
+    /// own answers, is no longer shown.
+    fn may_show(&self, release: &Release) -> bool {
+        release.figure.respondents >= self.group_size
+            && !release.basis.iter().any(|p| self.sponsors.contains(&p.person))
+    }
 }
 
 /// The figure a sponsor may see for one item: a new release when one is due,
@@ -612,16 +650,17 @@ pub(crate) async fn release_if_due(
     item: &str,
     previous: Option<&Release>,
     live: &[PersonAnswers],
-    min_group_size: u32,
+    rule: &AverageRule,
 ) -> Result<Option<GroupAverage>, AppError> {
-    let Some(next) = session::next_release(previous, live, min_group_size) else {
-        return Ok(previous.map(|r| r.figure));
+    let live = rule.counted(live);
+    let Some(next) = session::next_release(previous, &live, rule.group_size) else {
+        return Ok(previous.filter(|r| rule.may_show(r)).map(|r| r.figure));
     };
     if store.release_average(program, item, &next).await? {
         return Ok(Some(next.figure));
     }
     let stored = store.released_averages(program).await?;
-    Ok(stored.into_iter().find(|(code, _)| code == item).map(|(_, r)| r.figure))
+    Ok(stored.into_iter().find(|(code, r)| code == item && rule.may_show(r)).map(|(_, r)| r.figure))
 }
 
 /// A person's calendar feed (RFC 5545): every planned or held session, and

@@ -2,9 +2,15 @@
 //! name), only administrators and the operator at the machine change them.
 //! Fields are named by dotted paths (`program_defaults.sessions`) everywhere:
 //! in the form, in `plab settings set`, and in error messages.
+//!
+//! The group-size floor is not one of them: it bounds what sponsors may read,
+//! so only the operator at the machine changes it (`plab settings set
+//! group_size_floor N`, audited with the old and new value); no page or API
+//! route writes it, and no program's `min_group_size` goes below it.
 use crate::accounts::Actor;
 use crate::{AppError, Problem};
 use plab_domain::instance::{InstanceSettings, SettingError};
+use plab_domain::program::GroupSizeFloor;
 use plab_store::Store;
 use serde_json::Value;
 
@@ -36,11 +42,43 @@ pub async fn update_as(store: &Store, actor: &Actor, new: InstanceSettings) -> R
 /// The audit log names the changed fields, never their values.
 pub async fn update(store: &Store, new: InstanceSettings, by: &str) -> Result<InstanceSettings, AppError> {
     let new = new.parse().map_err(problems)?;
+    let floor = group_size_floor(store).await?;
+    if let Err(e) = new.program_defaults.check_floor(floor) {
+        return Err(AppError::invalid(Problem::new(e.message).field(format!("program_defaults.{}", e.field))));
+    }
     let old = get(store).await?;
     let changed = changed_fields(&old, &new);
     if !changed.is_empty() {
         store.save_instance_settings(&new).await?;
         store.audit(by, "settings.update", "instance", &format!("changed: {}", changed.join(", "))).await?;
+    }
+    Ok(new)
+}
+
+/// The path `plab settings set` takes for the floor.
+pub const GROUP_SIZE_FLOOR: &str = "group_size_floor";
+
+/// The smallest group any sponsor-facing average covers on this instance.
+pub async fn group_size_floor(store: &Store) -> Result<GroupSizeFloor, AppError> {
+    Ok(store.group_size_floor().await?)
+}
+
+/// Changes the floor, as the operator at the machine (the CLI only: no
+/// service an administrator's browser reaches calls this). Raising it lifts
+/// `program_defaults.min_group_size` with it; programs already open keep
+/// their setting but are read at the floor (`ProgramSettings::group_size`).
+pub async fn set_group_size_floor(store: &Store, raw: &str, by: &str) -> Result<GroupSizeFloor, AppError> {
+    let new = GroupSizeFloor::parse(raw).map_err(|e| AppError::invalid(Problem::new(e.message).field(e.field)))?;
+    let old = group_size_floor(store).await?;
+    if new == old {
+        return Ok(new);
+    }
+    store.set_group_size_floor(new).await?;
+    store.audit(by, "settings.group_size_floor", "instance", &format!("group_size_floor: {old} -> {new}")).await?;
+    let mut settings = get(store).await?;
+    if settings.program_defaults.min_group_size < new.get() {
+        settings.program_defaults.min_group_size = new.get();
+        update(store, settings, by).await?;
     }
     Ok(new)
 }

@@ -107,7 +107,8 @@ pub async fn find_people(
 /// Enrols these people in one role (a mentor with this capacity, else the
 /// program's default); the program's sponsors only, so a sponsor adds
 /// co-sponsors. All or nothing: a person who is unknown, has left, or already
-/// takes the other side of the pairing here is named and nobody is enrolled.
+/// holds another role here (one person, one role per program) is named and
+/// nobody is enrolled.
 pub async fn enrol(
     store: &Store,
     actor: &Actor,
@@ -121,12 +122,6 @@ pub async fn enrol(
     if ids.is_empty() {
         return Err(AppError::invalid(Problem::new("choose at least one person").field("people")));
     }
-    let roster = store.roster(program).await?;
-    let other_side = match role {
-        Role::Leader => Some(Role::Mentor),
-        Role::Mentor => Some(Role::Leader),
-        Role::Sponsor => None,
-    };
     let today = crate::sessions::today();
     let mut problems = Vec::new();
     for id in &ids {
@@ -134,21 +129,15 @@ pub async fn enrol(
             Ok(person) if person.end_date.is_some_and(|left| left <= today) => {
                 problems.push(Problem::new(format!("{} has left the organisation", person.name)).at(id.clone()));
             }
-            Ok(person) => {
-                if let Some(other) = other_side
-                    && roster.iter().any(|e| &e.employee_id == id && e.role == other)
-                {
-                    problems.push(
-                        Problem::new(format!("{} is already a {other} in this program", person.name)).at(id.clone()),
-                    );
-                }
-            }
+            Ok(_) => {}
             Err(plab_store::StoreError::NotFound { .. }) => {
                 problems.push(Problem::new("nobody in the directory has this employee id").at(id.clone()));
             }
             Err(e) => return Err(e.into()),
         }
     }
+    let wanted: Vec<(&str, Role)> = ids.iter().map(|id| (id.as_str(), role)).collect();
+    problems.extend(programs::role_problems(store, program, &wanted).await?);
     if !problems.is_empty() {
         return Err(AppError::Invalid(problems));
     }

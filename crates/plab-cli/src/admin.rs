@@ -10,12 +10,23 @@ pub async fn settings_cmd(store: &Store, cmd: SettingsCmd) -> Result<(), Failure
     match cmd {
         SettingsCmd::Show { json } => {
             let current = settings::get(store).await?;
+            let floor = settings::group_size_floor(store).await?;
             if json {
-                return print_json(&current);
+                let mut doc = serde_json::to_value(&current).map_err(|e| Failure::Internal(e.into()))?;
+                doc[settings::GROUP_SIZE_FLOOR] = floor.get().into();
+                return print_json(&doc);
             }
-            for (path, value) in settings::fields(&current) {
+            let mut fields = settings::fields(&current);
+            fields.push((settings::GROUP_SIZE_FLOOR.to_owned(), floor.to_string()));
+            fields.sort();
+            for (path, value) in fields {
                 out!("{path} = {value}");
             }
+        }
+        // The floor is the operator's alone: set here, never from a browser.
+        SettingsCmd::Set { field, value } if field == settings::GROUP_SIZE_FLOOR => {
+            let floor = settings::set_group_size_floor(store, &value, &cli_actor()).await?;
+            out!("{field} = {floor}");
         }
         SettingsCmd::Set { field, value } => {
             let saved = settings::set_field(store, &field, &value, &cli_actor()).await?;

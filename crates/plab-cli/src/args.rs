@@ -365,8 +365,10 @@ pub enum SettingsCmd {
     },
     /// Change one setting, e.g. `plab settings set program_defaults.sessions 8`.
     /// Text settings take VALUE as it is; others read it as JSON (a number, a list).
+    /// `group_size_floor` (default 5) is the smallest group any sponsor-facing
+    /// average covers; only the operator changes it, here, and it is audited.
     Set {
-        /// instance_name, session_hours, or program_defaults.KEY (see `plab settings show`).
+        /// instance_name, session_hours, group_size_floor, or program_defaults.KEY (see `plab settings show`).
         field: String,
         value: String,
     },

@@ -140,6 +140,27 @@ impl ProgramSettings {
         if errors.is_empty() { Ok(()) } else { Err(errors) }
     }
 
+    /// Refuses a `min_group_size` below the instance's floor, naming both.
+    pub fn check_floor(&self, floor: GroupSizeFloor) -> Result<(), FieldError> {
+        if self.min_group_size < floor.get() {
+            return Err(FieldError::new(
+                "min_group_size",
+                format!(
+                    "{} is below this instance's group-size floor of {floor}: sponsors never see an average of fewer than {floor} people",
+                    self.min_group_size
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// The group size that applies to this program's averages: its own
+    /// setting, never below the instance's floor (which may have been raised
+    /// after the program was opened).
+    pub fn group_size(&self, floor: GroupSizeFloor) -> u32 {
+        self.min_group_size.max(floor.get())
+    }
+
     pub fn are_adjacent(&self, a: &str, b: &str) -> bool {
         self.adjacent_departments.iter().any(|(x, y)| (x == a && y == b) || (x == b && y == a))
     }
@@ -175,6 +196,78 @@ impl Role {
 impl fmt::Display for Role {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+/// Within one program a person holds at most one of the roles sponsor,
+/// leader and mentor: a sponsor who is also a partner would read their own
+/// pair's answers by name, or their own in an average. Given the roles a
+/// person already `held` there, taking `wanted` is refused with the role they
+/// already hold; taking the same role again is fine (a mentor's new capacity).
+pub fn one_role(held: &[Role], wanted: Role) -> Result<(), RoleClash> {
+    match held.iter().find(|r| **r != wanted) {
+        Some(&held) => Err(RoleClash { held, wanted }),
+        None => Ok(()),
+    }
+}
+
+/// Why one person cannot take a role in a program: they already hold another.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RoleClash {
+    pub held: Role,
+    pub wanted: Role,
+}
+
+impl RoleClash {
+    /// "D001354 (Ana Ruiz) is already a mentor in Spring cohort: one person takes one role per program".
+    pub fn explain(&self, employee_id: &str, name: &str, program: &str) -> String {
+        format!("{employee_id} ({name}) is already a {} in {program}: one person takes one role per program", self.held)
+    }
+}
+
+/// The smallest group any sponsor-facing average covers on this instance;
+/// only the operator changes it (`plab settings set group_size_floor N`), and
+/// no program's `min_group_size` goes below it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(transparent)]
+pub struct GroupSizeFloor(u32);
+
+impl GroupSizeFloor {
+    pub const DEFAULT: GroupSizeFloor = GroupSizeFloor(5);
+    /// A floor of one would be no floor at all.
+    pub const LOWEST: u32 = 2;
+    pub const HIGHEST: u32 = 1000;
+
+    pub fn new(n: u32) -> Result<GroupSizeFloor, FieldError> {
+        if (Self::LOWEST..=Self::HIGHEST).contains(&n) {
+            Ok(GroupSizeFloor(n))
+        } else {
+            Err(FieldError::new("group_size_floor", format!("{n} is outside {}..={}", Self::LOWEST, Self::HIGHEST)))
+        }
+    }
+
+    pub fn parse(raw: &str) -> Result<GroupSizeFloor, FieldError> {
+        let n = raw
+            .trim()
+            .parse::<u32>()
+            .map_err(|_| FieldError::new("group_size_floor", format!("'{}' is not a whole number", raw.trim())))?;
+        GroupSizeFloor::new(n)
+    }
+
+    pub fn get(self) -> u32 {
+        self.0
+    }
+}
+
+impl Default for GroupSizeFloor {
+    fn default() -> Self {
+        GroupSizeFloor::DEFAULT
+    }
+}
+
+impl fmt::Display for GroupSizeFloor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
     }
 }
 
@@ -218,6 +311,51 @@ mod tests {
     fn unknown_settings_keys_are_refused() {
         let r: Result<ProgramSettings, _> = serde_json::from_str(r#"{"cadence":14}"#);
         assert!(r.is_err());
+    }
+
+    #[test]
+    fn a_person_keeps_one_role_per_program() {
+        assert_eq!(one_role(&[], Role::Sponsor), Ok(()));
+        assert_eq!(one_role(&[Role::Mentor], Role::Mentor), Ok(()), "the same role again is fine");
+        assert_eq!(
+            one_role(&[Role::Mentor], Role::Sponsor),
+            Err(RoleClash { held: Role::Mentor, wanted: Role::Sponsor })
+        );
+        assert_eq!(one_role(&[Role::Sponsor], Role::Leader).map_err(|c| c.held), Err(Role::Sponsor));
+        assert_eq!(one_role(&[Role::Leader], Role::Mentor).map_err(|c| c.held), Err(Role::Leader));
+    }
+
+    #[test]
+    fn a_role_clash_names_the_person_and_the_role_they_hold() {
+        let clash = RoleClash { held: Role::Mentor, wanted: Role::Sponsor };
+        let text = clash.explain("D001354", "Ana Ruiz", "Spring cohort");
+        assert!(text.starts_with("D001354 (Ana Ruiz) is already a mentor in Spring cohort"), "{text}");
+        assert!(text.ends_with("one person takes one role per program"), "{text}");
+    }
+
+    #[test]
+    fn a_group_size_below_the_floor_is_refused_with_the_floor_named() {
+        let floor = GroupSizeFloor::new(5).expect("floor");
+        let low = ProgramSettings { min_group_size: 2, ..ProgramSettings::default() };
+        let err = low.check_floor(floor).expect_err("below the floor");
+        assert_eq!(err.field, "min_group_size");
+        assert!(err.message.contains("floor of 5"), "{}", err.message);
+        assert!(ProgramSettings::default().check_floor(floor).is_ok());
+    }
+
+    #[test]
+    fn a_raised_floor_lifts_an_older_programs_group_size() {
+        let older = ProgramSettings { min_group_size: 3, ..ProgramSettings::default() };
+        assert_eq!(older.group_size(GroupSizeFloor::new(8).expect("floor")), 8);
+        assert_eq!(older.group_size(GroupSizeFloor::new(2).expect("floor")), 3);
+    }
+
+    #[test]
+    fn the_floor_is_at_least_two_and_defaults_to_five() {
+        assert_eq!(GroupSizeFloor::default().get(), 5);
+        assert!(GroupSizeFloor::new(1).is_err());
+        assert_eq!(GroupSizeFloor::parse(" 7 ").expect("seven").get(), 7);
+        assert_eq!(GroupSizeFloor::parse("many").expect_err("text").field, "group_size_floor");
     }
 
     #[test]

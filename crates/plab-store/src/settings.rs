@@ -1,11 +1,15 @@
 //! The instance's settings, one row per key; a key never written reads as its default.
 use crate::{Result, Store, StoreError, now_rfc3339};
 use plab_domain::instance::InstanceSettings;
+use plab_domain::program::GroupSizeFloor;
 use sqlx::Row;
 
 const INSTANCE_NAME: &str = "instance_name";
 const PROGRAM_DEFAULTS: &str = "program_defaults";
 const SESSION_HOURS: &str = "session_hours";
+/// Kept apart from `InstanceSettings`: only the operator changes it, never
+/// through the administrators' settings.
+const GROUP_SIZE_FLOOR: &str = "group_size_floor";
 
 fn corrupt(key: &str, e: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(format!("instance setting '{key}': {e}"))
@@ -28,6 +32,35 @@ impl Store {
             }
         }
         Ok(settings)
+    }
+
+    /// The smallest group any sponsor-facing average covers (default 5).
+    pub async fn group_size_floor(&self) -> Result<GroupSizeFloor> {
+        let row = sqlx::query("SELECT value FROM instance_settings WHERE key = $1")
+            .bind(GROUP_SIZE_FLOOR)
+            .fetch_optional(&self.pool)
+            .await?;
+        let Some(row) = row else { return Ok(GroupSizeFloor::default()) };
+        let value: String = row.try_get("value")?;
+        GroupSizeFloor::parse(&value).map_err(|e| corrupt(GROUP_SIZE_FLOOR, e.message))
+    }
+
+    /// Also moves the data revision: reports and dashboards kept in memory
+    /// were built at the old floor and must not be served again.
+    pub async fn set_group_size_floor(&self, floor: GroupSizeFloor) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "INSERT INTO instance_settings (key, value, updated_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+        )
+        .bind(GROUP_SIZE_FLOOR)
+        .bind(floor.get().to_string())
+        .bind(now_rfc3339())
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("UPDATE data_revision SET n = n + 1 WHERE id = 1").execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// Writes every key in one transaction.

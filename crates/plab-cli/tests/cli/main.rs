@@ -28,4 +28,5 @@ pub(crate) use backends;
 
 mod commands;
 mod mail;
+mod roles;
 mod serve;

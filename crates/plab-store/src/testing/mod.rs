@@ -131,6 +131,55 @@ pub async fn approve_pairs(store: &crate::Store, program: crate::ProgramId, pair
     store.approve_proposal(program, id).await.expect("approve");
 }
 
+/// Enrols someone in a second role of a program as the store did before
+/// one person took one role per program (migration 0025), for tests of how
+/// such older data is treated. The trigger is set aside for this one write.
+pub async fn enrol_as_before_the_one_role_rule(
+    store: &crate::Store,
+    program: crate::ProgramId,
+    employee_id: &str,
+    role: plab_domain::program::Role,
+) {
+    use sqlx::Row;
+    let mut tx = store.pool.begin().await.expect("begin");
+    let insert =
+        "INSERT INTO enrolments (program_id, employee_id, role, capacity, opted_out) VALUES ($1, $2, $3, 1, 0)";
+    match store.backend {
+        crate::Backend::Sqlite => {
+            let name = "enrolments_one_role_insert";
+            let sql: String = sqlx::query("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = $1")
+                .bind(name)
+                .fetch_one(&mut *tx)
+                .await
+                .expect("the trigger")
+                .try_get("sql")
+                .expect("its SQL");
+            sqlx::query(sqlx::AssertSqlSafe(format!("DROP TRIGGER {name}"))).execute(&mut *tx).await.expect("drop");
+            sqlx::query(insert)
+                .bind(program.0)
+                .bind(employee_id)
+                .bind(role.as_str())
+                .execute(&mut *tx)
+                .await
+                .expect("enrol");
+            sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut *tx).await.expect("trigger again");
+        }
+        crate::Backend::Postgres => {
+            let toggle = |on: &str| format!("ALTER TABLE enrolments {on} TRIGGER enrolments_one_role");
+            sqlx::query(sqlx::AssertSqlSafe(toggle("DISABLE"))).execute(&mut *tx).await.expect("disable");
+            sqlx::query(insert)
+                .bind(program.0)
+                .bind(employee_id)
+                .bind(role.as_str())
+                .execute(&mut *tx)
+                .await
+                .expect("enrol");
+            sqlx::query(sqlx::AssertSqlSafe(toggle("ENABLE"))).execute(&mut *tx).await.expect("enable");
+        }
+    }
+    tx.commit().await.expect("commit");
+}
+
 /// Every byte the outbox holds (keys, recipients, sealed messages), for tests
 /// that check a secret never sits there in the clear.
 pub async fn outbox_bytes(store: &crate::Store) -> Vec<u8> {

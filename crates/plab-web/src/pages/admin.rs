@@ -37,7 +37,11 @@ const SETTING_INPUTS: [(&str, &str, &str); 13] = [
     ("program_defaults.session_minutes", "Minutes per session", "15 to 240"),
     ("program_defaults.sessions", "Sessions per pair", "1 to 52"),
     ("program_defaults.checkin_after", "Sponsor check-in after session", "3 or 4"),
-    ("program_defaults.min_group_size", "Smallest group a sponsor sees averages for", "2 to 1000"),
+    (
+        "program_defaults.min_group_size",
+        "Smallest group a sponsor sees averages for",
+        "at least the instance's group-size floor, which only the operator changes (plab settings set group_size_floor)",
+    ),
     ("program_defaults.default_mentor_capacity", "Leaders per mentor", "1 to 10"),
     ("program_defaults.pairing_weights.topic", "Pairing weight: topic", "0 to 10"),
     ("program_defaults.pairing_weights.tension", "Pairing weight: tension", "0 to 10"),

@@ -84,7 +84,7 @@ const SETTINGS: [(&str, &str, &str); 6] = [
     (
         "min_group_size",
         "Minimum group size",
-        "Averages of private answers stay hidden until this many people have answered.",
+        "Averages of private answers stay hidden until this many people have answered; never below this instance's floor, which only its operator changes.",
     ),
     (
         "default_mentor_capacity",

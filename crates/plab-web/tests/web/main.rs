@@ -39,6 +39,7 @@ mod page_matrix;
 mod pages;
 mod perspectives;
 mod report;
+mod roles;
 mod scim;
 mod selfassessment;
 mod sessions;

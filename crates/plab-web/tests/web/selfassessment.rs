@@ -63,6 +63,8 @@ async fn digital_fluency(app: &App, c: plab_domain::ProgramId) -> serde_json::Va
 }
 
 async fn sponsors_see_self_assessment_averages_only_from_the_minimum_group_size(app: App) {
+    // The operator lowers the instance's floor first (`plab settings set group_size_floor`).
+    plab_app::settings::set_group_size_floor(&app.store, "2", "operator").await.expect("floor");
     let settings = ProgramSettings { min_group_size: 2, ..ProgramSettings::default() };
     let c = programs::create(&app.store, "C", &crate::common::program_start().to_string(), settings, "test")
         .await

@@ -143,6 +143,8 @@ async fn a_mentors_private_pulse_never_reaches_the_leader_or_the_sponsor(app: Ap
 /// A program with its own minimum group size, two active pairs (L1+M1, L2+M2)
 /// whose first session was held and whose mentors both answered their pulse.
 async fn program_with_two_mentor_pulses(app: &App, min_group_size: u32) -> i64 {
+    // The operator lowers the instance's floor first (`plab settings set group_size_floor`).
+    plab_app::settings::set_group_size_floor(&app.store, &min_group_size.to_string(), "operator").await.expect("floor");
     let settings = ProgramSettings { min_group_size, ..ProgramSettings::default() };
     let program = programs::create(&app.store, "C", &crate::common::program_start().to_string(), settings, "test")
         .await
@@ -224,6 +226,8 @@ async fn heard_row(app: &App, cookie: &str, program: i64) -> (String, String) {
 }
 
 async fn a_sponsor_cannot_work_out_one_more_answer_from_two_reads_of_the_program_page(app: App) {
+    // The operator lowers the instance's floor first (`plab settings set group_size_floor`).
+    plab_app::settings::set_group_size_floor(&app.store, "2", "operator").await.expect("floor");
     let settings = ProgramSettings { min_group_size: 2, ..ProgramSettings::default() };
     let program = programs::create(&app.store, "D", &crate::common::program_start().to_string(), settings, "test")
         .await

@@ -137,7 +137,7 @@ async fn an_enrolment_naming_someone_on_the_other_side_or_unknown_enrols_nobody(
     let body = form(&[("csrf", &csrf), ("role", "mentor"), ("person", "L1"), ("person", "M3"), ("person", "X99")]);
     let refused = send(&app, "POST", &uri, Some(&cookie), Some(&body)).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(refused.html.contains("Name L1 is already a leader in this program"), "{}", refused.html);
+    assert!(refused.html.contains("L1 (Name L1) is already a leader in A"), "{}", refused.html);
     assert!(refused.html.contains("X99") && refused.html.contains("nobody in the directory"), "{}", refused.html);
     assert!(!refused.html.contains("<tr data-person=\"M3\">"), "M3 was not enrolled either");
     let nobody = form(&[("csrf", &csrf), ("role", "leader")]);
