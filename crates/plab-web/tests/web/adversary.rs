@@ -15,13 +15,12 @@ use crate::common::smtp::{Sink, free_port};
 use crate::common::{App, PASSWORD, activate};
 use axum::http::StatusCode;
 use plab_app::disclosure::{Datum, Receiver, TABLE};
-use plab_app::mail::{self, Post};
+use plab_app::mail;
 use plab_app::programs;
 use plab_domain::program::Role;
 use plab_domain::{ProgramId, SessionId};
 use serde_json::json;
 use std::collections::BTreeMap;
-use std::time::Duration;
 use time::OffsetDateTime;
 
 crate::backends!(no_private_datum_reaches_anyone_the_disclosure_table_does_not_name);
@@ -194,16 +193,7 @@ async fn everything_read_by(app: &App, r: &Reader, api: &[String], pages: &[Stri
 
 async fn no_private_datum_reaches_anyone_the_disclosure_table_does_not_name(app: App) {
     let sink = Sink::start(free_port());
-    let post = Post::configured(
-        &format!("smtp://127.0.0.1:{}", sink.port),
-        "Lab <lab@lab.test>",
-        "https://lab.test",
-        Duration::from_secs(1),
-    )
-    .expect("mail");
-    let mut app = app;
-    app.state = app.state.clone().with_post(post);
-    app.router = plab_web::router(app.state.clone());
+    let app = crate::mail::with_post(app, crate::mail::post_to(sink.port));
     let program = ProgramId(app.program);
     // Role combinations: a co-sponsor, and a sponsor of this program who is a leader in another.
     for id in ["S2", "L3"] {
@@ -324,7 +314,6 @@ async fn no_private_datum_reaches_anyone_the_disclosure_table_does_not_name(app:
         if let Some(feed) = &r.feed {
             assert_eq!(app.call("GET", feed, None, None).await.0, StatusCode::NOT_FOUND, "{}'s feed", r.who);
         }
-        let login = json!({"email": r.who, "password": PASSWORD}).to_string();
-        assert_eq!(app.call("POST", "/api/v1/auth/login", None, Some(login)).await.0, StatusCode::FORBIDDEN);
+        assert_eq!(app.try_login(r.who, PASSWORD).await.0, StatusCode::FORBIDDEN, "{} signs in", r.who);
     }
 }

@@ -29,7 +29,7 @@ crate::backends!(
 const QUESTION: &str =
     "How do our newest engineers decide which internal tools to trust, and what makes them give up on one?";
 
-fn post_to(sink_port: u16) -> Post {
+pub(crate) fn post_to(sink_port: u16) -> Post {
     Post::configured(
         &format!("smtp://127.0.0.1:{sink_port}"),
         "Perspective Lab <lab@lab.test>",
@@ -39,7 +39,7 @@ fn post_to(sink_port: u16) -> Post {
     .expect("mail settings")
 }
 
-fn with_post(mut app: App, post: Post) -> App {
+pub(crate) fn with_post(mut app: App, post: Post) -> App {
     app.state = app.state.clone().with_post(post);
     app.router = plab_web::router(app.state.clone());
     app

@@ -6,9 +6,10 @@
 use crate::common::browser::{form, send, sign_in};
 use crate::common::smtp::{Sink, free_port};
 use crate::common::{App, PASSWORD, activate};
+use crate::mail::{post_to, with_post};
 use axum::http::StatusCode;
 use plab_app::accounts::{self, LinkRequest};
-use plab_app::mail::{self, Post};
+use plab_app::mail;
 use plab_app::sso::PasswordSignIn;
 use plab_domain::SessionId;
 use plab_domain::person::RawPerson;
@@ -30,8 +31,10 @@ crate::backends!(
 const ISSUER: &str = "https://idp.example";
 const EVERYONE: PasswordSignIn = PasswordSignIn::Everyone;
 
-async fn admin(app: &App) -> accounts::Actor {
-    accounts::Actor::from(app.store.account_by_email("admin@ops.test").await.expect("db").expect("admin"))
+/// The administrator asks for a set-password link for `email` under `policy`.
+async fn admin_requests(app: &App, policy: PasswordSignIn, email: &str) -> Result<LinkRequest, plab_app::AppError> {
+    let admin = accounts::Actor::from(app.store.account_by_email("admin@ops.test").await.expect("db").expect("admin"));
+    accounts::request_password_link(&app.store, &app.state.vault, &app.state.post, policy, &admin, email).await
 }
 
 /// The administrator's "Create a set-password link" on /admin, as a browser sends it.
@@ -52,16 +55,7 @@ async fn an_administrator_gets_no_link_for_a_single_sign_on_account(app: App) {
     app.store.link_sso(ISSUER, "sub-ceo", "CEO", "ceo@lab.test").await.expect("single sign-on");
     let html = admin_asks_for_a_link(&app, "ceo@lab.test").await;
     assert!(!html.contains("/set-password/"), "no credential for someone else's account: {html}");
-    let asked = accounts::request_password_link(
-        &app.store,
-        &app.state.vault,
-        &app.state.post,
-        EVERYONE,
-        &admin(&app).await,
-        "ceo@lab.test",
-    )
-    .await
-    .expect("request");
+    let asked = admin_requests(&app, EVERYONE, "ceo@lab.test").await.expect("request");
     assert_eq!(asked, LinkRequest::ForOwnerOnly);
     let audit = app.store.audit_log(20).await.expect("audit");
     assert!(audit.iter().any(|e| e.action == "account.reset_requested" && e.subject == "ceo@lab.test"));
@@ -112,43 +106,18 @@ async fn a_reset_link_ends_when_the_accounts_credentials_change_in_any_way(app: 
 
 async fn a_link_an_administrator_requested_always_leaves_the_owner_a_notice(app: App) {
     // The CEO has never had an account: the administrator may hand over an onboarding link…
-    let LinkRequest::Onboarding(link) = accounts::request_password_link(
-        &app.store,
-        &app.state.vault,
-        &app.state.post,
-        EVERYONE,
-        &admin(&app).await,
-        "ceo@lab.test",
-    )
-    .await
-    .expect("request") else {
+    let LinkRequest::Onboarding(link) = admin_requests(&app, EVERYONE, "ceo@lab.test").await.expect("request") else {
         panic!("a never-established account gets an onboarding link");
     };
     accounts::use_password_link(&app.store, &link, "set by whoever 1", EVERYONE).await.expect("onboarded");
     // …and whoever used it, the owner is told who issued it.
-    let (status, body) = app
-        .call(
-            "POST",
-            "/api/v1/auth/login",
-            None,
-            Some(json!({"email": "ceo@lab.test", "password": "set by whoever 1"}).to_string()),
-        )
-        .await;
+    let (status, body) = app.try_login("ceo@lab.test", "set by whoever 1").await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let token = body["token"].as_str().expect("token");
     let (_, me) = app.call("GET", "/api/v1/me", Some(token), None).await;
     assert!(me["reset_notice"].as_str().is_some_and(|n| n.contains("admin@ops.test")), "the owner is told: {me}");
     // The link was a credential once: the account is established, and no administrator sees another.
-    let again = accounts::request_password_link(
-        &app.store,
-        &app.state.vault,
-        &app.state.post,
-        EVERYONE,
-        &admin(&app).await,
-        "ceo@lab.test",
-    )
-    .await
-    .expect("request");
+    let again = admin_requests(&app, EVERYONE, "ceo@lab.test").await.expect("request");
     assert_eq!(again, LinkRequest::ForOwnerOnly);
 }
 
@@ -158,15 +127,7 @@ async fn with_password_sign_in_for_administrators_only_no_link_is_issued_for_a_m
     assert!(matches!(refused, Err(plab_app::AppError::Conflict(_))), "{refused:?}");
     let refused = accounts::issue_password_link(&app.store, "ceo@lab.test", "cli:operator", admins).await;
     assert!(matches!(refused, Err(plab_app::AppError::Conflict(_))), "no onboarding link either: {refused:?}");
-    let refused = accounts::request_password_link(
-        &app.store,
-        &app.state.vault,
-        &app.state.post,
-        admins,
-        &admin(&app).await,
-        "ceo@lab.test",
-    )
-    .await;
+    let refused = admin_requests(&app, admins, "ceo@lab.test").await;
     assert!(refused.is_err(), "{refused:?}");
     // A link issued before the policy changed cannot be used under it.
     let early = accounts::issue_password_link(&app.store, "l2@lab.test", "cli:operator", EVERYONE).await.expect("link");
@@ -174,22 +135,6 @@ async fn with_password_sign_in_for_administrators_only_no_link_is_issued_for_a_m
     assert!(matches!(used, Err(plab_app::AppError::Forbidden(_))), "{used:?}");
     // Administrators still get theirs.
     accounts::issue_password_link(&app.store, "admin@ops.test", "cli:operator", admins).await.expect("admin link");
-}
-
-fn post_to(port: u16) -> Post {
-    Post::configured(
-        &format!("smtp://127.0.0.1:{port}"),
-        "Lab <lab@lab.test>",
-        "https://lab.test",
-        Duration::from_secs(1),
-    )
-    .expect("mail settings")
-}
-
-fn with_post(mut app: App, post: Post) -> App {
-    app.state = app.state.clone().with_post(post);
-    app.router = plab_web::router(app.state.clone());
-    app
 }
 
 async fn deliver(app: &App) {
@@ -265,8 +210,7 @@ async fn after_a_scim_deactivation_the_feed_is_gone_and_session_mail_stops(app: 
     deliver(&app).await;
     sink.take();
     let token = app.login("l1@lab.test").await;
-    let (_, me) = app.call("GET", "/api/v1/me", Some(&token), None).await;
-    let feed = me["calendar_url"].as_str().expect("url").trim_start_matches("http://localhost").to_owned();
+    let feed = app.feed_path(&token).await;
     assert_eq!(app.call("GET", &feed, None, None).await.0, StatusCode::OK);
     // The identity provider deactivates the leader.
     let scim = crate::scim::scim_token(&app).await;
@@ -287,20 +231,12 @@ async fn after_a_scim_deactivation_the_feed_is_gone_and_session_mail_stops(app: 
 async fn a_person_whose_leave_date_has_come_is_refused_everywhere_at_once(app: App) {
     let token = app.login("l1@lab.test").await;
     let (browser, _) = sign_in(&app, "l1@lab.test").await;
-    let (_, me) = app.call("GET", "/api/v1/me", Some(&token), None).await;
-    let feed = me["calendar_url"].as_str().expect("url").trim_start_matches("http://localhost").to_owned();
+    let feed = app.feed_path(&token).await;
     let notes = format!("/api/v1/pairs/{}/notes", app.pair1);
     // An imported file says the leader leaves today.
     let today = plab_domain::Date::of_instant(OffsetDateTime::now_utc()).to_string();
     leader_in_directory(&app, "l1@lab.test", &today).await;
-    let (status, body) = app
-        .call(
-            "POST",
-            "/api/v1/auth/login",
-            None,
-            Some(json!({"email": "l1@lab.test", "password": PASSWORD}).to_string()),
-        )
-        .await;
+    let (status, body) = app.try_login("l1@lab.test", PASSWORD).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "the password path refuses a leaver: {body}");
     assert_eq!(app.call("GET", &notes, Some(&token), None).await.0, StatusCode::UNAUTHORIZED, "tokens end");
     let page = send(&app, "GET", &format!("/pairs/{}", app.pair1), Some(&browser), None).await;

@@ -211,6 +211,18 @@ impl App {
         (status, value)
     }
 
+    /// A password sign-in over the API: its status and answer.
+    pub async fn try_login(&self, email: &str, password: &str) -> (StatusCode, Value) {
+        let body = json!({"email": email, "password": password}).to_string();
+        self.call("POST", "/api/v1/auth/login", None, Some(body)).await
+    }
+
+    /// The path of the signed-in person's calendar feed (its secret included).
+    pub async fn feed_path(&self, token: &str) -> String {
+        let (_, me) = self.call("GET", "/api/v1/me", Some(token), None).await;
+        me["calendar_url"].as_str().expect("calendar_url").trim_start_matches("http://localhost").to_owned()
+    }
+
     pub async fn login(&self, email: &str) -> String {
         let (status, body) = self
             .call("POST", "/api/v1/auth/login", None, Some(json!({"email": email, "password": PASSWORD}).to_string()))
