@@ -6,19 +6,19 @@ use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-struct Plab {
+pub(crate) struct Plab {
     db: TestDb,
     dir: PathBuf,
 }
 
 impl Plab {
-    fn new(db: TestDb) -> Plab {
+    pub(crate) fn new(db: TestDb) -> Plab {
         let dir = std::env::temp_dir().join(format!("plab_cli_{}_{}", std::process::id(), fastrand_name()));
         std::fs::create_dir_all(&dir).expect("temp dir");
         Plab { db, dir }
     }
 
-    fn run(&self, args: &[&str]) -> Output {
+    pub(crate) fn run(&self, args: &[&str]) -> Output {
         Command::new(env!("CARGO_BIN_EXE_plab"))
             .args(args)
             .env("PLAB_DATABASE_URL", &self.db.url)
@@ -27,17 +27,17 @@ impl Plab {
             .expect("run plab")
     }
 
-    fn ok(&self, args: &[&str]) -> String {
+    pub(crate) fn ok(&self, args: &[&str]) -> String {
         let out = self.run(args);
         assert!(out.status.success(), "plab {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
         String::from_utf8(out.stdout).expect("utf-8 stdout")
     }
 
-    fn json(&self, args: &[&str]) -> Value {
+    pub(crate) fn json(&self, args: &[&str]) -> Value {
         serde_json::from_str(&self.ok(args)).expect("exactly one JSON document on stdout")
     }
 
-    fn file(&self, name: &str, body: &str) -> PathBuf {
+    pub(crate) fn file(&self, name: &str, body: &str) -> PathBuf {
         let p = self.dir.join(name);
         std::fs::write(&p, body).expect("write file");
         p
