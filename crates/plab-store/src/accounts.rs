@@ -297,7 +297,7 @@ impl Store {
     /// ids the directory does not know are left out. `sign_in` is set only
     /// while the person's account is in good standing as of `today`
     /// (`Account::in_good_standing`); `directory_email` only while the person
-    /// has not left.
+    /// has not left and has no account that is out of good standing.
     pub async fn recipients(&self, ids: &[&str], today: &str) -> Result<Vec<Recipient>> {
         let mut out = Vec::with_capacity(ids.len());
         for id in ids {
@@ -320,7 +320,12 @@ impl Store {
                 employee_id: r.try_get("person")?,
                 name: r.try_get("person_name")?,
                 sign_in: account.as_ref().filter(|a| a.in_good_standing(today)).map(|a| a.email.clone()),
-                directory_email: if left { None } else { Some(r.try_get("directory_email")?) },
+                // A leaver, or someone whose account was disabled, gets no notice either.
+                directory_email: if left || account.as_ref().is_some_and(|a| !a.in_good_standing(today)) {
+                    None
+                } else {
+                    Some(r.try_get("directory_email")?)
+                },
                 timezone: account.as_ref().and_then(|a| a.timezone.clone()).or(zone),
                 reminders: account.as_ref().is_none_or(|a| a.mail_reminders),
                 digests: account.as_ref().is_none_or(|a| a.mail_digests),

@@ -75,6 +75,8 @@ contract!(
     an_outbox_message_is_written_once_claimed_once_and_keeps_no_content_once_sent,
     a_pending_single_sign_on_is_taken_once_and_never_after_it_expires,
     a_provider_identity_links_to_one_persons_account_and_an_account_to_one_identity,
+    a_set_password_link_works_only_at_the_credential_epoch_it_was_issued_for,
+    mail_reaches_only_a_sign_in_address_in_good_standing,
 );
 
 fn person(id: &str, manager: Option<&str>, level: i32) -> Person {
@@ -902,4 +904,93 @@ async fn a_revoked_scim_token_is_found_no_more(db: &TestDb) {
     assert!(!store.revoke_scim_token(id).await.expect("again"));
     assert!(store.use_scim_token("hash-1").await.expect("use").is_none());
     assert!(store.scim_tokens().await.expect("list")[0].revoked_at.is_some());
+}
+
+fn link_for(email: &str, employee_id: &str, epoch: Option<i64>) -> plab_store::PasswordLink {
+    plab_store::PasswordLink {
+        email: email.into(),
+        employee_id: Some(employee_id.into()),
+        purpose: plab_store::LinkPurpose::Reset,
+        created_by: "cli:operator".into(),
+        account_epoch: epoch,
+    }
+}
+
+async fn a_set_password_link_works_only_at_the_credential_epoch_it_was_issued_for(db: &TestDb) {
+    let store = seeded(db).await;
+    let until = "2999-01-01T00:00:00Z";
+    let id = store.upsert_account("pm@example.com", Some("pm"), "hash-1", false).await.expect("account");
+    let epoch = |store: &Store| {
+        let store = store.clone();
+        async move { store.account(id).await.expect("read").expect("account").credential_epoch }
+    };
+    let issue = |hash: &'static str, epoch: Option<i64>| {
+        let store = store.clone();
+        async move { store.add_password_link(hash, &link_for("pm@example.com", "pm", epoch), until, &[]).await }
+    };
+    assert!(issue("l1", Some(epoch(&store).await)).await.expect("link"));
+    assert!(store.password_link("l1").await.expect("read").is_some());
+    // Every change of the credentials ends it: signing out everywhere, a password, disabling, a linked identity.
+    store.delete_tokens_of(id).await.expect("sign out everywhere");
+    assert!(store.password_link("l1").await.expect("read").is_none());
+    assert!(!store.use_password_link("l1", "pm@example.com").await.expect("use"), "it cannot be used either");
+    for change in 0..3 {
+        let hash = ["l2", "l3", "l4"][change];
+        assert!(issue(hash, Some(epoch(&store).await)).await.expect("link"));
+        match change {
+            0 => store.replace_password(id, "hash-2", None, None).await.expect("password"),
+            1 => {
+                store.set_account_disabled(id, true).await.expect("disable");
+                store.set_account_disabled(id, false).await.expect("enable");
+            }
+            _ => {
+                store.link_sso("https://idp.example", "sub-pm", "pm", "pm@example.com").await.expect("identity");
+            }
+        }
+        assert!(store.password_link(hash).await.expect("read").is_none(), "change {change} ends the link");
+    }
+    // A newer link ends the older one; the newer one works once.
+    assert!(issue("l5", Some(epoch(&store).await)).await.expect("link"));
+    assert!(issue("l6", Some(epoch(&store).await)).await.expect("link"));
+    assert!(store.password_link("l5").await.expect("read").is_none(), "a newer link ends the older");
+    assert!(store.use_password_link("l6", "pm@example.com").await.expect("use"));
+    assert!(!store.use_password_link("l6", "pm@example.com").await.expect("use"), "once");
+    // A link issued when there was no account works only while there is still none.
+    let vp = link_for("vp@example.com", "vp", None);
+    assert!(store.add_password_link("v1", &vp, until, &[]).await.expect("link"));
+    assert!(store.password_link("v1").await.expect("read").is_some());
+    store.link_sso("https://idp.example", "sub-vp", "vp", "vp@example.com").await.expect("single sign-on");
+    assert!(store.password_link("v1").await.expect("read").is_none(), "an account appeared");
+    let vp = store.account_by_email("vp@example.com").await.expect("read").expect("account");
+    assert!(vp.established && vp.password_hash.is_none(), "a linked identity is a credential");
+}
+
+async fn mail_reaches_only_a_sign_in_address_in_good_standing(db: &TestDb) {
+    let store = seeded(db).await;
+    let id = store.upsert_account("pat.signs.in@example.com", Some("pm"), "hash", false).await.expect("account");
+    let today = "2026-06-01";
+    let found = store.recipients(&["pm", "vp", "nobody"], today).await.expect("recipients");
+    assert_eq!(found.len(), 2, "unknown ids are left out");
+    assert_eq!(
+        found[0].sign_in.as_deref(),
+        Some("pat.signs.in@example.com"),
+        "the account's address, not the directory's"
+    );
+    assert_eq!(found[0].directory_email.as_deref(), Some("pm@example.com"));
+    assert_eq!((found[1].sign_in.as_deref(), found[1].directory_email.as_deref()), (None, Some("vp@example.com")));
+    // A leave date that has come: nothing at all, the day it comes and after.
+    let mut pm = person("pm", Some("vp"), 3);
+    pm.end_date = Date::parse(today).ok();
+    store.upsert_people(&[pm], &no_progress).await.expect("leaves");
+    let before = store.recipients(&["pm"], "2026-05-31").await.expect("recipients");
+    assert_eq!(before[0].sign_in.as_deref(), Some("pat.signs.in@example.com"), "not yet");
+    let after = store.recipients(&["pm"], today).await.expect("recipients");
+    assert_eq!((after[0].sign_in.as_deref(), after[0].directory_email.as_deref()), (None, None));
+    assert!(!store.account(id).await.expect("read").expect("account").in_good_standing(today));
+    // A disabled account: nothing either.
+    store.upsert_account("vic@example.com", Some("vp"), "hash", false).await.expect("account");
+    let vp = store.account_by_email("vic@example.com").await.expect("read").expect("account");
+    store.set_account_disabled(vp.id, true).await.expect("disable");
+    let disabled = store.recipients(&["vp"], today).await.expect("recipients");
+    assert_eq!((disabled[0].sign_in.as_deref(), disabled[0].directory_email.as_deref()), (None, None));
 }

@@ -14,7 +14,6 @@ use plab_app::sso::PasswordSignIn;
 use plab_domain::SessionId;
 use plab_domain::person::RawPerson;
 use serde_json::json;
-use std::time::Duration;
 use time::OffsetDateTime;
 
 crate::backends!(
