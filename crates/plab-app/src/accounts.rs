@@ -727,6 +727,8 @@ pub fn csrf_for(session_token: &str) -> String {
 pub async fn actor_for_token(store: &Store, token: &str) -> Result<Actor, AppError> {
     let (account, seen) = store.account_by_token(&token_hash(token)).await?.ok_or(AppError::Unauthorized)?;
     if !account.in_good_standing(&today_text()) {
+        // Ended for good, not only refused: a leave date corrected later does not revive them.
+        store.delete_tokens_of(account.id).await?;
         return Err(AppError::Unauthorized);
     }
     Ok(Actor { seen: Some(seen), ..account.into() })

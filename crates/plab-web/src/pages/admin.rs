@@ -101,8 +101,10 @@ struct AdminPage {
     /// What the last account action did.
     account_notice: Option<String>,
     link: Option<(String, String)>,
-    /// A reset was asked for an account that has a password: no link is shown.
+    /// A reset was asked for an established account: no link is shown.
     owner_only: Option<String>,
+    /// Why no link could be made (a leaver, a disabled account, password sign-in for administrators only).
+    link_refused: Option<String>,
     /// How people sign in and who provisions them (read-only: set where the server starts).
     sign_in: SignInSummary,
 }
@@ -148,6 +150,7 @@ impl AdminPage {
             accounts,
             link: None,
             owner_only: None,
+            link_refused: None,
             // After the administrator check above: the summary is theirs only.
             sign_in: SignInSummary::of(s).await?,
         })
@@ -272,13 +275,19 @@ async fn issue_link(
 ) -> Result<AdminPage, PageError> {
     let request =
         accounts::request_password_link(&s.store, &s.vault, &s.post, s.password_sign_in, &visitor.actor, &form.email)
-            .await?;
+            .await;
     let mut page = AdminPage::load(&s, &visitor).await?;
     match request {
-        LinkRequest::Onboarding(secret) => {
+        Ok(LinkRequest::Onboarding(secret)) => {
             page.link = Some((form.email, format!("{}/set-password/{secret}", super::base_url(&headers))));
         }
-        LinkRequest::ForOwnerOnly => page.owner_only = Some(form.email),
+        Ok(LinkRequest::ForOwnerOnly) => page.owner_only = Some(form.email),
+        // Said beside the form, not as an error page: a leaver, a disabled
+        // account, or password sign-in for administrators only.
+        Err(e @ (plab_app::AppError::Conflict(_) | plab_app::AppError::Forbidden(_))) => {
+            page.link_refused = Some(format!("No link for {}: {e}.", form.email.trim()));
+        }
+        Err(other) => return Err(other.into()),
     }
     Ok(page)
 }

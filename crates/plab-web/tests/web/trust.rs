@@ -244,6 +244,25 @@ async fn a_person_whose_leave_date_has_come_is_refused_everywhere_at_once(app: A
     assert_eq!(app.call("GET", &feed, None, None).await.0, StatusCode::NOT_FOUND, "the feed ends");
     let link = accounts::issue_password_link(&app.store, "l1@lab.test", "cli:operator", EVERYONE).await;
     assert!(link.is_err(), "no link for a leaver: {link:?}");
+    let html = admin_asks_for_a_link(&app, "l1@lab.test").await;
+    assert!(!html.contains("/set-password/"), "no link for a leaver on the page either: {html}");
+    // Someone who left before ever signing in gets no onboarding link: said beside the form.
+    let ceo = RawPerson {
+        employee_id: "CEO".into(),
+        name: "Name CEO".into(),
+        email: "ceo@lab.test".into(),
+        department: "Exec".into(),
+        hire_date: "2015-01-01".into(),
+        level: "10".into(),
+        end_date: today.clone(),
+        ..RawPerson::default()
+    };
+    app.store.upsert_people(&[ceo.parse().expect("person")], &|_| {}).await.expect("directory");
+    let html = admin_asks_for_a_link(&app, "ceo@lab.test").await;
+    assert!(html.contains("id=\"link-refused\"") && !html.contains("/set-password/"), "{html}");
+    // A leave date corrected afterwards does not bring the ended sessions back.
+    leader_in_directory(&app, "l1@lab.test", "").await;
+    assert_eq!(app.call("GET", &notes, Some(&token), None).await.0, StatusCode::UNAUTHORIZED, "ended for good");
 }
 
 /// Holds a pair's first three sessions (21, 14 and 7 days ago) with homework,
