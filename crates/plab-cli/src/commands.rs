@@ -343,6 +343,7 @@ async fn run_demo(store: &Store, args: DemoArgs) -> Result<(), Failure> {
     }
     out!("demo program {} is ready", summary.program);
     out!("sponsor: {}", summary.sponsor);
+    out!("administrator: {}", summary.admin);
     out!("{} leaders, e.g. {}", summary.leaders.len(), summary.leaders.first().map_or("-", String::as_str));
     out!("{} mentors, e.g. {}", summary.mentors.len(), summary.mentors.first().map_or("-", String::as_str));
     out!("next: plab question list --program {0}; plab match --program {0}", summary.program);

@@ -11,10 +11,11 @@ pub async fn serve(store: &Store, args: ServeArgs) -> Result<(), Failure> {
         eprintln!("empty database: building the demo organisation first…");
         let summary = demo::build(store, &vault, demo::Size::default(), demo::DEFAULT_PASSWORD).await?;
         eprintln!(
-            "sign in as the sponsor {}, a leader such as {}, or a mentor such as {}; password {}",
+            "sign in as the sponsor {}, a leader such as {}, a mentor such as {}, or the administrator {}; password {}",
             summary.sponsor,
             summary.leaders.first().map_or("-", String::as_str),
             summary.mentors.first().map_or("-", String::as_str),
+            summary.admin,
             demo::DEFAULT_PASSWORD
         );
     }

@@ -358,6 +358,12 @@ fn bad_program_input_exits_2_naming_the_field() {
     assert!(stderr(&out).contains("program"));
 }
 
+fn the_demo_names_whom_to_sign_in_as_its_administrator_too(db: TestDb) {
+    let plab = Plab::new(db);
+    let said = plab.ok(&["demo", "--people", "200"]);
+    assert!(said.contains("sponsor: ") && said.contains("administrator: admin@"), "{said}");
+}
+
 fn demo_is_deterministic_for_a_seed(db: TestDb) {
     let a = Plab::new(db);
     let b = Plab::new(TestDb::sqlite());
@@ -901,6 +907,7 @@ crate::backends!(
     an_import_killed_half_way_leaves_all_or_nothing,
     programs_enrolment_and_questions_work_from_the_cli,
     demo_is_deterministic_for_a_seed,
+    the_demo_names_whom_to_sign_in_as_its_administrator_too,
     a_sponsor_pins_forbids_reruns_and_approves_pairs,
     settings_are_shown_and_set_by_field_and_bad_ones_exit_2,
     a_program_created_without_settings_gets_the_administrators_defaults,

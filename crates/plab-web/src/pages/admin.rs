@@ -96,6 +96,8 @@ struct AdminPage {
     settings_saved: bool,
     settings_problems: Vec<String>,
     accounts: Vec<accounts::Listed>,
+    /// The administrator's own sign-in: their row offers no "Disable", which would be refused.
+    me: String,
     /// The account search as typed.
     search: String,
     /// What the last account action did.
@@ -148,6 +150,7 @@ impl AdminPage {
             settings_saved: false,
             settings_problems: Vec::new(),
             accounts,
+            me: visitor.actor.email.clone(),
             link: None,
             owner_only: None,
             link_refused: None,

@@ -33,6 +33,16 @@ where
 }
 
 impl<S: Clone + Send + Sync + 'static> Methods<S> {
+    pub fn get<H, T>(mut self, handler: H) -> Methods<S>
+    where
+        H: Handler<T, S>,
+        T: 'static,
+    {
+        self.router = self.router.get(handler);
+        self.methods.push(Method::GET);
+        self
+    }
+
     pub fn post<H, T>(mut self, handler: H) -> Methods<S>
     where
         H: Handler<T, S>,

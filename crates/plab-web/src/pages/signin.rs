@@ -18,7 +18,7 @@ use serde::Deserialize;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(index))
-        .route("/login", post(login))
+        .route("/login", post(login).get(to_sign_in))
         .route("/logout", post(logout))
         .route("/forgot-password", get(forgot_form).post(forgot))
 }
@@ -208,4 +208,10 @@ async fn logout(
 ) -> Result<Response, PageError> {
     accounts::logout(&s.store, &visitor.token).await?;
     Ok((forget_session(jar), Redirect::to("/")).into_response())
+}
+
+/// `/login` opened in the browser (a bookmark, a reload after a refused
+/// sign-in): the sign-in page, not "Method Not Allowed".
+async fn to_sign_in() -> Redirect {
+    Redirect::to("/")
 }

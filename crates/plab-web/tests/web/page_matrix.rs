@@ -342,6 +342,7 @@ async fn every_page_route_by_every_role_over_own_and_others_resources(app: App) 
         get(format!("/insights/{own_i}"), PAGE,                       [A, F, F, H, H, H, H, S]),
         get(format!("/insights/{other_i}"), PAGE,                     [H, H, F, A, H, H, H, S]),
 
+        get("/login", to("/"),                                                 [A, A, A, A, A, A, A, A]),
         post("/login", &[("email", "m2@lab.test"), ("password", crate::common::PASSWORD)], to("/home"),
                                                                               [A, A, A, A, A, A, A, A]).pre_session(),
         // Mail is off on this instance: the form says to ask an administrator, for anyone.

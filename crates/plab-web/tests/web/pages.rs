@@ -582,6 +582,8 @@ async fn an_administrator_finds_accounts_and_disables_one_which_ends_its_sign_in
     assert!(row(&found.html, "m1@lab.test").is_empty(), "the search keeps only matching accounts");
     let all = send(&app, "GET", "/admin", Some(&admin), None).await;
     assert!(row(&all.html, "m2@lab.test").contains("<td class=\"last-sign-in\">never</td>"));
+    let own = row(&all.html, "admin@ops.test");
+    assert!(own.contains("active (you)") && !own.contains(">Disable<"), "no action that would be refused: {own}");
 
     let disable = form(&[("csrf", &csrf), ("email", "l1@lab.test"), ("action", "disable")]);
     let done = send(&app, "POST", "/admin/accounts", Some(&admin), Some(&disable)).await;
