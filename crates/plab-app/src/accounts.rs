@@ -701,7 +701,7 @@ pub async fn zone_of(store: &Store, actor: &Actor) -> Result<plab_domain::zone::
         .timezone
         .iter()
         .chain(directory.iter())
-        .find_map(|name| plab_domain::zone::Zone::parse(name).ok())
+        .find_map(|name| plab_domain::zone::Zone::from_stored(name))
         .unwrap_or_else(plab_domain::zone::Zone::utc))
 }
 

@@ -249,7 +249,7 @@ fn message_id(key: &str) -> String {
 
 /// A zone by its name, UTC for none or an unknown one.
 pub(crate) fn zone_named(name: Option<&str>) -> Zone {
-    name.and_then(|n| Zone::parse(n).ok()).unwrap_or_else(Zone::utc)
+    name.and_then(Zone::from_stored).unwrap_or_else(Zone::utc)
 }
 
 /// Everything a session's calendar event and mail say.

@@ -273,9 +273,11 @@ impl RawPerson {
         let location = keep(&mut errors, optional_text("location", &self.location, MAX_LOCATION_CHARS));
         // Bounded before the zone is looked up, whose error repeats the value.
         let timezone = keep(&mut errors, optional_text("timezone", &self.timezone, MAX_TIMEZONE_CHARS));
-        if let Some(Some(zone)) = &timezone {
-            keep(&mut errors, crate::zone::Zone::parse(zone));
-        }
+        // Kept as the tz database spells it (`america/new_york` becomes `America/New_York`).
+        let timezone = match timezone {
+            Some(Some(zone)) => keep(&mut errors, crate::zone::Zone::parse(&zone)).map(|z| Some(z.name().to_owned())),
+            other => other,
+        };
         let perspectives = bounded_perspectives(&self.perspectives).map_err(|e| errors.extend(e)).ok();
         let end_date = match self.end_date.trim() {
             "" => Some(None),

@@ -22,15 +22,55 @@ pub struct Zone {
 }
 
 impl Zone {
+    /// A zone by its IANA name in any case (`america/new_york`), kept as the
+    /// database spells it (`America/New_York`). Abbreviations and fixed
+    /// offsets (`EST`, `CET`, `Etc/GMT+5`) are refused with the zone to use
+    /// instead: they ignore daylight saving where people live.
     pub fn parse(raw: &str) -> Result<Zone, FieldError> {
         let name = raw.trim();
-        match jiff::tz::TimeZone::get(name) {
-            Ok(tz) if !name.is_empty() => Ok(Zone { name: name.to_owned(), tz }),
-            _ => Err(FieldError::new(
+        let unknown = || {
+            FieldError::new(
                 "timezone",
-                format!("'{name}' is not an IANA time zone; use a name such as Europe/Berlin or America/New_York"),
-            )),
+                format!(
+                    "'{name}' is not a time zone we know; choose one from the list, such as Europe/Berlin or America/New_York"
+                ),
+            )
+        };
+        if name.is_empty() {
+            return Err(unknown());
         }
+        let tz = jiff::tz::TimeZone::get(name).map_err(|_| unknown())?;
+        let canonical = tz.iana_name().unwrap_or(name).to_owned();
+        if !is_place(&canonical) {
+            let instead = abbreviation_for(&canonical).unwrap_or("the city zone where you live, such as Europe/Berlin");
+            return Err(FieldError::new(
+                "timezone",
+                format!(
+                    "'{name}' is an abbreviation or a fixed offset, which ignores daylight saving; use {instead} instead"
+                ),
+            ));
+        }
+        Ok(Zone { name: canonical, tz })
+    }
+
+    /// A zone read back from storage, which may predate the refusal of
+    /// abbreviations: a place as `parse` takes it, or the place an
+    /// abbreviation usually means (`EST`: America/New_York); None otherwise.
+    pub fn from_stored(name: &str) -> Option<Zone> {
+        Zone::parse(name).ok().or_else(|| abbreviation_for(name.trim()).and_then(|z| Zone::parse(z).ok()))
+    }
+
+    /// Every zone a person can choose: the tz database's places (`Area/City`)
+    /// and UTC, sorted; the list a page offers.
+    pub fn choices() -> &'static [String] {
+        static CHOICES: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+        CHOICES.get_or_init(|| {
+            let mut names: Vec<String> =
+                jiff::tz::db().available().map(|n| n.as_str().to_owned()).filter(|n| is_place(n)).collect();
+            names.sort();
+            names.dedup();
+            names
+        })
     }
 
     pub fn utc() -> Zone {
@@ -49,6 +89,29 @@ impl Zone {
         let local = instant.to_zoned_datetime(self.tz.clone());
         format!("{} ({})", local.strftime("%a %-d %b %Y, %H:%M"), self.name)
     }
+}
+
+/// A zone named after a place (`Europe/Berlin`), or UTC: not an
+/// abbreviation, a fixed offset or a legacy alias.
+fn is_place(name: &str) -> bool {
+    const NOT_PLACES: [&str; 6] = ["Etc/", "SystemV/", "US/", "posix", "right/", "Canada/"];
+    name == "UTC" || (name.contains('/') && !NOT_PLACES.iter().any(|p| name.starts_with(p)))
+}
+
+/// The place zone people usually mean by an abbreviation.
+fn abbreviation_for(name: &str) -> Option<&'static str> {
+    Some(match name.to_ascii_uppercase().as_str() {
+        "EST" | "EDT" | "EST5EDT" | "US/EASTERN" => "America/New_York",
+        "CST" | "CDT" | "CST6CDT" | "US/CENTRAL" => "America/Chicago",
+        "MST" | "MDT" | "MST7MDT" | "US/MOUNTAIN" => "America/Denver",
+        "PST" | "PDT" | "PST8PDT" | "US/PACIFIC" => "America/Los_Angeles",
+        "HST" => "Pacific/Honolulu",
+        "CET" | "CEST" | "MET" => "Europe/Berlin",
+        "EET" => "Europe/Athens",
+        "WET" => "Europe/Lisbon",
+        "GMT" | "UCT" | "ZULU" | "UNIVERSAL" | "GREENWICH" | "ETC/UTC" | "ETC/GMT" => "UTC (or Europe/London)",
+        _ => return None,
+    })
 }
 
 impl Zone {
@@ -120,6 +183,39 @@ mod tests {
             let e = Zone::parse(bad).expect_err(bad);
             assert_eq!(e.field, "timezone");
         }
+    }
+
+    #[test]
+    fn a_zone_typed_in_any_case_is_kept_as_the_database_spells_it() {
+        assert_eq!(Zone::parse("america/new_york").expect("known").name(), "America/New_York");
+        assert_eq!(Zone::parse("utc").expect("known").name(), "UTC");
+    }
+
+    #[test]
+    fn abbreviations_and_fixed_offsets_are_refused_with_the_place_to_use() {
+        let e = Zone::parse("EST").expect_err("an abbreviation");
+        assert!(e.to_string().contains("daylight saving") && e.to_string().contains("America/New_York"), "{e}");
+        let e = Zone::parse("CET").expect_err("an abbreviation");
+        assert!(e.to_string().contains("Europe/Berlin"), "{e}");
+        assert!(Zone::parse("Etc/GMT+5").is_err(), "a fixed offset");
+        assert!(Zone::parse("US/Eastern").is_err(), "a legacy alias");
+    }
+
+    #[test]
+    fn a_zone_stored_as_an_abbreviation_reads_as_the_place_it_means() {
+        assert_eq!(Zone::from_stored("EST").map(|z| z.name().to_owned()).as_deref(), Some("America/New_York"));
+        assert_eq!(Zone::from_stored("Europe/Paris").map(|z| z.name().to_owned()).as_deref(), Some("Europe/Paris"));
+        assert!(Zone::from_stored("Mars/Olympus").is_none());
+    }
+
+    #[test]
+    fn the_choices_are_places_and_utc_sorted() {
+        let all = Zone::choices();
+        assert!(all.len() > 300, "{}", all.len());
+        assert!(all.iter().any(|z| z == "Europe/Berlin") && all.iter().any(|z| z == "UTC"));
+        assert!(!all.iter().any(|z| z == "EST" || z.starts_with("Etc/") || z.starts_with("US/")));
+        assert!(all.windows(2).all(|w| w[0] < w[1]));
+        assert!(all.iter().all(|z| Zone::parse(z).is_ok()), "every choice is accepted");
     }
 
     #[test]

@@ -177,7 +177,10 @@ pub(crate) fn person_from_row(r: &AnyRow) -> Result<Person> {
         level: level.to_string(),
         title: text("title")?,
         location: text("location")?,
-        timezone: text("timezone")?,
+        // A zone stored before abbreviations were refused reads as the place it means, or as none.
+        timezone: plab_domain::zone::Zone::from_stored(&text("timezone")?)
+            .map(|z| z.name().to_owned())
+            .unwrap_or_default(),
         perspectives: text("perspectives")?,
         end_date: text("end_date")?,
     };

@@ -35,6 +35,8 @@ struct AccountPage {
     new_error: Option<String>,
     /// A refused time zone: why, and what was typed.
     timezone_error: Option<(String, String)>,
+    /// The zones one can choose (the tz database's places), for the field's list.
+    zones: &'static [String],
 }
 
 impl AccountPage {
@@ -45,6 +47,7 @@ impl AccountPage {
             signed_in: Some(visitor.chrome()),
             csrf: visitor.csrf.clone(),
             me,
+            zones: plab_domain::zone::Zone::choices(),
             done: None,
             current_error: None,
             new_error: None,

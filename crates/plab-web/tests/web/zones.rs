@@ -126,6 +126,23 @@ async fn times_show_in_the_viewers_own_zone_from_the_directory_or_their_choice(a
     .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(bad.html.contains("value=\"Nowhere/Land\"") && bad.html.contains("id=\"timezone-error\""));
+    // The field offers the tz database's places; an abbreviation is refused with the place to use.
+    assert!(bad.html.contains("<option value=\"Europe/Berlin\">") && !bad.html.contains("<option value=\"EST\">"));
+    let est =
+        send(&app, "POST", "/account/timezone", Some(&m1), Some(&form(&[("csrf", &m1_csrf), ("timezone", "EST")])))
+            .await;
+    assert_eq!(est.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(est.html.contains("America/New_York") && est.html.contains("daylight saving"), "{}", est.html);
+    let typed = send(
+        &app,
+        "POST",
+        "/account/timezone",
+        Some(&m1),
+        Some(&form(&[("csrf", &m1_csrf), ("timezone", "america/new_york")])),
+    )
+    .await;
+    assert_eq!(typed.status, StatusCode::SEE_OTHER);
+    assert_eq!(zone_of(&app, "m1@lab.test").await, "America/New_York", "kept as the database spells it");
     let berlin = send(
         &app,
         "POST",
