@@ -63,6 +63,13 @@ pub fn parse_id(raw: &str) -> Result<ProgramId, AppError> {
         .map_err(|_| AppError::invalid(Problem::new(format!("'{raw}' is not a program id")).field("program")))
 }
 
+/// The program's name, for someone enrolled in it (pages title themselves by
+/// name, never by number); anyone else does not see the program.
+pub async fn name_for(store: &Store, actor: &crate::accounts::Actor, program: ProgramId) -> Result<String, AppError> {
+    crate::access::member_of_program(store, actor, program).await?;
+    Ok(store.program(program).await?.name)
+}
+
 pub async fn list(store: &Store) -> Result<Vec<Program>, AppError> {
     Ok(store.programs().await?)
 }

@@ -298,6 +298,7 @@ async fn record_checkin(
 struct CheckinsPage {
     signed_in: Option<super::Chrome>,
     program: i64,
+    name: String,
     due: Vec<CheckinRow>,
     rows: Vec<CheckinRow>,
 }
@@ -311,7 +312,8 @@ async fn program_checkins(
     let rows = measure::program_checkins(&s.store, &visitor.actor, program, now()).await?;
     let mut due: Vec<CheckinRow> = rows.iter().filter(|r| r.is_pending()).cloned().collect();
     due.sort_by_key(|r| (r.state != "overdue", r.due_at.clone(), r.pair));
-    Ok(CheckinsPage { signed_in: Some(visitor.chrome()), program: program.0, due, rows })
+    let name = plab_app::programs::name_for(&s.store, &visitor.actor, program).await?;
+    Ok(CheckinsPage { signed_in: Some(visitor.chrome()), program: program.0, name, due, rows })
 }
 
 /// An insight form as typed.
@@ -522,6 +524,7 @@ async fn delete_insight(
 struct ProgramInsightsPage {
     signed_in: Option<super::Chrome>,
     program: i64,
+    name: String,
     insights: ProgramInsights,
 }
 
@@ -532,7 +535,8 @@ async fn program_insights(
 ) -> Result<ProgramInsightsPage, PageError> {
     let program = crate::path_program(&raw)?;
     let insights = measure::program_insights(&s.store, &visitor.actor, program).await?;
-    Ok(ProgramInsightsPage { signed_in: Some(visitor.chrome()), program: program.0, insights })
+    let name = plab_app::programs::name_for(&s.store, &visitor.actor, program).await?;
+    Ok(ProgramInsightsPage { signed_in: Some(visitor.chrome()), program: program.0, name, insights })
 }
 
 super::carries_csrf!(CheckinForm, InsightForm);

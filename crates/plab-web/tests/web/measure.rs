@@ -308,6 +308,7 @@ async fn a_sponsor_sees_shared_insight_texts_and_only_counts_of_the_others(app: 
     let page = send(&app, "GET", &format!("/programs/{}/insights", app.program), Some(&cookie), None).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.html.contains("SHARED-1 I now ask juniors first") && !page.html.contains("PRIVATE"), "{}", page.html);
+    assert!(page.html.contains("<h1>Insights and decisions: A</h1>"), "titled by the program's name");
     // The mentor sees none of them, in the API or on the pages.
     let mentor = app.login("m1@lab.test").await;
     let (status, value) = app.call("GET", &log, Some(&mentor), None).await;
@@ -533,6 +534,7 @@ async fn the_sponsor_reads_the_programs_check_ins_and_records_one_held_in_person
     let page = send(&app, "GET", &format!("/programs/{}/checkins", app.program), Some(&cookie), None).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.html.contains(MENTOR_VIEW) && page.html.contains("mostly, in the lab"), "{}", page.html);
+    assert!(page.html.contains("<h1>Check-ins: A</h1>"), "titled by the program's name");
     let record = format!("/pairs/{}/checkins/leader", app.pair1);
     assert!(page.html.contains(&format!("href=\"{record}\">record an in-person check-in")), "the leader's is due");
     assert!(
