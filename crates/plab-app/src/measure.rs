@@ -299,6 +299,16 @@ pub struct CheckinRow {
 }
 
 impl CheckinRow {
+    /// The state in words (`not open yet`, `due`, `overdue`, `answered`), never its code.
+    pub fn state_label(&self) -> &'static str {
+        match self.state.as_str() {
+            "not_yet" => CheckinState::NotYet.label(),
+            "due" => CheckinState::Due.label(),
+            "overdue" => CheckinState::Overdue.label(),
+            _ => CheckinState::Done.label(),
+        }
+    }
+
     pub fn due_on(&self) -> String {
         human(self.due_at.as_deref())
     }

@@ -206,6 +206,16 @@ impl CheckinState {
         }
     }
 
+    /// The state as a page says it.
+    pub fn label(self) -> &'static str {
+        match self {
+            CheckinState::NotYet => "not open yet",
+            CheckinState::Due => "due",
+            CheckinState::Overdue => "overdue",
+            CheckinState::Done => "answered",
+        }
+    }
+
     /// Due or overdue: the partner has something to do.
     pub fn is_pending(self) -> bool {
         matches!(self, CheckinState::Due | CheckinState::Overdue)
