@@ -12,7 +12,7 @@
 //! without any change here.
 use crate::common::browser::{send, sign_in};
 use crate::common::smtp::{Sink, free_port};
-use crate::common::{App, PASSWORD, activate};
+use crate::common::{App, Held, PASSWORD, hold_first_three};
 use axum::http::StatusCode;
 use plab_app::disclosure::{Datum, Receiver, TABLE};
 use plab_app::mail;
@@ -57,7 +57,7 @@ async fn plant(app: &App, datum: Datum, sessions: &[i64], insight_ids: &mut Vec<
             assert_eq!(status, StatusCode::CREATED);
             "zqxnotemark".into()
         }
-        // Held with the sessions themselves (`hold_three`).
+        // Held with the sessions themselves (`hold_first_three`).
         Datum::Homework => "zqxhomeworkmark".into(),
         Datum::QuestionWording => "zqxquestionmark".into(),
         Datum::PulseAnswer => {
@@ -93,27 +93,6 @@ async fn plant(app: &App, datum: Datum, sessions: &[i64], insight_ids: &mut Vec<
         // the group-size and "never the reader's own answers" tests prove it.
         Datum::WhoAnsweredWhat => return None,
     })
-}
-
-/// The pair's first three sessions held (21, 14 and 7 days ago) with the
-/// marked homework, and both partners' pulses: the check-in is then due.
-async fn hold_three(app: &App) -> Vec<i64> {
-    let ids = activate(app, app.pair1, "l1@lab.test", "m1@lab.test").await;
-    let (lt, mt) = (app.login("l1@lab.test").await, app.login("m1@lab.test").await);
-    for (i, days_ago) in [21, 14, 7].into_iter().enumerate() {
-        let at = OffsetDateTime::now_utc() - time::Duration::days(days_ago);
-        app.store.reschedule_session(SessionId(ids[i]), at).await.expect("into the past");
-        let hold = json!({"homework": "zqxhomeworkmark: try the channel", "previous_homework_done": i > 0});
-        let uri = format!("/api/v1/sessions/{}/hold", ids[i]);
-        let (status, body) = app.call("POST", &uri, Some(&lt), Some(hold.to_string())).await;
-        assert_eq!(status, StatusCode::OK, "{body}");
-        let pulse = format!("/api/v1/sessions/{}/pulse", ids[i]);
-        let own = json!({"answers": {"listened": 1, "focused": 2, "shared_challenge": 3}}).to_string();
-        assert_eq!(app.call("PUT", &pulse, Some(&lt), Some(own)).await.0, StatusCode::OK);
-        let mentor = json!({"answers": {"led": 4, "candid": 4, "heard": 4}}).to_string();
-        assert_eq!(app.call("PUT", &pulse, Some(&mt), Some(mentor)).await.0, StatusCode::OK);
-    }
-    ids
 }
 
 async fn reader(app: &App, who: &'static str, receiver: Option<Receiver>) -> Reader {
@@ -204,7 +183,10 @@ async fn no_private_datum_reaches_anyone_the_disclosure_table_does_not_name(app:
     let mut l1 = app.store.person("L1").await.expect("L1");
     l1.email = plab_domain::person::Email::parse("s2.private@lab.test").expect("e-mail");
     app.store.upsert_people(&[l1], &|_| {}).await.expect("directory");
-    let sessions = hold_three(&app).await;
+    // The pair's first three sessions held with the marked homework; the check-in is then due.
+    let held =
+        Held { homework: "zqxhomeworkmark: try the channel", leader: [1, 2, 3], mentor: [4, 4, 4], timed: false };
+    let sessions = hold_first_three(&app, &held).await;
     let mut insights = Vec::new();
     let mut world = World { markers: BTreeMap::new(), ids: BTreeMap::new() };
     for rule in TABLE {

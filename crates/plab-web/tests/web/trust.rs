@@ -5,13 +5,12 @@
 //! and a partner decoding the other's private answers from a signal.
 use crate::common::browser::{form, send, sign_in};
 use crate::common::smtp::{Sink, free_port};
-use crate::common::{App, PASSWORD, activate};
+use crate::common::{App, Held, PASSWORD, activate, hold_first_three};
 use crate::mail::{post_to, with_post};
 use axum::http::StatusCode;
 use plab_app::accounts::{self, LinkRequest};
 use plab_app::mail;
 use plab_app::sso::PasswordSignIn;
-use plab_domain::SessionId;
 use plab_domain::person::RawPerson;
 use serde_json::json;
 use time::OffsetDateTime;
@@ -265,32 +264,6 @@ async fn a_person_whose_leave_date_has_come_is_refused_everywhere_at_once(app: A
     assert_eq!(app.call("GET", &notes, Some(&token), None).await.0, StatusCode::UNAUTHORIZED, "ended for good");
 }
 
-/// Holds a pair's first three sessions (21, 14 and 7 days ago) with homework,
-/// a normal timer, the leader's pulses all 5 and the mentor's `led` answer `led`.
-async fn held_with_mentor_led(app: &App, led: i64) {
-    let ids = activate(app, app.pair1, "l1@lab.test", "m1@lab.test").await;
-    let (lt, mt) = (app.login("l1@lab.test").await, app.login("m1@lab.test").await);
-    for (i, days_ago) in [21, 14, 7].into_iter().enumerate() {
-        let at = OffsetDateTime::now_utc() - time::Duration::days(days_ago);
-        app.store.reschedule_session(SessionId(ids[i]), at).await.expect("into the past");
-        let hold = json!({"homework": "try the team channel", "previous_homework_done": i > 0}).to_string();
-        let (status, body) =
-            app.call("POST", &format!("/api/v1/sessions/{}/hold", ids[i]), Some(&lt), Some(hold)).await;
-        assert_eq!(status, StatusCode::OK, "{body}");
-        for (segment, minutes) in
-            [("Connect", 10), ("Mentor's Lab", 30), ("Mentee's Reflection", 15), ("Next Steps", 5)]
-        {
-            let body = json!({"segment": segment, "minutes": minutes}).to_string();
-            app.call("POST", &format!("/api/v1/sessions/{}/segments", ids[i]), Some(&lt), Some(body)).await;
-        }
-        let pulse = format!("/api/v1/sessions/{}/pulse", ids[i]);
-        let own = json!({"answers": {"listened": 5, "focused": 5, "shared_challenge": 5}}).to_string();
-        assert_eq!(app.call("PUT", &pulse, Some(&lt), Some(own)).await.0, StatusCode::OK);
-        let mentor = json!({"answers": {"led": led, "candid": 5, "heard": 5}}).to_string();
-        assert_eq!(app.call("PUT", &pulse, Some(&mt), Some(mentor)).await.0, StatusCode::OK);
-    }
-}
-
 async fn signals_seen_by(app: &App, who: &str) -> Vec<String> {
     let token = app.login(who).await;
     let actor = accounts::actor_for_token(&app.store, &token).await.expect("actor");
@@ -300,7 +273,9 @@ async fn signals_seen_by(app: &App, who: &str) -> Vec<String> {
 }
 
 async fn a_leaders_signals_never_decode_the_mentors_private_answers(app: App) {
-    held_with_mentor_led(&app, 1).await;
+    // The leader's own answers are all 5 and the timer is normal; the mentor privately answers led=1.
+    let held = Held { homework: "try the team channel", leader: [5, 5, 5], mentor: [1, 5, 5], timed: true };
+    hold_first_three(&app, &held).await;
     // The sponsor sees the full signal, from every answer…
     let sponsor = app.login("s@lab.test").await;
     let (_, report) = app.call("GET", &format!("/api/v1/programs/{}/report", app.program), Some(&sponsor), None).await;

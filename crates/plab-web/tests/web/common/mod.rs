@@ -175,6 +175,48 @@ pub async fn activate(app: &App, pair: i64, leader: &str, mentor: &str) -> Vec<i
     sessions.as_array().expect("sessions").iter().map(|s| s["id"].as_i64().expect("id")).collect()
 }
 
+/// What the first three sessions of pair 1 (L1 and M1) record when held.
+pub struct Held<'a> {
+    pub homework: &'a str,
+    /// The leader's pulse: listened, focused, shared_challenge.
+    pub leader: [i64; 3],
+    /// The mentor's pulse: led, candid, heard.
+    pub mentor: [i64; 3],
+    /// Whether the timer records a normal hour for each.
+    pub timed: bool,
+}
+
+/// Activates pair 1 and holds its first three sessions (21, 14 and 7 days
+/// ago) as `held` says; returns the pair's session ids.
+pub async fn hold_first_three(app: &App, held: &Held<'_>) -> Vec<i64> {
+    let ids = activate(app, app.pair1, "l1@lab.test", "m1@lab.test").await;
+    let (lt, mt) = (app.login("l1@lab.test").await, app.login("m1@lab.test").await);
+    for (i, days_ago) in [21, 14, 7].into_iter().enumerate() {
+        let at = time::OffsetDateTime::now_utc() - time::Duration::days(days_ago);
+        app.store.reschedule_session(plab_domain::SessionId(ids[i]), at).await.expect("into the past");
+        let hold = json!({"homework": held.homework, "previous_homework_done": i > 0}).to_string();
+        let (status, body) =
+            app.call("POST", &format!("/api/v1/sessions/{}/hold", ids[i]), Some(&lt), Some(hold)).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        if held.timed {
+            for (segment, minutes) in
+                [("Connect", 10), ("Mentor's Lab", 30), ("Mentee's Reflection", 15), ("Next Steps", 5)]
+            {
+                let body = json!({"segment": segment, "minutes": minutes}).to_string();
+                app.call("POST", &format!("/api/v1/sessions/{}/segments", ids[i]), Some(&lt), Some(body)).await;
+            }
+        }
+        let pulse = format!("/api/v1/sessions/{}/pulse", ids[i]);
+        let [listened, focused, shared_challenge] = held.leader;
+        let own = json!({"answers": {"listened": listened, "focused": focused, "shared_challenge": shared_challenge}});
+        assert_eq!(app.call("PUT", &pulse, Some(&lt), Some(own.to_string())).await.0, StatusCode::OK);
+        let [led, candid, heard] = held.mentor;
+        let theirs = json!({"answers": {"led": led, "candid": candid, "heard": heard}});
+        assert_eq!(app.call("PUT", &pulse, Some(&mt), Some(theirs.to_string())).await.0, StatusCode::OK);
+    }
+    ids
+}
+
 /// Moves a planned session into the past so that it can be held (the
 /// services refuse to, as a partner would not hold a session next month).
 pub async fn move_to_past(app: &App, session: i64) {
