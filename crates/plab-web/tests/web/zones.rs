@@ -61,6 +61,11 @@ async fn moving_the_rest_of_the_series_in_the_browser_shows_both_clocks_before_a
     }
 }
 
+/// The account page's time-zone form, as a browser posts it.
+async fn set_zone(app: &App, cookie: &str, csrf: &str, zone: &str) -> crate::common::browser::Page {
+    send(app, "POST", "/account/timezone", Some(cookie), Some(&form(&[("csrf", csrf), ("timezone", zone)]))).await
+}
+
 async fn zone_of(app: &App, email: &str) -> String {
     let token = app.login(email).await;
     let (_, me) = app.call("GET", "/api/v1/me", Some(&token), None).await;
@@ -116,45 +121,21 @@ async fn times_show_in_the_viewers_own_zone_from_the_directory_or_their_choice(a
     assert!(theirs.contains(&format!("{in_tokyo}</time>")), "{in_tokyo} in Tokyo: {theirs}");
 
     // In the browser: a bad zone keeps what was typed; an empty one goes back to the directory's.
-    let bad = send(
-        &app,
-        "POST",
-        "/account/timezone",
-        Some(&m1),
-        Some(&form(&[("csrf", &m1_csrf), ("timezone", "Nowhere/Land")])),
-    )
-    .await;
+    let bad = set_zone(&app, &m1, &m1_csrf, "Nowhere/Land").await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(bad.html.contains("value=\"Nowhere/Land\"") && bad.html.contains("id=\"timezone-error\""));
     // The field offers the tz database's places; an abbreviation is refused with the place to use.
     assert!(bad.html.contains("<option value=\"Europe/Berlin\">") && !bad.html.contains("<option value=\"EST\">"));
-    let est =
-        send(&app, "POST", "/account/timezone", Some(&m1), Some(&form(&[("csrf", &m1_csrf), ("timezone", "EST")])))
-            .await;
+    let est = set_zone(&app, &m1, &m1_csrf, "EST").await;
     assert_eq!(est.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(est.html.contains("America/New_York") && est.html.contains("daylight saving"), "{}", est.html);
-    let typed = send(
-        &app,
-        "POST",
-        "/account/timezone",
-        Some(&m1),
-        Some(&form(&[("csrf", &m1_csrf), ("timezone", "america/new_york")])),
-    )
-    .await;
+    let typed = set_zone(&app, &m1, &m1_csrf, "america/new_york").await;
     assert_eq!(typed.status, StatusCode::SEE_OTHER);
     assert_eq!(zone_of(&app, "m1@lab.test").await, "America/New_York", "kept as the database spells it");
-    let berlin = send(
-        &app,
-        "POST",
-        "/account/timezone",
-        Some(&m1),
-        Some(&form(&[("csrf", &m1_csrf), ("timezone", "Europe/Berlin")])),
-    )
-    .await;
+    let berlin = set_zone(&app, &m1, &m1_csrf, "Europe/Berlin").await;
     assert_eq!(berlin.status, StatusCode::SEE_OTHER);
     assert_eq!(zone_of(&app, "m1@lab.test").await, "Europe/Berlin");
-    let back =
-        send(&app, "POST", "/account/timezone", Some(&m1), Some(&form(&[("csrf", &m1_csrf), ("timezone", "")]))).await;
+    let back = set_zone(&app, &m1, &m1_csrf, "").await;
     assert_eq!(back.status, StatusCode::SEE_OTHER);
     assert_eq!(zone_of(&app, "m1@lab.test").await, "Asia/Tokyo", "the directory's again");
 }
