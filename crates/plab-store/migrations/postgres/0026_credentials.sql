@@ -10,3 +10,8 @@
 ALTER TABLE accounts ADD COLUMN credential_epoch BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE password_links ADD COLUMN account_epoch BIGINT;
 UPDATE password_links SET account_epoch = 0 WHERE email IN (SELECT email FROM accounts);
+
+-- Every signed-in request asks whether its account is established, which
+-- looks up its provider identities by account alone (the unique index above
+-- leads with the issuer).
+CREATE INDEX oidc_links_by_account ON oidc_links (account_id);
