@@ -8,7 +8,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
 e2e_chromium e2e
-e2e_node_modules e2e playwright-core
+e2e_node_modules e2e playwright-core axe-core
 
 TMP="$(mktemp -d "${TMPDIR:-/tmp}/plab-e2e.XXXXXX")"
 SERVER_PID=""
@@ -48,3 +48,6 @@ rm -f "$E2E_DIR/artifacts/serve.log"
 # TMPDIR: Playwright's fresh temporary Chromium profile (--user-data-dir) lives in this run's temp dir.
 BASE_URL="$BASE_URL" DEMO_JSON="$TMP/demo.json" CHROMIUM="$CHROMIUM" TMPDIR="$TMP" \
   node "$E2E_DIR/walkthrough.mjs"
+# Each role's first week at 1366 px and 390 px, axe-core (WCAG 2.2 AA) at 0 on every page visited.
+BASE_URL="$BASE_URL" DEMO_JSON="$TMP/demo.json" CHROMIUM="$CHROMIUM" TMPDIR="$TMP" \
+  node "$E2E_DIR/a11y.mjs"

@@ -300,11 +300,11 @@ pub async fn build(store: &Store, vault: &Vault, size: Size, password: &str) -> 
     // Hash the shared demo password once: argon2id is slow on purpose.
     let password_hash = crate::accounts::hash_password(password)?;
     if !(20..=1_000_000).contains(&n) {
-        return Err(AppError::invalid(Problem::new(format!("{n} is outside 20..=1000000")).field("people")));
+        return Err(AppError::invalid(Problem::new(plab_domain::words::between(n, 20, 1_000_000)).field("people")));
     }
     if !(DEFAULT_WEEKS..=MAX_WEEKS).contains(&weeks) {
         return Err(AppError::invalid(
-            Problem::new(format!("{weeks} is outside {DEFAULT_WEEKS}..={MAX_WEEKS}")).field("weeks"),
+            Problem::new(plab_domain::words::between(weeks, DEFAULT_WEEKS, MAX_WEEKS)).field("weeks"),
         ));
     }
     let org = organisation(n, seed);

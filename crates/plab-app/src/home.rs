@@ -154,6 +154,8 @@ pub struct ProgramHome {
     pub program: i64,
     pub name: String,
     pub starts_on: String,
+    /// The start date has come: "Started on", else "Starts on".
+    pub started: bool,
     pub pairs: usize,
     pub active_pairs: usize,
     pub sessions_held: usize,
@@ -210,6 +212,7 @@ pub async fn my_programs(store: &Store, actor: &Actor) -> Result<Vec<ProgramHome
             program: program.0,
             starts_on: plab_domain::Date::parse(&report.starts_on)
                 .map_or_else(|_| report.starts_on.clone(), plab_domain::session::human_date),
+            started: plab_domain::Date::parse(&report.starts_on).is_ok_and(|d| d <= crate::sessions::today()),
             name,
             pairs: pairs.len(),
             active_pairs: pairs.iter().filter(|p| p.status == PairStatus::Active).count(),

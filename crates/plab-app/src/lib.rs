@@ -10,6 +10,7 @@ mod csv_cell;
 pub mod demo;
 pub mod disclosure;
 mod error;
+pub mod first_steps;
 pub mod home;
 mod ical;
 pub mod key_rotation;

@@ -225,7 +225,12 @@ async fn held_starts(store: &Store, pair: PairId) -> Result<Vec<OffsetDateTime>,
         .collect())
 }
 
-async fn checkin_of(store: &Store, pair: &Pair, role: Role, now: OffsetDateTime) -> Result<MyCheckin, AppError> {
+pub(crate) async fn checkin_of(
+    store: &Store,
+    pair: &Pair,
+    role: Role,
+    now: OffsetDateTime,
+) -> Result<MyCheckin, AppError> {
     let after = store.program(pair.program).await?.settings.checkin_after;
     let timing = Timing::of(&held_starts(store, pair.id).await?, after);
     let saved = store.checkin(pair.id, role).await?;
@@ -410,6 +415,40 @@ pub async fn program_checkins(
         .collect())
 }
 
+/// A program's check-ins for its sponsors' page, without marking anything
+/// read: the answers a sponsor has already read are shown, the others only
+/// counted (`unread`), until a sponsor chooses to read them
+/// ([`read_program_checkins`]). Opening the page locks nobody's answers.
+pub async fn program_checkins_as_read(
+    store: &Store,
+    actor: &Actor,
+    program: ProgramId,
+    now: OffsetDateTime,
+) -> Result<(Vec<CheckinRow>, usize), AppError> {
+    access::sponsor_of_program(store, actor, program).await?;
+    let mut unread = 0;
+    let rows = program_rows(store, program, now)
+        .await?
+        .into_iter()
+        .map(|(mut row, stored)| {
+            match stored {
+                Some(c) if c.read_at.is_some() => row.answers = Some((&c.answers).into()),
+                Some(_) => unread += 1,
+                None => {}
+            }
+            row
+        })
+        .collect();
+    Ok((rows, unread))
+}
+
+/// A sponsor reads every answered check-in of the program: from then on the
+/// partners can no longer revise them.
+pub async fn read_program_checkins(store: &Store, actor: &Actor, program: ProgramId) -> Result<u64, AppError> {
+    access::sponsor_of_program(store, actor, program).await?;
+    Ok(store.mark_checkins_read(program).await?)
+}
+
 /// One mentor's answer to "Do you feel your perspective is being heard?".
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct HeardAnswer {
@@ -535,6 +574,7 @@ fn partner_role(raw: &str) -> Result<Role, AppError> {
 pub struct PendingCheckin {
     pub pair: i64,
     pub program: i64,
+    pub program_name: String,
     pub role: String,
     pub overdue: bool,
     pub due_on: String,
@@ -556,6 +596,7 @@ pub async fn my_pending_checkins(
             out.push(PendingCheckin {
                 pair: c.pair,
                 program: p.program.0,
+                program_name: store.program(p.program).await?.name.to_string(),
                 role: c.role.clone(),
                 overdue: c.state == "overdue",
                 due_on: c.due_on(),

@@ -87,7 +87,7 @@ pub async fn enroll(
     let settings = store.program(program).await?.settings;
     let capacity = capacity.unwrap_or(settings.default_mentor_capacity);
     if role == Role::Mentor && !(1..=10).contains(&capacity) {
-        return Err(AppError::invalid(Problem::new(format!("{capacity} is outside 1..=10")).field("capacity")));
+        return Err(AppError::invalid(Problem::new(plab_domain::words::between(capacity, 1, 10)).field("capacity")));
     }
     if employee_ids.is_empty() {
         return Err(AppError::invalid(Problem::new("name at least one employee_id")));

@@ -25,21 +25,54 @@ pub async fn open_program(
     sponsor: Option<&str>,
 ) -> Result<ProgramId, AppError> {
     access::program_opener(store, actor).await?;
-    let named = match sponsor.map(str::trim).filter(|s| !s.is_empty()) {
-        None => None,
-        Some(who) => Some(directory_person(store, who).await?.ok_or_else(|| {
-            AppError::invalid(Problem::new(format!("nobody in the directory is '{who}'")).field("sponsor"))
-        })?),
-    };
-    let sponsors: Vec<String> = actor.employee_id.iter().cloned().chain(named).collect();
-    if sponsors.is_empty() {
-        return Err(AppError::invalid(
-            Problem::new("name the program's sponsor: you are not in the directory yourself").field("sponsor"),
-        ));
+    let (sponsors, problems) = opening_problems(store, actor, name, starts_on, &settings, sponsor).await?;
+    if !problems.is_empty() {
+        return Err(AppError::Invalid(problems));
     }
     let program = programs::create(store, name, starts_on, settings, &actor.email).await?;
     programs::enroll(store, program, Role::Sponsor, &sponsors, None, &actor.email).await?;
     Ok(program)
+}
+
+/// Everything wrong with a program about to be opened, all at once (its
+/// name, start date, settings and sponsor), and its sponsors when nothing is.
+pub async fn opening_problems(
+    store: &Store,
+    actor: &Actor,
+    name: &str,
+    starts_on: &str,
+    settings: &ProgramSettings,
+    sponsor: Option<&str>,
+) -> Result<(Vec<String>, Vec<Problem>), AppError> {
+    let mut problems: Vec<Problem> = Vec::new();
+    problems.extend(plab_domain::program::ProgramName::parse(name).err().map(Problem::from));
+    if let Err(e) = plab_domain::Date::parse(starts_on) {
+        problems.push(Problem::new(format!("{e}: use a date such as 2027-03-01")).field("starts_on"));
+    }
+    if let Err(errors) = settings.validate() {
+        problems.extend(errors.into_iter().map(Problem::from));
+    }
+    let named = match sponsor.map(str::trim).filter(|s| !s.is_empty()) {
+        None => None,
+        Some(who) => {
+            let found = directory_person(store, who).await?;
+            if found.is_none() {
+                problems.push(
+                    Problem::new(format!(
+                        "nobody in the directory is '{who}': enter a colleague's employee id or work e-mail"
+                    ))
+                    .field("sponsor"),
+                );
+            }
+            found
+        }
+    };
+    let sponsors: Vec<String> = actor.employee_id.iter().cloned().chain(named).collect();
+    if sponsors.is_empty() && !problems.iter().any(|p| p.field.as_deref() == Some("sponsor")) {
+        problems
+            .push(Problem::new("name the program's sponsor: you are not in the directory yourself").field("sponsor"));
+    }
+    Ok((sponsors, problems))
 }
 
 /// The employee id of the person with this id or directory e-mail.

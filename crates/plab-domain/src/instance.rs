@@ -59,7 +59,7 @@ impl InstanceSettings {
         self.instance_name = self.instance_name.trim().to_owned();
         let name_chars = self.instance_name.chars().count();
         if name_chars == 0 {
-            errors.push(SettingError::new("instance_name", "is empty"));
+            errors.push(SettingError::new("instance_name", crate::words::required("give this instance a name")));
         } else if name_chars > MAX_INSTANCE_NAME_CHARS {
             errors.push(SettingError::new(
                 "instance_name",
@@ -72,7 +72,7 @@ impl InstanceSettings {
         if !(1..=MAX_SESSION_HOURS).contains(&self.session_hours) {
             errors.push(SettingError::new(
                 "session_hours",
-                format!("{} is outside 1..={MAX_SESSION_HOURS}", self.session_hours),
+                crate::words::between(self.session_hours, 1, MAX_SESSION_HOURS),
             ));
         }
         if let Err(program_errors) = self.program_defaults.validate() {

@@ -21,6 +21,7 @@ pub mod series;
 pub mod session;
 pub mod signals;
 pub mod theme;
+pub mod words;
 pub mod zone;
 
 pub use date::Date;

@@ -154,13 +154,13 @@ impl Level {
 
     pub fn parse(raw: &str) -> Result<Level, FieldError> {
         let s = raw.trim();
-        let n: i32 = s.parse().map_err(|_| FieldError::new("level", format!("'{s}' is not a whole number")))?;
+        let n: i32 = s.parse().map_err(|_| FieldError::new("level", crate::words::whole_number(s, 3)))?;
         Level::new(n)
     }
 
     pub fn new(n: i32) -> Result<Level, FieldError> {
         if !(Self::MIN..=Self::MAX).contains(&n) {
-            return Err(FieldError::new("level", format!("{n} is outside {}..={}", Self::MIN, Self::MAX)));
+            return Err(FieldError::new("level", crate::words::between(n, Self::MIN, Self::MAX)));
         }
         Ok(Level(n))
     }

@@ -13,7 +13,7 @@ impl ProgramName {
     pub fn parse(raw: &str) -> Result<ProgramName, FieldError> {
         let s = raw.trim();
         if s.is_empty() {
-            return Err(FieldError::new("name", "is empty"));
+            return Err(FieldError::new("name", crate::words::required("give the program a name")));
         }
         if s.chars().count() > 200 {
             return Err(FieldError::new("name", "is longer than 200 characters"));
@@ -104,7 +104,7 @@ impl ProgramSettings {
         let mut errors = Vec::new();
         let mut range = |field: &'static str, v: u32, lo: u32, hi: u32| {
             if !(lo..=hi).contains(&v) {
-                errors.push(FieldError::new(field, format!("{v} is outside {lo}..={hi}")));
+                errors.push(FieldError::new(field, crate::words::between(v, lo, hi)));
             }
         };
         range("cadence_days", self.cadence_days, 1, 90);
@@ -123,11 +123,14 @@ impl ProgramSettings {
             ("pairing_weights.strategic", w.strategic),
         ] {
             if !(0.0..=10.0).contains(&v) {
-                errors.push(FieldError::new(field, format!("{v} is outside 0..=10")));
+                errors.push(FieldError::new(field, crate::words::between(v, 0, 10)));
             }
         }
         if self.coach.fair_from >= self.coach.strong_from || self.coach.strong_from > 100 {
-            errors.push(FieldError::new("coach", "needs 0 <= fair_from < strong_from <= 100"));
+            errors.push(FieldError::new(
+                "coach",
+                "the score for a fair question must be below the score for a strong one, and both at most 100",
+            ));
         }
         for (a, b) in &self.adjacent_departments {
             if a.trim().is_empty() || b.trim().is_empty() {
@@ -242,7 +245,7 @@ impl GroupSizeFloor {
         if (Self::LOWEST..=Self::HIGHEST).contains(&n) {
             Ok(GroupSizeFloor(n))
         } else {
-            Err(FieldError::new("group_size_floor", format!("{n} is outside {}..={}", Self::LOWEST, Self::HIGHEST)))
+            Err(FieldError::new("group_size_floor", crate::words::between(n, Self::LOWEST, Self::HIGHEST)))
         }
     }
 
@@ -250,7 +253,7 @@ impl GroupSizeFloor {
         let n = raw
             .trim()
             .parse::<u32>()
-            .map_err(|_| FieldError::new("group_size_floor", format!("'{}' is not a whole number", raw.trim())))?;
+            .map_err(|_| FieldError::new("group_size_floor", crate::words::whole_number(raw, 5)))?;
         GroupSizeFloor::new(n)
     }
 

@@ -14,7 +14,7 @@ impl QuestionText {
     pub fn parse(raw: &str) -> Result<QuestionText, FieldError> {
         let s = raw.trim();
         if s.is_empty() {
-            return Err(FieldError::new("question", "is empty"));
+            return Err(FieldError::new("question", crate::words::required("write your research question")));
         }
         if s.chars().count() > Self::MAX_CHARS {
             return Err(FieldError::new("question", format!("is longer than {} characters", Self::MAX_CHARS)));

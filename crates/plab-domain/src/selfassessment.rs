@@ -75,7 +75,7 @@ pub fn parse_answers(role: Role, answers: &BTreeMap<String, i64>) -> Result<Vec<
     for item in self_items(role) {
         match answers.get(item.code).map(|&v| u8::try_from(v).ok().filter(|v| (1..=5).contains(v))) {
             None => errors.push(FieldError::new(item.code, "is missing: answer 1 to 5")),
-            Some(None) => errors.push(FieldError::new(item.code, "is outside 1 to 5")),
+            Some(None) => errors.push(FieldError::new(item.code, "choose a number from 1 to 5")),
             Some(Some(v)) => out.push((item.code, v)),
         }
     }

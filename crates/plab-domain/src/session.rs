@@ -185,7 +185,7 @@ impl Pulse {
                 None => errors.push(FieldError::new(item.code, "is missing: answer 1 to 5")),
                 Some(&v) => match u8::try_from(v).ok().filter(|v| (1..=5).contains(v)) {
                     Some(v) => out.push((item.code, v)),
-                    None => errors.push(FieldError::new(item.code, format!("{v} is outside 1..=5"))),
+                    None => errors.push(FieldError::new(item.code, crate::words::between(v, 1, 5))),
                 },
             }
         }

@@ -108,6 +108,7 @@ pub fn router(state: AppState) -> Router {
     let document = get(move || async move { ([(header::CONTENT_TYPE, "application/json")], doc.to_string()) });
     api.route("/api/openapi.json", document)
         .merge(pages::routes())
+        .route_layer(axum::middleware::from_fn(pages::remember_way_back))
         .route_layer(axum::middleware::from_fn(log::requests))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .fallback(error::not_found)

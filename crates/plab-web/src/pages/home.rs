@@ -23,6 +23,8 @@ struct HomePage {
     can_open: bool,
     /// A sponsor's asks to sharpen one's research question.
     asks: Vec<plab_app::home::Todo>,
+    /// Each program's first steps for a leader or mentor, until all are done.
+    first_steps: Vec<plab_app::first_steps::FirstSteps>,
 }
 
 async fn home(State(s): State<AppState>, visitor: SignedIn) -> Result<HomePage, PageError> {
@@ -33,5 +35,7 @@ async fn home(State(s): State<AppState>, visitor: SignedIn) -> Result<HomePage, 
     let asks = plab_app::home::sharpen_asks(&s.store, &visitor.actor).await?;
     let checkins = plab_app::measure::my_pending_checkins(&s.store, &visitor.actor, now).await?;
     let can_open = me.is_admin || me.memberships.iter().any(|m| m.role == "sponsor");
-    Ok(HomePage { signed_in: Some(visitor.chrome()), me, pairs, programs, checkins, can_open, asks })
+    let mut first_steps = plab_app::first_steps::mine(&s.store, &visitor.actor, now).await?;
+    first_steps.retain(|f| !f.all_done());
+    Ok(HomePage { signed_in: Some(visitor.chrome()), me, pairs, programs, checkins, can_open, asks, first_steps })
 }

@@ -3,6 +3,7 @@
 //! with what the sponsors see of it. The services decide who may see and do
 //! what (`plab_app::access`); this module only renders. A form with problems
 //! comes back with each one beside its field and what was typed kept.
+use super::form::{Errors, problems};
 use super::routing::{Router, get, post};
 use super::{Checked, CsrfForm, PageError, SignedIn};
 use crate::AppState;
@@ -26,41 +27,11 @@ pub fn routes() -> Router<AppState> {
         .route("/pairs/{pair}/checkin", get(my_checkin).post(answer_my_checkin))
         .route("/pairs/{pair}/checkins/{role}", get(checkin_to_record).post(record_checkin))
         .route("/programs/{program}/checkins", get(program_checkins))
+        .route("/programs/{program}/checkins/read", post(read_program_checkins))
         .route("/pairs/{pair}/insights", get(insights).post(add_insight))
         .route("/insights/{insight}", get(insight).post(update_insight))
         .route("/insights/{insight}/delete", post(delete_insight))
         .route("/programs/{program}/insights", get(program_insights))
-}
-
-/// The problems of a form that was not saved, each with its field.
-#[derive(Default)]
-struct Errors(Vec<Problem>);
-
-impl Errors {
-    /// The problems with this field, as one message; empty if none.
-    fn of(&self, field: impl AsRef<str>) -> String {
-        let field = field.as_ref();
-        let messages: Vec<&str> =
-            self.0.iter().filter(|p| p.field.as_deref() == Some(field)).map(|p| p.message.as_str()).collect();
-        messages.join("; ")
-    }
-
-    /// Problems no field of the form shows.
-    fn other(&self, fields: &[&str]) -> Vec<String> {
-        self.0
-            .iter()
-            .filter(|p| p.field.as_deref().is_none_or(|f| !fields.contains(&f)))
-            .map(|p| p.to_string())
-            .collect()
-    }
-}
-
-/// A user error comes back as the form with its problems (422); anything else fails the page.
-fn problems(e: AppError) -> Result<Errors, PageError> {
-    match e {
-        AppError::Invalid(problems) => Ok(Errors(problems)),
-        other => Err(other.into()),
-    }
 }
 
 /// A check-in form as typed.
@@ -301,19 +272,43 @@ struct CheckinsPage {
     name: String,
     due: Vec<CheckinRow>,
     rows: Vec<CheckinRow>,
+    /// Answered check-ins no sponsor has read yet: counted, not shown.
+    unread: usize,
+    csrf: String,
 }
 
+/// The sponsors' check-ins page. Opening it marks nothing read; the answers
+/// not read yet are counted until a sponsor chooses to read them.
 async fn program_checkins(
     State(s): State<AppState>,
     visitor: SignedIn,
     Path(raw): Path<String>,
 ) -> Result<CheckinsPage, PageError> {
     let program = crate::path_program(&raw)?;
-    let rows = measure::program_checkins(&s.store, &visitor.actor, program, now()).await?;
+    let (rows, unread) = measure::program_checkins_as_read(&s.store, &visitor.actor, program, now()).await?;
     let mut due: Vec<CheckinRow> = rows.iter().filter(|r| r.is_pending()).cloned().collect();
     due.sort_by_key(|r| (r.state != "overdue", r.due_at.clone(), r.pair));
     let name = plab_app::programs::name_for(&s.store, &visitor.actor, program).await?;
-    Ok(CheckinsPage { signed_in: Some(visitor.chrome()), program: program.0, name, due, rows })
+    Ok(CheckinsPage {
+        signed_in: Some(visitor.chrome()),
+        csrf: visitor.csrf.clone(),
+        program: program.0,
+        name,
+        due,
+        rows,
+        unread,
+    })
+}
+
+/// A sponsor reads the answered check-ins: they are shown, and final.
+async fn read_program_checkins(
+    State(s): State<AppState>,
+    Path(raw): Path<String>,
+    Checked(visitor, _): Checked<CsrfForm>,
+) -> Result<Redirect, PageError> {
+    let program = crate::path_program(&raw)?;
+    measure::read_program_checkins(&s.store, &visitor.actor, program).await?;
+    Ok(Redirect::to(&format!("/programs/{program}/checkins#answers")))
 }
 
 /// An insight form as typed.

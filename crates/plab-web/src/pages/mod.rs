@@ -22,6 +22,7 @@ use serde::de::DeserializeOwned;
 
 mod account;
 mod admin;
+mod form;
 mod home;
 mod import;
 mod measure;
@@ -121,8 +122,48 @@ impl From<FormRejection> for PageError {
 #[template(path = "error.html")]
 struct ErrorPage {
     signed_in: Option<Chrome>,
-    title: String,
+    title: &'static str,
     message: String,
+    /// The page the person came from on this site, to go back to it.
+    back: Option<String>,
+}
+
+/// A refusal's heading in plain words, by its status.
+fn plain_title(status: StatusCode) -> &'static str {
+    match status {
+        StatusCode::BAD_REQUEST | StatusCode::UNPROCESSABLE_ENTITY => "Please check what you entered",
+        StatusCode::FORBIDDEN => "This is not open to you",
+        StatusCode::NOT_FOUND => "We could not find that page",
+        StatusCode::CONFLICT => "That cannot be done now",
+        StatusCode::METHOD_NOT_ALLOWED => "That address is not a page",
+        StatusCode::PAYLOAD_TOO_LARGE => "That file is too large",
+        StatusCode::TOO_MANY_REQUESTS => "Please wait a moment",
+        s if s.is_server_error() => "Something went wrong on our side",
+        _ => "That did not work",
+    }
+}
+
+tokio::task_local! {
+    /// The page on this site the request came from (its `Referer`), for the
+    /// error page's way back.
+    static CAME_FROM: Option<String>;
+}
+
+/// Remembers, while a request is served, the page on this site it came
+/// from, so that a refusal's page can lead back to it with one click.
+pub(crate) async fn remember_way_back(req: Request, next: axum::middleware::Next) -> Response {
+    let host = req.headers().get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or_default();
+    let back = req
+        .headers()
+        .get(header::REFERER)
+        .and_then(|r| r.to_str().ok())
+        .and_then(|r| r.split_once("://"))
+        .and_then(|(_, rest)| rest.strip_prefix(host))
+        .filter(|_| !host.is_empty())
+        .and_then(safe_next)
+        .filter(|path| *path != req.uri().path())
+        .map(str::to_owned);
+    CAME_FROM.scope(back, next.run(req)).await
 }
 
 impl IntoResponse for PageError {
@@ -131,8 +172,8 @@ impl IntoResponse for PageError {
             PageError::SignIn(None) => Redirect::to("/").into_response(),
             PageError::SignIn(Some(next)) => Redirect::to(&format!("/?next={}", percent_encode(&next))).into_response(),
             PageError::Status(status, message) => {
-                let title = status.canonical_reason().unwrap_or("Error").to_owned();
-                (status, ErrorPage { signed_in: None, title, message }).into_response()
+                let back = CAME_FROM.try_with(Clone::clone).ok().flatten();
+                (status, ErrorPage { signed_in: None, title: plain_title(status), message, back }).into_response()
             }
         }
     }

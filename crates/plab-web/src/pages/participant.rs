@@ -1,5 +1,6 @@
 //! A leader's research question (with the coach's feedback as they type) and a
 //! mentor's perspectives (their own for the program, or the directory's) and opt-out.
+use super::form::{Errors, problems};
 use super::routing::{Router, get, post};
 use super::{Checked, PageError, SignedIn};
 use crate::AppState;
@@ -42,24 +43,58 @@ struct QuestionPage {
     signed_in: Option<super::Chrome>,
     csrf: String,
     program: i64,
+    program_name: String,
     history: Vec<QuestionVersion>,
+    /// The question box's text: the latest version, or what was posted when it was refused.
+    draft: String,
+    errors: Errors,
+    /// Just saved: the page confirms it and names the next step.
+    saved: bool,
+}
+
+impl QuestionPage {
+    async fn load(s: &AppState, visitor: &SignedIn, program: plab_store::ProgramId) -> Result<QuestionPage, PageError> {
+        let mut history = participant::my_questions(&s.store, &visitor.actor, program).await?;
+        history.reverse();
+        let program_name = plab_app::programs::name_for(&s.store, &visitor.actor, program).await?;
+        Ok(QuestionPage {
+            signed_in: Some(visitor.chrome()),
+            csrf: visitor.csrf.clone(),
+            program: program.0,
+            program_name,
+            draft: history.first().map(|v| v.text.clone()).unwrap_or_default(),
+            history,
+            errors: Errors::default(),
+            saved: false,
+        })
+    }
+
+    fn summary(&self) -> Vec<super::form::SummaryItem> {
+        self.errors.summary(&[("question", "Your research question")])
+    }
+}
+
+#[derive(Deserialize)]
+struct SavedQuery {
+    saved: Option<String>,
 }
 
 async fn question(
     State(s): State<AppState>,
     visitor: SignedIn,
     Path(raw): Path<String>,
+    Query(query): Query<SavedQuery>,
 ) -> Result<QuestionPage, PageError> {
-    let program = crate::path_program(&raw)?;
-    let mut history = participant::my_questions(&s.store, &visitor.actor, program).await?;
-    history.reverse();
-    Ok(QuestionPage { signed_in: Some(visitor.chrome()), csrf: visitor.csrf, program: program.0, history })
+    let mut page = QuestionPage::load(&s, &visitor, crate::path_program(&raw)?).await?;
+    page.saved = query.saved.is_some();
+    Ok(page)
 }
 
 #[derive(Deserialize)]
 struct QuestionForm {
     #[serde(default)]
     csrf: String,
+    #[serde(default)]
     text: String,
 }
 
@@ -67,10 +102,18 @@ async fn save_question(
     State(s): State<AppState>,
     Path(raw): Path<String>,
     Checked(visitor, form): Checked<QuestionForm>,
-) -> Result<Redirect, PageError> {
+) -> Result<Response, PageError> {
     let program = crate::path_program(&raw)?;
-    participant::set_my_question(&s.store, &visitor.actor, program, &form.text).await?;
-    Ok(Redirect::to(&format!("/programs/{program}/question")))
+    match participant::set_my_question(&s.store, &visitor.actor, program, &form.text).await {
+        Ok(_) => Ok(Redirect::to(&format!("/programs/{program}/question?saved=1")).into_response()),
+        Err(e) => {
+            let errors = problems(e)?;
+            let mut page = QuestionPage::load(&s, &visitor, program).await?;
+            page.draft = form.text;
+            page.errors = errors;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+    }
 }
 
 #[derive(Template, WebTemplate)]
@@ -101,16 +144,11 @@ impl MentorPage {
     }
 }
 
-#[derive(Deserialize)]
-struct MentorQuery {
-    saved: Option<String>,
-}
-
 async fn mentor(
     State(s): State<AppState>,
     visitor: SignedIn,
     Path(raw): Path<String>,
-    Query(query): Query<MentorQuery>,
+    Query(query): Query<SavedQuery>,
 ) -> Result<MentorPage, PageError> {
     let mut page = MentorPage::load(&s, &visitor, crate::path_program(&raw)?).await?;
     page.saved = query.saved.is_some();

@@ -37,8 +37,8 @@ struct NewProgramPage {
     signed_in: Option<super::Chrome>,
     csrf: String,
     fields: Vec<Field>,
-    /// Problems that belong to no field of the form.
-    other_problems: Vec<String>,
+    /// Every problem, at the top, linking to its field.
+    summary: Vec<super::form::SummaryItem>,
 }
 
 #[derive(Deserialize, Default)]
@@ -147,9 +147,9 @@ fn new_program_page(visitor: &SignedIn, form: &ProgramForm, problems: &[Problem]
         };
         fields.push(Field { name, label, kind: "number", value: value.clone(), help, error: error(name) });
     }
-    let known = |p: &&Problem| p.field.as_deref().is_some_and(|f| fields.iter().any(|field| field.name == f));
-    let other_problems = problems.iter().filter(|p| !known(p)).map(ToString::to_string).collect();
-    NewProgramPage { signed_in: Some(visitor.chrome()), csrf: visitor.csrf.clone(), fields, other_problems }
+    let labels: Vec<(&str, &str)> = fields.iter().map(|f| (f.name, f.label)).collect();
+    let summary = super::form::Errors(problems.to_vec()).summary(&labels);
+    NewProgramPage { signed_in: Some(visitor.chrome()), csrf: visitor.csrf.clone(), fields, summary }
 }
 
 async fn new_program(State(s): State<AppState>, visitor: SignedIn) -> Result<NewProgramPage, PageError> {
@@ -193,19 +193,24 @@ async fn open_program(
                 "min_group_size" => settings.min_group_size = v,
                 _ => settings.default_mentor_capacity = v,
             },
-            Err(_) => problems.push(Problem::new(format!("'{}' is not a whole number", raw.trim())).field(field)),
+            Err(_) => problems.push(Problem::new(plab_domain::words::whole_number(raw, 14)).field(field)),
         }
     }
     let opened = if problems.is_empty() {
         setup::open_program(&s.store, &visitor.actor, &form.name, &form.starts_on, settings, Some(&form.sponsor)).await
     } else {
-        // Report the fields the service would refuse too, all at once.
-        if let Err(errors) = settings.validate() {
-            problems.extend(errors.into_iter().map(Problem::from));
-        }
-        problems.extend(plab_domain::program::ProgramName::parse(&form.name).err().map(Problem::from));
-        let date = plab_domain::Date::parse(&form.starts_on).err();
-        problems.extend(date.map(|e| Problem::new(e.to_string()).field("starts_on")));
+        // Report what the service would refuse too, all at once: the name, the date, the sponsor.
+        let (_, more) = setup::opening_problems(
+            &s.store,
+            &visitor.actor,
+            &form.name,
+            &form.starts_on,
+            &settings,
+            Some(&form.sponsor),
+        )
+        .await?;
+        let more: Vec<Problem> = more.into_iter().filter(|p| !problems.iter().any(|q| q.field == p.field)).collect();
+        problems.extend(more);
         Err(AppError::Invalid(problems))
     };
     match opened {
@@ -335,7 +340,7 @@ async fn enrol(
         raw => raw
             .parse::<u32>()
             .map(Some)
-            .map_err(|_| AppError::invalid(Problem::new(format!("'{raw}' is not a whole number")).field("capacity"))),
+            .map_err(|_| AppError::invalid(Problem::new(plab_domain::words::whole_number(raw, 2)).field("capacity"))),
     };
     let done = match capacity {
         Ok(capacity) => setup::enrol(&s.store, &visitor.actor, program, role, &form.person, capacity).await,

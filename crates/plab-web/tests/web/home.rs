@@ -80,7 +80,9 @@ async fn a_sponsors_home_names_each_program_with_what_needs_attention(app: App) 
     let home = home_of(&app, "s@lab.test").await;
     let program = home.split("<section class=\"program-home\"").nth(1).expect("a program section");
     assert!(program.contains(">A</a></h3>"), "the program by name: {program}");
-    let started = format!("Started {}", plab_domain::session::human_date(crate::common::program_start()));
+    let started = format!("Starts on {}", plab_domain::session::human_date(crate::common::program_start()));
+    // The program starts in five weeks: it has not "Started".
+    assert!(!program.contains("Started"), "{program}");
     assert!(program.contains(&started), "{program}");
     assert!(program.contains("2 pairs, 0 active"));
     assert!(program.contains("2 leaders have not written a research question yet."), "{program}");

@@ -531,10 +531,21 @@ async fn the_sponsor_reads_the_programs_check_ins_and_records_one_held_in_person
     let mentor = app.login("m1@lab.test").await;
     app.call("PUT", &me_uri(app.pair1), Some(&mentor), body(mentor_answers(2))).await;
     let (cookie, csrf) = sign_in(&app, "s@lab.test").await;
-    let page = send(&app, "GET", &format!("/programs/{}/checkins", app.program), Some(&cookie), None).await;
+    let checkins = format!("/programs/{}/checkins", app.program);
+    let page = send(&app, "GET", &checkins, Some(&cookie), None).await;
     assert_eq!(page.status, StatusCode::OK);
-    assert!(page.html.contains(MENTOR_VIEW) && page.html.contains("mostly, in the lab"), "{}", page.html);
     assert!(page.html.contains("<h1>Check-ins: A</h1>"), "titled by the program's name");
+    // Opening the page reads nothing: the answer is counted, not shown, and the mentor may still revise it.
+    assert!(!page.html.contains(MENTOR_VIEW) && page.html.contains("1 answered check-in has not been read yet"));
+    let (status, value) = app.call("GET", &me_uri(app.pair1), Some(&mentor), None).await;
+    assert_eq!((status, value["can_answer"].as_bool()), (StatusCode::OK, Some(true)), "{value}");
+    let read = send(&app, "POST", &format!("{checkins}/read"), Some(&cookie), Some(&form(&[("csrf", &csrf)]))).await;
+    assert_eq!(read.status, StatusCode::SEE_OTHER, "{}", read.html);
+    let page = send(&app, "GET", &checkins, Some(&cookie), None).await;
+    assert!(page.html.contains(MENTOR_VIEW) && page.html.contains("mostly, in the lab"), "{}", page.html);
+    assert!(!page.html.contains("id=\"read-checkins\""), "nothing left to read");
+    let (_, value) = app.call("GET", &me_uri(app.pair1), Some(&mentor), None).await;
+    assert_eq!(value["can_answer"].as_bool(), Some(false), "read answers are final: {value}");
     let record = format!("/pairs/{}/checkins/leader", app.pair1);
     assert!(page.html.contains(&format!("href=\"{record}\">record an in-person check-in")), "the leader's is due");
     assert!(

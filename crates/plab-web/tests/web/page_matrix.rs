@@ -376,7 +376,7 @@ async fn every_page_route_by_every_role_over_own_and_others_resources(app: App) 
         post(format!("/programs/{p}/pairing/approve"), &[("proposal", "1")], to(format!("/programs/{p}")),
                                                                               [F, F, C, F, H, H, H, S]),
         post(format!("/programs/{p}/question"), &[("text", "Why do new analysts skip our Friday demo?")],
-            to(format!("/programs/{p}/question")),                            [A, F, F, A, H, H, H, S]),
+            to(format!("/programs/{p}/question?saved=1")),                    [A, F, F, A, H, H, H, S]),
         post(format!("/programs/{p}/mentor"), &[("pairing", "out"), ("confirm", "yes")], to(format!("/programs/{p}/mentor")),
                                                                               [F, A, F, F, H, H, H, S]),
         post(format!("/programs/{p}/mentor/perspectives"), &[("perspectives", "TikTok campaigns")],
@@ -417,6 +417,8 @@ async fn every_page_route_by_every_role_over_own_and_others_resources(app: App) 
         // The sponsor may record a mentor's check-in, but M1 answered it themself (their column runs first).
         post(format!("/pairs/{pair1}/checkins/mentor"), &[("view_of_organization", "a"), ("heard", "4")],
             to(format!("/pairs/{pair1}/checkins/mentor?saved=1")),            [F, F, C, H, H, H, H, S]),
+        post(format!("/programs/{p}/checkins/read"), &[], to(format!("/programs/{p}/checkins#answers")),
+                                                                              [F, F, A, F, H, H, H, S]),
         post(format!("/pairs/{pair1}/insights"), &[("kind", "action"), ("theme", "technology"), ("text", "tried the chat")],
             to(format!("/pairs/{pair1}/insights#log")),                       [A, F, F, H, H, H, H, S]),
         post(format!("/insights/{own_i}"), &[("kind", "decision"), ("theme", "technology"), ("text", "edited")],
