@@ -88,7 +88,7 @@ async fn the_new_program_form_names_every_problem_at_once_in_plain_words_includi
     assert!(page.html.contains("class=\"error field-error\""), "errors are styled as errors");
     assert_plain(&page.html);
     let programs = app.store.programs().await.expect("programs");
-    assert!(programs.iter().all(|p| p.name.to_string() != "Autumn cohort"), "nothing was opened");
+    assert!(programs.iter().all(|p| p.name != "Autumn cohort"), "nothing was opened");
 }
 
 async fn a_refusal_outside_a_form_leads_back_to_the_page_it_came_from(app: App) {
