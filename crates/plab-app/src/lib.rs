@@ -12,6 +12,7 @@ pub mod disclosure;
 mod error;
 pub mod home;
 mod ical;
+pub mod invitations;
 pub mod key_rotation;
 pub mod lab;
 pub mod mail;
