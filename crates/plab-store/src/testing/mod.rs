@@ -278,18 +278,6 @@ fn any_value_text(row: &sqlx::any::AnyRow, i: usize, table: &str) -> String {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn database_name_is_replaced_and_query_kept() {
-        assert_eq!(
-            super::with_database("postgres://u@h:5432/test?sslmode=disable", "x"),
-            "postgres://u@h:5432/x?sslmode=disable"
-        );
-        assert_eq!(super::with_database("postgres://h", "x"), "postgres://h/x");
-    }
-}
-
 /// How many set-password links are open (unused), whoever they are for.
 pub async fn open_link_count(store: &crate::Store) -> i64 {
     use sqlx::Row;
@@ -311,4 +299,16 @@ pub async fn backdate_invitation(store: &crate::Store, program: crate::ProgramId
         .execute(&store.pool)
         .await
         .expect("backdate");
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn database_name_is_replaced_and_query_kept() {
+        assert_eq!(
+            super::with_database("postgres://u@h:5432/test?sslmode=disable", "x"),
+            "postgres://u@h:5432/x?sslmode=disable"
+        );
+        assert_eq!(super::with_database("postgres://h", "x"), "postgres://h/x");
+    }
 }
