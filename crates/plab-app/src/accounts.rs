@@ -299,7 +299,7 @@ pub(crate) fn rfc3339_from_now(offset_secs: i64) -> String {
 }
 
 /// Links are valid for three days and work once.
-const LINK_DAYS: i64 = 3;
+pub(crate) const LINK_DAYS: i64 = 3;
 
 /// Every account (administrators only).
 pub async fn list(store: &Store, actor: &Actor) -> Result<Vec<Account>, AppError> {
@@ -354,6 +354,76 @@ pub async fn listing(store: &Store, actor: &Actor, search: &str) -> Result<Vec<L
         .collect())
 }
 
+/// Administrators page through accounts this many at a time.
+pub const ACCOUNTS_PER_PAGE: u32 = 50;
+
+/// An account as the administrator's paged list shows it, with what may be done to it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row {
+    pub id: i64,
+    pub listed: Listed,
+    /// Whether an onboarding link would be issued (never established, in
+    /// good standing, password sign-in open to it).
+    pub can_get_link: bool,
+    /// Whether it signs in: not disabled, and its person has not left.
+    pub in_good_standing: bool,
+}
+
+/// One page of the accounts an administrator searched for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountsPage {
+    pub rows: Vec<Row>,
+    /// This page (from 1), how many pages, how many accounts match.
+    pub page: u64,
+    pub pages: u64,
+    pub total: u64,
+}
+
+/// Page `page` (from 1; out of range: the nearest) of the accounts whose
+/// e-mail, person's name or employee id contains `search` (any case; all
+/// when empty), by e-mail. Administrators only.
+pub async fn listing_page(
+    store: &Store,
+    actor: &Actor,
+    search: &str,
+    page: Option<u64>,
+    policy: PasswordSignIn,
+) -> Result<AccountsPage, AppError> {
+    access::admin(actor)?;
+    let per = u64::from(ACCOUNTS_PER_PAGE);
+    let total = store.accounts_page(search, 0, 0).await?.total;
+    let pages = total.div_ceil(per).max(1);
+    let page = page.unwrap_or(1).clamp(1, pages);
+    let found = store.accounts_page(search, ACCOUNTS_PER_PAGE, (page - 1) * per).await?;
+    let ids: Vec<&str> = found.accounts.iter().filter_map(|a| a.employee_id.as_deref()).collect();
+    let people = store.names_and_emails(&ids).await?;
+    let zone = zone_of(store, actor).await?;
+    let today = today_text();
+    let rows = found
+        .accounts
+        .iter()
+        .map(|a| {
+            let in_good_standing = a.in_good_standing(&today);
+            Row {
+                id: a.id,
+                can_get_link: !a.established && in_good_standing && (policy == PasswordSignIn::Everyone || a.is_admin),
+                in_good_standing,
+                listed: Listed {
+                    email: a.email.clone(),
+                    name: a.employee_id.as_ref().and_then(|id| people.get(id)).map(|(name, _)| name.clone()),
+                    employee_id: a.employee_id.clone(),
+                    is_admin: a.is_admin,
+                    has_password: a.password_hash.is_some(),
+                    established: a.established,
+                    last_sign_in: a.last_sign_in_at.as_deref().map(|t| zone.human_text(t)),
+                    disabled: a.disabled_at.is_some(),
+                },
+            }
+        })
+        .collect();
+    Ok(AccountsPage { rows, page, pages, total })
+}
+
 /// Disables an account (it signs in no more, and every sign-in of it ends) or
 /// enables it again; audited. An administrator cannot disable themselves, nor
 /// the last administrator who can still sign in.
@@ -405,7 +475,7 @@ pub async fn issue_password_link(
 /// (`PasswordLink::account_epoch`). Refused for an account or person that
 /// is not in good standing, and for anyone but an administrator while
 /// password sign-in is for administrators only.
-async fn new_password_link(
+pub(crate) async fn new_password_link(
     store: &Store,
     email: &str,
     by: &str,
@@ -633,6 +703,20 @@ pub async fn use_password_link(
     let detail = if had_password { "reset through a one-time link" } else { "set through a one-time link" };
     store.audit(&link.email, "account.set_password", &link.email, detail).await?;
     Ok(link.email)
+}
+
+/// `use_password_link`, then a browser session for the account: whoever
+/// just set the password through their link is signed in at once.
+pub async fn set_password_and_sign_in(
+    store: &Store,
+    secret: &str,
+    password: &str,
+    policy: PasswordSignIn,
+) -> Result<BrowserSession, AppError> {
+    let email = use_password_link(store, secret, password, policy).await?;
+    let account = store.account_by_email(&email).await?.ok_or(AppError::Unauthorized)?;
+    refuse_unless_in_good_standing(&account)?;
+    open_session(store, &account).await
 }
 
 /// Changes one's own password: the current one must be right (attempts are

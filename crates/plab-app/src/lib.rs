@@ -13,6 +13,7 @@ mod error;
 pub mod first_steps;
 pub mod home;
 mod ical;
+pub mod invitations;
 pub mod key_rotation;
 pub mod lab;
 pub mod mail;

@@ -241,3 +241,176 @@ pub async fn roster(store: &Store, actor: &Actor, program: ProgramId) -> Result<
     let people = store.roster(program).await?.into_iter().map(|e| Enrolled::of(e, &zone)).collect();
     Ok(Roster { program_name: store.program(program).await?.name.to_string(), people })
 }
+
+/// Search results and rosters show this many people a page.
+pub const PER_PAGE: u32 = 50;
+
+/// One page of a list and where it sits: the page (from 1), how many pages, how many in all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Paging {
+    pub page: u64,
+    pub pages: u64,
+    pub total: u64,
+}
+
+impl Paging {
+    /// Page `asked` (1 when none or out of range, the last past the end) of `total` items.
+    pub fn of(asked: Option<u64>, total: u64) -> Paging {
+        let pages = total.div_ceil(u64::from(PER_PAGE)).max(1);
+        Paging { page: asked.unwrap_or(1).clamp(1, pages), pages, total }
+    }
+
+    /// How many items come before this page.
+    pub fn offset(&self) -> u64 {
+        (self.page - 1) * u64::from(PER_PAGE)
+    }
+}
+
+/// The level typed in a search, if any.
+fn parse_level(level: Option<&str>) -> Result<Option<i64>, AppError> {
+    match level.map(str::trim).filter(|l| !l.is_empty()) {
+        None => Ok(None),
+        Some(raw) => Ok(Some(raw.parse::<i64>().map_err(|_| {
+            AppError::invalid(Problem::new(format!("'{raw}' is not a level: use a whole number")).field("level"))
+        })?)),
+    }
+}
+
+/// One page of a directory search and how many match in all.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Found {
+    pub people: Vec<FoundPerson>,
+    pub paging: Paging,
+}
+
+/// `find_people`, one page at a time (`PER_PAGE` a page), with the count of
+/// everyone who matches; the program's sponsors only.
+pub async fn find_people_page(
+    store: &Store,
+    actor: &Actor,
+    program: ProgramId,
+    text: &str,
+    level: Option<&str>,
+    page: Option<u64>,
+) -> Result<Found, AppError> {
+    access::sponsor_of_program(store, actor, program).await?;
+    let level = parse_level(level)?;
+    if text.trim().is_empty() && level.is_none() {
+        return Ok(Found::default());
+    }
+    let today = crate::sessions::today().to_string();
+    let paging = Paging::of(page, store.count_found_people(text, level, &today).await?);
+    let found = store.found_people_page(text, level, &today, PER_PAGE, paging.offset()).await?;
+    let roster = store.roster(program).await?;
+    let people = found
+        .into_iter()
+        .map(|p| {
+            let id = p.employee_id.to_string();
+            let roles = roster.iter().filter(|e| e.employee_id == id).map(|e| e.role.as_str().to_owned()).collect();
+            FoundPerson {
+                name: p.name.to_string(),
+                email: p.email.to_string(),
+                title: p.title.as_ref().map(ToString::to_string),
+                department: p.department.to_string(),
+                level: i64::from(p.level.value()),
+                roles,
+                id,
+            }
+        })
+        .collect();
+    Ok(Found { people, paging })
+}
+
+/// Enrols everyone the search matches in one role ("select all N
+/// matching"), leaving out those who already hold a role in the program;
+/// returns how many were enrolled. The program's sponsors only.
+pub async fn enrol_all_matching(
+    store: &Store,
+    actor: &Actor,
+    program: ProgramId,
+    role: Role,
+    text: &str,
+    level: Option<&str>,
+    capacity: Option<u32>,
+) -> Result<usize, AppError> {
+    access::sponsor_of_program(store, actor, program).await?;
+    let level = parse_level(level)?;
+    if text.trim().is_empty() && level.is_none() {
+        return Err(AppError::invalid(Problem::new("search for the people to enrol first").field("people")));
+    }
+    let today = crate::sessions::today().to_string();
+    let roster = store.roster(program).await?;
+    let ids: Vec<String> = store
+        .found_people_ids(text, level, &today)
+        .await?
+        .into_iter()
+        .filter(|id| !roster.iter().any(|e| &e.employee_id == id))
+        .collect();
+    if ids.is_empty() {
+        return Err(AppError::invalid(
+            Problem::new("everyone who matches is already enrolled in this program").field("people"),
+        ));
+    }
+    enrol(store, actor, program, role, &ids, capacity).await
+}
+
+/// One page of the roster (`PER_PAGE` people, by role then name) and its counts.
+pub async fn roster_page(
+    store: &Store,
+    actor: &Actor,
+    program: ProgramId,
+    page: Option<u64>,
+) -> Result<(Roster, Paging), AppError> {
+    let mut roster = roster(store, actor, program).await?;
+    let paging = Paging::of(page, roster.people.len() as u64);
+    let from = usize::try_from(paging.offset()).unwrap_or(usize::MAX).min(roster.people.len());
+    roster.people = roster.people.split_off(from);
+    roster.people.truncate(PER_PAGE as usize);
+    Ok((roster, paging))
+}
+
+/// Takes a person out of the program, as its sponsor: every role they hold
+/// there, the pins and forbids naming them and any open proposal go; what
+/// they wrote and their ended pairs stay. Refused, saying why, for someone
+/// in a pair that has not ended, for oneself, and for the last sponsor.
+/// Audited. Returns their name.
+pub async fn unenrol(store: &Store, actor: &Actor, program: ProgramId, employee_id: &str) -> Result<String, AppError> {
+    let me = access::sponsor_of_program(store, actor, program).await?;
+    let id = employee_id.trim();
+    let roster = store.roster(program).await?;
+    let Some(entry) = roster.iter().find(|e| e.employee_id == id) else {
+        return Err(AppError::invalid(Problem::new("this person is not enrolled in this program").field("person")));
+    };
+    let name = entry.name.clone();
+    if id == me {
+        return Err(AppError::Conflict("you cannot take yourself out of your own program: another sponsor can".into()));
+    }
+    let sponsors = roster.iter().filter(|e| e.role == Role::Sponsor).count();
+    if entry.role == Role::Sponsor && sponsors <= 1 {
+        return Err(AppError::Conflict(format!("{name} is the program's only sponsor: enrol another sponsor first")));
+    }
+    let open = store
+        .pairs(program)
+        .await?
+        .into_iter()
+        .find(|p| p.status != plab_domain::pair::PairStatus::Ended && (p.pair.leader == id || p.pair.mentor == id));
+    if let Some(pair) = open {
+        let partner = if pair.pair.leader == id { &pair.pair.mentor } else { &pair.pair.leader };
+        let partner =
+            store.person(partner).await.map(|p| p.name.to_string()).unwrap_or_else(|_| "their partner".into());
+        let state = if pair.status == plab_domain::pair::PairStatus::Active {
+            "an active pair"
+        } else {
+            "a pair that is about to start"
+        };
+        return Err(AppError::Conflict(format!(
+            "{name} is in {state} with {partner}: end that pair first (on the pairing page), then take {name} out"
+        )));
+    }
+    let roles: Vec<&str> = roster.iter().filter(|e| e.employee_id == id).map(|e| e.role.as_str()).collect();
+    store.unenrol(program, id).await?;
+    store
+        .audit(&actor.email, "program.unenrol", &format!("program {program}"), &format!("{id} ({})", roles.join(", ")))
+        .await?;
+    Ok(name)
+}

@@ -422,24 +422,7 @@ impl Store {
         if crate::outbox::enqueue_in(&mut tx, mail).await? < mail.len() {
             return Ok(false);
         }
-        sqlx::query("UPDATE password_links SET used_at = $1 WHERE email = $2 AND used_at IS NULL")
-            .bind(now_rfc3339())
-            .bind(&link.email)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query(
-            "INSERT INTO password_links (token_hash, email, employee_id, purpose, created_by, expires_at, account_epoch) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind(token_hash)
-        .bind(&link.email)
-        .bind(link.employee_id.as_deref())
-        .bind(link.purpose.as_str())
-        .bind(&link.created_by)
-        .bind(expires_at)
-        .bind(link.account_epoch)
-        .execute(&mut *tx)
-        .await?;
+        insert_link_in(&mut tx, token_hash, link, expires_at).await?;
         tx.commit().await?;
         Ok(true)
     }
@@ -494,6 +477,34 @@ impl Store {
             .await?;
         Ok(true)
     }
+}
+
+/// Stores a link inside a transaction; every earlier open link for the same address ends.
+pub(crate) async fn insert_link_in(
+    tx: &mut sqlx::AnyConnection,
+    token_hash: &str,
+    link: &PasswordLink,
+    expires_at: &str,
+) -> Result<()> {
+    sqlx::query("UPDATE password_links SET used_at = $1 WHERE email = $2 AND used_at IS NULL")
+        .bind(now_rfc3339())
+        .bind(&link.email)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query(
+        "INSERT INTO password_links (token_hash, email, employee_id, purpose, created_by, expires_at, account_epoch) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(token_hash)
+    .bind(&link.email)
+    .bind(link.employee_id.as_deref())
+    .bind(link.purpose.as_str())
+    .bind(&link.created_by)
+    .bind(expires_at)
+    .bind(link.account_epoch)
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
 }
 
 /// A link `pl` issued for an account works only at the account's credential

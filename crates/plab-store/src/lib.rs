@@ -16,6 +16,7 @@ mod people;
 mod programs;
 mod questions;
 mod report;
+mod rosters;
 mod scim;
 mod selfassessment;
 mod sessions;
@@ -36,6 +37,7 @@ pub use pairing::{ListedPair, NewProposal, Pair, PairRule, Partner, Proposal, St
 pub use people::ImportSummary;
 pub use programs::{Enrolment, Program, ProgramId, RosterEntry};
 pub use report::{PairDepartments, PulseAnswer, RetentionGroup, Scope, SegmentTime, SessionMeasures};
+pub use rosters::{AccountPage, InvitationState, NewLink};
 pub use scim::{Deactivate, ScimPerson, ScimRecord, ScimSelect, ScimToken};
 pub use selfassessment::SelfAnswer;
 pub use sessions::{PersonItemAverage, SealedText, SessionCounts, StoredSession};

@@ -77,6 +77,10 @@ contract!(
     a_provider_identity_links_to_one_persons_account_and_an_account_to_one_identity,
     a_set_password_link_works_only_at_the_credential_epoch_it_was_issued_for,
     mail_reaches_only_a_sign_in_address_in_good_standing,
+    a_people_search_counts_every_match_and_pages_by_name,
+    an_invitation_is_recorded_once_per_resend_window_with_its_link,
+    unenrolling_takes_the_enrolments_rules_and_open_proposal_but_keeps_pairs,
+    accounts_are_paged_and_found_by_email_name_or_employee_id,
 );
 
 fn person(id: &str, manager: Option<&str>, level: i32) -> Person {
@@ -993,4 +997,88 @@ async fn mail_reaches_only_a_sign_in_address_in_good_standing(db: &TestDb) {
     store.set_account_disabled(vp.id, true).await.expect("disable");
     let disabled = store.recipients(&["vp"], today).await.expect("recipients");
     assert_eq!((disabled[0].sign_in.as_deref(), disabled[0].directory_email.as_deref()), (None, None));
+}
+
+async fn a_people_search_counts_every_match_and_pages_by_name(db: &TestDb) {
+    let store = seeded(db).await;
+    let mut gone = person("old", Some("ceo"), 3);
+    gone.end_date = Some(Date::parse("2020-01-31").expect("date"));
+    let mut remote = person("rem", Some("ceo"), 3);
+    remote.title = Some("100% remote".into());
+    store.upsert_people(&[gone, remote], &no_progress).await.expect("people");
+    let today = "2026-12-07";
+    assert_eq!(store.count_found_people("person", None, today).await.expect("count"), 4, "the leaver is left out");
+    assert_eq!(store.count_found_people("person", Some(3), today).await.expect("count"), 2);
+    assert_eq!(store.count_found_people("0% r", None, today).await.expect("count"), 1, "% is a character");
+    assert_eq!(store.count_found_people("1_0", None, today).await.expect("count"), 0, "so is _");
+    let page = store.found_people_page("person", None, today, 3, 3).await.expect("page");
+    let ids: Vec<&str> = page.iter().map(|p| p.employee_id.as_str()).collect();
+    assert_eq!(ids, ["vp"], "by name: Person ceo, Person pm, Person rem, then Person vp");
+    let level = store.found_people_page("person", Some(3), today, 1, 1).await.expect("page");
+    assert_eq!(level.iter().map(|p| p.employee_id.as_str()).collect::<Vec<_>>(), ["rem"]);
+    let all = store.found_people_ids("person", None, today).await.expect("ids");
+    assert_eq!(all, ["ceo", "pm", "rem", "vp"]);
+}
+
+async fn an_invitation_is_recorded_once_per_resend_window_with_its_link(db: &TestDb) {
+    let store = seeded(db).await;
+    let id = program(&store).await;
+    store.enroll(id, Role::Leader, &[("pm".to_owned(), 1)]).await.expect("enrol");
+    let states = store.invitation_states(id).await.expect("states");
+    assert_eq!((states[0].invited_at.is_none(), states[0].has_account), (true, false));
+    let account = store.open_account("pm@example.com", "pm").await.expect("account");
+    assert!(!account.established && account.password_hash.is_none());
+    assert!(matches!(store.open_account("pm@example.com", "vp").await, Err(StoreError::Conflict(_))));
+    let link = plab_store::PasswordLink {
+        email: "pm@example.com".into(),
+        employee_id: Some("pm".into()),
+        purpose: plab_store::LinkPurpose::Onboarding,
+        created_by: "sponsor@example.com".into(),
+        account_epoch: Some(account.credential_epoch),
+    };
+    let new = plab_store::NewLink { token_hash: "hash-1", link: &link, expires_at: "2999-01-01T00:00:00Z" };
+    assert!(store.record_invitation(id, "pm", "s", "2000-01-01T00:00:00Z", Some(new), &[]).await.expect("first"));
+    assert!(store.password_link("hash-1").await.expect("link").is_some(), "the link went in with it");
+    // Too soon: the last one went out after the window's start.
+    let again = plab_store::NewLink { token_hash: "hash-2", link: &link, expires_at: "2999-01-01T00:00:00Z" };
+    assert!(!store.record_invitation(id, "pm", "s", "2000-01-01T00:00:00Z", Some(again), &[]).await.expect("again"));
+    assert!(store.password_link("hash-2").await.expect("link").is_none(), "nothing written");
+    assert!(store.record_invitation(id, "pm", "s", "2999-01-01T00:00:00Z", None, &[]).await.expect("later"));
+    let states = store.invitation_states(id).await.expect("states");
+    assert_eq!((states[0].sent, states[0].has_account, states[0].established), (2, true, false));
+    assert_eq!(store.account_of_person("pm").await.expect("account").map(|a| a.id), Some(account.id));
+}
+
+async fn unenrolling_takes_the_enrolments_rules_and_open_proposal_but_keeps_pairs(db: &TestDb) {
+    let store = seeded(db).await;
+    let id = program(&store).await;
+    store.enroll(id, Role::Leader, &[("vp".to_owned(), 1), ("ceo".to_owned(), 1)]).await.expect("leaders");
+    store.enroll(id, Role::Mentor, &[("pm".to_owned(), 1)]).await.expect("mentor");
+    let approved = propose(&store, id, &[proposed("ceo", "pm")]).await;
+    store.approve_proposal(id, approved).await.expect("approve");
+    store.set_pair_rule(id, "vp", "pm", PairRule::Forbid).await.expect("rule");
+    let open = propose(&store, id, &[proposed("vp", "pm")]).await;
+    assert!(store.unenrol(id, "vp").await.expect("unenrol"));
+    assert!(!store.enrolments(id).await.expect("enrolments").iter().any(|e| e.employee_id == "vp"));
+    assert!(store.pair_rules(id, PairRule::Forbid).await.expect("rules").is_empty());
+    assert_eq!(store.proposal(id, open).await.expect("proposal").status, ProposalStatus::Superseded);
+    assert!(!store.unenrol(id, "vp").await.expect("again"), "not enrolled any more");
+    assert!(store.unenrol(id, "pm").await.expect("unenrol"));
+    assert_eq!(store.pairs(id).await.expect("pairs").len(), 1, "the pair stays: the application refuses first");
+}
+
+async fn accounts_are_paged_and_found_by_email_name_or_employee_id(db: &TestDb) {
+    let store = seeded(db).await;
+    for who in ["ceo", "vp", "pm"] {
+        store.upsert_account(&format!("{who}@example.com"), Some(who), "hash", false).await.expect("account");
+    }
+    store.upsert_account("root@ops.example", None, "hash", true).await.expect("admin");
+    let page = store.accounts_page("", 2, 2).await.expect("page");
+    let emails: Vec<&str> = page.accounts.iter().map(|a| a.email.as_str()).collect();
+    assert_eq!((page.total, emails), (4, vec!["root@ops.example", "vp@example.com"]));
+    assert_eq!(store.accounts_page("PERSON VP", 50, 0).await.expect("by name").total, 1);
+    let by_id = store.accounts_page("pm", 50, 0).await.expect("by id");
+    assert_eq!(by_id.accounts.iter().map(|a| a.email.as_str()).collect::<Vec<_>>(), ["pm@example.com"]);
+    assert_eq!(store.accounts_page("ops.ex", 50, 0).await.expect("by e-mail").total, 1);
+    assert_eq!(store.accounts_page("_", 50, 0).await.expect("literal").total, 0, "_ is a character");
 }

@@ -278,6 +278,29 @@ fn any_value_text(row: &sqlx::any::AnyRow, i: usize, table: &str) -> String {
     }
 }
 
+/// How many set-password links are open (unused), whoever they are for.
+pub async fn open_link_count(store: &crate::Store) -> i64 {
+    use sqlx::Row;
+    sqlx::query("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM password_links WHERE used_at IS NULL")
+        .fetch_one(&store.pool)
+        .await
+        .expect("links")
+        .try_get("n")
+        .expect("count")
+}
+
+/// Moves a person's last invitation `secs` seconds into the past, as if time had passed.
+pub async fn backdate_invitation(store: &crate::Store, program: crate::ProgramId, employee_id: &str, secs: i64) {
+    let at = time::OffsetDateTime::now_utc() - time::Duration::seconds(secs);
+    sqlx::query("UPDATE invitations SET invited_at = $1 WHERE program_id = $2 AND employee_id = $3")
+        .bind(crate::sql::instant_text(at))
+        .bind(program.0)
+        .bind(employee_id)
+        .execute(&store.pool)
+        .await
+        .expect("backdate");
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -95,13 +95,19 @@ struct AdminPage {
     settings: Vec<SettingInput>,
     settings_saved: bool,
     settings_problems: Vec<String>,
-    accounts: Vec<accounts::Listed>,
+    /// This page of the accounts searched for, with its place among the pages.
+    accounts: accounts::AccountsPage,
     /// The administrator's own sign-in: their row offers no "Disable", which would be refused.
     me: String,
     /// The account search as typed.
     search: String,
-    /// What the last account action did.
+    /// What the last account action did, when its account is not on this page.
     account_notice: Option<String>,
+    /// What the last action did to one account (its e-mail), said beside its row.
+    beside: Option<(String, Beside)>,
+    /// Whether the instance sends mail: then an account in use may be mailed a reset link.
+    mail_on: bool,
+    accounts_per_page: u32,
     link: Option<(String, String)>,
     /// A reset was asked for an established account: no link is shown.
     owner_only: Option<String>,
@@ -136,13 +142,102 @@ impl SignInSummary {
     }
 }
 
+/// What an action did to one account, said beside its row.
+enum Beside {
+    Done(String),
+    /// A disable or enable that was refused, and why.
+    NotChanged(String),
+    Refused(String),
+    /// A one-time link to hand over.
+    Link(String),
+    /// A reset was asked for an account in use: the link goes to its owner only.
+    OwnerOnly,
+}
+
 impl AdminPage {
+    /// "69 accounts", "1 account matches “g060”".
+    fn count_text(&self) -> String {
+        let search = self.search.trim();
+        match (self.accounts.total, search.is_empty()) {
+            (1, true) => "1 account".to_owned(),
+            (n, true) => format!("{n} accounts"),
+            (1, false) => format!("1 account matches “{search}”"),
+            (n, false) => format!("{n} accounts match “{search}”"),
+        }
+    }
+
+    /// The address of page `n` of this search.
+    fn accounts_page(&self, n: u64) -> String {
+        format!("/admin?q={}&page={n}#accounts-heading", super::percent_encode(&self.search))
+    }
+
+    /// Says what an action did beside its account's row, or above the list
+    /// when that account is not on this page.
+    fn tell(&mut self, email: &str, said: Beside) {
+        let email = email.trim().to_lowercase();
+        if self.accounts.rows.iter().any(|r| r.listed.email == email) {
+            self.beside = Some((email, said));
+        } else {
+            match said {
+                Beside::Done(text) | Beside::NotChanged(text) => self.account_notice = Some(text),
+                Beside::Refused(why) => self.link_refused = Some(why),
+                Beside::Link(url) => self.link = Some((email, url)),
+                Beside::OwnerOnly => self.owner_only = Some(email),
+            }
+        }
+    }
+
+    fn done_beside(&self, email: &str) -> Option<&str> {
+        match &self.beside {
+            Some((e, Beside::Done(text))) if e == email => Some(text),
+            _ => None,
+        }
+    }
+
+    fn not_changed_beside(&self, email: &str) -> Option<&str> {
+        match &self.beside {
+            Some((e, Beside::NotChanged(text))) if e == email => Some(text),
+            _ => None,
+        }
+    }
+
+    fn refused_beside(&self, email: &str) -> Option<&str> {
+        match &self.beside {
+            Some((e, Beside::Refused(text))) if e == email => Some(text),
+            _ => None,
+        }
+    }
+
+    fn owner_only_beside(&self, email: &str) -> bool {
+        matches!(&self.beside, Some((e, Beside::OwnerOnly)) if e == email)
+    }
+
+    fn link_beside(&self, email: &str) -> Option<&str> {
+        match &self.beside {
+            Some((e, Beside::Link(url))) if e == email => Some(url),
+            _ => None,
+        }
+    }
+
     async fn load(s: &AppState, visitor: &SignedIn) -> Result<AdminPage, PageError> {
+        AdminPage::load_at(s, visitor, "", None).await
+    }
+
+    /// The page with this account search and page of results.
+    async fn load_at(
+        s: &AppState,
+        visitor: &SignedIn,
+        search: &str,
+        page: Option<u64>,
+    ) -> Result<AdminPage, PageError> {
         let current: InstanceSettings = settings::get_as(&s.store, &visitor.actor).await?;
-        let accounts = accounts::listing(&s.store, &visitor.actor, "").await?;
+        let accounts = accounts::listing_page(&s.store, &visitor.actor, search, page, s.password_sign_in).await?;
         Ok(AdminPage {
-            search: String::new(),
+            search: search.to_owned(),
             account_notice: None,
+            beside: None,
+            mail_on: s.post.is_on(),
+            accounts_per_page: accounts::ACCOUNTS_PER_PAGE,
             signed_in: Some(visitor.chrome()),
             csrf: visitor.csrf.clone(),
             settings: setting_inputs(&settings::fields(&current), &[]),
@@ -164,8 +259,14 @@ impl AdminPage {
 struct AdminQuery {
     saved: Option<String>,
     q: Option<String>,
+    page: Option<String>,
     disabled: Option<String>,
     enabled: Option<String>,
+}
+
+/// A page number as typed in an address: anything that is not one is page 1.
+fn page_number(raw: Option<&str>) -> Option<u64> {
+    raw.and_then(|p| p.trim().parse::<u64>().ok())
 }
 
 async fn admin(
@@ -173,17 +274,18 @@ async fn admin(
     visitor: SignedIn,
     Query(query): Query<AdminQuery>,
 ) -> Result<AdminPage, PageError> {
-    let mut page = AdminPage::load(&s, &visitor).await?;
+    let search = query.q.unwrap_or_default();
+    let mut page = AdminPage::load_at(&s, &visitor, search.trim(), page_number(query.page.as_deref())).await?;
+    page.search = search;
     page.settings_saved = query.saved.is_some();
-    if let Some(q) = query.q.filter(|q| !q.trim().is_empty()) {
-        page.accounts = accounts::listing(&s.store, &visitor.actor, &q).await?;
-        page.search = q;
+    match (query.disabled, query.enabled) {
+        (Some(email), _) => {
+            let said = format!("{email} is disabled: it cannot sign in, and its sign-ins have ended.");
+            page.tell(&email, Beside::Done(said));
+        }
+        (_, Some(email)) => page.tell(&email, Beside::Done(format!("{email} can sign in again."))),
+        _ => {}
     }
-    page.account_notice = match (query.disabled, query.enabled) {
-        (Some(email), _) => Some(format!("{email} is disabled: it cannot sign in, and its sign-ins have ended.")),
-        (_, Some(email)) => Some(format!("{email} can sign in again.")),
-        _ => None,
-    };
     Ok(page)
 }
 
@@ -194,13 +296,30 @@ struct AccountStateForm {
     email: String,
     /// `disable` or `enable`.
     action: String,
+    /// The account's id, for the anchor of its row.
+    #[serde(default)]
+    id: String,
+    /// The search and page the form was on.
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    page: String,
 }
 
-/// Disables or enables an account, then back to the list saying which.
+/// The anchor of an account's row, or of the list when the form named no account.
+fn row_anchor(id: &str) -> String {
+    match id.trim().parse::<i64>() {
+        Ok(id) => format!("account-{id}"),
+        Err(_) => "accounts-heading".to_owned(),
+    }
+}
+
+/// Disables or enables an account, then back to the same search and page,
+/// saying beside the account's row what was done (or why it was not).
 async fn set_account_state(
     State(s): State<AppState>,
     super::Checked(visitor, form): super::Checked<AccountStateForm>,
-) -> Result<Redirect, PageError> {
+) -> Result<Response, PageError> {
     let disable = match form.action.as_str() {
         "disable" => true,
         "enable" => false,
@@ -211,10 +330,22 @@ async fn set_account_state(
             ));
         }
     };
-    accounts::set_disabled(&s.store, &visitor.actor, &form.email, disable).await?;
-    let key = if disable { "disabled" } else { "enabled" };
-    let email = super::percent_encode(form.email.trim());
-    Ok(Redirect::to(&format!("/admin?{key}={email}#accounts-heading")))
+    match accounts::set_disabled(&s.store, &visitor.actor, &form.email, disable).await {
+        Ok(()) => {
+            let key = if disable { "disabled" } else { "enabled" };
+            let email = super::percent_encode(form.email.trim());
+            let (q, page) = (super::percent_encode(&form.q), super::percent_encode(&form.page));
+            let anchor = row_anchor(&form.id);
+            Ok(Redirect::to(&format!("/admin?q={q}&page={page}&{key}={email}#{anchor}")).into_response())
+        }
+        Err(AppError::Conflict(why)) => {
+            let mut page = AdminPage::load_at(&s, &visitor, form.q.trim(), page_number(Some(&form.page))).await?;
+            page.search = form.q.clone();
+            page.tell(&form.email, Beside::NotChanged(format!("Not done: {why}.")));
+            Ok((StatusCode::CONFLICT, page).into_response())
+        }
+        Err(other) => Err(other.into()),
+    }
 }
 
 /// The settings form as posted: every `name=value` pair, `csrf` among them.
@@ -269,6 +400,11 @@ struct LinkForm {
     #[serde(default)]
     csrf: String,
     email: String,
+    /// The search and page the form was on.
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    page: String,
 }
 
 async fn issue_link(
@@ -279,16 +415,17 @@ async fn issue_link(
     let request =
         accounts::request_password_link(&s.store, &s.vault, &s.post, s.password_sign_in, &visitor.actor, &form.email)
             .await;
-    let mut page = AdminPage::load(&s, &visitor).await?;
+    let mut page = AdminPage::load_at(&s, &visitor, form.q.trim(), page_number(Some(&form.page))).await?;
+    page.search = form.q.clone();
     match request {
         Ok(LinkRequest::Onboarding(secret)) => {
-            page.link = Some((form.email, format!("{}/set-password/{secret}", super::base_url(&headers))));
+            page.tell(&form.email, Beside::Link(format!("{}/set-password/{secret}", super::base_url(&headers))));
         }
-        Ok(LinkRequest::ForOwnerOnly) => page.owner_only = Some(form.email),
+        Ok(LinkRequest::ForOwnerOnly) => page.tell(&form.email, Beside::OwnerOnly),
         // Said beside the form, not as an error page: a leaver, a disabled
         // account, or password sign-in for administrators only.
         Err(e @ (plab_app::AppError::Conflict(_) | plab_app::AppError::Forbidden(_))) => {
-            page.link_refused = Some(format!("No link for {}: {e}.", form.email.trim()));
+            page.tell(&form.email, Beside::Refused(format!("No link for {}: {e}.", form.email.trim())));
         }
         Err(other) => return Err(other.into()),
     }
@@ -323,16 +460,21 @@ struct PasswordForm {
 }
 
 /// There is no session yet: the form echoes the pre-session cookie's token.
+/// Once the password is set, its owner is signed in and lands on their home.
 async fn set_password(
     State(s): State<AppState>,
+    headers: HeaderMap,
     jar: CookieJar,
     Path(secret): Path<String>,
     form: Result<Form<PasswordForm>, FormRejection>,
 ) -> Result<Response, PageError> {
     let Form(form) = form?;
     super::check_pre_session(&jar, &form.csrf)?;
-    match accounts::use_password_link(&s.store, &secret, &form.password, s.password_sign_in).await {
-        Ok(_) => Ok(Redirect::to("/").into_response()),
+    match accounts::set_password_and_sign_in(&s.store, &secret, &form.password, s.password_sign_in).await {
+        Ok(session) => {
+            let cookie = super::signin::session_cookie(session, &headers);
+            Ok((jar.add(cookie), Redirect::to("/home")).into_response())
+        }
         Err(e @ plab_app::AppError::Invalid(_)) => {
             let email = accounts::password_link_email(&s.store, &secret).await?;
             let page = SetPasswordPage { signed_in: None, csrf: form.csrf, email, error: Some(e.to_string()) };

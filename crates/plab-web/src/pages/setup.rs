@@ -1,7 +1,7 @@
 //! Setting a program up in the browser: open it with its settings explained,
 //! then find people by name, department or level and enrol them as leaders,
 //! mentors or co-sponsors, seeing how far each enrolled person is.
-use super::routing::{Router, get};
+use super::routing::{Router, get, post};
 use super::{CarriesCsrf, PageError, SignedIn};
 use crate::AppState;
 use askama::Template;
@@ -10,7 +10,8 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::Form;
-use plab_app::setup::{self, Enrolled, FoundPerson};
+use plab_app::invitations::{self, InvitationStatus, Whom};
+use plab_app::setup::{self, Enrolled, FoundPerson, Paging};
 use plab_app::{AppError, Problem};
 use plab_domain::program::{ProgramSettings, Role};
 use serde::Deserialize;
@@ -19,6 +20,8 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/programs/new", get(new_program).post(open_program))
         .route("/programs/{program}/people", get(people).post(enrol))
+        .route("/programs/{program}/people/invite", post(invite))
+        .route("/programs/{program}/people/unenrol", post(unenrol))
 }
 
 /// One input of the new-program form, with its explanation and its error.
@@ -224,6 +227,15 @@ async fn open_program(
     }
 }
 
+/// One enrolled person as the roster shows them: how far they are, where
+/// their invitation stands, and what the last action said about them.
+struct RosterRow {
+    e: Enrolled,
+    invitation: Option<InvitationStatus>,
+    /// Why the last action on this person was refused or left them out.
+    error: Option<String>,
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "program_people.html")]
 struct PeoplePage {
@@ -233,18 +245,64 @@ struct PeoplePage {
     program_name: String,
     notice: Option<String>,
     problems: Vec<String>,
+    /// What the summary above `problems` says (what was not done).
+    problems_title: String,
     /// What is wrong with the search itself, shown by its form.
     search_problems: Vec<String>,
     query: String,
     level: String,
     found: Vec<FoundPerson>,
     searched: bool,
-    roster: Vec<Enrolled>,
+    /// The search's page, pages and count.
+    found_paging: Paging,
+    /// `q=…&level=…`, for links to other pages of the search.
+    search_qs: String,
+    /// The enrol form as sent, when it was refused.
+    kept: EnrolKept,
+    /// Sponsors, leaders and mentors in all.
+    counts: [usize; 3],
+    roster: Vec<RosterRow>,
+    roster_paging: Paging,
+    /// Whether this instance sends mail (else no invitation can go out).
+    mail_on: bool,
+    /// Enrolled people never invited who have not signed in yet.
+    not_yet_invited: usize,
+    /// The sponsor's own employee id: their row offers no "Unenrol", which would be refused.
+    me: Option<String>,
+    resend_minutes: i64,
+}
+
+/// The enrol form's input, kept when it is refused.
+#[derive(Default)]
+struct EnrolKept {
+    role: String,
+    capacity: String,
+    capacity_error: Option<String>,
+    chosen: Vec<String>,
+    all_matching: bool,
 }
 
 impl PeoplePage {
-    fn count(&self, role: &str) -> usize {
-        self.roster.iter().filter(|e| e.role == role).count()
+    fn is_me(&self, id: &str) -> bool {
+        self.me.as_deref() == Some(id)
+    }
+
+    fn chosen(&self, id: &str) -> bool {
+        self.kept.chosen.iter().any(|c| c == id)
+    }
+
+    fn role_checked(&self, role: &str) -> bool {
+        self.kept.role == role || (self.kept.role.is_empty() && role == "leader")
+    }
+
+    /// The address of page `n` of the search, on the same roster page.
+    fn search_page(&self, n: u64) -> String {
+        format!("?{}&page={n}&roster_page={}#found", self.search_qs, self.roster_paging.page)
+    }
+
+    /// The address of page `n` of the roster, on the same search page.
+    fn roster_page(&self, n: u64) -> String {
+        format!("?{}&page={}&roster_page={n}#roster", self.search_qs, self.found_paging.page)
     }
 }
 
@@ -252,9 +310,27 @@ impl PeoplePage {
 struct PeopleQuery {
     q: Option<String>,
     level: Option<String>,
+    page: Option<String>,
+    roster_page: Option<String>,
     opened: Option<String>,
     enrolled: Option<String>,
     role: Option<String>,
+    unenrolled: Option<String>,
+}
+
+/// A page number as typed in an address: anything that is not one is page 1.
+fn page_number(raw: Option<&str>) -> Option<u64> {
+    raw.and_then(|p| p.trim().parse::<u64>().ok())
+}
+
+/// What a page shows besides the lists: a notice, problems and the reasons beside people.
+#[derive(Default)]
+struct Shown {
+    notice: Option<String>,
+    problems: Vec<String>,
+    problems_title: String,
+    beside: Vec<(String, String)>,
+    kept: EnrolKept,
 }
 
 async fn people_page(
@@ -262,36 +338,63 @@ async fn people_page(
     visitor: &SignedIn,
     program: plab_store::ProgramId,
     query: &PeopleQuery,
-    notice: Option<String>,
-    problems: Vec<String>,
+    shown: Shown,
 ) -> Result<PeoplePage, PageError> {
-    let setup::Roster { program_name, people: roster } = setup::roster(&s.store, &visitor.actor, program).await?;
+    let (setup::Roster { program_name, people }, roster_paging) =
+        setup::roster_page(&s.store, &visitor.actor, program, page_number(query.roster_page.as_deref())).await?;
+    let all = setup::roster(&s.store, &visitor.actor, program).await?.people;
+    let counts = ["sponsor", "leader", "mentor"].map(|role| all.iter().filter(|e| e.role == role).count());
+    let invitations = invitations::statuses(&s.store, &visitor.actor, program).await?;
     let text = query.q.clone().unwrap_or_default();
     let level = query.level.clone().unwrap_or_default();
     let searched = !text.trim().is_empty() || !level.trim().is_empty();
     let mut search_problems = Vec::new();
-    let found = match setup::find_people(&s.store, &visitor.actor, program, &text, Some(&level)).await {
+    let page = page_number(query.page.as_deref());
+    let found = match setup::find_people_page(&s.store, &visitor.actor, program, &text, Some(&level), page).await {
         Ok(found) => found,
         Err(AppError::Invalid(wrong)) => {
             search_problems = wrong.iter().map(|p| p.message.clone()).collect();
-            Vec::new()
+            setup::Found::default()
         }
         Err(other) => return Err(other.into()),
     };
+    let not_yet_invited = invitations.iter().filter(|i| i.status == "not_invited" && i.can_invite).count();
+    let roster = people
+        .into_iter()
+        .map(|e| RosterRow {
+            invitation: invitations.iter().find(|i| i.employee_id == e.id).cloned(),
+            error: shown.beside.iter().find(|(id, _)| *id == e.id).map(|(_, why)| why.clone()),
+            e,
+        })
+        .collect();
     Ok(PeoplePage {
         signed_in: Some(visitor.chrome()),
         csrf: visitor.csrf.clone(),
         program: program.0,
         program_name,
-        notice,
-        problems,
+        notice: shown.notice,
+        problems: shown.problems,
+        problems_title: shown.problems_title,
         search_problems,
+        search_qs: format!("q={}&level={}", super::percent_encode(&text), super::percent_encode(&level)),
         query: text,
         level,
-        found,
+        found: found.people,
+        found_paging: found.paging,
         searched,
+        kept: shown.kept,
+        counts,
         roster,
+        roster_paging,
+        mail_on: s.post.is_on(),
+        not_yet_invited,
+        me: visitor.actor.employee_id.clone(),
+        resend_minutes: invitations::RESEND_MINUTES,
     })
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    if n == 1 { format!("1 {one}") } else { format!("{n} {many}") }
 }
 
 async fn people(
@@ -303,10 +406,17 @@ async fn people(
     let program = crate::path_program(&raw)?;
     let notice = if query.opened.is_some() {
         Some("The program is open, and you are its sponsor. Now enrol its leaders and mentors.".to_owned())
+    } else if query.unenrolled.is_some() {
+        Some("Taken out of the program. What they wrote and any pair that ended stay as they were.".to_owned())
     } else {
-        query.enrolled.as_deref().zip(query.role.as_deref()).map(|(n, role)| format!("Enrolled {n} as {role}s."))
+        let n = query.enrolled.as_deref().and_then(|n| n.parse::<usize>().ok());
+        let role = query.role.as_deref().and_then(|r| Role::parse(r).ok());
+        n.zip(role).map(|(n, role)| {
+            let role = if role == Role::Sponsor { "co-sponsor" } else { role.as_str() };
+            if n == 1 { format!("Enrolled 1 person as a {role}.") } else { format!("Enrolled {n} people as {role}s.") }
+        })
     };
-    people_page(&s, &visitor, program, &query, notice, Vec::new()).await
+    people_page(&s, &visitor, program, &query, Shown { notice, ..Shown::default() }).await
 }
 
 #[derive(Deserialize)]
@@ -318,11 +428,28 @@ struct EnrolForm {
     #[serde(default)]
     person: Vec<String>,
     #[serde(default)]
+    all_matching: String,
+    #[serde(default)]
     capacity: String,
     #[serde(default)]
     q: String,
     #[serde(default)]
     level: String,
+    #[serde(default)]
+    page: String,
+    #[serde(default)]
+    roster_page: String,
+}
+
+/// The search and roster page a form came from, to show again.
+fn back_to(q: &str, level: &str, page: &str, roster_page: &str) -> PeopleQuery {
+    PeopleQuery {
+        q: Some(q.to_owned()),
+        level: Some(level.to_owned()),
+        page: Some(page.to_owned()),
+        roster_page: Some(roster_page.to_owned()),
+        ..PeopleQuery::default()
+    }
 }
 
 async fn enrol(
@@ -333,26 +460,173 @@ async fn enrol(
 ) -> Result<Response, PageError> {
     visitor.check_csrf(&form.csrf)?;
     let program = crate::path_program(&raw)?;
-    let role =
-        Role::parse(&form.role).map_err(|e| PageError::Status(StatusCode::UNPROCESSABLE_ENTITY, e.to_string()))?;
+    let role = Role::parse(&form.role)
+        .map_err(|_| AppError::invalid(Problem::new("choose leaders, mentors or co-sponsors").field("role")));
     let capacity = match form.capacity.trim() {
         "" => Ok(None),
-        raw => raw
-            .parse::<u32>()
-            .map(Some)
-            .map_err(|_| AppError::invalid(Problem::new(plab_domain::words::whole_number(raw, 2)).field("capacity"))),
+        raw => raw.parse::<u32>().ok().filter(|c| (1..=10).contains(c)).map(Some).ok_or_else(|| {
+            AppError::invalid(
+                Problem::new("a mentor takes 1 to 10 leaders: give a number in that range").field("capacity"),
+            )
+        }),
     };
-    let done = match capacity {
-        Ok(capacity) => setup::enrol(&s.store, &visitor.actor, program, role, &form.person, capacity).await,
-        Err(e) => Err(e),
+    let all_matching = matches!(form.all_matching.as_str(), "1" | "on" | "true");
+    let done = match (role, capacity) {
+        (Ok(role), Ok(capacity)) if all_matching => {
+            let level = Some(form.level.as_str());
+            setup::enrol_all_matching(&s.store, &visitor.actor, program, role, &form.q, level, capacity)
+                .await
+                .map(|n| (n, role))
+        }
+        (Ok(role), Ok(capacity)) => {
+            setup::enrol(&s.store, &visitor.actor, program, role, &form.person, capacity).await.map(|n| (n, role))
+        }
+        (Err(e), _) | (_, Err(e)) => Err(e),
     };
     match done {
-        Ok(n) => Ok(Redirect::to(&format!("/programs/{program}/people?enrolled={n}&role={role}")).into_response()),
+        Ok((n, role)) => {
+            let back = format!(
+                "/programs/{program}/people?enrolled={n}&role={role}&q={}&level={}&page={}#roster",
+                super::percent_encode(&form.q),
+                super::percent_encode(&form.level),
+                super::percent_encode(&form.page)
+            );
+            Ok(Redirect::to(&back).into_response())
+        }
         Err(AppError::Invalid(problems)) => {
-            let query = PeopleQuery { q: Some(form.q), level: Some(form.level), ..PeopleQuery::default() };
-            let lines = problems.iter().map(ToString::to_string).collect();
-            let page = people_page(&s, &visitor, program, &query, None, lines).await?;
+            let query = back_to(&form.q, &form.level, &form.page, &form.roster_page);
+            let capacity_error =
+                problems.iter().find(|p| p.field.as_deref() == Some("capacity")).map(|p| p.message.clone());
+            let kept = EnrolKept {
+                role: form.role,
+                capacity: form.capacity,
+                capacity_error,
+                chosen: form.person,
+                all_matching,
+            };
+            let shown = Shown {
+                problems: problems.iter().map(ToString::to_string).collect(),
+                problems_title: "Nobody was enrolled:".into(),
+                kept,
+                ..Shown::default()
+            };
+            let page = people_page(&s, &visitor, program, &query, shown).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+#[derive(Deserialize)]
+struct PersonForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    person: Vec<String>,
+    /// Invite everyone not invited yet.
+    #[serde(default)]
+    all: String,
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    level: String,
+    #[serde(default)]
+    page: String,
+    #[serde(default)]
+    roster_page: String,
+}
+
+/// Sends the welcome to the people chosen (or everyone not invited yet) and
+/// shows the roster again, each person left out with the reason beside them.
+async fn invite(
+    State(s): State<AppState>,
+    visitor: SignedIn,
+    Path(raw): Path<String>,
+    Form(form): Form<PersonForm>,
+) -> Result<Response, PageError> {
+    visitor.check_csrf(&form.csrf)?;
+    let program = crate::path_program(&raw)?;
+    let whom = if form.all == "1" { Whom::AllNotYetInvited } else { Whom::These(form.person.clone()) };
+    let mailer =
+        invitations::Mailer { vault: &s.vault, post: &s.post, policy: s.password_sign_in, sso_on: s.sso.is_some() };
+    let query = back_to(&form.q, &form.level, &form.page, &form.roster_page);
+    let (status, shown) = match invitations::invite(&s.store, mailer, &visitor.actor, program, whom).await {
+        Ok(sent) => {
+            let notice = match sent.invited.len() {
+                0 if sent.skipped.is_empty() => Some("Everyone enrolled has been invited already.".to_owned()),
+                0 => None,
+                n => Some(format!("Invitation sent to {}.", plural(n, "person", "people"))),
+            };
+            let status =
+                if sent.invited.is_empty() && !sent.skipped.is_empty() { StatusCode::CONFLICT } else { StatusCode::OK };
+            let shown = Shown {
+                notice,
+                problems: sent.skipped.iter().map(|p| p.message.clone()).collect(),
+                problems_title: format!("Not invited: {}", plural(sent.skipped.len(), "person", "people")),
+                beside: sent.skipped.iter().map(|p| (p.at.clone().unwrap_or_default(), p.message.clone())).collect(),
+                ..Shown::default()
+            };
+            (status, shown)
+        }
+        Err(e @ (AppError::Conflict(_) | AppError::Invalid(_))) => {
+            let status = if matches!(e, AppError::Conflict(_)) {
+                StatusCode::CONFLICT
+            } else {
+                StatusCode::UNPROCESSABLE_ENTITY
+            };
+            let problems = match e {
+                AppError::Invalid(problems) => problems.iter().map(|p| p.message.clone()).collect(),
+                other => vec![other.to_string()],
+            };
+            (status, Shown { problems, problems_title: "Nobody was invited:".into(), ..Shown::default() })
+        }
+        Err(other) => return Err(other.into()),
+    };
+    Ok((status, people_page(&s, &visitor, program, &query, shown).await?).into_response())
+}
+
+/// Takes one person out of the program; a refusal is shown beside them.
+async fn unenrol(
+    State(s): State<AppState>,
+    visitor: SignedIn,
+    Path(raw): Path<String>,
+    Form(form): Form<PersonForm>,
+) -> Result<Response, PageError> {
+    visitor.check_csrf(&form.csrf)?;
+    let program = crate::path_program(&raw)?;
+    let id = form.person.first().cloned().unwrap_or_default();
+    match setup::unenrol(&s.store, &visitor.actor, program, &id).await {
+        Ok(_) => {
+            let back = format!(
+                "/programs/{program}/people?unenrolled=1&q={}&level={}&page={}&roster_page={}#roster",
+                super::percent_encode(&form.q),
+                super::percent_encode(&form.level),
+                super::percent_encode(&form.page),
+                super::percent_encode(&form.roster_page)
+            );
+            Ok(Redirect::to(&back).into_response())
+        }
+        Err(e @ (AppError::Conflict(_) | AppError::Invalid(_))) => {
+            let status = if matches!(e, AppError::Conflict(_)) {
+                StatusCode::CONFLICT
+            } else {
+                StatusCode::UNPROCESSABLE_ENTITY
+            };
+            let why = match e {
+                AppError::Invalid(problems) => {
+                    problems.iter().map(|p| p.message.clone()).collect::<Vec<_>>().join("; ")
+                }
+                AppError::Conflict(why) => why,
+                other => other.to_string(),
+            };
+            let shown = Shown {
+                problems: vec![why.clone()],
+                problems_title: "Nobody was taken out:".into(),
+                beside: vec![(id, why)],
+                ..Shown::default()
+            };
+            let query = back_to(&form.q, &form.level, &form.page, &form.roster_page);
+            Ok((status, people_page(&s, &visitor, program, &query, shown).await?).into_response())
         }
         Err(other) => Err(other.into()),
     }

@@ -348,7 +348,7 @@ async fn every_page_route_by_every_role_over_own_and_others_resources(app: App) 
         // Mail is off on this instance: the form says to ask an administrator, for anyone.
         post("/forgot-password", &[("email", "nobody@lab.test")], no_mail,
                                                                               [A, A, A, A, A, A, A, A]).pre_session(),
-        post("/set-password/{fresh}", &[("password", "a newcomer's own 1")], to("/"),
+        post("/set-password/{fresh}", &[("password", "a newcomer's own 1")], to("/home"),
                                                                               [A, A, A, A, A, A, A, A]).pre_session(),
         post("/set-password/not-a-link", &[("password", "a newcomer's own 1")], to("/"),
                                                                               [H, H, H, H, H, H, H, H]).pre_session(),
@@ -371,6 +371,12 @@ async fn every_page_route_by_every_role_over_own_and_others_resources(app: App) 
                                                                               [F, F, F, F, F, F, H, S]),
         post(format!("/programs/{p}/people"), &[("role", "mentor"), ("person", "CEO")],
             Served::ToUnder(format!("/programs/{p}/people?enrolled=")),       [F, F, A, F, H, H, H, S]),
+        // Mail is off on this instance: no invitation can go out.
+        post(format!("/programs/{p}/people/invite"), &[("person", "L2")], PAGE,
+                                                                              [F, F, C, F, H, H, H, S]),
+        // M2 is paired with L2: taking them out is refused, saying so.
+        post(format!("/programs/{p}/people/unenrol"), &[("person", "M2")], PAGE,
+                                                                              [F, F, C, F, H, H, H, S]),
         post(format!("/programs/{p}/pairing/rule"), &[("leader", "L1"), ("mentor", "M2"), ("rule", "forbid")],
             to(format!("/programs/{p}/pairing")),                             [F, F, A, F, H, H, H, S]),
         post(format!("/programs/{p}/pairing/approve"), &[("proposal", "1")], to(format!("/programs/{p}")),

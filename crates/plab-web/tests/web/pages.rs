@@ -249,7 +249,7 @@ async fn an_admin_issues_a_one_time_password_link_that_works_once(app: App) {
     let short = send(&app, "POST", path, Some(&cookie), Some(&post("short"))).await;
     assert_eq!(short.status, StatusCode::UNPROCESSABLE_ENTITY);
     let set = send(&app, "POST", path, Some(&cookie), Some(&post("a brand new password"))).await;
-    assert_eq!(set.location.as_deref(), Some("/"));
+    assert_eq!(set.location.as_deref(), Some("/home"), "signed in at once");
     let again = send(&app, "POST", path, Some(&cookie), Some(&post("another new password"))).await;
     assert_eq!(again.status, StatusCode::NOT_FOUND, "a link works once");
     let signin = post_sign_in(&app, "new@lab.test", "a brand new password").await;

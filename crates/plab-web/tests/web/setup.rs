@@ -92,16 +92,17 @@ async fn people_are_found_by_name_department_or_level_and_enrolled_with_their_pr
     let page = |q: &str| format!("/programs/{}/people?{q}", app.program);
     let sales = send(&app, "GET", &page("q=SALES"), Some(&cookie), None).await;
     for id in ["L1", "M2", "M3"] {
-        assert!(sales.html.contains(&format!("value=\"{id}\"")), "{id} works in Sales: {}", sales.html);
+        assert!(sales.html.contains(&format!("id=\"person-{id}\"")), "{id} works in Sales: {}", sales.html);
     }
-    assert!(!sales.html.contains("value=\"L2\""), "L2 works in Ops");
+    assert!(!sales.html.contains("id=\"person-L2\""), "L2 works in Ops");
     let by_name = send(&app, "GET", &page("q=name+m3"), Some(&cookie), None).await;
-    assert!(by_name.html.contains("value=\"M3\"") && !by_name.html.contains("value=\"M2\""));
+    assert!(by_name.html.contains("id=\"person-M3\"") && !by_name.html.contains("id=\"person-M2\""));
     let level_one = send(&app, "GET", &page("level=1"), Some(&cookie), None).await;
-    assert!(level_one.html.contains("value=\"M3\"") && !level_one.html.contains("value=\"M1\""));
+    assert!(level_one.html.contains("id=\"person-M3\"") && !level_one.html.contains("id=\"person-M1\""));
     let bad_level = send(&app, "GET", &page("level=high"), Some(&cookie), None).await;
     assert!(
-        bad_level.html.contains("id=\"search-error\" role=\"alert\">&#39;high&#39; is not a level"),
+        bad_level.html.contains("id=\"level-error\">&#39;high&#39; is not a level")
+            && bad_level.html.contains("value=\"high\" aria-invalid=\"true\" aria-describedby=\"level-error\""),
         "{}",
         bad_level.html
     );
@@ -112,7 +113,7 @@ async fn people_are_found_by_name_department_or_level_and_enrolled_with_their_pr
     let enrolled = send(&app, "POST", &format!("/programs/{}/people", app.program), Some(&cookie), Some(&body)).await;
     assert_eq!(enrolled.status, StatusCode::SEE_OTHER, "{}", enrolled.html);
     let roster = send(&app, "GET", enrolled.location.as_deref().expect("back"), Some(&cookie), None).await;
-    assert!(roster.html.contains("Enrolled 1 as mentors."), "{}", roster.html);
+    assert!(roster.html.contains("Enrolled 1 person as a mentor."), "{}", roster.html);
     let row = |html: &str, id: &str| -> String {
         html.split(&format!("<tr data-person=\"{id}\">"))
             .nth(1)
