@@ -25,10 +25,11 @@ pub struct LegendEntry {
 
 /// The chart's own coordinates. On a phone 390 px wide the chart is drawn
 /// about 330 px wide (the page's and the figure's padding taken off), so a
-/// unit is at least 0.78 px and `TEXT` reads at 12.5 px or more; on a
-/// desktop two charts share the width and each is capped (app.css).
+/// unit is at least 0.78 px. Plotters writes a font of `TEXT` as
+/// `TEXT / 1.24` units (16.1), which reads at 12.6 px or more there; on a desktop two charts share the width and each is
+/// capped (app.css).
 const SIZE: (u32, u32) = (420, 250);
-const TEXT: u32 = 16;
+const TEXT: u32 = 20;
 
 /// Text colour: the page's ink, 15:1 on white.
 const INK: RGBColor = RGBColor(29, 36, 51);
@@ -113,9 +114,9 @@ fn draw(svg: &mut String, starts: &[String], series: &[Series<'_>]) -> Option<()
     let text = ("sans-serif", TEXT).into_font().color(&INK);
     let mut chart = ChartBuilder::on(&root)
         .margin(8)
-        .margin_right(20)
-        .x_label_area_size(46)
-        .y_label_area_size(44)
+        .margin_right(34)
+        .x_label_area_size(52)
+        .y_label_area_size(48)
         .build_cartesian_2d(0..bins - 1, 0..top + top / 10 + 1)
         .ok()?;
     let label_of = |i: &usize| starts.get(*i).cloned().unwrap_or_default();
