@@ -6,16 +6,23 @@
 //! steps (`session::next_release`); everything else is a count.
 use crate::accounts::Actor;
 use crate::{AppError, access};
+use plab_domain::ProgramId;
 use plab_domain::coach::Strength;
 use plab_domain::selfassessment::{Phase, SELF_ITEMS};
 use plab_domain::session::{PersonAnswers, SessionStatus};
 use plab_domain::signals::{SignalKind, signals_at};
-use plab_domain::{Date, ProgramId};
 use plab_store::{RetentionGroup, Scope, Store, StoredSession};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 use time::OffsetDateTime;
+
+mod figures;
+mod pairs;
+mod periods;
+pub use figures::{Figure, WITHHELD, average, change, figures, percent};
+pub use pairs::{PairRow, PartnerCell, pair_rows, pairs_csv};
+pub use periods::{FORTNIGHT_DAYS, Fortnight, fortnights_csv};
 
 /// The released-averages key of the mentors' "heard" check-in answer.
 const HEARD_ITEM: &str = "checkin.heard";
@@ -39,13 +46,16 @@ pub struct Report {
     /// How many pairs show each signal now.
     pub signals: SignalCounts,
     pub at_risk: Vec<AtRisk>,
-    /// Share of the held sessions that took place within a week of their place
-    /// in the cadence (null before any was held).
+    /// Share of the sessions whose outcome is known (every session no longer
+    /// planned: held, cancelled, or any other end) that were held within a
+    /// week of their place in the cadence. A cancelled session counts as one
+    /// the cadence did not keep. Null before any session has an outcome.
     pub cadence_kept: Option<f64>,
     /// How many current research questions touch each theme.
     pub question_themes: BTreeMap<String, usize>,
-    /// Week by week from the program's start: sessions and signals over time.
-    pub weeks: Vec<Week>,
+    /// Fortnight by fortnight (the protocol's rhythm) from the Monday of the
+    /// program's start: sessions and signals over time.
+    pub fortnights: Vec<Fortnight>,
     pub retention: Retention,
     /// Each self-assessment statement's group average at the start and the
     /// end, and the change; each null until the minimum group size answered.
@@ -63,8 +73,14 @@ pub struct SelfOutcome {
     pub change: Option<f64>,
 }
 
+/// The program's sessions by what became of them. "Planned" means one
+/// thing everywhere (page, report, CSV): still planned, neither held nor
+/// cancelled yet. Every session ever scheduled is `scheduled`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, utoipa::ToSchema)]
 pub struct SessionTotals {
+    /// Every session of the program's pairs, whatever became of it.
+    pub scheduled: usize,
+    /// Still planned: not held or cancelled yet.
     pub planned: usize,
     pub held: usize,
     pub cancelled: usize,
@@ -105,17 +121,6 @@ pub struct AtRisk {
     pub signals: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
-pub struct Week {
-    /// The Monday that starts it.
-    pub starts: String,
-    pub planned: usize,
-    pub held: usize,
-    pub cancelled: usize,
-    /// Pairs showing any signal at the end of the week.
-    pub pairs_at_risk: usize,
-}
-
 /// Participants' retention against comparable non-participants (same
 /// department and level), from the directory's leave dates since the start.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, utoipa::ToSchema)]
@@ -153,7 +158,7 @@ pub async fn build(store: &Store, program: ProgramId, now: OffsetDateTime) -> Re
     let departments = store.pair_departments(program).await?;
     let questions = store.current_questions(program).await?;
 
-    let mut totals = SessionTotals::default();
+    let mut totals = SessionTotals { scheduled: sessions.len(), ..SessionTotals::default() };
     let mut homework_totals = HomeworkTotals::default();
     for s in &sessions {
         match s.status {
@@ -229,9 +234,9 @@ pub async fn build(store: &Store, program: ProgramId, now: OffsetDateTime) -> Re
         questions: strengths,
         signals: signal_counts,
         at_risk,
-        cadence_kept: cadence_kept(&sessions, stored.starts_on, settings.cadence_days),
+        cadence_kept: cadence_kept(&sessions, settings.cadence_days),
         question_themes,
-        weeks: weeks(&sessions, stored.starts_on, now, at_risk_at),
+        fortnights: periods::fortnights(&sessions, stored.starts_on, now, at_risk_at),
         retention,
         self_assessment,
     })
@@ -272,60 +277,33 @@ async fn self_outcomes(
     Ok(out)
 }
 
-/// Held sessions that took place within a week of their planned place in the
-/// cadence, counted from each pair's first session.
-fn cadence_kept(sessions: &[StoredSession], _starts_on: Date, cadence_days: u32) -> Option<f64> {
+/// Of the sessions whose outcome is known (no longer planned), the share
+/// held within a week of their place in the cadence, counted from each
+/// pair's first session. A cancelled session is one the cadence did not keep.
+pub(crate) fn cadence_kept(sessions: &[StoredSession], cadence_days: u32) -> Option<f64> {
     let mut first_of_pair = BTreeMap::new();
     for s in sessions {
         first_of_pair.entry(s.pair_id).or_insert(s.starts_at);
     }
-    let held: Vec<&StoredSession> = sessions.iter().filter(|s| s.status == SessionStatus::Held).collect();
-    if held.is_empty() {
+    let done: Vec<&StoredSession> = sessions.iter().filter(|s| s.status != SessionStatus::Planned).collect();
+    if done.is_empty() {
         return None;
     }
-    let on_time = held
+    let on_time = done
         .iter()
+        .filter(|s| s.status == SessionStatus::Held)
         .filter(|s| {
             let first = first_of_pair[&s.pair_id];
             let planned = first + time::Duration::days(i64::from(cadence_days) * (s.seq - 1));
             (s.starts_at - planned).abs() <= time::Duration::days(7)
         })
         .count();
-    Some(share(on_time, held.len()))
+    Some(share(on_time, done.len()))
 }
 
 fn share(part: usize, whole: usize) -> f64 {
     let ratio = part as f64 / whole.max(1) as f64;
     (ratio * 1000.0).round() / 1000.0
-}
-
-/// Week by week from the Monday of the program's start to this week.
-fn weeks(
-    sessions: &[StoredSession],
-    starts_on: Date,
-    now: OffsetDateTime,
-    at_risk_at: impl Fn(OffsetDateTime) -> usize,
-) -> Vec<Week> {
-    let first = starts_on.monday_of_week();
-    let today = Date::of_instant(now);
-    let mut out = Vec::new();
-    let mut monday = first;
-    while monday <= today && out.len() < 260 {
-        let next = monday.plus_days(7);
-        let (from, to) = (monday.midnight_utc(), next.midnight_utc());
-        let in_week: Vec<&StoredSession> =
-            sessions.iter().filter(|s| s.starts_at >= from && s.starts_at < to).collect();
-        let count = |status| in_week.iter().filter(|s| s.status == status).count();
-        out.push(Week {
-            starts: monday.to_string(),
-            planned: in_week.len(),
-            held: count(SessionStatus::Held),
-            cancelled: count(SessionStatus::Cancelled),
-            pairs_at_risk: at_risk_at(to.min(now)),
-        });
-        monday = next;
-    }
-    out
 }
 
 /// Participants against everyone else in the departments and levels the
@@ -351,60 +329,27 @@ fn retention(groups: &[RetentionGroup], min_group_size: u32) -> Retention {
     r
 }
 
-/// The report as CSV: a `metric,value` row per figure (empty when withheld),
-/// then `week,planned,held,cancelled,pairs_at_risk` rows.
+/// The report's summary as CSV: one table, a `metric,value,label` row per
+/// figure, each value as the sponsor's page shows it (`figures`). The
+/// fortnights are a table of their own (`fortnights_csv`).
 ///
 /// The program's name is the one text a person typed, so it is the one cell
 /// guarded against running as a spreadsheet formula (`csv_cell`). The other
-/// cells are the product's own: metric names, dates and figures. A figure can
-/// be negative (a self-assessment change of -0.5) and must stay a number that
-/// a spreadsheet can sum, so it is written as it is.
+/// cells are the product's own: metric names, labels, dates and figures.
 pub fn to_csv(r: &Report) -> String {
-    let opt = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_default();
-    let mut rows: Vec<(String, String)> = vec![
-        ("program".into(), r.program.to_string()),
-        ("name".into(), crate::csv_cell::neutralise(&r.name).into_owned()),
-        ("starts_on".into(), r.starts_on.clone()),
-        ("generated_at".into(), r.generated_at.clone()),
-        ("pairs".into(), r.pairs.to_string()),
-        ("cross_department_pairs".into(), r.cross_department_pairs.to_string()),
-        ("sessions.planned".into(), r.sessions.planned.to_string()),
-        ("sessions.held".into(), r.sessions.held.to_string()),
-        ("sessions.cancelled".into(), r.sessions.cancelled.to_string()),
-        ("homework.set".into(), r.homework.set.to_string()),
-        ("homework.done".into(), r.homework.done.to_string()),
-        ("checkins.due".into(), r.checkins.due.to_string()),
-        ("checkins.completed".into(), r.checkins.completed.to_string()),
-        ("checkins.mentor_feels_heard_avg".into(), opt(r.checkins.mentor_feels_heard_avg)),
-        ("insights".into(), r.insights.to_string()),
-        ("questions.weak".into(), r.questions.weak.to_string()),
-        ("questions.fair".into(), r.questions.fair.to_string()),
-        ("questions.strong".into(), r.questions.strong.to_string()),
-        ("signals.expert_reflex".into(), r.signals.expert_reflex.to_string()),
-        ("signals.mentor_apprehension".into(), r.signals.mentor_apprehension.to_string()),
-        ("signals.unfocused".into(), r.signals.unfocused.to_string()),
-        ("at_risk".into(), r.at_risk.len().to_string()),
-        ("cadence_kept".into(), opt(r.cadence_kept)),
-        ("retention.participants_retained".into(), opt(r.retention.participants_retained)),
-        ("retention.comparable_retained".into(), opt(r.retention.comparable_retained)),
+    let heading = [
+        ("program", "Program number", r.program.to_string()),
+        ("name", "Program", crate::csv_cell::neutralise(&r.name).into_owned()),
+        ("starts_on", "Starts on", r.starts_on.clone()),
+        ("generated_at", "As of (UTC)", r.generated_at.clone()),
     ];
-    rows.extend(r.question_themes.iter().map(|(t, n)| (format!("question_themes.{t}"), n.to_string())));
-    for o in &r.self_assessment {
-        for (phase, v) in [("baseline", o.baseline), ("closing", o.closing), ("change", o.change)] {
-            rows.push((format!("self_assessment.{}.{phase}", o.item), opt(v)));
-        }
+    let mut out = csv::Writer::from_writer(Vec::new());
+    let mut ok = out.write_record(["metric", "value", "label"]).is_ok();
+    for (metric, label, value) in &heading {
+        ok &= out.write_record([metric, value.as_str(), label]).is_ok();
     }
-    let mut out = csv::WriterBuilder::new().flexible(true).from_writer(Vec::new());
-    let mut write = |record: &[&str]| out.write_record(record).is_ok();
-    let mut ok = write(&["metric", "value"]);
-    for (metric, value) in &rows {
-        ok &= write(&[metric, value]);
-    }
-    ok &= write(&["week", "planned", "held", "cancelled", "pairs_at_risk"]);
-    for w in &r.weeks {
-        let (p, h, c, a) =
-            (w.planned.to_string(), w.held.to_string(), w.cancelled.to_string(), w.pairs_at_risk.to_string());
-        ok &= write(&[&w.starts, &p, &h, &c, &a]);
+    for f in figures(r) {
+        ok &= out.write_record([&f.metric, &f.value, &f.label]).is_ok();
     }
     debug_assert!(ok, "writing CSV into memory cannot fail");
     String::from_utf8(out.into_inner().unwrap_or_default()).unwrap_or_default()

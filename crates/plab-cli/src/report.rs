@@ -9,32 +9,13 @@ pub async fn report(store: &Store, program: &str, json: bool) -> Result<(), Fail
     if json {
         return print_json(&r);
     }
-    let avg = |v: Option<f64>| v.map_or_else(|| "withheld".to_owned(), |v| format!("{v:.2}"));
-    out!("{} (program {}, from {})", r.name, r.program, r.starts_on);
-    out!("pairs: {} ({} across departments)", r.pairs, r.cross_department_pairs);
-    out!("sessions: {} planned, {} held, {} cancelled", r.sessions.planned, r.sessions.held, r.sessions.cancelled);
-    out!("homework: {} set, {} done", r.homework.set, r.homework.done);
-    out!(
-        "check-ins: {} due, {} completed; mentors feel heard: {}",
-        r.checkins.due,
-        r.checkins.completed,
-        avg(r.checkins.mentor_feels_heard_avg)
-    );
-    out!("insights logged: {}", r.insights);
-    out!("questions: {} weak, {} fair, {} strong", r.questions.weak, r.questions.fair, r.questions.strong);
-    out!(
-        "signals: expert reflex {}, mentor apprehension {}, unfocused {}",
-        r.signals.expert_reflex,
-        r.signals.mentor_apprehension,
-        r.signals.unfocused
-    );
+    out!("{} (program {}, from {}), as of {}", r.name, r.program, r.starts_on, r.generated_at);
+    // The same figures, words and formatting as the sponsor's page and its CSV.
+    for f in report::figures(&r) {
+        out!("{}: {}", f.label, f.value);
+    }
     for p in &r.at_risk {
         out!("  pair {} at risk: {}", p.pair, p.signals.join(", "));
     }
-    out!(
-        "retention: participants {}, comparable colleagues {}",
-        avg(r.retention.participants_retained),
-        avg(r.retention.comparable_retained)
-    );
     Ok(())
 }

@@ -12,7 +12,7 @@ use axum::response::Redirect;
 use axum::response::{IntoResponse, Response};
 use plab_app::lab::{self, PairView, QuestionStrength};
 use plab_app::pairing::sponsor;
-use plab_app::report::{self, Report};
+use plab_app::report::{self, Figure, Report};
 use plab_app::sessions::{self, ProgramHealth};
 use plab_domain::signals::SignalKind;
 use plab_store::PairRule;
@@ -23,6 +23,9 @@ pub fn routes() -> Router<AppState> {
         .route("/programs/{program}", get(program))
         .route("/programs/{program}/report.json", get(report_json))
         .route("/programs/{program}/report.csv", get(report_csv))
+        .route("/programs/{program}/fortnights.csv", get(fortnights_csv))
+        .route("/programs/{program}/pairs.csv", get(pairs_csv))
+        .route("/programs/{program}/report/print", get(report_print))
         .route("/programs/{program}/pairing", get(review))
         .route("/programs/{program}/pairing/run", post(run))
         .route("/programs/{program}/pairing/approve", post(approve))
@@ -39,6 +42,8 @@ struct ProgramPage {
     questions: std::sync::Arc<Vec<QuestionStrength>>,
     health: std::sync::Arc<ProgramHealth>,
     report: std::sync::Arc<Report>,
+    /// The report's figures as the summary CSV has them (`report::figures`).
+    figures: Vec<Figure>,
     at_risk: Vec<RiskRow>,
     sessions_chart: Chart,
     signals_chart: Chart,
@@ -53,22 +58,41 @@ struct RiskRow {
 }
 
 impl ProgramPage {
-    fn pct(share: &Option<f64>) -> String {
-        share.map_or_else(|| "withheld".to_owned(), |s| format!("{:.0}%", s * 100.0))
+    fn figure_id(metric: &str) -> String {
+        figure_id(metric)
+    }
+
+    fn charts(&self) -> [&Chart; 2] {
+        [&self.sessions_chart, &self.signals_chart]
     }
 }
 
-async fn program(
-    State(s): State<AppState>,
-    visitor: SignedIn,
-    Path(raw): Path<String>,
-) -> Result<ProgramPage, PageError> {
-    let id = crate::path_program(&raw)?;
-    let questions = lab::question_strengths(&s.store, &visitor.actor, id).await?;
-    let pairs = lab::list_pairs(&s.store, &visitor.actor, id, lab::Page::ALL).await?;
-    let health = sessions::health(&s.store, &visitor.actor, id).await?;
-    let report = report::for_sponsor(&s.store, &visitor.actor, id).await?;
-    let at_risk = report
+impl PrintPage {
+    fn figure_id(metric: &str) -> String {
+        figure_id(metric)
+    }
+
+    fn average(value: &Option<f64>) -> String {
+        report::average(*value)
+    }
+
+    fn change(value: &Option<f64>) -> String {
+        report::change(*value)
+    }
+
+    fn charts(&self) -> [&Chart; 2] {
+        [&self.sessions_chart, &self.signals_chart]
+    }
+}
+
+/// The id of a figure's value on the pages: `figure-sessions-held`.
+fn figure_id(metric: &str) -> String {
+    format!("figure-{}", metric.replace(['.', '_'], "-"))
+}
+
+/// The pairs at risk with their partners' names and the protocol's advice.
+fn risk_rows(report: &Report, pairs: &[PairView]) -> Vec<RiskRow> {
+    report
         .at_risk
         .iter()
         .map(|r| {
@@ -85,7 +109,20 @@ async fn program(
                 signals,
             }
         })
-        .collect();
+        .collect()
+}
+
+async fn program(
+    State(s): State<AppState>,
+    visitor: SignedIn,
+    Path(raw): Path<String>,
+) -> Result<ProgramPage, PageError> {
+    let id = crate::path_program(&raw)?;
+    let questions = lab::question_strengths(&s.store, &visitor.actor, id).await?;
+    let pairs = lab::list_pairs(&s.store, &visitor.actor, id, lab::Page::ALL).await?;
+    let health = sessions::health(&s.store, &visitor.actor, id).await?;
+    let report = report::for_sponsor(&s.store, &visitor.actor, id).await?;
+    let at_risk = risk_rows(&report, &pairs);
     let (sessions_chart, signals_chart) = (charts::sessions_over_time(&report), charts::signals_over_time(&report));
     Ok(ProgramPage {
         signed_in: Some(visitor.chrome()),
@@ -93,6 +130,7 @@ async fn program(
         pairs,
         questions,
         health,
+        figures: report::figures(&report),
         report,
         at_risk,
         sessions_chart,
@@ -122,6 +160,71 @@ async fn report_csv(
     let id = crate::path_program(&raw)?;
     let r = report::for_sponsor(&s.store, &visitor.actor, id).await?;
     Ok(download(&format!("program-{id}-report.csv"), "text/csv; charset=utf-8", report::to_csv(&r)))
+}
+
+/// The fortnights as a CSV download: one row per fortnight since the start.
+async fn fortnights_csv(
+    State(s): State<AppState>,
+    visitor: SignedIn,
+    Path(raw): Path<String>,
+) -> Result<Response, PageError> {
+    let id = crate::path_program(&raw)?;
+    let r = report::for_sponsor(&s.store, &visitor.actor, id).await?;
+    let body = report::fortnights_csv(&r.fortnights);
+    Ok(download(&format!("program-{id}-fortnights.csv"), "text/csv; charset=utf-8", body))
+}
+
+/// One row per pair, for HR: names, departments, status, sessions, cadence,
+/// signals; nothing private (`report::pair_rows`).
+async fn pairs_csv(
+    State(s): State<AppState>,
+    visitor: SignedIn,
+    Path(raw): Path<String>,
+) -> Result<Response, PageError> {
+    let id = crate::path_program(&raw)?;
+    let rows = report::pair_rows(&s.store, &visitor.actor, id).await?;
+    Ok(download(&format!("program-{id}-pairs.csv"), "text/csv; charset=utf-8", report::pairs_csv(&rows)))
+}
+
+/// The report for a steering committee's pack: no navigation, no forms,
+/// dated, a few A4 pages.
+#[derive(Template, WebTemplate)]
+#[template(path = "report_print.html")]
+struct PrintPage {
+    report: std::sync::Arc<Report>,
+    health: std::sync::Arc<ProgramHealth>,
+    /// When the figures were taken, as the pages write a time.
+    as_of: String,
+    starts_on: String,
+    figures: Vec<Figure>,
+    at_risk: Vec<RiskRow>,
+    sessions_chart: Chart,
+    signals_chart: Chart,
+}
+
+async fn report_print(
+    State(s): State<AppState>,
+    visitor: SignedIn,
+    Path(raw): Path<String>,
+) -> Result<PrintPage, PageError> {
+    let id = crate::path_program(&raw)?;
+    let report = report::for_sponsor(&s.store, &visitor.actor, id).await?;
+    let health = sessions::health(&s.store, &visitor.actor, id).await?;
+    let pairs = lab::list_pairs(&s.store, &visitor.actor, id, lab::Page::ALL).await?;
+    let generated = time::OffsetDateTime::parse(&report.generated_at, &time::format_description::well_known::Rfc3339)
+        .unwrap_or_else(|_| time::OffsetDateTime::now_utc());
+    let starts_on = plab_domain::Date::parse(&report.starts_on)
+        .map_or_else(|_| report.starts_on.clone(), plab_domain::session::human_date);
+    Ok(PrintPage {
+        as_of: plab_domain::session::human_instant(generated),
+        starts_on,
+        figures: report::figures(&report),
+        at_risk: risk_rows(&report, &pairs),
+        sessions_chart: charts::sessions_over_time(&report),
+        signals_chart: charts::signals_over_time(&report),
+        health,
+        report,
+    })
 }
 
 fn download(name: &str, content_type: &'static str, body: String) -> Response {

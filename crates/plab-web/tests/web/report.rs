@@ -138,7 +138,7 @@ async fn the_report_follows_the_interface_and_only_the_programs_sponsors_get_it(
     // The downloads: the sponsor's only.
     let (sponsor, _) = sign_in(&app, "s@lab.test").await;
     let csv = send(&app, "GET", &format!("/programs/{}/report.csv", app.program), Some(&sponsor), None).await;
-    assert!(csv.html.starts_with("metric,value\n") && csv.html.contains("signals.unfocused,0"), "{}", csv.html);
+    assert!(csv.html.starts_with("metric,value,label\n") && csv.html.contains("signals.unfocused,0,"), "{}", csv.html);
     let (leader, _) = sign_in(&app, "l1@lab.test").await;
     let refused = send(&app, "GET", &format!("/programs/{}/report.json", app.program), Some(&leader), None).await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
