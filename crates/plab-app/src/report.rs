@@ -9,7 +9,7 @@ use crate::{AppError, access};
 use plab_domain::coach::Strength;
 use plab_domain::selfassessment::{Phase, SELF_ITEMS};
 use plab_domain::session::{PersonAnswers, SessionStatus};
-use plab_domain::signals::{SignalKind, signals_at};
+use plab_domain::signals::{SignalKind, raised_since, signals_at};
 use plab_domain::{Date, ProgramId};
 use plab_store::{RetentionGroup, Scope, Store, StoredSession};
 use serde::Serialize;
@@ -39,8 +39,9 @@ pub struct Report {
     /// How many pairs show each signal now.
     pub signals: SignalCounts,
     pub at_risk: Vec<AtRisk>,
-    /// Share of the held sessions that took place within a week of their place
-    /// in the cadence (null before any was held).
+    /// Share of the sessions that fell due (held, cancelled or missed) that
+    /// were held within a week of their place in the cadence: a cancelled or
+    /// missed session is one the cadence did not keep (null before any fell due).
     pub cadence_kept: Option<f64>,
     /// How many current research questions touch each theme.
     pub question_themes: BTreeMap<String, usize>,
@@ -68,6 +69,8 @@ pub struct SessionTotals {
     pub planned: usize,
     pub held: usize,
     pub cancelled: usize,
+    /// Did not take place: a partner said so, or nobody said within a week.
+    pub missed: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, utoipa::ToSchema)]
@@ -103,6 +106,10 @@ pub struct SignalCounts {
 pub struct AtRisk {
     pub pair: i64,
     pub signals: Vec<String>,
+    /// The day each signal (same order) has been raised since, `YYYY-MM-DD`.
+    pub since: Vec<String>,
+    /// When the pair's last held session started (RFC 3339), null before the first.
+    pub last_held: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
@@ -112,6 +119,7 @@ pub struct Week {
     pub planned: usize,
     pub held: usize,
     pub cancelled: usize,
+    pub missed: usize,
     /// Pairs showing any signal at the end of the week.
     pub pairs_at_risk: usize,
 }
@@ -149,17 +157,18 @@ pub async fn build(store: &Store, program: ProgramId, now: OffsetDateTime) -> Re
     let measures = store.session_measures(Scope::Program(program)).await?;
     let homework: HashSet<_> = measures.homework.iter().copied().collect();
     let pulses = store.program_pulse_answers(program).await?;
-    let evidence = crate::signals::evidence_by_pair(settings.cadence_days, &sessions, &measures, &pulses);
+    let evidence = crate::signals::evidence_by_pair(settings.cadence_days, &sessions, &measures, &pulses, now);
     let departments = store.pair_departments(program).await?;
     let questions = store.current_questions(program).await?;
 
     let mut totals = SessionTotals::default();
     let mut homework_totals = HomeworkTotals::default();
     for s in &sessions {
-        match s.status {
+        match s.status_at(now) {
             SessionStatus::Planned => totals.planned += 1,
             SessionStatus::Held => totals.held += 1,
             SessionStatus::Cancelled => totals.cancelled += 1,
+            SessionStatus::Missed => totals.missed += 1,
         }
         if homework.contains(&s.id) {
             homework_totals.set += 1;
@@ -192,7 +201,21 @@ pub async fn build(store: &Store, program: ProgramId, now: OffsetDateTime) -> Re
             }
         }
         if !raised.is_empty() {
-            at_risk.push(AtRisk { pair: pair.0, signals: raised.iter().map(|s| s.kind.as_str().to_owned()).collect() });
+            let not_before = stored.starts_on.midnight_utc();
+            let since =
+                raised.iter().map(|s| Date::of_instant(raised_since(e, s.kind, now, not_before)).to_string()).collect();
+            let last_held = sessions
+                .iter()
+                .filter(|s| s.pair_id == *pair && s.status == SessionStatus::Held && s.starts_at <= now)
+                .map(|s| s.starts_at)
+                .max()
+                .map(plab_domain::session::format_instant);
+            at_risk.push(AtRisk {
+                pair: pair.0,
+                signals: raised.iter().map(|s| s.kind.as_str().to_owned()).collect(),
+                since,
+                last_held,
+            });
         }
     }
     let summary = crate::measure::summary_of(store, program, now).await?;
@@ -229,7 +252,7 @@ pub async fn build(store: &Store, program: ProgramId, now: OffsetDateTime) -> Re
         questions: strengths,
         signals: signal_counts,
         at_risk,
-        cadence_kept: cadence_kept(&sessions, stored.starts_on, settings.cadence_days),
+        cadence_kept: cadence_kept(&sessions, settings.cadence_days, now),
         question_themes,
         weeks: weeks(&sessions, stored.starts_on, now, at_risk_at),
         retention,
@@ -272,26 +295,29 @@ async fn self_outcomes(
     Ok(out)
 }
 
-/// Held sessions that took place within a week of their planned place in the
-/// cadence, counted from each pair's first session.
-fn cadence_kept(sessions: &[StoredSession], _starts_on: Date, cadence_days: u32) -> Option<f64> {
+/// Of the sessions that fell due and are settled (held, cancelled or
+/// missed; not those whose partners may still say they took place), the
+/// share held within a week of its place in the cadence, counted from each
+/// pair's first session.
+fn cadence_kept(sessions: &[StoredSession], cadence_days: u32, now: OffsetDateTime) -> Option<f64> {
     let mut first_of_pair = BTreeMap::new();
     for s in sessions {
         first_of_pair.entry(s.pair_id).or_insert(s.starts_at);
     }
-    let held: Vec<&StoredSession> = sessions.iter().filter(|s| s.status == SessionStatus::Held).collect();
-    if held.is_empty() {
+    let settled: Vec<&StoredSession> =
+        sessions.iter().filter(|s| s.starts_at <= now && s.status_at(now) != SessionStatus::Planned).collect();
+    if settled.is_empty() {
         return None;
     }
-    let on_time = held
+    let on_time = settled
         .iter()
         .filter(|s| {
             let first = first_of_pair[&s.pair_id];
             let planned = first + time::Duration::days(i64::from(cadence_days) * (s.seq - 1));
-            (s.starts_at - planned).abs() <= time::Duration::days(7)
+            s.status == SessionStatus::Held && (s.starts_at - planned).abs() <= time::Duration::days(7)
         })
         .count();
-    Some(share(on_time, held.len()))
+    Some(share(on_time, settled.len()))
 }
 
 fn share(part: usize, whole: usize) -> f64 {
@@ -315,12 +341,13 @@ fn weeks(
         let (from, to) = (monday.midnight_utc(), next.midnight_utc());
         let in_week: Vec<&StoredSession> =
             sessions.iter().filter(|s| s.starts_at >= from && s.starts_at < to).collect();
-        let count = |status| in_week.iter().filter(|s| s.status == status).count();
+        let count = |status| in_week.iter().filter(|s| s.status_at(now) == status).count();
         out.push(Week {
             starts: monday.to_string(),
             planned: in_week.len(),
             held: count(SessionStatus::Held),
             cancelled: count(SessionStatus::Cancelled),
+            missed: count(SessionStatus::Missed),
             pairs_at_risk: at_risk_at(to.min(now)),
         });
         monday = next;
@@ -371,6 +398,7 @@ pub fn to_csv(r: &Report) -> String {
         ("sessions.planned".into(), r.sessions.planned.to_string()),
         ("sessions.held".into(), r.sessions.held.to_string()),
         ("sessions.cancelled".into(), r.sessions.cancelled.to_string()),
+        ("sessions.missed".into(), r.sessions.missed.to_string()),
         ("homework.set".into(), r.homework.set.to_string()),
         ("homework.done".into(), r.homework.done.to_string()),
         ("checkins.due".into(), r.checkins.due.to_string()),

@@ -43,6 +43,7 @@ mod roles;
 mod scim;
 mod selfassessment;
 mod sessions;
+mod sessions_missed;
 mod setup;
 mod sso;
 mod trust;
