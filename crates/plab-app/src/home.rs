@@ -10,7 +10,7 @@ use crate::{AppError, report};
 use plab_domain::pair::PairStatus;
 use plab_domain::program::Role;
 use plab_domain::question::QuestionVersion;
-use plab_domain::session::SessionStatus;
+use plab_domain::session::{self, SessionStatus};
 use plab_store::{ProgramId, Store};
 use time::OffsetDateTime;
 
@@ -94,7 +94,18 @@ pub async fn my_pairs(
                 Some(_) => {}
             }
         }
-        for s in sessions.iter().filter(|s| s.status == SessionStatus::Held) {
+        // Both partners are asked whether a past session took place, until it
+        // reads as missed a week after its start.
+        for s in sessions.iter().filter(|s| session::asks_whether_held(s.status, s.starts_at, s.minutes, now)) {
+            todo.push(Todo {
+                text: format!("Did session {} ({}) take place? Say so", s.seq, zone.human(s.starts_at)),
+                href: format!("/sessions/{}#took-place", s.id),
+            });
+        }
+        // A pulse is asked for while the session is fresh in mind.
+        for s in
+            sessions.iter().filter(|s| s.status == SessionStatus::Held && session::pulse_still_asked(s.starts_at, now))
+        {
             if store.own_pulse(s.id, me).await?.is_empty() {
                 todo.push(Todo {
                     text: format!("Answer the pulse for session {}", s.seq),

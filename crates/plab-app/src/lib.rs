@@ -31,6 +31,7 @@ pub mod settings;
 pub mod setup;
 pub mod signals;
 pub mod sso;
+pub mod triage;
 pub mod vault;
 mod views;
 

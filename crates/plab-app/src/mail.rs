@@ -335,7 +335,7 @@ impl SessionFacts {
             format!("Reverse mentoring: session {} of {} and {}", self.number, self.leader.name, self.mentor.name);
         let status = match self.status {
             SessionStatus::Cancelled => "CANCELLED",
-            SessionStatus::Planned | SessionStatus::Held => "CONFIRMED",
+            SessionStatus::Planned | SessionStatus::Held | SessionStatus::Missed => "CONFIRMED",
         };
         ics.begin("VEVENT")
             .text("UID", &session_uid(self.pair, self.number))

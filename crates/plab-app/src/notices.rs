@@ -232,8 +232,8 @@ async fn digest(
             subject: format!("{name}: {} of {} pairs at risk this week", report.at_risk.len(), report.pairs),
             paragraphs: vec![
                 format!(
-                    "Sessions so far: {} held, {} planned, {} cancelled.",
-                    sessions.held, sessions.planned, sessions.cancelled
+                    "Sessions so far: {} held, {} planned, {} cancelled, {} did not take place.",
+                    sessions.held, sessions.planned, sessions.cancelled, sessions.missed
                 ),
                 format!("Pairs at risk and why:\n{}", lines.join("\n")),
             ],

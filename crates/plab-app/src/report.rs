@@ -6,11 +6,12 @@
 //! steps (`session::next_release`); everything else is a count.
 use crate::accounts::Actor;
 use crate::{AppError, access};
+use plab_domain::Date;
 use plab_domain::ProgramId;
 use plab_domain::coach::Strength;
 use plab_domain::selfassessment::{Phase, SELF_ITEMS};
 use plab_domain::session::{PersonAnswers, SessionStatus};
-use plab_domain::signals::{SignalKind, signals_at};
+use plab_domain::signals::{SignalKind, raised_since, signals_at};
 use plab_store::{RetentionGroup, Scope, Store, StoredSession};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashSet};
@@ -46,10 +47,9 @@ pub struct Report {
     /// How many pairs show each signal now.
     pub signals: SignalCounts,
     pub at_risk: Vec<AtRisk>,
-    /// Share of the sessions whose outcome is known (every session no longer
-    /// planned: held, cancelled, or any other end) that were held within a
-    /// week of their place in the cadence. A cancelled session counts as one
-    /// the cadence did not keep. Null before any session has an outcome.
+    /// Share of the sessions that fell due (held, cancelled or missed) that
+    /// were held within a week of their place in the cadence: a cancelled or
+    /// missed session is one the cadence did not keep (null before any fell due).
     pub cadence_kept: Option<f64>,
     /// How many current research questions touch each theme.
     pub question_themes: BTreeMap<String, usize>,
@@ -80,10 +80,12 @@ pub struct SelfOutcome {
 pub struct SessionTotals {
     /// Every session of the program's pairs, whatever became of it.
     pub scheduled: usize,
-    /// Still planned: not held or cancelled yet.
+    /// Still planned: not held, cancelled or missed yet.
     pub planned: usize,
     pub held: usize,
     pub cancelled: usize,
+    /// Did not take place: a partner said so, or nobody said within a week.
+    pub missed: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, utoipa::ToSchema)]
@@ -119,6 +121,10 @@ pub struct SignalCounts {
 pub struct AtRisk {
     pub pair: i64,
     pub signals: Vec<String>,
+    /// The day each signal (same order) has been raised since, `YYYY-MM-DD`.
+    pub since: Vec<String>,
+    /// When the pair's last held session started (RFC 3339), null before the first.
+    pub last_held: Option<String>,
 }
 
 /// Participants' retention against comparable non-participants (same
@@ -154,17 +160,18 @@ pub async fn build(store: &Store, program: ProgramId, now: OffsetDateTime) -> Re
     let measures = store.session_measures(Scope::Program(program)).await?;
     let homework: HashSet<_> = measures.homework.iter().copied().collect();
     let pulses = store.program_pulse_answers(program).await?;
-    let evidence = crate::signals::evidence_by_pair(settings.cadence_days, &sessions, &measures, &pulses);
+    let evidence = crate::signals::evidence_by_pair(settings.cadence_days, &sessions, &measures, &pulses, now);
     let departments = store.pair_departments(program).await?;
     let questions = store.current_questions(program).await?;
 
     let mut totals = SessionTotals { scheduled: sessions.len(), ..SessionTotals::default() };
     let mut homework_totals = HomeworkTotals::default();
     for s in &sessions {
-        match s.status {
+        match s.status_at(now) {
             SessionStatus::Planned => totals.planned += 1,
             SessionStatus::Held => totals.held += 1,
             SessionStatus::Cancelled => totals.cancelled += 1,
+            SessionStatus::Missed => totals.missed += 1,
         }
         if homework.contains(&s.id) {
             homework_totals.set += 1;
@@ -197,7 +204,21 @@ pub async fn build(store: &Store, program: ProgramId, now: OffsetDateTime) -> Re
             }
         }
         if !raised.is_empty() {
-            at_risk.push(AtRisk { pair: pair.0, signals: raised.iter().map(|s| s.kind.as_str().to_owned()).collect() });
+            let not_before = stored.starts_on.midnight_utc();
+            let since =
+                raised.iter().map(|s| Date::of_instant(raised_since(e, s.kind, now, not_before)).to_string()).collect();
+            let last_held = sessions
+                .iter()
+                .filter(|s| s.pair_id == *pair && s.status == SessionStatus::Held && s.starts_at <= now)
+                .map(|s| s.starts_at)
+                .max()
+                .map(plab_domain::session::format_instant);
+            at_risk.push(AtRisk {
+                pair: pair.0,
+                signals: raised.iter().map(|s| s.kind.as_str().to_owned()).collect(),
+                since,
+                last_held,
+            });
         }
     }
     let summary = crate::measure::summary_of(store, program, now).await?;
@@ -234,7 +255,7 @@ pub async fn build(store: &Store, program: ProgramId, now: OffsetDateTime) -> Re
         questions: strengths,
         signals: signal_counts,
         at_risk,
-        cadence_kept: cadence_kept(&sessions, settings.cadence_days),
+        cadence_kept: cadence_kept(&sessions, settings.cadence_days, now),
         question_themes,
         fortnights: periods::fortnights(&sessions, stored.starts_on, now, at_risk_at),
         retention,
@@ -277,28 +298,30 @@ async fn self_outcomes(
     Ok(out)
 }
 
-/// Of the sessions whose outcome is known (no longer planned), the share
-/// held within a week of their place in the cadence, counted from each
-/// pair's first session. A cancelled session is one the cadence did not keep.
-pub(crate) fn cadence_kept(sessions: &[StoredSession], cadence_days: u32) -> Option<f64> {
+/// Of the sessions that fell due and are settled (held, cancelled or
+/// missed; not those whose partners may still say they took place), the
+/// share held within a week of its place in the cadence, counted from each
+/// pair's first session.
+pub(crate) fn cadence_kept(sessions: &[StoredSession], cadence_days: u32, now: OffsetDateTime) -> Option<f64> {
     let mut first_of_pair = BTreeMap::new();
     for s in sessions {
         first_of_pair.entry(s.pair_id).or_insert(s.starts_at);
     }
-    let done: Vec<&StoredSession> = sessions.iter().filter(|s| s.status != SessionStatus::Planned).collect();
-    if done.is_empty() {
+    let settled: Vec<&StoredSession> =
+        sessions.iter().filter(|s| s.starts_at <= now && s.status_at(now) != SessionStatus::Planned).collect();
+    if settled.is_empty() {
         return None;
     }
-    let on_time = done
+    let on_time = settled
         .iter()
         .filter(|s| s.status == SessionStatus::Held)
         .filter(|s| {
             let first = first_of_pair[&s.pair_id];
             let planned = first + time::Duration::days(i64::from(cadence_days) * (s.seq - 1));
-            (s.starts_at - planned).abs() <= time::Duration::days(7)
+            s.status == SessionStatus::Held && (s.starts_at - planned).abs() <= time::Duration::days(7)
         })
         .count();
-    Some(share(on_time, done.len()))
+    Some(share(on_time, settled.len()))
 }
 
 fn share(part: usize, whole: usize) -> f64 {

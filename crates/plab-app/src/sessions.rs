@@ -25,8 +25,12 @@ pub struct SessionView {
     /// RFC 3339, UTC.
     pub starts_at: String,
     pub minutes: i64,
-    /// `planned`, `held` or `cancelled`.
+    /// `planned`, `held`, `cancelled` or `missed` (it did not take place: a
+    /// partner said so, or nobody said within a week of its start).
     pub status: String,
+    /// The session's time has passed and neither partner has said yet
+    /// whether it took place: both are asked.
+    pub awaiting_outcome: bool,
 }
 
 impl SessionView {
@@ -36,14 +40,20 @@ impl SessionView {
     }
 }
 
+/// The session as of now (a planned session unanswered for a week reads as missed).
 pub(crate) fn view(s: &StoredSession) -> SessionView {
+    view_at(s, OffsetDateTime::now_utc())
+}
+
+pub(crate) fn view_at(s: &StoredSession, now: OffsetDateTime) -> SessionView {
     SessionView {
         id: s.id.0,
         pair: s.pair_id.0,
         number: s.seq,
         starts_at: session::format_instant(s.starts_at),
         minutes: s.minutes,
-        status: s.status.as_str().to_owned(),
+        status: s.status_at(now).as_str().to_owned(),
+        awaiting_outcome: session::asks_whether_held(s.status, s.starts_at, s.minutes, now),
     }
 }
 
@@ -186,6 +196,12 @@ pub struct SessionDetail {
     pub pulse_items: Vec<PulseItem>,
     pub my_pulse: BTreeMap<String, u8>,
     pub can_hold: bool,
+    /// Nobody said within a week whether it took place, so it reads as
+    /// missed; a partner may still say it was held.
+    pub lapsed: bool,
+    /// The timer, while the session is planned (gone once it is held,
+    /// cancelled or missed).
+    pub timer: Option<TimerView>,
     /// Below this many respondents, sponsors see no pulse average.
     pub min_group_size: u32,
 }
@@ -201,6 +217,10 @@ pub async fn detail(
     let mine = crate::accounts::zone_of(store, actor).await?;
     let (leader, mentor) = partners(store, &pair).await?;
     let previous = previous_held(store, &s).await?;
+    let timer = match s.status_at(now) {
+        SessionStatus::Planned => Some(timer_view(&s, store.timer(s.id).await?, now)),
+        _ => None,
+    };
     let homework_from_last_time = match &previous {
         Some(p) => open_homework(store, vault, pair.id, p.id).await?,
         None => None,
@@ -213,6 +233,8 @@ pub async fn detail(
         pulse_items: session::pulse_items(role).copied().collect(),
         my_pulse: store.own_pulse(s.id, &me).await?.into_iter().collect(),
         can_hold: s.status == SessionStatus::Planned && session::can_hold(s.starts_at, now),
+        lapsed: s.lapsed_at(now),
+        timer,
         min_group_size: crate::programs::group_size(store, pair.program).await?,
         question: crate::home::leader_question(store, pair.program, &pair.pair.leader).await?.map(|q| q.text),
         when_local: mine.human(s.starts_at),
@@ -221,7 +243,7 @@ pub async fn detail(
             .iter()
             .map(|p| (p.name.clone(), zone_named(p.timezone.as_deref()).human(s.starts_at)))
             .collect(),
-        session: view(&s),
+        session: view_at(&s, now),
         pair: views::view(store, &pair).await?,
     })
 }
@@ -290,11 +312,32 @@ pub async fn hold(
 }
 
 fn require_planned(s: &StoredSession) -> Result<(), AppError> {
-    if s.status == SessionStatus::Planned {
-        Ok(())
-    } else {
-        Err(AppError::Conflict(format!("session {} is {}, not planned", s.id, s.status)))
+    match s.status {
+        SessionStatus::Planned => Ok(()),
+        SessionStatus::Missed => {
+            Err(AppError::Conflict(format!("session {} did not take place: a partner recorded it as missed", s.seq)))
+        }
+        other => Err(AppError::Conflict(format!("session {} is {other}, not planned", s.seq))),
     }
+}
+
+/// A partner says a planned session did not take place, once its time has
+/// come: it is recorded as missed (audited), nobody is asked about it again
+/// and no pulse follows it.
+pub async fn record_missed(
+    store: &Store,
+    actor: &Actor,
+    id: SessionId,
+    now: OffsetDateTime,
+) -> Result<SessionView, AppError> {
+    let (s, pair, ..) = access::partner_of_session(store, actor, id).await?;
+    require_planned(&s)?;
+    if s.starts_at > now {
+        return Err(AppError::Conflict(format!("session {} has not started yet: move or cancel it instead", s.seq)));
+    }
+    store.record_missed(id).await?;
+    store.audit(&actor.email, "session.missed", &format!("session {id}"), &format!("pair {}", pair.id)).await?;
+    Ok(view_at(&store.session(id).await?, now))
 }
 
 /// The longest reason a cancellation may carry.
@@ -503,8 +546,10 @@ pub async fn record_segment(
     minutes: u32,
 ) -> Result<(), AppError> {
     let (s, _, _, me) = access::partner_of_session(store, actor, id).await?;
-    if s.status == SessionStatus::Cancelled {
-        return Err(AppError::Conflict(format!("session {id} was cancelled")));
+    match s.status {
+        SessionStatus::Cancelled => return Err(AppError::Conflict(format!("session {id} was cancelled"))),
+        SessionStatus::Missed => return Err(AppError::Conflict(format!("session {id} did not take place"))),
+        SessionStatus::Planned | SessionStatus::Held => {}
     }
     let agenda = session::agenda(u32::try_from(s.minutes).unwrap_or(60));
     let Some(segment) = agenda.iter().find(|a| a.name == segment.trim()) else {
@@ -519,6 +564,104 @@ pub async fn record_segment(
         ));
     }
     Ok(store.record_segment(id, segment.name, minutes, &me).await?)
+}
+
+/// The session timer as a page or the API shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct TimerView {
+    /// Whether it runs (or is paused); false before Start and after the last segment.
+    pub running: bool,
+    /// The agenda segment running, from 0 (Connect), while it runs.
+    pub segment: Option<usize>,
+    pub segment_name: Option<String>,
+    /// Seconds the current segment has run.
+    pub elapsed_seconds: i64,
+    /// Seconds left of the segment's planned minutes; negative once it runs over.
+    pub remaining_seconds: i64,
+    pub paused: bool,
+}
+
+impl TimerView {
+    /// `12:34 left` or `2:05 over`, as the countdown shows it.
+    pub fn countdown(&self) -> String {
+        let s = self.remaining_seconds.abs();
+        let clock = format!("{}:{:02}", s / 60, s % 60);
+        if self.remaining_seconds >= 0 { format!("{clock} left") } else { format!("{clock} over") }
+    }
+}
+
+fn timer_view(s: &StoredSession, state: Option<plab_domain::timer::TimerState>, now: OffsetDateTime) -> TimerView {
+    let agenda = session::agenda(u32::try_from(s.minutes).unwrap_or(60));
+    match state.and_then(|t| agenda.get(t.segment).map(|a| (t, a))) {
+        Some((t, a)) => {
+            let elapsed = t.elapsed_seconds(now);
+            TimerView {
+                running: true,
+                segment: Some(t.segment),
+                segment_name: Some(a.name.to_owned()),
+                elapsed_seconds: elapsed,
+                remaining_seconds: i64::from(a.minutes) * 60 - elapsed,
+                paused: t.paused,
+            }
+        }
+        None => TimerView {
+            running: false,
+            segment: None,
+            segment_name: None,
+            elapsed_seconds: 0,
+            remaining_seconds: 0,
+            paused: false,
+        },
+    }
+}
+
+/// The session timer as it runs now, for a partner's page or device.
+pub async fn timer(store: &Store, actor: &Actor, id: SessionId, now: OffsetDateTime) -> Result<TimerView, AppError> {
+    let (s, ..) = access::partner_of_session(store, actor, id).await?;
+    Ok(timer_view(&s, store.timer(id).await?, now))
+}
+
+/// A partner presses a timer button (`start`, `pause`, `resume`, `next`,
+/// `stop`); `shown` is the segment their page showed. The timer is kept by
+/// the server so a reload or the partner's device picks it up where it is;
+/// "next" records the finished segment's minutes for the measure step. Only
+/// a planned session has a timer.
+pub async fn press_timer(
+    store: &Store,
+    actor: &Actor,
+    id: SessionId,
+    action: &str,
+    shown: Option<usize>,
+    now: OffsetDateTime,
+) -> Result<TimerView, AppError> {
+    let (s, _, _, me) = access::partner_of_session(store, actor, id).await?;
+    let Some(action) = plab_domain::timer::TimerAction::parse(action) else {
+        return Err(AppError::invalid(
+            Problem::new("is not a timer button; use start, pause, resume, next or stop").field("action"),
+        ));
+    };
+    if s.status_at(now) != SessionStatus::Planned {
+        return Err(AppError::Conflict(format!(
+            "session {} is {}: the timer is for a session about to take place",
+            s.seq,
+            s.status_at(now)
+        )));
+    }
+    let now = now.replace_nanosecond(0).unwrap_or(now);
+    let agenda = session::agenda(u32::try_from(s.minutes).unwrap_or(60));
+    // Two devices may press at once: the loser reads the winner's timer and tries again.
+    for _ in 0..3 {
+        let current = store.timer(id).await?;
+        let step = plab_domain::timer::step(current, action, shown, agenda.len(), now);
+        let finished = step.finished.and_then(|(i, minutes)| agenda.get(i).map(|a| (a.name, minutes, me.as_str())));
+        if step.state == current && finished.is_none() {
+            return Ok(timer_view(&s, current, now));
+        }
+        if store.save_timer(id, current, step.state, finished).await? {
+            return Ok(timer_view(&s, step.state, now));
+        }
+    }
+    Ok(timer_view(&s, store.timer(id).await?, now))
 }
 
 /// A partner answers their private pulse for a held session (again to change it).
@@ -559,6 +702,8 @@ pub struct ProgramHealth {
     pub planned: i64,
     pub held: i64,
     pub cancelled: i64,
+    /// Did not take place: a partner said so, or nobody said for a week.
+    pub missed: i64,
     pub homework_set: i64,
     pub homework_done: i64,
     pub min_group_size: u32,
@@ -574,7 +719,7 @@ pub async fn health(store: &Store, actor: &Actor, program: ProgramId) -> Result<
 async fn health_now(store: &Store, program: ProgramId) -> Result<ProgramHealth, AppError> {
     let stored = store.program(program).await?;
     let rule = AverageRule::of(store, &stored).await?;
-    let counts = store.session_counts(program).await?;
+    let counts = store.session_counts(program, OffsetDateTime::now_utc()).await?;
     let per_person = store.pulse_averages(program).await?;
     let released = store.released_averages(program).await?;
     let mut pulse = Vec::with_capacity(session::PULSE_ITEMS.len());
@@ -597,6 +742,7 @@ async fn health_now(store: &Store, program: ProgramId) -> Result<ProgramHealth, 
         planned: counts.planned,
         held: counts.held,
         cancelled: counts.cancelled,
+        missed: counts.missed,
         homework_set: counts.homework_set,
         homework_done: counts.homework_done,
         min_group_size: rule.group_size,

@@ -27,20 +27,23 @@ pub async fn for_pair(store: &Store, actor: &Actor, pair: PairId) -> Result<Vec<
     let sessions = store.sessions(pair).await?;
     let measures = store.session_measures(Scope::Pair(pair)).await?;
     let pulses = store.pair_pulse_answers(pair).await?;
-    let Some(evidence) = evidence_by_pair(cadence, &sessions, &measures, &pulses).remove(&pair) else {
+    let now = OffsetDateTime::now_utc();
+    let Some(evidence) = evidence_by_pair(cadence, &sessions, &measures, &pulses, now).remove(&pair) else {
         return Ok(Vec::new());
     };
     let evidence = crate::disclosure::partner_evidence(evidence, role);
-    let signals = signals_at(&evidence, OffsetDateTime::now_utc());
+    let signals = signals_at(&evidence, now);
     Ok(signals.into_iter().filter(|s| s.is_shown_to(role)).collect())
 }
 
-/// Each pair's evidence, from a program's (or one pair's) records.
+/// Each pair's evidence, from a program's (or one pair's) records, with each
+/// session's status as of `now` (a session nobody answered for a week is missed).
 pub(crate) fn evidence_by_pair(
     cadence_days: u32,
     sessions: &[StoredSession],
     measures: &SessionMeasures,
     pulses: &[PulseAnswer],
+    now: OffsetDateTime,
 ) -> BTreeMap<PairId, PairEvidence> {
     let homework: HashSet<_> = measures.homework.iter().copied().collect();
     let moved: HashMap<_, _> = measures.reschedules.iter().copied().collect();
@@ -66,7 +69,7 @@ pub(crate) fn evidence_by_pair(
         let previous_homework_done = last_held.get(&s.pair_id).is_some_and(|p| p.homework_done);
         let evidence = SessionEvidence {
             sequence: u32::try_from(s.seq).unwrap_or(u32::MAX),
-            status: s.status,
+            status: s.status_at(now),
             starts_at: s.starts_at,
             reschedules: moved.get(&s.id).copied().unwrap_or(0),
             planned_minutes: u32::try_from(s.minutes).unwrap_or(60),

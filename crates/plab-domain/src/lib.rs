@@ -21,6 +21,8 @@ pub mod series;
 pub mod session;
 pub mod signals;
 pub mod theme;
+pub mod timer;
+pub mod triage;
 pub mod words;
 pub mod zone;
 

@@ -13,6 +13,9 @@ pub enum SessionStatus {
     Planned,
     Held,
     Cancelled,
+    /// It did not take place: a partner said so, or nobody said whether it
+    /// did within [`MISSED_AFTER_DAYS`] of its start.
+    Missed,
 }
 
 impl SessionStatus {
@@ -21,6 +24,7 @@ impl SessionStatus {
             SessionStatus::Planned => "planned",
             SessionStatus::Held => "held",
             SessionStatus::Cancelled => "cancelled",
+            SessionStatus::Missed => "missed",
         }
     }
 
@@ -29,9 +33,42 @@ impl SessionStatus {
             "planned" => Some(SessionStatus::Planned),
             "held" => Some(SessionStatus::Held),
             "cancelled" => Some(SessionStatus::Cancelled),
+            "missed" => Some(SessionStatus::Missed),
             _ => None,
         }
     }
+}
+
+/// A planned session nobody said took place reads as missed this many days
+/// after its start: its to-dos end and it counts as not kept.
+pub const MISSED_AFTER_DAYS: i64 = 7;
+/// A held session's pulse is asked for on the partners' home this many days
+/// after its start; later it can still be answered, but nobody is asked.
+pub const PULSE_ASKED_FOR_DAYS: i64 = 14;
+
+impl SessionStatus {
+    /// The status as of `now`: a planned session unanswered
+    /// [`MISSED_AFTER_DAYS`] after its start is missed. Computed on every
+    /// read, so no clock-driven write is needed.
+    pub fn as_of(self, starts_at: OffsetDateTime, now: OffsetDateTime) -> SessionStatus {
+        if self == SessionStatus::Planned && lapsed(starts_at, now) { SessionStatus::Missed } else { self }
+    }
+}
+
+/// Whether a planned session's week to say if it took place is over.
+pub fn lapsed(starts_at: OffsetDateTime, now: OffsetDateTime) -> bool {
+    starts_at + Duration::days(MISSED_AFTER_DAYS) < now
+}
+
+/// Whether both partners are asked "did it take place?": the session is
+/// still planned (as of `now`) and its planned end has passed.
+pub fn asks_whether_held(status: SessionStatus, starts_at: OffsetDateTime, minutes: i64, now: OffsetDateTime) -> bool {
+    status.as_of(starts_at, now) == SessionStatus::Planned && starts_at + Duration::minutes(minutes) <= now
+}
+
+/// Whether a held session's pulse is still asked for on the home page.
+pub fn pulse_still_asked(starts_at: OffsetDateTime, now: OffsetDateTime) -> bool {
+    now <= starts_at + Duration::days(PULSE_ASKED_FOR_DAYS)
 }
 
 impl std::fmt::Display for SessionStatus {
@@ -342,6 +379,29 @@ mod tests {
         let now = parse_instant("2026-11-27T12:00").expect("now");
         assert!(can_hold(parse_instant("2026-11-27T12:45").expect("t"), now));
         assert!(!can_hold(parse_instant("2026-11-28T12:00").expect("t"), now));
+    }
+
+    #[test]
+    fn a_past_session_is_asked_about_after_its_end_and_missed_a_week_after_its_start() {
+        let start = parse_instant("2026-11-02T10:00").expect("t");
+        let at = |s: &str| parse_instant(s).expect("t");
+        let planned = SessionStatus::Planned;
+        assert!(!asks_whether_held(planned, start, 60, at("2026-11-02T10:30")), "still running");
+        assert!(asks_whether_held(planned, start, 60, at("2026-11-02T11:00")));
+        assert!(asks_whether_held(planned, start, 60, at("2026-11-09T09:59")));
+        assert_eq!(planned.as_of(start, at("2026-11-09T09:59")), SessionStatus::Planned);
+        assert_eq!(planned.as_of(start, at("2026-11-09T10:01")), SessionStatus::Missed);
+        assert!(!asks_whether_held(planned, start, 60, at("2026-11-09T10:01")), "nobody is asked any more");
+        assert_eq!(SessionStatus::Held.as_of(start, at("2027-01-01T00:00")), SessionStatus::Held);
+        assert!(!asks_whether_held(SessionStatus::Held, start, 60, at("2026-11-03T10:00")));
+        assert_eq!(SessionStatus::parse("missed"), Some(SessionStatus::Missed));
+    }
+
+    #[test]
+    fn a_pulse_is_asked_for_two_weeks_after_the_session() {
+        let start = parse_instant("2026-11-02T10:00").expect("t");
+        assert!(pulse_still_asked(start, parse_instant("2026-11-16T09:00").expect("t")));
+        assert!(!pulse_still_asked(start, parse_instant("2026-11-16T11:00").expect("t")));
     }
 
     #[test]

@@ -22,8 +22,8 @@ pub const LAB_SHORT_DIVISOR: u32 = 2;
 pub const DUE_WINDOW: usize = 4;
 /// …and raises when at least this many of them slipped.
 pub const DUE_SLIPPED: usize = 2;
-/// A session moved this many times slipped, like a cancelled one: the busy
-/// calendar is winning.
+/// A session moved this many times slipped, like a cancelled or a missed
+/// one: the busy calendar is winning.
 pub const RESCHEDULES_AS_SLIP: u32 = 2;
 /// A pair fades out when no session has been held for more than this many
 /// cadences while a session is owed (fell due unheld, or keeps being moved).
@@ -177,7 +177,8 @@ pub fn signals_at(evidence: &PairEvidence, at: OffsetDateTime) -> Vec<Signal> {
     }
     if slipped_enough(&sessions, at) {
         unfocused.push(format!(
-            "At least {} of the last {} sessions that fell due were cancelled or moved {} times or more.",
+            "At least {} of the last {} sessions that fell due were cancelled, did not take place, or were moved {} \
+             times or more.",
             words(DUE_SLIPPED),
             words(DUE_WINDOW),
             words(RESCHEDULES_AS_SLIP),
@@ -222,6 +223,22 @@ pub fn timeline(evidence: &PairEvidence, dates: impl IntoIterator<Item = OffsetD
         .into_iter()
         .map(|at| SignalPoint { at, raised: signals_at(evidence, at).into_iter().map(|s| s.kind).collect() })
         .collect()
+}
+
+/// Since when a signal of `kind` raised at `at` has been raised without a
+/// break, to the day, looking back no further than `not_before`.
+pub fn raised_since(
+    evidence: &PairEvidence,
+    kind: SignalKind,
+    at: OffsetDateTime,
+    not_before: OffsetDateTime,
+) -> OffsetDateTime {
+    let raised = |t| signals_at(evidence, t).iter().any(|s| s.kind == kind);
+    let mut since = at;
+    while since - time::Duration::days(1) >= not_before && raised(since - time::Duration::days(1)) {
+        since -= time::Duration::days(1);
+    }
+    since
 }
 
 fn held_by(s: &SessionEvidence, at: OffsetDateTime) -> bool {
@@ -275,15 +292,17 @@ fn slipped_enough(sessions: &[&SessionEvidence], at: OffsetDateTime) -> bool {
         .rev()
         .filter(|s| s.starts_at <= at)
         .take(DUE_WINDOW)
-        .filter(|s| s.status == SessionStatus::Cancelled || s.reschedules >= RESCHEDULES_AS_SLIP)
+        .filter(|s| {
+            matches!(s.status, SessionStatus::Cancelled | SessionStatus::Missed) || s.reschedules >= RESCHEDULES_AS_SLIP
+        })
         .count();
     slipped >= DUE_SLIPPED
 }
 
 /// Days since the last held session (or, before the first, since the first
 /// session fell due) when that exceeds `FADE_OUT_CADENCES` cadences while a
-/// session is owed: one not cancelled that fell due and was not held, or one
-/// still ahead that keeps being moved. A booked session merely a few days late
+/// session is owed: one not cancelled that fell due and was not held (a
+/// missed session is owed), or one still ahead that keeps being moved. A booked session merely a few days late
 /// after a cancellation is not a fade-out.
 fn days_faded(
     cadence_days: u32,
@@ -392,6 +411,10 @@ mod tests {
 
     fn cancelled(n: u32) -> SessionEvidence {
         SessionEvidence { status: SessionStatus::Cancelled, ..planned(n) }
+    }
+
+    fn missed(n: u32) -> SessionEvidence {
+        SessionEvidence { status: SessionStatus::Missed, ..planned(n) }
     }
 
     /// A program of `total` sessions: those given, then planned ones.
@@ -526,8 +549,32 @@ mod tests {
         assert_eq!(kinds(&e, start(4)), [SignalKind::Unfocused], "once the second cancelled session falls due");
         assert_eq!(
             evidence_of(&e, day_after(5), SignalKind::Unfocused),
-            ["At least two of the last four sessions that fell due were cancelled or moved two times or more."]
+            ["At least two of the last four sessions that fell due were cancelled, did not take place, or were \
+                 moved two times or more."]
         );
+    }
+
+    #[test]
+    fn sessions_that_did_not_take_place_count_like_cancellations() {
+        let e = pair(vec![good(1), missed(2), good(3), missed(4), good(5)], 8);
+        assert_eq!(kinds(&e, day_after(3)), []);
+        assert_eq!(kinds(&e, start(4)), [SignalKind::Unfocused]);
+    }
+
+    #[test]
+    fn a_signal_is_raised_since_the_day_it_first_showed_without_a_break() {
+        let e = pair(vec![good(1), cancelled(2), good(3), cancelled(4), good(5)], 8);
+        let since = raised_since(&e, SignalKind::Unfocused, day_after(5), start(1));
+        assert_eq!(since.date(), start(4).date(), "raised once the second cancelled session fell due");
+        assert_eq!(raised_since(&e, SignalKind::Unfocused, day_after(5), day_after(4)), day_after(4));
+    }
+
+    #[test]
+    fn a_pair_whose_sessions_stop_taking_place_fades_out() {
+        let e = pair(vec![good(1), good(2), missed(3), missed(4)], 4);
+        assert_eq!(kinds(&e, start(2) + Duration::days(28)), [SignalKind::Unfocused]);
+        let fade = evidence_of(&e, start(2) + Duration::days(40), SignalKind::Unfocused);
+        assert!(fade.iter().any(|e| e.starts_with("No session has been recorded as held")), "{fade:?}");
     }
 
     #[test]

@@ -25,6 +25,7 @@ mod sql;
 mod sso;
 #[cfg(feature = "testing")]
 pub mod testing;
+mod triage;
 
 pub use accounts::{Account, LinkPurpose, PasswordLink, Recipient};
 pub use audit::AuditEntry;
@@ -42,6 +43,7 @@ pub use scim::{Deactivate, ScimPerson, ScimRecord, ScimSelect, ScimToken};
 pub use selfassessment::SelfAnswer;
 pub use sessions::{PersonItemAverage, SealedText, SessionCounts, StoredSession};
 pub use sso::PendingSignIn;
+pub use triage::StoredFollowUp;
 
 use sqlx::AnyPool;
 use sqlx::Row;

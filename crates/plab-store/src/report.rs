@@ -146,8 +146,8 @@ impl Store {
     /// Every session of the program's pairs, by pair and number.
     pub async fn program_sessions(&self, program: ProgramId) -> Result<Vec<StoredSession>> {
         let rows = sqlx::query(
-            "SELECT s.id, s.pair_id, s.seq, s.starts_at, s.minutes, s.status, s.homework_done, s.sequence, s.updated_at \
-             FROM sessions s JOIN pairs p ON p.id = s.pair_id WHERE p.program_id = $1 ORDER BY s.pair_id, s.seq",
+            "SELECT s.id, s.pair_id, s.seq, s.starts_at, s.minutes, s.status, s.homework_done, s.sequence, s.updated_at, \
+             s.missed_at FROM sessions s JOIN pairs p ON p.id = s.pair_id WHERE p.program_id = $1 ORDER BY s.pair_id, s.seq",
         )
         .bind(program.0)
         .fetch_all(&self.pool)

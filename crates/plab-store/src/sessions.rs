@@ -2,7 +2,7 @@
 use crate::notes::sealed_note;
 use crate::{Outgoing, ProgramId, Result, SealedNote, Store, StoreError, now_rfc3339};
 use plab_domain::program::Role;
-use plab_domain::session::{GroupAverage, PersonAnswers, Release, SessionStatus};
+use plab_domain::session::{GroupAverage, MISSED_AFTER_DAYS, PersonAnswers, Release, SessionStatus};
 use plab_domain::{PairId, SessionId};
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -21,27 +21,51 @@ pub struct StoredSession {
     /// RFC 5545 `SEQUENCE`: moved forward on every change of time or status.
     pub sequence: i64,
     pub updated_at: OffsetDateTime,
+    /// When a partner said it did not take place (`status` is then `Missed`).
+    pub missed_at: Option<OffsetDateTime>,
+}
+
+impl StoredSession {
+    /// The status as of `now`: a planned session nobody answered for a week
+    /// after its start reads as missed (`SessionStatus::as_of`).
+    pub fn status_at(&self, now: OffsetDateTime) -> SessionStatus {
+        self.status.as_of(self.starts_at, now)
+    }
+
+    /// Missed because nobody said, within a week, whether it took place (not
+    /// because a partner said it did not): a partner may still say it was held.
+    pub fn lapsed_at(&self, now: OffsetDateTime) -> bool {
+        self.status == SessionStatus::Planned && self.status_at(now) == SessionStatus::Missed
+    }
 }
 
 /// The `sessions` columns `session` reads, for a query that calls the table `s`.
 macro_rules! columns {
     () => {
-        "s.id, s.pair_id, s.seq, s.starts_at, s.minutes, s.status, s.homework_done, s.sequence, s.updated_at"
+        "s.id, s.pair_id, s.seq, s.starts_at, s.minutes, s.status, s.homework_done, s.sequence, s.updated_at, \
+         s.missed_at"
     };
 }
 
 pub(crate) fn session(r: &AnyRow) -> Result<StoredSession> {
+    let missed_at = match r.try_get::<Option<String>, _>("missed_at")? {
+        Some(_) => Some(crate::sql::instant(r, "missed_at")?),
+        None => None,
+    };
+    let status = SessionStatus::parse(&r.try_get::<String, _>("status")?)
+        .ok_or_else(|| StoreError::Corrupt("a session's status is unknown".into()))?;
     Ok(StoredSession {
         id: SessionId(r.try_get("id")?),
         pair_id: PairId(r.try_get("pair_id")?),
         seq: r.try_get("seq")?,
         starts_at: crate::sql::instant(r, "starts_at")?,
         minutes: r.try_get("minutes")?,
-        status: SessionStatus::parse(&r.try_get::<String, _>("status")?)
-            .ok_or_else(|| StoreError::Corrupt("a session's status is unknown".into()))?,
+        // The stored status stays `planned` for a missed session (migration 0028).
+        status: if status == SessionStatus::Planned && missed_at.is_some() { SessionStatus::Missed } else { status },
         homework_done: r.try_get::<i64, _>("homework_done")? != 0,
         sequence: r.try_get("sequence")?,
         updated_at: crate::sql::instant(r, "updated_at")?,
+        missed_at,
     })
 }
 
@@ -59,6 +83,8 @@ pub struct SessionCounts {
     pub planned: i64,
     pub held: i64,
     pub cancelled: i64,
+    /// Did not take place: a partner said so, or nobody said for a week.
+    pub missed: i64,
     pub homework_set: i64,
     pub homework_done: i64,
 }
@@ -138,7 +164,7 @@ impl Store {
         let rows = sqlx::query(concat!(
             "SELECT ",
             columns!(),
-            " FROM sessions s WHERE s.status = 'planned' AND s.starts_at >= $1 AND s.starts_at < $2 ORDER BY s.starts_at, s.id"
+            " FROM sessions s WHERE s.status = 'planned' AND s.missed_at IS NULL AND s.starts_at >= $1 AND s.starts_at < $2 ORDER BY s.starts_at, s.id"
         ))
         .bind(crate::sql::instant_text(from))
         .bind(crate::sql::instant_text(to))
@@ -163,16 +189,35 @@ impl Store {
     }
 
     /// Moves a planned session to `held` or `cancelled`. Fails with a conflict
-    /// when the session is no longer planned (another partner was quicker).
+    /// when the session is no longer planned (another partner was quicker, or
+    /// said it did not take place).
     async fn leave_planned(tx: &mut sqlx::AnyConnection, id: SessionId, status: SessionStatus) -> Result<()> {
         let done = sqlx::query(
             "UPDATE sessions SET status = $1, updated_at = $2, sequence = sequence + 1 \
-             WHERE id = $3 AND status = 'planned'",
+             WHERE id = $3 AND status = 'planned' AND missed_at IS NULL",
         )
         .bind(status.as_str())
         .bind(now_rfc3339())
         .bind(id.0)
         .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 1 {
+            Ok(())
+        } else {
+            Err(StoreError::Conflict(format!("session {id} is no longer planned")))
+        }
+    }
+
+    /// Records that a planned session did not take place. Fails with a
+    /// conflict when it is no longer planned (the other partner was quicker).
+    pub async fn record_missed(&self, id: SessionId) -> Result<()> {
+        let now = now_rfc3339();
+        let done = sqlx::query(
+            "UPDATE sessions SET missed_at = $1, updated_at = $1 WHERE id = $2 AND status = 'planned' AND missed_at IS NULL",
+        )
+        .bind(now.as_str())
+        .bind(id.0)
+        .execute(&self.pool)
         .await?;
         if done.rows_affected() == 1 {
             Ok(())
@@ -237,7 +282,7 @@ impl Store {
         for (id, sequence, starts_at) in moves {
             let done = sqlx::query(
                 "UPDATE sessions SET starts_at = $1, updated_at = $2, reschedules = reschedules + 1, \
-                 sequence = sequence + 1 WHERE id = $3 AND status = 'planned' AND sequence = $4",
+                 sequence = sequence + 1 WHERE id = $3 AND status = 'planned' AND missed_at IS NULL AND sequence = $4",
             )
             .bind(crate::sql::instant_text(*starts_at))
             .bind(now_rfc3339())
@@ -445,10 +490,13 @@ impl Store {
         Ok(true)
     }
 
-    pub async fn session_counts(&self, program: ProgramId) -> Result<SessionCounts> {
+    /// The program's sessions by status as of `now` (`StoredSession::status_at`).
+    pub async fn session_counts(&self, program: ProgramId, now: OffsetDateTime) -> Result<SessionCounts> {
+        let lapsed_before = crate::sql::instant_text(now - time::Duration::days(MISSED_AFTER_DAYS));
         let row = sqlx::query(
             "SELECT \
-               CAST(COALESCE(SUM(CASE WHEN s.status = 'planned' THEN 1 ELSE 0 END), 0) AS BIGINT) AS planned, \
+               CAST(COALESCE(SUM(CASE WHEN s.status = 'planned' AND s.missed_at IS NULL AND s.starts_at >= $2 THEN 1 ELSE 0 END), 0) AS BIGINT) AS planned, \
+               CAST(COALESCE(SUM(CASE WHEN s.status = 'planned' AND (s.missed_at IS NOT NULL OR s.starts_at < $2) THEN 1 ELSE 0 END), 0) AS BIGINT) AS missed, \
                CAST(COALESCE(SUM(CASE WHEN s.status = 'held' THEN 1 ELSE 0 END), 0) AS BIGINT) AS held, \
                CAST(COALESCE(SUM(CASE WHEN s.status = 'cancelled' THEN 1 ELSE 0 END), 0) AS BIGINT) AS cancelled, \
                CAST(COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 FROM notes n WHERE n.session_id = s.id AND n.kind = 'homework') THEN 1 ELSE 0 END), 0) AS BIGINT) AS homework_set, \
@@ -456,10 +504,12 @@ impl Store {
              FROM sessions s JOIN pairs p ON p.id = s.pair_id WHERE p.program_id = $1",
         )
         .bind(program.0)
+        .bind(lapsed_before)
         .fetch_one(&self.pool)
         .await?;
         Ok(SessionCounts {
             planned: row.try_get("planned")?,
+            missed: row.try_get("missed")?,
             held: row.try_get("held")?,
             cancelled: row.try_get("cancelled")?,
             homework_set: row.try_get("homework_set")?,

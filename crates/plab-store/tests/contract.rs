@@ -34,6 +34,9 @@ macro_rules! contract {
 }
 
 contract!(
+    a_session_said_not_to_have_happened_is_missed_and_leaves_planned_for_good,
+    the_session_timer_is_replaced_only_as_its_presser_read_it,
+    a_follow_up_is_kept_per_pair_and_signal,
     a_scim_write_is_all_or_nothing_and_a_delete_keeps_the_person,
     a_revoked_scim_token_is_found_no_more,
     migrations_run_on_an_empty_database_and_again,
@@ -374,8 +377,8 @@ async fn a_session_leaves_planned_once_and_keeps_its_homework_apart_from_notes(d
     store.cancel_session(ids[2], &[]).await.expect("cancel");
     let done: Vec<bool> = store.sessions(pair).await.expect("sessions").iter().map(|s| s.homework_done).collect();
     assert_eq!(done, [true, false, false], "the first session's homework was done");
-    let counts = store.session_counts(program).await.expect("counts");
-    assert_eq!((counts.planned, counts.held, counts.cancelled), (0, 2, 1));
+    let counts = store.session_counts(program, starts[0]).await.expect("counts");
+    assert_eq!((counts.planned, counts.held, counts.cancelled, counts.missed), (0, 2, 1, 0));
     assert_eq!((counts.homework_set, counts.homework_done), (1, 1));
     assert!(matches!(store.session(SessionId(ids[2].0 + 100)).await, Err(StoreError::NotFound { .. })));
 }
@@ -1081,4 +1084,73 @@ async fn accounts_are_paged_and_found_by_email_name_or_employee_id(db: &TestDb) 
     assert_eq!(by_id.accounts.iter().map(|a| a.email.as_str()).collect::<Vec<_>>(), ["pm@example.com"]);
     assert_eq!(store.accounts_page("ops.ex", 50, 0).await.expect("by e-mail").total, 1);
     assert_eq!(store.accounts_page("_", 50, 0).await.expect("literal").total, 0, "_ is a character");
+}
+
+async fn a_session_said_not_to_have_happened_is_missed_and_leaves_planned_for_good(db: &TestDb) {
+    let store = seeded(db).await;
+    let (program, pair) = approved_pair(&store).await;
+    let starts = starts();
+    store.plan_sessions(pair, &starts, 60, &[]).await.expect("plan");
+    let ids: Vec<SessionId> = store.sessions(pair).await.expect("sessions").iter().map(|s| s.id).collect();
+    store.record_missed(ids[0]).await.expect("missed");
+    assert!(matches!(store.record_missed(ids[0]).await, Err(StoreError::Conflict(_))), "once");
+    assert!(matches!(store.hold_session(ids[0], None, None).await, Err(StoreError::Conflict(_))));
+    assert!(matches!(store.cancel_session(ids[0], &[]).await, Err(StoreError::Conflict(_))));
+    assert!(matches!(store.reschedule_session(ids[0], starts[2]).await, Err(StoreError::Conflict(_))));
+    let first = store.session(ids[0]).await.expect("session");
+    assert_eq!(first.status, SessionStatus::Missed);
+    assert!(first.missed_at.is_some());
+    store.hold_session(ids[1], None, None).await.expect("hold");
+    assert!(matches!(store.record_missed(ids[1]).await, Err(StoreError::Conflict(_))), "a held session");
+    // Counted as of a day: the third, unanswered a week after its start, reads as missed too.
+    let day_after_the_third = starts[2] + time::Duration::days(1);
+    let counts = store.session_counts(program, day_after_the_third).await.expect("counts");
+    assert_eq!((counts.planned, counts.held, counts.missed), (1, 1, 1));
+    let counts = store.session_counts(program, starts[2] + time::Duration::days(8)).await.expect("counts");
+    assert_eq!((counts.planned, counts.held, counts.missed), (0, 1, 2));
+    let third = store.session(ids[2]).await.expect("third");
+    assert_eq!(third.status, SessionStatus::Planned, "nothing was written for it");
+    assert_eq!(third.status_at(starts[2] + time::Duration::days(8)), SessionStatus::Missed);
+    assert!(third.lapsed_at(starts[2] + time::Duration::days(8)));
+    let reminders = store.planned_sessions_starting(starts[0], starts[2]).await.expect("planned");
+    assert!(reminders.is_empty(), "no reminder for a missed session: {reminders:?}");
+}
+
+async fn the_session_timer_is_replaced_only_as_its_presser_read_it(db: &TestDb) {
+    use plab_domain::timer::TimerState;
+    let store = seeded(db).await;
+    let (_, pair) = approved_pair(&store).await;
+    let starts = starts();
+    store.plan_sessions(pair, &starts, 60, &[]).await.expect("plan");
+    let id = store.sessions(pair).await.expect("sessions")[0].id;
+    assert_eq!(store.timer(id).await.expect("timer"), None);
+    let running = TimerState { segment: 0, started_at: starts[0], spent_seconds: 0, paused: false };
+    assert!(store.save_timer(id, None, Some(running), None).await.expect("start"));
+    assert!(!store.save_timer(id, None, Some(running), None).await.expect("started meanwhile"), "the other device");
+    assert_eq!(store.timer(id).await.expect("timer"), Some(running));
+    let next = TimerState { segment: 1, started_at: starts[0] + time::Duration::minutes(11), ..running };
+    assert!(store.save_timer(id, Some(running), Some(next), Some(("Connect", 11, "vp"))).await.expect("next"));
+    assert!(!store.save_timer(id, Some(running), Some(next), Some(("Connect", 12, "pm"))).await.expect("stale"));
+    assert_eq!(store.timer(id).await.expect("timer"), Some(next));
+    let measures = store.session_measures(plab_store::Scope::Pair(pair)).await.expect("measures");
+    assert_eq!(
+        measures.segments.iter().map(|t| (t.segment.as_str(), t.minutes)).collect::<Vec<_>>(),
+        [("Connect", 11)]
+    );
+    assert!(store.save_timer(id, Some(next), None, None).await.expect("stop"));
+    assert_eq!(store.timer(id).await.expect("timer"), None);
+}
+
+async fn a_follow_up_is_kept_per_pair_and_signal(db: &TestDb) {
+    use plab_domain::triage::FollowUp;
+    let store = seeded(db).await;
+    let (program, pair) = approved_pair(&store).await;
+    assert!(store.follow_ups(program).await.expect("none").is_empty());
+    store.set_follow_up(pair, "unfocused", FollowUp::Contacted).await.expect("set");
+    store.set_follow_up(pair, "expert_reflex", FollowUp::New).await.expect("set");
+    store.set_follow_up(pair, "unfocused", FollowUp::Resolved).await.expect("replace");
+    let seen: Vec<(String, FollowUp)> =
+        store.follow_ups(program).await.expect("follow-ups").into_iter().map(|f| (f.signal, f.state)).collect();
+    assert_eq!(seen, [("expert_reflex".to_owned(), FollowUp::New), ("unfocused".to_owned(), FollowUp::Resolved)]);
+    assert!(store.follow_ups(ProgramId(program.0 + 100)).await.expect("another program").is_empty());
 }

@@ -48,8 +48,9 @@ pub fn figures(r: &Report) -> Vec<Figure> {
         count("cross_department_pairs", "Silos crossed (pairs across departments)", r.cross_department_pairs),
         count("sessions.scheduled", "Sessions scheduled (any outcome)", r.sessions.scheduled),
         count("sessions.held", "Sessions held", r.sessions.held),
-        count("sessions.planned", "Sessions still planned (not held or cancelled yet)", r.sessions.planned),
+        count("sessions.planned", "Sessions still planned (not held, cancelled or missed yet)", r.sessions.planned),
         count("sessions.cancelled", "Sessions cancelled", r.sessions.cancelled),
+        count("sessions.missed", "Sessions that did not take place", r.sessions.missed),
         glance(
             "cadence_kept",
             "Cadence kept (sessions held on time, of all no longer planned)",

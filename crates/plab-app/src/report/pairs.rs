@@ -33,6 +33,8 @@ pub struct PairRow {
     pub status: String,
     pub sessions_held: usize,
     pub sessions_cancelled: usize,
+    /// Did not take place: a partner said so, or nobody said within a week.
+    pub sessions_missed: usize,
     /// The day (UTC) of the pair's last held session; null before the first.
     pub last_session: Option<String>,
     /// The report's cadence kept, for this pair alone: of its sessions held
@@ -53,8 +55,8 @@ pub async fn pair_rows(store: &Store, actor: &Actor, program: ProgramId) -> Resu
     let sessions = store.program_sessions(program).await?;
     let measures = store.session_measures(Scope::Program(program)).await?;
     let pulses = store.program_pulse_answers(program).await?;
-    let evidence = crate::signals::evidence_by_pair(cadence, &sessions, &measures, &pulses);
     let now = OffsetDateTime::now_utc();
+    let evidence = crate::signals::evidence_by_pair(cadence, &sessions, &measures, &pulses, now);
     let mut by_pair: BTreeMap<i64, Vec<StoredSession>> = BTreeMap::new();
     for s in sessions {
         by_pair.entry(s.pair_id.0).or_default().push(s);
@@ -72,8 +74,9 @@ pub async fn pair_rows(store: &Store, actor: &Actor, program: ProgramId) -> Resu
                 status: p.status,
                 sessions_held: held().count(),
                 sessions_cancelled: own.iter().filter(|s| s.status == SessionStatus::Cancelled).count(),
+                sessions_missed: own.iter().filter(|s| s.status_at(now) == SessionStatus::Missed).count(),
                 last_session: held().map(|s| s.starts_at).max().map(|t| Date::of_instant(t).to_string()),
-                cadence_kept: cadence_kept(own, cadence),
+                cadence_kept: cadence_kept(own, cadence, now),
                 signals: evidence.get(&PairId(p.id)).map_or(0, |e| signals_at(e, now).len()),
             }
         })
@@ -97,6 +100,7 @@ pub fn pairs_csv(rows: &[PairRow]) -> String {
             "status",
             "sessions_held",
             "sessions_cancelled",
+            "sessions_missed",
             "last_session",
             "cadence_kept",
             "signals",
@@ -112,6 +116,7 @@ pub fn pairs_csv(rows: &[PairRow]) -> String {
             r.status.clone(),
             r.sessions_held.to_string(),
             r.sessions_cancelled.to_string(),
+            r.sessions_missed.to_string(),
             r.last_session.clone().unwrap_or_default(),
             super::figures::percent(r.cadence_kept, ""),
             r.signals.to_string(),

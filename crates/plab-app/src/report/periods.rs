@@ -27,6 +27,8 @@ pub struct Fortnight {
     pub held: usize,
     pub planned: usize,
     pub cancelled: usize,
+    /// Did not take place: a partner said so, or nobody said within a week.
+    pub missed: usize,
     /// Pairs showing any signal at its end (or now, for the current one).
     pub pairs_at_risk: usize,
 }
@@ -46,7 +48,7 @@ pub(crate) fn fortnights(
         let next = first.plus_days(FORTNIGHT_DAYS);
         let (from, to) = (first.midnight_utc(), next.midnight_utc());
         let inside: Vec<&StoredSession> = sessions.iter().filter(|s| s.starts_at >= from && s.starts_at < to).collect();
-        let count = |status| inside.iter().filter(|s| s.status == status).count();
+        let count = |status| inside.iter().filter(|s| s.status_at(now) == status).count();
         out.push(Fortnight {
             starts: first.to_string(),
             ends: first.plus_days(FORTNIGHT_DAYS - 1).to_string(),
@@ -54,6 +56,7 @@ pub(crate) fn fortnights(
             held: count(SessionStatus::Held),
             planned: count(SessionStatus::Planned),
             cancelled: count(SessionStatus::Cancelled),
+            missed: count(SessionStatus::Missed),
             pairs_at_risk: at_risk_at(to.min(now)),
         });
         first = next;
@@ -72,13 +75,14 @@ pub fn fortnights_csv(fortnights: &[Fortnight]) -> String {
             "held",
             "planned",
             "cancelled",
+            "missed",
             "pairs_at_risk",
         ])
         .is_ok();
     for f in fortnights {
-        let figures = [f.scheduled, f.held, f.planned, f.cancelled, f.pairs_at_risk].map(|n| n.to_string());
-        let [scheduled, held, planned, cancelled, at_risk] = &figures;
-        ok &= out.write_record([&f.starts, &f.ends, scheduled, held, planned, cancelled, at_risk]).is_ok();
+        let figures = [f.scheduled, f.held, f.planned, f.cancelled, f.missed, f.pairs_at_risk].map(|n| n.to_string());
+        let [scheduled, held, planned, cancelled, missed, at_risk] = &figures;
+        ok &= out.write_record([&f.starts, &f.ends, scheduled, held, planned, cancelled, missed, at_risk]).is_ok();
     }
     debug_assert!(ok, "writing CSV into memory cannot fail");
     String::from_utf8(out.into_inner().unwrap_or_default()).unwrap_or_default()
@@ -101,6 +105,7 @@ mod tests {
             homework_done: false,
             sequence: 0,
             updated_at: at,
+            missed_at: None,
         }
     }
 

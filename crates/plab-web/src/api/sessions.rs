@@ -5,7 +5,7 @@ use crate::auth::Authed;
 use crate::error::{ApiError, ErrorBody};
 use axum::Json;
 use axum::extract::{Path, State};
-use plab_app::sessions::{self, HoldInput, PlannedMove, RescheduleInput, SessionView};
+use plab_app::sessions::{self, HoldInput, PlannedMove, RescheduleInput, SessionView, TimerView};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use time::OffsetDateTime;
@@ -21,6 +21,63 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(preview_reschedule))
         .routes(routes!(my_pulse, answer_pulse))
         .routes(routes!(record_segment))
+        .routes(routes!(missed))
+        .routes(routes!(timer, press_timer))
+}
+
+/// A partner says a planned session did not take place, once its start has
+/// passed: it is recorded as `missed` (audited) and no pulse follows. Both
+/// partners are asked (`awaiting_outcome`) from its end; a week after its
+/// start without an answer it reads as missed anyway, though a partner may
+/// still mark it held.
+#[utoipa::path(post, path = "/api/v1/sessions/{session}/missed", security(("bearer" = [])),
+    params(("session" = i64, Path, description = "session id")),
+    responses((status = 200, body = SessionView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub(crate) async fn missed(
+    State(s): State<AppState>,
+    Authed(actor): Authed,
+    Path(id): Path<String>,
+) -> Result<Json<SessionView>, ApiError> {
+    let id = crate::path_session(&id)?;
+    Ok(Json(sessions::record_missed(&s.store, &actor, id, OffsetDateTime::now_utc()).await?))
+}
+
+/// The session timer as it runs now, the same on every device of either partner.
+#[utoipa::path(get, path = "/api/v1/sessions/{session}/timer", security(("bearer" = [])),
+    params(("session" = i64, Path, description = "session id")),
+    responses((status = 200, body = TimerView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub(crate) async fn timer(
+    State(s): State<AppState>,
+    Authed(actor): Authed,
+    Path(id): Path<String>,
+) -> Result<Json<TimerView>, ApiError> {
+    Ok(Json(sessions::timer(&s.store, &actor, crate::path_session(&id)?, OffsetDateTime::now_utc()).await?))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TimerBody {
+    /// `start`, `pause`, `resume`, `next` (records the finished segment's minutes) or `stop`.
+    action: String,
+    /// The segment the caller showed (from 0): a `next` that crossed another
+    /// device's does nothing.
+    #[serde(default)]
+    segment: Option<usize>,
+}
+
+/// A partner presses a timer button; only a planned session has a timer (409 otherwise).
+#[utoipa::path(post, path = "/api/v1/sessions/{session}/timer", security(("bearer" = [])), request_body = TimerBody,
+    params(("session" = i64, Path, description = "session id")),
+    responses((status = 200, body = TimerView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub(crate) async fn press_timer(
+    State(s): State<AppState>,
+    Authed(actor): Authed,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<TimerBody>,
+) -> Result<Json<TimerView>, ApiError> {
+    let id = crate::path_session(&id)?;
+    let now = OffsetDateTime::now_utc();
+    Ok(Json(sessions::press_timer(&s.store, &actor, id, &body.action, body.segment, now).await?))
 }
 
 /// The pair's sessions, for its partners and its program's sponsors (times and status only).

@@ -9,7 +9,7 @@ use axum::extract::{Path, State};
 use axum::response::Redirect;
 use plab_app::{lab, signals};
 use plab_domain::charter::{LAB_RULES, LabRule};
-use plab_domain::signals::Signal;
+use plab_domain::signals::{Signal, SignalKind};
 use serde::Deserialize;
 
 pub fn routes() -> Router<AppState> {
@@ -30,6 +30,25 @@ struct PairPage {
     signals: Vec<Signal>,
     /// What the last action did, in a sentence.
     notice: Option<&'static str>,
+    /// For a sponsor: the program's name, to go back to its pairs at risk,
+    /// and where the sponsors are with each signal the pair shows.
+    sponsor_view: Option<SponsorView>,
+}
+
+struct SponsorView {
+    program_name: String,
+    follow_ups: Vec<(SignalKind, plab_domain::triage::FollowUp)>,
+}
+
+impl PairPage {
+    fn follow_up_of(&self, kind: impl std::borrow::Borrow<SignalKind>) -> Option<&'static str> {
+        let view = self.sponsor_view.as_ref()?;
+        view.follow_ups.iter().find(|(k, _)| k == kind.borrow()).map(|(_, f)| f.label())
+    }
+
+    fn signal_label(&self, kind: impl std::borrow::Borrow<SignalKind>) -> &'static str {
+        plab_app::triage::signal_label(*kind.borrow())
+    }
 }
 
 #[derive(Deserialize)]
@@ -46,6 +65,15 @@ async fn pair(
     let id = crate::path_pair(&raw)?;
     let lab = lab::overview(&s.store, &s.vault, &visitor.actor, id).await?;
     let signals = signals::for_pair(&s.store, &visitor.actor, id).await?;
+    // Only the program's sponsors open a pair without its notes.
+    let sponsor_view = if lab.notes.is_none() {
+        let program = plab_store::ProgramId(lab.pair.program);
+        let report = plab_app::report::for_sponsor(&s.store, &visitor.actor, program).await?;
+        let follow_ups = plab_app::triage::of_pair(&s.store, &visitor.actor, id, &report).await?;
+        Some(SponsorView { program_name: report.name.clone(), follow_ups })
+    } else {
+        None
+    };
     let notice = match query.done.as_deref() {
         Some("accepted") if lab.pair.status == "active" => {
             Some("You accepted the lab rules. You both have: your sessions are planned.")
@@ -54,7 +82,15 @@ async fn pair(
         Some("note") => Some("Your note is saved. Only the two of you can read it."),
         _ => None,
     };
-    Ok(PairPage { signed_in: Some(visitor.chrome()), csrf: visitor.csrf, lab, rules: &LAB_RULES, signals, notice })
+    Ok(PairPage {
+        signed_in: Some(visitor.chrome()),
+        csrf: visitor.csrf,
+        lab,
+        rules: &LAB_RULES,
+        signals,
+        notice,
+        sponsor_view,
+    })
 }
 
 super::carries_csrf!(NoteForm);

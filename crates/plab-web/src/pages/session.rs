@@ -23,6 +23,62 @@ pub fn routes() -> Router<AppState> {
         .route("/sessions/{session}/reschedule", post(reschedule))
         .route("/sessions/{session}/pulse", post(pulse))
         .route("/sessions/{session}/segments", post(segment))
+        .route("/sessions/{session}/missed", post(missed))
+        .route("/sessions/{session}/timer", get(timer).post(press_timer))
+}
+
+/// The timer as it runs now, for the page's script on either partner's device.
+async fn timer(
+    State(s): State<AppState>,
+    visitor: SignedIn,
+    Path(raw): Path<String>,
+) -> Result<axum::Json<sessions::TimerView>, PageError> {
+    let id = crate::path_session(&raw)?;
+    Ok(axum::Json(sessions::timer(&s.store, &visitor.actor, id, OffsetDateTime::now_utc()).await?))
+}
+
+#[derive(Deserialize)]
+struct TimerForm {
+    #[serde(default)]
+    csrf: String,
+    action: String,
+    /// The segment the page showed, so a press that crossed the other device's does nothing.
+    #[serde(default)]
+    segment: Option<usize>,
+}
+
+super::carries_csrf!(TimerForm);
+
+/// A timer button pressed on the page: the server keeps the timer, so a
+/// reload or the partner's device shows the same segment and time.
+async fn press_timer(
+    State(s): State<AppState>,
+    Path(raw): Path<String>,
+    Checked(visitor, form): Checked<TimerForm>,
+) -> Result<axum::Json<sessions::TimerView>, PageError> {
+    let id = crate::path_session(&raw)?;
+    let now = OffsetDateTime::now_utc();
+    let view = sessions::press_timer(&s.store, &visitor.actor, id, &form.action, form.segment, now).await?;
+    Ok(axum::Json(view))
+}
+
+/// "No, it did not happen": the session is recorded as missed. A refusal
+/// (the partner answered first) comes back on the page itself.
+async fn missed(
+    State(s): State<AppState>,
+    Path(raw): Path<String>,
+    Checked(visitor, _): Checked<super::CsrfForm>,
+) -> Result<Response, PageError> {
+    let id = crate::path_session(&raw)?;
+    match sessions::record_missed(&s.store, &visitor.actor, id, OffsetDateTime::now_utc()).await {
+        Ok(_) => Ok(Redirect::to(&format!("/sessions/{id}?done=missed")).into_response()),
+        Err(plab_app::AppError::Conflict(why)) => {
+            let retyped = Retyped { refusal: Some(why), ..Retyped::default() };
+            let page = session_page(&s, visitor, id, None, retyped).await?;
+            Ok((StatusCode::CONFLICT, page).into_response())
+        }
+        Err(other) => Err(other.into()),
+    }
 }
 
 #[derive(Deserialize)]
@@ -70,6 +126,11 @@ struct SessionPage {
     reschedule_rest: bool,
     /// A move shown before it is made: each session on both partners' clocks.
     preview: Vec<plab_app::sessions::PlannedMove>,
+    /// Why the last action was refused, for the summary at the top.
+    refusal: Option<String>,
+    /// A refused hold: why, beside the homework field, and what was typed.
+    homework_error: Option<String>,
+    homework_value: String,
 }
 
 #[derive(Deserialize, Default)]
@@ -89,6 +150,7 @@ async fn page(
         Some("pulse") => Some("Your pulse is saved. Only you see your answers."),
         Some("moved") => Some("The session is moved; your partner's calendar follows."),
         Some("cancelled") => Some("This session is cancelled."),
+        Some("missed") => Some("Recorded: this session did not take place. Nobody is asked about it again."),
         _ => None,
     };
     session_page(&s, visitor, id, notice, Retyped::default()).await
@@ -102,6 +164,9 @@ struct Retyped {
     value: String,
     rest: bool,
     preview: Vec<plab_app::sessions::PlannedMove>,
+    refusal: Option<String>,
+    homework_error: Option<String>,
+    homework_value: String,
 }
 
 async fn session_page(
@@ -132,6 +197,9 @@ async fn session_page(
         reschedule_value: retyped.value,
         reschedule_rest: retyped.rest,
         preview: retyped.preview,
+        refusal: retyped.refusal,
+        homework_error: retyped.homework_error,
+        homework_value: retyped.homework_value,
     })
 }
 
@@ -146,16 +214,44 @@ struct HoldForm {
     previous_homework_done: Option<String>,
 }
 
+/// "Yes, it was held" (or marking it held as it ends): homework for next
+/// time, then the pulse. A refused hold comes back with the homework kept.
 async fn hold(
     State(s): State<AppState>,
     Path(raw): Path<String>,
     Checked(visitor, form): Checked<HoldForm>,
-) -> Result<Redirect, PageError> {
+) -> Result<Response, PageError> {
     let id = crate::path_session(&raw)?;
-    let input =
-        HoldInput { homework: Some(form.homework), previous_homework_done: form.previous_homework_done.is_some() };
-    sessions::hold(&s.store, &s.vault, &visitor.actor, id, &input, OffsetDateTime::now_utc()).await?;
-    Ok(Redirect::to(&format!("/sessions/{id}?done=held#pulse")))
+    let input = HoldInput {
+        homework: Some(form.homework.clone()),
+        previous_homework_done: form.previous_homework_done.is_some(),
+    };
+    let refused = |refusal: Option<String>, homework_error: Option<String>| Retyped {
+        refusal,
+        homework_error,
+        homework_value: form.homework.clone(),
+        ..Retyped::default()
+    };
+    match sessions::hold(&s.store, &s.vault, &visitor.actor, id, &input, OffsetDateTime::now_utc()).await {
+        Ok(_) => Ok(Redirect::to(&format!("/sessions/{id}?done=held#pulse")).into_response()),
+        Err(plab_app::AppError::Invalid(problems)) => {
+            let beside = problems.iter().find(|p| p.field.as_deref() == Some("homework")).map(|p| p.message.clone());
+            let others: Vec<String> =
+                problems.iter().filter(|p| p.field.as_deref() != Some("homework")).map(ToString::to_string).collect();
+            let summary = if others.is_empty() {
+                "The session was not marked held: see the homework field.".to_owned()
+            } else {
+                others.join("; ")
+            };
+            let page = session_page(&s, visitor, id, None, refused(Some(summary), beside)).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(plab_app::AppError::Conflict(why)) => {
+            let page = session_page(&s, visitor, id, None, refused(Some(why), None)).await?;
+            Ok((StatusCode::CONFLICT, page).into_response())
+        }
+        Err(other) => Err(other.into()),
+    }
 }
 
 #[derive(Deserialize)]
@@ -220,7 +316,8 @@ async fn reschedule(
     } else {
         sessions::reschedule(&s.store, &s.vault, &s.post, &visitor.actor, id, &input, now).await.map(|_| None)
     };
-    let retyped = |error, preview| Retyped { error, value: form.starts_at.clone(), rest, preview };
+    let retyped =
+        |error, preview| Retyped { error, value: form.starts_at.clone(), rest, preview, ..Retyped::default() };
     match outcome {
         Ok(None) => Ok(Redirect::to(&format!("/sessions/{id}?done=moved")).into_response()),
         Ok(Some(preview)) => Ok(session_page(&s, visitor, id, None, retyped(None, preview)).await?.into_response()),

@@ -14,7 +14,8 @@ use plab_app::lab::{self, PairView, QuestionStrength};
 use plab_app::pairing::sponsor;
 use plab_app::report::{self, Figure, Report};
 use plab_app::sessions::{self, ProgramHealth};
-use plab_domain::signals::SignalKind;
+use plab_app::triage;
+use plab_domain::triage::FollowUp;
 use plab_store::PairRule;
 use serde::Deserialize;
 
@@ -31,6 +32,7 @@ pub fn routes() -> Router<AppState> {
         .route("/programs/{program}/pairing/approve", post(approve))
         .route("/programs/{program}/pairing/rule", post(rule))
         .route("/programs/{program}/pairing/sharpen", post(ask_to_sharpen))
+        .route("/pairs/{pair}/follow-up", post(follow_up))
 }
 
 #[derive(Template, WebTemplate)]
@@ -44,17 +46,14 @@ struct ProgramPage {
     report: std::sync::Arc<Report>,
     /// The report's figures as the summary CSV has them (`report::figures`).
     figures: Vec<Figure>,
-    at_risk: Vec<RiskRow>,
+    csrf: String,
+    /// The pairs at risk, one row per signal, sorted as asked.
+    triage: triage::Triage,
+    /// A refused follow-up: why, for the summary above the table.
+    triage_error: Option<String>,
+    triage_saved: bool,
     sessions_chart: Chart,
     signals_chart: Chart,
-}
-
-/// A pair at risk as the dashboard lists it: who, which signals, what to do.
-struct RiskRow {
-    pair: i64,
-    leader: String,
-    mentor: String,
-    signals: Vec<(String, &'static str)>,
 }
 
 impl ProgramPage {
@@ -65,6 +64,31 @@ impl ProgramPage {
     fn charts(&self) -> [&Chart; 2] {
         [&self.sessions_chart, &self.signals_chart]
     }
+
+    /// The triage table's column headers: (label, sort key, whether it is the current sort).
+    fn triage_columns(&self) -> Vec<(&'static str, &'static str, bool)> {
+        [
+            ("Pair", triage::SortBy::Pair),
+            ("Signal", triage::SortBy::Signal),
+            ("Since", triage::SortBy::Since),
+            ("Last session held", triage::SortBy::LastSession),
+            ("Follow-up", triage::SortBy::FollowUp),
+        ]
+        .into_iter()
+        .map(|(label, key)| (label, key.as_str(), key == self.triage.sort))
+        .collect()
+    }
+
+    fn follow_up_states(&self) -> [FollowUp; 3] {
+        FollowUp::ALL
+    }
+}
+
+#[derive(Deserialize, Default)]
+struct ProgramQuery {
+    sort: Option<String>,
+    /// Set on the way back from a saved follow-up.
+    saved: Option<String>,
 }
 
 impl PrintPage {
@@ -90,6 +114,13 @@ fn figure_id(metric: &str) -> String {
     format!("figure-{}", metric.replace(['.', '_'], "-"))
 }
 
+/// A pair at risk as the print view lists it: who, which signals, what to do.
+struct RiskRow {
+    leader: String,
+    mentor: String,
+    signals: Vec<(String, &'static str)>,
+}
+
 /// The pairs at risk with their partners' names and the protocol's advice.
 fn risk_rows(report: &Report, pairs: &[PairView]) -> Vec<RiskRow> {
     report
@@ -100,10 +131,15 @@ fn risk_rows(report: &Report, pairs: &[PairView]) -> Vec<RiskRow> {
             let signals = r
                 .signals
                 .iter()
-                .map(|k| (k.replace('_', " "), SignalKind::from_name(k).map_or("", SignalKind::adjustment)))
+                .map(|k| {
+                    (
+                        k.replace('_', " "),
+                        plab_domain::signals::SignalKind::from_name(k)
+                            .map_or("", plab_domain::signals::SignalKind::adjustment),
+                    )
+                })
                 .collect();
             RiskRow {
-                pair: r.pair,
                 leader: pair.map_or_else(String::new, |p| p.leader.name.clone()),
                 mentor: pair.map_or_else(String::new, |p| p.mentor.name.clone()),
                 signals,
@@ -116,13 +152,26 @@ async fn program(
     State(s): State<AppState>,
     visitor: SignedIn,
     Path(raw): Path<String>,
+    axum::extract::Query(query): axum::extract::Query<ProgramQuery>,
 ) -> Result<ProgramPage, PageError> {
     let id = crate::path_program(&raw)?;
+    let mut page = program_page(&s, visitor, id, triage::SortBy::parse(query.sort.as_deref()), None).await?;
+    page.triage_saved = query.saved.is_some();
+    Ok(page)
+}
+
+async fn program_page(
+    s: &AppState,
+    visitor: SignedIn,
+    id: plab_store::ProgramId,
+    sort: triage::SortBy,
+    triage_error: Option<String>,
+) -> Result<ProgramPage, PageError> {
     let questions = lab::question_strengths(&s.store, &visitor.actor, id).await?;
     let pairs = lab::list_pairs(&s.store, &visitor.actor, id, lab::Page::ALL).await?;
     let health = sessions::health(&s.store, &visitor.actor, id).await?;
     let report = report::for_sponsor(&s.store, &visitor.actor, id).await?;
-    let at_risk = risk_rows(&report, &pairs);
+    let triage = triage::table(&s.store, &visitor.actor, id, &report, sort).await?;
     let (sessions_chart, signals_chart) = (charts::sessions_over_time(&report), charts::signals_over_time(&report));
     Ok(ProgramPage {
         signed_in: Some(visitor.chrome()),
@@ -132,10 +181,51 @@ async fn program(
         health,
         figures: report::figures(&report),
         report,
-        at_risk,
+        csrf: visitor.csrf.clone(),
+        triage,
+        triage_error,
+        triage_saved: false,
         sessions_chart,
         signals_chart,
     })
+}
+
+#[derive(Deserialize)]
+struct FollowUpForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    signal: String,
+    #[serde(default)]
+    state: String,
+    /// The table's sort, kept on the way back.
+    #[serde(default)]
+    sort: Option<String>,
+}
+
+/// A sponsor records where they are with one signal of a pair at risk; back
+/// to the table as it was sorted. A refused value comes back above the table.
+async fn follow_up(
+    State(s): State<AppState>,
+    Path(raw): Path<String>,
+    Checked(visitor, form): Checked<FollowUpForm>,
+) -> Result<Response, PageError> {
+    let pair = crate::path_pair(&raw)?;
+    let sort = triage::SortBy::parse(form.sort.as_deref());
+    match triage::set_follow_up(&s.store, &visitor.actor, pair, &form.signal, &form.state).await {
+        Ok(program) => {
+            let to = format!("/programs/{program}?sort={}&saved={pair}#at-risk", sort.as_str());
+            Ok(Redirect::to(&to).into_response())
+        }
+        Err(plab_app::AppError::Invalid(problems)) => {
+            let program = s.store.pair(pair).await.map_err(plab_app::AppError::from)?.program;
+            let why = problems.iter().map(|p| p.message.clone()).collect::<Vec<_>>().join("; ");
+            let why = format!("The follow-up was not saved: {why}.");
+            let page = program_page(&s, visitor, program, sort, Some(why)).await?;
+            Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(other) => Err(other.into()),
+    }
 }
 
 /// The report as a JSON download, the same document as the API's.
@@ -392,4 +482,4 @@ async fn rule(
     }
 }
 
-super::carries_csrf!(RuleForm, SharpenForm);
+super::carries_csrf!(RuleForm, SharpenForm, FollowUpForm);

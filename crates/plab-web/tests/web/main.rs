@@ -47,6 +47,7 @@ mod rosters;
 mod scim;
 mod selfassessment;
 mod sessions;
+mod sessions_missed;
 mod setup;
 mod sso;
 mod trust;

@@ -411,6 +411,12 @@ async fn every_page_route_by_every_role_over_own_and_others_resources(app: App) 
             PAGE,                                                     [H, H, F, A, H, H, H, S]),
         post(format!("/sessions/{own_s}/segments"), &[("segment", "Connect"), ("minutes", "9")], saved,
                                                                               [A, A, F, H, H, H, H, S]),
+        // Held by now: it did take place, and its timer is gone.
+        post(format!("/sessions/{own_s}/missed"), &[], PAGE,                 [C, C, F, H, H, H, H, S]),
+        get(format!("/sessions/{own_s}/timer"), FILE,                         [A, A, F, H, H, H, H, S]),
+        post(format!("/sessions/{own_s}/timer"), &[("action", "start")], PAGE, [C, C, F, H, H, H, H, S]),
+        post(format!("/pairs/{pair1}/follow-up"), &[("signal", "unfocused"), ("state", "contacted")],
+            to(format!("/programs/{p}?sort=since&saved={pair1}#at-risk")),    [F, F, A, H, H, H, H, S]),
         // Each partner rates their own statements; the other's are refused.
         post(format!("/programs/{p}/self-assessment/closing"), &[("digital_fluency", "3"), ("empathy_employees", "3"), ("empathy_customers", "3")],
             PAGE,                                                             [A, U, F, A, H, H, H, S]),
