@@ -307,8 +307,7 @@ pub(crate) fn cadence_kept(sessions: &[StoredSession], cadence_days: u32, now: O
     for s in sessions {
         first_of_pair.entry(s.pair_id).or_insert(s.starts_at);
     }
-    let settled: Vec<&StoredSession> =
-        sessions.iter().filter(|s| s.starts_at <= now && s.status_at(now) != SessionStatus::Planned).collect();
+    let settled: Vec<&StoredSession> = sessions.iter().filter(|s| s.status_at(now) != SessionStatus::Planned).collect();
     if settled.is_empty() {
         return None;
     }

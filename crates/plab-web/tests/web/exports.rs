@@ -74,6 +74,7 @@ async fn the_pairs_csv_has_one_row_per_pair_and_nothing_private(app: App) {
             "status",
             "sessions_held",
             "sessions_cancelled",
+            "sessions_missed",
             "last_session",
             "cadence_kept",
             "signals"
@@ -84,10 +85,10 @@ async fn the_pairs_csv_has_one_row_per_pair_and_nothing_private(app: App) {
     assert_eq!(first[0], app.pair1.to_string());
     assert_eq!((first[1].as_str(), first[2].as_str()), ("Name L1", "Sales"));
     assert_eq!((first[3].as_str(), first[4].as_str()), ("Name M1", "Ops"));
-    assert_eq!((first[5].as_str(), first[6].as_str(), first[7].as_str()), ("active", "3", "0"));
+    assert_eq!((first[5].as_str(), first[6].as_str(), first[7].as_str(), first[8].as_str()), ("active", "3", "0", "0"));
     let a_week_ago = plab_domain::Date::of_instant(time::OffsetDateTime::now_utc() - time::Duration::days(7));
-    assert_eq!(first[8], a_week_ago.to_string(), "the last held session's day");
-    assert!(first[9].ends_with('%'), "cadence as the page shows a share: {first:?}");
+    assert_eq!(first[9], a_week_ago.to_string(), "the last held session's day");
+    assert!(first[10].ends_with('%'), "cadence as the page shows a share: {first:?}");
     assert_eq!(table[2][6], "0", "pair 2 has held nothing");
     // The API's rows are the same, and as clean.
     let token = app.login("s@lab.test").await;
@@ -165,7 +166,10 @@ async fn the_summary_csv_is_one_table_whose_figures_read_as_on_the_page(app: App
     assert_eq!(held[1], "3");
     // The fortnights are their own CSV.
     let fortnights = sponsor_get(&app, &format!("/programs/{}/fortnights.csv", app.program)).await;
-    assert!(fortnights.starts_with("fortnight_starts,fortnight_ends,scheduled,held,planned,cancelled,pairs_at_risk\n"));
+    assert!(
+        fortnights
+            .starts_with("fortnight_starts,fortnight_ends,scheduled,held,planned,cancelled,missed,pairs_at_risk\n")
+    );
 }
 
 async fn a_cancelled_session_lowers_the_cadence_kept(app: App) {
