@@ -174,7 +174,7 @@ fn comment(field: &'static str, value: Option<&str>) -> Result<Option<String>, F
 /// A whole number from 1 to 5.
 pub fn parse_scale(field: &'static str, value: Option<&str>) -> Result<u8, FieldError> {
     let Some(raw) = value.map(str::trim).filter(|t| !t.is_empty()) else {
-        return Err(FieldError::new(field, "is missing: answer 1 to 5"));
+        return Err(FieldError::new(field, crate::words::ONE_TO_FIVE));
     };
     raw.parse::<u8>()
         .ok()

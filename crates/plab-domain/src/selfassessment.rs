@@ -74,8 +74,8 @@ pub fn parse_answers(role: Role, answers: &BTreeMap<String, i64>) -> Result<Vec<
     let mut out = Vec::new();
     for item in self_items(role) {
         match answers.get(item.code).map(|&v| u8::try_from(v).ok().filter(|v| (1..=5).contains(v))) {
-            None => errors.push(FieldError::new(item.code, "is missing: answer 1 to 5")),
-            Some(None) => errors.push(FieldError::new(item.code, "choose a number from 1 to 5")),
+            None => errors.push(FieldError::new(item.code, crate::words::ONE_TO_FIVE)),
+            Some(None) => errors.push(FieldError::new(item.code, crate::words::ONE_TO_FIVE)),
             Some(Some(v)) => out.push((item.code, v)),
         }
     }

@@ -219,7 +219,7 @@ impl Pulse {
         let mut out = Vec::new();
         for item in pulse_items(role) {
             match answers.get(item.code) {
-                None => errors.push(FieldError::new(item.code, "is missing: answer 1 to 5")),
+                None => errors.push(FieldError::new(item.code, crate::words::ONE_TO_FIVE)),
                 Some(&v) => match u8::try_from(v).ok().filter(|v| (1..=5).contains(v)) {
                     Some(v) => out.push((item.code, v)),
                     None => errors.push(FieldError::new(item.code, crate::words::between(v, 1, 5))),

@@ -4,6 +4,9 @@
 //! list and on the command line, and a later translation has one place to go.
 //! No Rust ranges (`1..=52`), type names or raw codes reach a reader.
 
+/// A 1-to-5 answer left out (a pulse, a check-in, a self-assessment).
+pub const ONE_TO_FIVE: &str = "choose an answer from 1 to 5";
+
 /// A number outside what a field accepts: "must be between 1 and 52 (you entered 0)".
 pub fn between(got: impl std::fmt::Display, lo: impl std::fmt::Display, hi: impl std::fmt::Display) -> String {
     format!("must be between {lo} and {hi} (you entered {got})")

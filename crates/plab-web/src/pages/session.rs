@@ -131,6 +131,26 @@ struct SessionPage {
     /// A refused hold: why, beside the homework field, and what was typed.
     homework_error: Option<String>,
     homework_value: String,
+    /// A refused pulse: each problem beside its statement, and the summary.
+    pulse_errors: super::form::Errors,
+}
+
+impl SessionPage {
+    /// The session's state in words, never its stored code.
+    fn status_label(&self) -> &'static str {
+        match self.detail.session.status.as_str() {
+            "held" => "Held",
+            "cancelled" => "Cancelled",
+            "missed" => "Did not take place",
+            _ if self.detail.session.awaiting_outcome => "Time passed: did it take place?",
+            _ => "Planned",
+        }
+    }
+
+    fn pulse_summary(&self) -> Vec<super::form::SummaryItem> {
+        let labels: Vec<(&str, &str)> = self.pulse.iter().map(|r| (r.code, r.statement)).collect();
+        self.pulse_errors.summary(&labels)
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -167,6 +187,9 @@ struct Retyped {
     refusal: Option<String>,
     homework_error: Option<String>,
     homework_value: String,
+    pulse_errors: super::form::Errors,
+    /// The pulse as it was posted, kept when it is refused.
+    pulse_typed: BTreeMap<String, u8>,
 }
 
 async fn session_page(
@@ -183,7 +206,7 @@ async fn session_page(
         .map(|i| PulseRow {
             code: i.code,
             statement: i.statement,
-            answer: detail.my_pulse.get(i.code).copied().unwrap_or(0),
+            answer: retyped.pulse_typed.get(i.code).or_else(|| detail.my_pulse.get(i.code)).copied().unwrap_or(0),
         })
         .collect();
     Ok(SessionPage {
@@ -200,6 +223,7 @@ async fn session_page(
         refusal: retyped.refusal,
         homework_error: retyped.homework_error,
         homework_value: retyped.homework_value,
+        pulse_errors: retyped.pulse_errors,
     })
 }
 
@@ -335,17 +359,34 @@ async fn pulse(
     State(s): State<AppState>,
     Path(raw): Path<String>,
     Checked(visitor, form): Checked<BTreeMap<String, String>>,
-) -> Result<Redirect, PageError> {
+) -> Result<Response, PageError> {
     let id = crate::path_session(&raw)?;
     let mut answers = BTreeMap::new();
+    let mut typed = BTreeMap::new();
+    let mut problems = Vec::new();
     for (key, value) in form.into_iter().filter(|(k, _)| k != "csrf") {
-        let value = value.trim().parse::<i64>().map_err(|_| {
-            PageError::Status(StatusCode::UNPROCESSABLE_ENTITY, format!("{key}: '{value}' is not a number from 1 to 5"))
-        })?;
-        answers.insert(key, value);
+        match value.trim().parse::<u8>() {
+            Ok(v) => {
+                typed.insert(key.clone(), v);
+                answers.insert(key, i64::from(v));
+            }
+            Err(_) => problems.push(plab_app::Problem::new("choose a number from 1 to 5").field(key)),
+        }
     }
-    sessions::answer_pulse(&s.store, &visitor.actor, id, &answers).await?;
-    Ok(Redirect::to(&format!("/sessions/{id}?done=pulse#pulse")))
+    let saved = if problems.is_empty() {
+        sessions::answer_pulse(&s.store, &visitor.actor, id, &answers).await.map(|_| ())
+    } else {
+        Err(plab_app::AppError::Invalid(problems))
+    };
+    match saved {
+        Ok(()) => Ok(Redirect::to(&format!("/sessions/{id}?done=pulse#pulse")).into_response()),
+        Err(e) => {
+            let pulse_errors = super::form::problems(e)?;
+            let retyped = Retyped { pulse_errors, pulse_typed: typed, ..Retyped::default() };
+            let page = session_page(&s, visitor, id, None, retyped).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+    }
 }
 
 super::carries_csrf!(HoldForm, RescheduleForm, CancelForm);

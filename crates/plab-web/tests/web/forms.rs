@@ -14,6 +14,7 @@ crate::backends!(
     the_new_program_form_names_every_problem_at_once_in_plain_words_including_the_co_sponsor,
     a_refusal_outside_a_form_leads_back_to_the_page_it_came_from,
     a_new_leaders_home_welcomes_them_and_lists_their_first_steps_in_order,
+    a_partial_pulse_comes_back_with_each_missing_answer_marked_and_the_given_ones_kept,
 );
 
 /// No Rust ranges, type names or raw status names reach a reader.
@@ -176,4 +177,25 @@ async fn a_new_leaders_home_welcomes_them_and_lists_their_first_steps_in_order(a
     let home = send(&app, "GET", "/home", Some(&cookie), None).await.html;
     assert!(home.contains("Your next steps in A") && !home.contains("Welcome to A"), "{home}");
     assert!(home.contains("<li class=\"done\"><span>Be paired"), "{home}");
+}
+
+async fn a_partial_pulse_comes_back_with_each_missing_answer_marked_and_the_given_ones_kept(app: App) {
+    let sessions = crate::common::activate(&app, app.pair1, "l1@lab.test", "m1@lab.test").await;
+    let at = time::OffsetDateTime::now_utc() - time::Duration::days(2);
+    app.store.reschedule_session(plab_domain::SessionId(sessions[0]), at).await.expect("into the past");
+    let token = app.login("l1@lab.test").await;
+    let (status, body) =
+        app.call("POST", &format!("/api/v1/sessions/{}/hold", sessions[0]), Some(&token), Some("{}".into())).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (cookie, csrf) = sign_in(&app, "l1@lab.test").await;
+    let uri = format!("/sessions/{}/pulse", sessions[0]);
+    let page = send(&app, "POST", &uri, Some(&cookie), Some(&form(&[("csrf", &csrf), ("listened", "4")]))).await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", page.html);
+    assert!(page.html.contains("id=\"focused-error\"") && page.html.contains("id=\"shared_challenge-error\""));
+    assert!(!page.html.contains("id=\"listened-error\""), "the given answer is not marked");
+    assert!(page.html.contains("id=\"listened-4\" name=\"listened\" value=\"4\" required checked"), "kept");
+    assert!(page.html.contains("choose an answer from 1 to 5") && page.html.contains("id=\"error-summary\""));
+    assert_plain(&page.html);
+    let (_, mine) = app.call("GET", &format!("/api/v1/sessions/{}/pulse", sessions[0]), Some(&token), None).await;
+    assert!(!mine.to_string().contains("\"listened\":4"), "nothing was saved: {mine}");
 }

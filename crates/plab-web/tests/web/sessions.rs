@@ -415,13 +415,13 @@ async fn partners_cancel_and_reschedule_from_the_session_page(app: App) {
     let unconfirmed = send(&app, "POST", &cancel, Some(&mentor), Some(&form(&[("csrf", &csrf)]))).await;
     assert_eq!(unconfirmed.status, StatusCode::UNPROCESSABLE_ENTITY, "a cancellation is confirmed first");
     let page = send(&app, "GET", &format!("/sessions/{}", ids[3]), Some(&mentor), None).await;
-    assert!(page.html.contains("id=\"session-status\">planned<"), "nothing was cancelled");
+    assert!(page.html.contains("data-status=\"planned\">Planned<"), "nothing was cancelled");
     let reason = "My team has a release that week";
     let confirmed = form(&[("csrf", &csrf), ("confirm", "yes"), ("reason", reason)]);
     let done = send(&app, "POST", &cancel, Some(&mentor), Some(&confirmed)).await;
     assert_eq!(done.status, StatusCode::SEE_OTHER);
     let page = send(&app, "GET", done.location.as_deref().expect("back to the session"), Some(&mentor), None).await;
-    assert!(page.html.contains("id=\"session-status\">cancelled<") && !page.html.contains("id=\"hold\""));
+    assert!(page.html.contains("data-status=\"cancelled\">Cancelled<") && !page.html.contains("id=\"hold\""));
     assert!(page.html.contains("This session is cancelled."), "the action confirms what happened");
     // The reason reaches the partner, as a note of the pair; never the sponsor.
     let (leader, _) = sign_in(&app, "l1@lab.test").await;
