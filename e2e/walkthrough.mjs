@@ -624,8 +624,8 @@ async function sponsorSetsUpAProgram() {
   await boxes.nth(1).check();
   await s.page.check('input[name=role][value=mentor]');
   await s.page.click('form#enrol button[type=submit]');
-  assert.ok((await s.page.locator('#notice').innerText()).includes('Enrolled 2 as mentors'), 'no confirmation of the enrolment');
-  assert.ok((await s.page.locator('#roster tbody tr').count()) >= 3, 'the roster does not list the sponsor and two mentors');
+  assert.ok((await s.page.locator('#notice').innerText()).includes('Enrolled 2 people as mentors'), 'no confirmation of the enrolment');
+  assert.ok((await s.page.locator('#roster-table tbody tr').count()) >= 3, 'the roster does not list the sponsor and two mentors');
   const file = join(ARTIFACTS, 'program-setup.png');
   await s.page.screenshot({ path: file, fullPage: true });
   console.log(`#   ${file}`);
@@ -676,7 +676,7 @@ async function newProgramPairsAndStarts() {
   await s.page.locator('#found input[name=person]').first().check();
   await s.page.check('input[name=role][value=leader]');
   await s.page.click('form#enrol button[type=submit]');
-  assert.ok((await s.page.locator('#notice').innerText()).includes('Enrolled 1 as leaders'), 'the leader was not enrolled');
+  assert.ok((await s.page.locator('#notice').innerText()).includes('Enrolled 1 person as a leader'), 'the leader was not enrolled');
   await goto(s.page, `${people}?level=1`);
   const juniors = s.page.locator('#found input[name=person]');
   const count = Math.min(await juniors.count(), 4);
