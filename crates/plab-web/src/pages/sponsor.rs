@@ -241,7 +241,7 @@ async fn report_json(
     Ok(download(&format!("program-{id}-report.json"), "application/json", body))
 }
 
-/// The report as a CSV download: one `metric,value` row per figure, then the weeks.
+/// The report's summary as a CSV download: one `metric,value,label` row per figure, as the page shows it.
 async fn report_csv(
     State(s): State<AppState>,
     visitor: SignedIn,
