@@ -113,6 +113,10 @@ pub async fn my_pairs(
                 });
             }
         }
+        if !pair.is_open() {
+            // An ended pair stays readable from the home; nothing more is asked of it.
+            todo.clear();
+        }
         let program_name = store.program(pair.program).await?.name.to_string();
         homes.push(PairHome {
             program_name,

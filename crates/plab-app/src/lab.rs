@@ -133,7 +133,12 @@ async fn open_notes(store: &Store, vault: &Vault, pair: PairId) -> Result<Vec<No
 }
 
 pub async fn add_note(store: &Store, vault: &Vault, actor: &Actor, pair: PairId, body: &str) -> Result<i64, AppError> {
-    let (_, _, author) = access::partner_of_pair(store, actor, pair).await?;
+    let (p, _, author) = access::partner_of_pair(store, actor, pair).await?;
+    if !p.is_open() {
+        return Err(AppError::Conflict(
+            "This pair has ended: its notes stay here to read, and no new ones are added.".into(),
+        ));
+    }
     let body = body.trim();
     if body.is_empty() || body.chars().count() > MAX_NOTE_CHARS {
         return Err(AppError::invalid(Problem::new(format!("write 1 to {MAX_NOTE_CHARS} characters")).field("body")));
@@ -184,6 +189,8 @@ pub struct PairOverview {
     pub question: Option<String>,
     /// The visitor's time zone: the page shows every time in it.
     pub zone: plab_domain::zone::Zone,
+    /// The day the sponsor ended the pair, and why (shown read-only).
+    pub ended: Option<(String, String)>,
 }
 
 impl PairOverview {
@@ -209,7 +216,8 @@ pub async fn overview(store: &Store, vault: &Vault, actor: &Actor, pair: PairId)
         PairAccess::Partner(_) => {
             let me = actor.employee_id.as_deref().unwrap_or_default();
             let question = crate::home::leader_question(store, p.program, &p.pair.leader).await?.map(|q| q.text);
-            (Some(open_notes(store, vault, pair).await?), !accepted_by.iter().any(|a| a == me), question)
+            let can_accept = p.is_open() && !accepted_by.iter().any(|a| a == me);
+            (Some(open_notes(store, vault, pair).await?), can_accept, question)
         }
         PairAccess::Sponsor => (None, false, None),
     };
@@ -221,6 +229,7 @@ pub async fn overview(store: &Store, vault: &Vault, actor: &Actor, pair: PairId)
         notes,
         question,
         zone: crate::accounts::zone_of(store, actor).await?,
+        ended: p.ended.as_ref().map(|(on, why)| (crate::pairing::human_day(on), why.clone())),
     })
 }
 

@@ -352,6 +352,10 @@ async fn program_rows(
         let timing = Timing::of(held.get(&id).map_or(&[][..], Vec::as_slice), after);
         for (role, person) in [(Role::Leader, p.leader.clone()), (Role::Mentor, p.mentor.clone())] {
             let stored = saved.remove(&(id, role));
+            if p.status == plab_domain::pair::PairStatus::Ended && stored.is_none() {
+                // An ended pair owes no check-in; one answered before it ended is kept.
+                continue;
+            }
             let state = checkin::state(timing.due, stored.is_some(), now);
             let row = CheckinRow {
                 pair: p.id.0,
@@ -589,7 +593,7 @@ pub async fn my_pending_checkins(
 ) -> Result<Vec<PendingCheckin>, AppError> {
     let Some(me) = &actor.employee_id else { return Ok(Vec::new()) };
     let mut out = Vec::new();
-    for p in store.pairs_of_person(me).await? {
+    for p in store.pairs_of_person(me).await?.into_iter().filter(plab_store::Pair::is_open) {
         let (p, role, _) = access::partner_of_pair(store, actor, p.id).await?;
         let c = checkin_of(store, &p, role, now).await?;
         if c.is_pending() {

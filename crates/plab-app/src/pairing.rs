@@ -7,6 +7,9 @@ use plab_engine::{LeaderIn, MatchRequest, MatchResponse, MentorIn, PersonIn, Pro
 use plab_store::{NewProposal, PairRule, ProgramId, Proposal, Store, StoredPair};
 use std::collections::{HashMap, HashSet};
 
+mod control;
+pub use control::{Change, FitBand, PairRuleView, Rerun, clear_rule, end_pair, fit_band, human_day, rematch, set_rule};
+
 /// What one pairing run produced.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Run {
@@ -30,7 +33,11 @@ pub async fn request_for(
     let enrolments = store.enrolments(program).await?;
     let questions: HashMap<String, String> =
         store.current_questions(program).await?.into_iter().map(|(leader, v)| (leader, v.text)).collect();
-    let pairs = store.pairs(program).await?;
+    let all_pairs = store.pairs(program).await?;
+    // An ended pair frees both partners, who are never paired with each other again here.
+    let ended: Vec<(String, String)> =
+        all_pairs.iter().filter(|p| !p.is_open()).map(|p| (p.pair.leader.clone(), p.pair.mentor.clone())).collect();
+    let pairs: Vec<_> = all_pairs.into_iter().filter(plab_store::Pair::is_open).collect();
     let paired_leaders: HashSet<&str> = pairs.iter().map(|p| p.pair.leader.as_str()).collect();
     let mut mentor_load: HashMap<&str, i64> = HashMap::new();
     for p in &pairs {
@@ -89,15 +96,23 @@ pub async fn request_for(
             .filter(|(l, m)| !paired_leaders.contains(l.as_str()) && !sponsors.contains(l) && !sponsors.contains(m))
             .collect()
     };
+    // A pin waits while its leader has no question yet (the engine pairs only those who have).
+    let waiting: HashSet<&str> = leaders.iter().map(|l| l.id.as_str()).collect();
+    let pinned = open(store.pair_rules(program, PairRule::Pin).await?)
+        .into_iter()
+        .filter(|(l, _)| waiting.contains(l.as_str()))
+        .collect();
+    let mut previous = store.pairs_elsewhere(program).await?;
+    previous.extend(ended);
     let request = MatchRequest {
         people,
         leaders,
         mentors,
         forbidden: open(store.pair_rules(program, PairRule::Forbid).await?),
-        pinned: open(store.pair_rules(program, PairRule::Pin).await?),
+        pinned,
         adjacent_departments: settings.adjacent_departments.clone(),
         scores: None,
-        previous: store.pairs_elsewhere(program).await?,
+        previous,
         opted_out,
         weights: settings.pairing_weights,
         reporting_chain_levels: settings.reporting_chain_levels,
@@ -120,6 +135,17 @@ pub async fn propose(
                 .field("program"),
         ));
     }
+    let (parameters, response) = solve(request, progress).await??;
+    let proposal = if dry_run { None } else { Some(store_run(store, program, &parameters, &response, by).await?) };
+    Ok(Run { proposal, response, without_question, already_paired })
+}
+
+/// The engine's answer for this request, off the async workers (it is
+/// CPU-bound), with the parameters a stored proposal keeps.
+async fn solve(
+    request: MatchRequest,
+    progress: impl Fn(Progress) + Send + Sync + 'static,
+) -> Result<Result<(String, MatchResponse), plab_engine::MatchError>, AppError> {
     let parameters = serde_json::json!({
         "weights": request.weights,
         "reporting_chain_levels": request.reporting_chain_levels,
@@ -132,46 +158,52 @@ pub async fn propose(
         "previous_pairs": request.previous.len(),
     })
     .to_string();
-    // The engine is CPU-bound: keep it off the async workers.
     let response = tokio::task::spawn_blocking(move || plab_engine::run_with_progress(&request, &progress))
         .await
-        .map_err(|e| AppError::Fault(format!("the pairing run stopped: {e}")))??;
-    let proposal = if dry_run {
-        None
-    } else if response.pairs.is_empty() {
+        .map_err(|e| AppError::Fault(format!("the pairing run stopped: {e}")))?;
+    Ok(response.map(|r| (parameters, r)))
+}
+
+/// Stores a run as the program's newest proposal (superseding an open one).
+async fn store_run(
+    store: &Store,
+    program: ProgramId,
+    parameters: &str,
+    response: &MatchResponse,
+    by: &str,
+) -> Result<i64, AppError> {
+    if response.pairs.is_empty() {
         return Err(AppError::invalid(
             Problem::new(format!(
                 "no pair can be proposed for {}: every candidate mentor breaks a hard rule (reporting chain, seniority, capacity, opt-out, forbidden or earlier pair)",
-                response.unmatched.join(", ")
+                control::names_of(store, program, &response.unmatched).await?.join(", ")
             ))
             .field("program"),
         ));
-    } else {
-        let pairs: Vec<StoredPair> = response
-            .pairs
-            .iter()
-            .map(|p| StoredPair {
-                leader: p.leader.clone(),
-                mentor: p.mentor.clone(),
-                score: p.score,
-                kind: p.kind.as_str().to_owned(),
-                reasons: p.reasons.clone(),
-            })
-            .collect();
-        let new = NewProposal {
-            parameters: &parameters,
-            total_score: response.total_score,
-            solve_ms: response.solve_ms,
-            unmatched: &response.unmatched,
-            unmatched_reasons: &response.unmatched_reasons,
-            pairs: &pairs,
-        };
-        let id = store.add_proposal(program, &new).await?;
-        let detail = format!("proposal {id}: {} pairs", pairs.len());
-        store.audit(by, "pairing.propose", &format!("program {program}"), &detail).await?;
-        Some(id)
+    }
+    let pairs: Vec<StoredPair> = response
+        .pairs
+        .iter()
+        .map(|p| StoredPair {
+            leader: p.leader.clone(),
+            mentor: p.mentor.clone(),
+            score: p.score,
+            kind: p.kind.as_str().to_owned(),
+            reasons: p.reasons.clone(),
+        })
+        .collect();
+    let new = NewProposal {
+        parameters,
+        total_score: response.total_score,
+        solve_ms: response.solve_ms,
+        unmatched: &response.unmatched,
+        unmatched_reasons: &response.unmatched_reasons,
+        pairs: &pairs,
     };
-    Ok(Run { proposal, response, without_question, already_paired })
+    let id = store.add_proposal(program, &new).await?;
+    let detail = format!("proposal {id}: {} pairs", pairs.len());
+    store.audit(by, "pairing.propose", &format!("program {program}"), &detail).await?;
+    Ok(id)
 }
 
 /// Approves a proposal (the newest one when `id` is None); its pairs become the
@@ -204,7 +236,13 @@ pub async fn approve_some(
             only.iter().filter(|l| !proposal.pairs.iter().any(|p| &p.leader == *l)).map(String::as_str).collect();
         if !unknown.is_empty() {
             return Err(AppError::invalid(
-                Problem::new(format!("not in proposal {id}: {}", unknown.join(", "))).field("leader"),
+                Problem::new(format!(
+                    "not in this proposal: {}",
+                    control::names_of(store, program, &unknown.iter().map(|u| (*u).to_owned()).collect::<Vec<_>>())
+                        .await?
+                        .join(", ")
+                ))
+                .field("leader"),
             ));
         }
     }
@@ -222,36 +260,6 @@ pub async fn approve_some(
     Ok(store.proposal(program, id).await?)
 }
 
-/// Pins or forbids a pair; both people must be enrolled in the right roles.
-pub async fn set_rule(
-    store: &Store,
-    program: ProgramId,
-    leader: &str,
-    mentor: &str,
-    rule: PairRule,
-    by: &str,
-) -> Result<(), AppError> {
-    let enrolments = store.enrolments(program).await?;
-    let has = |id: &str, role: Role| enrolments.iter().any(|e| e.employee_id == id && e.role == role);
-    let mut problems = Vec::new();
-    if !has(leader, Role::Leader) {
-        problems.push(Problem::new(format!("'{leader}' is not a leader of program {program}")).field("leader"));
-    }
-    if !has(mentor, Role::Mentor) {
-        problems.push(Problem::new(format!("'{mentor}' is not a mentor of program {program}")).field("mentor"));
-    }
-    if rule == PairRule::Pin {
-        problems.extend(one_role_in_pair(store, program, leader, mentor).await?);
-    }
-    if !problems.is_empty() {
-        return Err(AppError::Invalid(problems));
-    }
-    store.set_pair_rule(program, leader, mentor, rule).await?;
-    let action = if rule == PairRule::Pin { "pairing.pin" } else { "pairing.forbid" };
-    store.audit(by, action, &format!("program {program}"), &format!("{leader} + {mentor}")).await?;
-    Ok(())
-}
-
 /// A pair's leader holds no role but leader in the program, and its mentor
 /// none but mentor: no sponsor, and not one person on both sides.
 async fn one_role_in_pair(
@@ -261,19 +269,6 @@ async fn one_role_in_pair(
     mentor: &str,
 ) -> Result<Vec<Problem>, AppError> {
     crate::programs::role_problems(store, program, &[(leader, Role::Leader), (mentor, Role::Mentor)]).await
-}
-
-/// Removes a pin or forbid.
-pub async fn clear_rule(
-    store: &Store,
-    program: ProgramId,
-    leader: &str,
-    mentor: &str,
-    by: &str,
-) -> Result<(), AppError> {
-    store.clear_pair_rule(program, leader, mentor).await?;
-    store.audit(by, "pairing.clear", &format!("program {program}"), &format!("{leader} + {mentor}")).await?;
-    Ok(())
 }
 
 /// The program's approved pairs (the operator's view).
@@ -306,6 +301,23 @@ pub mod sponsor {
         super::approve_some(store, program, Some(id), only, &actor.email).await
     }
 
+    /// Approves the proposal but for the pairs of the leaders in `left_out`
+    /// (the review pages through the proposal, so unticking works per page).
+    pub async fn approve_all_but(
+        store: &Store,
+        actor: &Actor,
+        program: ProgramId,
+        id: i64,
+        left_out: &[String],
+    ) -> Result<Proposal, AppError> {
+        require_sponsor(store, actor, program).await?;
+        let proposal = store.proposal(program, id).await?;
+        let only: Vec<String> =
+            proposal.pairs.iter().filter(|p| !left_out.contains(&p.leader)).map(|p| p.leader.clone()).collect();
+        super::approve_some(store, program, Some(id), Some(&only), &actor.email).await
+    }
+
+    /// Pins or forbids a pair named by the sponsor, and re-runs (see `control::set_rule`).
     pub async fn set_rule(
         store: &Store,
         actor: &Actor,
@@ -313,9 +325,28 @@ pub mod sponsor {
         leader: &str,
         mentor: &str,
         rule: PairRule,
-    ) -> Result<(), AppError> {
+    ) -> Result<Rerun, AppError> {
         require_sponsor(store, actor, program).await?;
-        super::set_rule(store, program, leader.trim(), mentor.trim(), rule, &actor.email).await
+        super::set_rule(store, program, leader, mentor, rule, &actor.email).await
+    }
+
+    /// The pins and forbids in force, both people named.
+    pub async fn rules(store: &Store, actor: &Actor, program: ProgramId) -> Result<Vec<PairRuleView>, AppError> {
+        require_sponsor(store, actor, program).await?;
+        let roster = store.roster(program).await?;
+        control::rules_in_force(store, program, &roster).await
+    }
+
+    /// Undoes a pin or forbid, and re-runs.
+    pub async fn clear_rule(
+        store: &Store,
+        actor: &Actor,
+        program: ProgramId,
+        leader: &str,
+        mentor: &str,
+    ) -> Result<Rerun, AppError> {
+        require_sponsor(store, actor, program).await?;
+        super::clear_rule(store, program, leader, mentor, &actor.email).await
     }
 
     /// The newest proposal, if any, for review.
@@ -353,6 +384,8 @@ pub mod sponsor {
     pub struct Card {
         pub id: String,
         pub name: String,
+        /// How the page's lists write them: the name, with the department where two share it.
+        pub label: String,
         pub title: Option<String>,
         pub department: String,
     }
@@ -363,41 +396,98 @@ pub mod sponsor {
         pub leader: Card,
         pub mentor: Card,
         pub kind: String,
-        pub score: f64,
+        /// The fit on 0-100 and its band.
+        pub fit: u8,
+        pub band: FitBand,
         pub reasons: Vec<String>,
         /// `weak`, `fair` or `strong`: a weak question is worth sharpening before the pair starts.
         pub question: Option<&'static str>,
     }
 
-    /// The newest proposal in names, with why each unmatched leader got no mentor.
+    /// The newest proposal while it is open, in names, one page of it.
     #[derive(Debug, Clone, PartialEq)]
     pub struct ReviewedProposal {
         pub id: i64,
         pub status: plab_domain::pair::ProposalStatus,
-        pub total_score: f64,
+        /// Every pair of the proposal, and those the search keeps.
+        pub total: usize,
+        pub matching: usize,
+        /// The average fit of its pairs on 0-100, and its band.
+        pub fit: u8,
+        pub band: FitBand,
         pub pairs: Vec<ReviewedPair>,
         pub unmatched: Vec<(Card, String)>,
     }
 
-    /// What the sponsor's pairing page shows: the newest proposal, and the
-    /// enrolled leaders and mentors to pin or forbid by name.
+    /// One of the program's approved pairs: read-only, to end or re-match.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct CurrentPair {
+        pub id: i64,
+        pub leader: Card,
+        pub mentor: Card,
+        pub status: plab_domain::pair::PairStatus,
+        pub fit: u8,
+        pub band: FitBand,
+        /// The day it ended and why.
+        pub ended: Option<(String, String)>,
+        /// Its leader has a pair again (re-matched).
+        pub leader_repaired: bool,
+    }
+
+    /// Which part of the review to show: a page of 50 and a search by name.
+    #[derive(Debug, Clone, Default, PartialEq, Eq)]
+    pub struct ReviewQuery {
+        /// From 1.
+        pub page: usize,
+        pub search: String,
+    }
+
+    pub const REVIEW_PAGE: usize = 50;
+
+    /// What the sponsor's pairing page shows.
     #[derive(Debug, Clone, PartialEq)]
     pub struct Review {
         pub program_name: String,
         pub proposal: Option<ReviewedProposal>,
+        /// What the open proposal changed against the run it replaced.
+        pub change: Option<Change>,
+        /// One page of the program's pairs, and how many the search keeps.
+        pub pairs: Vec<CurrentPair>,
+        pub pairs_matching: usize,
+        pub rules: Vec<PairRuleView>,
         pub leaders: Vec<Card>,
         pub mentors: Vec<Card>,
+        pub page: usize,
+        pub pages: usize,
+        pub search: String,
     }
 
-    pub async fn review(store: &Store, actor: &Actor, program: ProgramId) -> Result<Review, AppError> {
+    pub async fn review(
+        store: &Store,
+        actor: &Actor,
+        program: ProgramId,
+        query: &ReviewQuery,
+    ) -> Result<Review, AppError> {
         let latest = latest(store, actor, program).await?;
+        let stored = store.program(program).await?;
+        let weights = stored.settings.pairing_weights;
         let roster = store.roster(program).await?;
+        let (leader_labels, mentor_labels) =
+            (control::labels(&roster, Role::Leader), control::labels(&roster, Role::Mentor));
         let card = |id: &str| {
+            let label = leader_labels.get(id).or_else(|| mentor_labels.get(id));
             roster.iter().find(|e| e.employee_id == id).map_or_else(
-                || Card { id: id.to_owned(), name: id.to_owned(), title: None, department: String::new() },
+                || Card {
+                    id: id.to_owned(),
+                    name: id.to_owned(),
+                    label: id.to_owned(),
+                    title: None,
+                    department: String::new(),
+                },
                 |e| Card {
                     id: id.to_owned(),
                     name: e.name.clone(),
+                    label: label.cloned().unwrap_or_else(|| e.name.clone()),
                     title: e.title.clone(),
                     department: e.department.clone(),
                 },
@@ -405,43 +495,105 @@ pub mod sponsor {
         };
         let of_role = |role: Role| -> Vec<Card> {
             let mut cards: Vec<Card> = roster.iter().filter(|e| e.role == role).map(|e| card(&e.employee_id)).collect();
-            cards.sort_by(|a, b| a.name.cmp(&b.name));
+            cards.sort_by(|a, b| a.label.cmp(&b.label));
             cards
         };
+        let search = query.search.trim().to_lowercase();
+        let found = |l: &Card, m: &Card| {
+            search.is_empty() || l.name.to_lowercase().contains(&search) || m.name.to_lowercase().contains(&search)
+        };
+        let page = query.page.max(1);
+        let window = |n: usize| (page - 1) * REVIEW_PAGE..((page - 1) * REVIEW_PAGE + REVIEW_PAGE).min(n);
         let strengths: std::collections::HashMap<String, &'static str> = store
             .current_questions(program)
             .await?
             .into_iter()
             .map(|(leader, q)| (leader, q.assessment.strength.as_str()))
             .collect();
-        let proposal = latest.map(|p| ReviewedProposal {
-            id: p.id,
-            status: p.status,
-            total_score: p.total_score,
-            pairs: p
-                .pairs
-                .iter()
-                .map(|pair| ReviewedPair {
-                    leader: card(&pair.leader),
-                    mentor: card(&pair.mentor),
-                    kind: pair.kind.clone(),
-                    score: pair.score,
-                    reasons: pair.reasons.clone(),
-                    question: strengths.get(&pair.leader).copied(),
-                })
-                .collect(),
-            unmatched: p
-                .unmatched
-                .iter()
-                .enumerate()
-                .map(|(i, id)| {
-                    let why = p.unmatched_reasons.get(i).cloned().unwrap_or_else(|| "No reason was kept.".to_owned());
-                    (card(id), why)
-                })
-                .collect(),
-        });
-        let program_name = store.program(program).await?.name.to_string();
-        Ok(Review { program_name, proposal, leaders: of_role(Role::Leader), mentors: of_role(Role::Mentor) })
+        let mut change = None;
+        let proposal = match latest.filter(|p| p.status.is_open()) {
+            None => None,
+            Some(p) => {
+                change = match store.proposal_before(program, p.id).await? {
+                    Some(before) if store.proposal(program, before).await?.status.is_superseded() => {
+                        control::change_since_previous(store, program, &p, &roster).await?
+                    }
+                    _ => None,
+                };
+                let all: Vec<ReviewedPair> = p
+                    .pairs
+                    .iter()
+                    .map(|pair| {
+                        let (fit, band) = fit_band(pair.score, &weights);
+                        ReviewedPair {
+                            leader: card(&pair.leader),
+                            mentor: card(&pair.mentor),
+                            kind: pair.kind.clone(),
+                            fit,
+                            band,
+                            reasons: pair.reasons.clone(),
+                            question: strengths.get(&pair.leader).copied(),
+                        }
+                    })
+                    .collect();
+                let total = all.len();
+                let mut kept: Vec<ReviewedPair> = all.into_iter().filter(|r| found(&r.leader, &r.mentor)).collect();
+                let matching = kept.len();
+                let average =
+                    if total == 0 { 0.0 } else { p.pairs.iter().map(|x| x.score).sum::<f64>() / total as f64 };
+                let (fit, band) = fit_band(average, &weights);
+                let range = window(matching);
+                let pairs = if range.start < matching { kept.drain(range).collect() } else { Vec::new() };
+                let unmatched = p
+                    .unmatched
+                    .iter()
+                    .enumerate()
+                    .map(|(i, id)| {
+                        let why =
+                            p.unmatched_reasons.get(i).cloned().unwrap_or_else(|| "No reason was kept.".to_owned());
+                        (card(id), why)
+                    })
+                    .collect();
+                Some(ReviewedProposal { id: p.id, status: p.status, total, matching, fit, band, pairs, unmatched })
+            }
+        };
+        let stored_pairs = store.pairs(program).await?;
+        let open_leaders: std::collections::HashSet<&str> =
+            stored_pairs.iter().filter(|p| p.is_open()).map(|p| p.pair.leader.as_str()).collect();
+        let mut current: Vec<CurrentPair> = stored_pairs
+            .iter()
+            .map(|p| {
+                let (fit, band) = fit_band(p.pair.score, &weights);
+                CurrentPair {
+                    id: p.id.0,
+                    leader: card(&p.pair.leader),
+                    mentor: card(&p.pair.mentor),
+                    status: p.status,
+                    fit,
+                    band,
+                    ended: p.ended.as_ref().map(|(on, why)| (human_day(on), why.clone())),
+                    leader_repaired: !p.is_open() && open_leaders.contains(p.pair.leader.as_str()),
+                }
+            })
+            .filter(|c| found(&c.leader, &c.mentor))
+            .collect();
+        let pairs_matching = current.len();
+        let range = window(pairs_matching);
+        let pairs = if range.start < pairs_matching { current.drain(range).collect() } else { Vec::new() };
+        let longest = pairs_matching.max(proposal.as_ref().map_or(0, |p| p.matching));
+        Ok(Review {
+            program_name: stored.name.to_string(),
+            proposal,
+            change,
+            pairs,
+            pairs_matching,
+            rules: control::rules_in_force(store, program, &roster).await?,
+            leaders: of_role(Role::Leader),
+            mentors: of_role(Role::Mentor),
+            page,
+            pages: longest.div_ceil(REVIEW_PAGE).max(1),
+            search: query.search.trim().to_owned(),
+        })
     }
 }
 

@@ -161,7 +161,11 @@ pub async fn build(store: &Store, program: ProgramId, now: OffsetDateTime) -> Re
     let homework: HashSet<_> = measures.homework.iter().copied().collect();
     let pulses = store.program_pulse_answers(program).await?;
     let evidence = crate::signals::evidence_by_pair(settings.cadence_days, &sessions, &measures, &pulses, now);
-    let departments = store.pair_departments(program).await?;
+    // An ended pair counts in the history (its sessions) but not among the pairs now, nor at risk.
+    let ended: HashSet<plab_domain::PairId> =
+        store.pairs(program).await?.into_iter().filter(|p| !p.is_open()).map(|p| p.id).collect();
+    let mut departments = store.pair_departments(program).await?;
+    departments.retain(|d| !ended.contains(&d.pair));
     let questions = store.current_questions(program).await?;
 
     let mut totals = SessionTotals { scheduled: sessions.len(), ..SessionTotals::default() };
@@ -194,7 +198,7 @@ pub async fn build(store: &Store, program: ProgramId, now: OffsetDateTime) -> Re
     }
     let mut signal_counts = SignalCounts::default();
     let mut at_risk = Vec::new();
-    for (pair, e) in &evidence {
+    for (pair, e) in evidence.iter().filter(|(pair, _)| !ended.contains(*pair)) {
         let raised = signals_at(e, now);
         for s in &raised {
             match s.kind {

@@ -97,8 +97,9 @@ pub async fn pairing_cmd(store: &Store, cmd: PairingCmd) -> Result<(), Failure> 
         PairingCmd::Forbid(a) => rule(store, a, PairRule::Forbid).await?,
         PairingCmd::Clear(a) => {
             let program = programs::parse_id(&a.program)?;
-            pairing::clear_rule(store, program, &a.leader, &a.mentor, &cli_actor()).await?;
+            let rerun = pairing::clear_rule(store, program, &a.leader, &a.mentor, &cli_actor()).await?;
             out!("cleared the rule on {} + {}", a.leader, a.mentor);
+            print_rerun(&rerun)?;
         }
         PairingCmd::List { program, json } => {
             let program = programs::parse_id(&program)?;
@@ -131,8 +132,18 @@ pub async fn pairing_cmd(store: &Store, cmd: PairingCmd) -> Result<(), Failure> 
 
 async fn rule(store: &Store, a: RuleArgs, rule: PairRule) -> Result<(), Failure> {
     let program = programs::parse_id(&a.program)?;
-    pairing::set_rule(store, program, &a.leader, &a.mentor, rule, &cli_actor()).await?;
+    let rerun = pairing::set_rule(store, program, &a.leader, &a.mentor, rule, &cli_actor()).await?;
     let verb = if rule == PairRule::Pin { "pinned" } else { "forbade" };
-    out!("{verb} {} + {}; re-run `plab match --program {program}` to apply", a.leader, a.mentor);
+    out!("{verb} {} + {}", a.leader, a.mentor);
+    print_rerun(&rerun)
+}
+
+/// Every rule change re-runs the engine: say which proposal it stored, or why not.
+fn print_rerun(rerun: &pairing::Rerun) -> Result<(), Failure> {
+    match (&rerun.proposal, &rerun.not_run) {
+        (Some(id), _) => out!("re-ran the engine: proposal {id}, approve with `plab pairing approve`"),
+        (None, Some(why)) => out!("{why}"),
+        (None, None) => {}
+    }
     Ok(())
 }

@@ -76,6 +76,11 @@ impl ProposalStatus {
     pub fn is_open(self) -> bool {
         self == ProposalStatus::Proposed
     }
+
+    /// A later run took its place before it was approved.
+    pub fn is_superseded(self) -> bool {
+        self == ProposalStatus::Superseded
+    }
 }
 
 impl fmt::Display for ProposalStatus {

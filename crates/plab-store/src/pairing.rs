@@ -57,6 +57,15 @@ pub struct Pair {
     pub status: PairStatus,
     pub pair: StoredPair,
     pub created_at: OffsetDateTime,
+    /// The day (`YYYY-MM-DD`) the sponsor ended the pair, and why.
+    pub ended: Option<(String, String)>,
+}
+
+impl Pair {
+    /// Neither ended nor waiting to be: forming or active.
+    pub fn is_open(&self) -> bool {
+        self.status != PairStatus::Ended
+    }
 }
 
 /// A pair as lists show it: both partners' names and e-mails joined in, the
@@ -127,6 +136,71 @@ impl Store {
             return Err(StoreError::NotFound { what: "pin or forbid", id: format!("{leader} + {mentor}") });
         }
         Ok(())
+    }
+
+    /// Every pin and forbid of the program, oldest first.
+    pub async fn all_pair_rules(&self, program: ProgramId) -> Result<Vec<(String, String, PairRule)>> {
+        let rows = sqlx::query(
+            "SELECT leader_id, mentor_id, rule FROM pair_rules WHERE program_id = $1 ORDER BY created_at, leader_id, mentor_id",
+        )
+        .bind(program.0)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let rule = match r.try_get::<String, _>("rule")?.as_str() {
+                    "pin" => PairRule::Pin,
+                    "forbid" => PairRule::Forbid,
+                    other => return Err(StoreError::Corrupt(format!("a pairing rule is '{other}'"))),
+                };
+                Ok((r.try_get("leader_id")?, r.try_get("mentor_id")?, rule))
+            })
+            .collect()
+    }
+
+    /// Ends a pair that has not ended: records the day and the reason, and
+    /// cancels its planned sessions (with the calendar messages in
+    /// `outgoing`, in the same transaction). False when it had ended already.
+    pub async fn end_pair(
+        &self,
+        pair: PairId,
+        ended_on: &str,
+        reason: &str,
+        outgoing: &[crate::Outgoing],
+    ) -> Result<bool> {
+        let mut tx = self.pool.begin().await?;
+        let done = sqlx::query(
+            "UPDATE pairs SET status = 'ended', ended_on = $2, end_reason = $3 WHERE id = $1 AND status <> 'ended'",
+        )
+        .bind(pair.0)
+        .bind(ended_on)
+        .bind(reason)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Ok(false);
+        }
+        sqlx::query(
+            "UPDATE sessions SET status = 'cancelled', updated_at = $2, sequence = sequence + 1 \
+             WHERE pair_id = $1 AND status = 'planned'",
+        )
+        .bind(pair.0)
+        .bind(now_rfc3339())
+        .execute(&mut *tx)
+        .await?;
+        crate::outbox::enqueue_in(&mut tx, outgoing).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// The program's proposal made just before `before`, if any.
+    pub async fn proposal_before(&self, program: ProgramId, before: i64) -> Result<Option<i64>> {
+        let row = sqlx::query("SELECT MAX(id) AS previous_id FROM proposals WHERE program_id = $1 AND id < $2")
+            .bind(program.0)
+            .bind(before)
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(row.try_get::<Option<i64>, _>("previous_id")?)
     }
 
     pub async fn pair_rules(&self, program: ProgramId, rule: PairRule) -> Result<Vec<(String, String)>> {
@@ -391,7 +465,7 @@ fn listed_pair_from_row(r: &AnyRow) -> Result<ListedPair> {
 /// The `pairs` columns `pair_from_row` reads.
 macro_rules! pair_columns {
     () => {
-        "id, program_id, status, created_at, leader_id, mentor_id, score, kind, reasons"
+        "id, program_id, status, created_at, leader_id, mentor_id, score, kind, reasons, ended_on, end_reason"
     };
 }
 use pair_columns;
@@ -404,6 +478,10 @@ fn pair_from_row(r: &AnyRow) -> Result<Pair> {
             .ok_or_else(|| StoreError::Corrupt("a pair's status is unknown".into()))?,
         pair: stored_pair(r)?,
         created_at: crate::sql::instant(r, "created_at")?,
+        ended: match (r.try_get::<Option<String>, _>("ended_on")?, r.try_get::<Option<String>, _>("end_reason")?) {
+            (Some(on), reason) => Some((on, reason.unwrap_or_default())),
+            (None, _) => None,
+        },
     })
 }
 

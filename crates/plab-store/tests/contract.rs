@@ -53,6 +53,8 @@ contract!(
     an_approved_proposal_becomes_forming_pairs_once,
     a_new_proposal_supersedes_the_open_one,
     pins_and_forbids_replace_each_other,
+    an_ended_pair_cancels_its_planned_sessions_and_frees_its_leader_for_one_new_pair,
+    the_rules_in_force_and_the_proposal_before_are_read_in_order,
     both_partners_accepting_at_once_make_the_pair_active,
     names_and_emails_come_in_one_lookup_and_skip_unknown_ids,
     a_persons_pairs_span_programs_and_both_roles,
@@ -294,6 +296,45 @@ async fn pins_and_forbids_replace_each_other(db: &TestDb) {
     );
     store.clear_pair_rule(id, "vp", "pm").await.expect("clear");
     assert!(matches!(store.clear_pair_rule(id, "vp", "pm").await, Err(StoreError::NotFound { .. })));
+}
+
+async fn an_ended_pair_cancels_its_planned_sessions_and_frees_its_leader_for_one_new_pair(db: &TestDb) {
+    let store = seeded(db).await;
+    let (id, pair) = approved_pair(&store).await;
+    store.plan_sessions(pair, &starts(), 60, &[]).await.expect("plan");
+    // While the pair is open, its leader cannot be approved into a second one.
+    let second = propose(&store, id, &[proposed("vp", "pm")]).await;
+    assert!(matches!(store.approve_proposal(id, second).await, Err(StoreError::Conflict(_))));
+    assert!(store.end_pair(pair, "2031-01-15", "calendars never matched", &[]).await.expect("end"));
+    assert!(!store.end_pair(pair, "2031-01-16", "again", &[]).await.expect("end again"), "ended once");
+    let ended = store.pair(pair).await.expect("pair");
+    assert_eq!(ended.status, PairStatus::Ended);
+    assert_eq!(ended.ended, Some(("2031-01-15".to_owned(), "calendars never matched".to_owned())));
+    assert!(!ended.is_open());
+    let sessions = store.sessions(pair).await.expect("sessions");
+    assert!(sessions.iter().all(|s| s.status == SessionStatus::Cancelled && s.sequence == 1), "{sessions:?}");
+    // Now the leader can have one new pair in the program, and only one.
+    let third = propose(&store, id, &[proposed("vp", "pm")]).await;
+    assert_eq!(store.approve_proposal(id, third).await.expect("a new pair"), 1);
+    let fourth = propose(&store, id, &[proposed("vp", "pm")]).await;
+    assert!(matches!(store.approve_proposal(id, fourth).await, Err(StoreError::Conflict(_))));
+    let pairs = store.pairs(id).await.expect("pairs");
+    assert_eq!(pairs.iter().map(|p| p.status).collect::<Vec<_>>(), [PairStatus::Ended, PairStatus::Forming]);
+}
+
+async fn the_rules_in_force_and_the_proposal_before_are_read_in_order(db: &TestDb) {
+    let store = seeded(db).await;
+    let id = program(&store).await;
+    store.set_pair_rule(id, "vp", "pm", PairRule::Forbid).await.expect("forbid");
+    store.set_pair_rule(id, "ceo", "pm", PairRule::Pin).await.expect("pin");
+    let rules = store.all_pair_rules(id).await.expect("rules");
+    assert_eq!(rules.len(), 2);
+    assert!(rules.contains(&("vp".to_owned(), "pm".to_owned(), PairRule::Forbid)));
+    assert!(rules.contains(&("ceo".to_owned(), "pm".to_owned(), PairRule::Pin)));
+    let first = propose(&store, id, &[proposed("ceo", "pm")]).await;
+    let second = propose(&store, id, &[proposed("vp", "pm")]).await;
+    assert_eq!(store.proposal_before(id, second).await.expect("before"), Some(first));
+    assert_eq!(store.proposal_before(id, first).await.expect("before"), None);
 }
 
 /// An approved pair in a fresh program; returns the program and pair ids.

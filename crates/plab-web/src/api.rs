@@ -13,6 +13,7 @@ pub(crate) mod account;
 pub(crate) mod admin;
 pub(crate) mod health;
 pub(crate) mod measure;
+pub(crate) mod pairing;
 pub(crate) mod pairs;
 pub(crate) mod perspectives;
 pub(crate) mod programs;
@@ -27,6 +28,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(account::routes())
         .merge(programs::routes())
         .merge(pairs::routes())
+        .merge(pairing::routes())
         .merge(sessions::routes())
         .merge(perspectives::routes())
         .merge(admin::routes())

@@ -27,6 +27,7 @@ mod home;
 mod import;
 mod measure;
 mod pair;
+mod pairing;
 mod participant;
 mod routing;
 mod selfassessment;
@@ -75,6 +76,7 @@ pub fn routes() -> Router<AppState> {
         .merge(home::routes())
         .merge(pair::routes())
         .merge(sponsor::routes())
+        .merge(pairing::routes())
         .merge(setup::routes())
         .merge(participant::routes())
         .merge(import::routes())

@@ -1,22 +1,19 @@
-//! The sponsor's pages: the program's health and pairs, and the pairing
-//! review (run the engine, read the reasons, pin or forbid, approve).
+//! The sponsor's pages: the program's health and pairs, and its report
+//! (the pairing review is in `pairing`).
 use super::routing::{Router, get, post};
-use super::{Checked, CsrfForm, PageError, SignedIn};
+use super::{Checked, PageError, SignedIn};
 use crate::AppState;
 use crate::charts::{self, Chart};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, State};
 use axum::http::header;
-use axum::response::Redirect;
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use plab_app::lab::{self, PairView, QuestionStrength};
-use plab_app::pairing::sponsor;
 use plab_app::report::{self, Figure, Report};
 use plab_app::sessions::{self, ProgramHealth};
 use plab_app::triage;
 use plab_domain::triage::FollowUp;
-use plab_store::PairRule;
 use serde::Deserialize;
 
 pub fn routes() -> Router<AppState> {
@@ -27,11 +24,6 @@ pub fn routes() -> Router<AppState> {
         .route("/programs/{program}/fortnights.csv", get(fortnights_csv))
         .route("/programs/{program}/pairs.csv", get(pairs_csv))
         .route("/programs/{program}/report/print", get(report_print))
-        .route("/programs/{program}/pairing", get(review))
-        .route("/programs/{program}/pairing/run", post(run))
-        .route("/programs/{program}/pairing/approve", post(approve))
-        .route("/programs/{program}/pairing/rule", post(rule))
-        .route("/programs/{program}/pairing/sharpen", post(ask_to_sharpen))
         .route("/pairs/{pair}/follow-up", post(follow_up))
 }
 
@@ -323,163 +315,4 @@ fn download(name: &str, content_type: &'static str, body: String) -> Response {
         .into_response()
 }
 
-#[derive(Template, WebTemplate)]
-#[template(path = "pairing.html")]
-struct PairingPage {
-    signed_in: Option<super::Chrome>,
-    csrf: String,
-    program: i64,
-    review: sponsor::Review,
-    /// Why the last action was refused, in sentences.
-    problems: Vec<String>,
-    /// What the last action did.
-    notice: Option<&'static str>,
-}
-
-async fn pairing_page(
-    s: &AppState,
-    visitor: &SignedIn,
-    program: plab_store::ProgramId,
-    problems: Vec<String>,
-) -> Result<PairingPage, PageError> {
-    let review = sponsor::review(&s.store, &visitor.actor, program).await?;
-    Ok(PairingPage {
-        signed_in: Some(visitor.chrome()),
-        csrf: visitor.csrf.clone(),
-        program: program.0,
-        review,
-        problems,
-        notice: None,
-    })
-}
-
-#[derive(Deserialize)]
-struct ReviewQuery {
-    asked: Option<String>,
-}
-
-async fn review(
-    State(s): State<AppState>,
-    visitor: SignedIn,
-    Path(raw): Path<String>,
-    axum::extract::Query(query): axum::extract::Query<ReviewQuery>,
-) -> Result<PairingPage, PageError> {
-    let mut page = pairing_page(&s, &visitor, crate::path_program(&raw)?, Vec::new()).await?;
-    if query.asked.is_some() {
-        page.notice = Some("Asked: the leader's home shows the coach's findings until they save a sharper question.");
-    }
-    Ok(page)
-}
-
-#[derive(Deserialize)]
-struct SharpenForm {
-    #[serde(default)]
-    csrf: String,
-    leader: String,
-}
-
-async fn ask_to_sharpen(
-    State(s): State<AppState>,
-    Path(raw): Path<String>,
-    Checked(visitor, form): Checked<SharpenForm>,
-) -> Result<Response, PageError> {
-    let program = crate::path_program(&raw)?;
-    match sponsor::ask_to_sharpen(&s.store, &visitor.actor, program, &form.leader).await {
-        Ok(()) => Ok(Redirect::to(&format!("/programs/{program}/pairing?asked=1")).into_response()),
-        Err(e) => refused_here(&s, &visitor, program, e).await,
-    }
-}
-
-/// A refusal the sponsor can act on is shown on the pairing page itself.
-async fn refused_here(
-    s: &AppState,
-    visitor: &SignedIn,
-    program: plab_store::ProgramId,
-    e: plab_app::AppError,
-) -> Result<Response, PageError> {
-    match e {
-        plab_app::AppError::Invalid(problems) => {
-            let lines = problems.iter().map(|p| p.message.clone()).collect();
-            let page = pairing_page(s, visitor, program, lines).await?;
-            Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
-        }
-        plab_app::AppError::Conflict(message) => {
-            let page = pairing_page(s, visitor, program, vec![message]).await?;
-            Ok((axum::http::StatusCode::CONFLICT, page).into_response())
-        }
-        other => Err(other.into()),
-    }
-}
-
-async fn run(
-    State(s): State<AppState>,
-    Path(raw): Path<String>,
-    Checked(visitor, _): Checked<CsrfForm>,
-) -> Result<Response, PageError> {
-    let program = crate::path_program(&raw)?;
-    match sponsor::propose(&s.store, &visitor.actor, program).await {
-        Ok(_) => Ok(Redirect::to(&format!("/programs/{program}/pairing")).into_response()),
-        Err(e) => refused_here(&s, &visitor, program, e).await,
-    }
-}
-
-#[derive(Deserialize)]
-struct ApproveForm {
-    #[serde(default)]
-    csrf: String,
-    proposal: i64,
-    /// Set by the review page: approve only the ticked `leader`s.
-    #[serde(default)]
-    selection: Option<String>,
-    #[serde(default)]
-    leader: Vec<String>,
-}
-
-async fn approve(
-    State(s): State<AppState>,
-    visitor: SignedIn,
-    Path(raw): Path<String>,
-    axum_extra::extract::Form(form): axum_extra::extract::Form<ApproveForm>,
-) -> Result<Response, PageError> {
-    visitor.check_csrf(&form.csrf)?;
-    let program = crate::path_program(&raw)?;
-    let only = form.selection.is_some().then_some(form.leader.as_slice());
-    match sponsor::approve(&s.store, &visitor.actor, program, form.proposal, only).await {
-        Ok(_) => Ok(Redirect::to(&format!("/programs/{program}")).into_response()),
-        Err(e) => refused_here(&s, &visitor, program, e).await,
-    }
-}
-
-#[derive(Deserialize)]
-struct RuleForm {
-    #[serde(default)]
-    csrf: String,
-    leader: String,
-    mentor: String,
-    /// `pin` or `forbid`.
-    rule: String,
-}
-
-async fn rule(
-    State(s): State<AppState>,
-    Path(raw): Path<String>,
-    Checked(visitor, form): Checked<RuleForm>,
-) -> Result<Response, PageError> {
-    let program = crate::path_program(&raw)?;
-    let rule = match form.rule.as_str() {
-        "pin" => PairRule::Pin,
-        "forbid" => PairRule::Forbid,
-        other => {
-            return Err(PageError::Status(
-                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-                format!("'{other}' is neither pin nor forbid"),
-            ));
-        }
-    };
-    match sponsor::set_rule(&s.store, &visitor.actor, program, &form.leader, &form.mentor, rule).await {
-        Ok(()) => Ok(Redirect::to(&format!("/programs/{program}/pairing")).into_response()),
-        Err(e) => refused_here(&s, &visitor, program, e).await,
-    }
-}
-
-super::carries_csrf!(RuleForm, SharpenForm, FollowUpForm);
+super::carries_csrf!(FollowUpForm);

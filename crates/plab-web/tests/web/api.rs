@@ -34,6 +34,9 @@ async fn authorization_matrix_over_every_pair_route(app: App) {
             format!("/api/v1/pairs/{own}/insights"),
             Some(json!({"kind": "action", "theme": "technology", "text": "tried the chat"}).to_string()),
         ),
+        // A blank reason and a pair that has not ended: the sponsor passes and the rules refuse, nothing changes.
+        ("POST", format!("/api/v1/pairs/{own}/end"), Some(json!({"reason": " "}).to_string())),
+        ("POST", format!("/api/v1/pairs/{own}/rematch"), None),
     ];
     // Every pair route the OpenAPI document (built from the routers) lists is a column.
     let (_, doc) = app.call("GET", "/api/openapi.json", None, None).await;
@@ -49,6 +52,7 @@ async fn authorization_matrix_over_every_pair_route(app: App) {
     }
     use StatusCode as C;
     let (ok, created, forbidden, unauth, hidden) = (C::OK, C::CREATED, C::FORBIDDEN, C::UNAUTHORIZED, C::NOT_FOUND);
+    let (no_reason, not_ended) = (C::UNPROCESSABLE_ENTITY, C::CONFLICT);
     // Let through, then refused by the rules: the check-in opens after the pair's third session.
     let not_yet = C::CONFLICT;
     // Columns follow `routes`. "own" is pair 1 (L1 + M1). A pair or program the
@@ -56,16 +60,16 @@ async fn authorization_matrix_over_every_pair_route(app: App) {
     // the caller sees the pair but may not act (a sponsor and the notes).
     // Insights are the leader's own; the sponsor records a check-in, each partner answers their own.
     #[rustfmt::skip]
-    let matrix: Vec<(Option<&str>, [C; 14])> = vec![
-        (Some("l1@lab.test"), [ok, ok, ok, created, ok, ok, hidden, hidden, ok, ok, not_yet, forbidden, ok, created]),
-        (Some("m1@lab.test"), [ok, ok, ok, created, ok, ok, hidden, hidden, ok, ok, not_yet, forbidden, forbidden, forbidden]),
+    let matrix: Vec<(Option<&str>, [C; 16])> = vec![
+        (Some("l1@lab.test"), [ok, ok, ok, created, ok, ok, hidden, hidden, ok, ok, not_yet, forbidden, ok, created, forbidden, forbidden]),
+        (Some("m1@lab.test"), [ok, ok, ok, created, ok, ok, hidden, hidden, ok, ok, not_yet, forbidden, forbidden, forbidden, forbidden, forbidden]),
         (Some("s@lab.test"), [ok, ok, forbidden, forbidden, ok, forbidden, forbidden, forbidden,
-                              ok, forbidden, forbidden, not_yet, forbidden, forbidden]),
-        (Some("l2@lab.test"), [ok, hidden, hidden, hidden, hidden, hidden, ok, created, hidden, hidden, hidden, hidden, hidden, hidden]),
-        (Some("s2@lab.test"), [hidden; 14]),
-        (Some("m3@lab.test"), [hidden; 14]),
-        (Some("admin@ops.test"), [hidden; 14]),
-        (None, [unauth; 14]),
+                              ok, forbidden, forbidden, not_yet, forbidden, forbidden, no_reason, not_ended]),
+        (Some("l2@lab.test"), [ok, hidden, hidden, hidden, hidden, hidden, ok, created, hidden, hidden, hidden, hidden, hidden, hidden, hidden, hidden]),
+        (Some("s2@lab.test"), [hidden; 16]),
+        (Some("m3@lab.test"), [hidden; 16]),
+        (Some("admin@ops.test"), [hidden; 16]),
+        (None, [unauth; 16]),
     ];
     crate::common::run_api_matrix(&app, &routes, &matrix).await;
 }

@@ -40,6 +40,7 @@ mod mail;
 mod measure;
 mod page_matrix;
 mod pages;
+mod pairing_control;
 mod perspectives;
 mod report;
 mod roles;

@@ -380,8 +380,16 @@ async fn every_page_route_by_every_role_over_own_and_others_resources(app: App) 
         // M2 is paired with L2: taking them out is refused, saying so.
         post(format!("/programs/{p}/people/unenrol"), &[("person", "M2")], PAGE,
                                                                               [F, F, C, F, H, H, H, S]),
+        // Every leader of A is paired: the rule is saved, and the engine has nobody to re-run for.
         post(format!("/programs/{p}/pairing/rule"), &[("leader", "L1"), ("mentor", "M2"), ("rule", "forbid")],
-            to(format!("/programs/{p}/pairing")),                             [F, F, A, F, H, H, H, S]),
+            to(format!("/programs/{p}/pairing?done=forbid&rerun=0")),         [F, F, A, F, H, H, H, S]),
+        post(format!("/programs/{p}/pairing/rule/clear"), &[("leader", "L1"), ("mentor", "M2")],
+            to(format!("/programs/{p}/pairing?done=clear&rerun=0")),          [F, F, A, F, H, H, H, S]),
+        // A blank reason, and a pair that has not ended: the sponsor passes, the rules refuse (nothing changes).
+        post(format!("/pairs/{pair2}/end"), &[("reason", " ")], to(format!("/programs/{p}/pairing?done=ended")),
+                                                                              [H, H, U, F, H, H, H, S]),
+        post(format!("/pairs/{pair2}/rematch"), &[], to(format!("/programs/{p}/pairing?done=rematch")),
+                                                                              [H, H, C, F, H, H, H, S]),
         post(format!("/programs/{p}/pairing/approve"), &[("proposal", "1")], to(format!("/programs/{p}")),
                                                                               [F, F, C, F, H, H, H, S]),
         post(format!("/programs/{p}/question"), &[("text", "Why do new analysts skip our Friday demo?")],

@@ -147,7 +147,10 @@ async fn only_sponsors_review_and_steer_pairing(app: App) {
     let uri = format!("/programs/{}/pairing", app.program);
     let (sponsor, csrf) = sign_in(&app, "s@lab.test").await;
     let page = send(&app, "GET", &uri, Some(&sponsor), None).await;
-    assert!(page.html.contains("id=\"proposal\""), "the approved proposal is shown");
+    assert!(
+        page.html.contains("id=\"pairs\"") && !page.html.contains("id=\"proposal\""),
+        "the approved pairs are shown"
+    );
     let rule = form(&[("csrf", &csrf), ("leader", "L1"), ("mentor", "M2"), ("rule", "forbid")]);
     assert_eq!(
         send(&app, "POST", &format!("{uri}/rule"), Some(&sponsor), Some(&rule)).await.status,
