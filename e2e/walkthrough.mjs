@@ -654,9 +654,9 @@ async function homesAndPairingReview() {
     console.log(`#   ${path}`);
     if (email === demo.sponsor) {
       await goto(s.page, `/programs/${demo.program}/pairing`);
-      const firstLeader = await s.page.locator('#proposal tr.proposed td').first().innerText();
+      const firstLeader = await s.page.locator('#proposal tr.proposed td, #pairs tr.pair-row td').first().innerText();
       assert.ok(!/^D\d+$/.test(firstLeader.trim()), `the pairing review shows a bare id: ${firstLeader}`);
-      assert.ok((await s.page.locator('#rule-leader option').count()) >= 1, 'pin and forbid offer no names');
+      assert.ok((await s.page.locator('#leader-names option').count()) >= 1, 'pin and forbid offer no names');
       const review = join(ARTIFACTS, 'pairing-review.png');
       await s.page.screenshot({ path: review, fullPage: true });
       console.log(`#   ${review}`);
@@ -698,7 +698,7 @@ async function newProgramPairsAndStarts() {
   await signIn(sponsor, demo.sponsor);
   await goto(sponsor.page, `/programs/${w.newProgram}/pairing`);
   await sponsor.page.click('form#run-pairing button[type=submit]');
-  await sponsor.page.waitForURL(/\/pairing$/);
+  await sponsor.page.waitForURL(/\/pairing(\?done=run)?$/);
   const rows = sponsor.page.locator('#proposal tr.proposed');
   assert.equal(await rows.count(), 1, `the engine proposed no pair: ${await sponsor.page.locator('main').innerText()}`);
   const leaderCell = await rows.first().locator('td').nth(1).innerText();
