@@ -6,7 +6,7 @@
 // walkthrough.mjs); it may run after walkthrough.mjs on the same server.
 import { runSteps } from './steps.mjs';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,6 +31,7 @@ if (!BASE_URL || !DEMO_JSON) {
 }
 const demo = JSON.parse(readFileSync(DEMO_JSON, 'utf8'));
 mkdirSync(ARTIFACTS, { recursive: true });
+for (const f of readdirSync(ARTIFACTS)) if (f.startsWith('failed-a11y-')) rmSync(join(ARTIFACTS, f), { force: true });
 
 const w = { browser: null, program: demo.program, pair: null, session: null, leader: null, mentor: null, visited: 0 };
 
