@@ -48,7 +48,19 @@ struct ProgramPage {
     signals_chart: Chart,
 }
 
+/// A theme of the data-exchange taxonomy in words ("Culture: career"), never its code.
+fn theme_label(code: &str) -> &str {
+    match plab_domain::Theme::parse(code) {
+        Some(theme) => theme.label(),
+        None => code,
+    }
+}
+
 impl ProgramPage {
+    fn theme(code: &str) -> &str {
+        theme_label(code)
+    }
+
     fn figure_id(metric: &str) -> String {
         figure_id(metric)
     }
@@ -84,6 +96,10 @@ struct ProgramQuery {
 }
 
 impl PrintPage {
+    fn theme(code: &str) -> &str {
+        theme_label(code)
+    }
+
     fn figure_id(metric: &str) -> String {
         figure_id(metric)
     }
