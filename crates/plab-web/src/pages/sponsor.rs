@@ -61,6 +61,16 @@ impl ProgramPage {
         theme_label(code)
     }
 
+    /// The first day in the pages' date style ("Mon 7 Dec 2026").
+    fn starts_on(&self) -> String {
+        plab_domain::Date::parse(&self.report.starts_on)
+            .map_or_else(|_| self.report.starts_on.clone(), plab_domain::session::human_date)
+    }
+
+    fn started(&self) -> bool {
+        plab_domain::Date::parse(&self.report.starts_on).is_ok_and(|d| d <= plab_app::sessions::today())
+    }
+
     fn figure_id(metric: &str) -> String {
         figure_id(metric)
     }

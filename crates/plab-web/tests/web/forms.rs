@@ -15,6 +15,7 @@ crate::backends!(
     a_refusal_outside_a_form_leads_back_to_the_page_it_came_from,
     a_new_leaders_home_welcomes_them_and_lists_their_first_steps_in_order,
     a_partial_pulse_comes_back_with_each_missing_answer_marked_and_the_given_ones_kept,
+    the_dashboard_dates_its_program_in_words_and_knows_it_has_not_started,
 );
 
 /// No Rust ranges, type names or raw status names reach a reader.
@@ -198,4 +199,14 @@ async fn a_partial_pulse_comes_back_with_each_missing_answer_marked_and_the_give
     assert_plain(&page.html);
     let (_, mine) = app.call("GET", &format!("/api/v1/sessions/{}/pulse", sessions[0]), Some(&token), None).await;
     assert!(!mine.to_string().contains("\"listened\":4"), "nothing was saved: {mine}");
+}
+
+async fn the_dashboard_dates_its_program_in_words_and_knows_it_has_not_started(app: App) {
+    let (cookie, _) = sign_in(&app, "s@lab.test").await;
+    let page = send(&app, "GET", &format!("/programs/{}", app.program), Some(&cookie), None).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let start = crate::common::program_start();
+    let line = format!("Starts on {} · ", plab_domain::session::human_date(start));
+    assert!(page.html.contains(&line), "{}", page.html);
+    assert!(!page.html.contains(&format!("from {start}")), "no ISO date beside the words");
 }
