@@ -17,7 +17,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 /// The perspectives the pairing engine reads for me as a mentor in this
 /// program, each with its themes; `source` says whether I wrote them (`own`)
 /// or they come from the people directory (`directory`). Mentors of the program only.
-#[utoipa::path(get, path = "/api/v1/programs/{program}/me/perspectives", security(("bearer" = [])),
+#[utoipa::path(get, path = "/api/v1/programs/{program}/me/perspectives", operation_id = "my_mentor_perspectives", security(("bearer" = [])),
     params(("program" = i64, Path, description = "program id")),
     responses((status = 200, body = MyPerspectives), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub(crate) async fn mine(

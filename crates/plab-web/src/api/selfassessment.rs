@@ -17,7 +17,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 
 /// My self-assessment for a phase (`baseline` or `closing`): my role's
 /// statements and my own answers. Sponsors see only group averages, in the report.
-#[utoipa::path(get, path = "/api/v1/programs/{program}/me/self-assessment/{phase}", security(("bearer" = [])),
+#[utoipa::path(get, path = "/api/v1/programs/{program}/me/self-assessment/{phase}", operation_id = "my_self_assessment", security(("bearer" = [])),
     params(("program" = i64, Path, description = "program id"), ("phase" = String, Path, description = "`baseline` or `closing`")),
     responses((status = 200, body = MySelfAssessment), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub(crate) async fn mine(

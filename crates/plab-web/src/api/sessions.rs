@@ -30,7 +30,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 /// partners are asked (`awaiting_outcome`) from its end; a week after its
 /// start without an answer it reads as missed anyway, though a partner may
 /// still mark it held.
-#[utoipa::path(post, path = "/api/v1/sessions/{session}/missed", security(("bearer" = [])),
+#[utoipa::path(post, path = "/api/v1/sessions/{session}/missed", operation_id = "record_session_not_held", security(("bearer" = [])),
     params(("session" = i64, Path, description = "session id")),
     responses((status = 200, body = SessionView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub(crate) async fn missed(
@@ -43,7 +43,7 @@ pub(crate) async fn missed(
 }
 
 /// The session timer as it runs now, the same on every device of either partner.
-#[utoipa::path(get, path = "/api/v1/sessions/{session}/timer", security(("bearer" = [])),
+#[utoipa::path(get, path = "/api/v1/sessions/{session}/timer", operation_id = "read_session_timer", security(("bearer" = [])),
     params(("session" = i64, Path, description = "session id")),
     responses((status = 200, body = TimerView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub(crate) async fn timer(
@@ -66,7 +66,7 @@ pub struct TimerBody {
 }
 
 /// A partner presses a timer button; only a planned session has a timer (409 otherwise).
-#[utoipa::path(post, path = "/api/v1/sessions/{session}/timer", security(("bearer" = [])), request_body = TimerBody,
+#[utoipa::path(post, path = "/api/v1/sessions/{session}/timer", operation_id = "press_session_timer", security(("bearer" = [])), request_body = TimerBody,
     params(("session" = i64, Path, description = "session id")),
     responses((status = 200, body = TimerView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub(crate) async fn press_timer(

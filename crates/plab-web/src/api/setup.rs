@@ -144,7 +144,7 @@ pub(crate) async fn enrol(
 /// Where each enrolled person's invitation stands (`not_invited`, `invited`
 /// with when, `accepted` once their account is in use), by role then name.
 /// Never a link. The program's sponsors only.
-#[utoipa::path(get, path = "/api/v1/programs/{program}/invitations", security(("bearer" = [])),
+#[utoipa::path(get, path = "/api/v1/programs/{program}/invitations", operation_id = "list_program_invitations", security(("bearer" = [])),
     params(("program" = i64, Path, description = "program id")),
     responses((status = 200, body = [InvitationStatus]), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub(crate) async fn invitation_statuses(
@@ -187,7 +187,7 @@ pub(crate) struct InviteOutcome {
 /// person invited within the last 10 minutes, a leaver or a disabled account
 /// is left out and named with the reason. 409 while the instance sends no
 /// e-mail. The program's sponsors only.
-#[utoipa::path(post, path = "/api/v1/programs/{program}/invitations", security(("bearer" = [])), request_body = InviteInput,
+#[utoipa::path(post, path = "/api/v1/programs/{program}/invitations", operation_id = "invite_to_program", security(("bearer" = [])), request_body = InviteInput,
     params(("program" = i64, Path, description = "program id")),
     responses((status = 200, body = InviteOutcome), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub(crate) async fn invite(

@@ -73,6 +73,9 @@ async fn authorization_matrix_over_every_session_route(app: App) {
             format!("/api/v1/sessions/{}/reschedule/preview", own[2]),
             body(json!({"starts_at": next_month(1), "scope": "rest"})),
         ),
+        // The timer of a planned session, and "did not happen" said of one still ahead (409).
+        ("GET", format!("/api/v1/sessions/{}/timer", own[3]), None),
+        ("POST", format!("/api/v1/sessions/{}/missed", own[3]), None),
     ];
     use StatusCode as C;
     let (ok, no, hidden, anon) = (C::OK, C::FORBIDDEN, C::NOT_FOUND, C::UNAUTHORIZED);
@@ -81,15 +84,16 @@ async fn authorization_matrix_over_every_session_route(app: App) {
     // A session of a pair the caller cannot see is 404 like a missing one;
     // the sponsor sees the sessions but may not act on them (403).
     let done = C::NO_CONTENT;
-    let matrix: Vec<(Option<&str>, [C; 9])> = vec![
-        (Some("l1@lab.test"), [ok, ok, ok, ok, ok, hidden, hidden, done, ok]),
-        (Some("m1@lab.test"), [ok, ok, ok, C::CONFLICT, C::UNPROCESSABLE_ENTITY, hidden, hidden, done, ok]),
-        (Some("s@lab.test"), [ok, no, no, no, no, no, ok, no, no]),
-        (Some("l2@lab.test"), [hidden, hidden, hidden, hidden, hidden, ok, ok, hidden, hidden]),
-        (Some("s2@lab.test"), [hidden; 9]),
-        (Some("m3@lab.test"), [hidden; 9]),
-        (Some("admin@ops.test"), [hidden; 9]),
-        (None, [anon; 9]),
+    let ahead = C::CONFLICT;
+    let matrix: Vec<(Option<&str>, [C; 11])> = vec![
+        (Some("l1@lab.test"), [ok, ok, ok, ok, ok, hidden, hidden, done, ok, ok, ahead]),
+        (Some("m1@lab.test"), [ok, ok, ok, C::CONFLICT, C::UNPROCESSABLE_ENTITY, hidden, hidden, done, ok, ok, ahead]),
+        (Some("s@lab.test"), [ok, no, no, no, no, no, ok, no, no, no, no]),
+        (Some("l2@lab.test"), [hidden, hidden, hidden, hidden, hidden, ok, ok, hidden, hidden, hidden, hidden]),
+        (Some("s2@lab.test"), [hidden; 11]),
+        (Some("m3@lab.test"), [hidden; 11]),
+        (Some("admin@ops.test"), [hidden; 11]),
+        (None, [anon; 11]),
     ];
     crate::common::run_api_matrix(&app, &routes, &matrix).await;
     // The timer's recordings: only the agenda's segments, within ten hours, never on a cancelled session.
