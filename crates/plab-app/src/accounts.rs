@@ -322,38 +322,6 @@ pub struct Listed {
     pub disabled: bool,
 }
 
-/// Every account whose e-mail, name or employee id contains `search` (any
-/// case; every account when empty), by e-mail. Administrators only.
-pub async fn listing(store: &Store, actor: &Actor, search: &str) -> Result<Vec<Listed>, AppError> {
-    access::admin(actor)?;
-    let accounts = store.accounts().await?;
-    let ids: Vec<&str> = accounts.iter().filter_map(|a| a.employee_id.as_deref()).collect();
-    let people = store.names_and_emails(&ids).await?;
-    let needle = search.trim().to_lowercase();
-    let zone = zone_of(store, actor).await?;
-    let human = |at: &Option<String>| at.as_deref().map(|t| zone.human_text(t));
-    Ok(accounts
-        .iter()
-        .map(|a| Listed {
-            email: a.email.clone(),
-            name: a.employee_id.as_ref().and_then(|id| people.get(id)).map(|(name, _)| name.clone()),
-            employee_id: a.employee_id.clone(),
-            is_admin: a.is_admin,
-            has_password: a.password_hash.is_some(),
-            established: a.established,
-            last_sign_in: human(&a.last_sign_in_at),
-            disabled: a.disabled_at.is_some(),
-        })
-        .filter(|l| {
-            needle.is_empty()
-                || [Some(&l.email), l.name.as_ref(), l.employee_id.as_ref()]
-                    .into_iter()
-                    .flatten()
-                    .any(|text| text.to_lowercase().contains(&needle))
-        })
-        .collect())
-}
-
 /// Administrators page through accounts this many at a time.
 pub const ACCOUNTS_PER_PAGE: u32 = 50;
 

@@ -8,9 +8,6 @@ use plab_domain::program::{ProgramSettings, Role};
 use plab_store::{ProgramId, RosterEntry, Store};
 use serde::Serialize;
 
-/// At most this many people come back from one search.
-pub const MAX_FOUND: u32 = 50;
-
 /// Opens a program. The person who opens it is its sponsor, with `sponsor`
 /// (an employee id or a directory e-mail) as co-sponsor when given; an
 /// administrator who is no one in the organisation must name that sponsor,
@@ -95,46 +92,6 @@ pub struct FoundPerson {
     pub level: i64,
     /// `sponsor`, `leader` or `mentor` in this program already.
     pub roles: Vec<String>,
-}
-
-/// People still with the organisation whose name, e-mail, id, title or
-/// department contains `text`, at `level` when given; the program's sponsors only.
-pub async fn find_people(
-    store: &Store,
-    actor: &Actor,
-    program: ProgramId,
-    text: &str,
-    level: Option<&str>,
-) -> Result<Vec<FoundPerson>, AppError> {
-    access::sponsor_of_program(store, actor, program).await?;
-    let level = match level.map(str::trim).filter(|l| !l.is_empty()) {
-        None => None,
-        Some(raw) => Some(raw.parse::<i64>().map_err(|_| {
-            AppError::invalid(Problem::new(format!("'{raw}' is not a level: use a whole number")).field("level"))
-        })?),
-    };
-    if text.trim().is_empty() && level.is_none() {
-        return Ok(Vec::new());
-    }
-    let today = crate::sessions::today().to_string();
-    let found = store.find_people(text, level, &today, MAX_FOUND).await?;
-    let roster = store.roster(program).await?;
-    Ok(found
-        .into_iter()
-        .map(|p| {
-            let id = p.employee_id.to_string();
-            let roles = roster.iter().filter(|e| e.employee_id == id).map(|e| e.role.as_str().to_owned()).collect();
-            FoundPerson {
-                name: p.name.to_string(),
-                email: p.email.to_string(),
-                title: p.title.as_ref().map(ToString::to_string),
-                department: p.department.to_string(),
-                level: i64::from(p.level.value()),
-                roles,
-                id,
-            }
-        })
-        .collect())
 }
 
 /// Enrols these people in one role (a mentor with this capacity, else the
@@ -283,8 +240,10 @@ pub struct Found {
     pub paging: Paging,
 }
 
-/// `find_people`, one page at a time (`PER_PAGE` a page), with the count of
-/// everyone who matches; the program's sponsors only.
+/// People still with the organisation whose name, e-mail, id, title or
+/// department contains `text`, at `level` when given, one page at a time
+/// (`PER_PAGE` a page), with the count of everyone who matches; the
+/// program's sponsors only.
 pub async fn find_people_page(
     store: &Store,
     actor: &Actor,
