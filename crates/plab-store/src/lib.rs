@@ -93,6 +93,16 @@ impl Store {
         let pool = AnyPoolOptions::new()
             .max_connections(if sqlite { 4 } else { 8 })
             .test_before_acquire(!sqlite)
+            .after_connect(move |conn, _meta| {
+                Box::pin(async move {
+                    // Deleted rows (an erasure, retention running out) are
+                    // overwritten with zeros, not left in free pages.
+                    if sqlite {
+                        sqlx::query("PRAGMA secure_delete = ON").execute(conn).await?;
+                    }
+                    Ok(())
+                })
+            })
             .connect(&url)
             .await?;
         if backend == Backend::Sqlite {
