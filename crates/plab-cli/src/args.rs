@@ -77,10 +77,40 @@ pub enum Command {
     /// SCIM 2.0 provisioning at /scim/v2/: the bearer tokens identity providers call with.
     #[command(subcommand)]
     Scim(ScimCmd),
-    /// Sponsor and admin actions, newest first (never the content of notes).
-    Audit {
-        #[arg(long, default_value_t = 50)]
-        limit: u32,
+    /// Sponsor and admin actions, newest first (never the content of notes);
+    /// `plab audit verify` checks that no entry was changed, removed or inserted.
+    Audit(AuditArgs),
+}
+
+#[derive(Args, Debug)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct AuditArgs {
+    #[command(subcommand)]
+    pub command: Option<AuditCmd>,
+    /// How many entries, at most 1000.
+    #[arg(long, default_value_t = 50)]
+    pub limit: u32,
+    /// Only what this actor did (their e-mail, or cli:USER for commands).
+    #[arg(long)]
+    pub actor: Option<String>,
+    /// Only this action (program.enroll), or every action under a prefix (pairing.).
+    #[arg(long)]
+    pub action: Option<String>,
+    /// Only entries on or after this day (YYYY-MM-DD) or time (RFC 3339).
+    #[arg(long)]
+    pub from: Option<String>,
+    /// Only entries before this day (YYYY-MM-DD) or time (RFC 3339).
+    #[arg(long)]
+    pub to: Option<String>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AuditCmd {
+    /// Walk the whole log: exit 0 when every entry is as written and in its
+    /// place, 1 naming the first entry that was changed, removed or inserted.
+    Verify {
         #[arg(long)]
         json: bool,
     },

@@ -46,7 +46,7 @@ async fn with_store(db: &str, command: Command) -> Result<(), Failure> {
         Command::Pairing(cmd) => crate::pairing::pairing_cmd(&store, cmd).await,
         Command::Serve(args) => crate::serve::serve(&store, args).await,
         Command::User(cmd) => crate::user::user(&store, cmd).await,
-        Command::Audit { limit, json } => audit(&store, limit, json).await,
+        Command::Audit(args) => audit(&store, args).await,
         Command::Mail(crate::args::MailCmd::Status { json }) => mail_status(&store, json).await,
         Command::Scim(crate::args::ScimCmd::Token(cmd)) => crate::scim::token(&store, cmd).await,
         Command::Report { program, json } => crate::report::report(&store, &program, json).await,
@@ -178,9 +178,20 @@ async fn export_people(store: &Store, output: Option<&Path>) -> Result<(), Failu
     Ok(())
 }
 
-async fn audit(store: &Store, limit: u32, json: bool) -> Result<(), Failure> {
-    let entries = plab_app::audit::recent(store, limit).await?;
-    if json {
+async fn audit(store: &Store, args: crate::args::AuditArgs) -> Result<(), Failure> {
+    if let Some(crate::args::AuditCmd::Verify { json }) = args.command {
+        return audit_verify(store, json).await;
+    }
+    let filter = plab_app::audit::Filter {
+        actor: args.actor,
+        action: args.action,
+        from: args.from,
+        to: args.to,
+        limit: Some(args.limit.to_string()),
+        ..Default::default()
+    };
+    let entries = plab_app::audit::at_the_machine(store, &filter.query(50)?).await?;
+    if args.json {
         let list: Vec<_> = entries
             .iter()
             .map(|e| serde_json::json!({"id": e.id, "actor": e.actor, "action": e.action, "subject": e.subject, "detail": e.detail, "at": e.at}))
@@ -191,6 +202,35 @@ async fn audit(store: &Store, limit: u32, json: bool) -> Result<(), Failure> {
         out!("{}  {:<20} {:<22} {:<14} {}", e.at, e.actor, e.action, e.subject, e.detail);
     }
     Ok(())
+}
+
+async fn audit_verify(store: &Store, json: bool) -> Result<(), Failure> {
+    let check = plab_app::audit::verify(store).await?;
+    let problem = check.problem.as_ref();
+    if json {
+        print_json(&serde_json::json!({
+            "ok": problem.is_none(),
+            "entries": check.entries,
+            "head": check.head,
+            "problem": problem.map(|p| serde_json::json!({"id": p.id, "kind": p.kind.as_str()})),
+        }))?;
+    }
+    let Some(problem) = problem else {
+        if !json {
+            out!("The audit log is whole: {} entries, each as written and in its place.", check.entries);
+            out!("Newest entry's hash: {} (note it down; a later check should continue from it).", check.head);
+        }
+        return Ok(());
+    };
+    let what = match problem.kind {
+        plab_store::ChainBreak::Changed => "was changed after it was written",
+        plab_store::ChainBreak::RemovedOrInserted => {
+            "does not follow the entry before it: an entry was removed before it, or one was inserted"
+        }
+        plab_store::ChainBreak::Truncated => "is the last one left: entries after it were removed",
+        plab_store::ChainBreak::RedactedWithoutErasure => "had words replaced without an erasure that names it",
+    };
+    Err(Failure::Internal(anyhow::anyhow!("the audit log is not whole: entry {} {what}", problem.id)))
 }
 
 async fn mail_status(store: &Store, json: bool) -> Result<(), Failure> {

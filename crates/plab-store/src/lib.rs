@@ -28,7 +28,7 @@ pub mod testing;
 mod triage;
 
 pub use accounts::{Account, LinkPurpose, PasswordLink, Recipient};
-pub use audit::AuditEntry;
+pub use audit::{AuditEntry, AuditQuery, ChainBreak, ChainCheck, ChainProblem};
 pub use cache::Revision;
 pub use key_rotation::Resealed;
 pub use measure::{InsightTally, Recorder, StoredCheckin, StoredInsight};
@@ -111,6 +111,7 @@ impl Store {
         }
         let store = Store { pool, backend, cache: std::sync::Arc::default() };
         store.migrate().await?;
+        store.chain_unchained_audit_entries().await?;
         Ok(store)
     }
 

@@ -68,6 +68,14 @@ contract!(
     a_mentors_own_perspectives_outlive_a_people_import_until_reset,
     a_proposal_keeps_what_the_engine_reported,
     the_audit_log_shows_the_newest_entries_first,
+    the_audit_chain_is_whole_after_many_writers_at_once,
+    the_audit_chain_names_an_edited_entry,
+    the_audit_chain_names_a_removed_entry,
+    the_audit_chain_names_an_inserted_entry,
+    the_audit_chain_notices_entries_cut_from_the_end,
+    a_redaction_keeps_the_chain_whole_but_words_replaced_by_hand_are_found,
+    the_audit_log_filters_by_actor_action_time_and_program,
+    entries_written_before_the_chain_are_linked_once_when_the_store_starts,
     the_lab_rules_record_who_accepted_them,
     the_directory_keys_and_note_keys_are_listed,
     a_sign_in_email_given_up_can_open_a_new_account,
@@ -1194,4 +1202,159 @@ async fn a_follow_up_is_kept_per_pair_and_signal(db: &TestDb) {
         store.follow_ups(program).await.expect("follow-ups").into_iter().map(|f| (f.signal, f.state)).collect();
     assert_eq!(seen, [("expert_reflex".to_owned(), FollowUp::New), ("unfocused".to_owned(), FollowUp::Resolved)]);
     assert!(store.follow_ups(ProgramId(program.0 + 100)).await.expect("another program").is_empty());
+}
+
+/// A store with four entries about programs 1 and 2, by two actors.
+async fn audited(db: &TestDb) -> Store {
+    let store = Store::connect(&db.url).await.expect("connect");
+    for (actor, action, subject) in [
+        ("admin@example.com", "people.import", "people.csv"),
+        ("sponsor@example.com", "program.create", "program 1"),
+        ("sponsor@example.com", "pairing.pin", "program 1"),
+        ("other@example.com", "pairing.forbid", "program 2"),
+    ] {
+        store.audit(actor, action, subject, "detail").await.expect("audit");
+    }
+    store
+}
+
+fn broken_at(check: &plab_store::ChainCheck) -> Option<(i64, plab_store::ChainBreak)> {
+    check.problem.as_ref().map(|p| (p.id, p.kind))
+}
+
+async fn the_audit_chain_is_whole_after_many_writers_at_once(db: &TestDb) {
+    let store = audited(db).await;
+    let writers: Vec<_> = (0..24)
+        .map(|i| {
+            let store = store.clone();
+            tokio::spawn(async move {
+                store.audit("admin@example.com", "settings.update", "instance", &format!("{i}")).await
+            })
+        })
+        .collect();
+    for w in writers {
+        w.await.expect("joined").expect("audit");
+    }
+    let check = store.verify_audit_chain().await.expect("verify");
+    assert_eq!((check.entries, broken_at(&check)), (28, None));
+    assert_eq!(check.head.len(), 64);
+}
+
+async fn the_audit_chain_names_an_edited_entry(db: &TestDb) {
+    let store = audited(db).await;
+    assert_eq!(broken_at(&store.verify_audit_chain().await.expect("verify")), None);
+    let second = store.audit_log(10).await.expect("log")[2].id;
+    plab_store::testing::tamper(
+        &store,
+        "UPDATE audit_log SET actor = 'someone-else@example.com' WHERE action = 'program.create'",
+    )
+    .await;
+    let check = store.verify_audit_chain().await.expect("verify");
+    assert_eq!(broken_at(&check), Some((second, plab_store::ChainBreak::Changed)));
+}
+
+async fn the_audit_chain_names_a_removed_entry(db: &TestDb) {
+    let store = audited(db).await;
+    let entries = store.audit_log(10).await.expect("log");
+    plab_store::testing::tamper(&store, "DELETE FROM audit_log WHERE action = 'program.create'").await;
+    let check = store.verify_audit_chain().await.expect("verify");
+    // The entry after the removed one no longer links to the one before it.
+    assert_eq!(broken_at(&check), Some((entries[1].id, plab_store::ChainBreak::RemovedOrInserted)));
+}
+
+async fn the_audit_chain_names_an_inserted_entry(db: &TestDb) {
+    let store = audited(db).await;
+    // Copied from a real entry, hashes and all, with a new id in the middle.
+    plab_store::testing::tamper(
+        &store,
+        "INSERT INTO audit_log (id, actor, action, subject, detail, at, program_id, prev_hash, hash) \
+         SELECT 1000, actor, action, subject, detail, at, program_id, prev_hash, hash FROM audit_log WHERE action = 'pairing.pin'",
+    )
+    .await;
+    plab_store::testing::tamper(&store, "UPDATE audit_log SET id = 3000 WHERE action = 'pairing.forbid'").await;
+    let check = store.verify_audit_chain().await.expect("verify");
+    assert_eq!(broken_at(&check), Some((1000, plab_store::ChainBreak::Changed)));
+    plab_store::testing::tamper(&store, "DELETE FROM audit_log WHERE id = 1000").await;
+    // Without a hash of its own, it cannot join the chain either.
+    plab_store::testing::tamper(
+        &store,
+        "INSERT INTO audit_log (id, actor, action, subject, detail, at) VALUES (2000, 'x@example.com', 'pairing.pin', 'program 1', '', '2026-01-01T00:00:00Z')",
+    )
+    .await;
+    let check = store.verify_audit_chain().await.expect("verify");
+    assert_eq!(broken_at(&check), Some((2000, plab_store::ChainBreak::RemovedOrInserted)));
+}
+
+async fn the_audit_chain_notices_entries_cut_from_the_end(db: &TestDb) {
+    let store = audited(db).await;
+    plab_store::testing::tamper(&store, "DELETE FROM audit_log WHERE action = 'pairing.forbid'").await;
+    let check = store.verify_audit_chain().await.expect("verify");
+    let last = store.audit_log(1).await.expect("log")[0].id;
+    assert_eq!(broken_at(&check), Some((last, plab_store::ChainBreak::Truncated)));
+}
+
+async fn a_redaction_keeps_the_chain_whole_but_words_replaced_by_hand_are_found(db: &TestDb) {
+    let store = audited(db).await;
+    let changed =
+        store.redact_audit(&["Sponsor@Example.com".to_owned()], "operator", "person E1").await.expect("redact");
+    assert_eq!(changed, 2);
+    let log = store.audit_log(10).await.expect("log");
+    assert!(log.iter().all(|e| !format!("{e:?}").contains("sponsor@example.com")), "{log:?}");
+    assert_eq!((log[0].action.as_str(), log[0].subject.as_str()), ("audit.redact", "person E1"));
+    let check = store.verify_audit_chain().await.expect("verify");
+    assert_eq!((check.entries, broken_at(&check)), (5, None));
+    // Words replaced by hand, with a made-up seal, are not an erasure.
+    plab_store::testing::tamper(
+        &store,
+        "UPDATE audit_log SET actor = '[erased]', sealed = 'actor:0000' WHERE action = 'people.import'",
+    )
+    .await;
+    let check = store.verify_audit_chain().await.expect("verify");
+    assert_eq!(broken_at(&check).map(|b| b.1), Some(plab_store::ChainBreak::Changed));
+}
+
+async fn the_audit_log_filters_by_actor_action_time_and_program(db: &TestDb) {
+    let store = audited(db).await;
+    let query = |f: fn(&mut plab_store::AuditQuery)| {
+        let mut q = plab_store::AuditQuery { limit: 50, ..Default::default() };
+        f(&mut q);
+        q
+    };
+    let actions = |entries: Vec<plab_store::AuditEntry>| entries.into_iter().map(|e| e.action).collect::<Vec<_>>();
+    let by_sponsor = store.audit_entries(&query(|q| q.actor = Some("SPONSOR@example.com".into()))).await.expect("q");
+    assert_eq!(actions(by_sponsor), ["pairing.pin", "program.create"]);
+    let pairing = store.audit_entries(&query(|q| q.action = Some("pairing.".into()))).await.expect("q");
+    assert_eq!(actions(pairing), ["pairing.forbid", "pairing.pin"]);
+    let program_one = store.audit_entries(&query(|q| q.program = Some(1))).await.expect("q");
+    assert_eq!(actions(program_one), ["pairing.pin", "program.create"]);
+    let first = store.audit_log(10).await.expect("log").last().expect("one").id;
+    let following = store.audit_entries(&query(|q| q.after = Some(0))).await.expect("q");
+    assert_eq!(following[0].id, first, "after a cursor, oldest first");
+    let tomorrow = store.audit_entries(&query(|q| q.from = Some("2999-01-01".into()))).await.expect("q");
+    assert!(tomorrow.is_empty());
+    let until_now = store.audit_entries(&query(|q| q.to = Some("2999-01-01".into()))).await.expect("q");
+    assert_eq!(until_now.len(), 4);
+    let only =
+        store.audit_entries(&query(|q| q.only_actions = Some(&["pairing.pin", "people.import"]))).await.expect("q");
+    assert_eq!(actions(only), ["pairing.pin", "people.import"]);
+}
+
+async fn entries_written_before_the_chain_are_linked_once_when_the_store_starts(db: &TestDb) {
+    let store = audited(db).await;
+    // As the log stood before it was a chain: no hashes and no head.
+    plab_store::testing::tamper(&store, "UPDATE audit_log SET prev_hash = NULL, hash = NULL, program_id = NULL").await;
+    plab_store::testing::tamper(&store, "DELETE FROM audit_head").await;
+    let store = Store::connect(&db.url).await.expect("reconnect");
+    let check = store.verify_audit_chain().await.expect("verify");
+    assert_eq!((check.entries, broken_at(&check)), (4, None));
+    assert_eq!(store.audit_log(10).await.expect("log")[0].program, Some(2));
+    // Later an entry slipped in without a hash is not linked in by a restart.
+    plab_store::testing::tamper(
+        &store,
+        "INSERT INTO audit_log (actor, action, subject, detail, at) VALUES ('x@example.com', 'pairing.pin', 'program 1', '', '2026-01-01T00:00:00Z')",
+    )
+    .await;
+    let store = Store::connect(&db.url).await.expect("reconnect");
+    let check = store.verify_audit_chain().await.expect("verify");
+    assert_eq!(broken_at(&check).map(|b| b.1), Some(plab_store::ChainBreak::RemovedOrInserted));
 }

@@ -918,6 +918,7 @@ crate::backends!(
     a_database_without_sealed_notes_gets_a_fresh_notes_key_file_at_start,
     single_sign_on_settings_that_cannot_work_stop_the_start_with_exit_2,
     a_sign_in_email_changes_only_by_its_own_audited_command_and_an_import_cannot_take_it,
+    audit_verify_exits_0_on_a_whole_log_and_1_naming_the_entry_changed,
 );
 
 fn the_ceo_of_a_2000_person_demo_is_paired_once_the_chain_rule_reaches_two_levels(db: TestDb) {
@@ -1060,4 +1061,39 @@ fn a_scim_token_is_shown_once_listed_without_its_secret_and_revoked_at_once(db: 
     let actions: Vec<&str> = log.as_array().expect("log").iter().map(|e| e["action"].as_str().unwrap_or("")).collect();
     assert_eq!(actions, ["scim.token.revoke", "scim.token.new"]);
     assert!(!log.to_string().contains(&secret[10..]), "nor does the audit log");
+}
+
+fn audit_verify_exits_0_on_a_whole_log_and_1_naming_the_entry_changed(db: TestDb) {
+    let plab = Plab::new(db);
+    let people = plab.file("people.csv", &format!("{HEADER}{ORG}"));
+    plab.ok(&["import", "people", people.to_str().expect("path")]);
+    plab.ok(&["settings", "set", "instance_name", "Lab"]);
+    let whole = plab.json(&["audit", "verify", "--json"]);
+    assert_eq!(
+        (&whole["ok"], &whole["entries"], &whole["problem"]),
+        (&serde_json::json!(true), &serde_json::json!(2), &Value::Null),
+        "{whole}"
+    );
+    assert!(plab.ok(&["audit", "verify"]).contains("The audit log is whole: 2 entries"));
+    // Filters: by action prefix, and a bad date names its flag and exits 2.
+    let settings = plab.json(&["audit", "--action", "settings.", "--json"]);
+    assert_eq!(settings.as_array().map(Vec::len), Some(1), "{settings}");
+    let bad = plab.run(&["audit", "--from", "soon"]);
+    assert_eq!(status(&bad), 2);
+    assert!(stderr(&bad).contains("from") && stderr(&bad).contains("YYYY-MM-DD"), "{}", stderr(&bad));
+    // Someone with the database edits the import's entry.
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    let id = rt.block_on(async {
+        let store = plab_store::Store::connect(&plab.db.url).await.expect("connect");
+        plab_store::testing::tamper(&store, "UPDATE audit_log SET detail = 'nothing' WHERE action = 'people.import'")
+            .await;
+        store.audit_log(10).await.expect("log").iter().find(|e| e.action == "people.import").expect("entry").id
+    });
+    let broken = plab.run(&["audit", "verify", "--json"]);
+    assert_eq!(status(&broken), 1);
+    let report: Value = serde_json::from_slice(&broken.stdout).expect("one JSON document");
+    assert_eq!(report["problem"], serde_json::json!({"id": id, "kind": "changed"}), "{report}");
+    let said = plab.run(&["audit", "verify"]);
+    assert_eq!(status(&said), 1);
+    assert!(stderr(&said).contains(&format!("entry {id} was changed")), "{}", stderr(&said));
 }

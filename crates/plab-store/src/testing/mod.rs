@@ -312,3 +312,9 @@ mod tests {
         assert_eq!(super::with_database("postgres://h", "x"), "postgres://h/x");
     }
 }
+
+/// Runs one statement straight on the database, as someone with access to
+/// its files would: for tests that tamper with stored rows.
+pub async fn tamper(store: &crate::Store, sql: &'static str) {
+    sqlx::query(sql).execute(&store.pool).await.expect("tamper");
+}

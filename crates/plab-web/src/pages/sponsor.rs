@@ -335,7 +335,7 @@ async fn report_print(
     })
 }
 
-fn download(name: &str, content_type: &'static str, body: String) -> Response {
+pub(super) fn download(name: &str, content_type: &'static str, body: String) -> Response {
     let disposition = format!("attachment; filename=\"{name}\"");
     ([(header::CONTENT_TYPE, content_type.to_owned()), (header::CONTENT_DISPOSITION, disposition)], body)
         .into_response()

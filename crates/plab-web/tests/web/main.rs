@@ -29,6 +29,7 @@ pub(crate) use backends;
 mod adversary;
 mod api;
 mod attacks;
+mod audit;
 mod cache;
 mod common;
 mod encoding;
