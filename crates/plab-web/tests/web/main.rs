@@ -52,4 +52,5 @@ mod sessions_missed;
 mod setup;
 mod sso;
 mod trust;
+mod your_data;
 mod zones;
