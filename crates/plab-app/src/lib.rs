@@ -34,6 +34,7 @@ pub mod sso;
 pub mod triage;
 pub mod vault;
 mod views;
+pub mod your_data;
 
 pub use error::{AppError, Problem};
 pub use plab_store::Store;

@@ -77,6 +77,9 @@ pub enum Command {
     /// SCIM 2.0 provisioning at /scim/v2/: the bearer tokens identity providers call with.
     #[command(subcommand)]
     Scim(ScimCmd),
+    /// One person's data: everything held about them.
+    #[command(subcommand)]
+    Person(PersonCmd),
     /// Sponsor and admin actions, newest first (never the content of notes);
     /// `plab audit verify` checks that no entry was changed, removed or inserted.
     Audit(AuditArgs),
@@ -113,6 +116,24 @@ pub enum AuditCmd {
     Verify {
         #[arg(long)]
         json: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum PersonCmd {
+    /// Everything Perspective Lab holds about one person, as one JSON document
+    /// (what they download from their account page); recorded in the audit log.
+    Export {
+        /// The person's employee id, as in the directory.
+        #[arg(long, value_name = "ID")]
+        employee_id: String,
+        /// Write to this file instead of standard output.
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// The notes key file, as for `plab serve` (or PLAB_NOTES_KEY), to open
+        /// the pair's notes, homework and mail; without one they are left out.
+        #[arg(long, env = "PLAB_NOTES_KEY_FILE", default_value = "plab-notes.key", value_name = "FILE")]
+        notes_key: PathBuf,
     },
 }
 

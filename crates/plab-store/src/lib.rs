@@ -26,6 +26,7 @@ mod sso;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod triage;
+mod your_data;
 
 pub use accounts::{Account, LinkPurpose, PasswordLink, Recipient};
 pub use audit::{AuditEntry, AuditQuery, ChainBreak, ChainCheck, ChainProblem};
@@ -44,6 +45,7 @@ pub use selfassessment::SelfAnswer;
 pub use sessions::{PersonItemAverage, SealedText, SessionCounts, StoredSession};
 pub use sso::PendingSignIn;
 pub use triage::StoredFollowUp;
+pub use your_data::{Record, SealedMail, SealedPairText};
 
 use sqlx::AnyPool;
 use sqlx::Row;

@@ -22,6 +22,7 @@ pub(crate) mod report;
 pub(crate) mod selfassessment;
 pub(crate) mod sessions;
 pub(crate) mod setup;
+pub(crate) mod your_data;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -38,6 +39,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(report::routes())
         .merge(selfassessment::routes())
         .merge(setup::routes())
+        .merge(your_data::routes())
 }
 
 /// `Json` whose rejections (broken JSON, wrong fields, too large) are 4xx JSON errors.

@@ -37,6 +37,7 @@ mod setup;
 mod signin;
 mod sponsor;
 mod sso;
+mod your_data;
 
 pub(crate) const COOKIE: &str = "plab_session";
 /// Before a session exists, forms (sign-in, set-password) are protected by a
@@ -87,6 +88,7 @@ pub fn routes() -> Router<AppState> {
         .merge(selfassessment::routes())
         .merge(session::routes())
         .merge(measure::routes())
+        .merge(your_data::routes())
 }
 
 /// A page's failure: back to sign-in, or an error page with its status.

@@ -53,4 +53,5 @@ mod sessions_missed;
 mod setup;
 mod sso;
 mod trust;
+mod your_data;
 mod zones;

@@ -308,6 +308,7 @@ async fn every_page_route_by_every_role_over_own_and_others_resources(app: App) 
         get("/static/timer.js", FILE,                                 [A, A, A, A, A, A, A, A]),
         get("/home", PAGE,                                            [A, A, A, A, A, A, A, S]),
         get("/account", PAGE,                                         [A, A, A, A, A, A, A, S]),
+        get("/account/data", PAGE,                                    [A, A, A, A, A, A, A, S]),
         get("/forgot-password", PAGE,                                 [A, A, A, A, A, A, A, A]),
         get(format!("/set-password/{link}"), PAGE,                    [A, A, A, A, A, A, A, A]),
         get("/set-password/not-a-link", PAGE,                         [H, H, H, H, H, H, H, H]),
