@@ -35,7 +35,6 @@ const LEADER_CHECKIN: &str = "canary-leader-checkin-4413";
 const MENTOR_CHECKIN: &str = "canary-mentor-checkin-5519";
 const MENTOR_HEARD: &str = "canary-mentor-heard-6623";
 const LEADER_INSIGHT: &str = "canary-leader-insight-7741";
-const MENTOR_INSIGHT: &str = "canary-mentor-insight-8853";
 const QUESTION_V1: &str = "How might canary-question-first-9901 help my team adopt our new planning tool?";
 const QUESTION_V2: &str = "How might canary-question-second-9902 help my sales team adopt AI tools by June?";
 const THIRD_NOTE: &str = "canary-third-person-note-1033";
@@ -65,8 +64,8 @@ async fn ok(app: &App, method: &str, uri: &str, token: &str, body: Value) {
 }
 
 /// Pair 1 (L1 and M1) held three sessions; each partner wrote a note, a
-/// pulse, a check-in, a self-assessment and an insight; L1 wrote two versions
-/// of a question. Pair 2 (L2 and M2), third persons, wrote a note.
+/// pulse, a check-in and a self-assessment; L1 (only leaders keep the
+/// insight log) an insight and two versions of a question. Pair 2 (L2 and M2), third persons, wrote a note.
 async fn world(app: &App) {
     let held = Held { homework: HOMEWORK, leader: [5, 5, 5], mentor: [1, 1, 1], timed: false };
     hold_first_three(app, &held).await;
@@ -80,7 +79,6 @@ async fn world(app: &App) {
     ok(app, "PUT", &checkin, &m1, mentor).await;
     let insight = |text: &str| json!({"kind": "decision", "theme": "technology", "text": text});
     ok(app, "POST", &format!("/api/v1/pairs/{pair}/insights"), &l1, insight(LEADER_INSIGHT)).await;
-    ok(app, "POST", &format!("/api/v1/pairs/{pair}/insights"), &m1, insight(MENTOR_INSIGHT)).await;
     let assess = format!("/api/v1/programs/{}/me/self-assessment/baseline", app.program);
     let leader = json!({"answers": {"digital_fluency": 2, "empathy_employees": 2, "empathy_customers": 2}});
     ok(app, "PUT", &assess, &l1, leader).await;
@@ -121,7 +119,7 @@ async fn a_leaders_export_holds_all_their_data_and_their_pairs_notes_but_no_one_
     for mine in [LEADER_NOTE, MENTOR_NOTE, HOMEWORK, LEADER_CHECKIN, LEADER_INSIGHT, QUESTION_V1, QUESTION_V2] {
         assert!(text.contains(mine), "{mine} is missing: {doc:#}");
     }
-    for theirs in [MENTOR_CHECKIN, MENTOR_HEARD, MENTOR_INSIGHT, THIRD_NOTE, "m2@lab.test", "Name L2"] {
+    for theirs in [MENTOR_CHECKIN, MENTOR_HEARD, THIRD_NOTE, "m2@lab.test", "Name L2"] {
         assert!(!text.contains(theirs), "{theirs} must not be in the leader's export");
     }
     assert!(!text.contains("$argon2") && !text.contains("password_hash") && !text.contains("token_hash"));
@@ -164,7 +162,7 @@ async fn a_mentors_export_holds_their_answers_and_both_notes_but_not_the_leaders
     let doc = export_as(&app, "m1@lab.test").await;
     has_exactly_the_contracts_keys(&doc);
     let text = doc.to_string();
-    for mine in [MENTOR_NOTE, LEADER_NOTE, HOMEWORK, MENTOR_CHECKIN, MENTOR_HEARD, MENTOR_INSIGHT] {
+    for mine in [MENTOR_NOTE, LEADER_NOTE, HOMEWORK, MENTOR_CHECKIN, MENTOR_HEARD] {
         assert!(text.contains(mine), "{mine} is missing: {doc:#}");
     }
     for theirs in [LEADER_CHECKIN, LEADER_INSIGHT, QUESTION_V1, QUESTION_V2, THIRD_NOTE, "m2@lab.test"] {
@@ -180,7 +178,7 @@ async fn a_mentors_export_holds_their_answers_and_both_notes_but_not_the_leaders
     // The third person's export has their own note, and nothing of pair 1.
     let third = export_as(&app, "l2@lab.test").await.to_string();
     assert!(third.contains(THIRD_NOTE));
-    for other in [LEADER_NOTE, MENTOR_NOTE, HOMEWORK, LEADER_CHECKIN, MENTOR_CHECKIN, LEADER_INSIGHT, MENTOR_INSIGHT] {
+    for other in [LEADER_NOTE, MENTOR_NOTE, HOMEWORK, LEADER_CHECKIN, MENTOR_CHECKIN, LEADER_INSIGHT] {
         assert!(!third.contains(other), "{other} must not be in a third person's export");
     }
 }
@@ -243,7 +241,7 @@ async fn the_readable_page_shows_the_same_data_in_plain_headings_and_links_the_d
     for mine in [LEADER_NOTE, MENTOR_NOTE, LEADER_CHECKIN, LEADER_INSIGHT, "canary-question-second-9902"] {
         assert!(page.html.contains(mine), "{mine} is missing from the page");
     }
-    for theirs in [MENTOR_CHECKIN, MENTOR_INSIGHT, THIRD_NOTE] {
+    for theirs in [MENTOR_CHECKIN, THIRD_NOTE] {
         assert!(!page.html.contains(theirs), "{theirs} must not be on the leader's page");
     }
     let anonymous = send(&app, "GET", "/account/data", None, None).await;
