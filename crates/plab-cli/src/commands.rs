@@ -47,6 +47,7 @@ async fn with_store(db: &str, command: Command) -> Result<(), Failure> {
         Command::Serve(args) => crate::serve::serve(&store, args).await,
         Command::User(cmd) => crate::user::user(&store, cmd).await,
         Command::Audit { limit, json } => audit(&store, limit, json).await,
+        Command::Person(cmd) => crate::person::person(&store, cmd).await,
         Command::Mail(crate::args::MailCmd::Status { json }) => mail_status(&store, json).await,
         Command::Scim(crate::args::ScimCmd::Token(cmd)) => crate::scim::token(&store, cmd).await,
         Command::Report { program, json } => crate::report::report(&store, &program, json).await,

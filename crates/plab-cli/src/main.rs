@@ -7,6 +7,7 @@ mod args;
 mod commands;
 mod output;
 mod pairing;
+mod person;
 mod progress;
 mod report;
 mod scim;

@@ -7,6 +7,7 @@
 mod accounts;
 mod audit;
 mod cache;
+mod erasure;
 mod key_rotation;
 mod measure;
 mod notes;
@@ -30,6 +31,7 @@ mod triage;
 pub use accounts::{Account, LinkPurpose, PasswordLink, Recipient};
 pub use audit::AuditEntry;
 pub use cache::Revision;
+pub use erasure::{ERASED_NAME, Erasure, ErasurePreview, ErasureRequest, erased_address, is_erased_address};
 pub use key_rotation::Resealed;
 pub use measure::{InsightTally, Recorder, StoredCheckin, StoredInsight};
 pub use notes::SealedNote;

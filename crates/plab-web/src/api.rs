@@ -11,6 +11,7 @@ use utoipa_axum::router::OpenApiRouter;
 
 pub(crate) mod account;
 pub(crate) mod admin;
+pub(crate) mod erasure;
 pub(crate) mod health;
 pub(crate) mod measure;
 pub(crate) mod pairing;
@@ -32,6 +33,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(sessions::routes())
         .merge(perspectives::routes())
         .merge(admin::routes())
+        .merge(erasure::routes())
         .merge(measure::routes())
         .merge(report::routes())
         .merge(selfassessment::routes())

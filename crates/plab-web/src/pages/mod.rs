@@ -22,6 +22,7 @@ use serde::de::DeserializeOwned;
 
 mod account;
 mod admin;
+mod erasure;
 mod form;
 mod home;
 mod import;
@@ -81,6 +82,7 @@ pub fn routes() -> Router<AppState> {
         .merge(participant::routes())
         .merge(import::routes())
         .merge(admin::routes())
+        .merge(erasure::routes())
         .merge(account::routes())
         .merge(selfassessment::routes())
         .merge(session::routes())

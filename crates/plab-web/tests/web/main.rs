@@ -32,6 +32,7 @@ mod attacks;
 mod cache;
 mod common;
 mod encoding;
+mod erasure;
 mod exports;
 mod forms;
 mod home;
