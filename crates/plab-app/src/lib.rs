@@ -9,6 +9,7 @@ pub mod audit;
 mod csv_cell;
 pub mod demo;
 pub mod disclosure;
+pub mod erasure;
 mod error;
 pub mod first_steps;
 pub mod home;

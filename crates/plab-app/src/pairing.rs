@@ -7,7 +7,7 @@ use plab_engine::{LeaderIn, MatchRequest, MatchResponse, MentorIn, PersonIn, Pro
 use plab_store::{NewProposal, PairRule, ProgramId, Proposal, Store, StoredPair};
 use std::collections::{HashMap, HashSet};
 
-mod control;
+pub(crate) mod control;
 pub use control::{Change, FitBand, PairRuleView, Rerun, clear_rule, end_pair, fit_band, human_day, rematch, set_rule};
 
 /// What one pairing run produced.

@@ -135,6 +135,32 @@ pub enum PersonCmd {
         #[arg(long, env = "PLAB_NOTES_KEY_FILE", default_value = "plab-notes.key", value_name = "FILE")]
         notes_key: PathBuf,
     },
+    /// Erase a person: their directory data, everything private they wrote or
+    /// answered and every credential; their open pairs end first and the
+    /// partner is told. Their partner's own notes and the report's figures stay.
+    Erase {
+        /// The person's employee id, as in the HR file.
+        #[arg(long, value_name = "ID", required_unless_present = "requests")]
+        employee_id: Option<String>,
+        /// Erase for real; without it, say what would be erased and change nothing.
+        #[arg(long)]
+        yes: bool,
+        /// List the administrators' pending erasure requests instead.
+        #[arg(long, conflicts_with_all = ["employee_id", "yes"])]
+        requests: bool,
+        /// Key file for encrypting the partner's end-of-pair mail (only read
+        /// when mail is on), unless PLAB_NOTES_KEY holds the key.
+        #[arg(long, env = "PLAB_NOTES_KEY_FILE", default_value = "plab-notes.key", value_name = "FILE")]
+        notes_key: PathBuf,
+        /// Print the deletion record as one JSON document.
+        #[arg(long)]
+        json: bool,
+    },
+    /// The administrators' erasure requests still waiting for `plab person erase`.
+    Requests {
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand, Debug)]

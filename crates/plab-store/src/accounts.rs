@@ -321,7 +321,10 @@ impl Store {
                 name: r.try_get("person_name")?,
                 sign_in: account.as_ref().filter(|a| a.in_good_standing(today)).map(|a| a.email.clone()),
                 // A leaver, or someone whose account was disabled, gets no notice either.
-                directory_email: if left || account.as_ref().is_some_and(|a| !a.in_good_standing(today)) {
+                directory_email: if left
+                    || account.as_ref().is_some_and(|a| !a.in_good_standing(today))
+                    || crate::is_erased_address(&r.try_get::<String, _>("directory_email")?)
+                {
                     None
                 } else {
                     Some(r.try_get("directory_email")?)

@@ -412,70 +412,73 @@ impl Store {
     /// the chain still verifies, and appends an `audit.redact` entry naming the
     /// entries changed (by `by`, about `subject`). The number of entries changed.
     pub async fn redact_audit(&self, words: &[String], by: &str, subject: &str) -> Result<u64> {
-        let words: Vec<String> = words.iter().map(|w| w.trim().to_lowercase()).filter(|w| w.len() >= 3).collect();
-        if words.is_empty() {
-            return Ok(0);
-        }
         let mut tx = self.pool.begin().await?;
-        let mut changed = Vec::new();
-        let mut after = 0_i64;
-        loop {
-            let rows = sqlx::query(
-                "SELECT id, actor, action, subject, detail, at, program_id, sealed \
-                 FROM audit_log WHERE id > $1 ORDER BY id LIMIT 5000",
-            )
-            .bind(after)
-            .fetch_all(&mut *tx)
-            .await?;
-            if rows.is_empty() {
-                break;
-            }
-            for row in &rows {
-                let e = entry(row)?;
-                after = e.id;
-                let sealed: Option<String> = row.try_get("sealed")?;
-                let holds = |text: &str| {
-                    let text = text.to_lowercase();
-                    words.iter().any(|w| text.contains(w.as_str()))
-                };
-                let fields =
-                    Fields { actor: &e.actor, subject: &e.subject, detail: &e.detail, sealed: sealed.as_deref() };
-                let [actor_d, subject_d, detail_d] = fields.digests();
-                let mut parts: Vec<String> = sealed.iter().map(|s| s.to_owned()).collect();
-                let (mut actor, mut subject_text, mut detail) = (e.actor.clone(), e.subject.clone(), e.detail.clone());
-                let mut touched = false;
-                for (name, text, d) in [
-                    ("actor", &mut actor, actor_d),
-                    ("subject", &mut subject_text, subject_d),
-                    ("detail", &mut detail, detail_d),
-                ] {
-                    if text.as_str() != REDACTED && holds(text) {
-                        *text = REDACTED.to_owned();
-                        parts.push(format!("{name}:{d}"));
-                        touched = true;
-                    }
-                }
-                if !touched {
-                    continue;
-                }
-                sqlx::query("UPDATE audit_log SET actor = $1, subject = $2, detail = $3, sealed = $4 WHERE id = $5")
-                    .bind(&actor)
-                    .bind(&subject_text)
-                    .bind(&detail)
-                    .bind(parts.join(";"))
-                    .bind(e.id)
-                    .execute(&mut *tx)
-                    .await?;
-                changed.push(e.id);
-            }
-        }
-        if !changed.is_empty() {
-            let ids: Vec<String> = changed.iter().map(i64::to_string).collect();
-            append_in(&mut tx, by, "audit.redact", subject, &format!("entries {}", ids.join(", "))).await?;
-        }
+        let changed = redact_in(&mut tx, words, by, subject).await?;
         tx.commit().await?;
-        Ok(changed.len() as u64)
+        Ok(changed)
     }
+}
+
+/// `Store::redact_audit` inside the caller's transaction (an erasure).
+pub(crate) async fn redact_in(tx: &mut sqlx::AnyConnection, words: &[String], by: &str, subject: &str) -> Result<u64> {
+    let words: Vec<String> = words.iter().map(|w| w.trim().to_lowercase()).filter(|w| w.len() >= 3).collect();
+    if words.is_empty() {
+        return Ok(0);
+    }
+    let mut changed = Vec::new();
+    let mut after = 0_i64;
+    loop {
+        let rows = sqlx::query(
+            "SELECT id, actor, action, subject, detail, at, program_id, sealed \
+             FROM audit_log WHERE id > $1 ORDER BY id LIMIT 5000",
+        )
+        .bind(after)
+        .fetch_all(&mut *tx)
+        .await?;
+        if rows.is_empty() {
+            break;
+        }
+        for row in &rows {
+            let e = entry(row)?;
+            after = e.id;
+            let sealed: Option<String> = row.try_get("sealed")?;
+            let holds = |text: &str| {
+                let text = text.to_lowercase();
+                words.iter().any(|w| text.contains(w.as_str()))
+            };
+            let fields = Fields { actor: &e.actor, subject: &e.subject, detail: &e.detail, sealed: sealed.as_deref() };
+            let [actor_d, subject_d, detail_d] = fields.digests();
+            let mut parts: Vec<String> = sealed.iter().map(|s| s.to_owned()).collect();
+            let (mut actor, mut subject_text, mut detail) = (e.actor.clone(), e.subject.clone(), e.detail.clone());
+            let mut touched = false;
+            for (name, text, d) in
+                [("actor", &mut actor, actor_d), ("subject", &mut subject_text, subject_d), ("detail", &mut detail, detail_d)]
+            {
+                if text.as_str() != REDACTED && holds(text) {
+                    *text = REDACTED.to_owned();
+                    parts.push(format!("{name}:{d}"));
+                    touched = true;
+                }
+            }
+            if !touched {
+                continue;
+            }
+            sqlx::query("UPDATE audit_log SET actor = $1, subject = $2, detail = $3, sealed = $4 WHERE id = $5")
+                .bind(&actor)
+                .bind(&subject_text)
+                .bind(&detail)
+                .bind(parts.join(";"))
+                .bind(e.id)
+                .execute(&mut *tx)
+                .await?;
+            changed.push(e.id);
+        }
+    }
+    if !changed.is_empty() {
+        let ids: Vec<String> = changed.iter().map(i64::to_string).collect();
+        append_in(tx, by, "audit.redact", subject, &format!("entries {}", ids.join(", "))).await?;
+    }
+    Ok(changed.len() as u64)
 }
 
 #[cfg(test)]

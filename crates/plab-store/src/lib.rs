@@ -7,6 +7,7 @@
 mod accounts;
 mod audit;
 mod cache;
+mod erasure;
 mod key_rotation;
 mod measure;
 mod notes;
@@ -31,6 +32,7 @@ mod your_data;
 pub use accounts::{Account, LinkPurpose, PasswordLink, Recipient};
 pub use audit::{AuditEntry, AuditQuery, ChainBreak, ChainCheck, ChainProblem};
 pub use cache::Revision;
+pub use erasure::{ERASED_NAME, Erasure, ErasurePreview, ErasureRequest, erased_address, is_erased_address};
 pub use key_rotation::Resealed;
 pub use measure::{InsightTally, Recorder, StoredCheckin, StoredInsight};
 pub use notes::SealedNote;

@@ -169,25 +169,9 @@ impl Store {
         outgoing: &[crate::Outgoing],
     ) -> Result<bool> {
         let mut tx = self.pool.begin().await?;
-        let done = sqlx::query(
-            "UPDATE pairs SET status = 'ended', ended_on = $2, end_reason = $3 WHERE id = $1 AND status <> 'ended'",
-        )
-        .bind(pair.0)
-        .bind(ended_on)
-        .bind(reason)
-        .execute(&mut *tx)
-        .await?;
-        if done.rows_affected() == 0 {
+        if !end_pair_in(&mut tx, pair, ended_on, reason).await? {
             return Ok(false);
         }
-        sqlx::query(
-            "UPDATE sessions SET status = 'cancelled', updated_at = $2, sequence = sequence + 1 \
-             WHERE pair_id = $1 AND status = 'planned'",
-        )
-        .bind(pair.0)
-        .bind(now_rfc3339())
-        .execute(&mut *tx)
-        .await?;
         crate::outbox::enqueue_in(&mut tx, outgoing).await?;
         tx.commit().await?;
         Ok(true)
@@ -494,4 +478,34 @@ fn stored_pair(r: &AnyRow) -> Result<StoredPair> {
         kind: r.try_get("kind")?,
         reasons: decode(&r.try_get::<String, _>("reasons")?)?,
     })
+}
+
+/// Ends an open pair inside the caller's transaction (its planned sessions
+/// cancelled); false when it had ended already.
+pub(crate) async fn end_pair_in(
+    tx: &mut sqlx::AnyConnection,
+    pair: PairId,
+    ended_on: &str,
+    reason: &str,
+) -> Result<bool> {
+    let done = sqlx::query(
+        "UPDATE pairs SET status = 'ended', ended_on = $2, end_reason = $3 WHERE id = $1 AND status <> 'ended'",
+    )
+    .bind(pair.0)
+    .bind(ended_on)
+    .bind(reason)
+    .execute(&mut *tx)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Ok(false);
+    }
+    sqlx::query(
+        "UPDATE sessions SET status = 'cancelled', updated_at = $2, sequence = sequence + 1 \
+         WHERE pair_id = $1 AND status = 'planned'",
+    )
+    .bind(pair.0)
+    .bind(now_rfc3339())
+    .execute(&mut *tx)
+    .await?;
+    Ok(true)
 }

@@ -12,6 +12,7 @@ use utoipa_axum::router::OpenApiRouter;
 pub(crate) mod account;
 pub(crate) mod admin;
 pub(crate) mod audit;
+pub(crate) mod erasure;
 pub(crate) mod health;
 pub(crate) mod measure;
 pub(crate) mod pairing;
@@ -35,6 +36,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(perspectives::routes())
         .merge(admin::routes())
         .merge(audit::routes())
+        .merge(erasure::routes())
         .merge(measure::routes())
         .merge(report::routes())
         .merge(selfassessment::routes())

@@ -425,56 +425,96 @@ pub async fn end_pair(
     if !pair.is_open() {
         return Err(AppError::Conflict("This pair has ended already.".into()));
     }
-    let program_name = store.program(pair.program).await?.name.to_string();
     let today = crate::accounts::today_text();
-    let mut outgoing = Vec::new();
-    if post.is_on() {
-        let planned: Vec<_> = store
-            .sessions(id)
-            .await?
-            .into_iter()
-            .filter(|s| s.status == plab_domain::session::SessionStatus::Planned)
-            .map(|s| plab_store::StoredSession {
-                status: plab_domain::session::SessionStatus::Cancelled,
-                sequence: s.sequence + 1,
-                ..s
-            })
-            .collect();
-        let now = time::OffsetDateTime::now_utc();
-        for facts in crate::sessions::facts_of(store, vault, &pair, &planned).await? {
-            outgoing.extend(post.seal_all(vault, &crate::mail::to_both(&facts, post, now))?);
-        }
-        let (leader, mentor) = crate::sessions::partners(store, &pair).await?;
-        let sponsor = match &actor.employee_id {
-            Some(me) => store.person(me).await.map(|p| p.name.to_string()).unwrap_or_else(|_| actor.email.clone()),
-            None => actor.email.clone(),
-        };
-        for (me, other) in [(&leader, &mentor), (&mentor, &leader)] {
-            let Some(to) = disclosure::mail_to(me, Carries::Private) else { continue };
-            let letter = Letter {
-                kind: "pair_ended",
-                key: format!("pair_ended:{id}:{}", me.employee_id),
-                to,
-                subject: format!("Your reverse-mentoring pair in {program_name} has ended"),
-                paragraphs: vec![
-                    format!("{sponsor}, the program's sponsor, ended your pair with {} today.", other.name),
-                    format!("The reason given: {reason}"),
-                    "Planned sessions are cancelled. Your notes stay on the pair's page for the two of you to read. \
-                     The sponsor may pair you with someone new."
-                        .to_owned(),
-                ],
-                link: Some(("Open the pair's page".to_owned(), format!("/pairs/{id}"))),
-                calendar: None,
-                can_opt_out: false,
-            };
-            outgoing.extend(post.seal(vault, &letter)?);
-        }
-    }
+    let sponsor = match &actor.employee_id {
+        Some(me) => store.person(me).await.map(|p| p.name.to_string()).unwrap_or_else(|_| actor.email.clone()),
+        None => actor.email.clone(),
+    };
+    let outgoing = ending_mail(store, vault, post, &pair, reason, Some(&sponsor), None).await?;
     if !store.end_pair(id, &today, reason, &outgoing).await? {
         return Err(AppError::Conflict("This pair has ended already.".into()));
     }
     store.audit(&actor.email, "pair.end", &format!("pair {id}"), reason).await?;
     Ok(store.pair(id).await?)
+}
+
+/// The mail a pair's ending sends: calendar cancellations of its planned
+/// sessions and a letter to each partner. `sponsor` names who ended it (None:
+/// the pair ended because a participant's data was erased). `erased` is the
+/// employee id of a partner being erased: no mail goes to them, and the
+/// other's mail names them only as `plab_store::ERASED_NAME`, without their
+/// research question or homework.
+pub(crate) async fn ending_mail(
+    store: &Store,
+    vault: &Vault,
+    post: &Post,
+    pair: &Pair,
+    reason: &str,
+    sponsor: Option<&str>,
+    erased: Option<&str>,
+) -> Result<Vec<plab_store::Outgoing>, AppError> {
+    let mut outgoing = Vec::new();
+    if !post.is_on() {
+        return Ok(outgoing);
+    }
+    let id = pair.id;
+    let program_name = store.program(pair.program).await?.name.to_string();
+    let hide = |mut r: plab_store::Recipient| {
+        if erased == Some(r.employee_id.as_str()) {
+            r.name = plab_store::ERASED_NAME.to_owned();
+            r.sign_in = None;
+            r.directory_email = None;
+        }
+        r
+    };
+    let planned: Vec<_> = store
+        .sessions(id)
+        .await?
+        .into_iter()
+        .filter(|s| s.status == plab_domain::session::SessionStatus::Planned)
+        .map(|s| plab_store::StoredSession {
+            status: plab_domain::session::SessionStatus::Cancelled,
+            sequence: s.sequence + 1,
+            ..s
+        })
+        .collect();
+    let now = time::OffsetDateTime::now_utc();
+    for mut facts in crate::sessions::facts_of(store, vault, pair, &planned).await? {
+        if erased.is_some() {
+            facts.leader = hide(facts.leader);
+            facts.mentor = hide(facts.mentor);
+            facts.question = None;
+            facts.homework = None;
+        }
+        outgoing.extend(post.seal_all(vault, &crate::mail::to_both(&facts, post, now))?);
+    }
+    let (leader, mentor) = crate::sessions::partners(store, pair).await?;
+    let (leader, mentor) = (hide(leader), hide(mentor));
+    for (me, other) in [(&leader, &mentor), (&mentor, &leader)] {
+        let Some(to) = disclosure::mail_to(me, Carries::Private) else { continue };
+        let first = match sponsor {
+            Some(sponsor) => format!("{sponsor}, the program's sponsor, ended your pair with {} today.", other.name),
+            None => format!("Your pair with {} ended today.", other.name),
+        };
+        let letter = Letter {
+            kind: "pair_ended",
+            key: format!("pair_ended:{id}:{}", me.employee_id),
+            to,
+            subject: format!("Your reverse-mentoring pair in {program_name} has ended"),
+            paragraphs: vec![
+                first,
+                format!("The reason given: {reason}"),
+                "Planned sessions are cancelled. Your notes stay on the pair's page for the two of you to read. \
+                 The sponsor may pair you with someone new."
+                    .to_owned(),
+            ],
+            link: Some(("Open the pair's page".to_owned(), format!("/pairs/{id}"))),
+            calendar: None,
+            can_opt_out: false,
+        };
+        outgoing.extend(post.seal(vault, &letter)?);
+    }
+    Ok(outgoing)
 }
 
 /// Re-match after a pair ended: the engine runs for its freed people with

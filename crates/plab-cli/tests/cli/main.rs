@@ -27,6 +27,7 @@ macro_rules! backends {
 pub(crate) use backends;
 
 mod commands;
+mod erasure;
 mod mail;
 mod person;
 mod roles;

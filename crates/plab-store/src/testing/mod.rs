@@ -3,6 +3,7 @@
 //! Enabled by the `testing` feature; never part of the shipped binary.
 
 pub mod smtp;
+pub mod sweep;
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};

@@ -88,7 +88,7 @@ fn unplaced(problems: Vec<Problem>) -> Vec<String> {
 
 #[derive(Template, WebTemplate)]
 #[template(path = "admin.html")]
-struct AdminPage {
+pub(super) struct AdminPage {
     signed_in: Option<super::Chrome>,
     csrf: String,
     instance_name: String,
@@ -115,6 +115,8 @@ struct AdminPage {
     link_refused: Option<String>,
     /// How people sign in and who provisions them (read-only: set where the server starts).
     sign_in: SignInSummary,
+    /// Requests to erase a person (`super::erasure`).
+    pub(super) erasure: super::erasure::ErasureSection,
 }
 
 /// The instance's sign-in and provisioning as the administrator sees them.
@@ -219,7 +221,7 @@ impl AdminPage {
         }
     }
 
-    async fn load(s: &AppState, visitor: &SignedIn) -> Result<AdminPage, PageError> {
+    pub(super) async fn load(s: &AppState, visitor: &SignedIn) -> Result<AdminPage, PageError> {
         AdminPage::load_at(s, visitor, "", None).await
     }
 
@@ -251,6 +253,7 @@ impl AdminPage {
             link_refused: None,
             // After the administrator check above: the summary is theirs only.
             sign_in: SignInSummary::of(s).await?,
+            erasure: super::erasure::ErasureSection::load(s, &visitor.actor).await?,
         })
     }
 }
@@ -262,6 +265,7 @@ struct AdminQuery {
     page: Option<String>,
     disabled: Option<String>,
     enabled: Option<String>,
+    erasure_requested: Option<String>,
 }
 
 /// A page number as typed in an address: anything that is not one is page 1.
@@ -278,6 +282,7 @@ async fn admin(
     let mut page = AdminPage::load_at(&s, &visitor, search.trim(), page_number(query.page.as_deref())).await?;
     page.search = search;
     page.settings_saved = query.saved.is_some();
+    page.erasure.requested = query.erasure_requested;
     match (query.disabled, query.enabled) {
         (Some(email), _) => {
             let said = format!("{email} is disabled: it cannot sign in, and its sign-ins have ended.");

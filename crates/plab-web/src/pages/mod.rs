@@ -23,6 +23,7 @@ use serde::de::DeserializeOwned;
 mod account;
 mod admin;
 mod audit;
+mod erasure;
 mod form;
 mod home;
 mod import;
@@ -84,6 +85,7 @@ pub fn routes() -> Router<AppState> {
         .merge(import::routes())
         .merge(admin::routes())
         .merge(audit::routes())
+        .merge(erasure::routes())
         .merge(account::routes())
         .merge(selfassessment::routes())
         .merge(session::routes())

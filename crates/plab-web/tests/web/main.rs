@@ -33,6 +33,7 @@ mod audit;
 mod cache;
 mod common;
 mod encoding;
+mod erasure;
 mod exports;
 mod forms;
 mod home;

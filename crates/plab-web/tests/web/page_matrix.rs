@@ -458,6 +458,8 @@ async fn every_page_route_by_every_role_over_own_and_others_resources(app: App) 
         post("/admin/settings", &[("instance_name", "Lab")], to("/admin?saved=settings#settings"),
                                                                               [F, F, F, F, F, F, A, S]),
         post("/admin/links", &[("email", "m2@lab.test")], PAGE,       [F, F, F, F, F, F, A, S]),
+        post("/admin/erasure-requests", &[("employee_id", "M3"), ("reason", "asked by the person")],
+            to("/admin?erasure_requested=M3#erasure-heading"),                [F, F, F, F, F, F, A, S]),
         upload("/people/import", people, PAGE,                                [F, F, A, F, A, F, A, S]),
         post("/account/calendar", &[], to("/account?done=calendar#calendar"), [A, A, A, A, A, A, A, S]),
         post("/account/reset-notice", &[], to("/account?done=notice"),        [A, A, A, A, A, A, A, S]),

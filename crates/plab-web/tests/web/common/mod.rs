@@ -225,6 +225,11 @@ pub async fn move_to_past(app: &App, session: i64) {
 }
 
 impl App {
+    /// The app's throw-away database (its URL, its folder on SQLite).
+    pub fn db(&self) -> &TestDb {
+        &self._db
+    }
+
     /// A second handle on the app's database: another process or instance.
     pub async fn other_process(&self) -> Store {
         Store::connect(&self._db.url).await.expect("second connection")
