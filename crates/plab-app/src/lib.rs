@@ -6,6 +6,7 @@
 pub mod access;
 pub mod accounts;
 pub mod audit;
+pub mod backup;
 mod csv_cell;
 pub mod demo;
 pub mod disclosure;

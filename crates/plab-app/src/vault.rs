@@ -54,6 +54,17 @@ pub async fn open_for(store: &Store, path: &Path) -> Result<Vault, AppError> {
     open_checked(path, &sealed_under)
 }
 
+/// The notes key as `plab serve` finds it (`PLAB_NOTES_KEY`, else the key file
+/// at `path`), without ever making one; `None` when neither is there. Also
+/// names where it came from.
+pub fn configured(path: &Path) -> Result<Option<(Vault, String)>, AppError> {
+    match std::env::var(KEY_ENV) {
+        Ok(hex) => Ok(Some((Vault::from_key(parse_hex_key(&hex, KEY_ENV)?), KEY_ENV.to_owned()))),
+        Err(_) if path.exists() => Ok(Some((Vault::from_file(path)?, path.display().to_string()))),
+        Err(_) => Ok(None),
+    }
+}
+
 fn open_checked(path: &Path, sealed_under: &[String]) -> Result<Vault, AppError> {
     let expected = || sealed_under.join(", ");
     let (vault, source) = match std::env::var(KEY_ENV) {

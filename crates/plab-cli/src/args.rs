@@ -77,6 +77,12 @@ pub enum Command {
     /// SCIM 2.0 provisioning at /scim/v2/: the bearer tokens identity providers call with.
     #[command(subcommand)]
     Scim(ScimCmd),
+    /// Copy the whole database to one file while the server runs (`--to FILE`),
+    /// or check a backup file (`plab backup verify FILE`). The notes key is never in it.
+    Backup(crate::backup::BackupArgs),
+    /// Restore a backup into an empty database (--db), then check it: counts,
+    /// schema version, and that the notes key opens every note.
+    Restore(crate::backup::RestoreArgs),
     /// One person's data: everything held about them.
     #[command(subcommand)]
     Person(PersonCmd),

@@ -15,13 +15,18 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Command::CheckGoal { json, text } => check_goal(&text, json),
         Command::Notes(NotesCmd::NewKey { file }) => crate::admin::new_key(&file),
         Command::Match(args) if args.input.is_some() => crate::pairing::match_file(&args),
+        Command::Backup(args) if args.verify.is_some() => crate::backup::verify(args),
         command => {
             let runtime = tokio::runtime::Builder::new_multi_thread()
                 .worker_threads(2)
                 .enable_all()
                 .build()
                 .context("starting the async runtime")?;
-            runtime.block_on(with_store(&cli.db, command))
+            match command {
+                Command::Backup(args) => runtime.block_on(crate::backup::backup(&cli.db, args)),
+                Command::Restore(args) => runtime.block_on(crate::backup::restore(&cli.db, args)),
+                command => runtime.block_on(with_store(&cli.db, command)),
+            }
         }
     }
 }
@@ -32,7 +37,7 @@ async fn with_store(db: &str, command: Command) -> Result<(), Failure> {
         other => Failure::Internal(anyhow::Error::new(other).context(format!("opening the database {}", redact(db)))),
     })?;
     let result = match command {
-        Command::CheckGoal { .. } => Ok(()),
+        Command::CheckGoal { .. } | Command::Backup(_) | Command::Restore(_) => Ok(()),
         Command::Import(ImportWhat::People { file, json, map, encoding, dry_run }) => {
             let options = plab_app::people_file::ReadOptions { encoding, map };
             import_people(&store, &file, &options, dry_run, json).await
@@ -59,7 +64,7 @@ async fn with_store(db: &str, command: Command) -> Result<(), Failure> {
 }
 
 /// Never print a password that is part of a database URL.
-fn redact(url: &str) -> String {
+pub(crate) fn redact(url: &str) -> String {
     match (url.find("://"), url.find('@')) {
         (Some(s), Some(at)) if at > s => match url[s + 3..at].find(':') {
             Some(colon) => format!("{}:***{}", &url[..s + 3 + colon], &url[at..]),

@@ -4,6 +4,7 @@
 
 mod admin;
 mod args;
+mod backup;
 mod commands;
 mod output;
 mod pairing;

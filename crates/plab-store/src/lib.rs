@@ -6,6 +6,7 @@
 
 mod accounts;
 mod audit;
+mod backup;
 mod cache;
 mod erasure;
 mod key_rotation;
@@ -31,6 +32,9 @@ mod your_data;
 
 pub use accounts::{Account, LinkPurpose, PasswordLink, Recipient};
 pub use audit::{AuditEntry, AuditQuery, ChainBreak, ChainCheck, ChainProblem};
+pub use backup::{
+    BACKUP_FORMAT, BackupError, BackupHeader, BackupReader, BackupSummary, ColumnType, SEEDED_BY_MIGRATIONS, TableRows,
+};
 pub use cache::Revision;
 pub use erasure::{ERASED_NAME, Erasure, ErasurePreview, ErasureRequest, erased_address, is_erased_address};
 pub use key_rotation::Resealed;
@@ -88,6 +92,14 @@ pub struct Store {
 impl Store {
     /// Connects (creating an SQLite file on first use) and runs pending migrations.
     pub async fn connect(url: &str) -> Result<Store> {
+        let store = Store::open(url).await?;
+        store.migrate().await?;
+        store.chain_unchained_audit_entries().await?;
+        Ok(store)
+    }
+
+    /// Connects without running migrations.
+    async fn open(url: &str) -> Result<Store> {
         sqlx::any::install_default_drivers();
         let (backend, url) = normalise_url(url)?;
         let sqlite = backend == Backend::Sqlite;
@@ -113,17 +125,11 @@ impl Store {
             // WAL lets readers (the web app) proceed during an import's write.
             sqlx::query("PRAGMA journal_mode = WAL").execute(&pool).await?;
         }
-        let store = Store { pool, backend, cache: std::sync::Arc::default() };
-        store.migrate().await?;
-        store.chain_unchained_audit_entries().await?;
-        Ok(store)
+        Ok(Store { pool, backend, cache: std::sync::Arc::default() })
     }
 
     async fn migrate(&self) -> Result<()> {
-        match self.backend {
-            Backend::Sqlite => sqlx::migrate!("./migrations/sqlite").run(&self.pool).await?,
-            Backend::Postgres => sqlx::migrate!("./migrations/postgres").run(&self.pool).await?,
-        }
+        migrator(self.backend).run(&self.pool).await?;
         Ok(())
     }
 
@@ -157,6 +163,13 @@ impl Store {
 
     pub async fn close(&self) {
         self.pool.close().await;
+    }
+}
+
+fn migrator(backend: Backend) -> sqlx::migrate::Migrator {
+    match backend {
+        Backend::Sqlite => sqlx::migrate!("./migrations/sqlite"),
+        Backend::Postgres => sqlx::migrate!("./migrations/postgres"),
     }
 }
 

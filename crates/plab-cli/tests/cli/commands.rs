@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 pub(crate) struct Plab {
-    db: TestDb,
-    dir: PathBuf,
+    pub(crate) db: TestDb,
+    pub(crate) dir: PathBuf,
 }
 
 impl Plab {
@@ -653,7 +653,7 @@ async fn pair_with_notes(url: &str, key: &Path, notes: &[(&str, &str)]) -> i64 {
     pair.0
 }
 
-fn partner(employee_id: &str) -> plab_app::accounts::Actor {
+pub(crate) fn partner(employee_id: &str) -> plab_app::accounts::Actor {
     plab_app::accounts::Actor {
         account_id: 0,
         email: format!("{employee_id}@acme.test"),

@@ -26,6 +26,7 @@ macro_rules! backends {
 }
 pub(crate) use backends;
 
+mod backup;
 mod commands;
 mod erasure;
 mod mail;
