@@ -9,6 +9,7 @@ mod output;
 mod pairing;
 mod progress;
 mod report;
+mod retention;
 mod scim;
 mod serve;
 mod user;

@@ -18,6 +18,7 @@ pub(crate) mod pairs;
 pub(crate) mod perspectives;
 pub(crate) mod programs;
 pub(crate) mod report;
+pub(crate) mod retention;
 pub(crate) mod selfassessment;
 pub(crate) mod sessions;
 pub(crate) mod setup;
@@ -34,6 +35,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(admin::routes())
         .merge(measure::routes())
         .merge(report::routes())
+        .merge(retention::routes())
         .merge(selfassessment::routes())
         .merge(setup::routes())
 }

@@ -28,5 +28,6 @@ pub(crate) use backends;
 
 mod commands;
 mod mail;
+mod retention;
 mod roles;
 mod serve;

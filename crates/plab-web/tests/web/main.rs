@@ -43,6 +43,7 @@ mod pages;
 mod pairing_control;
 mod perspectives;
 mod report;
+mod retention;
 mod roles;
 mod rosters;
 mod scim;
