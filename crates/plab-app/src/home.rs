@@ -39,6 +39,8 @@ pub struct PairHome {
     /// The homework agreed at the last held session.
     pub last_homework: Option<String>,
     pub todo: Vec<Todo>,
+    /// How long the pair's notes and answers are kept (`retention::Keeping::sentence`).
+    pub retention: String,
 }
 
 /// The leader's current question in a program, if they wrote one.
@@ -117,8 +119,14 @@ pub async fn my_pairs(
             // An ended pair stays readable from the home; nothing more is asked of it.
             todo.clear();
         }
+        let keeping = crate::retention::keeping(store, pair.program).await?;
+        if !keeping.is_running() {
+            // Nor of a closed program's pairs.
+            todo.clear();
+        }
         let program_name = store.program(pair.program).await?.name.to_string();
         homes.push(PairHome {
+            retention: keeping.sentence(),
             program_name,
             my_role: if i_lead { "leader" } else { "mentor" },
             partner,

@@ -134,6 +134,7 @@ async fn open_notes(store: &Store, vault: &Vault, pair: PairId) -> Result<Vec<No
 
 pub async fn add_note(store: &Store, vault: &Vault, actor: &Actor, pair: PairId, body: &str) -> Result<i64, AppError> {
     let (p, _, author) = access::partner_of_pair(store, actor, pair).await?;
+    crate::retention::refuse_if_closed(store, p.program).await?;
     if !p.is_open() {
         return Err(AppError::Conflict(
             "This pair has ended: its notes stay here to read, and no new ones are added.".into(),
@@ -163,6 +164,8 @@ pub async fn accept_charter(
     pair: PairId,
 ) -> Result<CharterView, AppError> {
     let (p, _, me) = access::partner_of_pair(store, actor, pair).await?;
+    // A closed program's pairs start no sessions.
+    crate::retention::refuse_if_closed(store, p.program).await?;
     let status = store.accept_charter(pair, &me).await?;
     let now = Pair { status, ..p };
     crate::sessions::plan_if_active(store, vault, post, &now, crate::sessions::today()).await?;

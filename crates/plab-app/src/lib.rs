@@ -26,6 +26,7 @@ pub mod people;
 pub mod people_file;
 pub mod programs;
 pub mod report;
+pub mod retention;
 pub mod scim;
 pub mod selfassessment;
 pub mod sessions;

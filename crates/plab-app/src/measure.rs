@@ -259,6 +259,7 @@ pub async fn answer_my_checkin(
     now: OffsetDateTime,
 ) -> Result<MyCheckin, AppError> {
     let (p, role, me) = access::partner_of_pair(store, actor, pair).await?;
+    crate::retention::refuse_if_closed(store, p.program).await?;
     let current = checkin_of(store, &p, role, now).await?;
     if !current.can_answer {
         return Err(not_open(&current));
@@ -527,6 +528,7 @@ pub async fn record_checkin(
     now: OffsetDateTime,
 ) -> Result<CheckinRow, AppError> {
     let (p, sponsor) = access::sponsor_of_pair(store, actor, pair).await?;
+    crate::retention::refuse_if_closed(store, p.program).await?;
     let role = partner_role(role)?;
     let current = checkin_of(store, &p, role, now).await?;
     if current.state == "not_yet" {
@@ -747,6 +749,7 @@ pub async fn add_insight(
     input: &InsightInput,
 ) -> Result<InsightView, AppError> {
     let (_, me) = access::leader_of_pair(store, actor, pair).await?;
+    crate::retention::refuse_if_pair_closed(store, pair).await?;
     let held = held_sessions(store, pair).await?;
     let id = store.add_insight(pair, &me, &input.parse(&held)?).await?;
     Ok(insight_view(&store.insight(id).await?, &numbers(&held)))
@@ -767,6 +770,7 @@ pub async fn update_insight(
     input: &InsightInput,
 ) -> Result<InsightView, AppError> {
     let (_, p, _) = access::leader_of_insight(store, actor, id).await?;
+    crate::retention::refuse_if_closed(store, p.program).await?;
     let held = held_sessions(store, p.id).await?;
     store.update_insight(id, &input.parse(&held)?).await?;
     Ok(insight_view(&store.insight(id).await?, &numbers(&held)))

@@ -28,7 +28,7 @@ pub use periods::{FORTNIGHT_DAYS, Fortnight, fortnights_csv};
 /// The released-averages key of the mentors' "heard" check-in answer.
 const HEARD_ITEM: &str = "checkin.heard";
 
-#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct Report {
     pub program: i64,
     pub name: String,
@@ -62,7 +62,7 @@ pub struct Report {
     pub self_assessment: Vec<SelfOutcome>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct SelfOutcome {
     pub item: String,
     /// `leader` or `mentor`.
@@ -76,7 +76,7 @@ pub struct SelfOutcome {
 /// The program's sessions by what became of them. "Planned" means one
 /// thing everywhere (page, report, CSV): still planned, neither held nor
 /// cancelled yet. Every session ever scheduled is `scheduled`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct SessionTotals {
     /// Every session of the program's pairs, whatever became of it.
     pub scheduled: usize,
@@ -88,13 +88,13 @@ pub struct SessionTotals {
     pub missed: usize,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct HomeworkTotals {
     pub set: usize,
     pub done: usize,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct CheckinTotals {
     pub due: usize,
     pub completed: usize,
@@ -103,21 +103,21 @@ pub struct CheckinTotals {
     pub mentor_feels_heard_avg: Option<f64>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct QuestionStrengths {
     pub weak: usize,
     pub fair: usize,
     pub strong: usize,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct SignalCounts {
     pub expert_reflex: usize,
     pub mentor_apprehension: usize,
     pub unfocused: usize,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct AtRisk {
     pub pair: i64,
     pub signals: Vec<String>,
@@ -129,7 +129,7 @@ pub struct AtRisk {
 
 /// Participants' retention against comparable non-participants (same
 /// department and level), from the directory's leave dates since the start.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct Retention {
     pub participants: usize,
     pub participants_left: usize,
@@ -155,6 +155,12 @@ pub async fn for_sponsor(store: &Store, actor: &Actor, program: ProgramId) -> Re
 /// The report as the operator sees it (`plab report`), as of `now`.
 pub async fn build(store: &Store, program: ProgramId, now: OffsetDateTime) -> Result<Report, AppError> {
     let stored = store.program(program).await?;
+    // Once retention has destroyed the answers it is computed from, the
+    // report is the one kept at that moment (`retention::run`).
+    if let Some(kept) = store.final_report(program).await? {
+        return serde_json::from_str(&kept)
+            .map_err(|e| AppError::Fault(format!("program {program}'s kept report: {e}")));
+    }
     let settings = &stored.settings;
     let sessions = store.program_sessions(program).await?;
     let measures = store.session_measures(Scope::Program(program)).await?;

@@ -88,6 +88,7 @@ pub async fn answer(
     answers: &BTreeMap<String, i64>,
 ) -> Result<MySelfAssessment, AppError> {
     let (me, role) = participant(store, actor, program).await?;
+    crate::retention::refuse_if_closed(store, program).await?;
     let parsed = parse_answers(role, answers)?;
     store.save_self_assessment(program, &me, role, phase, &parsed).await?;
     view(store, program, &me, role, phase).await

@@ -285,6 +285,7 @@ pub async fn hold(
     now: OffsetDateTime,
 ) -> Result<SessionView, AppError> {
     let (s, pair, _, author) = access::partner_of_session(store, actor, id).await?;
+    crate::retention::refuse_if_closed(store, pair.program).await?;
     require_planned(&s)?;
     if !session::can_hold(s.starts_at, now) {
         return Err(AppError::invalid(
@@ -331,6 +332,7 @@ pub async fn record_missed(
     now: OffsetDateTime,
 ) -> Result<SessionView, AppError> {
     let (s, pair, ..) = access::partner_of_session(store, actor, id).await?;
+    crate::retention::refuse_if_closed(store, pair.program).await?;
     require_planned(&s)?;
     if s.starts_at > now {
         return Err(AppError::Conflict(format!("session {} has not started yet: move or cancel it instead", s.seq)));
@@ -360,6 +362,7 @@ pub async fn cancel(
         ));
     }
     let (s, pair, ..) = access::partner_of_session(store, actor, id).await?;
+    crate::retention::refuse_if_closed(store, pair.program).await?;
     require_planned(&s)?;
     let mut outgoing = Vec::new();
     if post.is_on() {
@@ -436,6 +439,7 @@ async fn plan_move(
     now: OffsetDateTime,
 ) -> Result<(Pair, Vec<PlannedMove>, Vec<StoredSession>), AppError> {
     let (s, pair, ..) = access::partner_of_session(store, actor, id).await?;
+    crate::retention::refuse_if_closed(store, pair.program).await?;
     require_planned(&s)?;
     let mine = crate::accounts::zone_of(store, actor).await?;
     let at = parse_start(&input.starts_at, &mine)?;
@@ -546,6 +550,7 @@ pub async fn record_segment(
     minutes: u32,
 ) -> Result<(), AppError> {
     let (s, _, _, me) = access::partner_of_session(store, actor, id).await?;
+    crate::retention::refuse_if_pair_closed(store, s.pair_id).await?;
     match s.status {
         SessionStatus::Cancelled => return Err(AppError::Conflict(format!("session {id} was cancelled"))),
         SessionStatus::Missed => return Err(AppError::Conflict(format!("session {id} did not take place"))),
@@ -635,6 +640,7 @@ pub async fn press_timer(
     now: OffsetDateTime,
 ) -> Result<TimerView, AppError> {
     let (s, _, _, me) = access::partner_of_session(store, actor, id).await?;
+    crate::retention::refuse_if_pair_closed(store, s.pair_id).await?;
     let Some(action) = plab_domain::timer::TimerAction::parse(action) else {
         return Err(AppError::invalid(
             Problem::new("is not a timer button; use start, pause, resume, next or stop").field("action"),
@@ -672,6 +678,7 @@ pub async fn answer_pulse(
     answers: &BTreeMap<String, i64>,
 ) -> Result<BTreeMap<String, u8>, AppError> {
     let (s, _, role, me) = access::partner_of_session(store, actor, id).await?;
+    crate::retention::refuse_if_pair_closed(store, s.pair_id).await?;
     if s.status != SessionStatus::Held {
         return Err(AppError::Conflict(format!("session {id} is {}: the pulse follows a held session", s.status)));
     }

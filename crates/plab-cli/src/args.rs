@@ -77,6 +77,9 @@ pub enum Command {
     /// SCIM 2.0 provisioning at /scim/v2/: the bearer tokens identity providers call with.
     #[command(subcommand)]
     Scim(ScimCmd),
+    /// Destroy the private data of closed programs whose retention has run out.
+    #[command(subcommand)]
+    Retention(RetentionCmd),
     /// Copy the whole database to one file while the server runs (`--to FILE`),
     /// or check a backup file (`plab backup verify FILE`). The notes key is never in it.
     Backup(crate::backup::BackupArgs),
@@ -164,6 +167,22 @@ pub enum PersonCmd {
     },
     /// The administrators' erasure requests still waiting for `plab person erase`.
     Requests {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum RetentionCmd {
+    /// Destroy what is due (closed on or before DATE minus the program's
+    /// `retention_days`); `plab serve` does the same daily. Schedule it daily otherwise.
+    Run {
+        /// The day to run as, YYYY-MM-DD (default: today).
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<String>,
+        /// Count what would be destroyed; destroy nothing.
+        #[arg(long)]
+        dry_run: bool,
         #[arg(long)]
         json: bool,
     },
@@ -366,6 +385,17 @@ pub enum ProgramCmd {
     },
     /// List programs.
     List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Close a program (as its sponsor would): its planned sessions are cancelled, it takes
+    /// no new notes or answers, and its private data is destroyed `retention_days` later.
+    Close {
+        #[arg(long)]
+        program: String,
+        /// The day it closes, YYYY-MM-DD (default: today).
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<String>,
         #[arg(long)]
         json: bool,
     },

@@ -53,6 +53,9 @@ async fn with_store(db: &str, command: Command) -> Result<(), Failure> {
         Command::User(cmd) => crate::user::user(&store, cmd).await,
         Command::Audit(args) => audit(&store, args).await,
         Command::Person(cmd) => crate::person::person_cmd(&store, cmd).await,
+        Command::Retention(crate::args::RetentionCmd::Run { as_of, dry_run, json }) => {
+            crate::retention::run(&store, as_of.as_deref(), dry_run, json).await
+        }
         Command::Mail(crate::args::MailCmd::Status { json }) => mail_status(&store, json).await,
         Command::Scim(crate::args::ScimCmd::Token(cmd)) => crate::scim::token(&store, cmd).await,
         Command::Report { program, json } => crate::report::report(&store, &program, json).await,
@@ -294,6 +297,9 @@ async fn program(store: &Store, cmd: ProgramCmd) -> Result<(), Failure> {
                 return print_json(&serde_json::json!({ "id": id.0 }));
             }
             out!("created program {id}: {name}");
+        }
+        ProgramCmd::Close { program, as_of, json } => {
+            return crate::retention::close(store, &program, as_of.as_deref(), json).await;
         }
         ProgramCmd::List { json } => {
             let list = programs::list(store).await?;

@@ -11,6 +11,7 @@ mod pairing;
 mod person;
 mod progress;
 mod report;
+mod retention;
 mod scim;
 mod serve;
 mod user;

@@ -37,6 +37,7 @@ pub async fn serve(store: &Store, args: ServeArgs) -> Result<(), Failure> {
         eprintln!("mail on: delivering the outbox ({})", mail::SMTP_URL_ENV);
         tokio::spawn(deliver_forever(store.clone(), vault.clone(), post.clone()));
     }
+    tokio::spawn(retention_daily(store.clone()));
     let state = plab_web::AppState::new(store.clone(), vault)
         .with_post(post)
         .with_sign_in(sso, password_sign_in)
@@ -65,6 +66,26 @@ async fn deliver_forever(store: Store, vault: Arc<plab_app::vault::Vault>, post:
         }
         if let Err(e) = mail::deliver_due(&store, &vault, &post, now).await {
             tracing::error!("delivering mail: {e}");
+        }
+    }
+}
+
+/// Destroys what retention has made due (`plab retention run`): once at
+/// start, then every day. A failed round is logged and tried again the next
+/// day; it never stops the server.
+async fn retention_daily(store: Store) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(24 * 60 * 60));
+    loop {
+        tick.tick().await;
+        let today = plab_domain::Date::of_instant(time::OffsetDateTime::now_utc());
+        match plab_app::retention::run(&store, today, false).await {
+            Ok(done) => {
+                for p in done {
+                    let total: i64 = p.destroyed.values().sum();
+                    tracing::info!("retention: destroyed {total} private records of program {}", p.program);
+                }
+            }
+            Err(e) => tracing::error!("running retention: {e}"),
         }
     }
 }

@@ -79,6 +79,11 @@ pub struct ProgramSettings {
     /// only mentors within two levels, so the top of the organisation can be paired.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reporting_chain_levels: Option<u32>,
+    /// Days the pairs' private data (notes, homework, pulse and check-in
+    /// answers, self-assessments, insight texts) is kept after the program
+    /// closes; then it is destroyed (`plab retention run`).
+    #[serde(deserialize_with = "whole_days")]
+    pub retention_days: u32,
 }
 
 impl Default for ProgramSettings {
@@ -94,8 +99,52 @@ impl Default for ProgramSettings {
             pairing_weights: PairingWeights::default(),
             coach: CoachThresholds::default(),
             reporting_chain_levels: None,
+            retention_days: DEFAULT_RETENTION_DAYS,
         }
     }
+}
+
+/// How long private data is kept after a program closes, unless set.
+pub const DEFAULT_RETENTION_DAYS: u32 = 365;
+/// The longest retention a program may set: ten years.
+pub const MAX_RETENTION_DAYS: u32 = 3650;
+
+/// `retention_days` as JSON: a whole number of days, said plainly when it is not.
+fn whole_days<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
+    struct WholeDays;
+    fn refuse<E: serde::de::Error>(got: impl fmt::Display) -> E {
+        E::custom(format!(
+            "retention_days must be a whole number of days, such as {DEFAULT_RETENTION_DAYS} (you entered {got})"
+        ))
+    }
+    impl serde::de::Visitor<'_> for WholeDays {
+        type Value = u32;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a whole number of days")
+        }
+        fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<u32, E> {
+            u32::try_from(v).map_err(|_| refuse(v))
+        }
+        fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<u32, E> {
+            u32::try_from(v).map_err(|_| refuse(v))
+        }
+        fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<u32, E> {
+            Err(refuse(v))
+        }
+        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<u32, E> {
+            Err(refuse(format!("'{v}'")))
+        }
+        fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<u32, E> {
+            Err(refuse(v))
+        }
+    }
+    d.deserialize_any(WholeDays)
+}
+
+/// The day a closed program's private data is destroyed: `retention_days`
+/// after the day it closed.
+pub fn destroyed_on(closed_on: Date, retention_days: u32) -> Date {
+    closed_on.plus_days(i64::from(retention_days))
 }
 
 impl ProgramSettings {
@@ -116,6 +165,7 @@ impl ProgramSettings {
         if let Some(levels) = self.reporting_chain_levels {
             range("reporting_chain_levels", levels, 1, 50);
         }
+        range("retention_days", self.retention_days, 1, MAX_RETENTION_DAYS);
         let w = self.pairing_weights;
         for (field, v) in [
             ("pairing_weights.topic", w.topic),
@@ -298,6 +348,27 @@ mod tests {
         let s = ProgramSettings { checkin_after: 6, ..ProgramSettings::default() };
         let errs = s.validate().expect_err("invalid");
         assert_eq!(errs[0].field, "checkin_after");
+    }
+
+    #[test]
+    fn retention_is_a_whole_number_of_days_from_one_to_ten_years() {
+        assert_eq!(ProgramSettings::default().retention_days, 365);
+        for bad in [0, 3651] {
+            let errs =
+                ProgramSettings { retention_days: bad, ..ProgramSettings::default() }.validate().expect_err("bad");
+            assert_eq!(errs[0].field, "retention_days");
+        }
+        let e = serde_json::from_str::<ProgramSettings>(r#"{"retention_days": 1.5}"#).expect_err("not whole");
+        assert!(e.to_string().contains("whole number of days"), "{e}");
+        let kept: ProgramSettings = serde_json::from_str(r#"{"retention_days": 90}"#).expect("whole");
+        assert_eq!(kept.retention_days, 90);
+    }
+
+    #[test]
+    fn data_is_destroyed_retention_days_after_the_program_closes() {
+        let closed = Date::parse("2030-12-31").expect("day");
+        assert_eq!(destroyed_on(closed, 1).to_string(), "2031-01-01");
+        assert_eq!(destroyed_on(closed, 365).to_string(), "2031-12-31");
     }
 
     #[test]

@@ -25,8 +25,6 @@ use std::io::{BufRead, Write};
 pub const BACKUP_FORMAT: &str = "plab-backup";
 pub const BACKUP_FORMAT_VERSION: u32 = 1;
 
-/// Tables the migrations themselves fill (one row each): a target holding only
-/// these rows is still empty, and a restore replaces them with the backup's.
 /// Tables a fresh database fills by itself (the migrations' revision row, the
 /// audit chain's head the store writes when it starts): they do not make a
 /// target non-empty, and a restore replaces their rows with the backup's.

@@ -18,6 +18,7 @@ mod people;
 mod programs;
 mod questions;
 mod report;
+mod retention;
 mod rosters;
 mod scim;
 mod selfassessment;
@@ -45,6 +46,7 @@ pub use pairing::{ListedPair, NewProposal, Pair, PairRule, Partner, Proposal, St
 pub use people::ImportSummary;
 pub use programs::{Enrolment, Program, ProgramId, RosterEntry};
 pub use report::{PairDepartments, PulseAnswer, RetentionGroup, Scope, SegmentTime, SessionMeasures};
+pub use retention::{Closure, PRIVATE_KINDS};
 pub use rosters::{AccountPage, InvitationState, NewLink};
 pub use scim::{Deactivate, ScimPerson, ScimRecord, ScimSelect, ScimToken};
 pub use selfassessment::SelfAnswer;

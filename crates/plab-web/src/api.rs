@@ -20,6 +20,7 @@ pub(crate) mod pairs;
 pub(crate) mod perspectives;
 pub(crate) mod programs;
 pub(crate) mod report;
+pub(crate) mod retention;
 pub(crate) mod selfassessment;
 pub(crate) mod sessions;
 pub(crate) mod setup;
@@ -39,6 +40,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(erasure::routes())
         .merge(measure::routes())
         .merge(report::routes())
+        .merge(retention::routes())
         .merge(selfassessment::routes())
         .merge(setup::routes())
         .merge(your_data::routes())

@@ -17,7 +17,7 @@ const MOST: usize = 260;
 /// pairs at risk at its end. The same words as the report's totals:
 /// `scheduled` is every session that falls in it, `planned` those still
 /// planned (neither held nor cancelled yet).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct Fortnight {
     /// Its first day, a Monday.
     pub starts: String,

@@ -31,5 +31,6 @@ mod commands;
 mod erasure;
 mod mail;
 mod person;
+mod retention;
 mod roles;
 mod serve;

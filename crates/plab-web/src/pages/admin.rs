@@ -30,7 +30,7 @@ pub fn routes() -> Router<AppState> {
 
 /// The settings the form edits, by dotted path: (path, label, hint). The list
 /// of adjacent departments is set with `plab settings set` or the API.
-const SETTING_INPUTS: [(&str, &str, &str); 13] = [
+const SETTING_INPUTS: [(&str, &str, &str); 14] = [
     ("instance_name", "Instance name", "shown in the title and header of the sign-in and administration pages"),
     ("session_hours", "Browser sign-in lasts (hours)", "1 to 720; applies to sign-ins from now on"),
     ("program_defaults.cadence_days", "Days between sessions", "1 to 90"),
@@ -48,6 +48,11 @@ const SETTING_INPUTS: [(&str, &str, &str); 13] = [
     ("program_defaults.pairing_weights.strategic", "Pairing weight: strategic", "0 to 10"),
     ("program_defaults.coach.fair_from", "Coach: fair from score", "below the strong score"),
     ("program_defaults.coach.strong_from", "Coach: strong from score", "at most 100"),
+    (
+        "program_defaults.retention_days",
+        "Days pairs' notes and answers are kept after a program closes",
+        "1 to 3650; then they are destroyed",
+    ),
 ];
 
 /// One labelled input of the settings form, with its problem if any.

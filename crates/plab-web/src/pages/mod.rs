@@ -31,6 +31,7 @@ mod measure;
 mod pair;
 mod pairing;
 mod participant;
+mod retention;
 mod routing;
 mod selfassessment;
 mod session;
@@ -79,6 +80,7 @@ pub fn routes() -> Router<AppState> {
         .merge(home::routes())
         .merge(pair::routes())
         .merge(sponsor::routes())
+        .merge(retention::routes())
         .merge(pairing::routes())
         .merge(setup::routes())
         .merge(participant::routes())

@@ -33,6 +33,10 @@ struct PairPage {
     /// For a sponsor: the program's name, to go back to its pairs at risk,
     /// and where the sponsors are with each signal the pair shows.
     sponsor_view: Option<SponsorView>,
+    /// For the partners: how long the pair's notes and answers are kept.
+    retention: Option<String>,
+    /// The program is closed: no new notes.
+    program_closed: bool,
 }
 
 struct SponsorView {
@@ -74,6 +78,9 @@ async fn pair(
     } else {
         None
     };
+    let keeping = plab_app::retention::keeping(&s.store, plab_store::ProgramId(lab.pair.program)).await?;
+    let program_closed = !matches!(keeping, plab_app::retention::Keeping::Running { .. });
+    let retention = lab.notes.is_some().then(|| keeping.sentence());
     let notice = match query.done.as_deref() {
         Some("accepted") if lab.pair.status == "active" => {
             Some("You accepted the lab rules. You both have: your sessions are planned.")
@@ -90,6 +97,8 @@ async fn pair(
         signals,
         notice,
         sponsor_view,
+        retention,
+        program_closed,
     })
 }
 

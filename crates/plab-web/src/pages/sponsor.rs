@@ -46,6 +46,8 @@ struct ProgramPage {
     triage_saved: bool,
     sessions_chart: Chart,
     signals_chart: Chart,
+    /// Whether the program runs, and how long its pairs' private data is kept.
+    keeping: plab_app::retention::Keeping,
 }
 
 /// A theme of the data-exchange taxonomy in words ("Culture: career"), never its code.
@@ -191,6 +193,7 @@ async fn program_page(
     let report = report::for_sponsor(&s.store, &visitor.actor, id).await?;
     let triage = triage::table(&s.store, &visitor.actor, id, &report, sort).await?;
     let (sessions_chart, signals_chart) = (charts::sessions_over_time(&report), charts::signals_over_time(&report));
+    let keeping = plab_app::retention::keeping(&s.store, id).await?;
     Ok(ProgramPage {
         signed_in: Some(visitor.chrome()),
         program: id.0,
@@ -205,6 +208,7 @@ async fn program_page(
         triage_saved: false,
         sessions_chart,
         signals_chart,
+        keeping,
     })
 }
 

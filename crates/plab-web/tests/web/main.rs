@@ -45,6 +45,7 @@ mod pages;
 mod pairing_control;
 mod perspectives;
 mod report;
+mod retention;
 mod roles;
 mod rosters;
 mod scim;

@@ -351,6 +351,8 @@ async fn every_page_route_by_every_role_over_own_and_others_resources(app: App) 
         get(format!("/pairs/{pair1}/insights"), PAGE,                 [A, F, F, H, H, H, H, S]),
         get(format!("/insights/{own_i}"), PAGE,                       [A, F, F, H, H, H, H, S]),
         get(format!("/insights/{other_i}"), PAGE,                     [H, H, F, A, H, H, H, S]),
+        get(format!("/programs/{p}/close"), PAGE,                     [F, F, A, F, H, H, H, S]),
+        get(format!("/programs/{b}/close"), PAGE,                     [H, H, H, H, A, F, H, S]),
 
         get("/login", to("/"),                                                 [A, A, A, A, A, A, A, A]),
         post("/login", &[("email", "m2@lab.test"), ("password", crate::common::PASSWORD)], to("/home"),
@@ -466,6 +468,9 @@ async fn every_page_route_by_every_role_over_own_and_others_resources(app: App) 
         post("/account/password", &[("current", "wrong-password"), ("new", "long-enough-1")],
             Served::Status(StatusCode::UNPROCESSABLE_ENTITY, "the current password is wrong"),
                                                                               [A, A, A, A, A, A, A, S]),
+        // Program B's sponsor closes it (its column runs after every program-A row of the others).
+        post(format!("/programs/{b}/close"), &[], to(format!("/programs/{b}#closing")),
+                                                                              [H, H, H, H, A, F, H, S]),
         post("/account/sign-out-everywhere", &[], to("/"),                    [A, A, A, A, A, A, A, S]).ends_session(),
         post("/logout", &[], to("/"),                                         [A, A, A, A, A, A, A, S]).ends_session(),
     ];
