@@ -451,9 +451,11 @@ pub(crate) async fn redact_in(tx: &mut sqlx::AnyConnection, words: &[String], by
             let mut parts: Vec<String> = sealed.iter().map(|s| s.to_owned()).collect();
             let (mut actor, mut subject_text, mut detail) = (e.actor.clone(), e.subject.clone(), e.detail.clone());
             let mut touched = false;
-            for (name, text, d) in
-                [("actor", &mut actor, actor_d), ("subject", &mut subject_text, subject_d), ("detail", &mut detail, detail_d)]
-            {
+            for (name, text, d) in [
+                ("actor", &mut actor, actor_d),
+                ("subject", &mut subject_text, subject_d),
+                ("detail", &mut detail, detail_d),
+            ] {
                 if text.as_str() != REDACTED && holds(text) {
                     *text = REDACTED.to_owned();
                     parts.push(format!("{name}:{d}"));
