@@ -25,20 +25,8 @@ pub const SECTIONS: &[(&str, &str, &[&str])] = &[
     (
         "person",
         "Your directory record",
-        &[
-            "employee_id",
-            "name",
-            "email",
-            "department",
-            "manager_id",
-            "hire_date",
-            "level",
-            "title",
-            "location",
-            "timezone",
-            "perspectives",
-            "end_date",
-        ],
+        // The people file's columns: the record as it was imported.
+        &crate::people::COLUMNS,
     ),
     (
         "accounts",

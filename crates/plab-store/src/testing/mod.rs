@@ -302,6 +302,12 @@ pub async fn backdate_invitation(store: &crate::Store, program: crate::ProgramId
         .expect("backdate");
 }
 
+/// Runs one statement straight on the database, as someone with access to
+/// its files would: for tests that tamper with stored rows.
+pub async fn tamper(store: &crate::Store, sql: &'static str) {
+    sqlx::query(sql).execute(&store.pool).await.expect("tamper");
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -312,10 +318,4 @@ mod tests {
         );
         assert_eq!(super::with_database("postgres://h", "x"), "postgres://h/x");
     }
-}
-
-/// Runs one statement straight on the database, as someone with access to
-/// its files would: for tests that tamper with stored rows.
-pub async fn tamper(store: &crate::Store, sql: &'static str) {
-    sqlx::query(sql).execute(&store.pool).await.expect("tamper");
 }
