@@ -138,6 +138,20 @@ pub async fn verify(store: &Store) -> Result<ChainCheck, AppError> {
     Ok(store.verify_audit_chain().await?)
 }
 
+/// What a break in the chain means, in words for whoever reads the check:
+/// "entry 12 was changed after it was written".
+pub fn broken_at(problem: &plab_store::ChainProblem) -> String {
+    let what = match problem.kind {
+        plab_store::ChainBreak::Changed => "was changed after it was written",
+        plab_store::ChainBreak::RemovedOrInserted => {
+            "does not follow the entry before it: an entry was removed before it, or one was inserted"
+        }
+        plab_store::ChainBreak::Truncated => "is the last one left: newer entries were removed",
+        plab_store::ChainBreak::RedactedWithoutErasure => "had words replaced without an erasure that names it",
+    };
+    format!("entry {} {what}", problem.id)
+}
+
 /// Walks the whole chain for an administrator.
 pub async fn verify_as(store: &Store, actor: &Actor) -> Result<ChainCheck, AppError> {
     crate::access::admin(actor)?;

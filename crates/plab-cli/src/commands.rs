@@ -231,15 +231,7 @@ async fn audit_verify(store: &Store, json: bool) -> Result<(), Failure> {
         }
         return Ok(());
     };
-    let what = match problem.kind {
-        plab_store::ChainBreak::Changed => "was changed after it was written",
-        plab_store::ChainBreak::RemovedOrInserted => {
-            "does not follow the entry before it: an entry was removed before it, or one was inserted"
-        }
-        plab_store::ChainBreak::Truncated => "is the last one left: entries after it were removed",
-        plab_store::ChainBreak::RedactedWithoutErasure => "had words replaced without an erasure that names it",
-    };
-    Err(Failure::Internal(anyhow::anyhow!("the audit log is not whole: entry {} {what}", problem.id)))
+    Err(Failure::Internal(anyhow::anyhow!("the audit log is not whole: {}", plab_app::audit::broken_at(problem))))
 }
 
 async fn mail_status(store: &Store, json: bool) -> Result<(), Failure> {

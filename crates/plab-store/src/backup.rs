@@ -297,7 +297,7 @@ impl Store {
         mut check_note: impl FnMut(&SealedNote) -> std::result::Result<(), String>,
     ) -> std::result::Result<BackupSummary, BackupError> {
         let mut reader = BackupReader::new(input);
-        let header = reader.header()?.clone();
+        reader.header()?;
         let mut tx = self.pool.begin().await?;
         if self.backend == Backend::Sqlite {
             sqlx::query("PRAGMA defer_foreign_keys = ON").execute(&mut *tx).await?;
@@ -321,7 +321,7 @@ impl Store {
             match reader.next_event()? {
                 Event::Table(line) => {
                     if let Some((table, sql)) = &current {
-                        insert_batch(&mut tx, sql, table, &mut batch).await?;
+                        insert_batch(&mut tx, self.backend, sql, table, &mut batch).await?;
                     }
                     let Some(target_table) = target.get(&line.table) else {
                         return Err(BackupError::Refused(format!(
@@ -347,14 +347,14 @@ impl Store {
                     batch.push(cells);
                     if batch.len() >= ROWS_PER_INSERT {
                         let (table, sql) = current.as_ref().ok_or_else(|| invalid("a row before any table"))?;
-                        insert_batch(&mut tx, sql, table, &mut batch).await?;
+                        insert_batch(&mut tx, self.backend, sql, table, &mut batch).await?;
                     }
                 }
                 Event::End => break,
             }
         }
         if let Some((table, sql)) = &current {
-            insert_batch(&mut tx, sql, table, &mut batch).await?;
+            insert_batch(&mut tx, self.backend, sql, table, &mut batch).await?;
         }
         let summary = reader.summary()?;
         if summary.sha256 != expected_sha256 {
@@ -408,13 +408,13 @@ impl Store {
             }
         }
         tx.commit().await?;
-        debug_assert_eq!(summary.header, header);
         Ok(summary)
     }
 }
 
 async fn insert_batch(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    backend: crate::Backend,
     sql: &str,
     table: &TableLine,
     batch: &mut Vec<Vec<Cell>>,
@@ -422,21 +422,8 @@ async fn insert_batch(
     if batch.is_empty() {
         return Ok(());
     }
-    let width = table.columns.len();
     let mut text = String::from(sql);
-    for (r, _) in batch.iter().enumerate() {
-        if r > 0 {
-            text.push_str(", ");
-        }
-        text.push('(');
-        for c in 0..width {
-            if c > 0 {
-                text.push_str(", ");
-            }
-            text.push_str(&format!("${}", r * width + c + 1));
-        }
-        text.push(')');
-    }
+    text.push_str(&crate::sql::values_placeholders(backend, batch.len(), table.columns.len()));
     let mut query = sqlx::query(sqlx::AssertSqlSafe(text));
     for row in batch.drain(..) {
         for (cell, (_, ty)) in row.into_iter().zip(&table.columns) {

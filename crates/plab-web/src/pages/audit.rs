@@ -12,7 +12,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use plab_app::audit::{self, Filter};
-use plab_store::{AuditEntry, AuditQuery, ChainBreak};
+use plab_store::{AuditEntry, AuditQuery};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -200,16 +200,9 @@ async fn verify_chain(
     shown.chain = Some(match check.problem {
         None => format!("The log is whole: all {} entries are as written and in their place.", check.entries),
         Some(p) => format!(
-            "The log is not whole: entry {} {}. Tell the person who runs Perspective Lab's server: the database may \
+            "The log is not whole: {}. Tell the person who runs Perspective Lab's server: the database may \
              have been changed outside Perspective Lab.",
-            p.id,
-            match p.kind {
-                ChainBreak::Changed => "was changed after it was written",
-                ChainBreak::RemovedOrInserted =>
-                    "does not follow the entry before it (an entry was removed or inserted)",
-                ChainBreak::Truncated => "is the last one left: newer entries were removed",
-                ChainBreak::RedactedWithoutErasure => "had words replaced without an erasure",
-            }
+            audit::broken_at(&p)
         ),
     });
     Ok((status, shown))

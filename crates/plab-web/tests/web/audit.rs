@@ -13,6 +13,7 @@ crate::backends!(
     a_sponsor_reads_what_was_done_to_their_program_and_never_what_a_participant_did,
     checking_the_chain_in_the_browser_says_whole_then_names_the_changed_entry,
     the_download_keeps_the_filter_and_no_cell_runs_as_a_formula,
+    a_person_holding_two_roles_and_a_leaver_get_nothing_more_from_the_data_life_routes,
 );
 
 fn actions(list: &Value) -> Vec<String> {
@@ -152,4 +153,57 @@ async fn the_download_keeps_the_filter_and_no_cell_runs_as_a_formula(app: App) {
     let lines: Vec<&str> = csv.html.lines().collect();
     assert_eq!(lines.len(), 2, "the header and the one entry that matches: {lines:?}");
     assert!(lines[1].contains("'=cmd") && lines[1].contains("'+1"), "{}", lines[1]);
+}
+
+/// The routes issue 22 added, as the one-sided matrices above do not cover
+/// them: someone who sponsors one program and leads in another, and a leaver.
+async fn a_person_holding_two_roles_and_a_leaver_get_nothing_more_from_the_data_life_routes(app: App) {
+    let p = app.program;
+    let ids = vec!["S2".to_owned()];
+    plab_app::programs::enroll(
+        &app.store,
+        plab_store::ProgramId(p),
+        plab_domain::program::Role::Leader,
+        &ids,
+        None,
+        "test",
+    )
+    .await
+    .expect("S2 leads in A while sponsoring B");
+    let request = Some(serde_json::json!({"employee_id": "M3", "reason": "asked by the person"}).to_string());
+    let routes: Vec<(&str, String, Option<String>)> = vec![
+        ("GET", format!("/api/v1/programs/{p}/audit"), None),
+        ("POST", format!("/api/v1/programs/{p}/close"), None),
+        ("GET", "/api/v1/admin/audit".into(), None),
+        ("GET", "/api/v1/admin/erasure-requests".into(), None),
+        ("POST", "/api/v1/admin/erasure-requests".into(), request),
+    ];
+    let s2 = app.login("s2@lab.test").await;
+    for (method, uri, body) in &routes {
+        let (status, value) = app.call(method, uri, Some(&s2), body.clone()).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "two roles: {method} {uri}: {value}");
+    }
+    let (status, export) = app.call("GET", "/api/v1/me/export", Some(&s2), None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(export["person"]["employee_id"], "S2");
+    let (cookie, _) = sign_in(&app, "s2@lab.test").await;
+    for page in
+        [format!("/programs/{p}/activity"), format!("/programs/{p}/activity.csv"), format!("/programs/{p}/close")]
+    {
+        let seen = send(&app, "GET", &page, Some(&cookie), None).await;
+        assert_eq!(seen.status, StatusCode::FORBIDDEN, "two roles: {page}");
+    }
+    // L2 leaves the organisation while signed in: every route, their own export included, is closed.
+    let l2 = app.login("l2@lab.test").await;
+    let mut leaver = crate::common::person_in_zone("L2", "CEO", 8, "Ops", "");
+    leaver.end_date = Some(plab_domain::Date::parse("2020-01-31").expect("date"));
+    app.store.upsert_people(&[leaver], &|_| {}).await.expect("left");
+    for (method, uri, body) in routes.iter().chain([&("GET", "/api/v1/me/export".to_owned(), None)]) {
+        let (status, value) = app.call(method, uri, Some(&l2), body.clone()).await;
+        assert!(
+            status == StatusCode::UNAUTHORIZED || status == StatusCode::FORBIDDEN,
+            "leaver: {method} {uri}: {status} {value}"
+        );
+        assert!(!value.to_string().contains("L2"), "nothing of theirs comes back: {value}");
+    }
 }
