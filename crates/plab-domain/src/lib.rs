@@ -9,6 +9,7 @@ pub mod coach;
 pub mod date;
 pub mod ids;
 pub mod insight;
+pub mod life;
 pub mod instance;
 pub mod org;
 pub mod pair;
