@@ -159,6 +159,30 @@ pub async fn sponsor_of_program(store: &Store, actor: &Actor, program: ProgramId
     role_in_program(store, actor, program, Role::Sponsor).await
 }
 
+/// Who reads a program's name, state and dates: anyone enrolled in it, and
+/// administrators. Anyone else does not see the program.
+pub async fn reader_of_program(store: &Store, actor: &Actor, program: ProgramId) -> Result<(), AppError> {
+    if actor.is_admin {
+        store.program(program).await?;
+        return Ok(());
+    }
+    member_of_program(store, actor, program).await.map(|_| ())
+}
+
+/// A leader or mentor of the program (the closing questions are theirs):
+/// their employee id and that role. Sponsors are refused (403).
+pub async fn participant_of_program(
+    store: &Store,
+    actor: &Actor,
+    program: ProgramId,
+) -> Result<(String, Role), AppError> {
+    let (me, roles) = member_of_program(store, actor, program).await?;
+    match roles.into_iter().find(|r| *r != Role::Sponsor) {
+        Some(role) => Ok((me, role)),
+        None => Err(AppError::Forbidden(format!("only the leaders and mentors of program {program} answer this"))),
+    }
+}
+
 /// Administrators of the instance: accounts and settings, never a pair's content.
 pub fn admin(actor: &Actor) -> Result<(), AppError> {
     if actor.is_admin { Ok(()) } else { Err(AppError::Forbidden("only administrators do this".into())) }

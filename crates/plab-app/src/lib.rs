@@ -18,6 +18,7 @@ mod ical;
 pub mod invitations;
 pub mod key_rotation;
 pub mod lab;
+pub mod life;
 pub mod mail;
 pub mod measure;
 pub mod notices;

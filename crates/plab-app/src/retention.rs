@@ -21,6 +21,11 @@ use std::collections::BTreeMap;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Closed {
     pub program: i64,
+    /// The same id, as `GET /api/v1/programs/{program}` names it.
+    pub id: i64,
+    pub name: String,
+    /// Always `closed`.
+    pub state: String,
     /// `YYYY-MM-DD`.
     pub closed_on: String,
     /// Sessions that were still planned and are now cancelled.
@@ -46,12 +51,20 @@ pub async fn close_as_operator(store: &Store, program: ProgramId, on: Date, by: 
 }
 
 async fn close(store: &Store, program: ProgramId, on: Date, by: &str) -> Result<Closed, AppError> {
-    let settings = store.program(program).await?.settings;
+    let stored = store.program(program).await?;
+    let settings = stored.settings;
     let cancelled = store.close_program(program, on, by).await?;
+    // The report as it stands at close is the one served from now on.
+    let report = crate::report::build(store, program, time::OffsetDateTime::now_utc()).await?;
+    let frozen = serde_json::to_string(&report).map_err(|e| AppError::Fault(e.to_string()))?;
+    store.freeze_report(program, &frozen).await?;
     let detail = format!("closed on {on}; {cancelled} planned sessions cancelled");
     store.audit(by, "program.close", &format!("program {program}"), &detail).await?;
     Ok(Closed {
         program: program.0,
+        id: program.0,
+        name: stored.name,
+        state: plab_domain::life::ProgramState::Closed.as_str().to_owned(),
         closed_on: on.to_string(),
         cancelled_sessions: cancelled,
         destroyed_on: destroyed_on(on, settings.retention_days).to_string(),

@@ -76,6 +76,11 @@ pub async fn plan_if_active(
     if pair.status != PairStatus::Active || !store.sessions(pair.id).await?.is_empty() {
         return Ok(0);
     }
+    // A program closing or closed plans no new sessions (`plab_domain::life`).
+    let state = crate::life::state(store, pair.program).await?;
+    if !plab_domain::life::allows(state, plab_domain::life::Action::PlanSessions) {
+        return Ok(0);
+    }
     let program = store.program(pair.program).await?;
     let s = &program.settings;
     let (leader, mentor) = partners(store, pair).await?;
@@ -333,6 +338,7 @@ pub async fn record_missed(
 ) -> Result<SessionView, AppError> {
     let (s, pair, ..) = access::partner_of_session(store, actor, id).await?;
     crate::retention::refuse_if_closed(store, pair.program).await?;
+    crate::life::refuse_unless(store, pair.program, plab_domain::life::Action::PlanSessions).await?;
     require_planned(&s)?;
     if s.starts_at > now {
         return Err(AppError::Conflict(format!("session {} has not started yet: move or cancel it instead", s.seq)));

@@ -108,6 +108,7 @@ pub async fn enrol(
     capacity: Option<u32>,
 ) -> Result<usize, AppError> {
     access::sponsor_of_program(store, actor, program).await?;
+    crate::life::refuse_unless(store, program, plab_domain::life::Action::Enrol).await?;
     let ids: Vec<String> = ids.iter().map(|id| id.trim().to_owned()).filter(|id| !id.is_empty()).collect();
     if ids.is_empty() {
         return Err(AppError::invalid(Problem::new("choose at least one person").field("people")));

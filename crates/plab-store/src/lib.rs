@@ -10,6 +10,7 @@ mod backup;
 mod cache;
 mod erasure;
 mod key_rotation;
+mod life;
 mod measure;
 mod notes;
 mod outbox;
@@ -39,6 +40,7 @@ pub use backup::{
 pub use cache::Revision;
 pub use erasure::{ERASED_NAME, Erasure, ErasurePreview, ErasureRequest, erased_address, is_erased_address};
 pub use key_rotation::Resealed;
+pub use life::{ExitAnswer, NewCohort};
 pub use measure::{InsightTally, Recorder, StoredCheckin, StoredInsight};
 pub use notes::SealedNote;
 pub use outbox::{Claimed, MailCounts, MailError, Outgoing};

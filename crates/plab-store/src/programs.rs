@@ -2,11 +2,19 @@
 use crate::sql::flag;
 use crate::{Result, Revision, Store, StoreError, now_rfc3339};
 use plab_domain::Date;
+use plab_domain::life::ProgramKind;
 use plab_domain::program::{NewProgram, ProgramSettings, Role};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
 pub use plab_domain::ProgramId;
+
+/// The columns `program_from_row` reads.
+macro_rules! program_columns {
+    () => {
+        "id, name, starts_on, settings, created_at, kind, previous_program_id, closing_on, closed_on"
+    };
+}
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Program {
@@ -15,6 +23,14 @@ pub struct Program {
     pub starts_on: Date,
     pub settings: ProgramSettings,
     pub created_at: time::OffsetDateTime,
+    /// Standard, or the reciprocal phase of a former cohort (migration 0033).
+    pub kind: ProgramKind,
+    /// The program this cohort was started from.
+    pub previous_program: Option<ProgramId>,
+    /// The day the sponsors began the close-out.
+    pub closing_on: Option<Date>,
+    /// The day it was closed.
+    pub closed_on: Option<Date>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -107,14 +123,14 @@ impl Store {
     }
 
     pub async fn programs(&self) -> Result<Vec<Program>> {
-        let rows = sqlx::query("SELECT id, name, starts_on, settings, created_at FROM programs ORDER BY id")
+        let rows = sqlx::query(concat!("SELECT ", program_columns!(), " FROM programs ORDER BY id"))
             .fetch_all(&self.pool)
             .await?;
         rows.iter().map(program_from_row).collect()
     }
 
     pub async fn program(&self, id: ProgramId) -> Result<Program> {
-        let row = sqlx::query("SELECT id, name, starts_on, settings, created_at FROM programs WHERE id = $1")
+        let row = sqlx::query(concat!("SELECT ", program_columns!(), " FROM programs WHERE id = $1"))
             .bind(id.0)
             .fetch_optional(&self.pool)
             .await?
@@ -285,5 +301,15 @@ fn program_from_row(r: &AnyRow) -> Result<Program> {
         settings: serde_json::from_str(&settings)
             .map_err(|e| StoreError::Corrupt(format!("program {id} settings: {e}")))?,
         created_at: crate::sql::instant(r, "created_at")?,
+        kind: ProgramKind::parse(&r.try_get::<String, _>("kind")?)
+            .ok_or_else(|| StoreError::Corrupt(format!("program {id} has an unknown kind")))?,
+        previous_program: r.try_get::<Option<i64>, _>("previous_program_id")?.map(ProgramId),
+        closing_on: day(id, "closing_on", r.try_get("closing_on")?)?,
+        closed_on: day(id, "closed_on", r.try_get("closed_on")?)?,
     })
+}
+
+fn day(id: i64, column: &str, raw: Option<String>) -> Result<Option<Date>> {
+    raw.map(|d| Date::parse(&d).map_err(|e| StoreError::Corrupt(format!("program {id} {column} '{d}': {e}"))))
+        .transpose()
 }

@@ -17,8 +17,8 @@ pub struct Closure {
 }
 
 /// The kinds of private data retention destroys, in the order reports list them.
-pub const PRIVATE_KINDS: [&str; 7] =
-    ["notes", "homework", "pulse_answers", "checkins", "self_assessments", "insights", "answer_totals"];
+pub const PRIVATE_KINDS: [&str; 8] =
+    ["notes", "homework", "pulse_answers", "checkins", "self_assessments", "insights", "answer_totals", "exit_answers"];
 
 /// The pairs of the program (a subquery on `$1`).
 const PAIRS: &str = "SELECT id FROM pairs WHERE program_id = $1";
@@ -35,6 +35,7 @@ fn statements(kind: &str) -> (String, String) {
         "checkins" => ("checkins", format!("pair_id IN ({PAIRS})")),
         "self_assessments" => ("self_assessments", "program_id = $1".to_owned()),
         "insights" => ("insights", format!("body <> '' AND pair_id IN ({PAIRS})")),
+        "exit_answers" => ("exit_answers", "program_id = $1".to_owned()),
         // Each person's answer totals behind a released average: the average
         // itself (released_averages) stays, as the report showed it.
         _ => ("released_average_basis", "program_id = $1".to_owned()),
@@ -132,7 +133,8 @@ impl Store {
     }
 
     /// Destroys the program's private data in one transaction, marks it purged
-    /// on `on` and keeps `final_report` (the report as it stood) in its place.
+    /// on `on` and keeps `final_report` (the report as it stood) in its place,
+    /// unless the report frozen at close is kept already.
     /// Returns what was destroyed, per kind; None when another run purged it first.
     pub async fn destroy_private(
         &self,
@@ -142,7 +144,7 @@ impl Store {
     ) -> Result<Option<BTreeMap<&'static str, i64>>> {
         let mut tx = self.pool.begin().await?;
         let marked = sqlx::query(
-            "UPDATE programs SET purged_on = $1, final_report = $2 \
+            "UPDATE programs SET purged_on = $1, final_report = COALESCE(final_report, $2) \
              WHERE id = $3 AND closed_on IS NOT NULL AND purged_on IS NULL",
         )
         .bind(on.to_string())

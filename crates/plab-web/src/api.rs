@@ -14,6 +14,7 @@ pub(crate) mod admin;
 pub(crate) mod audit;
 pub(crate) mod erasure;
 pub(crate) mod health;
+pub(crate) mod life;
 pub(crate) mod measure;
 pub(crate) mod pairing;
 pub(crate) mod pairs;
@@ -44,6 +45,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(selfassessment::routes())
         .merge(setup::routes())
         .merge(your_data::routes())
+        .merge(life::routes())
 }
 
 /// `Json` whose rejections (broken JSON, wrong fields, too large) are 4xx JSON errors.

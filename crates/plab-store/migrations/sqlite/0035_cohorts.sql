@@ -1,0 +1,17 @@
+-- The close-out's exit question ("Would you take part again, and in which
+-- role?"), one answer per participant and program, with an optional line.
+-- Private to its author: sponsors see only how many answered each choice;
+-- the next cohort proposes the people who want to continue. Keep in step
+-- with ../postgres/0035_cohorts.sql.
+CREATE TABLE exit_answers (
+    program_id  BIGINT NOT NULL REFERENCES programs (id),
+    employee_id TEXT NOT NULL REFERENCES people (employee_id),
+    role        TEXT NOT NULL CHECK (role IN ('leader', 'mentor')),
+    choice      TEXT NOT NULL CHECK (choice IN ('as_mentor', 'as_leader', 'either_role', 'not_now')),
+    comment     TEXT,
+    answered_at TEXT NOT NULL,
+    PRIMARY KEY (program_id, employee_id)
+);
+CREATE TRIGGER exit_answers_insert_revision AFTER INSERT ON exit_answers BEGIN UPDATE data_revision SET n = n + 1 WHERE id = 1; END;
+CREATE TRIGGER exit_answers_update_revision AFTER UPDATE ON exit_answers BEGIN UPDATE data_revision SET n = n + 1 WHERE id = 1; END;
+CREATE TRIGGER exit_answers_delete_revision AFTER DELETE ON exit_answers BEGIN UPDATE data_revision SET n = n + 1 WHERE id = 1; END;
