@@ -230,8 +230,10 @@ pub async fn detail(
         Some(p) => open_homework(store, vault, pair.id, p.id).await?,
         None => None,
     };
+    let kind = store.program(pair.program).await?.kind;
     Ok(SessionDetail {
-        agenda: session::agenda(u32::try_from(s.minutes).unwrap_or(60)),
+        // A reciprocal phase says who teaches whom in its own words (`plab_domain::life`).
+        agenda: plab_domain::life::agenda(kind, u32::try_from(s.minutes).unwrap_or(60)),
         previous_homework_done: previous.as_ref().is_some_and(|p| p.homework_done),
         homework_from_last_time,
         homework_set_here: open_homework(store, vault, pair.id, s.id).await?,

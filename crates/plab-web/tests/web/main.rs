@@ -38,6 +38,7 @@ mod exports;
 mod forms;
 mod home;
 mod invitations;
+mod life;
 mod mail;
 mod measure;
 mod page_matrix;
