@@ -81,25 +81,23 @@ pub async fn begin_close_out(
     today: Date,
 ) -> Result<ProgramView, AppError> {
     access::sponsor_of_program(store, actor, program).await?;
-    close_out(store, vault, post, program, today, &actor.email).await
+    close_out(store, Some((vault, post)), program, today, &actor.email).await
 }
 
-/// The operator begins the close-out (`plab program close-out`).
+/// The operator begins the close-out (`plab program close-out`). The
+/// command line holds no notes key, so no notice is mailed from there.
 pub async fn begin_close_out_as_operator(
     store: &Store,
-    vault: &Vault,
-    post: &Post,
     program: ProgramId,
     today: Date,
     by: &str,
 ) -> Result<ProgramView, AppError> {
-    close_out(store, vault, post, program, today, by).await
+    close_out(store, None, program, today, by).await
 }
 
 async fn close_out(
     store: &Store,
-    vault: &Vault,
-    post: &Post,
+    mail: Option<(&Vault, &Post)>,
     program: ProgramId,
     today: Date,
     by: &str,
@@ -133,7 +131,9 @@ async fn close_out(
             calendar: None,
             can_opt_out: false,
         };
-        outgoing.extend(post.seal(vault, &letter)?);
+        if let Some((vault, post)) = mail {
+            outgoing.extend(post.seal(vault, &letter)?);
+        }
     }
     if !outgoing.is_empty() {
         store.enqueue_mail(&outgoing).await?;

@@ -340,7 +340,6 @@ pub async fn record_missed(
 ) -> Result<SessionView, AppError> {
     let (s, pair, ..) = access::partner_of_session(store, actor, id).await?;
     crate::retention::refuse_if_closed(store, pair.program).await?;
-    crate::life::refuse_unless(store, pair.program, plab_domain::life::Action::PlanSessions).await?;
     require_planned(&s)?;
     if s.starts_at > now {
         return Err(AppError::Conflict(format!("session {} has not started yet: move or cancel it instead", s.seq)));
@@ -448,6 +447,7 @@ async fn plan_move(
 ) -> Result<(Pair, Vec<PlannedMove>, Vec<StoredSession>), AppError> {
     let (s, pair, ..) = access::partner_of_session(store, actor, id).await?;
     crate::retention::refuse_if_closed(store, pair.program).await?;
+    crate::life::refuse_unless(store, pair.program, plab_domain::life::Action::PlanSessions).await?;
     require_planned(&s)?;
     let mine = crate::accounts::zone_of(store, actor).await?;
     let at = parse_start(&input.starts_at, &mine)?;

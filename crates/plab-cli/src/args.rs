@@ -388,6 +388,37 @@ pub enum ProgramCmd {
         #[arg(long)]
         json: bool,
     },
+    /// Show a program: its name, its state (draft, enrolling, running, closing, closed), kind and dates.
+    Show {
+        #[arg(long)]
+        program: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Begin a program's close-out (as its sponsor would): it is `closing`, no new sessions
+    /// are planned, and its leaders and mentors are asked the closing questions.
+    CloseOut {
+        #[arg(long)]
+        program: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Start the next cohort from a running, closing or closed program: its settings, sponsors
+    /// and forbidden pairings are copied; the people who want to continue are enrolled.
+    NextCohort {
+        #[arg(long)]
+        program: String,
+        #[arg(long)]
+        name: String,
+        /// First day, YYYY-MM-DD.
+        #[arg(long, value_name = "DATE")]
+        starts_on: String,
+        /// The reciprocal phase: the former pairs again, the leader mentoring the junior.
+        #[arg(long)]
+        reciprocal: bool,
+        #[arg(long)]
+        json: bool,
+    },
     /// Close a program (as its sponsor would): its planned sessions are cancelled, it takes
     /// no new notes or answers, and its private data is destroyed `retention_days` later.
     Close {

@@ -290,6 +290,11 @@ async fn program(store: &Store, cmd: ProgramCmd) -> Result<(), Failure> {
             }
             out!("created program {id}: {name}");
         }
+        ProgramCmd::Show { program, json } => return crate::life::show(store, &program, json).await,
+        ProgramCmd::CloseOut { program, json } => return crate::life::close_out(store, &program, json).await,
+        ProgramCmd::NextCohort { program, name, starts_on, reciprocal, json } => {
+            return crate::life::next_cohort(store, &program, &name, &starts_on, reciprocal, json).await;
+        }
         ProgramCmd::Close { program, as_of, json } => {
             return crate::retention::close(store, &program, as_of.as_deref(), json).await;
         }

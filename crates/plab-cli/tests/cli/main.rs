@@ -29,6 +29,7 @@ pub(crate) use backends;
 mod backup;
 mod commands;
 mod erasure;
+mod life;
 mod mail;
 mod person;
 mod retention;
