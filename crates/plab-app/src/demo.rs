@@ -7,6 +7,7 @@ use plab_domain::person::{Person, RawPerson};
 use plab_domain::program::{ProgramSettings, Role};
 use plab_store::{ProgramId, Store};
 
+mod cohorts;
 mod history;
 
 pub const DEFAULT_PEOPLE: usize = 2_000;
@@ -29,6 +30,10 @@ pub struct DemoSummary {
     pub sponsor: String,
     pub leaders: Vec<String>,
     pub mentors: Vec<String>,
+    /// The next cohort started from `program`, with the people who want to continue.
+    pub next_program: i64,
+    /// The reciprocal phase of `program`'s pairs.
+    pub reciprocal_program: i64,
 }
 
 const DEPARTMENTS: [(&str, u32); 11] = [
@@ -366,8 +371,11 @@ pub async fn build(store: &Store, vault: &Vault, size: Size, password: &str) -> 
     }
     pair_and_accept(store, program, &mut rng).await?;
     history::build(store, vault, program, today, weeks, &mut rng).await?;
+    let (next, reciprocal) = cohorts::build(store, program, today, &mut rng).await?;
     Ok(DemoSummary {
         program: program.0,
+        next_program: next.0,
+        reciprocal_program: reciprocal.0,
         admin,
         sponsor: sponsor.email.to_string(),
         leaders: seniors.iter().map(|p| p.email.to_string()).collect(),

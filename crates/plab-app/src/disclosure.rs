@@ -31,6 +31,8 @@ pub enum Datum {
     UnsharedInsight,
     /// Who answered what inside any average or count of private answers.
     WhoAnsweredWhat,
+    /// An answer to the close-out's exit question and its line: sponsors see counts.
+    ExitAnswer,
 }
 
 /// Who may receive a datum, relative to the person it is about.
@@ -81,6 +83,7 @@ pub const TABLE: &[Rule] = &[
     Rule { datum: Datum::SelfAssessmentAnswer, receivers: &[Author], channels: &[Page, Api, Download] },
     Rule { datum: Datum::UnsharedInsight, receivers: &[Author], channels: &[Page, Api] },
     Rule { datum: Datum::WhoAnsweredWhat, receivers: &[Author], channels: &[Page, Api, Download] },
+    Rule { datum: Datum::ExitAnswer, receivers: &[Author], channels: &[Page, Api, Download] },
 ];
 
 /// Whether `receiver` may be given `datum` at all.
@@ -199,6 +202,7 @@ mod tests {
             Datum::SelfAssessmentAnswer,
             Datum::UnsharedInsight,
             Datum::WhoAnsweredWhat,
+            Datum::ExitAnswer,
         ] {
             assert_eq!(TABLE.iter().filter(|r| r.datum == d).count(), 1, "{d:?}");
             assert!(may_receive(d, Receiver::Author), "{d:?}");

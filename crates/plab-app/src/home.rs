@@ -185,6 +185,14 @@ pub struct ProgramHome {
     pub sessions_planned: usize,
     /// What needs the sponsor, in sentences.
     pub attention: Vec<String>,
+    /// Where it is in its life (`plab_domain::life`): closed ones are listed apart.
+    pub state: plab_domain::life::ProgramState,
+}
+
+impl ProgramHome {
+    pub fn is_past(&self) -> bool {
+        self.state == plab_domain::life::ProgramState::Closed
+    }
 }
 
 /// Every program the actor sponsors, with progress and what needs attention.
@@ -232,6 +240,7 @@ pub async fn my_programs(store: &Store, actor: &Actor) -> Result<Vec<ProgramHome
             attention.push(plural(report.checkins.due, "check-in is", "check-ins are", "due."));
         }
         homes.push(ProgramHome {
+            state: crate::life::state(store, program).await?,
             program: program.0,
             starts_on: plab_domain::Date::parse(&report.starts_on)
                 .map_or_else(|_| report.starts_on.clone(), plab_domain::session::human_date),

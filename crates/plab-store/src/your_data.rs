@@ -426,6 +426,21 @@ impl Store {
         )
     }
 
+    /// The person's own answers to the close-out's exit question.
+    pub async fn export_exit_answers(&self, employee_id: &str) -> Result<Vec<Record>> {
+        let rows = sqlx::query(
+            "SELECT program_id, role, choice, comment, answered_at FROM exit_answers \
+             WHERE employee_id = $1 ORDER BY program_id",
+        )
+        .bind(employee_id)
+        .fetch_all(&self.pool)
+        .await?;
+        records(
+            &rows,
+            &[("program_id", Int), ("role", Text), ("choice", Text), ("comment", OptText), ("answered_at", Text)],
+        )
+    }
+
     /// The insights (decisions and actions) the person wrote, shared or not.
     pub async fn export_insights(&self, employee_id: &str) -> Result<Vec<Record>> {
         let rows = sqlx::query(

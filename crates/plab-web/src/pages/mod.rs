@@ -26,6 +26,7 @@ mod audit;
 mod erasure;
 mod form;
 mod home;
+mod life;
 mod import;
 mod measure;
 mod pair;
@@ -93,6 +94,7 @@ pub fn routes() -> Router<AppState> {
         .merge(session::routes())
         .merge(measure::routes())
         .merge(your_data::routes())
+        .merge(life::routes())
 }
 
 /// A page's failure: back to sign-in, or an error page with its status.

@@ -92,6 +92,18 @@ async fn plant(app: &App, datum: Datum, sessions: &[i64], insight_ids: &mut Vec<
         // One person's answer inside an aggregate is not a text to look for:
         // the group-size and "never the reader's own answers" tests prove it.
         Datum::WhoAnsweredWhat => return None,
+        // Planted last (its line is last in the table): the close-out begins here.
+        Datum::ExitAnswer => {
+            let sponsor = app.login("s@lab.test").await;
+            let uri = format!("/api/v1/programs/{}/close-out", app.program);
+            let (status, begun) = app.call("POST", &uri, Some(&sponsor), None).await;
+            assert_eq!(status, StatusCode::OK, "{begun}");
+            let body = json!({"choice": "as_leader", "comment": "zqxexitmark: only with more time"}).to_string();
+            let uri = format!("/api/v1/programs/{}/me/exit", app.program);
+            let (status, saved) = app.call("PUT", &uri, Some(&leader), Some(body)).await;
+            assert_eq!(status, StatusCode::OK, "{saved}");
+            "zqxexitmark".into()
+        }
     })
 }
 

@@ -110,6 +110,11 @@ async fn a_programs_whole_life_from_draft_to_its_next_cohort_and_reciprocal_phas
     let (_, after) = app.call("GET", &format!("/api/v1/programs/{a}/report"), Some(&s), None).await;
     assert_eq!(after["pairs"], frozen["pairs"], "served from the frozen report");
     assert_eq!(before["pairs"], after["pairs"]);
+    // Listed apart on the sponsor's home page.
+    let (cookie, _) = crate::common::browser::sign_in(&app, "s@lab.test").await;
+    let home = crate::common::browser::send(&app, "GET", "/home", Some(&cookie), None).await;
+    let past = home.html.split("id=\"past-programs\"").nth(1).unwrap_or_default();
+    assert!(past.contains(&format!("href=\"/programs/{a}\"")), "{}", home.html);
     let (status, late) = put_exit(&app, "m1@lab.test", "not_now").await;
     assert_error_json(status, &late, StatusCode::CONFLICT);
     let (status, note) = app

@@ -331,6 +331,9 @@ async fn every_page_route_by_every_role_over_own_and_others_resources(app: App) 
         get(format!("/programs/{p}/fortnights.csv"), FILE,            [F, F, A, F, H, H, H, S]),
         get(format!("/programs/{p}/report/print"), PAGE,              [F, F, A, F, H, H, H, S]),
         get(format!("/programs/{p}/self-assessment/baseline"), PAGE,  [A, A, F, A, H, H, H, S]),
+        get(format!("/programs/{p}/exit"), PAGE,                      [A, A, F, A, H, H, H, S]),
+        // The exit question is asked only in the close-out: program A is running.
+        post(format!("/programs/{p}/exit"), &[("choice", "not_now")], PAGE, [C, C, F, C, H, H, H, S]),
         get("/people/import", PAGE,                                   [F, F, A, F, A, F, A, S]),
         get("/programs/new", PAGE,                                    [F, F, A, F, A, F, A, S]),
         get(format!("/programs/{p}/people"), PAGE,                    [F, F, A, F, H, H, H, S]),

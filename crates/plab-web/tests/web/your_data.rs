@@ -23,6 +23,7 @@ const KEYS: [&str; 15] = [
     "pulses",
     "checkins",
     "self_assessments",
+    "exit_answers",
     "insights",
     "mail",
     "audit",
