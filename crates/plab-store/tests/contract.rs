@@ -96,6 +96,8 @@ contract!(
     accounts_are_paged_and_found_by_email_name_or_employee_id,
 );
 
+mod life;
+
 fn person(id: &str, manager: Option<&str>, level: i32) -> Person {
     RawPerson {
         employee_id: id.into(),

@@ -27,6 +27,13 @@ struct HomePage {
     first_steps: Vec<plab_app::first_steps::FirstSteps>,
 }
 
+impl HomePage {
+    /// Closed programs are listed apart, under "Past programs".
+    fn has_past(&self) -> bool {
+        self.programs.iter().any(plab_app::home::ProgramHome::is_past)
+    }
+}
+
 async fn home(State(s): State<AppState>, visitor: SignedIn) -> Result<HomePage, PageError> {
     let me = lab::me(&s.store, &s.vault, &visitor.actor).await?;
     let now = time::OffsetDateTime::now_utc();

@@ -58,11 +58,14 @@ async fn page(State(s): State<AppState>, visitor: SignedIn, Path(raw): Path<Stri
 
 #[derive(Deserialize)]
 struct ExitForm {
+    csrf: String,
     #[serde(default)]
     choice: String,
     #[serde(default)]
     comment: String,
 }
+
+super::carries_csrf!(ExitForm);
 
 async fn save(
     State(s): State<AppState>,
