@@ -9,6 +9,7 @@ mod audit;
 mod backup;
 mod cache;
 mod erasure;
+mod fit;
 mod key_rotation;
 mod measure;
 mod notes;
@@ -37,6 +38,7 @@ pub use backup::{
     BACKUP_FORMAT, BackupError, BackupHeader, BackupReader, BackupSummary, ColumnType, SEEDED_BY_MIGRATIONS, TableRows,
 };
 pub use cache::Revision;
+pub use fit::StoredFit;
 pub use erasure::{ERASED_NAME, Erasure, ErasurePreview, ErasureRequest, erased_address, is_erased_address};
 pub use key_rotation::Resealed;
 pub use measure::{InsightTally, Recorder, StoredCheckin, StoredInsight};

@@ -17,8 +17,8 @@ pub struct Closure {
 }
 
 /// The kinds of private data retention destroys, in the order reports list them.
-pub const PRIVATE_KINDS: [&str; 7] =
-    ["notes", "homework", "pulse_answers", "checkins", "self_assessments", "insights", "answer_totals"];
+pub const PRIVATE_KINDS: [&str; 8] =
+    ["notes", "homework", "pulse_answers", "checkins", "self_assessments", "insights", "answer_totals", "fit_answers"];
 
 /// The pairs of the program (a subquery on `$1`).
 const PAIRS: &str = "SELECT id FROM pairs WHERE program_id = $1";
@@ -34,6 +34,7 @@ fn statements(kind: &str) -> (String, String) {
         "pulse_answers" => ("pulse_answers", format!("session_id IN ({SESSIONS})")),
         "checkins" => ("checkins", format!("pair_id IN ({PAIRS})")),
         "self_assessments" => ("self_assessments", "program_id = $1".to_owned()),
+        "fit_answers" => ("fit_answers", format!("pair_id IN ({PAIRS})")),
         "insights" => ("insights", format!("body <> '' AND pair_id IN ({PAIRS})")),
         // Each person's answer totals behind a released average: the average
         // itself (released_averages) stays, as the report showed it.
