@@ -93,6 +93,7 @@ pub const SECTIONS: &[(&str, &str, &[&str])] = &[
         ],
     ),
     ("self_assessments", "Your self-assessments", &["program_id", "role", "phase", "item", "value", "answered_at"]),
+    ("fit_answers", "Your fit-check answers", &["pair_id", "role", "answer", "comment", "answered_at"]),
     ("insights", "Your insights", &["insight_id", "pair_id", "kind", "theme", "body", "shared", "created_at"]),
     ("mail", "E-mail sent to you", &["id", "created_at", "kind", "subject", "status", "sent_at", "body"]),
     ("audit", "The audit log's entries about you or by you", &["id", "at", "actor", "action", "subject", "detail"]),
@@ -197,6 +198,7 @@ async fn assemble(
             "pulses",
             "checkins",
             "self_assessments",
+            "fit_answers",
             "insights",
         ] {
             doc.insert(key.into(), json!([]));
@@ -250,6 +252,7 @@ async fn assemble(
     doc.insert("pulses".into(), list(store.export_pulses(id).await?));
     doc.insert("checkins".into(), list(store.export_checkins(id).await?));
     doc.insert("self_assessments".into(), list(store.export_self_assessments(id).await?));
+    doc.insert("fit_answers".into(), list(store.export_fit_answers(id).await?));
     doc.insert("insights".into(), list(store.export_insights(id).await?));
     doc.insert("mail".into(), list(mail(store, vault, &emails).await?));
     doc.insert("audit".into(), list(store.export_audit(&names, &pair_subjects).await?));
