@@ -13,6 +13,7 @@ pub(crate) mod account;
 pub(crate) mod admin;
 pub(crate) mod audit;
 pub(crate) mod erasure;
+pub(crate) mod fit;
 pub(crate) mod health;
 pub(crate) mod measure;
 pub(crate) mod pairing;
@@ -44,6 +45,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(selfassessment::routes())
         .merge(setup::routes())
         .merge(your_data::routes())
+        .merge(fit::routes())
 }
 
 /// `Json` whose rejections (broken JSON, wrong fields, too large) are 4xx JSON errors.
