@@ -10,7 +10,7 @@ use plab_domain::ProgramId;
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
-const KEYS: [&str; 15] = [
+const KEYS: [&str; 16] = [
     "format",
     "exported_at",
     "person",
@@ -23,6 +23,7 @@ const KEYS: [&str; 15] = [
     "pulses",
     "checkins",
     "self_assessments",
+    "fit_answers",
     "insights",
     "mail",
     "audit",
