@@ -16,6 +16,7 @@ crate::backends!(
     only_the_pairs_partners_answer_the_fit_check_or_read_why_they_were_paired,
     each_partner_reads_why_they_were_paired_in_their_own_words_without_scores_or_other_names,
     a_refused_fit_form_comes_back_with_the_error_beside_its_field_and_the_input_kept,
+    erasure_deletes_and_retention_destroys_the_fit_answers,
 );
 
 /// Activates pair 1 and holds its first session; returns the session ids.
@@ -295,4 +296,25 @@ async fn a_refused_fit_form_comes_back_with_the_error_beside_its_field_and_the_i
     assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.html);
     let page = send(&app, "GET", &format!("/pairs/{}", app.pair1), Some(&cookie), None).await;
     assert!(page.html.contains("id=\"fit-saved\"") && page.html.contains("A good fit") && page.html.contains("good start"));
+}
+
+async fn erasure_deletes_and_retention_destroys_the_fit_answers(app: App) {
+    first_session_held(&app).await;
+    let (l1, m1) = (app.login("l1@lab.test").await, app.login("m1@lab.test").await);
+    assert_eq!(put_fit(&app, &l1, app.pair1, json!({"fit": "fit", "comment": "keep going"})).await.0, StatusCode::OK);
+    assert_eq!(put_fit(&app, &m1, app.pair1, json!({"fit": "not_fit", "comment": "wrong topic"})).await.0, StatusCode::OK);
+    let pair = plab_domain::PairId(app.pair1);
+    // Erasing the mentor deletes their answer (and so the sponsor's "check"), never the leader's.
+    let record = plab_app::erasure::erase(&app.store, None, "cli:operator", "M1").await.expect("erase");
+    assert_eq!(record.counts.get("fit_answers"), Some(&1), "{:?}", record.counts);
+    assert_eq!(app.store.own_fit_answer(pair, "M1").await.expect("read"), None);
+    assert!(app.store.own_fit_answer(pair, "L1").await.expect("read").is_some());
+    // Retention destroys what is left, comments included, when it falls due.
+    let a = ProgramId(app.program);
+    let closed_on = plab_domain::Date::parse("2030-03-01").expect("date");
+    plab_app::retention::close_as_operator(&app.store, a, closed_on, "cli:test").await.expect("close");
+    assert_eq!(app.store.private_counts(a).await.expect("counts")["fit_answers"], 1);
+    let done = plab_app::retention::run(&app.store, closed_on.plus_days(365), false).await.expect("run");
+    assert_eq!(done[0].destroyed.get("fit_answers"), Some(&1), "{done:?}");
+    assert_eq!(app.store.own_fit_answer(pair, "L1").await.expect("read"), None);
 }
