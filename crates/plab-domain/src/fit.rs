@@ -39,9 +39,10 @@ impl FitAnswer {
     }
 
     pub fn parse(raw: &str) -> Result<FitAnswer, FieldError> {
-        FitAnswer::ALL.into_iter().find(|a| a.as_str() == raw.trim()).ok_or_else(|| {
-            FieldError::new("fit", "Choose one answer: a good fit, not sure yet, or not a fit.")
-        })
+        FitAnswer::ALL
+            .into_iter()
+            .find(|a| a.as_str() == raw.trim())
+            .ok_or_else(|| FieldError::new("fit", "Choose one answer: a good fit, not sure yet, or not a fit."))
     }
 }
 

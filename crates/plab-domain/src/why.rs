@@ -10,7 +10,9 @@ use crate::program::Role;
 pub fn kind_sentence(kind: &str, viewer: Role) -> Option<&'static str> {
     let leader = viewer != Role::Mentor;
     Some(match (kind, leader) {
-        ("topic", true) => "A pairing on your topic: your mentor's perspectives fit the themes of your research question.",
+        ("topic", true) => {
+            "A pairing on your topic: your mentor's perspectives fit the themes of your research question."
+        }
         ("topic", false) => {
             "A pairing on a topic: the perspectives you offered fit the themes of your leader's research question."
         }
@@ -83,7 +85,9 @@ fn reason_sentence(reason: &str, viewer: Role) -> Option<String> {
         return Some(if leader {
             format!("You work in {leader_dept} and your mentor in {mentor_dept}: a view from outside your department.")
         } else {
-            format!("You work in {mentor_dept} and your leader in {leader_dept}: you show them their work from outside.")
+            format!(
+                "You work in {mentor_dept} and your leader in {leader_dept}: you show them their work from outside."
+            )
         });
     }
     if let Some((mentor_dept, customers)) = reason.split_once(" sits next to ") {
@@ -115,7 +119,11 @@ mod tests {
 
     #[test]
     fn the_leader_and_the_mentor_read_different_sentences_about_the_same_pair() {
-        let r = reasons(&["both about TikTok campaigns", "both care about the brand", "different departments: Sales and Ops"]);
+        let r = reasons(&[
+            "both about TikTok campaigns",
+            "both care about the brand",
+            "different departments: Sales and Ops",
+        ]);
         let leader = sentences("topic", &r, Role::Leader);
         let mentor = sentences("topic", &r, Role::Mentor);
         assert_eq!(leader.len(), 4, "{leader:?}");
@@ -142,9 +150,13 @@ mod tests {
 
     #[test]
     fn tenure_levels_and_customers_are_told_from_each_side() {
-        let r = reasons(&["Support sits next to Sales' customers", "12 years of tenure between them", "5 levels apart"]);
+        let r =
+            reasons(&["Support sits next to Sales' customers", "12 years of tenure between them", "5 levels apart"]);
         let leader = sentences("strategic", &r, Role::Leader);
-        assert!(leader.contains(&"Your mentor works in Support, close to the customers of Sales.".to_owned()), "{leader:?}");
+        assert!(
+            leader.contains(&"Your mentor works in Support, close to the customers of Sales.".to_owned()),
+            "{leader:?}"
+        );
         assert!(leader.iter().any(|s| s.starts_with("About 12 years of tenure")), "{leader:?}");
         assert!(leader.iter().any(|s| s.starts_with("5 levels separate you")), "{leader:?}");
         let mentor = sentences("strategic", &r, Role::Mentor);

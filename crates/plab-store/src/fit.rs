@@ -1,5 +1,8 @@
 //! The fit check's answers (migration 0034): one per partner and pair.
-use crate::your_data::{Col::{Int, OptText, Text}, Record, records};
+use crate::your_data::{
+    Col::{Int, OptText, Text},
+    Record, records,
+};
 use crate::{ProgramId, Result, Store, StoreError, now_rfc3339};
 use plab_domain::PairId;
 use plab_domain::fit::FitAnswer;
@@ -48,13 +51,12 @@ impl Store {
 
     /// A partner's own answer for the pair, if they gave one.
     pub async fn own_fit_answer(&self, pair: PairId, employee_id: &str) -> Result<Option<StoredFit>> {
-        let row = sqlx::query(
-            "SELECT answer, comment, answered_at FROM fit_answers WHERE pair_id = $1 AND employee_id = $2",
-        )
-        .bind(pair.0)
-        .bind(employee_id)
-        .fetch_optional(&self.pool)
-        .await?;
+        let row =
+            sqlx::query("SELECT answer, comment, answered_at FROM fit_answers WHERE pair_id = $1 AND employee_id = $2")
+                .bind(pair.0)
+                .bind(employee_id)
+                .fetch_optional(&self.pool)
+                .await?;
         row.map(|r| {
             Ok(StoredFit {
                 answer: answer_of(&r.try_get::<String, _>("answer")?)?,

@@ -38,8 +38,8 @@ pub use backup::{
     BACKUP_FORMAT, BackupError, BackupHeader, BackupReader, BackupSummary, ColumnType, SEEDED_BY_MIGRATIONS, TableRows,
 };
 pub use cache::Revision;
-pub use fit::StoredFit;
 pub use erasure::{ERASED_NAME, Erasure, ErasurePreview, ErasureRequest, erased_address, is_erased_address};
+pub use fit::StoredFit;
 pub use key_rotation::Resealed;
 pub use measure::{InsightTally, Recorder, StoredCheckin, StoredInsight};
 pub use notes::SealedNote;

@@ -91,7 +91,8 @@ async fn plant(app: &App, datum: Datum, sessions: &[i64], insight_ids: &mut Vec<
         }
         Datum::FitAnswer => {
             let body = json!({"fit": "not_fit", "comment": "zqxfitmark: not my question"}).to_string();
-            let (status, saved) = app.call("PUT", &format!("/api/v1/pairs/{pair}/fit"), Some(&leader), Some(body)).await;
+            let (status, saved) =
+                app.call("PUT", &format!("/api/v1/pairs/{pair}/fit"), Some(&leader), Some(body)).await;
             assert_eq!(status, StatusCode::OK, "{saved}");
             "zqxfitmark".into()
         }

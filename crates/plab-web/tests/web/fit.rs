@@ -53,7 +53,10 @@ async fn a_not_fit_answer_leads_the_sponsor_to_end_and_rematch_the_pair_with_the
     let a = ProgramId(app.program);
     // The pool: a mentor and a leader waiting, besides the two people freed.
     app.store
-        .upsert_people(&[person_in_zone("M4", "CEO", 1, "Legal", ""), person_in_zone("L4", "CEO", 8, "Finance", "")], &|_| {})
+        .upsert_people(
+            &[person_in_zone("M4", "CEO", 1, "Legal", ""), person_in_zone("L4", "CEO", 8, "Finance", "")],
+            &|_| {},
+        )
         .await
         .expect("people");
     programs::enroll(&app.store, a, Role::Mentor, &["M4".to_owned()], None, "test").await.expect("M4 mentors");
@@ -82,7 +85,10 @@ async fn a_not_fit_answer_leads_the_sponsor_to_end_and_rematch_the_pair_with_the
     for page in [format!("/programs/{}/pairing", a.0), format!("/pairs/{}", app.pair1), format!("/programs/{}", a.0)] {
         let seen = send(&app, "GET", &page, Some(&cookie), None).await;
         assert_eq!(seen.status, StatusCode::OK, "{page}");
-        assert!(seen.html.contains("needs a conversation about") || seen.html.contains("Needs a conversation about fit"), "{page}");
+        assert!(
+            seen.html.contains("needs a conversation about") || seen.html.contains("Needs a conversation about fit"),
+            "{page}"
+        );
         assert!(!seen.html.contains("payroll") && !seen.html.contains("not_fit"), "{page} shows what was said");
         assert!(!seen.html.contains("Name M1 said") && !seen.html.contains("mentor said"), "{page} shows who");
     }
@@ -96,9 +102,14 @@ async fn a_not_fit_answer_leads_the_sponsor_to_end_and_rematch_the_pair_with_the
 
     // The sponsor ends the pair with a reason, then re-matches its people with the pool.
     let reason = "The mentor's perspectives do not meet the question";
-    let ended =
-        send(&app, "POST", &format!("/pairs/{}/end", app.pair1), Some(&cookie), Some(&form(&[("csrf", &csrf), ("reason", reason)])))
-            .await;
+    let ended = send(
+        &app,
+        "POST",
+        &format!("/pairs/{}/end", app.pair1),
+        Some(&cookie),
+        Some(&form(&[("csrf", &csrf), ("reason", reason)])),
+    )
+    .await;
     assert_eq!(ended.status, StatusCode::SEE_OTHER, "{}", ended.html);
     assert_eq!(fit_of(&sponsor_pairs(&app).await, app.pair1), "clear", "an ended pair needs no more conversation");
     let (status, run) = app.call("POST", &format!("/api/v1/pairs/{}/rematch", app.pair1), Some(&s), None).await;
@@ -153,7 +164,10 @@ async fn the_fit_answer_waits_for_the_first_held_session_and_names_the_field_at_
     let (_, none) = app.call("GET", &fit_uri(app.pair1), Some(&l1), None).await;
     assert_eq!(none["fit"], Value::Null, "nothing was saved: {none}");
     // Answered, then changed: the newest answer is the one kept.
-    assert_eq!(put_fit(&app, &l1, app.pair1, json!({"fit": "unsure", "comment": "early days"})).await.0, StatusCode::OK);
+    assert_eq!(
+        put_fit(&app, &l1, app.pair1, json!({"fit": "unsure", "comment": "early days"})).await.0,
+        StatusCode::OK
+    );
     let (status, changed) = put_fit(&app, &l1, app.pair1, json!({"fit": "fit"})).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!((changed["fit"].as_str(), changed["comment"].clone()), (Some("fit"), Value::Null), "{changed}");
@@ -184,7 +198,12 @@ async fn a_partner_never_sees_the_other_partners_fit_answer_and_the_sponsor_neve
     }
     let (cookie, _) = sign_in(&app, "l1@lab.test").await;
     let page = send(&app, "GET", &format!("/pairs/{}", app.pair1), Some(&cookie), None).await;
-    assert!(!page.html.contains(secret) && !page.html.contains("id=\"fit-check\"") && !page.html.contains("Not a fit</strong>"), "the leader's page");
+    assert!(
+        !page.html.contains(secret)
+            && !page.html.contains("id=\"fit-check\"")
+            && !page.html.contains("Not a fit</strong>"),
+        "the leader's page"
+    );
     assert!(page.html.contains("id=\"fit-form\""), "the leader can answer for themselves");
     // The mentor's own export carries their answer and line.
     let (_, export) = app.call("GET", "/api/v1/me/export", Some(&m1), None).await;
@@ -246,7 +265,9 @@ async fn only_the_pairs_partners_answer_the_fit_check_or_read_why_they_were_pair
     }
     // The browser form alike: a sponsor may not answer for a partner.
     let (cookie, csrf) = sign_in(&app, "s@lab.test").await;
-    let tried = send(&app, "POST", &format!("/pairs/{p}/fit"), Some(&cookie), Some(&form(&[("csrf", &csrf), ("fit", "fit")]))).await;
+    let tried =
+        send(&app, "POST", &format!("/pairs/{p}/fit"), Some(&cookie), Some(&form(&[("csrf", &csrf), ("fit", "fit")])))
+            .await;
     assert_eq!(tried.status, S::FORBIDDEN);
     let page = send(&app, "GET", &format!("/pairs/{p}"), Some(&cookie), None).await;
     assert!(!page.html.contains("id=\"why-paired\"") && !page.html.contains("id=\"fit-form\""), "not the sponsor's");
@@ -283,26 +304,44 @@ async fn a_refused_fit_form_comes_back_with_the_error_beside_its_field_and_the_i
     let (cookie, csrf) = sign_in(&app, "l1@lab.test").await;
     let uri = format!("/pairs/{}/fit", app.pair1);
     let long = "y".repeat(501);
-    let refused = send(&app, "POST", &uri, Some(&cookie), Some(&form(&[("csrf", &csrf), ("fit", "unsure"), ("comment", &long)]))).await;
+    let refused =
+        send(&app, "POST", &uri, Some(&cookie), Some(&form(&[("csrf", &csrf), ("fit", "unsure"), ("comment", &long)])))
+            .await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.html);
     assert!(refused.html.contains("id=\"error-summary\""), "a summary on top");
-    assert!(refused.html.contains("id=\"comment-error\" class=\"error field-error\">Keep the line to 500"), "{}", refused.html);
+    assert!(
+        refused.html.contains("id=\"comment-error\" class=\"error field-error\">Keep the line to 500"),
+        "{}",
+        refused.html
+    );
     assert!(refused.html.contains(&format!("value=\"{long}\"")), "the line is kept");
     assert!(refused.html.contains("value=\"unsure\" checked"), "the choice is kept");
     let none = send(&app, "POST", &uri, Some(&cookie), Some(&form(&[("csrf", &csrf), ("comment", "hm")]))).await;
     assert_eq!(none.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(none.html.contains("id=\"fit-error\""), "{}", none.html);
-    let saved = send(&app, "POST", &uri, Some(&cookie), Some(&form(&[("csrf", &csrf), ("fit", "fit"), ("comment", "good start")]))).await;
+    let saved = send(
+        &app,
+        "POST",
+        &uri,
+        Some(&cookie),
+        Some(&form(&[("csrf", &csrf), ("fit", "fit"), ("comment", "good start")])),
+    )
+    .await;
     assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.html);
     let page = send(&app, "GET", &format!("/pairs/{}", app.pair1), Some(&cookie), None).await;
-    assert!(page.html.contains("id=\"fit-saved\"") && page.html.contains("A good fit") && page.html.contains("good start"));
+    assert!(
+        page.html.contains("id=\"fit-saved\"") && page.html.contains("A good fit") && page.html.contains("good start")
+    );
 }
 
 async fn erasure_deletes_and_retention_destroys_the_fit_answers(app: App) {
     first_session_held(&app).await;
     let (l1, m1) = (app.login("l1@lab.test").await, app.login("m1@lab.test").await);
     assert_eq!(put_fit(&app, &l1, app.pair1, json!({"fit": "fit", "comment": "keep going"})).await.0, StatusCode::OK);
-    assert_eq!(put_fit(&app, &m1, app.pair1, json!({"fit": "not_fit", "comment": "wrong topic"})).await.0, StatusCode::OK);
+    assert_eq!(
+        put_fit(&app, &m1, app.pair1, json!({"fit": "not_fit", "comment": "wrong topic"})).await.0,
+        StatusCode::OK
+    );
     let pair = plab_domain::PairId(app.pair1);
     // Erasing the mentor deletes their answer (and so the sponsor's "check"), never the leader's.
     let record = plab_app::erasure::erase(&app.store, None, "cli:operator", "M1").await.expect("erase");
