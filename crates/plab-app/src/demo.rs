@@ -8,6 +8,7 @@ use plab_domain::program::{ProgramSettings, Role};
 use plab_store::{ProgramId, Store};
 
 mod cohorts;
+mod fit;
 mod history;
 
 pub const DEFAULT_PEOPLE: usize = 2_000;
@@ -371,6 +372,7 @@ pub async fn build(store: &Store, vault: &Vault, size: Size, password: &str) -> 
     }
     pair_and_accept(store, program, &mut rng).await?;
     history::build(store, vault, program, today, weeks, &mut rng).await?;
+    fit::build(store, program).await?;
     let (next, reciprocal) = cohorts::build(store, program, today, &mut rng).await?;
     Ok(DemoSummary {
         program: program.0,

@@ -29,6 +29,8 @@ pub enum Datum {
     CheckinAnswer,
     SelfAssessmentAnswer,
     UnsharedInsight,
+    /// A partner's fit-check answer and its line (issue 23).
+    FitAnswer,
     /// Who answered what inside any average or count of private answers.
     WhoAnsweredWhat,
     /// An answer to the close-out's exit question and its line: sponsors see counts.
@@ -82,6 +84,7 @@ pub const TABLE: &[Rule] = &[
     Rule { datum: Datum::CheckinAnswer, receivers: &[Author, Sponsor], channels: &[Page, Api, Download] },
     Rule { datum: Datum::SelfAssessmentAnswer, receivers: &[Author], channels: &[Page, Api, Download] },
     Rule { datum: Datum::UnsharedInsight, receivers: &[Author], channels: &[Page, Api] },
+    Rule { datum: Datum::FitAnswer, receivers: &[Author], channels: &[Page, Api, Download] },
     Rule { datum: Datum::WhoAnsweredWhat, receivers: &[Author], channels: &[Page, Api, Download] },
     Rule { datum: Datum::ExitAnswer, receivers: &[Author], channels: &[Page, Api, Download] },
 ];
@@ -201,6 +204,7 @@ mod tests {
             Datum::CheckinAnswer,
             Datum::SelfAssessmentAnswer,
             Datum::UnsharedInsight,
+            Datum::FitAnswer,
             Datum::WhoAnsweredWhat,
             Datum::ExitAnswer,
         ] {

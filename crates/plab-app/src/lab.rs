@@ -61,12 +61,25 @@ async fn pairs_page(
     page: Page,
 ) -> Result<Vec<PairView>, AppError> {
     let pairs = store.listed_pairs(program, only_partner, page.after(), page.limit(), actor.seen).await?;
-    Ok(pairs.into_iter().map(PairView::from).collect())
+    let mut views: Vec<PairView> = pairs.into_iter().map(PairView::from).collect();
+    if only_partner.is_none() {
+        // Sponsors only: whether a pair needs a conversation about its fit.
+        let checks = crate::fit::checks(store, program).await?;
+        for v in &mut views {
+            v.fit = Some(crate::fit::signal(&checks, PairId(v.id)).as_str().to_owned());
+        }
+    }
+    Ok(views)
 }
 
 pub async fn get_pair(store: &Store, actor: &Actor, pair: PairId) -> Result<PairView, AppError> {
-    let (p, _) = access::pair(store, actor, pair).await?;
-    view(store, &p).await
+    let (p, access) = access::pair(store, actor, pair).await?;
+    let mut v = view(store, &p).await?;
+    if access == access::PairAccess::Sponsor {
+        let checks = crate::fit::checks(store, p.program).await?;
+        v.fit = Some(crate::fit::signal(&checks, p.id).as_str().to_owned());
+    }
+    Ok(v)
 }
 
 /// The strength of every leader's current question, for the program's sponsors

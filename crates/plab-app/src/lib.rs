@@ -13,6 +13,7 @@ pub mod disclosure;
 pub mod erasure;
 mod error;
 pub mod first_steps;
+pub mod fit;
 pub mod home;
 mod ical;
 pub mod invitations;
@@ -38,6 +39,7 @@ pub mod sso;
 pub mod triage;
 pub mod vault;
 mod views;
+pub mod why;
 pub mod your_data;
 
 pub use error::{AppError, Problem};

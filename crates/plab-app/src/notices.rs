@@ -202,7 +202,10 @@ async fn digest(
         return Ok(0);
     }
     let report = crate::report::build(store, program, now).await?;
-    if report.at_risk.is_empty() {
+    // Pairs needing a conversation about their fit reach the sponsor here,
+    // once a week, so the mail's timing does not point at one answer.
+    let fit_checks = crate::fit::checks(store, program).await?;
+    if report.at_risk.is_empty() && fit_checks.is_empty() {
         // Nothing to report this week: recorded, so the report is not built again every minute.
         let none: Vec<(String, String)> =
             missing.iter().map(|s| (key(s), s.sign_in.clone().unwrap_or_default())).collect();
@@ -221,6 +224,11 @@ async fn digest(
             r.signals.join(", ").replace('_', " ")
         ));
     }
+    let mut fit_lines = Vec::with_capacity(fit_checks.len());
+    for id in &fit_checks {
+        let (leader, mentor) = sessions::partners(store, &store.pair(*id).await?).await?;
+        fit_lines.push(format!("Pair {id} ({} and {})", leader.name, mentor.name));
+    }
     let sessions = &report.sessions;
     let letters: Vec<Letter> = missing
         .iter()
@@ -236,7 +244,15 @@ async fn digest(
                     sessions.held, sessions.planned, sessions.cancelled, sessions.missed
                 ),
                 format!("Pairs at risk and why:\n{}", lines.join("\n")),
-            ],
+            ]
+            .into_iter()
+            .chain((!fit_lines.is_empty()).then(|| {
+                format!(
+                    "Pairs that need a conversation about their fit (one of them feels it is not a fit; who is not shown):\n{}",
+                    fit_lines.join("\n")
+                )
+            }))
+            .collect(),
             link: Some(("Open the dashboard".to_owned(), format!("/programs/{program}"))),
             calendar: None,
             can_opt_out: true,

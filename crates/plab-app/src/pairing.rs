@@ -432,6 +432,8 @@ pub mod sponsor {
         pub ended: Option<(String, String)>,
         /// Its leader has a pair again (re-matched).
         pub leader_repaired: bool,
+        /// A partner answered the fit check "not a fit" (never who).
+        pub needs_conversation: bool,
     }
 
     /// Which part of the review to show: a page of 50 and a search by name.
@@ -558,6 +560,7 @@ pub mod sponsor {
             }
         };
         let stored_pairs = store.pairs(program).await?;
+        let fit_checks = crate::fit::checks(store, program).await?;
         let open_leaders: std::collections::HashSet<&str> =
             stored_pairs.iter().filter(|p| p.is_open()).map(|p| p.pair.leader.as_str()).collect();
         let mut current: Vec<CurrentPair> = stored_pairs
@@ -573,6 +576,7 @@ pub mod sponsor {
                     band,
                     ended: p.ended.as_ref().map(|(on, why)| (human_day(on), why.clone())),
                     leader_repaired: !p.is_open() && open_leaders.contains(p.pair.leader.as_str()),
+                    needs_conversation: fit_checks.contains(&p.id),
                 }
             })
             .filter(|c| found(&c.leader, &c.mentor))

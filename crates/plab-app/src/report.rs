@@ -60,6 +60,10 @@ pub struct Report {
     /// Each self-assessment statement's group average at the start and the
     /// end, and the change; each null until the minimum group size answered.
     pub self_assessment: Vec<SelfOutcome>,
+    /// Open pairs that need a conversation about their fit: a partner
+    /// answered "not a fit" (never who, never what else was said).
+    #[serde(default)]
+    pub fit_checks: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, utoipa::ToSchema)]
@@ -270,6 +274,7 @@ pub async fn build(store: &Store, program: ProgramId, now: OffsetDateTime) -> Re
         fortnights: periods::fortnights(&sessions, stored.starts_on, now, at_risk_at),
         retention,
         self_assessment,
+        fit_checks: crate::fit::checks(store, program).await?.len(),
     })
 }
 

@@ -22,6 +22,10 @@ pub struct PairView {
     pub status: String,
     pub kind: String,
     pub score: f64,
+    /// For the program's sponsors only: `check` when the pair needs a
+    /// conversation about its fit, else `clear` (never who answered what).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fit: Option<String>,
 }
 
 impl From<Partner> for PersonRef {
@@ -40,6 +44,7 @@ impl From<ListedPair> for PairView {
             status: p.status.as_str().to_owned(),
             kind: p.kind,
             score: p.score,
+            fit: None,
         }
     }
 }
@@ -116,6 +121,7 @@ pub(crate) async fn views(store: &Store, pairs: &[&Pair]) -> Result<Vec<PairView
             status: p.status.as_str().to_owned(),
             kind: p.pair.kind.clone(),
             score: p.pair.score,
+            fit: None,
         })
         .collect())
 }

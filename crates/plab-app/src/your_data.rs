@@ -94,6 +94,7 @@ pub const SECTIONS: &[(&str, &str, &[&str])] = &[
     ),
     ("self_assessments", "Your self-assessments", &["program_id", "role", "phase", "item", "value", "answered_at"]),
     ("exit_answers", "Your exit answers", &["program_id", "role", "choice", "comment", "answered_at"]),
+    ("fit_answers", "Your fit-check answers", &["pair_id", "role", "answer", "comment", "answered_at"]),
     ("insights", "Your insights", &["insight_id", "pair_id", "kind", "theme", "body", "shared", "created_at"]),
     ("mail", "E-mail sent to you", &["id", "created_at", "kind", "subject", "status", "sent_at", "body"]),
     ("audit", "The audit log's entries about you or by you", &["id", "at", "actor", "action", "subject", "detail"]),
@@ -199,6 +200,7 @@ async fn assemble(
             "checkins",
             "self_assessments",
             "exit_answers",
+            "fit_answers",
             "insights",
         ] {
             doc.insert(key.into(), json!([]));
@@ -253,6 +255,7 @@ async fn assemble(
     doc.insert("checkins".into(), list(store.export_checkins(id).await?));
     doc.insert("self_assessments".into(), list(store.export_self_assessments(id).await?));
     doc.insert("exit_answers".into(), list(store.export_exit_answers(id).await?));
+    doc.insert("fit_answers".into(), list(store.export_fit_answers(id).await?));
     doc.insert("insights".into(), list(store.export_insights(id).await?));
     doc.insert("mail".into(), list(mail(store, vault, &emails).await?));
     doc.insert("audit".into(), list(store.export_audit(&names, &pair_subjects).await?));

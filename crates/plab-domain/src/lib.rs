@@ -7,6 +7,7 @@ pub mod charter;
 pub mod checkin;
 pub mod coach;
 pub mod date;
+pub mod fit;
 pub mod ids;
 pub mod insight;
 pub mod life;
@@ -24,6 +25,7 @@ pub mod signals;
 pub mod theme;
 pub mod timer;
 pub mod triage;
+pub mod why;
 pub mod words;
 pub mod zone;
 

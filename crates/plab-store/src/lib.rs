@@ -9,6 +9,7 @@ mod audit;
 mod backup;
 mod cache;
 mod erasure;
+mod fit;
 mod key_rotation;
 mod life;
 mod measure;
@@ -39,6 +40,7 @@ pub use backup::{
 };
 pub use cache::Revision;
 pub use erasure::{ERASED_NAME, Erasure, ErasurePreview, ErasureRequest, erased_address, is_erased_address};
+pub use fit::StoredFit;
 pub use key_rotation::Resealed;
 pub use life::{ExitAnswer, NewCohort};
 pub use measure::{InsightTally, Recorder, StoredCheckin, StoredInsight};

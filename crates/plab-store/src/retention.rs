@@ -17,8 +17,17 @@ pub struct Closure {
 }
 
 /// The kinds of private data retention destroys, in the order reports list them.
-pub const PRIVATE_KINDS: [&str; 8] =
-    ["notes", "homework", "pulse_answers", "checkins", "self_assessments", "insights", "answer_totals", "exit_answers"];
+pub const PRIVATE_KINDS: [&str; 9] = [
+    "notes",
+    "homework",
+    "pulse_answers",
+    "checkins",
+    "self_assessments",
+    "insights",
+    "answer_totals",
+    "exit_answers",
+    "fit_answers",
+];
 
 /// The pairs of the program (a subquery on `$1`).
 const PAIRS: &str = "SELECT id FROM pairs WHERE program_id = $1";
@@ -34,6 +43,7 @@ fn statements(kind: &str) -> (String, String) {
         "pulse_answers" => ("pulse_answers", format!("session_id IN ({SESSIONS})")),
         "checkins" => ("checkins", format!("pair_id IN ({PAIRS})")),
         "self_assessments" => ("self_assessments", "program_id = $1".to_owned()),
+        "fit_answers" => ("fit_answers", format!("pair_id IN ({PAIRS})")),
         "insights" => ("insights", format!("body <> '' AND pair_id IN ({PAIRS})")),
         "exit_answers" => ("exit_answers", "program_id = $1".to_owned()),
         // Each person's answer totals behind a released average: the average

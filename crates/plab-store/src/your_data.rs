@@ -14,7 +14,7 @@ pub type Record = Map<String, Value>;
 
 /// How a column is read.
 #[derive(Clone, Copy)]
-enum Col {
+pub(crate) enum Col {
     Text,
     OptText,
     Int,
@@ -38,7 +38,7 @@ fn record(r: &AnyRow, cols: &[(&str, Col)]) -> Result<Record> {
     Ok(out)
 }
 
-fn records(rows: &[AnyRow], cols: &[(&str, Col)]) -> Result<Vec<Record>> {
+pub(crate) fn records(rows: &[AnyRow], cols: &[(&str, Col)]) -> Result<Vec<Record>> {
     rows.iter().map(|r| record(r, cols)).collect()
 }
 

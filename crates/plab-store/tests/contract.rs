@@ -94,6 +94,7 @@ contract!(
     an_invitation_is_recorded_once_per_resend_window_with_its_link,
     unenrolling_takes_the_enrolments_rules_and_open_proposal_but_keeps_pairs,
     accounts_are_paged_and_found_by_email_name_or_employee_id,
+    a_fit_answer_is_replaced_by_its_partner_and_only_not_fit_on_an_open_pair_needs_a_check,
 );
 
 mod life;
@@ -1359,4 +1360,29 @@ async fn entries_written_before_the_chain_are_linked_once_when_the_store_starts(
     let store = Store::connect(&db.url).await.expect("reconnect");
     let check = store.verify_audit_chain().await.expect("verify");
     assert_eq!(broken_at(&check).map(|b| b.1), Some(plab_store::ChainBreak::RemovedOrInserted));
+}
+
+async fn a_fit_answer_is_replaced_by_its_partner_and_only_not_fit_on_an_open_pair_needs_a_check(db: &TestDb) {
+    use plab_domain::fit::FitAnswer;
+    let store = seeded(db).await;
+    let (program, pair) = approved_pair(&store).await;
+    assert_eq!(store.own_fit_answer(pair, "pm").await.expect("read"), None);
+    let before = store.revision().await.expect("revision");
+    store.save_fit_answer(pair, "vp", Role::Leader, FitAnswer::Fit, None).await.expect("leader answers");
+    assert!(store.revision().await.expect("revision") > before, "an answer moves the data revision");
+    assert!(store.pairs_needing_fit_check(program).await.expect("checks").is_empty());
+    store.save_fit_answer(pair, "pm", Role::Mentor, FitAnswer::NotFit, Some("other topic")).await.expect("mentor");
+    assert_eq!(store.pairs_needing_fit_check(program).await.expect("checks").into_iter().collect::<Vec<_>>(), [pair]);
+    let mine = store.own_fit_answer(pair, "pm").await.expect("read").expect("answered");
+    assert_eq!((mine.answer, mine.comment.as_deref()), (FitAnswer::NotFit, Some("other topic")));
+    // Changed in place: one row per partner, the comment replaced.
+    store.save_fit_answer(pair, "pm", Role::Mentor, FitAnswer::Unsure, None).await.expect("changed");
+    let mine = store.own_fit_answer(pair, "pm").await.expect("read").expect("answered");
+    assert_eq!((mine.answer, mine.comment), (FitAnswer::Unsure, None));
+    assert!(store.pairs_needing_fit_check(program).await.expect("checks").is_empty());
+    assert_eq!(store.export_fit_answers("pm").await.expect("export").len(), 1);
+    // An ended pair needs no conversation any more.
+    store.save_fit_answer(pair, "pm", Role::Mentor, FitAnswer::NotFit, None).await.expect("again");
+    store.end_pair(pair, "2031-01-15", "not a fit", &[]).await.expect("end");
+    assert!(store.pairs_needing_fit_check(program).await.expect("checks").is_empty());
 }

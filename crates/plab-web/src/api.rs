@@ -13,6 +13,7 @@ pub(crate) mod account;
 pub(crate) mod admin;
 pub(crate) mod audit;
 pub(crate) mod erasure;
+pub(crate) mod fit;
 pub(crate) mod health;
 pub(crate) mod life;
 pub(crate) mod measure;
@@ -46,6 +47,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(setup::routes())
         .merge(your_data::routes())
         .merge(life::routes())
+        .merge(fit::routes())
 }
 
 /// `Json` whose rejections (broken JSON, wrong fields, too large) are 4xx JSON errors.

@@ -42,6 +42,8 @@ pub struct PairRow {
     pub cadence_kept: Option<f64>,
     /// How many signals the pair shows now.
     pub signals: usize,
+    /// `check` when the pair needs a conversation about its fit, else `clear`.
+    pub fit: String,
 }
 
 /// Every pair of the program, for its sponsors, as of `now`.
@@ -78,6 +80,7 @@ pub async fn pair_rows(store: &Store, actor: &Actor, program: ProgramId) -> Resu
                 last_session: held().map(|s| s.starts_at).max().map(|t| Date::of_instant(t).to_string()),
                 cadence_kept: cadence_kept(own, cadence, now),
                 signals: evidence.get(&PairId(p.id)).map_or(0, |e| signals_at(e, now).len()),
+                fit: p.fit.unwrap_or_else(|| "clear".to_owned()),
             }
         })
         .collect())

@@ -24,6 +24,7 @@ mod account;
 mod admin;
 mod audit;
 mod erasure;
+mod fit;
 mod form;
 mod home;
 mod life;
@@ -95,6 +96,7 @@ pub fn routes() -> Router<AppState> {
         .merge(measure::routes())
         .merge(your_data::routes())
         .merge(life::routes())
+        .merge(fit::routes())
 }
 
 /// A page's failure: back to sign-in, or an error page with its status.

@@ -21,7 +21,7 @@ pub fn routes() -> Router<AppState> {
 
 #[derive(Template, WebTemplate)]
 #[template(path = "pair.html")]
-struct PairPage {
+pub(super) struct PairPage {
     signed_in: Option<super::Chrome>,
     csrf: String,
     lab: lab::PairOverview,
@@ -37,6 +37,8 @@ struct PairPage {
     retention: Option<String>,
     /// The program is closed: no new notes.
     program_closed: bool,
+    /// Why the pair was paired and its fit check (`pair_fit.html`).
+    pub(super) fit: Option<super::fit::FitCard>,
 }
 
 struct SponsorView {
@@ -66,7 +68,16 @@ async fn pair(
     Path(raw): Path<String>,
     axum::extract::Query(query): axum::extract::Query<DoneQuery>,
 ) -> Result<PairPage, PageError> {
-    let id = crate::path_pair(&raw)?;
+    page(&s, visitor, crate::path_pair(&raw)?, query.done.as_deref()).await
+}
+
+/// The pair page for `visitor`; `done` names what the last action did.
+pub(super) async fn page(
+    s: &AppState,
+    visitor: SignedIn,
+    id: plab_domain::PairId,
+    done: Option<&str>,
+) -> Result<PairPage, PageError> {
     let lab = lab::overview(&s.store, &s.vault, &visitor.actor, id).await?;
     let signals = signals::for_pair(&s.store, &visitor.actor, id).await?;
     // Only the program's sponsors open a pair without its notes.
@@ -81,7 +92,7 @@ async fn pair(
     let keeping = plab_app::retention::keeping(&s.store, plab_store::ProgramId(lab.pair.program)).await?;
     let program_closed = !matches!(keeping, plab_app::retention::Keeping::Running { .. });
     let retention = lab.notes.is_some().then(|| keeping.sentence());
-    let notice = match query.done.as_deref() {
+    let notice = match done {
         Some("accepted") if lab.pair.status == "active" => {
             Some("You accepted the lab rules. You both have: your sessions are planned.")
         }
@@ -89,6 +100,7 @@ async fn pair(
         Some("note") => Some("Your note is saved. Only the two of you can read it."),
         _ => None,
     };
+    let fit = Some(super::fit::card(s, &visitor, &lab).await?);
     Ok(PairPage {
         signed_in: Some(visitor.chrome()),
         csrf: visitor.csrf,
@@ -99,6 +111,7 @@ async fn pair(
         sponsor_view,
         retention,
         program_closed,
+        fit,
     })
 }
 

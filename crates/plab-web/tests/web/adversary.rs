@@ -89,6 +89,13 @@ async fn plant(app: &App, datum: Datum, sessions: &[i64], insight_ids: &mut Vec<
             insight_ids.push(saved["id"].to_string());
             "zqxinsightmark".into()
         }
+        Datum::FitAnswer => {
+            let body = json!({"fit": "not_fit", "comment": "zqxfitmark: not my question"}).to_string();
+            let (status, saved) =
+                app.call("PUT", &format!("/api/v1/pairs/{pair}/fit"), Some(&leader), Some(body)).await;
+            assert_eq!(status, StatusCode::OK, "{saved}");
+            "zqxfitmark".into()
+        }
         // One person's answer inside an aggregate is not a text to look for:
         // the group-size and "never the reader's own answers" tests prove it.
         Datum::WhoAnsweredWhat => return None,

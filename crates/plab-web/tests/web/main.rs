@@ -35,6 +35,7 @@ mod common;
 mod encoding;
 mod erasure;
 mod exports;
+mod fit;
 mod forms;
 mod home;
 mod invitations;

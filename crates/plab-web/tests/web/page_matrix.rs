@@ -435,6 +435,11 @@ async fn every_page_route_by_every_role_over_own_and_others_resources(app: App) 
         post(format!("/sessions/{own_s}/missed"), &[], PAGE,                 [C, C, F, H, H, H, H, S]),
         get(format!("/sessions/{own_s}/timer"), FILE,                         [A, A, F, H, H, H, H, S]),
         post(format!("/sessions/{own_s}/timer"), &[("action", "start")], PAGE, [C, C, F, H, H, H, H, S]),
+        // The fit check, after the session held above: each partner answers for themselves; pair 2 holds none yet.
+        post(format!("/pairs/{pair1}/fit"), &[("fit", "unsure"), ("comment", "early days")], to(format!("/pairs/{pair1}#fit")),
+                                                                              [A, A, F, H, H, H, H, S]),
+        post(format!("/pairs/{pair2}/fit"), &[("fit", "fit")], to(format!("/pairs/{pair2}#fit")),
+                                                                              [H, H, F, C, H, H, H, S]),
         post(format!("/pairs/{pair1}/follow-up"), &[("signal", "unfocused"), ("state", "contacted")],
             to(format!("/programs/{p}?sort=since&saved={pair1}#at-risk")),    [F, F, A, H, H, H, H, S]),
         // Each partner rates their own statements; the other's are refused.

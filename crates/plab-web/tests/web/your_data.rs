@@ -10,7 +10,7 @@ use plab_domain::ProgramId;
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
-const KEYS: [&str; 16] = [
+const KEYS: [&str; 17] = [
     "format",
     "exported_at",
     "person",
@@ -24,6 +24,7 @@ const KEYS: [&str; 16] = [
     "checkins",
     "self_assessments",
     "exit_answers",
+    "fit_answers",
     "insights",
     "mail",
     "audit",
