@@ -6,6 +6,7 @@
 pub mod charter;
 pub mod checkin;
 pub mod coach;
+pub mod concern;
 pub mod date;
 pub mod ids;
 pub mod insight;

@@ -79,6 +79,8 @@ const TOUCHED: &[&str] = &[
     "checkins",
     "self_assessments",
     "insights",
+    "concern_recipients",
+    "concerns",
     "questions",
     "sharpen_requests",
     "session_timers",
@@ -100,6 +102,13 @@ const KINDS: &[(&str, &str)] = &[
     ("checkins", "DELETE FROM checkins WHERE employee_id = $1"),
     ("self_assessments", "DELETE FROM self_assessments WHERE employee_id = $1"),
     ("insights", "DELETE FROM insights WHERE author_id = $1"),
+    // Their concerns' routes first (and any route to them), then the concerns.
+    (
+        "concern_routes",
+        "DELETE FROM concern_recipients WHERE employee_id = $1 \
+         OR concern_id IN (SELECT id FROM concerns WHERE raised_by = $1)",
+    ),
+    ("concerns", "DELETE FROM concerns WHERE raised_by = $1"),
     ("questions", "DELETE FROM questions WHERE employee_id = $1"),
     ("sharpen_requests", "DELETE FROM sharpen_requests WHERE leader_id = $1"),
     (

@@ -12,6 +12,7 @@ use utoipa_axum::router::OpenApiRouter;
 pub(crate) mod account;
 pub(crate) mod admin;
 pub(crate) mod audit;
+pub(crate) mod concerns;
 pub(crate) mod erasure;
 pub(crate) mod health;
 pub(crate) mod measure;
@@ -44,6 +45,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(selfassessment::routes())
         .merge(setup::routes())
         .merge(your_data::routes())
+        .merge(concerns::routes())
 }
 
 /// `Json` whose rejections (broken JSON, wrong fields, too large) are 4xx JSON errors.

@@ -1,0 +1,27 @@
+-- Protection for the junior mentor (issue 23, item 7). Keep in step with
+-- ../postgres/0037_protection.sql: only the concerns id column differs.
+
+-- A confidential concern a leader or mentor raised about their pairing.
+-- `anonymous` = 1: no reader but its author is ever told who raised it.
+CREATE TABLE concerns (
+    id         INTEGER PRIMARY KEY,
+    program_id BIGINT NOT NULL REFERENCES programs (id),
+    raised_by  TEXT NOT NULL,
+    anonymous  BIGINT NOT NULL CHECK (anonymous IN (0, 1)),
+    body       TEXT NOT NULL,
+    raised_at  TEXT NOT NULL
+);
+CREATE INDEX concerns_by_program ON concerns (program_id);
+CREATE INDEX concerns_by_raiser ON concerns (raised_by);
+
+-- Who a concern was routed to, decided when it was raised (a later change
+-- of the org chart or of the program's sponsors never widens it):
+-- `sponsor` (a sponsor outside both reporting chains) or `contact` (the
+-- administrators' named contact, when no sponsor qualified).
+CREATE TABLE concern_recipients (
+    concern_id  BIGINT NOT NULL REFERENCES concerns (id),
+    employee_id TEXT NOT NULL,
+    routed_as   TEXT NOT NULL CHECK (routed_as IN ('sponsor', 'contact')),
+    PRIMARY KEY (concern_id, employee_id)
+);
+CREATE INDEX concern_recipients_by_person ON concern_recipients (employee_id);
