@@ -177,3 +177,27 @@ pub async fn mine(store: &Store, actor: &Actor, program: ProgramId) -> Result<Ve
 pub async fn may_raise(store: &Store, actor: &Actor, program: ProgramId) -> bool {
     access::participant_of_program(store, actor, program).await.is_ok()
 }
+
+/// What the readers' page shows: the program's name and the concerns routed to the caller.
+pub struct ForReader {
+    pub program_name: String,
+    pub concerns: Vec<RoutedConcern>,
+}
+
+/// The readers' page (a sponsor, or the named contact who may not be enrolled).
+pub async fn for_reader(store: &Store, actor: &Actor, program: ProgramId) -> Result<ForReader, AppError> {
+    let concerns = routed_to_me(store, actor, program).await?;
+    Ok(ForReader { program_name: store.program(program).await?.name, concerns })
+}
+
+/// What the raising form shows: the program's name and the caller's own concerns.
+pub struct ForRaiser {
+    pub program_name: String,
+    pub concerns: Vec<OwnConcern>,
+}
+
+/// The raising form's page, for the program's leaders and mentors.
+pub async fn for_raiser(store: &Store, actor: &Actor, program: ProgramId) -> Result<ForRaiser, AppError> {
+    let concerns = mine(store, actor, program).await?;
+    Ok(ForRaiser { program_name: store.program(program).await?.name, concerns })
+}

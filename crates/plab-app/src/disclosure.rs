@@ -31,6 +31,10 @@ pub enum Datum {
     UnsharedInsight,
     /// Who answered what inside any average or count of private answers.
     WhoAnsweredWhat,
+    /// A confidential concern's text (`concerns`).
+    ConcernText,
+    /// Who raised a concern they sent without their name.
+    AnonymousRaiser,
 }
 
 /// Who may receive a datum, relative to the person it is about.
@@ -81,6 +85,10 @@ pub const TABLE: &[Rule] = &[
     Rule { datum: Datum::SelfAssessmentAnswer, receivers: &[Author], channels: &[Page, Api, Download] },
     Rule { datum: Datum::UnsharedInsight, receivers: &[Author], channels: &[Page, Api] },
     Rule { datum: Datum::WhoAnsweredWhat, receivers: &[Author], channels: &[Page, Api, Download] },
+    // Only the sponsors it was routed to (outside the reporting chains of the
+    // author and their partners), or the named contact; never the partner.
+    Rule { datum: Datum::ConcernText, receivers: &[Author, Sponsor], channels: &[Page, Api, Download] },
+    Rule { datum: Datum::AnonymousRaiser, receivers: &[Author], channels: &[Page, Api, Download] },
 ];
 
 /// Whether `receiver` may be given `datum` at all.
@@ -199,6 +207,8 @@ mod tests {
             Datum::SelfAssessmentAnswer,
             Datum::UnsharedInsight,
             Datum::WhoAnsweredWhat,
+            Datum::ConcernText,
+            Datum::AnonymousRaiser,
         ] {
             assert_eq!(TABLE.iter().filter(|r| r.datum == d).count(), 1, "{d:?}");
             assert!(may_receive(d, Receiver::Author), "{d:?}");
@@ -206,5 +216,7 @@ mod tests {
         assert!(!may_receive(Datum::PulseAnswer, Receiver::Partner));
         assert!(!may_receive(Datum::Note, Receiver::Sponsor));
         assert!(may_receive(Datum::CheckinAnswer, Receiver::Sponsor));
+        assert!(!may_receive(Datum::ConcernText, Receiver::Partner));
+        assert!(!may_receive(Datum::AnonymousRaiser, Receiver::Sponsor));
     }
 }

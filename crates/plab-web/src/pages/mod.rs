@@ -34,6 +34,7 @@ mod participant;
 mod retention;
 mod routing;
 mod selfassessment;
+mod concerns;
 mod session;
 mod setup;
 mod signin;
@@ -90,6 +91,7 @@ pub fn routes() -> Router<AppState> {
         .merge(erasure::routes())
         .merge(account::routes())
         .merge(selfassessment::routes())
+        .merge(concerns::routes())
         .merge(session::routes())
         .merge(measure::routes())
         .merge(your_data::routes())

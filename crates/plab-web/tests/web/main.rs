@@ -32,6 +32,7 @@ mod attacks;
 mod audit;
 mod cache;
 mod common;
+mod concerns;
 mod encoding;
 mod erasure;
 mod exports;

@@ -331,6 +331,8 @@ async fn every_page_route_by_every_role_over_own_and_others_resources(app: App) 
         get(format!("/programs/{p}/fortnights.csv"), FILE,            [F, F, A, F, H, H, H, S]),
         get(format!("/programs/{p}/report/print"), PAGE,              [F, F, A, F, H, H, H, S]),
         get(format!("/programs/{p}/self-assessment/baseline"), PAGE,  [A, A, F, A, H, H, H, S]),
+        get(format!("/programs/{p}/concerns"), PAGE,                  [F, F, A, F, H, H, H, S]),
+        get(format!("/programs/{p}/concerns/new"), PAGE,              [A, A, F, A, H, H, H, S]),
         get("/people/import", PAGE,                                   [F, F, A, F, A, F, A, S]),
         get("/programs/new", PAGE,                                    [F, F, A, F, A, F, A, S]),
         get(format!("/programs/{p}/people"), PAGE,                    [F, F, A, F, H, H, H, S]),
@@ -434,6 +436,9 @@ async fn every_page_route_by_every_role_over_own_and_others_resources(app: App) 
         post(format!("/sessions/{own_s}/timer"), &[("action", "start")], PAGE, [C, C, F, H, H, H, H, S]),
         post(format!("/pairs/{pair1}/follow-up"), &[("signal", "unfocused"), ("state", "contacted")],
             to(format!("/programs/{p}?sort=since&saved={pair1}#at-risk")),    [F, F, A, H, H, H, H, S]),
+        // A leader or mentor raises a concern; it reaches S, outside both chains.
+        post(format!("/programs/{p}/concerns/new"), &[("text", "I am talked over"), ("anonymous", "on")],
+            to(format!("/programs/{p}/concerns/new?raised=1")),               [A, A, F, A, H, H, H, S]),
         // Each partner rates their own statements; the other's are refused.
         post(format!("/programs/{p}/self-assessment/closing"), &[("digital_fluency", "3"), ("empathy_employees", "3"), ("empathy_customers", "3")],
             PAGE,                                                             [A, U, F, A, H, H, H, S]),
