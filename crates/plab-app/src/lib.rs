@@ -7,6 +7,7 @@ pub mod access;
 pub mod accounts;
 pub mod audit;
 pub mod backup;
+pub mod changes;
 pub mod concerns;
 mod csv_cell;
 pub mod demo;

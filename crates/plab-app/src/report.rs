@@ -60,6 +60,10 @@ pub struct Report {
     /// Each self-assessment statement's group average at the start and the
     /// end, and the change; each null until the minimum group size answered.
     pub self_assessment: Vec<SelfOutcome>,
+    /// Pairs where one partner moves or cancels sessions far more than the
+    /// other (issue 23); null below the minimum group size of pairs.
+    #[serde(default)]
+    pub session_changes: crate::changes::ChangeAsymmetry,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, utoipa::ToSchema)]
@@ -251,6 +255,7 @@ pub async fn build(store: &Store, program: ProgramId, now: OffsetDateTime) -> Re
     let at_risk_at = |t: OffsetDateTime| evidence.values().filter(|e| !signals_at(e, t).is_empty()).count();
     let since = stored.starts_on;
     let retention = retention(&store.retention_groups(program, since).await?, rule.group_size);
+    let session_changes = crate::changes::for_report(store, program, departments.len(), rule.group_size).await?;
     Ok(Report {
         program: program.0,
         name: stored.name.clone(),
@@ -270,6 +275,7 @@ pub async fn build(store: &Store, program: ProgramId, now: OffsetDateTime) -> Re
         fortnights: periods::fortnights(&sessions, stored.starts_on, now, at_risk_at),
         retention,
         self_assessment,
+        session_changes,
     })
 }
 

@@ -4,6 +4,7 @@
 #![forbid(unsafe_code)]
 
 pub mod charter;
+pub mod asymmetry;
 pub mod checkin;
 pub mod coach;
 pub mod concern;

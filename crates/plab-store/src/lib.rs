@@ -23,6 +23,7 @@ mod retention;
 mod rosters;
 mod scim;
 mod selfassessment;
+mod session_changes;
 mod sessions;
 mod settings;
 mod sql;

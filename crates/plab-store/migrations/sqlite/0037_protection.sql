@@ -1,5 +1,6 @@
 -- Protection for the junior mentor (issue 23, item 7). Keep in step with
--- ../postgres/0037_protection.sql: only the concerns id column differs.
+-- ../postgres/0037_protection.sql: only the concerns id column and the
+-- data-revision triggers differ (as in 0016).
 
 -- A confidential concern a leader or mentor raised about their pairing.
 -- `anonymous` = 1: no reader but its author is ever told who raised it.
@@ -25,3 +26,20 @@ CREATE TABLE concern_recipients (
     PRIMARY KEY (concern_id, employee_id)
 );
 CREATE INDEX concern_recipients_by_person ON concern_recipients (employee_id);
+
+-- Who moved or cancelled each session, and in which role in the pair, so
+-- that one partner changing sessions far more than the other can be seen
+-- (`plab_domain::asymmetry`). A sponsor's change is recorded as the
+-- sponsor's and never counted for either partner.
+CREATE TABLE session_changes (
+    session_id BIGINT NOT NULL REFERENCES sessions (id),
+    pair_id    BIGINT NOT NULL REFERENCES pairs (id),
+    actor_id   TEXT NOT NULL,
+    actor_role TEXT NOT NULL CHECK (actor_role IN ('leader', 'mentor', 'sponsor')),
+    change     TEXT NOT NULL CHECK (change IN ('moved', 'cancelled')),
+    changed_at TEXT NOT NULL
+);
+CREATE INDEX session_changes_by_pair ON session_changes (pair_id);
+-- The report reads it: it moves the data revision like the tables of 0016.
+CREATE TRIGGER session_changes_insert_revision AFTER INSERT ON session_changes BEGIN UPDATE data_revision SET n = n + 1 WHERE id = 1; END;
+CREATE TRIGGER session_changes_delete_revision AFTER DELETE ON session_changes BEGIN UPDATE data_revision SET n = n + 1 WHERE id = 1; END;

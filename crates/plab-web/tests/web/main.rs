@@ -52,6 +52,7 @@ mod rosters;
 mod scim;
 mod selfassessment;
 mod sessions;
+mod session_changes;
 mod sessions_missed;
 mod setup;
 mod sso;
