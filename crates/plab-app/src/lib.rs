@@ -23,6 +23,7 @@ pub mod lab;
 pub mod mail;
 pub mod measure;
 pub mod notices;
+mod outcomes;
 pub mod pairing;
 pub mod people;
 pub mod people_file;

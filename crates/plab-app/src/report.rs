@@ -64,6 +64,12 @@ pub struct Report {
     /// other (issue 23); null below the minimum group size of pairs.
     #[serde(default)]
     pub session_changes: crate::changes::ChangeAsymmetry,
+    /// The program's mentors against comparable non-participants (see
+    /// `plab_domain::outcomes`): retention and promotions, each share null
+    /// while either group is below the minimum group size.
+    #[serde(default)]
+    #[schema(value_type = Object)]
+    pub mentor_outcomes: plab_domain::outcomes::MentorOutcomes,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, utoipa::ToSchema)]
@@ -256,6 +262,9 @@ pub async fn build(store: &Store, program: ProgramId, now: OffsetDateTime) -> Re
     let since = stored.starts_on;
     let retention = retention(&store.retention_groups(program, since).await?, rule.group_size);
     let session_changes = crate::changes::for_report(store, program, departments.len(), rule.group_size).await?;
+    let today = plab_domain::Date::of_instant(now).to_string();
+    let mentor_outcomes =
+        crate::outcomes::for_report(store, program, &stored.starts_on.to_string(), &today, rule.group_size).await?;
     Ok(Report {
         program: program.0,
         name: stored.name.clone(),
@@ -276,6 +285,7 @@ pub async fn build(store: &Store, program: ProgramId, now: OffsetDateTime) -> Re
         retention,
         self_assessment,
         session_changes,
+        mentor_outcomes,
     })
 }
 

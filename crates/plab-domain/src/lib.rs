@@ -13,6 +13,7 @@ pub mod ids;
 pub mod insight;
 pub mod instance;
 pub mod org;
+pub mod outcomes;
 pub mod pair;
 pub mod person;
 pub mod perspective;

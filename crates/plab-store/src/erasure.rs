@@ -81,6 +81,7 @@ const TOUCHED: &[&str] = &[
     "insights",
     "concern_recipients",
     "concerns",
+    "level_changes",
     "questions",
     "sharpen_requests",
     "session_timers",
@@ -109,6 +110,7 @@ const KINDS: &[(&str, &str)] = &[
          OR concern_id IN (SELECT id FROM concerns WHERE raised_by = $1)",
     ),
     ("concerns", "DELETE FROM concerns WHERE raised_by = $1"),
+    ("level_changes", "DELETE FROM level_changes WHERE employee_id = $1"),
     ("questions", "DELETE FROM questions WHERE employee_id = $1"),
     ("sharpen_requests", "DELETE FROM sharpen_requests WHERE leader_id = $1"),
     (

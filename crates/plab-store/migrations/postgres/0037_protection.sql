@@ -42,3 +42,23 @@ CREATE TABLE session_changes (
 CREATE INDEX session_changes_by_pair ON session_changes (pair_id);
 -- The report reads it: it moves the data revision like the tables of 0016.
 CREATE TRIGGER session_changes_revision BEFORE INSERT OR UPDATE OR DELETE ON session_changes FOR EACH STATEMENT EXECUTE FUNCTION bump_data_revision();
+
+-- Every change of a person's level, whichever path updated `people` (the
+-- people file, SCIM, the demo), so mentors' promotions can be compared
+-- with comparable non-participants' (`plab_domain::outcomes`).
+CREATE TABLE level_changes (
+    employee_id TEXT NOT NULL,
+    old_level   BIGINT NOT NULL,
+    new_level   BIGINT NOT NULL,
+    changed_at  TEXT NOT NULL
+);
+CREATE INDEX level_changes_by_person ON level_changes (employee_id, changed_at);
+CREATE FUNCTION record_level_change() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO level_changes (employee_id, old_level, new_level, changed_at)
+    VALUES (NEW.employee_id, OLD.level, NEW.level, to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'));
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER people_level_change AFTER UPDATE OF level ON people FOR EACH ROW
+    WHEN (OLD.level IS DISTINCT FROM NEW.level) EXECUTE FUNCTION record_level_change();

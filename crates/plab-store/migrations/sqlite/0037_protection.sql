@@ -43,3 +43,18 @@ CREATE INDEX session_changes_by_pair ON session_changes (pair_id);
 -- The report reads it: it moves the data revision like the tables of 0016.
 CREATE TRIGGER session_changes_insert_revision AFTER INSERT ON session_changes BEGIN UPDATE data_revision SET n = n + 1 WHERE id = 1; END;
 CREATE TRIGGER session_changes_delete_revision AFTER DELETE ON session_changes BEGIN UPDATE data_revision SET n = n + 1 WHERE id = 1; END;
+
+-- Every change of a person's level, whichever path updated `people` (the
+-- people file, SCIM, the demo), so mentors' promotions can be compared
+-- with comparable non-participants' (`plab_domain::outcomes`).
+CREATE TABLE level_changes (
+    employee_id TEXT NOT NULL,
+    old_level   BIGINT NOT NULL,
+    new_level   BIGINT NOT NULL,
+    changed_at  TEXT NOT NULL
+);
+CREATE INDEX level_changes_by_person ON level_changes (employee_id, changed_at);
+CREATE TRIGGER people_level_change AFTER UPDATE OF level ON people WHEN NEW.level <> OLD.level BEGIN
+    INSERT INTO level_changes (employee_id, old_level, new_level, changed_at)
+    VALUES (NEW.employee_id, OLD.level, NEW.level, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'));
+END;

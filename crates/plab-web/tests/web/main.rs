@@ -41,6 +41,7 @@ mod home;
 mod invitations;
 mod mail;
 mod measure;
+mod mentor_outcomes;
 mod page_matrix;
 mod pages;
 mod pairing_control;
