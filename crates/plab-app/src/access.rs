@@ -189,7 +189,11 @@ async fn organiser(store: &Store, actor: &Actor, doing: &str) -> Result<(), AppE
 
 /// A leader or mentor of the program (who may raise a concern about their
 /// pairing): their employee id and that role. A sponsor: 403; anyone else 404.
-pub async fn participant_of_program(store: &Store, actor: &Actor, program: ProgramId) -> Result<(String, Role), AppError> {
+pub async fn participant_of_program(
+    store: &Store,
+    actor: &Actor,
+    program: ProgramId,
+) -> Result<(String, Role), AppError> {
     let (me, roles) = member_of_program(store, actor, program).await?;
     let role = [Role::Leader, Role::Mentor].into_iter().find(|r| roles.contains(r)).ok_or_else(|| {
         AppError::Forbidden(format!("only the leaders and mentors of program {program} raise concerns here"))
@@ -211,7 +215,5 @@ pub async fn concern_reader(store: &Store, actor: &Actor, program: ProgramId) ->
     if roles.contains(&Role::Sponsor) {
         return Ok(me);
     }
-    Err(AppError::Forbidden(
-        "a concern is read only by the people outside the reporting lines it was sent to".into(),
-    ))
+    Err(AppError::Forbidden("a concern is read only by the people outside the reporting lines it was sent to".into()))
 }

@@ -99,11 +99,24 @@ pub async fn raise(
 ) -> Result<Raised, AppError> {
     let (me, _) = access::participant_of_program(store, actor, program).await?;
     crate::retention::refuse_if_closed(store, program).await?;
-    let text = parse_text(text).map_err(|e| AppError::invalid(Problem::from(e)))?;
-    let to = recipients(store, program, &me).await?;
-    let id = store.add_concern(program, &me, anonymous, &text, &to).await?;
+    let (id, to) = route_and_store(store, program, &me, text, anonymous).await?;
     tell(store, vault, post, program, id, &to).await?;
     Ok(Raised { id })
+}
+
+/// Decides the recipients of a concern `me` raises and stores it with them
+/// (no mail: `raise` tells them; the demo has no mail).
+pub(crate) async fn route_and_store(
+    store: &Store,
+    program: ProgramId,
+    me: &str,
+    text: &str,
+    anonymous: bool,
+) -> Result<(i64, Vec<(String, RoutedAs)>), AppError> {
+    let text = parse_text(text).map_err(|e| AppError::invalid(Problem::from(e)))?;
+    let to = recipients(store, program, me).await?;
+    let id = store.add_concern(program, me, anonymous, &text, &to).await?;
+    Ok((id, to))
 }
 
 /// "A concern was raised in <program>; sign in to read it", to each

@@ -8,6 +8,7 @@ use plab_domain::program::{ProgramSettings, Role};
 use plab_store::{ProgramId, Store};
 
 mod history;
+mod protection;
 
 pub const DEFAULT_PEOPLE: usize = 2_000;
 /// The audit log's actor for what the demo generator does.
@@ -366,6 +367,7 @@ pub async fn build(store: &Store, vault: &Vault, size: Size, password: &str) -> 
     }
     pair_and_accept(store, program, &mut rng).await?;
     history::build(store, vault, program, today, weeks, &mut rng).await?;
+    protection::build(store, program, &password_hash, today, &mut rng).await?;
     Ok(DemoSummary {
         program: program.0,
         admin,

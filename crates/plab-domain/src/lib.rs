@@ -3,8 +3,8 @@
 //! build on these types.
 #![forbid(unsafe_code)]
 
-pub mod charter;
 pub mod asymmetry;
+pub mod charter;
 pub mod checkin;
 pub mod coach;
 pub mod concern;

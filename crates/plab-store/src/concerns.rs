@@ -109,7 +109,11 @@ impl Store {
     }
 
     /// The concerns `employee_id` raised; in one program, or in every one with `None`.
-    pub async fn concerns_raised_by(&self, employee_id: &str, program: Option<ProgramId>) -> Result<Vec<StoredConcern>> {
+    pub async fn concerns_raised_by(
+        &self,
+        employee_id: &str,
+        program: Option<ProgramId>,
+    ) -> Result<Vec<StoredConcern>> {
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT {COLUMNS} FROM concerns c WHERE c.raised_by = $1 AND ($2 < 0 OR c.program_id = $2) ORDER BY c.id"
         )))

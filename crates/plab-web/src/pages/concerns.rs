@@ -35,11 +35,7 @@ async fn routed(
 ) -> Result<RoutedPage, PageError> {
     let program = crate::path_program(&raw)?;
     let page = concerns::for_reader(&s.store, &visitor.actor, program).await?;
-    Ok(RoutedPage {
-        signed_in: Some(visitor.chrome()),
-        program_name: page.program_name,
-        concerns: page.concerns,
-    })
+    Ok(RoutedPage { signed_in: Some(visitor.chrome()), program_name: page.program_name, concerns: page.concerns })
 }
 
 #[derive(Template, WebTemplate)]

@@ -83,7 +83,8 @@ async fn pair(
     let keeping = plab_app::retention::keeping(&s.store, plab_store::ProgramId(lab.pair.program)).await?;
     let program_closed = !matches!(keeping, plab_app::retention::Keeping::Running { .. });
     let retention = lab.notes.is_some().then(|| keeping.sentence());
-    let nudge = if lab.notes.is_some() { plab_app::changes::nudge_for_pair(&s.store, &visitor.actor, id).await? } else { None };
+    let nudge =
+        if lab.notes.is_some() { plab_app::changes::nudge_for_pair(&s.store, &visitor.actor, id).await? } else { None };
     let notice = match query.done.as_deref() {
         Some("accepted") if lab.pair.status == "active" => {
             Some("You accepted the lab rules. You both have: your sessions are planned.")

@@ -117,7 +117,10 @@ async fn a_concern_no_sponsor_may_read_goes_to_the_named_contact_or_is_refused_i
     let m1 = app.login("m1@lab.test").await;
     let (status, body) = app.call("POST", &uri, Some(&m1), concern("I feel judged", true)).await;
     assert_error_json(status, &body, StatusCode::CONFLICT);
-    assert!(body["error"]["message"].as_str().is_some_and(|m| m.contains("Nobody outside your reporting line")), "{body}");
+    assert!(
+        body["error"]["message"].as_str().is_some_and(|m| m.contains("Nobody outside your reporting line")),
+        "{body}"
+    );
     let (_, mine) = app.call("GET", &format!("{uri}/mine"), Some(&m1), None).await;
     assert_eq!(mine, json!([]), "nothing is kept");
 
@@ -213,7 +216,10 @@ async fn a_refused_concern_form_comes_back_with_the_text_kept_and_a_closed_progr
     let page = send(&app, "POST", &new, Some(&cookie), Some(&blank)).await;
     assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(page.html.contains("error-summary") && page.html.contains("id=\"text-error\""), "{}", page.html);
-    assert!(page.html.contains("outside your reporting line") && page.html.contains("without my name"), "who reads it is said");
+    assert!(
+        page.html.contains("outside your reporting line") && page.html.contains("without my name"),
+        "who reads it is said"
+    );
     let sent = form(&[("csrf", &csrf), ("text", "My ideas are dismissed")]);
     let page = send(&app, "POST", &new, Some(&cookie), Some(&sent)).await;
     assert_eq!((page.status, page.location.as_deref()), (StatusCode::SEE_OTHER, Some(&*format!("{new}?raised=1"))));

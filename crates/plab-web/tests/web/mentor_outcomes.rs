@@ -2,14 +2,14 @@
 //! person (the people file, SCIM PATCH and PUT), and the report sets the
 //! program's mentors against comparable non-participants, each share
 //! withheld while either group is below the minimum group size.
-use crate::common::browser::{send, sign_in};
 use crate::common::App;
+use crate::common::browser::{send, sign_in};
 use crate::scim::{call, patch, scim_token, user};
 use axum::http::StatusCode;
 use plab_app::people_file::ReadOptions;
+use plab_app::scim::PERSON_SCHEMA;
 use plab_app::{people, programs};
 use plab_domain::program::{ProgramSettings, Role};
-use plab_app::scim::PERSON_SCHEMA;
 use serde_json::{Value, json};
 
 crate::backends!(
@@ -33,7 +33,8 @@ async fn level_rises_are_recorded_from_the_people_file_and_from_scim_patch_and_p
     assert_eq!(app.store.level_changes("M1").await.expect("changes").len(), 1);
 
     let t = scim_token(&app).await;
-    let (status, _, body) = call(&app, "POST", "/scim/v2/Users", Some(&t), Some(user("G1", "grace@lab.test", None))).await;
+    let (status, _, body) =
+        call(&app, "POST", "/scim/v2/Users", Some(&t), Some(user("G1", "grace@lab.test", None))).await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     let op = patch(json!([{ "op": "replace", "path": format!("{PERSON_SCHEMA}:level"), "value": 10 }]));
     let (status, _, body) = call(&app, "PATCH", "/scim/v2/Users/G1", Some(&t), Some(op)).await;
@@ -75,11 +76,20 @@ async fn mentors_promotions_and_retention_are_set_against_comparable_colleagues_
     // A second colleague, then M1 is promoted and X1 leaves: shown.
     import(&app, "X2,Name X2,x2@lab.test,Ops,L2,2015-01-01,2,\n").await;
     let yesterday = plab_domain::Date::of_instant(time::OffsetDateTime::now_utc()).plus_days(-1);
-    import(&app, &format!("M1,Name M1,m1@lab.test,Ops,L2,2015-01-01,3,\nX1,Name X1,x1@lab.test,Ops,L2,2015-01-01,2,{yesterday}\n"))
-        .await;
+    import(
+        &app,
+        &format!(
+            "M1,Name M1,m1@lab.test,Ops,L2,2015-01-01,3,\nX1,Name X1,x1@lab.test,Ops,L2,2015-01-01,2,{yesterday}\n"
+        ),
+    )
+    .await;
     let o = outcomes(&app, c.0).await;
     assert_eq!((o["mentors"]["promoted"].as_f64(), o["mentors"]["retained"].as_f64()), (Some(0.5), Some(1.0)), "{o}");
-    assert_eq!((o["comparable"]["promoted"].as_f64(), o["comparable"]["retained"].as_f64()), (Some(0.0), Some(0.5)), "{o}");
+    assert_eq!(
+        (o["comparable"]["promoted"].as_f64(), o["comparable"]["retained"].as_f64()),
+        (Some(0.0), Some(0.5)),
+        "{o}"
+    );
     let page = send(&app, "GET", &format!("/programs/{}", c.0), Some(&cookie), None).await;
     assert!(page.html.contains("id=\"mentors-promoted\">50%"), "{}", page.html);
     // Program A asks for groups of 5: withheld there.

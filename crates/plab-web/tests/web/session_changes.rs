@@ -29,8 +29,11 @@ async fn leader_changes_four(app: &App, pair: i64) {
     }
     let (_, listed) = app.call("GET", &format!("/api/v1/pairs/{pair}/sessions"), Some(&l1), None).await;
     let fifth = &listed[4];
-    let at = time::OffsetDateTime::parse(fifth["starts_at"].as_str().expect("start"), &time::format_description::well_known::Rfc3339)
-        .expect("rfc3339")
+    let at = time::OffsetDateTime::parse(
+        fifth["starts_at"].as_str().expect("start"),
+        &time::format_description::well_known::Rfc3339,
+    )
+    .expect("rfc3339")
         + time::Duration::days(1);
     let body = json!({"starts_at": at.format(&time::format_description::well_known::Rfc3339).expect("format")});
     let uri = format!("/api/v1/sessions/{}/reschedule", fifth["id"]);
@@ -61,7 +64,8 @@ async fn the_partner_who_changes_far_more_sessions_is_nudged_and_the_sponsor_see
     let settings = ProgramSettings { min_group_size: 2, ..ProgramSettings::default() };
     let start = crate::common::program_start().to_string();
     let c = programs::create(&app.store, "C", &start, settings, "test").await.expect("C");
-    for (role, ids) in [(Role::Sponsor, ["S"].as_slice()), (Role::Leader, &["L1", "L2"]), (Role::Mentor, &["M1", "M2"])] {
+    for (role, ids) in [(Role::Sponsor, ["S"].as_slice()), (Role::Leader, &["L1", "L2"]), (Role::Mentor, &["M1", "M2"])]
+    {
         let ids: Vec<String> = ids.iter().map(|s| (*s).to_owned()).collect();
         programs::enroll(&app.store, c, role, &ids, None, "test").await.expect("enroll");
     }
@@ -75,6 +79,10 @@ async fn the_partner_who_changes_far_more_sessions_is_nudged_and_the_sponsor_see
     assert_eq!((c_report["leader_far_more"].as_u64(), c_report["mentor_far_more"].as_u64()), (Some(1), Some(0)));
     let (cookie, _) = sign_in(&app, "s@lab.test").await;
     let page = send(&app, "GET", &format!("/programs/{}", c.0), Some(&cookie), None).await;
-    assert!(page.html.contains("In 1 pair the leader moves or cancels far more sessions than the mentor"), "{}", page.html);
+    assert!(
+        page.html.contains("In 1 pair the leader moves or cancels far more sessions than the mentor"),
+        "{}",
+        page.html
+    );
     let _ = ProgramId(c.0);
 }
