@@ -210,3 +210,34 @@ async fn organiser(store: &Store, actor: &Actor, doing: &str) -> Result<(), AppE
     }
     Err(AppError::Forbidden(format!("only administrators and sponsors {doing}")))
 }
+
+/// A leader or mentor of the program (who may raise a concern about their
+/// pairing): their employee id and that role. A sponsor: 403; anyone else 404.
+pub async fn participant_of_program(
+    store: &Store,
+    actor: &Actor,
+    program: ProgramId,
+) -> Result<(String, Role), AppError> {
+    let (me, roles) = member_of_program(store, actor, program).await?;
+    let role = [Role::Leader, Role::Mentor].into_iter().find(|r| roles.contains(r)).ok_or_else(|| {
+        AppError::Forbidden(format!("only the leaders and mentors of program {program} raise concerns here"))
+    })?;
+    Ok((me, role))
+}
+
+/// Who reads a program's concerns: anyone a concern of the program was
+/// routed to (a sponsor, or the administrators' named contact, enrolled or
+/// not), and the program's sponsors (who then read only those routed to
+/// them, perhaps none). Another member of the program: 403; anyone else 404.
+pub async fn concern_reader(store: &Store, actor: &Actor, program: ProgramId) -> Result<String, AppError> {
+    if let Some(me) = &actor.employee_id
+        && store.is_concern_recipient(program, me).await?
+    {
+        return Ok(me.clone());
+    }
+    let (me, roles) = member_of_program(store, actor, program).await?;
+    if roles.contains(&Role::Sponsor) {
+        return Ok(me);
+    }
+    Err(AppError::Forbidden("a concern is read only by the people outside the reporting lines it was sent to".into()))
+}

@@ -10,6 +10,7 @@ use plab_store::{ProgramId, Store};
 mod cohorts;
 mod fit;
 mod history;
+mod protection;
 
 pub const DEFAULT_PEOPLE: usize = 2_000;
 /// The audit log's actor for what the demo generator does.
@@ -373,6 +374,7 @@ pub async fn build(store: &Store, vault: &Vault, size: Size, password: &str) -> 
     pair_and_accept(store, program, &mut rng).await?;
     history::build(store, vault, program, today, weeks, &mut rng).await?;
     fit::build(store, program).await?;
+    protection::build(store, program, &password_hash, today, &mut rng).await?;
     let (next, reciprocal) = cohorts::build(store, program, today, &mut rng).await?;
     Ok(DemoSummary {
         program: program.0,

@@ -35,6 +35,10 @@ pub enum Datum {
     WhoAnsweredWhat,
     /// An answer to the close-out's exit question and its line: sponsors see counts.
     ExitAnswer,
+    /// A confidential concern's text (`concerns`).
+    ConcernText,
+    /// Who raised a concern they sent without their name.
+    AnonymousRaiser,
 }
 
 /// Who may receive a datum, relative to the person it is about.
@@ -87,6 +91,10 @@ pub const TABLE: &[Rule] = &[
     Rule { datum: Datum::FitAnswer, receivers: &[Author], channels: &[Page, Api, Download] },
     Rule { datum: Datum::WhoAnsweredWhat, receivers: &[Author], channels: &[Page, Api, Download] },
     Rule { datum: Datum::ExitAnswer, receivers: &[Author], channels: &[Page, Api, Download] },
+    // Only the sponsors it was routed to (outside the reporting chains of the
+    // author and their partners), or the named contact; never the partner.
+    Rule { datum: Datum::ConcernText, receivers: &[Author, Sponsor], channels: &[Page, Api, Download] },
+    Rule { datum: Datum::AnonymousRaiser, receivers: &[Author], channels: &[Page, Api, Download] },
 ];
 
 /// Whether `receiver` may be given `datum` at all.
@@ -207,6 +215,8 @@ mod tests {
             Datum::FitAnswer,
             Datum::WhoAnsweredWhat,
             Datum::ExitAnswer,
+            Datum::ConcernText,
+            Datum::AnonymousRaiser,
         ] {
             assert_eq!(TABLE.iter().filter(|r| r.datum == d).count(), 1, "{d:?}");
             assert!(may_receive(d, Receiver::Author), "{d:?}");
@@ -214,5 +224,7 @@ mod tests {
         assert!(!may_receive(Datum::PulseAnswer, Receiver::Partner));
         assert!(!may_receive(Datum::Note, Receiver::Sponsor));
         assert!(may_receive(Datum::CheckinAnswer, Receiver::Sponsor));
+        assert!(!may_receive(Datum::ConcernText, Receiver::Partner));
+        assert!(!may_receive(Datum::AnonymousRaiser, Receiver::Sponsor));
     }
 }

@@ -64,6 +64,16 @@ pub struct Report {
     /// answered "not a fit" (never who, never what else was said).
     #[serde(default)]
     pub fit_checks: usize,
+    /// Pairs where one partner moves or cancels sessions far more than the
+    /// other (issue 23); null below the minimum group size of pairs.
+    #[serde(default)]
+    pub session_changes: crate::changes::ChangeAsymmetry,
+    /// The program's mentors against comparable non-participants (see
+    /// `plab_domain::outcomes`): retention and promotions, each share null
+    /// while either group is below the minimum group size.
+    #[serde(default)]
+    #[schema(value_type = Object)]
+    pub mentor_outcomes: plab_domain::outcomes::MentorOutcomes,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, utoipa::ToSchema)]
@@ -255,6 +265,10 @@ pub async fn build(store: &Store, program: ProgramId, now: OffsetDateTime) -> Re
     let at_risk_at = |t: OffsetDateTime| evidence.values().filter(|e| !signals_at(e, t).is_empty()).count();
     let since = stored.starts_on;
     let retention = retention(&store.retention_groups(program, since).await?, rule.group_size);
+    let session_changes = crate::changes::for_report(store, program, departments.len(), rule.group_size).await?;
+    let today = plab_domain::Date::of_instant(now).to_string();
+    let mentor_outcomes =
+        crate::outcomes::for_report(store, program, &stored.starts_on.to_string(), &today, rule.group_size).await?;
     Ok(Report {
         program: program.0,
         name: stored.name.clone(),
@@ -275,6 +289,8 @@ pub async fn build(store: &Store, program: ProgramId, now: OffsetDateTime) -> Re
         retention,
         self_assessment,
         fit_checks: crate::fit::checks(store, program).await?.len(),
+        session_changes,
+        mentor_outcomes,
     })
 }
 

@@ -379,6 +379,7 @@ pub async fn cancel(
         }
     }
     store.cancel_session(id, &outgoing).await?;
+    crate::changes::record(store, &pair, id, actor, crate::changes::Change::Cancelled).await?;
     if let Some(reason) = reason {
         // In the canceller's zone, named, like every time the partners read.
         let when = crate::accounts::zone_of(store, actor).await?.human(s.starts_at);
@@ -519,6 +520,7 @@ pub async fn reschedule(
     }
     let moves: Vec<_> = moved.iter().map(|m| (m.id, m.sequence, m.starts_at)).collect();
     store.reschedule_sessions(&moves, &outgoing).await?;
+    crate::changes::record(store, &pair, id, actor, crate::changes::Change::Moved).await?;
     Ok(view(&store.session(id).await?))
 }
 

@@ -41,7 +41,8 @@ pub async fn update_as(store: &Store, actor: &Actor, new: InstanceSettings) -> R
 /// Replaces the settings; every bad field is reported and nothing is written.
 /// The audit log names the changed fields, never their values.
 pub async fn update(store: &Store, new: InstanceSettings, by: &str) -> Result<InstanceSettings, AppError> {
-    let new = new.parse().map_err(problems)?;
+    let mut new = new.parse().map_err(problems)?;
+    new.concern_contact = concern_contact(store, &new.concern_contact).await?;
     let floor = group_size_floor(store).await?;
     if let Err(e) = new.program_defaults.check_floor(floor) {
         return Err(AppError::invalid(Problem::new(e.message).field(format!("program_defaults.{}", e.field))));
@@ -53,6 +54,26 @@ pub async fn update(store: &Store, new: InstanceSettings, by: &str) -> Result<In
         store.audit(by, "settings.update", "instance", &format!("changed: {}", changed.join(", "))).await?;
     }
     Ok(new)
+}
+
+/// The named contact for concerns as an employee id: an id the directory
+/// knows, or someone's directory address; empty stays empty.
+async fn concern_contact(store: &Store, raw: &str) -> Result<String, AppError> {
+    if raw.is_empty() {
+        return Ok(String::new());
+    }
+    let keys = store.directory_keys().await?;
+    let found = keys.iter().find(|(id, _, _)| id == raw).or_else(|| {
+        raw.contains('@').then(|| keys.iter().find(|(_, _, email)| email.eq_ignore_ascii_case(raw))).flatten()
+    });
+    found.map(|(id, _, _)| id.clone()).ok_or_else(|| {
+        AppError::invalid(
+            Problem::new(format!(
+                "'{raw}' is not someone in the directory: enter their employee id or their work e-mail address"
+            ))
+            .field("concern_contact"),
+        )
+    })
 }
 
 /// The path `plab settings set` takes for the floor.

@@ -96,6 +96,7 @@ pub const SECTIONS: &[(&str, &str, &[&str])] = &[
     ("exit_answers", "Your exit answers", &["program_id", "role", "choice", "comment", "answered_at"]),
     ("fit_answers", "Your fit-check answers", &["pair_id", "role", "answer", "comment", "answered_at"]),
     ("insights", "Your insights", &["insight_id", "pair_id", "kind", "theme", "body", "shared", "created_at"]),
+    ("concerns", "Concerns you raised", &["concern_id", "program_id", "anonymous", "body", "raised_at"]),
     ("mail", "E-mail sent to you", &["id", "created_at", "kind", "subject", "status", "sent_at", "body"]),
     ("audit", "The audit log's entries about you or by you", &["id", "at", "actor", "action", "subject", "detail"]),
 ];
@@ -202,6 +203,7 @@ async fn assemble(
             "exit_answers",
             "fit_answers",
             "insights",
+            "concerns",
         ] {
             doc.insert(key.into(), json!([]));
         }
@@ -257,6 +259,7 @@ async fn assemble(
     doc.insert("exit_answers".into(), list(store.export_exit_answers(id).await?));
     doc.insert("fit_answers".into(), list(store.export_fit_answers(id).await?));
     doc.insert("insights".into(), list(store.export_insights(id).await?));
+    doc.insert("concerns".into(), list(store.export_concerns(id).await?));
     doc.insert("mail".into(), list(mail(store, vault, &emails).await?));
     doc.insert("audit".into(), list(store.export_audit(&names, &pair_subjects).await?));
     Ok(Value::Object(doc))

@@ -21,6 +21,12 @@ pub struct InstanceSettings {
     pub program_defaults: ProgramSettings,
     /// How long a browser sign-in lasts, in hours.
     pub session_hours: u32,
+    /// Who reads a confidential concern when no sponsor of its program is
+    /// outside the reporting chains involved: an employee id (an e-mail
+    /// address is taken as the directory person's with that address).
+    /// Empty: nobody is named, and such a concern cannot be raised yet.
+    #[serde(default)]
+    pub concern_contact: String,
 }
 
 impl Default for InstanceSettings {
@@ -29,6 +35,7 @@ impl Default for InstanceSettings {
             instance_name: DEFAULT_INSTANCE_NAME.to_owned(),
             program_defaults: ProgramSettings::default(),
             session_hours: DEFAULT_SESSION_HOURS,
+            concern_contact: String::new(),
         }
     }
 }
@@ -68,6 +75,10 @@ impl InstanceSettings {
         }
         if self.instance_name.chars().any(char::is_control) {
             errors.push(SettingError::new("instance_name", "contains control characters"));
+        }
+        self.concern_contact = self.concern_contact.trim().to_owned();
+        if self.concern_contact.chars().any(char::is_control) {
+            errors.push(SettingError::new("concern_contact", "contains control characters"));
         }
         if !(1..=MAX_SESSION_HOURS).contains(&self.session_hours) {
             errors.push(SettingError::new(

@@ -3,9 +3,11 @@
 //! build on these types.
 #![forbid(unsafe_code)]
 
+pub mod asymmetry;
 pub mod charter;
 pub mod checkin;
 pub mod coach;
+pub mod concern;
 pub mod date;
 pub mod fit;
 pub mod ids;
@@ -13,6 +15,7 @@ pub mod insight;
 pub mod life;
 pub mod instance;
 pub mod org;
+pub mod outcomes;
 pub mod pair;
 pub mod person;
 pub mod perspective;

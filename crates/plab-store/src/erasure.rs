@@ -81,6 +81,9 @@ const TOUCHED: &[&str] = &[
     "exit_answers",
     "fit_answers",
     "insights",
+    "concern_recipients",
+    "concerns",
+    "level_changes",
     "questions",
     "sharpen_requests",
     "session_timers",
@@ -104,6 +107,14 @@ const KINDS: &[(&str, &str)] = &[
     ("exit_answers", "DELETE FROM exit_answers WHERE employee_id = $1"),
     ("fit_answers", "DELETE FROM fit_answers WHERE employee_id = $1"),
     ("insights", "DELETE FROM insights WHERE author_id = $1"),
+    // Their concerns' routes first (and any route to them), then the concerns.
+    (
+        "concern_routes",
+        "DELETE FROM concern_recipients WHERE employee_id = $1 \
+         OR concern_id IN (SELECT id FROM concerns WHERE raised_by = $1)",
+    ),
+    ("concerns", "DELETE FROM concerns WHERE raised_by = $1"),
+    ("level_changes", "DELETE FROM level_changes WHERE employee_id = $1"),
     ("questions", "DELETE FROM questions WHERE employee_id = $1"),
     ("sharpen_requests", "DELETE FROM sharpen_requests WHERE leader_id = $1"),
     (

@@ -7,6 +7,7 @@ use sqlx::Row;
 const INSTANCE_NAME: &str = "instance_name";
 const PROGRAM_DEFAULTS: &str = "program_defaults";
 const SESSION_HOURS: &str = "session_hours";
+const CONCERN_CONTACT: &str = "concern_contact";
 /// Kept apart from `InstanceSettings`: only the operator changes it, never
 /// through the administrators' settings.
 const GROUP_SIZE_FLOOR: &str = "group_size_floor";
@@ -24,6 +25,7 @@ impl Store {
             match key.as_str() {
                 INSTANCE_NAME => settings.instance_name = value,
                 SESSION_HOURS => settings.session_hours = value.parse().map_err(|e| corrupt(&key, e))?,
+                CONCERN_CONTACT => settings.concern_contact = value,
                 PROGRAM_DEFAULTS => {
                     settings.program_defaults = serde_json::from_str(&value).map_err(|e| corrupt(&key, e))?;
                 }
@@ -72,6 +74,7 @@ impl Store {
             (INSTANCE_NAME, settings.instance_name.clone()),
             (PROGRAM_DEFAULTS, defaults),
             (SESSION_HOURS, settings.session_hours.to_string()),
+            (CONCERN_CONTACT, settings.concern_contact.clone()),
         ] {
             sqlx::query(
                 "INSERT INTO instance_settings (key, value, updated_at) VALUES ($1, $2, $3) \

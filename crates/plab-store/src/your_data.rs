@@ -441,6 +441,21 @@ impl Store {
         )
     }
 
+    /// The concerns the person raised (never whom they were routed to).
+    pub async fn export_concerns(&self, employee_id: &str) -> Result<Vec<Record>> {
+        let rows = sqlx::query(
+            "SELECT id AS concern_id, program_id, anonymous, body, raised_at FROM concerns \
+             WHERE raised_by = $1 ORDER BY id",
+        )
+        .bind(employee_id)
+        .fetch_all(&self.pool)
+        .await?;
+        records(
+            &rows,
+            &[("concern_id", Int), ("program_id", Int), ("anonymous", Flag), ("body", Text), ("raised_at", Text)],
+        )
+    }
+
     /// The insights (decisions and actions) the person wrote, shared or not.
     pub async fn export_insights(&self, employee_id: &str) -> Result<Vec<Record>> {
         let rows = sqlx::query(

@@ -12,6 +12,7 @@ use utoipa_axum::router::OpenApiRouter;
 pub(crate) mod account;
 pub(crate) mod admin;
 pub(crate) mod audit;
+pub(crate) mod concerns;
 pub(crate) mod erasure;
 pub(crate) mod fit;
 pub(crate) mod health;
@@ -48,6 +49,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(your_data::routes())
         .merge(life::routes())
         .merge(fit::routes())
+        .merge(concerns::routes())
 }
 
 /// `Json` whose rejections (broken JSON, wrong fields, too large) are 4xx JSON errors.

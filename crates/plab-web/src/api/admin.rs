@@ -15,8 +15,10 @@ pub fn routes() -> OpenApiRouter<AppState> {
 }
 
 /// The instance's settings: `instance_name`, `session_hours` (how long a browser
-/// sign-in lasts) and `program_defaults` (what a program created without
-/// settings gets; the keys of a program's settings file). Administrators only.
+/// sign-in lasts), `program_defaults` (what a program created without
+/// settings gets; the keys of a program's settings file) and `concern_contact`
+/// (who reads a concern no sponsor outside the reporting chains can; may be
+/// left out). Administrators only.
 #[utoipa::path(get, path = "/api/v1/admin/settings", security(("bearer" = [])),
     responses((status = 200, body = Object, description = "`{instance_name, session_hours, program_defaults}`"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub(crate) async fn get_settings(

@@ -30,9 +30,15 @@ pub fn routes() -> Router<AppState> {
 
 /// The settings the form edits, by dotted path: (path, label, hint). The list
 /// of adjacent departments is set with `plab settings set` or the API.
-const SETTING_INPUTS: [(&str, &str, &str); 14] = [
+const SETTING_INPUTS: [(&str, &str, &str); 15] = [
     ("instance_name", "Instance name", "shown in the title and header of the sign-in and administration pages"),
     ("session_hours", "Browser sign-in lasts (hours)", "1 to 720; applies to sign-ins from now on"),
+    (
+        "concern_contact",
+        "Contact for concerns",
+        "employee id or work e-mail of the person who reads a confidential concern when every sponsor of its program \
+         is in the reporting line of the person raising it or of their partner; leave empty for nobody",
+    ),
     ("program_defaults.cadence_days", "Days between sessions", "1 to 90"),
     ("program_defaults.session_minutes", "Minutes per session", "15 to 240"),
     ("program_defaults.sessions", "Sessions per pair", "1 to 52"),

@@ -23,6 +23,7 @@ use serde::de::DeserializeOwned;
 mod account;
 mod admin;
 mod audit;
+mod concerns;
 mod erasure;
 mod fit;
 mod form;
@@ -92,6 +93,7 @@ pub fn routes() -> Router<AppState> {
         .merge(erasure::routes())
         .merge(account::routes())
         .merge(selfassessment::routes())
+        .merge(concerns::routes())
         .merge(session::routes())
         .merge(measure::routes())
         .merge(your_data::routes())

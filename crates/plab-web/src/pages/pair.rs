@@ -39,6 +39,8 @@ pub(super) struct PairPage {
     program_closed: bool,
     /// Why the pair was paired and its fit check (`pair_fit.html`).
     pub(super) fit: Option<super::fit::FitCard>,
+    /// For the partner who moves or cancels far more sessions: a nudge without blame.
+    nudge: Option<String>,
 }
 
 struct SponsorView {
@@ -92,6 +94,8 @@ pub(super) async fn page(
     let keeping = plab_app::retention::keeping(&s.store, plab_store::ProgramId(lab.pair.program)).await?;
     let program_closed = !matches!(keeping, plab_app::retention::Keeping::Running { .. });
     let retention = lab.notes.is_some().then(|| keeping.sentence());
+    let nudge =
+        if lab.notes.is_some() { plab_app::changes::nudge_for_pair(&s.store, &visitor.actor, id).await? } else { None };
     let notice = match done {
         Some("accepted") if lab.pair.status == "active" => {
             Some("You accepted the lab rules. You both have: your sessions are planned.")
@@ -112,6 +116,7 @@ pub(super) async fn page(
         retention,
         program_closed,
         fit,
+        nudge,
     })
 }
 

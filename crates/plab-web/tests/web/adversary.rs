@@ -95,6 +95,22 @@ async fn plant(app: &App, datum: Datum, sessions: &[i64], insight_ids: &mut Vec<
                 app.call("PUT", &format!("/api/v1/pairs/{pair}/fit"), Some(&leader), Some(body)).await;
             assert_eq!(status, StatusCode::OK, "{saved}");
             "zqxfitmark".into()
+        // A concern reaches only the sponsors outside both partners' chains
+        // (here every sponsor: `concerns.rs` proves the chains), never M1.
+        Datum::ConcernText => {
+            let body = json!({"text": "zqxconcernmark: I am talked over", "anonymous": true}).to_string();
+            let uri = format!("/api/v1/programs/{}/concerns", app.program);
+            let (status, saved) = app.call("POST", &uri, Some(&leader), Some(body)).await;
+            assert_eq!(status, StatusCode::CREATED, "{saved}");
+            "zqxconcernmark".into()
+        }
+        // Only the author's own list says who raised an anonymous concern.
+        Datum::AnonymousRaiser => {
+            let body = json!({"text": "a second worry", "anonymous": true}).to_string();
+            let uri = format!("/api/v1/programs/{}/concerns", app.program);
+            let (status, saved) = app.call("POST", &uri, Some(&leader), Some(body)).await;
+            assert_eq!(status, StatusCode::CREATED, "{saved}");
+            r#""from":"L1""#.into()
         }
         // One person's answer inside an aggregate is not a text to look for:
         // the group-size and "never the reader's own answers" tests prove it.

@@ -334,6 +334,8 @@ async fn every_page_route_by_every_role_over_own_and_others_resources(app: App) 
         get(format!("/programs/{p}/exit"), PAGE,                      [A, A, F, A, H, H, H, S]),
         // The exit question is asked only in the close-out: program A is running.
         post(format!("/programs/{p}/exit"), &[("choice", "not_now")], PAGE, [C, C, F, C, H, H, H, S]),
+        get(format!("/programs/{p}/concerns"), PAGE,                  [F, F, A, F, H, H, H, S]),
+        get(format!("/programs/{p}/concerns/new"), PAGE,              [A, A, F, A, H, H, H, S]),
         get("/people/import", PAGE,                                   [F, F, A, F, A, F, A, S]),
         get("/programs/new", PAGE,                                    [F, F, A, F, A, F, A, S]),
         get(format!("/programs/{p}/people"), PAGE,                    [F, F, A, F, H, H, H, S]),
@@ -442,6 +444,9 @@ async fn every_page_route_by_every_role_over_own_and_others_resources(app: App) 
                                                                               [H, H, F, C, H, H, H, S]),
         post(format!("/pairs/{pair1}/follow-up"), &[("signal", "unfocused"), ("state", "contacted")],
             to(format!("/programs/{p}?sort=since&saved={pair1}#at-risk")),    [F, F, A, H, H, H, H, S]),
+        // A leader or mentor raises a concern; it reaches S, outside both chains.
+        post(format!("/programs/{p}/concerns/new"), &[("text", "I am talked over"), ("anonymous", "on")],
+            to(format!("/programs/{p}/concerns/new?raised=1")),               [A, A, F, A, H, H, H, S]),
         // Each partner rates their own statements; the other's are refused.
         post(format!("/programs/{p}/self-assessment/closing"), &[("digital_fluency", "3"), ("empathy_employees", "3"), ("empathy_customers", "3")],
             PAGE,                                                             [A, U, F, A, H, H, H, S]),

@@ -10,7 +10,7 @@ use plab_domain::ProgramId;
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
-const KEYS: [&str; 17] = [
+const KEYS: [&str; 18] = [
     "format",
     "exported_at",
     "person",
@@ -28,6 +28,8 @@ const KEYS: [&str; 17] = [
     "insights",
     "mail",
     "audit",
+    // Issue 23: the concerns the person raised.
+    "concerns",
 ];
 
 const LEADER_NOTE: &str = "canary-leader-note-1187";
