@@ -60,6 +60,9 @@ pub struct Report {
     /// Each self-assessment statement's group average at the start and the
     /// end, and the change; each null until the minimum group size answered.
     pub self_assessment: Vec<SelfOutcome>,
+    /// The leaders' commitments, as counts only (issue 23).
+    #[serde(default)]
+    pub commitments: crate::commitments::CommitmentCounts,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, utoipa::ToSchema)]
@@ -270,6 +273,7 @@ pub async fn build(store: &Store, program: ProgramId, now: OffsetDateTime) -> Re
         fortnights: periods::fortnights(&sessions, stored.starts_on, now, at_risk_at),
         retention,
         self_assessment,
+        commitments: crate::commitments::counts(store, program, Date::of_instant(now)).await?,
     })
 }
 

@@ -94,6 +94,7 @@ pub const SECTIONS: &[(&str, &str, &[&str])] = &[
     ),
     ("self_assessments", "Your self-assessments", &["program_id", "role", "phase", "item", "value", "answered_at"]),
     ("insights", "Your insights", &["insight_id", "pair_id", "kind", "theme", "body", "shared", "created_at"]),
+    ("commitments", "Your commitments", &["commitment_id", "pair_id", "body", "due_on", "state", "shared", "created_at"]),
     ("mail", "E-mail sent to you", &["id", "created_at", "kind", "subject", "status", "sent_at", "body"]),
     ("audit", "The audit log's entries about you or by you", &["id", "at", "actor", "action", "subject", "detail"]),
 ];
@@ -198,6 +199,7 @@ async fn assemble(
             "checkins",
             "self_assessments",
             "insights",
+            "commitments",
         ] {
             doc.insert(key.into(), json!([]));
         }
@@ -251,6 +253,7 @@ async fn assemble(
     doc.insert("checkins".into(), list(store.export_checkins(id).await?));
     doc.insert("self_assessments".into(), list(store.export_self_assessments(id).await?));
     doc.insert("insights".into(), list(store.export_insights(id).await?));
+    doc.insert("commitments".into(), list(store.export_commitments(id).await?));
     doc.insert("mail".into(), list(mail(store, vault, &emails).await?));
     doc.insert("audit".into(), list(store.export_audit(&names, &pair_subjects).await?));
     Ok(Value::Object(doc))

@@ -5,6 +5,7 @@
 
 pub mod charter;
 pub mod checkin;
+pub mod commitment;
 pub mod coach;
 pub mod date;
 pub mod ids;

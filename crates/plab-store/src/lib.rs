@@ -8,6 +8,7 @@ mod accounts;
 mod audit;
 mod backup;
 mod cache;
+mod commitments;
 mod erasure;
 mod key_rotation;
 mod measure;
@@ -37,6 +38,7 @@ pub use backup::{
     BACKUP_FORMAT, BackupError, BackupHeader, BackupReader, BackupSummary, ColumnType, SEEDED_BY_MIGRATIONS, TableRows,
 };
 pub use cache::Revision;
+pub use commitments::{Lineage, OfficeMember, RoleRetention, StoredCommitment};
 pub use erasure::{ERASED_NAME, Erasure, ErasurePreview, ErasureRequest, erased_address, is_erased_address};
 pub use key_rotation::Resealed;
 pub use measure::{InsightTally, Recorder, StoredCheckin, StoredInsight};

@@ -17,8 +17,8 @@ pub struct Closure {
 }
 
 /// The kinds of private data retention destroys, in the order reports list them.
-pub const PRIVATE_KINDS: [&str; 7] =
-    ["notes", "homework", "pulse_answers", "checkins", "self_assessments", "insights", "answer_totals"];
+pub const PRIVATE_KINDS: [&str; 8] =
+    ["notes", "homework", "pulse_answers", "checkins", "self_assessments", "insights", "commitments", "answer_totals"];
 
 /// The pairs of the program (a subquery on `$1`).
 const PAIRS: &str = "SELECT id FROM pairs WHERE program_id = $1";
@@ -35,13 +35,15 @@ fn statements(kind: &str) -> (String, String) {
         "checkins" => ("checkins", format!("pair_id IN ({PAIRS})")),
         "self_assessments" => ("self_assessments", "program_id = $1".to_owned()),
         "insights" => ("insights", format!("body <> '' AND pair_id IN ({PAIRS})")),
+        // Like insights: the report counts commitments, so only their text goes.
+        "commitments" => ("commitments", "body <> '' AND program_id = $1".to_owned()),
         // Each person's answer totals behind a released average: the average
         // itself (released_averages) stays, as the report showed it.
         _ => ("released_average_basis", "program_id = $1".to_owned()),
     };
     let count = format!("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM {table} WHERE {filter}");
-    let destroy = if kind == "insights" {
-        format!("UPDATE insights SET body = '' WHERE {filter}")
+    let destroy = if kind == "insights" || kind == "commitments" {
+        format!("UPDATE {table} SET body = '' WHERE {filter}")
     } else {
         format!("DELETE FROM {table} WHERE {filter}")
     };
