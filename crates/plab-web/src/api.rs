@@ -12,9 +12,11 @@ use utoipa_axum::router::OpenApiRouter;
 pub(crate) mod account;
 pub(crate) mod admin;
 pub(crate) mod audit;
+pub(crate) mod commitments;
 pub(crate) mod erasure;
 pub(crate) mod health;
 pub(crate) mod measure;
+pub(crate) mod office;
 pub(crate) mod pairing;
 pub(crate) mod pairs;
 pub(crate) mod perspectives;
@@ -44,6 +46,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(selfassessment::routes())
         .merge(setup::routes())
         .merge(your_data::routes())
+        .merge(commitments::routes())
+        .merge(office::routes())
 }
 
 /// `Json` whose rejections (broken JSON, wrong fields, too large) are 4xx JSON errors.

@@ -28,6 +28,7 @@ mod form;
 mod home;
 mod import;
 mod measure;
+mod office;
 mod pair;
 mod pairing;
 mod participant;
@@ -93,6 +94,7 @@ pub fn routes() -> Router<AppState> {
         .merge(session::routes())
         .merge(measure::routes())
         .merge(your_data::routes())
+        .merge(office::routes())
 }
 
 /// A page's failure: back to sign-in, or an error page with its status.
