@@ -29,6 +29,10 @@ pub enum Datum {
     CheckinAnswer,
     SelfAssessmentAnswer,
     UnsharedInsight,
+    /// A leader's commitment they have not shared with their mentor.
+    UnsharedCommitment,
+    /// A leader's commitment shared with their mentor (never with sponsors).
+    SharedCommitment,
     /// Who answered what inside any average or count of private answers.
     WhoAnsweredWhat,
 }
@@ -80,6 +84,8 @@ pub const TABLE: &[Rule] = &[
     Rule { datum: Datum::CheckinAnswer, receivers: &[Author, Sponsor], channels: &[Page, Api, Download] },
     Rule { datum: Datum::SelfAssessmentAnswer, receivers: &[Author], channels: &[Page, Api, Download] },
     Rule { datum: Datum::UnsharedInsight, receivers: &[Author], channels: &[Page, Api] },
+    Rule { datum: Datum::UnsharedCommitment, receivers: &[Author], channels: &[Page, Api, Download] },
+    Rule { datum: Datum::SharedCommitment, receivers: &[Author, Partner], channels: &[Page, Api, Download] },
     Rule { datum: Datum::WhoAnsweredWhat, receivers: &[Author], channels: &[Page, Api, Download] },
 ];
 
@@ -198,6 +204,8 @@ mod tests {
             Datum::CheckinAnswer,
             Datum::SelfAssessmentAnswer,
             Datum::UnsharedInsight,
+            Datum::UnsharedCommitment,
+            Datum::SharedCommitment,
             Datum::WhoAnsweredWhat,
         ] {
             assert_eq!(TABLE.iter().filter(|r| r.datum == d).count(), 1, "{d:?}");

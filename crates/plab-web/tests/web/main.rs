@@ -39,6 +39,7 @@ mod forms;
 mod home;
 mod invitations;
 mod mail;
+mod office;
 mod measure;
 mod page_matrix;
 mod pages;
