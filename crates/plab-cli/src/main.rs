@@ -6,6 +6,7 @@ mod admin;
 mod args;
 mod backup;
 mod commands;
+mod office;
 mod output;
 mod pairing;
 mod person;

@@ -30,6 +30,7 @@ mod backup;
 mod commands;
 mod erasure;
 mod mail;
+mod office;
 mod person;
 mod retention;
 mod roles;
