@@ -7,6 +7,7 @@ use plab_domain::person::{Person, RawPerson};
 use plab_domain::program::{ProgramSettings, Role};
 use plab_store::{ProgramId, Store};
 
+mod commitments;
 mod history;
 
 pub const DEFAULT_PEOPLE: usize = 2_000;
@@ -366,6 +367,7 @@ pub async fn build(store: &Store, vault: &Vault, size: Size, password: &str) -> 
     }
     pair_and_accept(store, program, &mut rng).await?;
     history::build(store, vault, program, today, weeks, &mut rng).await?;
+    commitments::build(store, program, today).await?;
     Ok(DemoSummary {
         program: program.0,
         admin,
