@@ -6,7 +6,7 @@ use super::{Checked, PageError, SignedIn};
 use crate::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use plab_app::commitments::{self, CommitmentChange, CommitmentInput, CommitmentView};
@@ -20,6 +20,7 @@ pub fn routes() -> Router<AppState> {
         .route("/commitments/{commitment}", post(change_commitment))
         .route("/office", get(office_report))
         .route("/office/report.csv", get(office_report_csv))
+        .route("/admin/program-office", get(office_members).post(change_office_member))
 }
 
 /// A commitment as typed.
@@ -89,12 +90,22 @@ impl CommitmentsPage {
     }
 }
 
+/// `?insight=ID`: the commitment is made from that entry of the insight log.
+#[derive(Deserialize, Default)]
+struct FromInsight {
+    #[serde(default)]
+    insight: String,
+}
+
 async fn pair_commitments(
     State(s): State<AppState>,
     visitor: SignedIn,
     Path(raw): Path<String>,
+    Query(from): Query<FromInsight>,
 ) -> Result<CommitmentsPage, PageError> {
-    CommitmentsPage::load(&s, &visitor, crate::path_pair(&raw)?).await
+    let mut page = CommitmentsPage::load(&s, &visitor, crate::path_pair(&raw)?).await?;
+    page.form.insight = from.insight.trim().chars().filter(char::is_ascii_digit).collect();
+    Ok(page)
 }
 
 async fn make_commitment(
@@ -183,4 +194,66 @@ async fn office_report(State(s): State<AppState>, visitor: SignedIn) -> Result<O
 async fn office_report_csv(State(s): State<AppState>, visitor: SignedIn) -> Result<Response, PageError> {
     let r = office::for_office(&s.store, &visitor.actor).await?;
     Ok(super::sponsor::download("lab-report.csv", "text/csv; charset=utf-8", office::to_csv(&r)))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "admin_office.html")]
+struct OfficeMembersPage {
+    signed_in: Option<super::Chrome>,
+    csrf: String,
+    members: Vec<office::Member>,
+    employee_id: String,
+    errors: Errors,
+    summary: Vec<SummaryItem>,
+}
+
+impl OfficeMembersPage {
+    async fn load(s: &AppState, visitor: &SignedIn) -> Result<OfficeMembersPage, PageError> {
+        Ok(OfficeMembersPage {
+            signed_in: Some(visitor.chrome()),
+            csrf: visitor.csrf.clone(),
+            members: office::members(&s.store, &visitor.actor).await?,
+            employee_id: String::new(),
+            errors: Errors::default(),
+            summary: Vec::new(),
+        })
+    }
+}
+
+async fn office_members(State(s): State<AppState>, visitor: SignedIn) -> Result<OfficeMembersPage, PageError> {
+    OfficeMembersPage::load(&s, &visitor).await
+}
+
+/// Name someone (`employee_id`) or remove them (`remove` = their id).
+#[derive(Deserialize, Default, Clone)]
+struct MemberForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    employee_id: String,
+    #[serde(default)]
+    remove: Option<String>,
+}
+
+super::carries_csrf!(MemberForm);
+
+async fn change_office_member(
+    State(s): State<AppState>,
+    Checked(visitor, form): Checked<MemberForm>,
+) -> Result<Response, PageError> {
+    let done = match &form.remove {
+        Some(id) => office::remove_member(&s.store, &visitor.actor, id).await.map(|_| ()),
+        None => office::name_member(&s.store, &visitor.actor, &form.employee_id).await.map(|_| ()),
+    };
+    match done {
+        Ok(()) => Ok(Redirect::to("/admin/program-office#members").into_response()),
+        Err(e) => {
+            let errors = problems(e)?;
+            let mut page = OfficeMembersPage::load(&s, &visitor).await?;
+            page.summary = errors.summary(&[("employee_id", "Employee id")]);
+            page.employee_id = form.employee_id;
+            page.errors = errors;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+    }
 }

@@ -21,6 +21,8 @@ crate::backends!(
     the_office_report_sets_programs_side_by_side_without_names_pairs_or_private_texts,
     a_sponsor_of_two_programs_sees_those_and_a_named_member_sees_every_program,
     a_leaders_commitments_are_in_their_export_gone_after_erasure_and_blanked_by_retention,
+    an_insight_becomes_a_commitment_from_the_insight_log_and_stays_linked_to_it,
+    an_administrator_names_and_removes_office_members_from_the_admin_page,
 );
 
 pub fn in_days(n: i64) -> String {
@@ -333,4 +335,41 @@ async fn a_leaders_commitments_are_in_their_export_gone_after_erasure_and_blanke
     let record = plab_app::erasure::erase(&app.store, None, "cli:operator", "L1").await.expect("erase");
     assert_eq!(record.counts["commitments"], 1, "{:?}", record.counts);
     assert!(app.store.commitments(plab_domain::PairId(app.pair1)).await.expect("commitments").is_empty());
+}
+
+async fn an_insight_becomes_a_commitment_from_the_insight_log_and_stays_linked_to_it(app: App) {
+    let l1 = app.login("l1@lab.test").await;
+    let body = json!({"kind": "action", "theme": "technology", "text": "tried the chat"}).to_string();
+    let (_, insight) = app.call("POST", &format!("/api/v1/pairs/{}/insights", app.pair1), Some(&l1), Some(body)).await;
+    let id = insight["id"].as_i64().expect("id");
+    let (cookie, csrf) = sign_in(&app, "l1@lab.test").await;
+    let log = send(&app, "GET", &format!("/pairs/{}/insights", app.pair1), Some(&cookie), None).await;
+    let link = format!("/pairs/{}/commitments?insight={id}", app.pair1);
+    assert!(log.html.contains(&link), "{}", log.html);
+    let page = send(&app, "GET", &link, Some(&cookie), None).await;
+    assert!(page.html.contains(&format!("name=\"insight\" value=\"{id}\"")), "{}", page.html);
+    let id_text = id.to_string();
+    let made = form(&[("csrf", &csrf), ("text", "try the chat at all-hands"), ("due_on", &in_days(14)), ("insight", &id_text)]);
+    let saved = send(&app, "POST", &format!("/pairs/{}/commitments", app.pair1), Some(&cookie), Some(&made)).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.html);
+    let (_, listed) = app.call("GET", &format!("/api/v1/pairs/{}/commitments", app.pair1), Some(&l1), None).await;
+    assert_eq!(listed[0]["insight"].as_i64(), Some(id), "{listed}");
+}
+
+async fn an_administrator_names_and_removes_office_members_from_the_admin_page(app: App) {
+    let (cookie, csrf) = sign_in(&app, "admin@ops.test").await;
+    let admin = send(&app, "GET", "/admin", Some(&cookie), None).await;
+    assert!(admin.html.contains("href=\"/admin/program-office\""), "a section of the admin page leads there");
+    let refused = send(&app, "POST", "/admin/program-office", Some(&cookie), Some(&form(&[("csrf", &csrf), ("employee_id", "NOBODY")]))).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.html.contains("id=\"employee_id-error\"") && refused.html.contains("value=\"NOBODY\""), "{}", refused.html);
+    let named = send(&app, "POST", "/admin/program-office", Some(&cookie), Some(&form(&[("csrf", &csrf), ("employee_id", "S")]))).await;
+    assert_eq!(named.status, StatusCode::SEE_OTHER);
+    let page = send(&app, "GET", "/admin/program-office", Some(&cookie), None).await;
+    assert!(page.html.contains("data-member=\"S\""), "{}", page.html);
+    let s = app.login("s@lab.test").await;
+    assert_eq!(app.call("GET", "/api/v1/office/report", Some(&s), None).await.0, StatusCode::OK);
+    let removed = send(&app, "POST", "/admin/program-office", Some(&cookie), Some(&form(&[("csrf", &csrf), ("remove", "S")]))).await;
+    assert_eq!(removed.status, StatusCode::SEE_OTHER);
+    assert_eq!(app.call("GET", "/api/v1/office/report", Some(&s), None).await.0, StatusCode::FORBIDDEN);
 }

@@ -355,6 +355,7 @@ async fn every_page_route_by_every_role_over_own_and_others_resources(app: App) 
         get(format!("/pairs/{pair1}/commitments"), PAGE,              [A, A, F, H, H, H, H, S]),
         get("/office", PAGE,                                          [F, F, F, F, F, F, F, S]),
         get("/office/report.csv", FILE,                               [F, F, F, F, F, F, F, S]),
+        get("/admin/program-office", PAGE,                            [F, F, F, F, F, F, A, S]),
         get(format!("/programs/{p}/close"), PAGE,                     [F, F, A, F, H, H, H, S]),
         get(format!("/programs/{b}/close"), PAGE,                     [H, H, H, H, A, F, H, S]),
 
@@ -465,6 +466,8 @@ async fn every_page_route_by_every_role_over_own_and_others_resources(app: App) 
             to(format!("/pairs/{pair1}/commitments#made")),                   [A, F, F, H, H, H, H, S]),
         post(format!("/commitments/{own_c}"), &[("state", "kept")],
             to(format!("/pairs/{pair1}/commitments#commitment-{own_c}")),     [A, F, F, H, H, H, H, S]),
+        post("/admin/program-office", &[("employee_id", "M3")], to("/admin/program-office#members"),
+                                                                              [F, F, F, F, F, F, A, S]),
         post("/admin/settings", &[("instance_name", "Lab")], to("/admin?saved=settings#settings"),
                                                                               [F, F, F, F, F, F, A, S]),
         post("/admin/links", &[("email", "m2@lab.test")], PAGE,       [F, F, F, F, F, F, A, S]),
