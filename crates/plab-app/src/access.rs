@@ -240,4 +240,46 @@ pub async fn concern_reader(store: &Store, actor: &Actor, program: ProgramId) ->
         return Ok(me);
     }
     Err(AppError::Forbidden("a concern is read only by the people outside the reporting lines it was sent to".into()))
+/// One leader's commitment, for that leader only (as for an entry of their
+/// insight log): the mentor and the sponsors see the pair but not this
+/// (403), anyone else does not see it (404).
+pub async fn leader_of_commitment(
+    store: &Store,
+    actor: &Actor,
+    id: plab_domain::commitment::CommitmentId,
+) -> Result<(plab_store::StoredCommitment, Pair), AppError> {
+    let c = store.commitment(id).await?;
+    let (p, _) = leader_of_pair(store, actor, c.pair).await.map_err(|e| match e {
+        AppError::NotFound { .. } => AppError::NotFound { what: "commitment", id: id.to_string() },
+        AppError::Forbidden(_) => AppError::Forbidden("only the Lead Learner who made a commitment changes it".into()),
+        other => other,
+    })?;
+    Ok((c, p))
+}
+
+/// Which programs a member of the program office reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OfficeScope {
+    /// Named by an administrator: every program.
+    All,
+    /// A sponsor of two or more programs: those programs.
+    Sponsored(Vec<ProgramId>),
+}
+
+/// The program office: people an administrator named, and everyone who
+/// sponsors two or more programs. Anyone else, administrators included: 403.
+pub async fn program_office(store: &Store, actor: &Actor) -> Result<OfficeScope, AppError> {
+    let refused = || AppError::Forbidden("only the program office reads the organisation's lab report".into());
+    let Some(me) = &actor.employee_id else { return Err(refused()) };
+    if store.is_office_member(me).await? {
+        return Ok(OfficeScope::All);
+    }
+    let sponsored: Vec<ProgramId> = store
+        .memberships(me)
+        .await?
+        .into_iter()
+        .filter(|(_, role, _)| *role == Role::Sponsor)
+        .map(|(program, _, _)| program)
+        .collect();
+    if sponsored.len() >= 2 { Ok(OfficeScope::Sponsored(sponsored)) } else { Err(refused()) }
 }

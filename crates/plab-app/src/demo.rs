@@ -9,6 +9,7 @@ use plab_store::{ProgramId, Store};
 
 mod cohorts;
 mod fit;
+mod commitments;
 mod history;
 mod protection;
 
@@ -375,6 +376,7 @@ pub async fn build(store: &Store, vault: &Vault, size: Size, password: &str) -> 
     history::build(store, vault, program, today, weeks, &mut rng).await?;
     fit::build(store, program).await?;
     protection::build(store, program, &password_hash, today, &mut rng).await?;
+    commitments::build(store, program, today).await?;
     let (next, reciprocal) = cohorts::build(store, program, today, &mut rng).await?;
     Ok(DemoSummary {
         program: program.0,

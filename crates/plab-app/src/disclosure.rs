@@ -31,6 +31,10 @@ pub enum Datum {
     UnsharedInsight,
     /// A partner's fit-check answer and its line (issue 23).
     FitAnswer,
+    /// A leader's commitment they have not shared with their mentor.
+    UnsharedCommitment,
+    /// A leader's commitment shared with their mentor (never with sponsors).
+    SharedCommitment,
     /// Who answered what inside any average or count of private answers.
     WhoAnsweredWhat,
     /// An answer to the close-out's exit question and its line: sponsors see counts.
@@ -89,6 +93,8 @@ pub const TABLE: &[Rule] = &[
     Rule { datum: Datum::SelfAssessmentAnswer, receivers: &[Author], channels: &[Page, Api, Download] },
     Rule { datum: Datum::UnsharedInsight, receivers: &[Author], channels: &[Page, Api] },
     Rule { datum: Datum::FitAnswer, receivers: &[Author], channels: &[Page, Api, Download] },
+    Rule { datum: Datum::UnsharedCommitment, receivers: &[Author], channels: &[Page, Api, Download] },
+    Rule { datum: Datum::SharedCommitment, receivers: &[Author, Partner], channels: &[Page, Api, Download] },
     Rule { datum: Datum::WhoAnsweredWhat, receivers: &[Author], channels: &[Page, Api, Download] },
     Rule { datum: Datum::ExitAnswer, receivers: &[Author], channels: &[Page, Api, Download] },
     // Only the sponsors it was routed to (outside the reporting chains of the
@@ -213,6 +219,8 @@ mod tests {
             Datum::SelfAssessmentAnswer,
             Datum::UnsharedInsight,
             Datum::FitAnswer,
+            Datum::UnsharedCommitment,
+            Datum::SharedCommitment,
             Datum::WhoAnsweredWhat,
             Datum::ExitAnswer,
             Datum::ConcernText,

@@ -74,6 +74,9 @@ pub struct Report {
     #[serde(default)]
     #[schema(value_type = Object)]
     pub mentor_outcomes: plab_domain::outcomes::MentorOutcomes,
+    /// The leaders' commitments, as counts only (issue 23).
+    #[serde(default)]
+    pub commitments: crate::commitments::CommitmentCounts,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, utoipa::ToSchema)]
@@ -291,6 +294,7 @@ pub async fn build(store: &Store, program: ProgramId, now: OffsetDateTime) -> Re
         fit_checks: crate::fit::checks(store, program).await?.len(),
         session_changes,
         mentor_outcomes,
+        commitments: crate::commitments::counts(store, program, Date::of_instant(now)).await?,
     })
 }
 

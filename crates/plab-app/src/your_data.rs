@@ -97,6 +97,7 @@ pub const SECTIONS: &[(&str, &str, &[&str])] = &[
     ("fit_answers", "Your fit-check answers", &["pair_id", "role", "answer", "comment", "answered_at"]),
     ("insights", "Your insights", &["insight_id", "pair_id", "kind", "theme", "body", "shared", "created_at"]),
     ("concerns", "Concerns you raised", &["concern_id", "program_id", "anonymous", "body", "raised_at"]),
+    ("commitments", "Your commitments", &["commitment_id", "pair_id", "body", "due_on", "state", "shared", "created_at"]),
     ("mail", "E-mail sent to you", &["id", "created_at", "kind", "subject", "status", "sent_at", "body"]),
     ("audit", "The audit log's entries about you or by you", &["id", "at", "actor", "action", "subject", "detail"]),
 ];
@@ -204,6 +205,7 @@ async fn assemble(
             "fit_answers",
             "insights",
             "concerns",
+            "commitments",
         ] {
             doc.insert(key.into(), json!([]));
         }
@@ -260,6 +262,7 @@ async fn assemble(
     doc.insert("fit_answers".into(), list(store.export_fit_answers(id).await?));
     doc.insert("insights".into(), list(store.export_insights(id).await?));
     doc.insert("concerns".into(), list(store.export_concerns(id).await?));
+    doc.insert("commitments".into(), list(store.export_commitments(id).await?));
     doc.insert("mail".into(), list(mail(store, vault, &emails).await?));
     doc.insert("audit".into(), list(store.export_audit(&names, &pair_subjects).await?));
     Ok(Value::Object(doc))

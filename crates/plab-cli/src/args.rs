@@ -89,6 +89,9 @@ pub enum Command {
     /// One person's data: everything held about them.
     #[command(subcommand)]
     Person(PersonCmd),
+    /// The program office: people named to read the organisation's lab report.
+    #[command(subcommand)]
+    Office(OfficeCmd),
     /// Sponsor and admin actions, newest first (never the content of notes);
     /// `plab audit verify` checks that no entry was changed, removed or inserted.
     Audit(AuditArgs),
@@ -123,6 +126,25 @@ pub enum AuditCmd {
     /// Walk the whole log: exit 0 when every entry is as written and in its
     /// place, 1 naming the first entry that was changed, removed or inserted.
     Verify {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum OfficeCmd {
+    /// Name a person of the directory to the program office (every program).
+    Add {
+        #[arg(long, value_name = "ID")]
+        employee_id: String,
+    },
+    /// Remove a named person from the program office.
+    Remove {
+        #[arg(long, value_name = "ID")]
+        employee_id: String,
+    },
+    /// The people named to the program office.
+    List {
         #[arg(long)]
         json: bool,
     },

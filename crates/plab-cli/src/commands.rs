@@ -53,6 +53,7 @@ async fn with_store(db: &str, command: Command) -> Result<(), Failure> {
         Command::User(cmd) => crate::user::user(&store, cmd).await,
         Command::Audit(args) => audit(&store, args).await,
         Command::Person(cmd) => crate::person::person_cmd(&store, cmd).await,
+        Command::Office(cmd) => crate::office::office_cmd(&store, cmd).await,
         Command::Retention(crate::args::RetentionCmd::Run { as_of, dry_run, json }) => {
             crate::retention::run(&store, as_of.as_deref(), dry_run, json).await
         }

@@ -7,6 +7,7 @@ mod args;
 mod backup;
 mod commands;
 mod life;
+mod office;
 mod output;
 mod pairing;
 mod person;

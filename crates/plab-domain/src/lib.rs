@@ -6,6 +6,7 @@
 pub mod asymmetry;
 pub mod charter;
 pub mod checkin;
+pub mod commitment;
 pub mod coach;
 pub mod concern;
 pub mod date;

@@ -80,6 +80,8 @@ const TOUCHED: &[&str] = &[
     "self_assessments",
     "exit_answers",
     "fit_answers",
+    "commitments",
+    "program_office",
     "insights",
     "concern_recipients",
     "concerns",
@@ -106,6 +108,8 @@ const KINDS: &[(&str, &str)] = &[
     ("self_assessments", "DELETE FROM self_assessments WHERE employee_id = $1"),
     ("exit_answers", "DELETE FROM exit_answers WHERE employee_id = $1"),
     ("fit_answers", "DELETE FROM fit_answers WHERE employee_id = $1"),
+    ("commitments", "DELETE FROM commitments WHERE leader_id = $1"),
+    ("program_office", "DELETE FROM program_office WHERE employee_id = $1"),
     ("insights", "DELETE FROM insights WHERE author_id = $1"),
     // Their concerns' routes first (and any route to them), then the concerns.
     (

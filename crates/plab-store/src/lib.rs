@@ -9,6 +9,7 @@ mod audit;
 mod backup;
 mod cache;
 mod concerns;
+mod commitments;
 mod erasure;
 mod fit;
 mod key_rotation;
@@ -43,6 +44,7 @@ pub use backup::{
 };
 pub use cache::Revision;
 pub use concerns::{RoutedAs, StoredConcern};
+pub use commitments::{Lineage, OfficeMember, RoleRetention, StoredCommitment};
 pub use erasure::{ERASED_NAME, Erasure, ErasurePreview, ErasureRequest, erased_address, is_erased_address};
 pub use fit::StoredFit;
 pub use key_rotation::Resealed;

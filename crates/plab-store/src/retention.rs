@@ -17,13 +17,14 @@ pub struct Closure {
 }
 
 /// The kinds of private data retention destroys, in the order reports list them.
-pub const PRIVATE_KINDS: [&str; 9] = [
+pub const PRIVATE_KINDS: [&str; 10] = [
     "notes",
     "homework",
     "pulse_answers",
     "checkins",
     "self_assessments",
     "insights",
+    "commitments",
     "answer_totals",
     "exit_answers",
     "fit_answers",
@@ -46,13 +47,15 @@ fn statements(kind: &str) -> (String, String) {
         "fit_answers" => ("fit_answers", format!("pair_id IN ({PAIRS})")),
         "insights" => ("insights", format!("body <> '' AND pair_id IN ({PAIRS})")),
         "exit_answers" => ("exit_answers", "program_id = $1".to_owned()),
+        // Like insights: the report counts commitments, so only their text goes.
+        "commitments" => ("commitments", "body <> '' AND program_id = $1".to_owned()),
         // Each person's answer totals behind a released average: the average
         // itself (released_averages) stays, as the report showed it.
         _ => ("released_average_basis", "program_id = $1".to_owned()),
     };
     let count = format!("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM {table} WHERE {filter}");
-    let destroy = if kind == "insights" {
-        format!("UPDATE insights SET body = '' WHERE {filter}")
+    let destroy = if kind == "insights" || kind == "commitments" {
+        format!("UPDATE {table} SET body = '' WHERE {filter}")
     } else {
         format!("DELETE FROM {table} WHERE {filter}")
     };

@@ -481,6 +481,31 @@ impl Store {
         )
     }
 
+    /// The commitments the person made as a leader, shared or not.
+    pub async fn export_commitments(&self, employee_id: &str) -> Result<Vec<Record>> {
+        let rows = sqlx::query(
+            "SELECT id AS commitment_id, pair_id, insight_id, body, due_on, state, shared, created_at, updated_at \
+             FROM commitments WHERE leader_id = $1 ORDER BY id",
+        )
+        .bind(employee_id)
+        .fetch_all(&self.pool)
+        .await?;
+        records(
+            &rows,
+            &[
+                ("commitment_id", Int),
+                ("pair_id", Int),
+                ("insight_id", OptInt),
+                ("body", Text),
+                ("due_on", Text),
+                ("state", Text),
+                ("shared", Flag),
+                ("created_at", Text),
+                ("updated_at", Text),
+            ],
+        )
+    }
+
     /// The messages addressed to any of `emails`, still sealed.
     pub async fn export_mail(&self, emails: &[String]) -> Result<Vec<SealedMail>> {
         let mut out = Vec::new();

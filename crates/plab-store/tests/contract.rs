@@ -34,6 +34,8 @@ macro_rules! contract {
 }
 
 contract!(
+    commitments_are_kept_per_pair_and_an_insights_deletion_leaves_its_commitment,
+    program_office_members_are_named_once_and_removed,
     a_session_said_not_to_have_happened_is_missed_and_leaves_planned_for_good,
     the_session_timer_is_replaced_only_as_its_presser_read_it,
     a_follow_up_is_kept_per_pair_and_signal,
@@ -1385,4 +1387,45 @@ async fn a_fit_answer_is_replaced_by_its_partner_and_only_not_fit_on_an_open_pai
     store.save_fit_answer(pair, "pm", Role::Mentor, FitAnswer::NotFit, None).await.expect("again");
     store.end_pair(pair, "2031-01-15", "not a fit", &[]).await.expect("end");
     assert!(store.pairs_needing_fit_check(program).await.expect("checks").is_empty());
+async fn commitments_are_kept_per_pair_and_an_insights_deletion_leaves_its_commitment(db: &TestDb) {
+    use plab_domain::Theme;
+    use plab_domain::commitment::{CommitmentState, NewCommitment};
+    use plab_domain::insight::{InsightKind, NewInsight};
+    let store = seeded(db).await;
+    let (program, pair) = approved_pair(&store).await;
+    let insight = NewInsight { kind: InsightKind::Decision, theme: Theme::Technology, text: "x".into(), session: None, shared: false };
+    let from = store.add_insight(pair, "vp", &insight).await.expect("insight");
+    let due = Date::parse("2027-01-15").expect("date");
+    let new = NewCommitment { text: "try the team channel".into(), due_on: due, shared: false };
+    let id = store.add_commitment(pair, program, "vp", Some(from), &new).await.expect("add");
+    let stored = store.commitment(id).await.expect("read");
+    assert_eq!(
+        (stored.pair, stored.program, stored.leader_id.as_str(), stored.insight, stored.due_on, stored.state, stored.shared),
+        (pair, program, "vp", Some(from), due, CommitmentState::Open, false)
+    );
+    store.set_commitment(id, CommitmentState::Kept, true).await.expect("kept");
+    let kept = store.commitment(id).await.expect("read");
+    assert_eq!((kept.state, kept.shared), (CommitmentState::Kept, true));
+    assert_eq!(store.commitment_states(program).await.expect("states"), vec![(CommitmentState::Kept, due)]);
+    // The leader deletes the insight it came from: the commitment stays, without it.
+    store.delete_insight(from).await.expect("delete insight");
+    assert_eq!(store.commitment(id).await.expect("read").insight, None);
+    assert_eq!(store.commitments(pair).await.expect("list").len(), 1);
+    assert!(matches!(
+        store.set_commitment(plab_domain::commitment::CommitmentId(id.0 + 100), CommitmentState::Kept, false).await,
+        Err(StoreError::NotFound { .. })
+    ));
+}
+
+async fn program_office_members_are_named_once_and_removed(db: &TestDb) {
+    let store = seeded(db).await;
+    store.add_office_member("vp", "admin@x.test").await.expect("named");
+    store.add_office_member("vp", "someone else").await.expect("again");
+    let members = store.office_members().await.expect("members");
+    assert_eq!(members.len(), 1);
+    assert_eq!((members[0].employee_id.as_str(), members[0].named_by.as_str()), ("vp", "admin@x.test"));
+    assert!(store.is_office_member("vp").await.expect("member"));
+    assert!(store.remove_office_member("vp").await.expect("removed"));
+    assert!(!store.remove_office_member("vp").await.expect("not again"));
+    assert!(!store.is_office_member("vp").await.expect("member"));
 }

@@ -13,11 +13,13 @@ pub(crate) mod account;
 pub(crate) mod admin;
 pub(crate) mod audit;
 pub(crate) mod concerns;
+pub(crate) mod commitments;
 pub(crate) mod erasure;
 pub(crate) mod fit;
 pub(crate) mod health;
 pub(crate) mod life;
 pub(crate) mod measure;
+pub(crate) mod office;
 pub(crate) mod pairing;
 pub(crate) mod pairs;
 pub(crate) mod perspectives;
@@ -50,6 +52,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(life::routes())
         .merge(fit::routes())
         .merge(concerns::routes())
+        .merge(commitments::routes())
+        .merge(office::routes())
 }
 
 /// `Json` whose rejections (broken JSON, wrong fields, too large) are 4xx JSON errors.

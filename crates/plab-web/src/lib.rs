@@ -12,6 +12,7 @@ mod client;
 mod error;
 mod headers;
 mod log;
+mod office_charts;
 mod openapi;
 mod pages;
 mod scim;

@@ -87,6 +87,10 @@ pub fn figures(r: &Report) -> Vec<Figure> {
         tally("questions.strong", "Research questions: strong", r.questions.strong),
         tally("questions.fair", "Research questions: fair", r.questions.fair),
         tally("questions.weak", "Research questions: weak", r.questions.weak),
+        tally("commitments.made", "Commitments made by leaders", r.commitments.made),
+        tally("commitments.kept", "Commitments kept", r.commitments.kept),
+        tally("commitments.dropped", "Commitments dropped", r.commitments.dropped),
+        tally("commitments.overdue", "Commitments open past their day", r.commitments.overdue),
     ]);
     for (theme, n) in &r.question_themes {
         out.push(detail(format!("question_themes.{theme}"), format!("Questions on {theme}"), n.to_string()));

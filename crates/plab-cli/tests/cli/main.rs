@@ -31,6 +31,7 @@ mod commands;
 mod erasure;
 mod life;
 mod mail;
+mod office;
 mod person;
 mod retention;
 mod roles;

@@ -31,6 +31,7 @@ mod home;
 mod life;
 mod import;
 mod measure;
+mod office;
 mod pair;
 mod pairing;
 mod participant;
@@ -99,6 +100,7 @@ pub fn routes() -> Router<AppState> {
         .merge(your_data::routes())
         .merge(life::routes())
         .merge(fit::routes())
+        .merge(office::routes())
 }
 
 /// A page's failure: back to sign-in, or an error page with its status.

@@ -111,6 +111,18 @@ async fn plant(app: &App, datum: Datum, sessions: &[i64], insight_ids: &mut Vec<
             let (status, saved) = app.call("POST", &uri, Some(&leader), Some(body)).await;
             assert_eq!(status, StatusCode::CREATED, "{saved}");
             r#""from":"L1""#.into()
+        Datum::UnsharedCommitment | Datum::SharedCommitment => {
+            let (marker, shared) = match datum {
+                Datum::SharedCommitment => ("zqxsharedcommitmentmark", true),
+                _ => ("zqxcommitmentmark", false),
+            };
+            let due = plab_domain::Date::of_instant(OffsetDateTime::now_utc()).plus_days(30).to_string();
+            let body = json!({"text": format!("{marker}: I will try the channel"), "due_on": due, "shared": shared});
+            let (status, saved) = app
+                .call("POST", &format!("/api/v1/pairs/{pair}/commitments"), Some(&leader), Some(body.to_string()))
+                .await;
+            assert_eq!(status, StatusCode::CREATED, "{saved}");
+            marker.into()
         }
         // One person's answer inside an aggregate is not a text to look for:
         // the group-size and "never the reader's own answers" tests prove it.

@@ -42,6 +42,7 @@ mod home;
 mod invitations;
 mod life;
 mod mail;
+mod office;
 mod measure;
 mod mentor_outcomes;
 mod page_matrix;

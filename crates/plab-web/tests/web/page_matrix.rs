@@ -283,6 +283,7 @@ async fn every_page_route_by_every_role_over_own_and_others_resources(app: App) 
     let (own_s, other_s) = sessions(&app).await;
     let (p, b, pair1, pair2) = (app.program, app.program + 1, app.pair1, app.pair2);
     let (own_i, other_i) = insights(&app).await;
+    let (own_c, due) = (crate::office::commitment_of_l1(&app, "try the channel", false).await, crate::office::in_days(9));
     let link = plab_app::accounts::issue_password_link(&app.store, "newcomer@lab.test", "cli:operator", EVERYONE)
         .await
         .expect("link");
@@ -356,6 +357,10 @@ async fn every_page_route_by_every_role_over_own_and_others_resources(app: App) 
         get(format!("/pairs/{pair1}/insights"), PAGE,                 [A, F, F, H, H, H, H, S]),
         get(format!("/insights/{own_i}"), PAGE,                       [A, F, F, H, H, H, H, S]),
         get(format!("/insights/{other_i}"), PAGE,                     [H, H, F, A, H, H, H, S]),
+        get(format!("/pairs/{pair1}/commitments"), PAGE,              [A, A, F, H, H, H, H, S]),
+        get("/office", PAGE,                                          [F, F, F, F, F, F, F, S]),
+        get("/office/report.csv", FILE,                               [F, F, F, F, F, F, F, S]),
+        get("/admin/program-office", PAGE,                            [F, F, F, F, F, F, A, S]),
         get(format!("/programs/{p}/close"), PAGE,                     [F, F, A, F, H, H, H, S]),
         get(format!("/programs/{b}/close"), PAGE,                     [H, H, H, H, A, F, H, S]),
 
@@ -470,6 +475,12 @@ async fn every_page_route_by_every_role_over_own_and_others_resources(app: App) 
             to(format!("/pairs/{pair1}/insights#insight-{own_i}")),           [A, F, F, H, H, H, H, S]),
         post(format!("/insights/{other_i}/delete"), &[], to(format!("/pairs/{pair2}/insights#log")),
                                                                               [H, H, F, A, H, H, H, S]),
+        post(format!("/pairs/{pair1}/commitments"), &[("text", "try the chat"), ("due_on", &due)],
+            to(format!("/pairs/{pair1}/commitments#made")),                   [A, F, F, H, H, H, H, S]),
+        post(format!("/commitments/{own_c}"), &[("state", "kept")],
+            to(format!("/pairs/{pair1}/commitments#commitment-{own_c}")),     [A, F, F, H, H, H, H, S]),
+        post("/admin/program-office", &[("employee_id", "M3")], to("/admin/program-office#members"),
+                                                                              [F, F, F, F, F, F, A, S]),
         post("/admin/settings", &[("instance_name", "Lab")], to("/admin?saved=settings#settings"),
                                                                               [F, F, F, F, F, F, A, S]),
         post("/admin/links", &[("email", "m2@lab.test")], PAGE,       [F, F, F, F, F, F, A, S]),

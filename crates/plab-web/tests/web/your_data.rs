@@ -10,7 +10,8 @@ use plab_domain::ProgramId;
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
-const KEYS: [&str; 18] = [
+const KEYS: [&str; 19] = [
+    "commitments",
     "format",
     "exported_at",
     "person",
