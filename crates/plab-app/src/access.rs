@@ -169,8 +169,9 @@ pub async fn reader_of_program(store: &Store, actor: &Actor, program: ProgramId)
     member_of_program(store, actor, program).await.map(|_| ())
 }
 
-/// A leader or mentor of the program (the closing questions are theirs):
-/// their employee id and that role. Sponsors are refused (403).
+/// A leader or mentor of the program (the closing questions and concerns
+/// are theirs): their employee id and that role. Sponsors are refused (403),
+/// anyone else does not see the program (404).
 pub async fn participant_of_program(
     store: &Store,
     actor: &Actor,
@@ -179,7 +180,7 @@ pub async fn participant_of_program(
     let (me, roles) = member_of_program(store, actor, program).await?;
     match roles.into_iter().find(|r| *r != Role::Sponsor) {
         Some(role) => Ok((me, role)),
-        None => Err(AppError::Forbidden(format!("only the leaders and mentors of program {program} answer this"))),
+        None => Err(AppError::Forbidden(format!("only the leaders and mentors of program {program} do this"))),
     }
 }
 
@@ -211,20 +212,6 @@ async fn organiser(store: &Store, actor: &Actor, doing: &str) -> Result<(), AppE
     Err(AppError::Forbidden(format!("only administrators and sponsors {doing}")))
 }
 
-/// A leader or mentor of the program (who may raise a concern about their
-/// pairing): their employee id and that role. A sponsor: 403; anyone else 404.
-pub async fn participant_of_program(
-    store: &Store,
-    actor: &Actor,
-    program: ProgramId,
-) -> Result<(String, Role), AppError> {
-    let (me, roles) = member_of_program(store, actor, program).await?;
-    let role = [Role::Leader, Role::Mentor].into_iter().find(|r| roles.contains(r)).ok_or_else(|| {
-        AppError::Forbidden(format!("only the leaders and mentors of program {program} raise concerns here"))
-    })?;
-    Ok((me, role))
-}
-
 /// Who reads a program's concerns: anyone a concern of the program was
 /// routed to (a sponsor, or the administrators' named contact, enrolled or
 /// not), and the program's sponsors (who then read only those routed to
@@ -240,6 +227,8 @@ pub async fn concern_reader(store: &Store, actor: &Actor, program: ProgramId) ->
         return Ok(me);
     }
     Err(AppError::Forbidden("a concern is read only by the people outside the reporting lines it was sent to".into()))
+}
+
 /// One leader's commitment, for that leader only (as for an entry of their
 /// insight log): the mentor and the sponsors see the pair but not this
 /// (403), anyone else does not see it (404).

@@ -96,11 +96,12 @@ pub const TABLE: &[Rule] = &[
     Rule { datum: Datum::UnsharedCommitment, receivers: &[Author], channels: &[Page, Api, Download] },
     Rule { datum: Datum::SharedCommitment, receivers: &[Author, Partner], channels: &[Page, Api, Download] },
     Rule { datum: Datum::WhoAnsweredWhat, receivers: &[Author], channels: &[Page, Api, Download] },
-    Rule { datum: Datum::ExitAnswer, receivers: &[Author], channels: &[Page, Api, Download] },
     // Only the sponsors it was routed to (outside the reporting chains of the
     // author and their partners), or the named contact; never the partner.
     Rule { datum: Datum::ConcernText, receivers: &[Author, Sponsor], channels: &[Page, Api, Download] },
     Rule { datum: Datum::AnonymousRaiser, receivers: &[Author], channels: &[Page, Api, Download] },
+    // Last: the adversary matrix plants it last, as it begins the close-out.
+    Rule { datum: Datum::ExitAnswer, receivers: &[Author], channels: &[Page, Api, Download] },
 ];
 
 /// Whether `receiver` may be given `datum` at all.

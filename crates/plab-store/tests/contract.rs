@@ -1387,6 +1387,8 @@ async fn a_fit_answer_is_replaced_by_its_partner_and_only_not_fit_on_an_open_pai
     store.save_fit_answer(pair, "pm", Role::Mentor, FitAnswer::NotFit, None).await.expect("again");
     store.end_pair(pair, "2031-01-15", "not a fit", &[]).await.expect("end");
     assert!(store.pairs_needing_fit_check(program).await.expect("checks").is_empty());
+}
+
 async fn commitments_are_kept_per_pair_and_an_insights_deletion_leaves_its_commitment(db: &TestDb) {
     use plab_domain::Theme;
     use plab_domain::commitment::{CommitmentState, NewCommitment};

@@ -95,6 +95,7 @@ async fn plant(app: &App, datum: Datum, sessions: &[i64], insight_ids: &mut Vec<
                 app.call("PUT", &format!("/api/v1/pairs/{pair}/fit"), Some(&leader), Some(body)).await;
             assert_eq!(status, StatusCode::OK, "{saved}");
             "zqxfitmark".into()
+        }
         // A concern reaches only the sponsors outside both partners' chains
         // (here every sponsor: `concerns.rs` proves the chains), never M1.
         Datum::ConcernText => {
@@ -111,6 +112,7 @@ async fn plant(app: &App, datum: Datum, sessions: &[i64], insight_ids: &mut Vec<
             let (status, saved) = app.call("POST", &uri, Some(&leader), Some(body)).await;
             assert_eq!(status, StatusCode::CREATED, "{saved}");
             r#""from":"L1""#.into()
+        }
         Datum::UnsharedCommitment | Datum::SharedCommitment => {
             let (marker, shared) = match datum {
                 Datum::SharedCommitment => ("zqxsharedcommitmentmark", true),
