@@ -96,6 +96,7 @@ contract!(
     accounts_are_paged_and_found_by_email_name_or_employee_id,
 );
 
+#[path = "contract/life.rs"]
 mod life;
 
 fn person(id: &str, manager: Option<&str>, level: i32) -> Person {
