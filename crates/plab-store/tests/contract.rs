@@ -99,6 +99,7 @@ contract!(
     a_fit_answer_is_replaced_by_its_partner_and_only_not_fit_on_an_open_pair_needs_a_check,
 );
 
+#[path = "contract/life.rs"]
 mod life;
 
 fn person(id: &str, manager: Option<&str>, level: i32) -> Person {
