@@ -115,6 +115,13 @@ pub async fn my_pairs(
                 });
             }
         }
+        // The fit check, once the first session is held, until answered.
+        if last_held.is_some() && store.own_fit_answer(pair.id, me).await?.is_none() {
+            todo.push(Todo {
+                text: "Say whether your pairing fits your research question (only you read it)".into(),
+                href: format!("/pairs/{}#fit", pair.id),
+            });
+        }
         if !pair.is_open() {
             // An ended pair stays readable from the home; nothing more is asked of it.
             todo.clear();

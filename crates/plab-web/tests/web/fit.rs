@@ -319,6 +319,8 @@ async fn a_refused_fit_form_comes_back_with_the_error_beside_its_field_and_the_i
     let none = send(&app, "POST", &uri, Some(&cookie), Some(&form(&[("csrf", &csrf), ("comment", "hm")]))).await;
     assert_eq!(none.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(none.html.contains("id=\"fit-error\""), "{}", none.html);
+    let home = send(&app, "GET", "/home", Some(&cookie), None).await;
+    assert!(home.html.contains("Say whether your pairing fits your research question"), "a step on the home");
     let saved = send(
         &app,
         "POST",
@@ -327,6 +329,8 @@ async fn a_refused_fit_form_comes_back_with_the_error_beside_its_field_and_the_i
         Some(&form(&[("csrf", &csrf), ("fit", "fit"), ("comment", "good start")])),
     )
     .await;
+    let home = send(&app, "GET", "/home", Some(&cookie), None).await;
+    assert!(!home.html.contains("Say whether your pairing fits"), "answered: no longer asked");
     assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.html);
     let page = send(&app, "GET", &format!("/pairs/{}", app.pair1), Some(&cookie), None).await;
     assert!(
