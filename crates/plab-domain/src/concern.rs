@@ -55,7 +55,7 @@ impl<'a> OrgChart<'a> {
 
     /// Whether `a` and `b` are the same person or one is above the other, at any distance.
     pub fn in_chain(&self, a: &str, b: &str) -> bool {
-        a == b || self.managers(a).iter().any(|m| *m == b) || self.managers(b).iter().any(|m| *m == a)
+        a == b || self.managers(a).into_iter().any(|m| m == b) || self.managers(b).into_iter().any(|m| m == a)
     }
 }
 
