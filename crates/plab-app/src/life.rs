@@ -333,7 +333,9 @@ async fn next_cohort(store: &Store, program: ProgramId, input: &NextCohort, by: 
     let name = ProgramName::parse(&input.name).map_err(|e| problems.push(Problem::from(e))).ok();
     let starts_on = Date::parse(input.starts_on.trim())
         .map_err(|e| {
-            problems.push(Problem::new(format!("'{}' is not a day: {e}; use YYYY-MM-DD", input.starts_on)).field("starts_on"))
+            problems.push(
+                Problem::new(format!("'{}' is not a day: {e}; use YYYY-MM-DD", input.starts_on)).field("starts_on"),
+            )
         })
         .ok();
     let sessions = input.sessions.unwrap_or(life::RECIPROCAL_SESSIONS);
@@ -366,7 +368,8 @@ async fn next_cohort(store: &Store, program: ProgramId, input: &NextCohort, by: 
                         .at((*id).to_owned()),
                 );
             } else if left.contains(*id) {
-                problems.push(Problem::new(format!("{id} has left the organisation")).field("enrol").at((*id).to_owned()));
+                problems
+                    .push(Problem::new(format!("{id} has left the organisation")).field("enrol").at((*id).to_owned()));
             }
         }
     }

@@ -46,7 +46,8 @@ pub(crate) async fn next_cohort(
     json: bool,
 ) -> Result<(), Failure> {
     let program = programs::parse_id(program)?;
-    let input = NextCohort { name: name.to_owned(), starts_on: starts_on.to_owned(), reciprocal, ..NextCohort::default() };
+    let input =
+        NextCohort { name: name.to_owned(), starts_on: starts_on.to_owned(), reciprocal, ..NextCohort::default() };
     let id = life::start_next_cohort_as_operator(store, program, &input, &cli_actor()).await?;
     if json {
         return print_json(&serde_json::json!({ "id": id.0 }));

@@ -178,7 +178,12 @@ const RECIPROCAL_HOUR: [(&str, u32, &str, &str); 4] = [
         "leader",
         "The leader leads: show how the decisions behind the junior's topic are made, what you weigh and who you ask. The junior asks and listens.",
     ),
-    ("Junior's Reflection", 15, "mentor", "The junior says what surprised them and what they will try in their own work."),
+    (
+        "Junior's Reflection",
+        15,
+        "mentor",
+        "The junior says what surprised them and what they will try in their own work.",
+    ),
     ("Next Steps", 5, "both", "Agree one thing the junior tries, reads or watches before the next session."),
 ];
 
@@ -274,11 +279,12 @@ impl ExitChoice {
     /// for the next cohort in that same role.
     pub fn continues_as(self, role: crate::program::Role) -> bool {
         use crate::program::Role;
-        match (self, role) {
-            (ExitChoice::EitherRole, Role::Leader | Role::Mentor) => true,
-            (ExitChoice::AsMentor, Role::Mentor) | (ExitChoice::AsLeader, Role::Leader) => true,
-            _ => false,
-        }
+        matches!(
+            (self, role),
+            (ExitChoice::EitherRole, Role::Leader | Role::Mentor)
+                | (ExitChoice::AsMentor, Role::Mentor)
+                | (ExitChoice::AsLeader, Role::Leader)
+        )
     }
 }
 
@@ -343,7 +349,8 @@ mod tests {
 
     #[test]
     fn a_closed_program_allows_nothing_but_a_next_cohort() {
-        for action in [A::Enrol, A::Pair, A::PlanSessions, A::PrivateWrites, A::ClosingItems, A::BeginCloseOut, A::Close]
+        for action in
+            [A::Enrol, A::Pair, A::PlanSessions, A::PrivateWrites, A::ClosingItems, A::BeginCloseOut, A::Close]
         {
             assert!(!allows(ProgramState::Closed, action), "{action:?}");
         }
@@ -402,7 +409,7 @@ mod tests {
     #[test]
     fn exit_choices_parse_and_tell_who_continues_in_which_role() {
         assert_eq!(ExitChoice::parse("either_role"), Ok(ExitChoice::EitherRole));
-        assert_eq!(ExitChoice::parse("maybe").unwrap_err().field, "choice");
+        assert_eq!(ExitChoice::parse("maybe").expect_err("refused").field, "choice");
         assert!(ExitChoice::AsMentor.continues_as(Role::Mentor));
         assert!(!ExitChoice::AsMentor.continues_as(Role::Leader));
         assert!(ExitChoice::EitherRole.continues_as(Role::Leader));
@@ -414,6 +421,6 @@ mod tests {
     fn an_exit_comment_is_optional_and_bounded() {
         assert_eq!(exit_comment(Some("  ")), Ok(None));
         assert_eq!(exit_comment(Some(" more time ")), Ok(Some("more time".into())));
-        assert_eq!(exit_comment(Some(&"x".repeat(501))).unwrap_err().field, "comment");
+        assert_eq!(exit_comment(Some(&"x".repeat(501))).expect_err("refused").field, "comment");
     }
 }

@@ -20,7 +20,8 @@ fn a_program_is_shown_closed_out_and_its_next_cohort_started_from_the_command_li
     let early = plab.run(&["program", "close-out", "--program", &program]);
     assert_eq!(early.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&early.stderr).contains("only while the program is running"));
-    let early = plab.run(&["program", "next-cohort", "--program", &program, "--name", "Summer", "--starts-on", "2029-06-01"]);
+    let early =
+        plab.run(&["program", "next-cohort", "--program", &program, "--name", "Summer", "--starts-on", "2029-06-01"]);
     assert_eq!(early.status.code(), Some(2));
     plab.ok(&["program", "close", "--program", &program]);
     let started = plab.json(&[

@@ -44,8 +44,7 @@ async fn a_programs_whole_life_from_draft_to_its_next_cohort_and_reciprocal_phas
     assert_eq!((shown["state"].as_str(), shown["kind"].as_str()), (Some("draft"), Some("standard")), "{shown}");
     // Enrolling: participants, no pair yet.
     let enrol = json!({"role": "leader", "employee_ids": ["L3"]}).to_string();
-    let (status, body) =
-        app.call("POST", &format!("/api/v1/programs/{c}/enrolments"), Some(&s), Some(enrol)).await;
+    let (status, body) = app.call("POST", &format!("/api/v1/programs/{c}/enrolments"), Some(&s), Some(enrol)).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(state_of(&app, &s, c).await["state"], "enrolling");
     // Running: program A has approved pairs.
@@ -74,17 +73,20 @@ async fn a_programs_whole_life_from_draft_to_its_next_cohort_and_reciprocal_phas
     assert_error_json(status, &moved, StatusCode::CONFLICT);
     assert!(moved["error"]["message"].as_str().unwrap_or_default().contains("no longer planned"), "{moved}");
     // Each participant answers the exit question; L1 also the closing self-assessment.
-    for (who, choice) in
-        [("m1@lab.test", "as_mentor"), ("l1@lab.test", "either_role"), ("l2@lab.test", "not_now"), ("m2@lab.test", "as_leader")]
-    {
+    for (who, choice) in [
+        ("m1@lab.test", "as_mentor"),
+        ("l1@lab.test", "either_role"),
+        ("l2@lab.test", "not_now"),
+        ("m2@lab.test", "as_leader"),
+    ] {
         let (status, mine) = put_exit(&app, who, choice).await;
         assert_eq!(status, StatusCode::OK, "{who}: {mine}");
         assert_eq!(mine["choice"], choice);
     }
-    let answers = json!({"answers": {"digital_fluency": 4, "empathy_employees": 4, "empathy_customers": 3}}).to_string();
-    let (status, body) = app
-        .call("PUT", &format!("/api/v1/programs/{a}/me/self-assessment/closing"), Some(&l1), Some(answers))
-        .await;
+    let answers =
+        json!({"answers": {"digital_fluency": 4, "empathy_employees": 4, "empathy_customers": 3}}).to_string();
+    let (status, body) =
+        app.call("PUT", &format!("/api/v1/programs/{a}/me/self-assessment/closing"), Some(&l1), Some(answers)).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     // The sponsor sees counts, never who answered what; below the group size (5) no split.
     let (status, progress) = app.call("GET", &format!("/api/v1/programs/{a}/close-out"), Some(&s), None).await;
@@ -155,16 +157,13 @@ async fn a_programs_whole_life_from_draft_to_its_next_cohort_and_reciprocal_phas
         enrolled,
         [("L1".to_owned(), Role::Leader), ("M1".to_owned(), Role::Mentor), ("S".to_owned(), Role::Sponsor)]
     );
-    let (source, copy) = (
-        app.store.program(ProgramId(a)).await.expect("a"),
-        app.store.program(ProgramId(n)).await.expect("n"),
-    );
+    let (source, copy) =
+        (app.store.program(ProgramId(a)).await.expect("a"), app.store.program(ProgramId(n)).await.expect("n"));
     assert_eq!(copy.settings, source.settings, "settings copied");
 
     // The reciprocal phase: the same two people, three sessions, roles kept.
     let phase = json!({"name": "A, reciprocal phase", "starts_on": day_after(90), "reciprocal": true}).to_string();
-    let (status, started) =
-        app.call("POST", &format!("/api/v1/programs/{a}/next-cohort"), Some(&s), Some(phase)).await;
+    let (status, started) = app.call("POST", &format!("/api/v1/programs/{a}/next-cohort"), Some(&s), Some(phase)).await;
     assert_eq!(status, StatusCode::CREATED, "{started}");
     let r = started["id"].as_i64().expect("id");
     let shown = state_of(&app, &l1, r).await;
@@ -183,7 +182,8 @@ async fn a_programs_whole_life_from_draft_to_its_next_cohort_and_reciprocal_phas
     let sessions = activate(&app, again, "l1@lab.test", "m1@lab.test").await;
     assert_eq!(sessions.len(), 3, "the phase's own number of sessions");
     let (cookie, _) = crate::common::browser::sign_in(&app, "l1@lab.test").await;
-    let page = crate::common::browser::send(&app, "GET", &format!("/sessions/{}", sessions[0]), Some(&cookie), None).await;
+    let page =
+        crate::common::browser::send(&app, "GET", &format!("/sessions/{}", sessions[0]), Some(&cookie), None).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.html.contains("s Lab</strong> · 30 min · led by leader"), "{}", page.html);
     assert!(page.html.contains("The junior asks and listens"), "the reciprocal agenda's words");
@@ -197,7 +197,8 @@ async fn the_close_out_mails_each_participant_a_notice_with_nothing_private(app:
     let status = mail::status(&app.store, &app.state.post).await.expect("status");
     assert_eq!(status.outbox.pending, 4, "L1, L2, M1 and M2, not the sponsor");
     // Once: beginning again is a conflict and mails nobody.
-    let (status, again) = app.call("POST", &format!("/api/v1/programs/{}/close-out", app.program), Some(&s), None).await;
+    let (status, again) =
+        app.call("POST", &format!("/api/v1/programs/{}/close-out", app.program), Some(&s), None).await;
     assert_error_json(status, &again, StatusCode::CONFLICT);
     assert_eq!(mail::status(&app.store, &app.state.post).await.expect("status").outbox.pending, 4);
 }
@@ -244,8 +245,7 @@ async fn the_next_cohort_refuses_a_second_role_someone_outside_the_program_and_a
     let (_, opened) = app.call("POST", "/api/v1/programs", Some(&s), Some(open)).await;
     let d = opened["id"].as_i64().expect("id");
     let body = json!({"name": "E", "starts_on": day_after(60)}).to_string();
-    let (status, refused) =
-        app.call("POST", &format!("/api/v1/programs/{d}/next-cohort"), Some(&s), Some(body)).await;
+    let (status, refused) = app.call("POST", &format!("/api/v1/programs/{d}/next-cohort"), Some(&s), Some(body)).await;
     assert_error_json(status, &refused, StatusCode::CONFLICT);
     // With an explicit list: exactly those, in the roles they held.
     let body = json!({"name": "N", "starts_on": day_after(60), "enrol": ["M2"]}).to_string();
