@@ -94,7 +94,11 @@ pub const SECTIONS: &[(&str, &str, &[&str])] = &[
     ),
     ("self_assessments", "Your self-assessments", &["program_id", "role", "phase", "item", "value", "answered_at"]),
     ("insights", "Your insights", &["insight_id", "pair_id", "kind", "theme", "body", "shared", "created_at"]),
-    ("commitments", "Your commitments", &["commitment_id", "pair_id", "body", "due_on", "state", "shared", "created_at"]),
+    (
+        "commitments",
+        "Your commitments",
+        &["commitment_id", "pair_id", "body", "due_on", "state", "shared", "created_at"],
+    ),
     ("mail", "E-mail sent to you", &["id", "created_at", "kind", "subject", "status", "sent_at", "body"]),
     ("audit", "The audit log's entries about you or by you", &["id", "at", "actor", "action", "subject", "detail"]),
 ];

@@ -5,8 +5,8 @@
 
 pub mod charter;
 pub mod checkin;
-pub mod commitment;
 pub mod coach;
+pub mod commitment;
 pub mod date;
 pub mod ids;
 pub mod insight;
