@@ -100,13 +100,8 @@ pub async fn pair_commitments(store: &Store, actor: &Actor, pair: PairId) -> Res
     let (_, role, _) = access::partner_of_pair(store, actor, pair).await?;
     let today = crate::sessions::today();
     let is_leader = role == Role::Leader;
-    let commitments = store
-        .commitments(pair)
-        .await?
-        .iter()
-        .filter(|c| is_leader || c.shared)
-        .map(|c| view(c, today))
-        .collect();
+    let commitments =
+        store.commitments(pair).await?.iter().filter(|c| is_leader || c.shared).map(|c| view(c, today)).collect();
     Ok(PairCommitments { pair: pair.0, is_leader, commitments })
 }
 

@@ -448,7 +448,9 @@ pub async fn name_member(store: &Store, actor: &Actor, employee_id: &str) -> Res
     access::admin(actor)?;
     let id = employee_id.trim();
     store.person(id).await.map_err(|_| {
-        AppError::invalid(crate::Problem::new(format!("nobody in the directory has the id '{id}'")).field("employee_id"))
+        AppError::invalid(
+            crate::Problem::new(format!("nobody in the directory has the id '{id}'")).field("employee_id"),
+        )
     })?;
     store.add_office_member(id, &actor.email).await?;
     store.audit(&actor.email, "office.name", id, "named to the program office").await?;
@@ -493,7 +495,9 @@ pub async fn set_member_as_operator(store: &Store, employee_id: &str, member: bo
     let id = employee_id.trim();
     if member {
         store.person(id).await.map_err(|_| {
-            AppError::invalid(crate::Problem::new(format!("nobody in the directory has the id '{id}'")).field("employee_id"))
+            AppError::invalid(
+                crate::Problem::new(format!("nobody in the directory has the id '{id}'")).field("employee_id"),
+            )
         })?;
         store.add_office_member(id, "operator").await?;
         store.audit("operator", "office.name", id, "named to the program office").await?;
@@ -531,6 +535,46 @@ mod tests {
         assert_eq!(m.leader_departments, ["Sales", OTHER]);
         assert_eq!(m.mentor_departments, ["Ops", OTHER]);
         assert!(!format!("{m:?}").contains("Legal") && !format!("{m:?}").contains("IT\""));
+    }
+
+    fn column(program: i64, previous: Option<i64>, pairs: usize, heard: Option<f64>) -> ProgramColumn {
+        ProgramColumn {
+            program,
+            name: format!("P{program}"),
+            kind: "standard".into(),
+            previous,
+            starts_on: "2026-01-05".into(),
+            closed: false,
+            min_group_size: 5,
+            pairs,
+            sessions_held: pairs * 3,
+            cadence_median_days: None,
+            heard_avg: heard,
+            insights: pairs,
+            decisions_changed: 0,
+            commitments: CommitmentCounts::default(),
+            leaders: Retained { people: pairs, retained: None },
+            mentors: Retained { people: pairs, retained: None },
+        }
+    }
+
+    #[test]
+    fn cohorts_started_from_one_another_form_a_series_in_order_with_the_change_between_them() {
+        let columns = [
+            column(1, None, 6, Some(3.5)),
+            column(2, None, 4, None),
+            column(3, Some(1), 9, Some(4.0)),
+            column(4, Some(3), 5, None),
+        ];
+        let s = series(&columns);
+        assert_eq!(s.len(), 1, "a program with no next cohort is in no series");
+        let ids: Vec<i64> = s[0].cohorts.iter().map(|c| c.program).collect();
+        assert_eq!(ids, [1, 3, 4]);
+        assert_eq!(s[0].cohorts[0].change, None);
+        let second = s[0].cohorts[1].change.as_ref().expect("a change");
+        assert_eq!((second.pairs, second.sessions_held, second.heard_avg), (3, 9, Some(0.5)));
+        let third = s[0].cohorts[2].change.as_ref().expect("a change");
+        assert_eq!((third.pairs, third.heard_avg), (-4, None), "no change of an average that is withheld");
     }
 
     #[test]

@@ -96,7 +96,10 @@ impl NewCommitment {
                 Err(_) => {
                     errors.push(FieldError::new(
                         "due_on",
-                        format!("'{due}' is not a date: write it as year-month-day, for example {}", today.plus_days(14)),
+                        format!(
+                            "'{due}' is not a date: write it as year-month-day, for example {}",
+                            today.plus_days(14)
+                        ),
                     ));
                     None
                 }
@@ -115,7 +118,9 @@ impl NewCommitment {
             }
         };
         match due_on {
-            Some(due_on) if errors.is_empty() => Ok(NewCommitment { text: text.to_owned(), due_on, shared: raw.shared }),
+            Some(due_on) if errors.is_empty() => {
+                Ok(NewCommitment { text: text.to_owned(), due_on, shared: raw.shared })
+            }
             _ => Err(errors),
         }
     }

@@ -6,9 +6,9 @@
 pub mod asymmetry;
 pub mod charter;
 pub mod checkin;
-pub mod commitment;
 pub mod coach;
 pub mod concern;
+pub mod commitment;
 pub mod date;
 pub mod fit;
 pub mod ids;

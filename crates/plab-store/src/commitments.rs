@@ -112,8 +112,11 @@ impl Store {
 
     pub async fn commitment(&self, id: CommitmentId) -> Result<StoredCommitment> {
         let sql = format!("SELECT {COLUMNS} FROM commitments c WHERE c.id = $1");
-        let row =
-            sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id.0).fetch_optional(&self.pool).await?.ok_or_else(|| not_found(id))?;
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(id.0)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or_else(|| not_found(id))?;
         commitment(&row)
     }
 
@@ -173,8 +176,10 @@ impl Store {
 
     /// Whether a named member was removed.
     pub async fn remove_office_member(&self, employee_id: &str) -> Result<bool> {
-        let done =
-            sqlx::query("DELETE FROM program_office WHERE employee_id = $1").bind(employee_id).execute(&self.pool).await?;
+        let done = sqlx::query("DELETE FROM program_office WHERE employee_id = $1")
+            .bind(employee_id)
+            .execute(&self.pool)
+            .await?;
         Ok(done.rows_affected() > 0)
     }
 
@@ -203,9 +208,8 @@ impl Store {
 
     /// Every program with the program it was started from, oldest first.
     pub async fn lineage(&self) -> Result<Vec<Lineage>> {
-        let rows = sqlx::query("SELECT id, previous_program_id, kind FROM programs ORDER BY id")
-            .fetch_all(&self.pool)
-            .await?;
+        let rows =
+            sqlx::query("SELECT id, previous_program_id, kind FROM programs ORDER BY id").fetch_all(&self.pool).await?;
         rows.iter()
             .map(|r| {
                 Ok(Lineage {

@@ -1396,14 +1396,28 @@ async fn commitments_are_kept_per_pair_and_an_insights_deletion_leaves_its_commi
     use plab_domain::insight::{InsightKind, NewInsight};
     let store = seeded(db).await;
     let (program, pair) = approved_pair(&store).await;
-    let insight = NewInsight { kind: InsightKind::Decision, theme: Theme::Technology, text: "x".into(), session: None, shared: false };
+    let insight = NewInsight {
+        kind: InsightKind::Decision,
+        theme: Theme::Technology,
+        text: "x".into(),
+        session: None,
+        shared: false,
+    };
     let from = store.add_insight(pair, "vp", &insight).await.expect("insight");
     let due = Date::parse("2027-01-15").expect("date");
     let new = NewCommitment { text: "try the team channel".into(), due_on: due, shared: false };
     let id = store.add_commitment(pair, program, "vp", Some(from), &new).await.expect("add");
     let stored = store.commitment(id).await.expect("read");
     assert_eq!(
-        (stored.pair, stored.program, stored.leader_id.as_str(), stored.insight, stored.due_on, stored.state, stored.shared),
+        (
+            stored.pair,
+            stored.program,
+            stored.leader_id.as_str(),
+            stored.insight,
+            stored.due_on,
+            stored.state,
+            stored.shared
+        ),
         (pair, program, "vp", Some(from), due, CommitmentState::Open, false)
     );
     store.set_commitment(id, CommitmentState::Kept, true).await.expect("kept");

@@ -97,7 +97,11 @@ async fn a_bad_commitment_is_refused_with_each_field_named_in_plain_words(app: A
         (commitment("", "15 Jan", false), vec!["text", "due_on"], "is not a date"),
         (commitment("x", &in_days(-1), false), vec!["due_on"], "is in the past"),
         (commitment("x", &in_days(400), false), vec!["due_on"], "more than a year ahead"),
-        (Some(json!({"text": "x", "due_on": in_days(3), "insight": 999_999}).to_string()), vec!["insight"], "insight log"),
+        (
+            Some(json!({"text": "x", "due_on": in_days(3), "insight": 999_999}).to_string()),
+            vec!["insight"],
+            "insight log",
+        ),
     ];
     for (body, fields, words) in cases {
         let (status, value) = app.call("POST", &uri, Some(&l1), body).await;
@@ -106,8 +110,9 @@ async fn a_bad_commitment_is_refused_with_each_field_named_in_plain_words(app: A
         assert!(value.to_string().contains(words), "{value}");
     }
     let id = commitment_of_l1(&app, "try it", false).await;
-    let (status, value) =
-        app.call("PUT", &format!("/api/v1/commitments/{id}"), Some(&l1), Some(json!({"state": "done"}).to_string())).await;
+    let (status, value) = app
+        .call("PUT", &format!("/api/v1/commitments/{id}"), Some(&l1), Some(json!({"state": "done"}).to_string()))
+        .await;
     assert_error_json(status, &value, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(value.to_string().contains("is not open, kept or dropped"), "{value}");
     let (status, value) = app.call("POST", &uri, Some(&l1), Some("{\"text\": 3".into())).await;
@@ -162,6 +167,8 @@ async fn the_report_counts_commitments_made_kept_dropped_and_overdue_without_the
     let csv = send(&app, "GET", &format!("/programs/{}/report.csv", app.program), Some(&cookie), None).await;
     assert!(csv.html.contains("commitments.kept,1,"), "{}", csv.html);
     let page = send(&app, "GET", &format!("/programs/{}", app.program), Some(&cookie), None).await;
+    assert!(page.html.contains("<dd id=\"commitments-kept\">1</dd>"), "the report page counts them");
+    assert!(page.html.contains("<dd id=\"commitments-overdue\">1</dd>"), "and the overdue one");
     for seen in [report.to_string(), csv.html, page.html] {
         assert!(!seen.contains("zqx"), "a commitment's text reached the sponsor");
     }
@@ -231,7 +238,11 @@ async fn office_routes_admit_the_office_and_administrators_name_its_members(app:
     run_api_matrix(
         &app,
         &routes[..2],
-        &[(Some("s2@lab.test"), [C::OK, C::OK]), (Some("m3@lab.test"), [C::OK, C::OK]), (Some("s@lab.test"), [C::FORBIDDEN; 2])],
+        &[
+            (Some("s2@lab.test"), [C::OK, C::OK]),
+            (Some("m3@lab.test"), [C::OK, C::OK]),
+            (Some("s@lab.test"), [C::FORBIDDEN; 2]),
+        ],
     )
     .await;
     let (status, value) = app.call("PUT", "/api/v1/admin/program-office/NOBODY", Some(&admin), None).await;
@@ -275,9 +286,22 @@ async fn the_office_report_sets_programs_side_by_side_without_names_pairs_or_pri
     assert_eq!(a["heard_avg"], Value::Null);
     assert_eq!(a["leaders"], json!({"people": 2, "retained": null}));
     let silos = &r["silos"][0];
-    assert!(silos["cells"].as_array().expect("rows").iter().flat_map(|row| row.as_array().expect("cells")).all(Value::is_null), "{silos}");
-    assert_eq!(silos["leader_departments"], json!(["Other departments"]), "no department of fewer than 5 pairs is named");
-    let technology = r["themes"].as_array().expect("themes").iter().find(|t| t["theme"] == "technology").expect("tech").clone();
+    assert!(
+        silos["cells"]
+            .as_array()
+            .expect("rows")
+            .iter()
+            .flat_map(|row| row.as_array().expect("cells"))
+            .all(Value::is_null),
+        "{silos}"
+    );
+    assert_eq!(
+        silos["leader_departments"],
+        json!(["Other departments"]),
+        "no department of fewer than 5 pairs is named"
+    );
+    let technology =
+        r["themes"].as_array().expect("themes").iter().find(|t| t["theme"] == "technology").expect("tech").clone();
     assert_eq!((technology["insights"].as_u64(), technology["decisions_changed"].as_u64()), (Some(2), Some(2)));
     assert_eq!(r["shared_insights"][0]["text"], "Juniors read the intranet on their phones");
 
@@ -285,12 +309,17 @@ async fn the_office_report_sets_programs_side_by_side_without_names_pairs_or_pri
     let page = send(&app, "GET", "/office", Some(&cookie), None).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.html.contains("Juniors read the intranet on their phones"), "the shared insight is shown");
-    assert!(page.html.contains("<svg") && page.html.contains("Sessions held per program: A 0, B 0."), "charts with a text alternative");
+    assert!(
+        page.html.contains("<svg") && page.html.contains("Sessions held per program: A 0, B 0."),
+        "charts with a text alternative"
+    );
     let csv = send(&app, "GET", "/office/report.csv", Some(&cookie), None).await;
     assert_eq!(csv.status, StatusCode::OK);
     assert!(csv.html.starts_with("section,program,metric,value"), "{}", csv.html);
     let (_, api_csv) = app.call("GET", "/api/v1/office/report.csv", Some(&s), None).await;
-    for (what, seen) in [("api", r.to_string()), ("page", page.html), ("csv", csv.html), ("api csv", api_csv.to_string())] {
+    for (what, seen) in
+        [("api", r.to_string()), ("page", page.html), ("csv", csv.html), ("api csv", api_csv.to_string())]
+    {
         for canary in ["zqx", "Name L1", "Name M1", "Name L2", "l1@lab.test"] {
             assert!(!seen.contains(canary), "{canary} reached the office through the {what}");
         }
@@ -301,15 +330,20 @@ async fn the_office_report_sets_programs_side_by_side_without_names_pairs_or_pri
 async fn a_sponsor_of_two_programs_sees_those_and_a_named_member_sees_every_program(app: App) {
     let b = app.program + 1;
     let today = Date::of_instant(OffsetDateTime::now_utc());
-    let c = plab_app::programs::create(&app.store, "C", &today.to_string(), Default::default(), "test").await.expect("C");
-    plab_app::programs::enroll(&app.store, ProgramId(b), Role::Sponsor, &["S".to_owned()], None, "test").await.expect("S sponsors B");
+    let c =
+        plab_app::programs::create(&app.store, "C", &today.to_string(), Default::default(), "test").await.expect("C");
+    plab_app::programs::enroll(&app.store, ProgramId(b), Role::Sponsor, &["S".to_owned()], None, "test")
+        .await
+        .expect("S sponsors B");
     let s = app.login("s@lab.test").await;
     let (_, r) = app.call("GET", "/api/v1/office/report", Some(&s), None).await;
-    let ids: Vec<i64> = r["programs"].as_array().expect("programs").iter().filter_map(|p| p["program"].as_i64()).collect();
+    let ids: Vec<i64> =
+        r["programs"].as_array().expect("programs").iter().filter_map(|p| p["program"].as_i64()).collect();
     assert_eq!(ids, [app.program, b], "{r}");
     plab_app::office::set_member_as_operator(&app.store, "S", true).await.expect("named");
     let (_, r) = app.call("GET", "/api/v1/office/report", Some(&s), None).await;
-    let ids: Vec<i64> = r["programs"].as_array().expect("programs").iter().filter_map(|p| p["program"].as_i64()).collect();
+    let ids: Vec<i64> =
+        r["programs"].as_array().expect("programs").iter().filter_map(|p| p["program"].as_i64()).collect();
     assert_eq!(ids, [app.program, b, c.0], "{r}");
 }
 
@@ -326,7 +360,8 @@ async fn a_leaders_commitments_are_in_their_export_gone_after_erasure_and_blanke
     let program = ProgramId(app.program);
     let closed = Date::parse("2020-01-01").expect("date");
     plab_app::retention::close_as_operator(&app.store, program, closed, "test").await.expect("closed");
-    let done = plab_app::retention::run(&app.store, Date::of_instant(OffsetDateTime::now_utc()), false).await.expect("run");
+    let done =
+        plab_app::retention::run(&app.store, Date::of_instant(OffsetDateTime::now_utc()), false).await.expect("run");
     assert_eq!(done[0].destroyed["commitments"], 1, "{done:?}");
     let kept = app.store.commitments(plab_domain::PairId(app.pair1)).await.expect("commitments");
     assert_eq!((kept.len(), kept[0].text.as_str()), (1, ""));
@@ -349,7 +384,12 @@ async fn an_insight_becomes_a_commitment_from_the_insight_log_and_stays_linked_t
     let page = send(&app, "GET", &link, Some(&cookie), None).await;
     assert!(page.html.contains(&format!("name=\"insight\" value=\"{id}\"")), "{}", page.html);
     let id_text = id.to_string();
-    let made = form(&[("csrf", &csrf), ("text", "try the chat at all-hands"), ("due_on", &in_days(14)), ("insight", &id_text)]);
+    let made = form(&[
+        ("csrf", &csrf),
+        ("text", "try the chat at all-hands"),
+        ("due_on", &in_days(14)),
+        ("insight", &id_text),
+    ]);
     let saved = send(&app, "POST", &format!("/pairs/{}/commitments", app.pair1), Some(&cookie), Some(&made)).await;
     assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.html);
     let (_, listed) = app.call("GET", &format!("/api/v1/pairs/{}/commitments", app.pair1), Some(&l1), None).await;
@@ -360,16 +400,36 @@ async fn an_administrator_names_and_removes_office_members_from_the_admin_page(a
     let (cookie, csrf) = sign_in(&app, "admin@ops.test").await;
     let admin = send(&app, "GET", "/admin", Some(&cookie), None).await;
     assert!(admin.html.contains("href=\"/admin/program-office\""), "a section of the admin page leads there");
-    let refused = send(&app, "POST", "/admin/program-office", Some(&cookie), Some(&form(&[("csrf", &csrf), ("employee_id", "NOBODY")]))).await;
+    let refused = send(
+        &app,
+        "POST",
+        "/admin/program-office",
+        Some(&cookie),
+        Some(&form(&[("csrf", &csrf), ("employee_id", "NOBODY")])),
+    )
+    .await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(refused.html.contains("id=\"employee_id-error\"") && refused.html.contains("value=\"NOBODY\""), "{}", refused.html);
-    let named = send(&app, "POST", "/admin/program-office", Some(&cookie), Some(&form(&[("csrf", &csrf), ("employee_id", "S")]))).await;
+    assert!(
+        refused.html.contains("id=\"employee_id-error\"") && refused.html.contains("value=\"NOBODY\""),
+        "{}",
+        refused.html
+    );
+    let named = send(
+        &app,
+        "POST",
+        "/admin/program-office",
+        Some(&cookie),
+        Some(&form(&[("csrf", &csrf), ("employee_id", "S")])),
+    )
+    .await;
     assert_eq!(named.status, StatusCode::SEE_OTHER);
     let page = send(&app, "GET", "/admin/program-office", Some(&cookie), None).await;
     assert!(page.html.contains("data-member=\"S\""), "{}", page.html);
     let s = app.login("s@lab.test").await;
     assert_eq!(app.call("GET", "/api/v1/office/report", Some(&s), None).await.0, StatusCode::OK);
-    let removed = send(&app, "POST", "/admin/program-office", Some(&cookie), Some(&form(&[("csrf", &csrf), ("remove", "S")]))).await;
+    let removed =
+        send(&app, "POST", "/admin/program-office", Some(&cookie), Some(&form(&[("csrf", &csrf), ("remove", "S")])))
+            .await;
     assert_eq!(removed.status, StatusCode::SEE_OTHER);
     assert_eq!(app.call("GET", "/api/v1/office/report", Some(&s), None).await.0, StatusCode::FORBIDDEN);
 }

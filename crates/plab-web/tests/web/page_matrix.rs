@@ -283,7 +283,8 @@ async fn every_page_route_by_every_role_over_own_and_others_resources(app: App) 
     let (own_s, other_s) = sessions(&app).await;
     let (p, b, pair1, pair2) = (app.program, app.program + 1, app.pair1, app.pair2);
     let (own_i, other_i) = insights(&app).await;
-    let (own_c, due) = (crate::office::commitment_of_l1(&app, "try the channel", false).await, crate::office::in_days(9));
+    let (own_c, due) =
+        (crate::office::commitment_of_l1(&app, "try the channel", false).await, crate::office::in_days(9));
     let link = plab_app::accounts::issue_password_link(&app.store, "newcomer@lab.test", "cli:operator", EVERYONE)
         .await
         .expect("link");
