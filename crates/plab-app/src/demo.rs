@@ -8,8 +8,8 @@ use plab_domain::program::{ProgramSettings, Role};
 use plab_store::{ProgramId, Store};
 
 mod cohorts;
-mod fit;
 mod commitments;
+mod fit;
 mod history;
 mod protection;
 

@@ -97,7 +97,11 @@ pub const SECTIONS: &[(&str, &str, &[&str])] = &[
     ("fit_answers", "Your fit-check answers", &["pair_id", "role", "answer", "comment", "answered_at"]),
     ("insights", "Your insights", &["insight_id", "pair_id", "kind", "theme", "body", "shared", "created_at"]),
     ("concerns", "Concerns you raised", &["concern_id", "program_id", "anonymous", "body", "raised_at"]),
-    ("commitments", "Your commitments", &["commitment_id", "pair_id", "body", "due_on", "state", "shared", "created_at"]),
+    (
+        "commitments",
+        "Your commitments",
+        &["commitment_id", "pair_id", "body", "due_on", "state", "shared", "created_at"],
+    ),
     ("mail", "E-mail sent to you", &["id", "created_at", "kind", "subject", "status", "sent_at", "body"]),
     ("audit", "The audit log's entries about you or by you", &["id", "at", "actor", "action", "subject", "detail"]),
 ];

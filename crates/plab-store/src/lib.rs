@@ -8,8 +8,8 @@ mod accounts;
 mod audit;
 mod backup;
 mod cache;
-mod concerns;
 mod commitments;
+mod concerns;
 mod erasure;
 mod fit;
 mod key_rotation;
@@ -43,8 +43,8 @@ pub use backup::{
     BACKUP_FORMAT, BackupError, BackupHeader, BackupReader, BackupSummary, ColumnType, SEEDED_BY_MIGRATIONS, TableRows,
 };
 pub use cache::Revision;
-pub use concerns::{RoutedAs, StoredConcern};
 pub use commitments::{Lineage, OfficeMember, RoleRetention, StoredCommitment};
+pub use concerns::{RoutedAs, StoredConcern};
 pub use erasure::{ERASED_NAME, Erasure, ErasurePreview, ErasureRequest, erased_address, is_erased_address};
 pub use fit::StoredFit;
 pub use key_rotation::Resealed;
