@@ -43,6 +43,7 @@ const w = {
   mentorEmail: null,
   pair: null, // {id, leader:{id,name,email}, mentor:{…}, status, kind, score}
   sponsorToken: null,
+  fitPair: null, // a pair whose mentor says it is not a fit
   leaderSession: null, // {context, page} kept signed in for the CSRF step and the screenshot
 };
 
@@ -747,6 +748,174 @@ async function tablesFitAPhone() {
 // ---------------------------------------------------------------- runner
 
 // [key, name, function, keys of the steps it cannot run without]
+// ---------------------------------------------------------------- a program's life (issue 23)
+
+const FIT_LINE = 'zqx fit line: my perspectives are not about this question';
+const CONCERN = 'zqx concern: my leader talks over me in every session';
+
+async function signedInAs(email) {
+  const session = await newSession();
+  await signIn(session, email);
+  return session;
+}
+
+async function submit(page, form) {
+  const [res] = await Promise.all([
+    page.waitForNavigation({ waitUntil: 'load' }),
+    form.locator('button[type=submit]').first().click(),
+  ]);
+  return res;
+}
+
+/** A mentor of a pair with a held session reads why they were paired and answers "not a fit". */
+async function aMentorReadsWhyTheyWerePairedAndSaysItIsNotAFit() {
+  const pairs = await api('GET', `/api/v1/programs/${demo.program}/pairs`, { token: w.sponsorToken });
+  assert.equal(pairs.status, 200, `GET pairs: HTTP ${pairs.status} ${pairs.text}`);
+  for (const p of pairs.json.filter((p) => p.id !== w.pair.id && p.fit === 'clear' && p.mentor?.email)) {
+    const token = await apiLogin(p.mentor.email);
+    const mine = await api('GET', `/api/v1/pairs/${p.id}/fit`, { token });
+    if (mine.status === 200 && mine.json.open) {
+      w.fitPair = p;
+      break;
+    }
+  }
+  assert.ok(w.fitPair, 'no pair of the demo has a held session, an open fit check and no "check" yet');
+  const { page } = await signedInAs(w.fitPair.mentor.email);
+  await goto(page, `/pairs/${w.fitPair.id}`);
+  const reasons = await page.locator('section#why-paired li.why-reason').allInnerTexts();
+  assert.ok(reasons.length > 0, 'the pair page has no section#why-paired li.why-reason');
+  for (const r of reasons) assert.ok(!/score|\d+\s*\/\s*100|%/i.test(r), `a reason shows a score: ${r}`);
+  const form = page.locator('form#fit-form');
+  assert.equal(await form.count(), 1, 'the pair page has no form#fit-form');
+  await form.locator('input[name=fit][value=not_fit]').check();
+  await form.locator('input#comment').fill(FIT_LINE);
+  await submit(page, form);
+  assert.equal(path(page), `/pairs/${w.fitPair.id}`);
+  assert.ok((await page.locator('#fit-saved').innerText()).includes('zqx fit line'), 'the answer is not shown as saved');
+}
+
+/** The sponsor sees only that the pair needs a conversation, ends it with a reason and re-matches its people. */
+async function theSponsorSeesACheckEndsThePairAndRematchesItsPeople() {
+  const id = w.fitPair.id;
+  const { page } = await signedInAs(demo.sponsor);
+  await goto(page, `/programs/${demo.program}/pairing`);
+  assert.equal(await page.locator(`#fit-check-${id}`).count(), 1, `no #fit-check-${id} on the pairing page`);
+  assert.ok(!(await page.content()).includes('zqx fit line'), 'the pairing page shows what the mentor wrote');
+  const end = page.locator(`form.end-row[action="/pairs/${id}/end"]`);
+  await page.locator('details.end-pair', { has: end }).locator('summary').click();
+  await end.locator('textarea[name=reason]').fill('The pairing does not meet the question: each of you gets a new partner.');
+  await submit(page, end);
+  const pair = await api('GET', `/api/v1/pairs/${id}`, { token: w.sponsorToken });
+  assert.equal(pair.json?.status, 'ended', `the pair is not ended: ${pair.text}`);
+  assert.ok(!pair.text.includes('zqx fit line'), 'the pair API shows what the mentor wrote');
+  await goto(page, `/programs/${demo.program}/pairing`);
+  const rematch = page.locator(`form.rematch-row[action="/pairs/${id}/rematch"]`);
+  assert.equal(await rematch.count(), 1, `no Re-match for the ended pair ${id}`);
+  const res = await submit(page, rematch);
+  assert.equal(res?.status(), 200, `re-match: HTTP ${res?.status()}`);
+  assert.equal(path(page), `/programs/${demo.program}/pairing`);
+  await page.screenshot({ path: join(ARTIFACTS, 'rematch.png'), fullPage: true });
+}
+
+/** A mentor raises a concern without their name; only sponsors it was routed to read it, never the partner. */
+async function aMentorRaisesAnAnonymousConcernOnlyRoutedSponsorsRead() {
+  const mentor = w.pair.mentor.email;
+  const { page } = await signedInAs(mentor);
+  await goto(page, `/programs/${demo.program}/concerns/new`);
+  const form = page.locator('form#concern');
+  await form.locator('textarea#text').fill(CONCERN);
+  await form.locator('input#anonymous').check();
+  await submit(page, form);
+  assert.equal(await page.locator('#raised').count(), 1, 'no confirmation #raised after sending the concern');
+  const roster = await api('GET', `/api/v1/programs/${demo.program}/enrolments`, { token: w.sponsorToken });
+  assert.equal(roster.status, 200, roster.text);
+  const sponsors = roster.json.filter((e) => e.role === 'sponsor').map((e) => e.email);
+  let readers = 0;
+  for (const email of sponsors) {
+    const r = await api('GET', `/api/v1/programs/${demo.program}/concerns`, { token: await apiLogin(email) });
+    assert.equal(r.status, 200, `${email}: ${r.text}`);
+    const mine = r.json.filter((c) => c.text === CONCERN);
+    if (mine.length > 0) {
+      readers++;
+      assert.equal(mine[0].from, null, `an anonymous concern names its author to ${email}`);
+    }
+  }
+  assert.ok(readers >= 1, `no sponsor of ${sponsors.join(', ')} received the concern`);
+  const leader = await signedInAs(w.leaderEmail);
+  for (const url of [`/pairs/${w.pair.id}`, '/home']) {
+    await goto(leader.page, url);
+    assert.ok(!(await leader.page.content()).includes('zqx concern'), `the partner sees the concern on ${url}`);
+  }
+  const partner = await api('GET', `/api/v1/programs/${demo.program}/concerns`, { token: await apiLogin(w.leaderEmail) });
+  assert.equal(partner.status, 403, `the partner reads concerns: HTTP ${partner.status}`);
+}
+
+/** The report shows mentor outcomes and who moves sessions, each under its group-size rule. */
+async function theReportShowsMentorOutcomesAndWhoMovesSessions() {
+  const { page } = await signedInAs(demo.sponsor);
+  await goto(page, `/programs/${demo.program}`);
+  assert.equal(await page.locator('section#mentor-outcomes').count(), 1, 'no section#mentor-outcomes');
+  const outcomes = await page.locator('section#mentor-outcomes').innerText();
+  const shown = (await page.locator('#mentor-outcomes-table').count()) === 1;
+  const withheld = (await page.locator('#mentor-outcomes-withheld').count()) === 1;
+  assert.ok(shown || withheld, `mentor outcomes neither shown nor withheld: ${outcomes}`);
+  assert.equal(await page.locator('#session-changes').count(), 1, 'no #session-changes on the program page');
+  const report = await api('GET', `/api/v1/programs/${demo.program}/report`, { token: w.sponsorToken });
+  assert.ok(report.json && 'mentor_outcomes' in report.json && 'session_changes' in report.json, report.text.slice(0, 300));
+}
+
+/** The program office sees the cohorts side by side, the themes and the silos, and no private text. */
+async function theProgramOfficeSeesTheCohortsSideBySide() {
+  const { page } = await signedInAs(demo.sponsor);
+  await goto(page, '/office');
+  const rows = await page.locator('section#programs tr[data-program]').count();
+  assert.ok(rows >= 2, `the office sees ${rows} programs, expected the cohorts side by side`);
+  for (const id of [demo.program, demo.next_program]) {
+    assert.equal(await page.locator(`section#programs tr[data-program="${id}"]`).count(), 1, `program ${id} missing`);
+  }
+  assert.ok((await page.locator('section#cohorts li').count()) >= 2, 'no cohort after cohort');
+  assert.equal(await page.locator('section#themes').count(), 1, 'no section#themes');
+  assert.equal(await page.locator('section#silos').count(), 1, 'no section#silos');
+  assert.ok((await page.locator('section#charts svg').count()) >= 1, 'no SVG chart');
+  const html = await page.content();
+  for (const secret of ['zqx fit line', 'zqx concern', NOTE_SCRIPT]) assert.ok(!html.includes(secret), `the office sees ${secret}`);
+  await page.screenshot({ path: join(ARTIFACTS, 'office.png'), fullPage: true });
+}
+
+/** The reciprocal phase runs its close-out: a participant answers the exit question, the sponsor closes it. */
+async function theReciprocalPhaseClosesOutAndCloses() {
+  const program = demo.reciprocal_program;
+  const shown = await api('GET', `/api/v1/programs/${program}`, { token: w.sponsorToken });
+  assert.equal(shown.status, 200, shown.text);
+  assert.equal(shown.json.kind, 'reciprocal', shown.text);
+  assert.equal(shown.json.previous_program, demo.program, shown.text);
+  const begun = await api('POST', `/api/v1/programs/${program}/close-out`, { token: w.sponsorToken });
+  assert.equal(begun.status, 200, `close-out: ${begun.text}`);
+  assert.equal(begun.json.state, 'closing', begun.text);
+  const { page } = await signedInAs(w.leaderEmail);
+  await goto(page, `/programs/${program}/exit`);
+  const form = page.locator('form#exit-form');
+  await form.locator('input[name=choice]').first().check();
+  await submit(page, form);
+  assert.equal((await api('GET', `/api/v1/programs/${program}/me/exit`, { token: await apiLogin(w.leaderEmail) })).status, 200);
+  const sponsor = await signedInAs(demo.sponsor);
+  await goto(sponsor.page, `/programs/${program}/close`);
+  await submit(sponsor.page, sponsor.page.locator('form#close-program-form'));
+  const closed = await api('GET', `/api/v1/programs/${program}`, { token: w.sponsorToken });
+  assert.equal(closed.json.state, 'closed', closed.text);
+  await goto(sponsor.page, '/home');
+  assert.equal(
+    await sponsor.page.locator(`section#past-programs a.program-link[href="/programs/${program}"]`).count(),
+    1,
+    'the closed program is not listed under Past programs',
+  );
+  const next = await api('POST', `/api/v1/programs/${program}/next-cohort`, {
+    token: w.sponsorToken,
+    body: { name: 'Reciprocal phase, again', starts_on: new Date(Date.now() + 30 * 864e5).toISOString().slice(0, 10), enrol: [] },
+  });
+  assert.equal(next.status, 201, `next cohort from a closed program: ${next.text}`);
+}
+
 const steps = [
   ['api', "API discovery: the first leader's pair and its mentor", discoverThePairThroughTheApi, []],
   ['browser', 'chromium launches headless', launchHeadlessChromium, []],
@@ -778,6 +947,18 @@ const steps = [
     tablesFitAPhone, ['api', 'browser']],
   ['homes', "each role's home says what to do next; the pairing review names people (e2e/artifacts/home-{sponsor,leader,mentor}.png, pairing-review.png)",
     homesAndPairingReview, ['api', 'browser']],
+  ['fit', 'a mentor reads why they were paired and answers the fit check "not a fit" on the pair page',
+    aMentorReadsWhyTheyWerePairedAndSaysItIsNotAFit, ['api', 'browser']],
+  ['rematch', 'the sponsor sees only that the pair needs a conversation, ends it with a reason and re-matches its people (e2e/artifacts/rematch.png)',
+    theSponsorSeesACheckEndsThePairAndRematchesItsPeople, ['fit']],
+  ['concern', 'a mentor raises a concern without their name; only the sponsors it was routed to read it, never the partner',
+    aMentorRaisesAnAnonymousConcernOnlyRoutedSponsorsRead, ['api', 'browser']],
+  ['outcomes', "the sponsor's report shows mentor outcomes and who moves sessions, each under its group-size rule",
+    theReportShowsMentorOutcomesAndWhoMovesSessions, ['api', 'browser']],
+  ['office', 'the program office sees the cohorts side by side, the themes and the silos, no private text (e2e/artifacts/office.png)',
+    theProgramOfficeSeesTheCohortsSideBySide, ['api', 'browser']],
+  ['life', 'the reciprocal phase: close-out, the exit question in the browser, closed and listed apart, its next cohort started',
+    theReciprocalPhaseClosesOutAndCloses, ['api', 'browser']],
 ];
 
 await runSteps({

@@ -62,6 +62,9 @@ pub struct ProgramColumn {
     pub insights: usize,
     /// Insights of the kind "a decision I changed".
     pub decisions_changed: usize,
+    /// Open pairs that need a conversation about their fit (a partner said
+    /// "not a fit"; never who).
+    pub fit_checks: usize,
     pub commitments: CommitmentCounts,
     pub leaders: Retained,
     pub mentors: Retained,
@@ -232,6 +235,7 @@ async fn build(store: &Store, mut programs: Vec<Program>, now: OffsetDateTime) -
             heard_avg: r.checkins.mentor_feels_heard_avg,
             insights: r.insights,
             decisions_changed: decisions,
+            fit_checks: r.fit_checks,
             commitments: r.commitments,
             leaders,
             mentors,
@@ -412,6 +416,7 @@ pub fn to_csv(r: &OfficeReport) -> String {
             ("heard_avg", opt(c.heard_avg)),
             ("insights", c.insights.to_string()),
             ("decisions_changed", c.decisions_changed.to_string()),
+            ("fit_checks", c.fit_checks.to_string()),
             ("commitments.made", c.commitments.made.to_string()),
             ("commitments.kept", c.commitments.kept.to_string()),
             ("commitments.dropped", c.commitments.dropped.to_string()),
@@ -552,6 +557,7 @@ mod tests {
             heard_avg: heard,
             insights: pairs,
             decisions_changed: 0,
+            fit_checks: 0,
             commitments: CommitmentCounts::default(),
             leaders: Retained { people: pairs, retained: None },
             mentors: Retained { people: pairs, retained: None },

@@ -10,6 +10,8 @@ use serde_json::json;
 async fn authorization_matrix_over_every_pair_route(app: App) {
     let (p, own, other) = (app.program, app.pair1, app.pair2);
     let note = || Some(json!({"body": "a candid observation"}).to_string());
+    let due = plab_domain::Date::of_instant(time::OffsetDateTime::now_utc()).plus_days(30).to_string();
+    let commitment = json!({"text": "I will try the team channel", "due_on": due, "shared": false}).to_string();
     // (actor, route, method, body, expected)
     let routes: Vec<(&str, String, Option<String>)> = vec![
         ("GET", format!("/api/v1/programs/{p}/pairs"), None),
@@ -37,6 +39,12 @@ async fn authorization_matrix_over_every_pair_route(app: App) {
         // A blank reason and a pair that has not ended: the sponsor passes and the rules refuse, nothing changes.
         ("POST", format!("/api/v1/pairs/{own}/end"), Some(json!({"reason": " "}).to_string())),
         ("POST", format!("/api/v1/pairs/{own}/rematch"), None),
+        // The fit check opens after the first held session: the partners pass and the rules refuse.
+        ("GET", format!("/api/v1/pairs/{own}/fit"), None),
+        ("PUT", format!("/api/v1/pairs/{own}/fit"), Some(json!({"fit": "fit"}).to_string())),
+        ("GET", format!("/api/v1/pairs/{own}/why"), None),
+        ("GET", format!("/api/v1/pairs/{own}/commitments"), None),
+        ("POST", format!("/api/v1/pairs/{own}/commitments"), Some(commitment)),
     ];
     // Every pair route the OpenAPI document (built from the routers) lists is a column.
     let (_, doc) = app.call("GET", "/api/openapi.json", None, None).await;
@@ -60,16 +68,20 @@ async fn authorization_matrix_over_every_pair_route(app: App) {
     // the caller sees the pair but may not act (a sponsor and the notes).
     // Insights are the leader's own; the sponsor records a check-in, each partner answers their own.
     #[rustfmt::skip]
-    let matrix: Vec<(Option<&str>, [C; 16])> = vec![
-        (Some("l1@lab.test"), [ok, ok, ok, created, ok, ok, hidden, hidden, ok, ok, not_yet, forbidden, ok, created, forbidden, forbidden]),
-        (Some("m1@lab.test"), [ok, ok, ok, created, ok, ok, hidden, hidden, ok, ok, not_yet, forbidden, forbidden, forbidden, forbidden, forbidden]),
+    let matrix: Vec<(Option<&str>, [C; 21])> = vec![
+        (Some("l1@lab.test"), [ok, ok, ok, created, ok, ok, hidden, hidden, ok, ok, not_yet, forbidden, ok, created, forbidden, forbidden,
+                               ok, not_yet, ok, ok, created]),
+        (Some("m1@lab.test"), [ok, ok, ok, created, ok, ok, hidden, hidden, ok, ok, not_yet, forbidden, forbidden, forbidden, forbidden, forbidden,
+                               ok, not_yet, ok, ok, forbidden]),
         (Some("s@lab.test"), [ok, ok, forbidden, forbidden, ok, forbidden, forbidden, forbidden,
-                              ok, forbidden, forbidden, not_yet, forbidden, forbidden, no_reason, not_ended]),
-        (Some("l2@lab.test"), [ok, hidden, hidden, hidden, hidden, hidden, ok, created, hidden, hidden, hidden, hidden, hidden, hidden, hidden, hidden]),
-        (Some("s2@lab.test"), [hidden; 16]),
-        (Some("m3@lab.test"), [hidden; 16]),
-        (Some("admin@ops.test"), [hidden; 16]),
-        (None, [unauth; 16]),
+                              ok, forbidden, forbidden, not_yet, forbidden, forbidden, no_reason, not_ended,
+                              forbidden, forbidden, forbidden, forbidden, forbidden]),
+        (Some("l2@lab.test"), [ok, hidden, hidden, hidden, hidden, hidden, ok, created, hidden, hidden, hidden, hidden, hidden, hidden, hidden, hidden,
+                               hidden, hidden, hidden, hidden, hidden]),
+        (Some("s2@lab.test"), [hidden; 21]),
+        (Some("m3@lab.test"), [hidden; 21]),
+        (Some("admin@ops.test"), [hidden; 21]),
+        (None, [unauth; 21]),
     ];
     crate::common::run_api_matrix(&app, &routes, &matrix).await;
 }

@@ -81,6 +81,13 @@ async fn a_not_fit_answer_leads_the_sponsor_to_end_and_rematch_the_pair_with_the
     let s = app.login("s@lab.test").await;
     let (_, report) = app.call("GET", &format!("/api/v1/programs/{}/report", a.0), Some(&s), None).await;
     assert_eq!(report["fit_checks"], 1, "{report}");
+    // The program office reads the same count, and nothing of who or what.
+    plab_app::office::set_member_as_operator(&app.store, "S", true).await.expect("named to the office");
+    let (status, office) = app.call("GET", "/api/v1/office/report", Some(&s), None).await;
+    assert_eq!(status, StatusCode::OK, "{office}");
+    let column = office["programs"].as_array().expect("programs").iter().find(|c| c["program"] == a.0).expect("A");
+    assert_eq!(column["fit_checks"], 1, "{office}");
+    assert!(!office.to_string().contains("payroll"), "{office}");
     let (cookie, csrf) = sign_in(&app, "s@lab.test").await;
     for page in [format!("/programs/{}/pairing", a.0), format!("/pairs/{}", app.pair1), format!("/programs/{}", a.0)] {
         let seen = send(&app, "GET", &page, Some(&cookie), None).await;
