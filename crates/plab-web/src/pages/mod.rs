@@ -23,6 +23,7 @@ use serde::de::DeserializeOwned;
 mod account;
 mod admin;
 mod audit;
+mod cohort;
 mod concerns;
 mod erasure;
 mod fit;
@@ -99,6 +100,7 @@ pub fn routes() -> Router<AppState> {
         .merge(measure::routes())
         .merge(your_data::routes())
         .merge(life::routes())
+        .merge(cohort::routes())
         .merge(fit::routes())
         .merge(office::routes())
 }

@@ -48,6 +48,8 @@ struct ProgramPage {
     signals_chart: Chart,
     /// Whether the program runs, and how long its pairs' private data is kept.
     keeping: plab_app::retention::Keeping,
+    /// The program's state in words and its next step (`cohort`).
+    life: super::cohort::LifePanel,
 }
 
 /// A theme of the data-exchange taxonomy in words ("Culture: career"), never its code.
@@ -105,6 +107,8 @@ struct ProgramQuery {
     sort: Option<String>,
     /// Set on the way back from a saved follow-up.
     saved: Option<String>,
+    /// Set on the way back from a step of the program's life.
+    done: Option<String>,
 }
 
 impl PrintPage {
@@ -177,6 +181,7 @@ async fn program(
     let id = crate::path_program(&raw)?;
     let mut page = program_page(&s, visitor, id, triage::SortBy::parse(query.sort.as_deref()), None).await?;
     page.triage_saved = query.saved.is_some();
+    page.life.notice = super::cohort::notice(query.done.as_deref());
     Ok(page)
 }
 
@@ -194,6 +199,7 @@ async fn program_page(
     let triage = triage::table(&s.store, &visitor.actor, id, &report, sort).await?;
     let (sessions_chart, signals_chart) = (charts::sessions_over_time(&report), charts::signals_over_time(&report));
     let keeping = plab_app::retention::keeping(&s.store, id).await?;
+    let life = super::cohort::panel(&s.store, &visitor.actor, id).await?;
     Ok(ProgramPage {
         signed_in: Some(visitor.chrome()),
         program: id.0,
@@ -209,6 +215,7 @@ async fn program_page(
         sessions_chart,
         signals_chart,
         keeping,
+        life,
     })
 }
 

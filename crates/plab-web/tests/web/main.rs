@@ -41,6 +41,7 @@ mod forms;
 mod home;
 mod invitations;
 mod life;
+mod life_pages;
 mod mail;
 mod measure;
 mod mentor_outcomes;

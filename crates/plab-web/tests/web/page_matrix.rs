@@ -364,6 +364,8 @@ async fn every_page_route_by_every_role_over_own_and_others_resources(app: App) 
         get("/admin/program-office", PAGE,                            [F, F, F, F, F, F, A, S]),
         get(format!("/programs/{p}/close"), PAGE,                     [F, F, A, F, H, H, H, S]),
         get(format!("/programs/{b}/close"), PAGE,                     [H, H, H, H, A, F, H, S]),
+        get(format!("/programs/{p}/close-out"), PAGE,                 [F, F, A, F, H, H, H, S]),
+        get(format!("/programs/{p}/next-cohort"), PAGE,               [F, F, A, F, H, H, H, S]),
 
         get("/login", to("/"),                                                 [A, A, A, A, A, A, A, A]),
         post("/login", &[("email", "m2@lab.test"), ("password", crate::common::PASSWORD)], to("/home"),
@@ -493,9 +495,14 @@ async fn every_page_route_by_every_role_over_own_and_others_resources(app: App) 
         post("/account/password", &[("current", "wrong-password"), ("new", "long-enough-1")],
             Served::Status(StatusCode::UNPROCESSABLE_ENTITY, "the current password is wrong"),
                                                                               [A, A, A, A, A, A, A, S]),
-        // Program B's sponsor closes it (its column runs after every program-A row of the others).
+        // Program B's sponsor begins its close-out, closes it, then starts its next cohort
+        // (its column runs after every program-A row of the others).
+        post(format!("/programs/{b}/close-out"), &[], to(format!("/programs/{b}?done=close-out#life")),
+                                                                              [H, H, H, H, A, F, H, S]),
         post(format!("/programs/{b}/close"), &[], to(format!("/programs/{b}#closing")),
                                                                               [H, H, H, H, A, F, H, S]),
+        post(format!("/programs/{b}/next-cohort"), &[("name", "B, next cohort"), ("starts_on", "2031-09-01")],
+            Served::ToUnder("/programs/".into()),                             [H, H, H, H, A, F, H, S]),
         post("/account/sign-out-everywhere", &[], to("/"),                    [A, A, A, A, A, A, A, S]).ends_session(),
         post("/logout", &[], to("/"),                                         [A, A, A, A, A, A, A, S]).ends_session(),
     ];
