@@ -882,38 +882,55 @@ async function theProgramOfficeSeesTheCohortsSideBySide() {
   await page.screenshot({ path: join(ARTIFACTS, 'office.png'), fullPage: true });
 }
 
-/** The reciprocal phase runs its close-out: a participant answers the exit question, the sponsor closes it. */
-async function theReciprocalPhaseClosesOutAndCloses() {
+/** The reciprocal phase's life in the browser: the sponsor begins the close-out, a participant answers the
+ * exit question, the sponsor closes it (listed apart) and starts its next cohort from the program page. */
+async function theReciprocalPhaseClosesOutClosesAndLeadsToTheNextCohort() {
   const program = demo.reciprocal_program;
   const shown = await api('GET', `/api/v1/programs/${program}`, { token: w.sponsorToken });
   assert.equal(shown.status, 200, shown.text);
   assert.equal(shown.json.kind, 'reciprocal', shown.text);
   assert.equal(shown.json.previous_program, demo.program, shown.text);
-  const begun = await api('POST', `/api/v1/programs/${program}/close-out`, { token: w.sponsorToken });
-  assert.equal(begun.status, 200, `close-out: ${begun.text}`);
-  assert.equal(begun.json.state, 'closing', begun.text);
-  const { page } = await signedInAs(w.leaderEmail);
-  await goto(page, `/programs/${program}/exit`);
-  const form = page.locator('form#exit-form');
-  await form.locator('input[name=choice]').first().check();
-  await submit(page, form);
-  assert.equal((await api('GET', `/api/v1/programs/${program}/me/exit`, { token: await apiLogin(w.leaderEmail) })).status, 200);
   const sponsor = await signedInAs(demo.sponsor);
-  await goto(sponsor.page, `/programs/${program}/close`);
-  await submit(sponsor.page, sponsor.page.locator('form#close-program-form'));
+  const page = sponsor.page;
+  await goto(page, `/programs/${program}`);
+  await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.locator('a#begin-close-out').click()]);
+  await submit(page, page.locator('form#close-out-form'));
+  assert.equal(path(page), `/programs/${program}`);
+  assert.equal(await page.locator('#life-notice').count(), 1, 'no notice that the close-out began');
+  assert.equal((await api('GET', `/api/v1/programs/${program}`, { token: w.sponsorToken })).json.state, 'closing');
+
+  const leader = await signedInAs(w.leaderEmail);
+  await goto(leader.page, `/programs/${program}/exit`);
+  const exit = leader.page.locator('form#exit-form');
+  await exit.locator('input[name=choice]').first().check();
+  await submit(leader.page, exit);
+  assert.equal((await api('GET', `/api/v1/programs/${program}/me/exit`, { token: await apiLogin(w.leaderEmail) })).status, 200);
+
+  await goto(page, `/programs/${program}`);
+  await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.locator('a#close-after-close-out').click()]);
+  await submit(page, page.locator('form#close-program-form'));
   const closed = await api('GET', `/api/v1/programs/${program}`, { token: w.sponsorToken });
   assert.equal(closed.json.state, 'closed', closed.text);
-  await goto(sponsor.page, '/home');
+  await goto(page, '/home');
   assert.equal(
-    await sponsor.page.locator(`section#past-programs a.program-link[href="/programs/${program}"]`).count(),
+    await page.locator(`section#past-programs a.program-link[href="/programs/${program}"]`).count(),
     1,
     'the closed program is not listed under Past programs',
   );
-  const next = await api('POST', `/api/v1/programs/${program}/next-cohort`, {
-    token: w.sponsorToken,
-    body: { name: 'Reciprocal phase, again', starts_on: new Date(Date.now() + 30 * 864e5).toISOString().slice(0, 10), enrol: [] },
-  });
-  assert.equal(next.status, 201, `next cohort from a closed program: ${next.text}`);
+
+  await goto(page, `/programs/${program}`);
+  await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.locator('a#next-cohort').click()]);
+  const form = page.locator('form#next-cohort-form');
+  await form.locator('input#name').fill('');
+  await submit(page, form);
+  assert.ok((await page.locator('#name-error').count()) === 1, 'a blank name is not refused beside its field');
+  await page.locator('form#next-cohort-form input#name').fill('After the reciprocal phase');
+  await page.locator('form#next-cohort-form input#starts_on').fill(new Date(Date.now() + 30 * 864e5).toISOString().slice(0, 10));
+  await submit(page, page.locator('form#next-cohort-form'));
+  const next = Number(path(page).split('/').pop());
+  assert.ok(Number.isInteger(next) && next !== program, `the next cohort's page is not shown: ${page.url()}`);
+  const started = await api('GET', `/api/v1/programs/${next}`, { token: w.sponsorToken });
+  assert.equal(started.json?.previous_program, program, started.text);
 }
 
 const steps = [
@@ -957,8 +974,8 @@ const steps = [
     theReportShowsMentorOutcomesAndWhoMovesSessions, ['api', 'browser']],
   ['office', 'the program office sees the cohorts side by side, the themes and the silos, no private text (e2e/artifacts/office.png)',
     theProgramOfficeSeesTheCohortsSideBySide, ['api', 'browser']],
-  ['life', 'the reciprocal phase: close-out, the exit question in the browser, closed and listed apart, its next cohort started',
-    theReciprocalPhaseClosesOutAndCloses, ['api', 'browser']],
+  ['life', "the reciprocal phase's life in the browser: close-out, the exit question, closed and listed apart, its next cohort started from the program page",
+    theReciprocalPhaseClosesOutClosesAndLeadsToTheNextCohort, ['api', 'browser']],
 ];
 
 await runSteps({
