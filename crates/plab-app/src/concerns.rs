@@ -64,13 +64,7 @@ async fn recipients(store: &Store, program: ProgramId, me: &str) -> Result<Vec<(
         .collect();
     let mut involved: Vec<&str> = vec![me];
     involved.extend(partners.iter().map(String::as_str));
-    let sponsors: Vec<String> = store
-        .enrolments(program)
-        .await?
-        .into_iter()
-        .filter(|e| e.role == Role::Sponsor)
-        .map(|e| e.employee_id)
-        .collect();
+    let sponsors: Vec<String> = store.enrolled_ids(program, &[Role::Sponsor]).await?;
     let keys = store.directory_keys().await?;
     let chart = OrgChart::new(keys.iter().map(|(id, manager, _)| (id.as_str(), manager.as_deref())));
     let sponsor_ids: Vec<&str> = sponsors.iter().map(String::as_str).collect();

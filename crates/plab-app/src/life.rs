@@ -105,13 +105,7 @@ async fn close_out(
     refuse_unless(store, program, Action::BeginCloseOut).await?;
     store.begin_close_out(program, today).await?;
     let name = store.program(program).await?.name;
-    let participants: Vec<String> = store
-        .enrolments(program)
-        .await?
-        .into_iter()
-        .filter(|e| e.role != Role::Sponsor)
-        .map(|e| e.employee_id)
-        .collect();
+    let participants: Vec<String> = store.enrolled_ids(program, &[Role::Leader, Role::Mentor]).await?;
     let ids: Vec<&str> = participants.iter().map(String::as_str).collect();
     let mut outgoing = Vec::new();
     for person in store.recipients(&ids, &today.to_string()).await? {
@@ -226,13 +220,8 @@ pub async fn close_out_progress(
     program: ProgramId,
 ) -> Result<CloseOutProgress, AppError> {
     access::sponsor_of_program(store, actor, program).await?;
-    let participants: BTreeSet<String> = store
-        .enrolments(program)
-        .await?
-        .into_iter()
-        .filter(|e| e.role != Role::Sponsor)
-        .map(|e| e.employee_id)
-        .collect();
+    let participants: BTreeSet<String> =
+        store.enrolled_ids(program, &[Role::Leader, Role::Mentor]).await?.into_iter().collect();
     let assessed: BTreeSet<String> = store
         .self_assessment_answers(program)
         .await?

@@ -35,13 +35,7 @@ pub async fn enqueue_due(store: &Store, vault: &Vault, post: &Post, now: OffsetD
 }
 
 async fn sponsors(store: &Store, program: plab_store::ProgramId) -> Result<Vec<Recipient>, AppError> {
-    let ids: Vec<String> = store
-        .enrolments(program)
-        .await?
-        .into_iter()
-        .filter(|e| e.role == Role::Sponsor)
-        .map(|e| e.employee_id)
-        .collect();
+    let ids: Vec<String> = store.enrolled_ids(program, &[Role::Sponsor]).await?;
     let today = crate::accounts::today_text();
     Ok(store.recipients(&ids.iter().map(String::as_str).collect::<Vec<_>>(), &today).await?)
 }

@@ -68,6 +68,11 @@ pub struct ProgramColumn {
     pub commitments: CommitmentCounts,
     pub leaders: Retained,
     pub mentors: Retained,
+    /// The cohort's mentors against comparable colleagues (retention and
+    /// promotions), each share withheld below the group size, as in the
+    /// program's report.
+    #[schema(value_type = Object)]
+    pub mentor_outcomes: plab_domain::outcomes::MentorOutcomes,
 }
 
 /// How many took part in a role, and the share still in the directory
@@ -239,6 +244,7 @@ async fn build(store: &Store, mut programs: Vec<Program>, now: OffsetDateTime) -
             commitments: r.commitments,
             leaders,
             mentors,
+            mentor_outcomes: r.mentor_outcomes.clone(),
         });
     }
     Ok(OfficeReport {
@@ -425,6 +431,10 @@ pub fn to_csv(r: &OfficeReport) -> String {
             ("leaders.retained", opt(c.leaders.retained)),
             ("mentors", c.mentors.people.to_string()),
             ("mentors.retained", opt(c.mentors.retained)),
+            ("mentor_outcomes.mentors_promoted", opt(c.mentor_outcomes.mentors.promoted)),
+            ("mentor_outcomes.comparable_promoted", opt(c.mentor_outcomes.comparable.promoted)),
+            ("mentor_outcomes.mentors_retained", opt(c.mentor_outcomes.mentors.retained)),
+            ("mentor_outcomes.comparable_retained", opt(c.mentor_outcomes.comparable.retained)),
         ];
         for (metric, value) in figures {
             row("program", id.clone(), metric, value);
@@ -561,6 +571,7 @@ mod tests {
             commitments: CommitmentCounts::default(),
             leaders: Retained { people: pairs, retained: None },
             mentors: Retained { people: pairs, retained: None },
+            mentor_outcomes: plab_domain::outcomes::MentorOutcomes::default(),
         }
     }
 

@@ -206,6 +206,17 @@ impl Store {
         Ok(())
     }
 
+    /// The employee ids enrolled in the program in one of `roles`.
+    pub async fn enrolled_ids(&self, program: ProgramId, roles: &[Role]) -> Result<Vec<String>> {
+        Ok(self
+            .enrolments(program)
+            .await?
+            .into_iter()
+            .filter(|e| roles.contains(&e.role))
+            .map(|e| e.employee_id)
+            .collect())
+    }
+
     pub async fn enrolments(&self, program: ProgramId) -> Result<Vec<Enrolment>> {
         let rows = sqlx::query(
             "SELECT employee_id, role, capacity, opted_out, perspectives FROM enrolments WHERE program_id = $1 \

@@ -28,13 +28,13 @@ pub struct LegendEntry {
 /// unit is at least 0.78 px. Plotters writes a font of `TEXT` as
 /// `TEXT / 1.24` units (16.1), which reads at 12.6 px or more there; on a desktop two charts share the width and each is
 /// capped (app.css).
-const SIZE: (u32, u32) = (420, 250);
-const TEXT: u32 = 20;
+pub(crate) const SIZE: (u32, u32) = (420, 250);
+pub(crate) const TEXT: u32 = 20;
 
 /// Text colour: the page's ink, 15:1 on white.
-const INK: RGBColor = RGBColor(29, 36, 51);
-const GRID: RGBColor = RGBColor(221, 226, 236);
-const HELD: RGBColor = RGBColor(23, 105, 58);
+pub(crate) const INK: RGBColor = RGBColor(29, 36, 51);
+pub(crate) const GRID: RGBColor = RGBColor(221, 226, 236);
+pub(crate) const HELD: RGBColor = RGBColor(23, 105, 58);
 const SCHEDULED: RGBColor = RGBColor(11, 92, 173);
 const RISK: RGBColor = RGBColor(163, 38, 27);
 
@@ -148,7 +148,7 @@ fn draw(svg: &mut String, starts: &[String], series: &[Series<'_>]) -> Option<()
 
 /// The SVG made to scale with its box: plotters writes a fixed `width` and
 /// `height` beside the `viewBox`; the page sets the width instead.
-fn responsive(svg: &str) -> String {
+pub(crate) fn responsive(svg: &str) -> String {
     let (w, h) = SIZE;
     svg.replacen(
         &format!("<svg width=\"{w}\" height=\"{h}\" "),

@@ -2,21 +2,9 @@
 //! SVG from plotters on the server, scaled to its box, each with a sentence
 //! a screen reader gives instead. Bars, one per program or per theme; every
 //! figure drawn is one the report already shows (counts, never a person).
+use crate::charts::{Chart, GRID, HELD as BAR, INK, SIZE, TEXT, responsive};
 use plab_app::office::OfficeReport;
 use plotters::prelude::*;
-
-pub struct Chart {
-    pub id: &'static str,
-    pub title: &'static str,
-    pub svg: String,
-    pub alt: String,
-}
-
-const SIZE: (u32, u32) = (420, 250);
-const TEXT: u32 = 20;
-const INK: RGBColor = RGBColor(29, 36, 51);
-const GRID: RGBColor = RGBColor(221, 226, 236);
-const BAR: RGBColor = RGBColor(23, 105, 58);
 
 pub fn charts(r: &OfficeReport) -> Vec<Chart> {
     let held: Vec<(String, usize)> = r.programs.iter().map(|p| (format!("#{}", p.program), p.sessions_held)).collect();
@@ -53,13 +41,7 @@ fn chart(id: &'static str, title: &'static str, bars: &[(String, usize)], alt: S
     let mut svg = String::new();
     // Drawing into a String cannot fail for lack of space; a failure leaves an empty chart.
     let _ = draw(&mut svg, bars);
-    let (w, h) = SIZE;
-    let svg = svg.replacen(
-        &format!("<svg width=\"{w}\" height=\"{h}\" "),
-        "<svg width=\"100%\" focusable=\"false\" aria-hidden=\"true\" ",
-        1,
-    );
-    Chart { id, title, svg, alt }
+    Chart { id, title, svg: responsive(&svg), alt, legend: Vec::new() }
 }
 
 fn draw(svg: &mut String, bars: &[(String, usize)]) -> Option<()> {

@@ -160,7 +160,7 @@ async fn change_commitment(
 struct OfficePage {
     signed_in: Option<super::Chrome>,
     report: OfficeReport,
-    charts: Vec<crate::office_charts::Chart>,
+    charts: Vec<crate::charts::Chart>,
 }
 
 impl OfficePage {

@@ -285,6 +285,12 @@ async fn the_office_report_sets_programs_side_by_side_without_names_pairs_or_pri
     // Two pairs, group size 5: no average, no share of people, no silo cell.
     assert_eq!(a["heard_avg"], Value::Null);
     assert_eq!(a["leaders"], json!({"people": 2, "retained": null}));
+    // Mentor outcomes by cohort, as the program's report has them: withheld below the group size.
+    assert_eq!(a["mentor_outcomes"]["mentors"]["people"], 2, "{a}");
+    assert_eq!(
+        (&a["mentor_outcomes"]["mentors"]["promoted"], &a["mentor_outcomes"]["comparable"]["promoted"]),
+        (&Value::Null, &Value::Null)
+    );
     let silos = &r["silos"][0];
     assert!(
         silos["cells"]
