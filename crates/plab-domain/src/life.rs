@@ -207,26 +207,15 @@ pub struct PairWording {
     pub leader_title: &'static str,
     /// What the mentor is called.
     pub mentor_title: &'static str,
-    /// Who writes the question the sessions are about.
-    pub question_writer: &'static str,
-    /// The heading of the question step.
-    pub question_heading: &'static str,
 }
 
 /// The pair page's wording for a program of this kind.
 pub fn pair_wording(kind: ProgramKind) -> PairWording {
     match kind {
-        ProgramKind::Standard => PairWording {
-            leader_title: "Lead Learner",
-            mentor_title: "Subject Matter Expert",
-            question_writer: "leader",
-            question_heading: "The leader's research question",
-        },
+        ProgramKind::Standard => PairWording { leader_title: "Lead Learner", mentor_title: "Subject Matter Expert" },
         ProgramKind::Reciprocal => PairWording {
             leader_title: "Mentor in this phase (the former Lead Learner)",
             mentor_title: "Learner in this phase (the former Subject Matter Expert)",
-            question_writer: "mentor",
-            question_heading: "The topic the junior wants to learn about",
         },
     }
 }
@@ -398,12 +387,11 @@ mod tests {
     }
 
     #[test]
-    fn in_a_reciprocal_phase_the_junior_writes_the_topic() {
-        assert_eq!(pair_wording(ProgramKind::Standard).question_writer, "leader");
+    fn in_a_reciprocal_phase_the_leader_is_called_the_mentor_and_the_junior_the_learner() {
+        assert_eq!(pair_wording(ProgramKind::Standard).leader_title, "Lead Learner");
         let w = pair_wording(ProgramKind::Reciprocal);
-        assert_eq!(w.question_writer, "mentor");
-        assert!(w.question_heading.contains("junior wants to learn"));
-        assert!(w.leader_title.starts_with("Mentor"));
+        assert!(w.leader_title.starts_with("Mentor"), "{w:?}");
+        assert!(w.mentor_title.starts_with("Learner"), "{w:?}");
     }
 
     #[test]

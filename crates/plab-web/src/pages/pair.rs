@@ -41,6 +41,8 @@ pub(super) struct PairPage {
     pub(super) fit: Option<super::fit::FitCard>,
     /// For the partner who moves or cancels far more sessions: a nudge without blame.
     nudge: Option<String>,
+    /// In a reciprocal phase, who mentors whom now (`plab_domain::life::pair_wording`).
+    phase: Option<plab_domain::life::PairWording>,
 }
 
 struct SponsorView {
@@ -105,6 +107,9 @@ pub(super) async fn page(
         _ => None,
     };
     let fit = Some(super::fit::card(s, &visitor, &lab).await?);
+    let kind = plab_app::life::show(&s.store, &visitor.actor, plab_store::ProgramId(lab.pair.program)).await?.kind;
+    let phase = (kind == plab_domain::life::ProgramKind::Reciprocal.as_str())
+        .then(|| plab_domain::life::pair_wording(plab_domain::life::ProgramKind::Reciprocal));
     Ok(PairPage {
         signed_in: Some(visitor.chrome()),
         csrf: visitor.csrf,
@@ -117,6 +122,7 @@ pub(super) async fn page(
         program_closed,
         fit,
         nudge,
+        phase,
     })
 }
 

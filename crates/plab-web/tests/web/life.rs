@@ -187,6 +187,13 @@ async fn a_programs_whole_life_from_draft_to_its_next_cohort_and_reciprocal_phas
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.html.contains("s Lab</strong> · 30 min · led by leader"), "{}", page.html);
     assert!(page.html.contains("The junior asks and listens"), "the reciprocal agenda's words");
+    // The pair page says who mentors whom in this phase; a standard pair's page does not.
+    let pair_page = crate::common::browser::send(&app, "GET", &format!("/pairs/{again}"), Some(&cookie), None).await;
+    assert!(pair_page.html.contains("id=\"reciprocal-phase\""), "{}", pair_page.html);
+    assert!(pair_page.html.contains("Mentor in this phase (the former Lead Learner)"), "{}", pair_page.html);
+    let standard =
+        crate::common::browser::send(&app, "GET", &format!("/pairs/{}", app.pair1), Some(&cookie), None).await;
+    assert!(!standard.html.contains("reciprocal-phase"), "{}", standard.html);
 }
 
 async fn the_close_out_mails_each_participant_a_notice_with_nothing_private(app: App) {
