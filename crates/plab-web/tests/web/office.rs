@@ -254,6 +254,16 @@ async fn office_routes_admit_the_office_and_administrators_name_its_members(app:
     assert_error_json(status, &value, StatusCode::NOT_FOUND);
     let m3 = app.login("m3@lab.test").await;
     assert_eq!(app.call("GET", "/api/v1/office/report", Some(&m3), None).await.0, StatusCode::FORBIDDEN);
+    // S2 (the office as sponsor of two programs) leaves with a token still live: nothing more.
+    let s2 = app.login("s2@lab.test").await;
+    let mut leaver = app.store.person("S2").await.expect("S2");
+    leaver.end_date = Some(Date::parse("2020-01-31").expect("date"));
+    app.store.upsert_people(&[leaver], &|_| {}).await.expect("left");
+    for (method, uri, body) in &routes[..2] {
+        let (status, value) = app.call(method, uri, Some(&s2), body.clone()).await;
+        assert!(status == C::UNAUTHORIZED || status == C::FORBIDDEN, "leaver: {method} {uri}: {status} {value}");
+        assert!(!value.to_string().contains("programs"), "{value}");
+    }
 }
 
 /// Plants what the office must never read: a note, an unshared insight, an
